@@ -1,0 +1,105 @@
+//! The one driver that runs the phases in order and stops before lowering if any error was
+//! reported. The CLI, the tests and the benchmarks all go through here.
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ir::Ir;
+use crate::model::Spec;
+use crate::source::Sources;
+use crate::syntax::ast::Module;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Reads the given files, or the `*.apr` files of a given directory (sorted by name), into
+/// one application. An unreadable path is a usage/I-O error (exit 2), not a diagnostic.
+pub fn load(paths: &[PathBuf]) -> Result<Sources, String> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(path).map_err(|e| format!("cannot read directory `{}`: {e}", path.display()))?;
+            let mut found: Vec<PathBuf> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "apr"))
+                .collect();
+            if found.is_empty() {
+                return Err(format!("directory `{}` has no .apr files", path.display()));
+            }
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    if files.is_empty() {
+        return Err("no input files".to_string());
+    }
+    let mut sources = Sources::new();
+    for file in files {
+        let text = read(&file)?;
+        sources.add(file.display().to_string(), text);
+    }
+    Ok(sources)
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    String::from_utf8(bytes).map_err(|_| format!("`{}` is not valid UTF-8", path.display()))
+}
+
+/// Parses every file. Files with syntax errors are left out (their errors reported).
+pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Vec<Module> {
+    sources.ids().filter_map(|id| crate::syntax::parse(id, sources.text(id), diags)).collect()
+}
+
+/// Parse and check: the checked spec, or `None` with the errors in `diags`.
+pub fn front(sources: &Sources, diags: &mut Diagnostics) -> Option<Spec> {
+    // Parse: syntax errors stop here; names are global, so checking half an app misleads.
+    let modules = parse(sources, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    // Check: names, types and AWS rules, every error of the run reported.
+    let spec = crate::check::check(&modules, diags);
+    if diags.has_errors() {
+        return None;
+    }
+    spec
+}
+
+/// The whole front half: sources to IR. `baked` holds `--param NAME=VALUE` values; a name
+/// that is not a declared param is a usage error (`Err`).
+pub fn compile(sources: &Sources, baked: &BTreeMap<String, String>, diags: &mut Diagnostics) -> Result<Option<Ir>, String> {
+    let Some(spec) = front(sources, diags) else {
+        return Ok(None);
+    };
+    for name in baked.keys() {
+        if !spec.params.iter().any(|p| &p.name == name) {
+            let known: Vec<&str> = spec.params.iter().map(|p| p.name.as_str()).collect();
+            let hint = crate::diag::did_you_mean(name, known)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(format!("--param `{name}` names no declared param{hint}"));
+        }
+    }
+    // Lower: decide every resource, name and wire once, for all backends.
+    Ok(Some(crate::lower::lower(&spec, baked)))
+}
+
+/// Emits the IR for a target; a backend refusal (quota) becomes a diagnostic on `app`.
+pub fn emit(target: crate::backends::Target, ir: &Ir, diags: &mut Diagnostics) -> Option<String> {
+    match crate::backends::emit(target, ir) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            diags.push(Diagnostic::new(e.code, e.message, ir.app.span).label("in this application"));
+            None
+        }
+    }
+}
+
+/// `NAME=VALUE` from the command line.
+pub fn parse_param(arg: &str) -> Result<(String, String), String> {
+    match arg.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err(format!("--param expects NAME=VALUE, got `{arg}`")),
+    }
+}
+

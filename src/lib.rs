@@ -1,0 +1,23 @@
+//! aprc: compiles `.apr` specs of private App Runner services behind API Gateway into
+//! CloudFormation, Terraform, or a plan of AWS API calls.
+//!
+//! The pipeline is the architecture (see [`driver::compile`]):
+//! `syntax` (parse) -> `check` (AST -> checked [`model::Spec`] + diagnostics) ->
+//! `lower` (spec -> [`ir::Ir`]) -> `backends` (IR -> text).
+
+pub mod check;
+pub mod diag;
+pub mod driver;
+pub mod fmt;
+pub mod graph;
+pub mod ir;
+pub mod lower;
+pub mod model;
+pub mod names;
+pub mod source;
+pub mod span;
+pub mod syntax;
+pub mod text;
+
+#[path = "../backends/mod.rs"]
+pub mod backends;

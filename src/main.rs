@@ -1,0 +1,258 @@
+//! The `aprc` command line. Only this file prints; every phase returns data.
+//! Exit status: 0 success (warnings allowed), 1 the spec has errors, 2 usage or I/O error.
+
+use aprc::backends::Target;
+use aprc::diag::{render, Diagnostics};
+use aprc::driver;
+use aprc::source::Sources;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "aprc", version, about = "Private App Runner services behind API Gateway, compiled to CloudFormation, Terraform or an AWS API plan")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile the spec for a target.
+    Build(BuildArgs),
+    /// Report diagnostics only; write nothing.
+    Check(CheckArgs),
+    /// Rewrite files in the canonical layout (or only report with --check).
+    Fmt(FmtArgs),
+    /// Print the resource graph that would be emitted.
+    Graph(GraphArgs),
+    /// Run the plan directly against AWS (not implemented yet).
+    Apply(ApplyArgs),
+    /// Undo what apply recorded (not implemented yet).
+    Destroy(DestroyArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum MessageFormat {
+    #[default]
+    Human,
+    Json,
+}
+
+#[derive(Args)]
+struct Input {
+    /// Spec files, or directories of `*.apr` files; together one application.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// How diagnostics are printed.
+    #[arg(long, value_enum, default_value_t)]
+    message_format: MessageFormat,
+}
+
+#[derive(Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    input: Input,
+    #[arg(long, value_enum)]
+    target: Target,
+    /// Write to this file instead of stdout (nothing is written if the build fails).
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Bake a param's value in: NAME=VALUE (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    input: Input,
+}
+
+#[derive(Args)]
+struct FmtArgs {
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Change nothing; exit 1 and name the files that would change.
+    #[arg(long)]
+    check: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum, Default)]
+enum GraphFormat {
+    #[default]
+    Dot,
+    Mermaid,
+}
+
+#[derive(Args)]
+struct GraphArgs {
+    #[command(flatten)]
+    input: Input,
+    #[arg(long, value_enum, default_value_t)]
+    format: GraphFormat,
+}
+
+#[derive(Args)]
+struct ApplyArgs {
+    files: Vec<PathBuf>,
+    #[arg(long)]
+    state: Option<PathBuf>,
+    #[arg(long)]
+    endpoint_url: Option<String>,
+    #[arg(long)]
+    dry_run: bool,
+    #[arg(long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+}
+
+#[derive(Args)]
+struct DestroyArgs {
+    #[arg(long)]
+    state: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Fmt(args) => fmt(args),
+        Command::Graph(args) => graph(args),
+        Command::Apply(_) | Command::Destroy(_) => Err(Failure::Usage(
+            "`apply` and `destroy` are not implemented yet; use `aprc build --target plan`".into(),
+        )),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Spec) => ExitCode::from(1),
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+enum Failure {
+    /// The spec has errors (already reported): exit 1.
+    Spec,
+    /// Usage or I/O: exit 2.
+    Usage(String),
+}
+
+fn report(sources: &Sources, diags: &Diagnostics, format: MessageFormat) {
+    let sorted = diags.sorted();
+    match format {
+        MessageFormat::Json => {
+            let _ = std::io::stdout().write_all(render::json(sources, &sorted).as_bytes());
+        }
+        MessageFormat::Human => {
+            let color = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !std::io::stderr().is_terminal() {
+                ColorChoice::Never
+            } else {
+                ColorChoice::Auto
+            };
+            let mut err = StandardStream::stderr(color);
+            let _ = render::human(sources, &sorted, &mut err);
+        }
+    }
+}
+
+fn build(args: BuildArgs) -> Result<(), Failure> {
+    let mut baked = BTreeMap::new();
+    for arg in &args.params {
+        let (name, value) = driver::parse_param(arg).map_err(Failure::Usage)?;
+        baked.insert(name, value);
+    }
+    let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
+    let mut diags = Diagnostics::new();
+    let compiled = driver::compile(&sources, &baked, &mut diags);
+    let text = match compiled {
+        Ok(Some(ir)) => driver::emit(args.target, &ir, &mut diags),
+        Ok(None) => None,
+        Err(usage) => {
+            report(&sources, &diags, args.input.message_format);
+            return Err(Failure::Usage(usage));
+        }
+    };
+    report(&sources, &diags, args.input.message_format);
+    let Some(text) = text else {
+        return Err(Failure::Spec);
+    };
+    match &args.output {
+        Some(path) => write_atomically(path, &text).map_err(Failure::Usage),
+        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| Failure::Usage(e.to_string())),
+    }
+}
+
+fn check(args: CheckArgs) -> Result<(), Failure> {
+    let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
+    let mut diags = Diagnostics::new();
+    driver::front(&sources, &mut diags);
+    report(&sources, &diags, args.input.message_format);
+    if diags.has_errors() {
+        Err(Failure::Spec)
+    } else {
+        Ok(())
+    }
+}
+
+fn graph(args: GraphArgs) -> Result<(), Failure> {
+    let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
+    let mut diags = Diagnostics::new();
+    let compiled = driver::compile(&sources, &BTreeMap::new(), &mut diags).map_err(Failure::Usage)?;
+    report(&sources, &diags, args.input.message_format);
+    let Some(ir) = compiled else {
+        return Err(Failure::Spec);
+    };
+    let text = match args.format {
+        GraphFormat::Dot => aprc::graph::dot(&ir),
+        GraphFormat::Mermaid => aprc::graph::mermaid(&ir),
+    };
+    std::io::stdout().write_all(text.as_bytes()).map_err(|e| Failure::Usage(e.to_string()))
+}
+
+fn fmt(args: FmtArgs) -> Result<(), Failure> {
+    let sources = driver::load(&args.files).map_err(Failure::Usage)?;
+    let mut diags = Diagnostics::new();
+    let mut changed = Vec::new();
+    let mut outputs = Vec::new();
+    for id in sources.ids() {
+        let text = sources.text(id);
+        let Some(module) = aprc::syntax::parse(id, text, &mut diags) else {
+            continue;
+        };
+        let formatted = aprc::fmt::format(text, &module);
+        if formatted != text {
+            changed.push(sources.name(id).to_string());
+            outputs.push((sources.name(id).to_string(), formatted));
+        }
+    }
+    if diags.has_errors() {
+        report(&sources, &diags, MessageFormat::Human);
+        return Err(Failure::Spec);
+    }
+    if args.check {
+        for name in &changed {
+            println!("would reformat {name}");
+        }
+        return if changed.is_empty() { Ok(()) } else { Err(Failure::Spec) };
+    }
+    for (name, text) in outputs {
+        write_atomically(Path::new(&name), &text).map_err(Failure::Usage)?;
+    }
+    Ok(())
+}
+
+/// Writes to a temporary file beside `path`, then renames, so a reader never sees half a
+/// file and a failure leaves no file behind.
+fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
+    tmp.write_all(text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    tmp.persist(path).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    Ok(())
+}

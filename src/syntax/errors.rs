@@ -1,0 +1,234 @@
+//! Syntax errors a user can act on. Before trusting pest's furthest-failure position, a small
+//! lexical scan finds the two mistakes pest reports badly: an unterminated string (pointed at
+//! its opening quote) and an unclosed block (named by its header). Otherwise pest's expected
+//! rules are turned into words ("expected `=` or `{` after `image`").
+
+use super::parser::Rule;
+use crate::diag::{Code, Diagnostic};
+use crate::span::{FileId, Span};
+use pest::error::{Error, ErrorVariant, InputLocation};
+
+pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Diagnostic {
+    if let Some(d) = lexical_error(file, text) {
+        return d;
+    }
+    let pos = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    }
+    .min(text.len());
+    // Point at the next token, not at the white space before it.
+    let after_path_slash = text[..pos].ends_with('/');
+    let pos = pos + (text[pos..].len() - text[pos..].trim_start().len());
+    let found = token_at(text, pos);
+    let span = Span::new(file, pos, pos + found.len());
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => describe(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let after = previous_token(text, pos).map(|t| format!(" after `{t}`")).unwrap_or_default();
+    let found_words = if found.is_empty() { "end of file".to_string() } else { format!("`{found}`") };
+    let mut d = Diagnostic::new(Code::E0001, format!("expected {expected}{after}, found {found_words}"), span)
+        .label(format!("expected {expected}"));
+    if let Some(help) = help_for(&found, &expected, after_path_slash) {
+        d = d.help(help);
+    }
+    d
+}
+
+fn help_for(found: &str, expected: &str, after_path_slash: bool) -> Option<String> {
+    if found == ":" && expected.contains('=') {
+        return Some("attributes are written `name = value`".into());
+    }
+    if after_path_slash && expected.contains("path segment") {
+        return Some("paths have no trailing `/`".into());
+    }
+    None
+}
+
+/// The words for what the grammar wanted, most useful first, without repeats.
+fn describe(positives: &[Rule]) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for rule in positives {
+        let word = match rule {
+            Rule::COMMENT => continue,
+            Rule::greedy_var | Rule::path_var | Rule::path_lit => "a path segment",
+            Rule::eq => "`=`",
+            Rule::colon => "`:`",
+            Rule::arrow => "`->`",
+            Rule::comma => "`,`",
+            Rule::lbrace => "`{`",
+            Rule::rbrace => "`}`",
+            Rule::lbracket => "`[`",
+            Rule::rbracket => "`]`",
+            Rule::ident | Rule::method => "a name",
+            Rule::path => "a path",
+            Rule::EOI | Rule::block | Rule::param_decl | Rule::kw_param => "a declaration",
+            Rule::attr | Rule::route | Rule::nested_block | Rule::kw_route => "an attribute",
+            Rule::unit => "a unit",
+            Rule::string => "a string",
+            _ => "a value",
+        };
+        if !words.contains(&word) {
+            words.push(word);
+        }
+    }
+    // "a value" subsumes "a name", "a path" and "a string" where all are possible.
+    if words.contains(&"a value") {
+        words.retain(|w| !matches!(*w, "a name" | "a path" | "a string"));
+    }
+    match words.as_slice() {
+        [] => "something else".to_string(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The token starting at `pos`: a word, a string start, or one character.
+fn token_at(text: &str, pos: usize) -> String {
+    let rest = &text[pos..];
+    if rest.starts_with("->") {
+        return "->".to_string();
+    }
+    let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')).collect();
+    if !word.is_empty() {
+        return word;
+    }
+    rest.chars().next().filter(|c| !c.is_whitespace()).map(String::from).unwrap_or_default()
+}
+
+/// The token just before `pos`, skipping white space and comments.
+fn previous_token(text: &str, pos: usize) -> Option<String> {
+    let mut end = pos;
+    let bytes = text.as_bytes();
+    loop {
+        while end > 0 && (bytes[end - 1] as char).is_whitespace() {
+            end -= 1;
+        }
+        // Step over a comment ending at this line end.
+        let line_start = text[..end].rfind('\n').map(|i| i + 1).unwrap_or(0);
+        match comment_start(&text[line_start..end]) {
+            Some(c) if end > 0 => end = line_start + c,
+            _ => break,
+        }
+        if end == 0 {
+            return None;
+        }
+    }
+    if end == 0 {
+        return None;
+    }
+    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '{' | '}' | '+');
+    let last = text[..end].chars().next_back()?;
+    if last == '"' {
+        return Some("\"...\"".to_string());
+    }
+    if is_word(last) && last != '{' && last != '}' {
+        let start = text[..end].rfind(|c: char| !is_word(c)).map(|i| i + 1).unwrap_or(0);
+        return Some(text[start..end].to_string());
+    }
+    Some(last.to_string())
+}
+
+/// Byte offset of a `#` comment in one line, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Unterminated strings and unclosed blocks, found by a scan that knows strings and comments.
+fn lexical_error(file: FileId, text: &str) -> Option<Diagnostic> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let mut chars = line.char_indices().peekable();
+        let mut string_start: Option<usize> = None;
+        while let Some((i, c)) = chars.next() {
+            if let Some(start) = string_start {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => string_start = None,
+                    '\n' | '\r' => {
+                        let _ = start;
+                        break;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            match c {
+                '#' => break,
+                '"' => string_start = Some(i),
+                '{' => open.push(offset + i),
+                '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        if let Some(start) = string_start {
+            let at = offset + start;
+            return Some(
+                Diagnostic::new(Code::E0002, "unterminated string", Span::new(file, at, at + 1))
+                    .label("this string is never closed")
+                    .help("close it with `\"` on the same line; write `\\n` for a line break"),
+            );
+        }
+        offset += line.len();
+    }
+    let first_unclosed = *open.first()?;
+    let header = block_header(text, first_unclosed);
+    let line_start = text[..first_unclosed].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let header_start = line_start + text[line_start..first_unclosed].len() - text[line_start..first_unclosed].trim_start().len();
+    let span = Span::new(file, header_start.min(first_unclosed), first_unclosed + 1);
+    let what = if header.is_empty() { "this block".to_string() } else { format!("`{header}`") };
+    Some(
+        Diagnostic::new(Code::E0003, format!("unclosed block {what}"), span)
+            .label("opened here and never closed")
+            .help("add the missing `}`"),
+    )
+}
+
+/// The words before a `{` on its line: `service orders`, `health`, or `env =` for a map.
+fn block_header(text: &str, brace: usize) -> String {
+    let line_start = text[..brace].rfind('\n').map(|i| i + 1).unwrap_or(0);
+    text[line_start..brace].trim().trim_end_matches('=').trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_unterminated_string_at_its_quote() {
+        let text = "app a {\n  region = \"eu-west-1\n}\n";
+        let d = lexical_error(FileId(0), text).expect("an error");
+        assert_eq!(d.code, Code::E0002);
+        assert_eq!(&text[d.primary.span.range()], "\"");
+    }
+
+    #[test]
+    fn names_the_unclosed_block() {
+        let text = "app a {\n  region = \"x\"\n}\nservice orders {\n  port = 1\n";
+        let d = lexical_error(FileId(0), text).expect("an error");
+        assert_eq!(d.code, Code::E0003);
+        assert!(d.message.contains("service orders"), "{}", d.message);
+    }
+
+    #[test]
+    fn braces_in_strings_and_comments_do_not_count() {
+        assert!(lexical_error(FileId(0), "app a { # {\n x = \"{\" }\n").is_none());
+    }
+}

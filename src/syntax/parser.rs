@@ -1,0 +1,267 @@
+//! pest pairs -> AST. The grammar guarantees the shape of every pair, so the walk only
+//! decodes (escapes, numbers) and reports what the grammar cannot (bad escapes, overflow).
+
+use super::ast::*;
+use super::errors;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::span::{FileId, Span};
+use pest::iterators::Pair;
+use pest::Parser as _;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/apr.pest"]
+pub(super) struct AprParser;
+
+struct Ctx<'d> {
+    file: FileId,
+    diags: &'d mut Diagnostics,
+    errors: bool,
+}
+
+impl Ctx<'_> {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, s.start(), s.end())
+    }
+
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.errors = true;
+        self.diags.push(diagnostic);
+    }
+}
+
+/// Children that carry meaning: no comments, no punctuation.
+fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
+    pair.into_inner().filter(|p| {
+        !matches!(
+            p.as_rule(),
+            Rule::COMMENT
+                | Rule::eq
+                | Rule::colon
+                | Rule::arrow
+                | Rule::comma
+                | Rule::lbrace
+                | Rule::rbrace
+                | Rule::lbracket
+                | Rule::rbracket
+                | Rule::kw_param
+                | Rule::kw_route
+                | Rule::EOI
+        )
+    })
+}
+
+pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Module> {
+    let root = match AprParser::parse(Rule::file, text) {
+        Ok(mut pairs) => pairs.next()?,
+        Err(error) => {
+            diags.push(errors::syntax_error(file, text, &error));
+            return None;
+        }
+    };
+    let comments = root
+        .clone()
+        .into_inner()
+        .flatten()
+        .filter(|p| p.as_rule() == Rule::COMMENT)
+        .map(|p| {
+            let s = p.as_span();
+            Comment { text: p.as_str().trim_end().to_string(), span: Span::new(file, s.start(), s.end()) }
+        })
+        .collect();
+    let mut ctx = Ctx { file, diags, errors: false };
+    let items = children(root).map(|p| item(&mut ctx, p)).collect();
+    if ctx.errors {
+        return None;
+    }
+    Some(Module { file, items, comments })
+}
+
+fn item(ctx: &mut Ctx, pair: Pair<Rule>) -> Item {
+    let span = ctx.span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::param_decl => {
+            let mut inner = children(pair);
+            let name = ident(ctx, inner.next().expect("grammar: param name"));
+            let rest = inner.next().expect("grammar: param type or default");
+            let mut rest_inner = children(rest.clone());
+            match rest.as_rule() {
+                Rule::param_type => {
+                    ItemKind::Param { name, ty: Some(ident(ctx, rest_inner.next().expect("grammar: type"))), default: None }
+                }
+                _ => ItemKind::Param { name, ty: None, default: Some(expr(ctx, rest_inner.next().expect("grammar: default"))) },
+            }
+        }
+        _ => ItemKind::Block(block(ctx, pair)),
+    };
+    Item { kind, span }
+}
+
+fn block(ctx: &mut Ctx, pair: Pair<Rule>) -> Block {
+    let span = ctx.span(&pair);
+    let mut kind = None;
+    let mut name = None;
+    let mut body = Vec::new();
+    for p in children(pair) {
+        match p.as_rule() {
+            Rule::ident if kind.is_none() => kind = Some(ident(ctx, p)),
+            Rule::ident => name = Some(ident(ctx, p)),
+            _ => body.push(stmt(ctx, p)),
+        }
+    }
+    Block { kind: kind.expect("grammar: block kind"), name, body, span }
+}
+
+fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
+    let span = ctx.span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::attr => {
+            let mut inner = children(pair);
+            let name = ident(ctx, inner.next().expect("grammar: attribute name"));
+            let value = expr(ctx, inner.next().expect("grammar: attribute value"));
+            StmtKind::Attr { name, value }
+        }
+        Rule::route => {
+            let mut inner = children(pair);
+            let method = ident(ctx, inner.next().expect("grammar: method"));
+            let path = path(ctx, inner.next().expect("grammar: path"));
+            let target = ident(ctx, inner.next().expect("grammar: target"));
+            let target_path = inner.next().map(|p| self::path(ctx, p));
+            StmtKind::Route(Route { method, path, target, target_path })
+        }
+        _ => StmtKind::Block(block(ctx, pair)),
+    };
+    Stmt { kind, span }
+}
+
+fn ident(ctx: &Ctx, pair: Pair<Rule>) -> Ident {
+    Ident { name: pair.as_str().to_string(), span: ctx.span(&pair) }
+}
+
+fn expr(ctx: &mut Ctx, pair: Pair<Rule>) -> Expr {
+    let span = ctx.span(&pair);
+    let kind = match pair.as_rule() {
+        Rule::string => ExprKind::Str(string(ctx, pair)),
+        Rule::cidr => ExprKind::Cidr(pair.as_str().to_string()),
+        Rule::quantity => {
+            let mut inner = children(pair);
+            let value = inner.next().expect("grammar: number").as_str().to_string();
+            let unit = match inner.next().expect("grammar: unit").as_str().to_ascii_lowercase().as_str() {
+                "vcpu" => Unit::Vcpu,
+                "mb" => Unit::Mb,
+                "gb" => Unit::Gb,
+                "ms" => Unit::Ms,
+                "s" => Unit::S,
+                "m" => Unit::M,
+                _ => Unit::H,
+            };
+            ExprKind::Quantity(Quantity { value, unit })
+        }
+        Rule::decimal => ExprKind::Decimal(pair.as_str().to_string()),
+        Rule::integer => match pair.as_str().parse::<i64>() {
+            Ok(n) => ExprKind::Int(n),
+            Err(_) => {
+                ctx.error(
+                    Diagnostic::new(Code::E0005, format!("the number `{}` is too large", pair.as_str()), span)
+                        .label("out of range")
+                        .help("numbers must fit in a signed 64-bit integer"),
+                );
+                ExprKind::Int(0)
+            }
+        },
+        Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+        Rule::path => ExprKind::Path(path(ctx, pair)),
+        Rule::list => ExprKind::List(children(pair).map(|p| expr(ctx, p)).collect()),
+        Rule::map => ExprKind::Map(
+            children(pair)
+                .map(|entry| {
+                    let mut inner = children(entry);
+                    let key_pair = inner.next().expect("grammar: map key");
+                    let key_span = ctx.span(&key_pair);
+                    let key = if key_pair.as_rule() == Rule::string {
+                        let s = string(ctx, key_pair);
+                        let name = s.as_literal().unwrap_or_else(|| {
+                            ctx.error(
+                                Diagnostic::new(Code::E0004, "a map key cannot interpolate a param", key_span)
+                                    .label("interpolation in a key"),
+                            );
+                            String::new()
+                        });
+                        MapKey { name, quoted: true, span: key_span }
+                    } else {
+                        MapKey { name: key_pair.as_str().to_string(), quoted: false, span: key_span }
+                    };
+                    let value = expr(ctx, inner.next().expect("grammar: map value"));
+                    MapEntry { key, value }
+                })
+                .collect(),
+        ),
+        _ => ExprKind::Ident(pair.as_str().to_string()),
+    };
+    Expr { kind, span }
+}
+
+fn string(ctx: &mut Ctx, pair: Pair<Rule>) -> StrLit {
+    let mut parts: Vec<StrPart> = Vec::new();
+    let push_text = |parts: &mut Vec<StrPart>, s: &str| match parts.last_mut() {
+        Some(StrPart::Lit(prev)) => prev.push_str(s),
+        _ => parts.push(StrPart::Lit(s.to_string())),
+    };
+    for p in children(pair) {
+        match p.as_rule() {
+            Rule::str_text => push_text(&mut parts, p.as_str()),
+            Rule::escape => {
+                let decoded = match &p.as_str()[1..] {
+                    "\"" => "\"",
+                    "\\" => "\\",
+                    "n" => "\n",
+                    "t" => "\t",
+                    "$" => "$",
+                    other => {
+                        let span = ctx.span(&p);
+                        ctx.error(
+                            Diagnostic::new(Code::E0004, format!("unknown escape `\\{other}`"), span)
+                                .label("not a valid escape")
+                                .help("the escapes are \\\" \\\\ \\n \\t and \\$"),
+                        );
+                        ""
+                    }
+                };
+                push_text(&mut parts, decoded);
+            }
+            _ => {
+                // interp: `${` body `}`
+                let span = ctx.span(&p);
+                let body = children(p).next().map(|b| b.as_str().trim().to_string()).unwrap_or_default();
+                let valid = body.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && body.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                if valid {
+                    parts.push(StrPart::Interp(Ident { name: body, span }));
+                } else {
+                    ctx.error(
+                        Diagnostic::new(Code::E0004, format!("`${{{body}}}` does not name a param"), span)
+                            .label("expected `${name}`")
+                            .help("write `\\$` for a literal dollar sign"),
+                    );
+                }
+            }
+        }
+    }
+    StrLit { parts }
+}
+
+fn path(ctx: &mut Ctx, pair: Pair<Rule>) -> PathLit {
+    let span = ctx.span(&pair);
+    let segments = children(pair)
+        .map(|p| {
+            let seg_span = ctx.span(&p);
+            let kind = match p.as_rule() {
+                Rule::greedy_var => SegmentKind::Greedy(children(p).next().map(|i| i.as_str().to_string()).unwrap_or_default()),
+                Rule::path_var => SegmentKind::Var(children(p).next().map(|i| i.as_str().to_string()).unwrap_or_default()),
+                _ => SegmentKind::Literal(p.as_str().to_string()),
+            };
+            Segment { kind, span: seg_span }
+        })
+        .collect();
+    PathLit { segments, span }
+}

@@ -1,0 +1,78 @@
+//! Shared by the integration tests: the `aprc` binary, the examples, and a moto server.
+//!
+//! moto: `.ci/run` starts one server and exports `APRC_MOTO_ENDPOINT`; when the variable is
+//! absent (`cargo test` on its own), the first test that asks starts a private server on a
+//! free loopback port, which exits when the test process does. Tests sharing a server must
+//! only look at resources they created themselves.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+pub fn aprc() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_aprc"))
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every example: the `.apr` files of `examples/` and each directory under it (a multi-file
+/// application), as paths relative to the crate root, sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root().join("examples")).expect("examples/") {
+        let path = entry.expect("entry").path();
+        let rel = path.strip_prefix(root()).expect("under root").to_path_buf();
+        if path.is_dir() || path.extension().is_some_and(|e| e == "apr") {
+            out.push(rel);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A short, stable name for an example (`seed`, `multi`).
+pub fn example_name(path: &Path) -> String {
+    path.file_stem().expect("name").to_string_lossy().into_owned()
+}
+
+/// The moto endpoint URL (`http://127.0.0.1:PORT`).
+pub fn moto() -> String {
+    static ENDPOINT: OnceLock<String> = OnceLock::new();
+    ENDPOINT
+        .get_or_init(|| {
+            if let Ok(url) = std::env::var("APRC_MOTO_ENDPOINT") {
+                return url;
+            }
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free loopback port")
+                .port();
+            let mut child = Command::new("python3")
+                .arg(root().join("tests/support/moto_server.py"))
+                .arg(port.to_string())
+                .arg(std::process::id().to_string())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("python3 with moto installed (pip install 'moto[server]')");
+            let mut line = String::new();
+            BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("moto starts");
+            assert_eq!(line.trim(), "ready", "moto server did not start");
+            format!("http://127.0.0.1:{port}")
+        })
+        .clone()
+}
+
+/// Environment for a tool that talks to moto: fake credentials, no real endpoint reachable.
+pub fn moto_env(cmd: &mut Command) -> &mut Command {
+    cmd.env("AWS_ENDPOINT_URL", moto())
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_SESSION_TOKEN", "testing")
+        .env_remove("AWS_PROFILE")
+}
