@@ -1,0 +1,149 @@
+//! The error pages in `docs/errors/` and the code table in `src/diag/codes.rs` must not drift:
+//! every code has its page, every page is a known code, and each page's title names its code
+//! and summary. Each page's examples are real `.apr`: the first fenced `apr` block triggers the
+//! code and the last one is the fix, so the examples are checked against the front end rather
+//! than trusted.
+
+use aprc::diag::{Code, Diagnostics};
+use aprc::source::Sources;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+fn errors_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/errors")
+}
+
+fn page(code: Code) -> Option<String> {
+    std::fs::read_to_string(errors_dir().join(format!("{}.md", code.as_str()))).ok()
+}
+
+/// The bodies of the fenced blocks tagged `apr`, in order.
+fn apr_blocks(text: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        match &mut current {
+            None if line.trim_end() == "```apr" => current = Some(String::new()),
+            Some(body) if line.trim_end() == "```" => {
+                blocks.push(std::mem::take(body));
+                current = None;
+            }
+            Some(body) => {
+                body.push_str(line);
+                body.push('\n');
+            }
+            None => {}
+        }
+    }
+    assert!(current.is_none(), "unclosed ```apr block");
+    blocks
+}
+
+/// Codes the parser reports: their trigger must fail to parse.
+fn is_syntax(code: Code) -> bool {
+    code.as_str().starts_with("E000")
+}
+
+fn parse_codes(text: &str) -> (bool, Vec<Code>) {
+    let mut sources = Sources::new();
+    let id = sources.add("example.apr", text.to_string());
+    let mut diags = Diagnostics::new();
+    let parsed = aprc::syntax::parse(id, text, &mut diags).is_some();
+    (parsed, diags.iter().map(|d| d.code).collect())
+}
+
+/// Runs parse and check; `None` when the checker reported nothing and returned nothing, which
+/// only the unimplemented checker does.
+fn front_codes(text: &str) -> Option<Vec<Code>> {
+    let mut sources = Sources::new();
+    sources.add("example.apr", text.to_string());
+    let mut diags = Diagnostics::new();
+    let spec = aprc::driver::front(&sources, &mut diags);
+    if spec.is_none() && diags.is_empty() {
+        return None;
+    }
+    Some(diags.iter().map(|d| d.code).collect())
+}
+
+#[test]
+fn every_code_has_a_page() {
+    let missing: Vec<&str> = Code::ALL.iter().filter(|c| page(**c).is_none()).map(|c| c.as_str()).collect();
+    assert!(missing.is_empty(), "codes without docs/errors/<CODE>.md: {missing:?}");
+}
+
+#[test]
+fn every_page_is_a_known_code() {
+    let known: BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+    let mut unknown = Vec::new();
+    let mut count = 0;
+    for entry in std::fs::read_dir(errors_dir()).expect("docs/errors exists") {
+        let name = entry.expect("directory entry").file_name().to_string_lossy().into_owned();
+        count += 1;
+        match name.strip_suffix(".md") {
+            Some(stem) if known.contains(stem) => {}
+            _ => unknown.push(name),
+        }
+    }
+    assert!(unknown.is_empty(), "files in docs/errors/ that are not a known code's page: {unknown:?}");
+    assert_eq!(count, Code::ALL.len(), "one page per code");
+}
+
+#[test]
+fn each_title_names_its_code_and_summary() {
+    for &code in Code::ALL {
+        let Some(text) = page(code) else { continue };
+        let first = text.lines().next().unwrap_or_default();
+        let expected = format!("# {}: {}", code.as_str(), code.summary());
+        assert_eq!(first, expected, "first line of docs/errors/{}.md", code.as_str());
+    }
+}
+
+#[test]
+fn examples_parse_as_documented() {
+    for &code in Code::ALL {
+        let Some(text) = page(code) else { continue };
+        let blocks = apr_blocks(&text);
+        let name = code.as_str();
+        assert!(blocks.len() >= 2, "{name}: needs a triggering example and a fixed one, found {} apr blocks", blocks.len());
+        let (trigger, fix) = (&blocks[0], &blocks[blocks.len() - 1]);
+        let (parsed, codes) = parse_codes(trigger);
+        if is_syntax(code) {
+            assert!(!parsed, "{name}: the triggering example parses, but {name} is a syntax error");
+            assert_eq!(codes, vec![code], "{name}: the triggering example reports other codes");
+        } else {
+            assert!(parsed, "{name}: the triggering example has syntax errors: {codes:?}");
+        }
+        let (parsed, codes) = parse_codes(fix);
+        assert!(parsed, "{name}: the fixed example has syntax errors: {codes:?}");
+    }
+}
+
+/// Quota errors come from a backend on specs of hundreds of resources; their page shows the
+/// shape of the problem rather than a complete spec.
+const NOT_FROM_THE_CHECKER: &[Code] = &[Code::E0601];
+
+#[test]
+fn examples_check_as_documented() {
+    let mut checked = 0;
+    for &code in Code::ALL {
+        if is_syntax(code) || NOT_FROM_THE_CHECKER.contains(&code) {
+            continue;
+        }
+        let Some(text) = page(code) else { continue };
+        let blocks = apr_blocks(&text);
+        let (Some(trigger), Some(fix)) = (blocks.first(), blocks.last()) else { continue };
+        let name = code.as_str();
+        let Some(codes) = front_codes(fix) else {
+            // The checker is not implemented in this build: nothing to compare against yet.
+            eprintln!("checker not implemented: examples of {name} not checked");
+            continue;
+        };
+        let errors: Vec<&Code> = codes.iter().filter(|c| !c.is_warning()).collect();
+        assert!(errors.is_empty(), "{name}: the fixed example reports errors {errors:?}");
+        assert!(!codes.contains(&code), "{name}: the fixed example still reports {name}");
+        let codes = front_codes(trigger).unwrap_or_default();
+        assert!(codes.contains(&code), "{name}: the triggering example reports {codes:?}, not {name}");
+        checked += 1;
+    }
+    eprintln!("{checked} pages checked against the checker");
+}
