@@ -67,8 +67,15 @@ fn front_codes(text: &str) -> Option<Vec<Code>> {
 
 #[test]
 fn every_code_has_a_page() {
-    let missing: Vec<&str> = Code::ALL.iter().filter(|c| page(**c).is_none()).map(|c| c.as_str()).collect();
-    assert!(missing.is_empty(), "codes without docs/errors/<CODE>.md: {missing:?}");
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .filter(|c| page(**c).is_none())
+        .map(|c| c.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without docs/errors/<CODE>.md: {missing:?}"
+    );
 }
 
 #[test]
@@ -77,14 +84,21 @@ fn every_page_is_a_known_code() {
     let mut unknown = Vec::new();
     let mut count = 0;
     for entry in std::fs::read_dir(errors_dir()).expect("docs/errors exists") {
-        let name = entry.expect("directory entry").file_name().to_string_lossy().into_owned();
+        let name = entry
+            .expect("directory entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
         count += 1;
         match name.strip_suffix(".md") {
             Some(stem) if known.contains(stem) => {}
             _ => unknown.push(name),
         }
     }
-    assert!(unknown.is_empty(), "files in docs/errors/ that are not a known code's page: {unknown:?}");
+    assert!(
+        unknown.is_empty(),
+        "files in docs/errors/ that are not a known code's page: {unknown:?}"
+    );
     assert_eq!(count, Code::ALL.len(), "one page per code");
 }
 
@@ -94,7 +108,12 @@ fn each_title_names_its_code_and_summary() {
         let Some(text) = page(code) else { continue };
         let first = text.lines().next().unwrap_or_default();
         let expected = format!("# {}: {}", code.as_str(), code.summary());
-        assert_eq!(first, expected, "first line of docs/errors/{}.md", code.as_str());
+        assert_eq!(
+            first,
+            expected,
+            "first line of docs/errors/{}.md",
+            code.as_str()
+        );
     }
 }
 
@@ -104,17 +123,34 @@ fn examples_parse_as_documented() {
         let Some(text) = page(code) else { continue };
         let blocks = apr_blocks(&text);
         let name = code.as_str();
-        assert!(blocks.len() >= 2, "{name}: needs a triggering example and a fixed one, found {} apr blocks", blocks.len());
+        assert!(
+            blocks.len() >= 2,
+            "{name}: needs a triggering example and a fixed one, found {} apr blocks",
+            blocks.len()
+        );
         let (trigger, fix) = (&blocks[0], &blocks[blocks.len() - 1]);
         let (parsed, codes) = parse_codes(trigger);
         if is_syntax(code) {
-            assert!(!parsed, "{name}: the triggering example parses, but {name} is a syntax error");
-            assert_eq!(codes, vec![code], "{name}: the triggering example reports other codes");
+            assert!(
+                !parsed,
+                "{name}: the triggering example parses, but {name} is a syntax error"
+            );
+            assert_eq!(
+                codes,
+                vec![code],
+                "{name}: the triggering example reports other codes"
+            );
         } else {
-            assert!(parsed, "{name}: the triggering example has syntax errors: {codes:?}");
+            assert!(
+                parsed,
+                "{name}: the triggering example has syntax errors: {codes:?}"
+            );
         }
         let (parsed, codes) = parse_codes(fix);
-        assert!(parsed, "{name}: the fixed example has syntax errors: {codes:?}");
+        assert!(
+            parsed,
+            "{name}: the fixed example has syntax errors: {codes:?}"
+        );
     }
 }
 
@@ -131,7 +167,9 @@ fn examples_check_as_documented() {
         }
         let Some(text) = page(code) else { continue };
         let blocks = apr_blocks(&text);
-        let (Some(trigger), Some(fix)) = (blocks.first(), blocks.last()) else { continue };
+        let (Some(trigger), Some(fix)) = (blocks.first(), blocks.last()) else {
+            continue;
+        };
         let name = code.as_str();
         let Some(codes) = front_codes(fix) else {
             // The checker is not implemented in this build: nothing to compare against yet.
@@ -139,11 +177,85 @@ fn examples_check_as_documented() {
             continue;
         };
         let errors: Vec<&Code> = codes.iter().filter(|c| !c.is_warning()).collect();
-        assert!(errors.is_empty(), "{name}: the fixed example reports errors {errors:?}");
-        assert!(!codes.contains(&code), "{name}: the fixed example still reports {name}");
+        assert!(
+            errors.is_empty(),
+            "{name}: the fixed example reports errors {errors:?}"
+        );
+        assert!(
+            !codes.contains(&code),
+            "{name}: the fixed example still reports {name}"
+        );
         let codes = front_codes(trigger).unwrap_or_default();
-        assert!(codes.contains(&code), "{name}: the triggering example reports {codes:?}, not {name}");
+        assert!(
+            codes.contains(&code),
+            "{name}: the triggering example reports {codes:?}, not {name}"
+        );
         checked += 1;
     }
     eprintln!("{checked} pages checked against the checker");
+}
+
+fn language_reference() -> String {
+    std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/language.md"))
+        .expect("docs/language.md")
+}
+
+/// Every `apr` snippet of the language reference is valid syntax (snippets may be partial
+/// applications, so only parsing is required of them).
+#[test]
+fn language_reference_snippets_parse() {
+    let blocks = apr_blocks(&language_reference());
+    assert!(
+        blocks.len() >= 5,
+        "the language reference shows its forms in apr blocks"
+    );
+    for (i, block) in blocks.iter().enumerate() {
+        let (parsed, codes) = parse_codes(block);
+        assert!(
+            parsed,
+            "apr block {} of docs/language.md has syntax errors {codes:?}:\n{block}",
+            i + 1
+        );
+    }
+}
+
+/// The first example of the language reference is a whole application and checks cleanly.
+#[test]
+fn language_reference_first_example_checks() {
+    let blocks = apr_blocks(&language_reference());
+    let first = blocks.first().expect("a first example");
+    match front_codes(first) {
+        None => eprintln!("checker not implemented: first example not checked"),
+        Some(codes) => assert!(codes.is_empty(), "the first example reports {codes:?}"),
+    }
+}
+
+/// The reference describes every field that `--message-format json` prints: the fields are
+/// taken from a rendered diagnostic, so a field added to the renderer must be documented.
+#[test]
+fn language_reference_names_every_json_field() {
+    let text = language_reference();
+    let mut sources = Sources::new();
+    let source = "app demo {\n  region: \"eu-west-1\"\n}\n";
+    let id = sources.add("example.apr", source.to_string());
+    let mut diags = Diagnostics::new();
+    assert!(aprc::syntax::parse(id, source, &mut diags).is_none());
+    let rendered = aprc::diag::render::json(&sources, &diags.sorted());
+    let first = rendered
+        .lines()
+        .next()
+        .expect("one JSON line per diagnostic");
+    let value: serde_json::Value = serde_json::from_str(first).expect("valid JSON");
+    let fields = value.as_object().expect("a JSON object");
+    assert!(
+        fields.len() >= 11,
+        "fields: {:?}",
+        fields.keys().collect::<Vec<_>>()
+    );
+    for field in fields.keys() {
+        assert!(
+            text.contains(&format!("`{field}`")),
+            "docs/language.md does not describe the JSON field `{field}`"
+        );
+    }
 }
