@@ -259,3 +259,70 @@ fn language_reference_names_every_json_field() {
         );
     }
 }
+
+/// GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens.
+fn slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// Every relative link in the docs points at a file that exists and, with `#anchor`, at a
+/// heading of that file, so the index and the cross references cannot rot.
+#[test]
+fn relative_links_resolve() {
+    let docs = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let mut pages: Vec<PathBuf> = vec![docs.join("README.md"), docs.join("language.md")];
+    pages.extend(
+        Code::ALL
+            .iter()
+            .map(|c| errors_dir().join(format!("{}.md", c.as_str()))),
+    );
+    let mut checked = 0;
+    for page in pages {
+        let Ok(text) = std::fs::read_to_string(&page) else {
+            continue;
+        };
+        let dir = page.parent().expect("a page is in a directory");
+        for (i, _) in text.match_indices("](") {
+            let rest = &text[i + 2..];
+            let Some(end) = rest.find(')') else { continue };
+            let target = &rest[..end];
+            if target.contains("://") {
+                continue;
+            }
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let file = if file.is_empty() {
+                page.clone()
+            } else {
+                dir.join(file)
+            };
+            assert!(
+                file.exists(),
+                "{}: link to missing {}",
+                page.display(),
+                file.display()
+            );
+            if !anchor.is_empty() {
+                let linked = std::fs::read_to_string(&file).unwrap_or_default();
+                let anchors: Vec<String> = linked
+                    .lines()
+                    .filter_map(|l| l.strip_prefix('#'))
+                    .map(|h| slug(h.trim_start_matches('#')))
+                    .collect();
+                assert!(
+                    anchors.iter().any(|a| a == anchor),
+                    "{}: no heading for #{anchor} in {}",
+                    page.display(),
+                    file.display()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 20, "only {checked} links found");
+}
