@@ -105,8 +105,13 @@ fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         }
         Some(("private", _)) => Ingress::Private,
         Some(_) => Ingress::Public,
+        // An unreadable `ingress` counts as public, so no "unreachable" or network error
+        // follows from a guess.
+        None if attrs.get("ingress").is_some() => {
+            ok = false;
+            Ingress::Public
+        }
         None => {
-            ok &= attrs.get("ingress").is_none();
             if has_network {
                 Ingress::Private
             } else {
@@ -413,7 +418,8 @@ pub fn unreachable(
     apis: &BTreeMap<String, api::Checked>,
 ) {
     for (name, service) in services {
-        if service.ingress == Ingress::Private && !apis.values().any(|a| a.targets.contains(name)) {
+        // Without a network a private service is already E0308; no second word on it.
+        if service.ingress == Ingress::Private && service.network.is_some() && !apis.values().any(|a| a.targets.contains(name)) {
             ctx.diags.push(
                 Diagnostic::new(Code::W0001, format!("private service `{name}` is unreachable: no api routes to it"), service.name_span)
                     .label("no route targets this service")
