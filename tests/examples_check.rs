@@ -12,7 +12,10 @@ fn spec(rel: &str) -> Spec {
     let sources = aprc::driver::load(&[support::root().join(rel)]).expect("example loads");
     let mut diags = Diagnostics::new();
     let spec = aprc::driver::front(&sources, &mut diags);
-    let errors: Vec<_> = diags.iter().filter(|d| d.code.as_str().starts_with('E')).collect();
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.code.as_str().starts_with('E'))
+        .collect();
     assert!(errors.is_empty(), "{rel}: {errors:?}");
     spec.unwrap_or_else(|| panic!("{rel}: no spec"))
 }
@@ -22,9 +25,19 @@ fn every_example_checks_with_exit_0() {
     let examples = support::examples();
     assert!(examples.len() >= 5, "examples found: {examples:?}");
     for example in examples {
-        let out = support::aprc().arg("check").arg(&example).current_dir(support::root()).output().expect("aprc runs");
+        let out = support::aprc()
+            .arg("check")
+            .arg(&example)
+            .current_dir(support::root())
+            .output()
+            .expect("aprc runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{}: {stderr}", example.display());
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {stderr}",
+            example.display()
+        );
         assert!(!stderr.contains("error"), "{}: {stderr}", example.display());
     }
 }
@@ -38,21 +51,50 @@ fn seed_has_one_private_service_in_core() {
     assert_eq!(s.params.len(), 1);
     assert_eq!(s.params[0].default.as_deref(), Some("1.0.0"));
     assert_eq!(s.networks.len(), 1);
-    assert_eq!(s.networks[0].source, NetworkSource::Create { base: 0x0a00_0000, prefix: 16, zones: 2, subnet_size: 24 });
-    let [orders] = s.services.as_slice() else { panic!("one service: {:?}", s.services) };
+    assert_eq!(
+        s.networks[0].source,
+        NetworkSource::Create {
+            base: 0x0a00_0000,
+            prefix: 16,
+            zones: 2,
+            subnet_size: 24
+        }
+    );
+    let [orders] = s.services.as_slice() else {
+        panic!("one service: {:?}", s.services)
+    };
     assert_eq!(orders.name, "orders");
     assert_eq!(orders.ingress, Ingress::Private);
     assert_eq!(orders.network.as_deref(), Some("core"));
-    assert_eq!((orders.cpu_millis, orders.memory_mb, orders.port), (1000, 2048, 8080));
-    assert!(matches!(&orders.image_source, ImageSource::EcrPrivate { repository, account, .. } if repository == "orders" && account == "123456789012"));
-    assert_eq!(orders.image.parts.last(), Some(&TextPart::Param("image_tag".into())));
-    let [api] = s.apis.as_slice() else { panic!("one api") };
-    assert_eq!((api.stage.as_str(), api.auth, api.network.as_deref()), ("prod", Auth::ApiKey, Some("core")));
+    assert_eq!(
+        (orders.cpu_millis, orders.memory_mb, orders.port),
+        (1000, 2048, 8080)
+    );
+    assert!(
+        matches!(&orders.image_source, ImageSource::EcrPrivate { repository, account, .. } if repository == "orders" && account == "123456789012")
+    );
+    assert_eq!(
+        orders.image.parts.last(),
+        Some(&TextPart::Param("image_tag".into()))
+    );
+    let [api] = s.apis.as_slice() else {
+        panic!("one api")
+    };
+    assert_eq!(
+        (api.stage.as_str(), api.auth, api.network.as_deref()),
+        ("prod", Auth::ApiKey, Some("core"))
+    );
     assert_eq!(api.routes.len(), 1);
     assert_eq!(api.routes[0].method, Method::Any);
-    assert_eq!(api.routes[0].path, vec![SegmentKind::Greedy("proxy".into())]);
+    assert_eq!(
+        api.routes[0].path,
+        vec![SegmentKind::Greedy("proxy".into())]
+    );
     // A greedy variable is written `{proxy}` in the target path.
-    assert_eq!(api.routes[0].target_path, vec![SegmentKind::Var("proxy".into())]);
+    assert_eq!(
+        api.routes[0].target_path,
+        vec![SegmentKind::Var("proxy".into())]
+    );
 }
 
 #[test]
@@ -62,35 +104,78 @@ fn shop_applies_defaults_and_sorts() {
     assert_eq!(names, ["catalog", "orders", "storefront", "users"]);
     let apis: Vec<&str> = s.apis.iter().map(|x| x.name.as_str()).collect();
     assert_eq!(apis, ["admin", "public"]);
-    let params: Vec<(&str, Option<&str>)> = s.params.iter().map(|p| (p.name.as_str(), p.default.as_deref())).collect();
+    let params: Vec<(&str, Option<&str>)> = s
+        .params
+        .iter()
+        .map(|p| (p.name.as_str(), p.default.as_deref()))
+        .collect();
     assert_eq!(params, [("db_secret", None), ("image_tag", Some("1.4.2"))]);
 
     let by = |n: &str| s.services.iter().find(|x| x.name == n).expect("service");
     let orders = by("orders");
     assert_eq!(orders.egress, Egress::Vpc);
     assert!(orders.tracing);
-    assert_eq!(orders.secrets.get("DB_PASSWORD"), Some(&Text::param("db_secret")));
+    assert_eq!(
+        orders.secrets.get("DB_PASSWORD"),
+        Some(&Text::param("db_secret"))
+    );
     let health = orders.health.as_ref().expect("health");
-    assert_eq!((health.path.as_deref(), health.interval, health.timeout), (Some("/healthz"), Some(10), Some(5)));
+    assert_eq!(
+        (health.path.as_deref(), health.interval, health.timeout),
+        (Some("/healthz"), Some(10), Some(5))
+    );
     assert_eq!(health.protocol, aprc::model::HealthProtocol::Http);
-    assert_eq!(orders.scale.map(|x| (x.min, x.max, x.concurrency)), Some((1, 10, 100)));
+    assert_eq!(
+        orders.scale.map(|x| (x.min, x.max, x.concurrency)),
+        Some((1, 10, 100))
+    );
     // Defaults: users has a network, so it is private; storefront has none and is public.
     assert_eq!(by("users").ingress, Ingress::Private);
     assert_eq!(by("users").image_source, ImageSource::EcrPublic);
     let storefront = by("storefront");
-    assert_eq!((storefront.ingress, storefront.cpu_millis, storefront.memory_mb, storefront.port), (Ingress::Public, 250, 512, 3000));
-    assert_eq!((by("catalog").cpu_millis, by("catalog").memory_mb), (500, 1024));
+    assert_eq!(
+        (
+            storefront.ingress,
+            storefront.cpu_millis,
+            storefront.memory_mb,
+            storefront.port
+        ),
+        (Ingress::Public, 250, 512, 3000)
+    );
+    assert_eq!(
+        (by("catalog").cpu_millis, by("catalog").memory_mb),
+        (500, 1024)
+    );
     assert_eq!(by("catalog").secrets.len(), 2);
 
-    let public = s.apis.iter().find(|a| a.name == "public").expect("public api");
+    let public = s
+        .apis
+        .iter()
+        .find(|a| a.name == "public")
+        .expect("public api");
     assert!(public.tracing && public.access_log);
-    assert_eq!(public.throttle.map(|t| (t.rate, t.burst)), Some((100.0, 200)));
+    assert_eq!(
+        public.throttle.map(|t| (t.rate, t.burst)),
+        Some((100.0, 200))
+    );
     // Sorted by (path, method): each key no smaller than the one before.
-    let keys: Vec<_> = public.routes.iter().map(|r| (r.path.clone(), r.method)).collect();
+    let keys: Vec<_> = public
+        .routes
+        .iter()
+        .map(|r| (r.path.clone(), r.method))
+        .collect();
     assert!(keys.windows(2).all(|w| w[0] <= w[1]), "{keys:?}");
     assert_eq!(public.routes.len(), 7);
-    let users = public.routes.iter().find(|r| r.service == "users" && r.method == Method::Get).expect("GET users");
-    let v1: Vec<SegmentKind> = ["v1", "users"].iter().map(|x| SegmentKind::Literal((*x).into())).chain([SegmentKind::Var("id".into())]).collect();
+    let users = public
+        .routes
+        .iter()
+        .find(|r| r.service == "users" && r.method == Method::Get)
+        .expect("GET users");
+    let v1: Vec<SegmentKind> = ["v1", "users"]
+        .iter()
+        .map(|x| SegmentKind::Literal((*x).into()))
+        .chain([SegmentKind::Var("id".into())])
+        .collect();
     assert_eq!(users.target_path, v1);
     let admin = s.apis.iter().find(|a| a.name == "admin").expect("admin");
     assert_eq!((admin.auth, admin.stage.as_str()), (Auth::Iam, "admin"));
@@ -99,7 +184,9 @@ fn shop_applies_defaults_and_sorts() {
 #[test]
 fn existing_vpc_keeps_its_ids() {
     let s = spec("examples/existing-vpc.apr");
-    let NetworkSource::Existing { vpc_id, subnet_ids } = &s.networks[0].source else { panic!("existing vpc") };
+    let NetworkSource::Existing { vpc_id, subnet_ids } = &s.networks[0].source else {
+        panic!("existing vpc")
+    };
     assert_eq!(vpc_id, &Text::lit("vpc-0a1b2c3d4e5f60718"));
     assert_eq!(subnet_ids.len(), 2);
     assert_eq!(s.services[0].egress, Egress::Vpc);
@@ -107,7 +194,10 @@ fn existing_vpc_keeps_its_ids() {
     assert_eq!(s.apis[0].stage, "v1");
     // `/` sorts before `/billing/{proxy+}`.
     assert!(s.apis[0].routes[0].path.is_empty());
-    assert_eq!(s.apis[0].routes[0].target_path, vec![SegmentKind::Literal("status".into())]);
+    assert_eq!(
+        s.apis[0].routes[0].target_path,
+        vec![SegmentKind::Literal("status".into())]
+    );
 }
 
 #[test]
@@ -124,10 +214,21 @@ fn public_only_needs_no_network() {
 fn multi_file_app_resolves_across_files() {
     let s = spec("examples/multi");
     assert_eq!(s.app.name, "multi");
-    assert_eq!(s.networks[0].source, NetworkSource::Create { base: 0xac10_0000, prefix: 20, zones: 3, subnet_size: 24 });
+    assert_eq!(
+        s.networks[0].source,
+        NetworkSource::Create {
+            base: 0xac10_0000,
+            prefix: 20,
+            zones: 3,
+            subnet_size: 24
+        }
+    );
     let names: Vec<&str> = s.services.iter().map(|x| x.name.as_str()).collect();
     assert_eq!(names, ["inventory", "reports"]);
-    assert_eq!((s.services[1].cpu_millis, s.services[1].memory_mb), (2000, 4096));
+    assert_eq!(
+        (s.services[1].cpu_millis, s.services[1].memory_mb),
+        (2000, 4096)
+    );
     assert_eq!(s.apis[0].network.as_deref(), Some("main"));
     assert_eq!(s.apis[0].stage, "live");
 }

@@ -33,17 +33,27 @@ fn expectations(path: &PathBuf) -> Vec<Expect> {
     let text = std::fs::read_to_string(path).expect("fixture");
     let mut out = Vec::new();
     for line in text.lines().take_while(|l| l.starts_with('#')) {
-        let Some(rest) = line.strip_prefix("# expect: ") else { continue };
+        let Some(rest) = line.strip_prefix("# expect: ") else {
+            continue;
+        };
         let parts: Vec<&str> = rest.split_whitespace().collect();
-        let [code, "line", n] = parts.as_slice() else { panic!("{}: bad header `{line}`", path.display()) };
-        out.push(Expect { code: (*code).to_string(), line: n.parse().expect("line number") });
+        let [code, "line", n] = parts.as_slice() else {
+            panic!("{}: bad header `{line}`", path.display())
+        };
+        out.push(Expect {
+            code: (*code).to_string(),
+            line: n.parse().expect("line number"),
+        });
     }
     assert!(!out.is_empty(), "{}: no `# expect:` header", path.display());
     out
 }
 
 fn relative(path: &PathBuf) -> String {
-    path.strip_prefix(support::root()).expect("under root").display().to_string()
+    path.strip_prefix(support::root())
+        .expect("under root")
+        .display()
+        .to_string()
 }
 
 #[test]
@@ -59,25 +69,38 @@ fn every_fixture_reports_its_codes() {
             .expect("aprc runs");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(!stderr.contains("panicked") && !stdout.contains("panicked"), "{rel}: panic\n{stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stdout.contains("panicked"),
+            "{rel}: panic\n{stderr}"
+        );
         let got: Vec<(String, usize)> = stdout
             .lines()
             .filter(|l| !l.trim().is_empty())
             .map(|l| {
-                let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{rel}: not JSON ({e}): {l}"));
+                let v: serde_json::Value = serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("{rel}: not JSON ({e}): {l}"));
                 assert_eq!(v["file"].as_str(), Some(rel.as_str()), "{rel}: file field");
-                (v["code"].as_str().unwrap_or_default().to_string(), v["line"].as_u64().unwrap_or_default() as usize)
+                (
+                    v["code"].as_str().unwrap_or_default().to_string(),
+                    v["line"].as_u64().unwrap_or_default() as usize,
+                )
             })
             .collect();
         for e in &expects {
             if !got.iter().any(|(c, l)| *c == e.code && *l == e.line) {
-                failures.push(format!("{rel}: expected {} on line {}, got {got:?}", e.code, e.line));
+                failures.push(format!(
+                    "{rel}: expected {} on line {}, got {got:?}",
+                    e.code, e.line
+                ));
             }
         }
         let only_warnings = expects.iter().all(|e| e.code.starts_with('W'));
         let want_status = if only_warnings { 0 } else { 1 };
         if out.status.code() != Some(want_status) {
-            failures.push(format!("{rel}: exit {:?}, expected {want_status}", out.status.code()));
+            failures.push(format!(
+                "{rel}: exit {:?}, expected {want_status}",
+                out.status.code()
+            ));
         }
         if only_warnings && got.iter().any(|(c, _)| c.starts_with('E')) {
             failures.push(format!("{rel}: warning fixture has errors: {got:?}"));
@@ -88,21 +111,44 @@ fn every_fixture_reports_its_codes() {
 
 #[test]
 fn every_code_has_a_fixture() {
-    let covered: BTreeSet<String> = fixtures().iter().flat_map(expectations).map(|e| e.code).collect();
-    let missing: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).filter(|c| !covered.contains(*c) && !BUILD_ONLY.contains(c)).collect();
+    let covered: BTreeSet<String> = fixtures()
+        .iter()
+        .flat_map(expectations)
+        .map(|e| e.code)
+        .collect();
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !covered.contains(*c) && !BUILD_ONLY.contains(c))
+        .collect();
     assert!(missing.is_empty(), "codes without a fixture: {missing:?}");
-    let unknown: Vec<&String> = covered.iter().filter(|c| !Code::ALL.iter().any(|k| k.as_str() == c.as_str())).collect();
-    assert!(unknown.is_empty(), "fixtures expect codes that do not exist: {unknown:?}");
+    let unknown: Vec<&String> = covered
+        .iter()
+        .filter(|c| !Code::ALL.iter().any(|k| k.as_str() == c.as_str()))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "fixtures expect codes that do not exist: {unknown:?}"
+    );
 }
 
 #[test]
 fn human_rendering_snapshots() {
     for path in fixtures() {
         let rel = relative(&path);
-        let out = support::aprc().args(["check", &rel]).env("NO_COLOR", "1").current_dir(support::root()).output().expect("aprc runs");
+        let out = support::aprc()
+            .args(["check", &rel])
+            .env("NO_COLOR", "1")
+            .current_dir(support::root())
+            .output()
+            .expect("aprc runs");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!stderr.contains('\u{1b}'), "{rel}: colour in piped output");
-        let name = path.file_stem().expect("stem").to_string_lossy().into_owned();
+        let name = path
+            .file_stem()
+            .expect("stem")
+            .to_string_lossy()
+            .into_owned();
         insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => true, description => rel.clone(), omit_expression => true }, {
             insta::assert_snapshot!(name, format!("exit: {:?}\n{stderr}", out.status.code()));
         });

@@ -102,17 +102,26 @@ pub fn check(
 
 fn apprunner(what: &str, name: &str, max: usize, span: Span, app_span: Span) -> Diagnostic {
     let len = name.chars().count();
-    let why = if len < 4 {
-        format!("{len} characters, fewer than 4")
+    let (why, fix) = if len < 4 {
+        (
+            format!("{len} characters, fewer than 4"),
+            "lengthen this name or the app's name",
+        )
     } else if len > max {
-        format!("{len} characters, more than {max}")
+        (
+            format!("{len} characters, more than {max}"),
+            "shorten this name or the app's name",
+        )
     } else {
-        "it must start with a letter or digit".to_string()
+        (
+            "it must start with a letter or digit".to_string(),
+            "start the app's name with a letter or digit",
+        )
     };
     Diagnostic::new(Code::E0501, format!("the {what} `{name}` is invalid: {why}"), span)
         .label(format!("becomes `{name}`"))
         .secondary(app_span, "the app name is its prefix")
-        .help(format!("App Runner names are 4 to {max} letters, digits, `-` or `_`, starting with a letter or digit; shorten or lengthen the names"))
+        .help(format!("App Runner names are 4 to {max} letters, digits, `-` or `_`, starting with a letter or digit: {fix}"))
 }
 
 fn too_long(what: &str, name: &str, max: usize, span: Span, app_span: Span) -> Diagnostic {

@@ -419,7 +419,10 @@ pub fn unreachable(
 ) {
     for (name, service) in services {
         // Without a network a private service is already E0308; no second word on it.
-        if service.ingress == Ingress::Private && service.network.is_some() && !apis.values().any(|a| a.targets.contains(name)) {
+        if service.ingress == Ingress::Private
+            && service.network.is_some()
+            && !apis.values().any(|a| a.targets.contains(name))
+        {
             ctx.diags.push(
                 Diagnostic::new(Code::W0001, format!("private service `{name}` is unreachable: no api routes to it"), service.name_span)
                     .label("no route targets this service")

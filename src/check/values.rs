@@ -109,14 +109,24 @@ impl<'a> Attrs<'a> {
                     }
                 }
                 StmtKind::Route(route) => {
+                    // From the method to the target: the statement's own span can run on
+                    // over the whitespace that precedes an optional target path.
+                    let end = route
+                        .target_path
+                        .as_ref()
+                        .map_or(route.target.span, |p| p.span);
+                    let span = Span {
+                        end: end.end,
+                        ..stmt.span
+                    };
                     if routes_allowed {
-                        attrs.routes.push((route, stmt.span));
+                        attrs.routes.push((route, span));
                     } else {
                         ctx.diags.push(
                             Diagnostic::new(
                                 Code::E0101,
                                 format!("`route` is not allowed in {}", attrs.owner),
-                                stmt.span,
+                                span,
                             )
                             .label("route outside an api")
                             .help("routes belong in an `api` block"),
