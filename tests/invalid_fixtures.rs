@@ -7,7 +7,7 @@ mod support;
 
 use aprc::diag::Code;
 use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Codes no `aprc check` run can produce: E0601 is raised by the CloudFormation backend at
 /// build time (its tests live with the backend).
@@ -29,7 +29,7 @@ fn fixtures() -> Vec<PathBuf> {
     out
 }
 
-fn expectations(path: &PathBuf) -> Vec<Expect> {
+fn expectations(path: &Path) -> Vec<Expect> {
     let text = std::fs::read_to_string(path).expect("fixture");
     let mut out = Vec::new();
     for line in text.lines().take_while(|l| l.starts_with('#')) {
@@ -49,7 +49,7 @@ fn expectations(path: &PathBuf) -> Vec<Expect> {
     out
 }
 
-fn relative(path: &PathBuf) -> String {
+fn relative(path: &Path) -> String {
     path.strip_prefix(support::root())
         .expect("under root")
         .display()
@@ -113,7 +113,7 @@ fn every_fixture_reports_its_codes() {
 fn every_code_has_a_fixture() {
     let covered: BTreeSet<String> = fixtures()
         .iter()
-        .flat_map(expectations)
+        .flat_map(|p| expectations(p))
         .map(|e| e.code)
         .collect();
     let missing: Vec<&str> = Code::ALL
