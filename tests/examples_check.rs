@@ -232,3 +232,39 @@ fn multi_file_app_resolves_across_files() {
     assert_eq!(s.apis[0].network.as_deref(), Some("main"));
     assert_eq!(s.apis[0].stage, "live");
 }
+
+/// Reverses every list of declarations and statements, recursively.
+fn reverse_all(modules: &mut [aprc::syntax::ast::Module]) {
+    use aprc::syntax::ast::{ItemKind, Stmt, StmtKind};
+    fn body(stmts: &mut Vec<Stmt>) {
+        stmts.reverse();
+        for s in stmts {
+            if let StmtKind::Block(b) = &mut s.kind {
+                body(&mut b.body);
+            }
+        }
+    }
+    modules.reverse();
+    for m in modules {
+        m.items.reverse();
+        for item in &mut m.items {
+            if let ItemKind::Block(b) = &mut item.kind {
+                body(&mut b.body);
+            }
+        }
+    }
+}
+
+#[test]
+fn declaration_order_does_not_change_the_spec() {
+    for example in support::examples() {
+        let sources = aprc::driver::load(&[support::root().join(&example)]).expect("loads");
+        let mut diags = Diagnostics::new();
+        let mut modules = aprc::driver::parse(&sources, &mut diags);
+        let forward = aprc::check::check(&modules, &mut Diagnostics::new());
+        assert!(forward.is_some(), "{}", example.display());
+        reverse_all(&mut modules);
+        let backward = aprc::check::check(&modules, &mut Diagnostics::new());
+        assert_eq!(forward, backward, "{}", example.display());
+    }
+}

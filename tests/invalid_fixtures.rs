@@ -154,3 +154,55 @@ fn human_rendering_snapshots() {
         });
     }
 }
+
+/// Runs parse and check on `text` in-process; a panic fails the test with the input.
+fn check_text(name: &str, text: &str) {
+    let mut sources = aprc::source::Sources::new();
+    sources.add(name.to_string(), text.to_string());
+    let result = std::panic::catch_unwind(|| {
+        let mut diags = aprc::diag::Diagnostics::new();
+        let spec = aprc::driver::front(&sources, &mut diags);
+        // The spec and the errors never coexist.
+        assert_eq!(spec.is_some(), !diags.has_errors());
+    });
+    assert!(result.is_ok(), "checker panicked on:\n{text}");
+}
+
+#[test]
+fn no_panic_on_damaged_sources() {
+    let mut inputs: Vec<PathBuf> = fixtures();
+    for example in support::examples() {
+        let path = support::root().join(example);
+        if path.is_dir() {
+            inputs.extend(std::fs::read_dir(&path).expect("dir").map(|e| e.expect("entry").path()));
+        } else {
+            inputs.push(path);
+        }
+    }
+    let mut runs = 0;
+    for path in inputs {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let name = relative(&path);
+        let lines: Vec<&str> = text.lines().collect();
+        for i in 0..lines.len() {
+            // Each line removed, and each line with its numbers pushed to the extremes.
+            let mut without = lines.clone();
+            without.remove(i);
+            check_text(&name, &without.join("\n"));
+            for digit in ["0", "9"] {
+                let mut edited = lines.clone();
+                let line: String = lines[i].chars().map(|c| if c.is_ascii_digit() { digit.chars().next().unwrap_or('0') } else { c }).collect();
+                edited[i] = &line;
+                check_text(&name, &edited.join("\n"));
+                runs += 1;
+            }
+            runs += 1;
+        }
+        // Truncated at every few characters.
+        for (cut, _) in text.char_indices().step_by(5) {
+            check_text(&name, &text[..cut]);
+            runs += 1;
+        }
+    }
+    assert!(runs > 1000, "only {runs} damaged inputs");
+}
