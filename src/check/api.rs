@@ -34,7 +34,7 @@ pub fn check_all(
         .collect()
 }
 
-fn check(
+pub fn check(
     ctx: &mut Ctx,
     syms: &Symbols,
     services: &BTreeMap<String, service::Checked>,
@@ -181,37 +181,28 @@ fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
         &[],
         false,
     );
-    let rate = match attrs.get("rate") {
-        Some(e) => {
-            let value = match &e.kind {
-                ExprKind::Int(i) => Some(*i as f64),
-                ExprKind::Decimal(d) => d.parse::<f64>().ok(),
-                _ => {
-                    return super::values::mismatch(
-                        ctx,
-                        e,
-                        "rate",
-                        "a number of requests per second",
+    // A closure, so a wrongly typed `rate` still lets `burst` be checked.
+    let rate = attrs.get("rate").and_then(|e| {
+        let value = match &e.kind {
+            ExprKind::Int(i) => Some(*i as f64),
+            ExprKind::Decimal(d) => d.parse::<f64>().ok(),
+            _ => return super::values::mismatch(ctx, e, "rate", "a number of requests per second"),
+        };
+        match value {
+            Some(v) if v >= 0.0 && v.is_finite() => Some(v),
+            _ => {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0410,
+                        "throttle `rate` must be 0 or more requests per second",
+                        e.span,
                     )
-                }
-            };
-            match value {
-                Some(v) if v >= 0.0 && v.is_finite() => Some(v),
-                _ => {
-                    ctx.diags.push(
-                        Diagnostic::new(
-                            Code::E0410,
-                            "throttle `rate` must be 0 or more requests per second",
-                            e.span,
-                        )
-                        .label("out of range"),
-                    );
-                    None
-                }
+                    .label("out of range"),
+                );
+                None
             }
         }
-        None => None,
-    };
+    });
     let burst = match attrs.int(ctx, "burst") {
         Some((b, _)) if (0..=i64::from(u32::MAX)).contains(&b) => u32::try_from(b).ok(),
         Some((b, span)) => {

@@ -52,6 +52,14 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     let networks = network::check_all(&mut ctx, &syms);
     let services = service::check_all(&mut ctx, &syms);
     let apis = api::check_all(&mut ctx, &syms, &services);
+    for (kind, decl) in &syms.duplicates {
+        // Already E0104; checked for their own errors and param uses, then dropped.
+        match kind {
+            symbols::Kind::Network => drop(network::check(&mut ctx, *decl)),
+            symbols::Kind::Service => drop(service::check(&mut ctx, &syms, *decl)),
+            _ => drop(api::check(&mut ctx, &syms, &services, *decl)),
+        }
+    }
 
     // Whole-application rules: reachability, unused params, AWS name limits and collisions.
     service::unreachable(&mut ctx, &services, &apis);

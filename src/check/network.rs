@@ -35,7 +35,7 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
         .collect()
 }
 
-fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
+pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
     let name = decl.name.name.clone();
     let attrs = Attrs::gather(
         ctx,

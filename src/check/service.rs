@@ -34,7 +34,7 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
         .collect()
 }
 
-fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
+pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
     let name = decl.name.name.clone();
     let attrs = Attrs::gather(
         ctx,

@@ -51,6 +51,9 @@ pub struct Symbols<'a> {
     pub networks: BTreeMap<&'a str, Decl<'a>>,
     pub services: BTreeMap<&'a str, Decl<'a>>,
     pub apis: BTreeMap<&'a str, Decl<'a>>,
+    /// Second and later declarations of a taken name: reported (E0104), and their bodies
+    /// still checked so one run shows every error and every param use.
+    pub duplicates: Vec<(Kind, Decl<'a>)>,
 }
 
 impl<'a> Symbols<'a> {
@@ -234,6 +237,12 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
     };
     if let Some(first) = table.get(name.name.as_str()) {
         diags.push(duplicate(kind, name, first.name.span));
+        let k = match kind {
+            "network" => Kind::Network,
+            "service" => Kind::Service,
+            _ => Kind::Api,
+        };
+        syms.duplicates.push((k, decl));
     } else {
         table.insert(&name.name, decl);
     }
