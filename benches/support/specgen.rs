@@ -27,7 +27,9 @@ pub fn spec(services: usize) -> String {
     }
     out.push_str("\napi public {\n  network = core\n  auth    = api_key\n\n");
     for k in 1..=services {
-        out.push_str(&format!("  route ANY /svc{k}/{{proxy+}} -> svc{k} /{{proxy}}\n"));
+        out.push_str(&format!(
+            "  route ANY /svc{k}/{{proxy+}} -> svc{k} /{{proxy}}\n"
+        ));
     }
     out.push_str("}\n");
     out

@@ -75,6 +75,16 @@ impl<'a> Symbols<'a> {
         }
     }
 
+    fn declares(&self, kind: Kind, name: &str) -> bool {
+        match kind {
+            Kind::Network => self.networks.contains_key(name),
+            Kind::Service => self.services.contains_key(name),
+            Kind::Api => self.apis.contains_key(name),
+            Kind::Param => self.params.contains_key(name),
+            Kind::App => self.app.is_some_and(|a| a.name.name == name),
+        }
+    }
+
     fn table(&self, kind: Kind) -> Vec<&'a str> {
         match kind {
             Kind::Network => self.networks.keys().copied().collect(),
@@ -87,10 +97,12 @@ impl<'a> Symbols<'a> {
 
     /// Resolves a reference to a declaration of `want`, reporting E0107 or E0108.
     pub fn resolve(&self, diags: &mut Diagnostics, name: &str, span: Span, want: Kind) -> bool {
-        let names = self.table(want);
-        if names.contains(&name) {
+        // The common case asks the map; the full name list is only built for a diagnostic
+        // (building it on every reference made checking quadratic in declarations).
+        if self.declares(want, name) {
             return true;
         }
+        let names = self.table(want);
         match self.kind_of(name) {
             Some(found) => diags.push(
                 Diagnostic::new(
