@@ -119,7 +119,9 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
     let mut end = pos;
     let bytes = text.as_bytes();
     loop {
-        while end > 0 && (bytes[end - 1] as char).is_whitespace() {
+        // ASCII only: a UTF-8 continuation byte read as a char can look like white space
+        // (0x85 is NEL, 0xA0 NBSP), and stepping over it would slice inside a character.
+        while end > 0 && bytes[end - 1].is_ascii_whitespace() {
             end -= 1;
         }
         // Step over a comment ending at this line end.
@@ -143,8 +145,9 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
     }
     if is_word(last) && last != '{' && last != '}' {
         let start = text[..end]
-            .rfind(|c: char| !is_word(c))
-            .map(|i| i + 1)
+            .char_indices()
+            .rfind(|(_, c)| !is_word(*c))
+            .map(|(i, c)| i + c.len_utf8())
             .unwrap_or(0);
         return Some(text[start..end].to_string());
     }
