@@ -191,11 +191,29 @@ fn unique(used: &mut BTreeSet<String>, stem: String) -> String {
     name
 }
 
-/// Hex SHA-256 over every resource, method and integration, in IR order.
+/// The hashed document: `{"resources":[..],"methods":[..]}`, fields in this order.
+#[derive(serde::Serialize)]
+struct Canonical<'a> {
+    resources: &'a [Resource],
+    methods: &'a [ApiMethod],
+}
+
+/// Hex SHA-256 over every resource, method and integration, in IR order: the compact JSON of
+/// [`Canonical`]. It is streamed into the hasher; building a `serde_json::Value` tree and a
+/// string first cost more than the rest of lowering (the text hashed is the same).
 fn deployment_hash(resources: &[Resource], methods: &[ApiMethod]) -> String {
-    let canonical = serde_json::json!({ "resources": resources, "methods": methods });
-    let digest = Sha256::digest(canonical.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hasher = Sha256::new();
+    let canonical = Canonical { resources, methods };
+    // Writing into a hasher cannot fail, and these plain structs always serialize.
+    if let Err(e) = serde_json::to_writer(&mut hasher, &canonical) {
+        unreachable!("hashing the routes failed: {e}");
+    }
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        hex.push_str(&format!("{b:02x}"));
+    }
+    hex
 }
 
 /// JSON access-log line: one object per request with API Gateway `$context` variables.

@@ -286,3 +286,27 @@ fn resource_tree_has_parents_first_and_unique_names() {
         (None, "GetRoot", "/")
     );
 }
+
+/// The hash is streamed into the hasher for speed; it must stay the SHA-256 of the compact
+/// JSON `{"resources": [...], "methods": [...]}`, or every existing stack would redeploy.
+#[test]
+fn deployment_hash_is_sha256_of_the_canonical_json() {
+    use sha2::{Digest, Sha256};
+    let mut spec = seed();
+    let mut route = spec.apis[0].routes[0].clone();
+    route.method = Method::Get;
+    route.path = vec![
+        SegmentKind::Literal("users".into()),
+        SegmentKind::Var("id".into()),
+    ];
+    route.target_path = route.path.clone();
+    spec.apis[0].routes.push(route);
+    let ir = lower(&spec, &BTreeMap::new());
+    let api = &ir.apis[0];
+    let text = serde_json::json!({ "resources": api.resources, "methods": api.methods });
+    let expected: String = Sha256::digest(text.to_string().as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(api.deployment_hash, expected);
+}
