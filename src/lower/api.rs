@@ -199,18 +199,17 @@ struct Canonical<'a> {
 }
 
 /// Hex SHA-256 over every resource, method and integration, in IR order: the compact JSON of
-/// [`Canonical`]. It is streamed into the hasher; building a `serde_json::Value` tree and a
-/// string first cost more than the rest of lowering (the text hashed is the same).
+/// [`Canonical`]. Serialized straight from the IR structs; building a `serde_json::Value`
+/// tree first cost more than the rest of lowering (the text hashed is the same).
 fn deployment_hash(resources: &[Resource], methods: &[ApiMethod]) -> String {
-    let mut hasher = Sha256::new();
     let canonical = Canonical { resources, methods };
-    // Writing into a hasher cannot fail, and these plain structs always serialize.
-    if let Err(e) = serde_json::to_writer(&mut hasher, &canonical) {
-        unreachable!("hashing the routes failed: {e}");
-    }
-    let digest = hasher.finalize();
+    // These plain structs (string keys, no floats) always serialize.
+    let text = match serde_json::to_vec(&canonical) {
+        Ok(text) => text,
+        Err(e) => unreachable!("the routes do not serialize: {e}"),
+    };
     let mut hex = String::with_capacity(64);
-    for b in digest {
+    for b in Sha256::digest(&text) {
         hex.push_str(&format!("{b:02x}"));
     }
     hex
