@@ -10,26 +10,28 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use support::{aprc, example_name, examples, root};
 
-/// `aprc build FILES --target cfn`, which must succeed; returns the template text.
-fn build(files: &[PathBuf]) -> String {
+/// `aprc build INPUT --target cfn` (a file, or a directory = one app), which must succeed;
+/// returns the template text.
+fn build(input: &Path) -> String {
     let out = aprc()
         .arg("build")
-        .args(files)
+        .arg(input)
         .args(["--target", "cfn"])
         .current_dir(root())
         .output()
         .expect("aprc runs");
     assert!(
         out.status.success(),
-        "aprc build {files:?} failed ({}):\n{}",
+        "aprc build {} failed ({}):\n{}",
+        input.display(),
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
 }
 
-fn template(files: &[PathBuf]) -> Value {
-    serde_json::from_str(&build(files)).expect("the template is JSON")
+fn template(input: &Path) -> Value {
+    serde_json::from_str(&build(input)).expect("the template is JSON")
 }
 
 fn resources(t: &Value) -> &serde_json::Map<String, Value> {
@@ -57,7 +59,7 @@ fn the_one<'a>(t: &'a Value, ty: &str) -> (&'a String, &'a Value) {
 #[test]
 fn golden_snapshot_per_example() {
     for example in examples() {
-        let text = build(&[example.clone()]);
+        let text = build(&example);
         insta::assert_snapshot!(example_name(&example), text);
     }
 }
@@ -67,7 +69,7 @@ fn cfn_lint_finds_nothing_in_any_example() {
     for example in examples() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(format!("{}.json", example_name(&example)));
-        std::fs::write(&path, build(&[example.clone()])).expect("template written");
+        std::fs::write(&path, build(&example)).expect("template written");
         // `-c I` adds the informational rules to the errors and warnings checked by default.
         let out = Command::new("cfn-lint")
             .args(["--include-experimental", "-c", "I", "--"])
@@ -146,10 +148,10 @@ fn reverse_source(text: &str) -> String {
 #[test]
 fn output_is_byte_identical_across_runs_and_declaration_orders() {
     for example in examples() {
-        let first = build(&[example.clone()]);
+        let first = build(&example);
         assert_eq!(
             first,
-            build(&[example.clone()]),
+            build(&example),
             "{}: two runs differ",
             example.display()
         );
@@ -157,7 +159,7 @@ fn output_is_byte_identical_across_runs_and_declaration_orders() {
         let reversed = reversed_copy(&example, dir.path());
         assert_eq!(
             first,
-            build(&[reversed]),
+            build(&reversed),
             "{}: reversed declarations change the template",
             example.display()
         );
@@ -179,8 +181,8 @@ fn changing_a_route_renames_the_deployment() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("seed.apr");
     std::fs::write(&path, changed).expect("write");
-    let before = template(&[PathBuf::from("examples/seed.apr")]);
-    let after = template(&[path]);
+    let before = template(Path::new("examples/seed.apr"));
+    let after = template(&path);
     let (id_before, _) = the_one(&before, "AWS::ApiGateway::Deployment");
     let (id_after, _) = the_one(&after, "AWS::ApiGateway::Deployment");
     assert!(
@@ -199,7 +201,7 @@ fn changing_a_route_renames_the_deployment() {
 
 #[test]
 fn seed_wires_the_private_chain() {
-    let t = template(&[PathBuf::from("examples/seed.apr")]);
+    let t = template(Path::new("examples/seed.apr"));
     let r = resources(&t);
 
     // The requests endpoint: interface, apprunner.requests in the stack's region, no private DNS.
@@ -357,7 +359,7 @@ fn strings(v: &Value) -> Vec<&Value> {
 #[test]
 fn every_example_is_private_and_least_privilege_by_default() {
     for example in examples() {
-        let t = template(&[example.clone()]);
+        let t = template(&example);
         let name = example.display();
         for (id, res) in resources(&t) {
             let p = &res["Properties"];
@@ -468,7 +470,7 @@ fn every_example_is_private_and_least_privilege_by_default() {
 
 #[test]
 fn taggable_resources_are_tagged_and_untaggable_ones_are_not() {
-    let t = template(&[PathBuf::from("examples/shop.apr")]);
+    let t = template(Path::new("examples/shop.apr"));
     let untaggable = [
         "AWS::EC2::SecurityGroupIngress",
         "AWS::EC2::SecurityGroupEgress",
@@ -543,7 +545,7 @@ fn a_spec_over_the_resource_quota_is_a_coded_error() {
 /// `tests/cfn_lambda.py` against moto.
 #[test]
 fn eni_lookup_lambda_answers_every_request_against_moto() {
-    let t = template(&[PathBuf::from("examples/seed.apr")]);
+    let t = template(Path::new("examples/seed.apr"));
     let (_, function) = the_one(&t, "AWS::Lambda::Function");
     let source = function["Properties"]["Code"]["ZipFile"]
         .as_str()

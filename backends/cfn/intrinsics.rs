@@ -40,11 +40,14 @@ pub fn param_id(name: &str) -> String {
     crate::names::pascal(name)
 }
 
-/// A [`Text`]: a plain string when it holds no parameter, else an `Fn::Sub` with each
-/// parameter as `${ParamId}` and literal `${` escaped.
+/// A [`Text`]: a plain string when it holds no parameter, a `Ref` when it is one parameter
+/// alone, else an `Fn::Sub` with each parameter as `${ParamId}` and literal `${` escaped.
 pub fn text(t: &Text) -> Value {
     if let Some(literal) = t.as_literal() {
         return Value::String(literal);
+    }
+    if let [TextPart::Param(name)] = t.parts.as_slice() {
+        return ref_(&param_id(name));
     }
     let mut template = String::new();
     for part in &t.parts {
@@ -76,6 +79,14 @@ mod tests {
     #[test]
     fn literal_text_is_a_plain_string() {
         assert_eq!(text(&Text::lit("a${b")), json!("a${b"));
+    }
+
+    #[test]
+    fn a_lone_parameter_is_a_ref() {
+        assert_eq!(
+            text(&Text::param("db_secret")),
+            json!({ "Ref": "DbSecret" })
+        );
     }
 
     #[test]
