@@ -26,10 +26,17 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
             "Tags": t.tags,
         }),
     )?;
-    let resource_ref = |index: Option<usize>| -> Value {
-        match index.and_then(|i| api.resources.get(i)) {
-            Some(r) => ref_(&format!("{p}{}Resource", r.pascal)),
-            None => get_att(&api_id, "RootResourceId"),
+    // `None` is the API's root; an index must name one of the api's resources.
+    let resource_ref = |index: Option<usize>| -> Result<Value, BackendError> {
+        match index {
+            None => Ok(get_att(&api_id, "RootResourceId")),
+            Some(i) => match api.resources.get(i) {
+                Some(r) => Ok(ref_(&format!("{p}{}Resource", r.pascal))),
+                None => Err(super::internal(format!(
+                    "api `{}` refers to resource #{i}, which it does not have",
+                    api.names.spec
+                ))),
+            },
         }
     };
     for r in &api.resources {
@@ -38,7 +45,7 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
             "AWS::ApiGateway::Resource",
             json!({
                 "RestApiId": ref_(&api_id),
-                "ParentId": resource_ref(r.parent),
+                "ParentId": resource_ref(r.parent)?,
                 "PathPart": r.path_part,
             }),
         )?;
@@ -48,7 +55,7 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
         let id = format!("{p}{}Method", m.pascal);
         let mut props = Map::new();
         props.insert("RestApiId".into(), ref_(&api_id));
-        props.insert("ResourceId".into(), resource_ref(m.resource));
+        props.insert("ResourceId".into(), resource_ref(m.resource)?);
         props.insert("HttpMethod".into(), json!(m.http_method));
         props.insert(
             "AuthorizationType".into(),
@@ -166,13 +173,10 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
 fn integration(ir: &Ir, api: &Api, m: &ApiMethod) -> Result<Value, BackendError> {
     let integ = &m.integration;
     let Some(target) = ir.services.iter().find(|s| s.names.spec == integ.service) else {
-        return Err(BackendError {
-            code: crate::diag::Code::E0601,
-            message: format!(
-                "internal error: route {} {} targets service `{}`, which the IR does not hold",
-                m.http_method, m.path, integ.service
-            ),
-        });
+        return Err(super::internal(format!(
+            "route {} {} targets service `{}`, which the IR does not hold",
+            m.http_method, m.path, integ.service
+        )));
     };
     let sp = &target.names.pascal;
     let mut out = Map::new();

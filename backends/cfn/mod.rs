@@ -41,7 +41,17 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         if let Some(default) = &param.default {
             p.insert("Default".into(), json!(default));
         }
-        t.add_param(param_id(&param.name), Value::Object(p))?;
+        let id = param_id(&param.name);
+        if id.is_empty() {
+            return Err(BackendError {
+                code: Code::E0502,
+                message: format!(
+                    "param `{}` has no letter or digit, so it has no CloudFormation parameter id; rename it",
+                    param.name
+                ),
+            });
+        }
+        t.add_param(id, Value::Object(p))?;
     }
     if ir.networks.iter().any(|n| n.link.is_some()) {
         eni_lookup::emit_function(&mut t)?;
@@ -86,8 +96,17 @@ impl Template {
         }
     }
 
-    /// Parameters and resources share one logical-id namespace.
+    /// Parameters and resources share one logical-id namespace, of 1-255 letters and digits.
     fn claim(&self, id: &str) -> Result<(), BackendError> {
+        if id.is_empty() || id.len() > 255 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
+            return Err(BackendError {
+                code: Code::E0502,
+                message: format!(
+                    "`{id}` is not a valid CloudFormation logical id (1-255 letters and digits); \
+                     rename the declaration it comes from"
+                ),
+            });
+        }
         if self.parameters.contains_key(id) || self.resources.contains_key(id) {
             return Err(BackendError {
                 code: Code::E0502,
@@ -163,14 +182,21 @@ impl Template {
         if !self.outputs.is_empty() {
             doc.insert("Outputs".into(), Value::Object(self.outputs));
         }
-        let mut body =
-            serde_json::to_string_pretty(&Value::Object(doc)).map_err(|e| BackendError {
-                code: Code::E0601,
-                message: format!("cannot render the template: {e}"),
-            })?;
+        let mut body = serde_json::to_string_pretty(&Value::Object(doc))
+            .map_err(|e| internal(format!("cannot render the template: {e}")))?;
         body.push('\n');
         check_quota("template body bytes", body.len(), MAX_BODY_BYTES)?;
         Ok(body)
+    }
+}
+
+/// An IR that breaks one of its own invariants (lowering's bug, not the user's). The backend
+/// refuses to emit a dangling reference rather than panic; no code fits better than the
+/// backend's own.
+pub(crate) fn internal(message: String) -> BackendError {
+    BackendError {
+        code: Code::E0601,
+        message: format!("internal error: {message}"),
     }
 }
 
@@ -193,11 +219,10 @@ pub(crate) fn network<'a>(ir: &'a Ir, spec: &str, user: &str) -> Result<&'a Netw
     ir.networks
         .iter()
         .find(|n| n.names.spec == spec)
-        .ok_or_else(|| BackendError {
-            code: Code::E0601,
-            message: format!(
-                "internal error: {user} refers to network `{spec}`, which the IR does not hold"
-            ),
+        .ok_or_else(|| {
+            internal(format!(
+                "{user} refers to network `{spec}`, which the IR does not hold"
+            ))
         })
 }
 
@@ -210,11 +235,10 @@ fn pascal_of<'a>(
         .into_iter()
         .find(|n| n.spec == spec)
         .map(|n| n.pascal.clone())
-        .ok_or_else(|| BackendError {
-            code: Code::E0601,
-            message: format!(
-                "internal error: an output refers to {what} `{spec}`, which the IR does not hold"
-            ),
+        .ok_or_else(|| {
+            internal(format!(
+                "an output refers to {what} `{spec}`, which the IR does not hold"
+            ))
         })
 }
 

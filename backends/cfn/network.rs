@@ -125,13 +125,10 @@ pub fn emit(t: &mut Template, net: &Network) -> Result<(), BackendError> {
     }
     if let Some(link) = &net.link {
         let Some(endpoint) = &net.endpoint else {
-            return Err(BackendError {
-                code: crate::diag::Code::E0601,
-                message: format!(
-                    "internal error: network `{}` has a VPC link but no requests endpoint",
-                    net.names.spec
-                ),
-            });
+            return Err(super::internal(format!(
+                "network `{}` has a VPC link but no requests endpoint",
+                net.names.spec
+            )));
         };
         let ips = eni_lookup::emit_lookup(t, net, &endpoint_id(net), endpoint.eni_count)?;
         t.add(

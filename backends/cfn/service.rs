@@ -199,10 +199,7 @@ pub fn emit(t: &mut Template, ir: &Ir, svc: &Service) -> Result<(), BackendError
 }
 
 fn internal(svc: &Service, what: &str) -> BackendError {
-    BackendError {
-        code: crate::diag::Code::E0601,
-        message: format!("internal error: service `{}` {what}", svc.names.spec),
-    }
+    super::internal(format!("service `{}` {what}", svc.names.spec))
 }
 
 /// `[{Name, Value}]`, sorted by name (the map is ordered).

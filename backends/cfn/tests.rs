@@ -285,6 +285,18 @@ fn colliding_logical_ids_are_an_error_not_an_overwrite() {
 }
 
 #[test]
+fn a_param_without_letters_or_digits_is_an_error_not_an_empty_id() {
+    let mut ir = seed_ir();
+    ir.params.push(Param {
+        name: "_".into(),
+        default: None,
+    });
+    let err = emit(&ir).expect_err("no id");
+    assert_eq!(err.code, crate::diag::Code::E0502);
+    assert!(err.message.contains("param `_`"), "{}", err.message);
+}
+
+#[test]
 fn too_many_parameters_is_a_quota_error() {
     let mut ir = seed_ir();
     for i in 0..super::MAX_PARAMETERS {
