@@ -128,7 +128,7 @@ pub fn check(
             (Some(_), _, Some(svc_net)) => {
                 private_networks.insert(svc_net.clone());
             }
-            (None, None, _) => unnetworked = unnetworked.or(Some(target.1)),
+            (None, None, Some(_)) => unnetworked = unnetworked.or(Some(target.1)),
             _ => {}
         }
     }

@@ -16,6 +16,8 @@ mod routes;
 mod service;
 mod sizes;
 mod symbols;
+#[cfg(test)]
+mod tests;
 mod values;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
