@@ -8,6 +8,7 @@
 mod api;
 mod app;
 mod cidr;
+mod env;
 mod health;
 mod image;
 mod limits;
