@@ -44,8 +44,8 @@ pub fn example_name(path: &Path) -> String {
 }
 
 /// The moto endpoint URL (`http://127.0.0.1:PORT`).
-// The server is never waited on by design: it outlives every test and exits with the test
-// process (moto_server.py watches the parent pid).
+// The server is never waited for: it lives as long as the test process and exits by itself
+// when that process does (moto_server.py watches its parent).
 #[allow(clippy::zombie_processes)]
 pub fn moto() -> String {
     static ENDPOINT: OnceLock<String> = OnceLock::new();
