@@ -152,7 +152,9 @@ pub fn check(
             .map(|c| c.route)
             .collect::<Option<Vec<_>>>()?;
         routes.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
-        ok.then_some(())?;
+        if !ok {
+            return None;
+        }
         Some(Api {
             name: name.clone(),
             network,

@@ -188,7 +188,9 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         let strip = |m: Option<BTreeMap<String, (Text, Span)>>| {
             m.map(|m| m.into_iter().map(|(k, (v, _))| (k, v)).collect())
         };
-        ok.then_some(())?;
+        if !ok {
+            return None;
+        }
         Some(Service {
             name: name.clone(),
             image,
