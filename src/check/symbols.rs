@@ -57,8 +57,9 @@ pub struct Symbols<'a> {
 }
 
 impl<'a> Symbols<'a> {
-    /// What `name` is, trying the kind the caller wants last so a name declared as several
-    /// kinds resolves to the wanted one.
+    /// What `name` is declared as, for "`orders` is a service, expected a network". Only
+    /// asked after the wanted kind's table missed, so a name declared as several kinds
+    /// still resolves to the wanted one.
     pub fn kind_of(&self, name: &str) -> Option<Kind> {
         if self.networks.contains_key(name) {
             Some(Kind::Network)
