@@ -206,6 +206,15 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
         diags.push(d);
         return;
     }
+    if kind == "param" {
+        // `param` has its own statement form; as a block it would otherwise fall through.
+        diags.push(
+            Diagnostic::new(Code::E0110, "`param` is not a block", block.kind.span)
+                .label("a param written as a block")
+                .help("declare it as `param NAME = \"DEFAULT\"` or `param NAME : string`"),
+        );
+        return;
+    }
     let Some(name) = &block.name else {
         diags.push(
             Diagnostic::new(
@@ -234,7 +243,9 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
         }
         "network" => &mut syms.networks,
         "service" => &mut syms.services,
-        _ => &mut syms.apis,
+        "api" => &mut syms.apis,
+        // Unknown kinds and `param` were answered above.
+        _ => return,
     };
     if let Some(first) = table.get(name.name.as_str()) {
         diags.push(duplicate(kind, name, first.name.span));

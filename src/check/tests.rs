@@ -88,3 +88,9 @@ fn every_error_of_a_block_is_reported() {
         ["E0103", "E0301", "E0303", "E0304", "E0310", "E0313"]
     );
 }
+
+#[test]
+fn a_param_written_as_a_block_is_not_an_api() {
+    let src = format!("{APP}param tag {{\n default = \"1\"\n}}\n");
+    assert_eq!(run(&[&src]).0, ["E0110"]);
+}
