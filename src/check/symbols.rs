@@ -54,6 +54,8 @@ pub struct Symbols<'a> {
     /// Second and later declarations of a taken name: reported (E0104), and their bodies
     /// still checked so one run shows every error and every param use.
     pub duplicates: Vec<(Kind, Decl<'a>)>,
+    /// An `app` block was written, even without a name (then E0112, not also E0105).
+    app_written: bool,
 }
 
 impl<'a> Symbols<'a> {
@@ -169,7 +171,7 @@ pub fn collect<'a>(modules: &'a [Module], diags: &mut Diagnostics) -> Symbols<'a
             }
         }
     }
-    if syms.app.is_none() {
+    if !syms.app_written {
         let span = modules
             .iter()
             .find_map(|m| {
@@ -215,6 +217,7 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
         );
         return;
     }
+    syms.app_written |= kind == "app";
     let Some(name) = &block.name else {
         diags.push(
             Diagnostic::new(

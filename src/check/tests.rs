@@ -94,3 +94,12 @@ fn a_param_written_as_a_block_is_not_an_api() {
     let src = format!("{APP}param tag {{\n default = \"1\"\n}}\n");
     assert_eq!(run(&[&src]).0, ["E0110"]);
 }
+
+#[test]
+fn an_unnamed_app_is_one_error() {
+    assert_eq!(run(&["app {\n region = \"eu-west-1\"\n}\n"]).0, ["E0112"]);
+    assert_eq!(
+        run(&["service web {\n image = \"public.ecr.aws/a/web:1\"\n}\n"]).0,
+        ["E0105"]
+    );
+}
