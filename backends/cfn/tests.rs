@@ -325,26 +325,21 @@ fn dump_seed_template_on_request() {
 
 /// An IR that breaks its own invariants (a lowering bug) gets a coded error naming what is
 /// wrong, never a panic and never a template with a dangling reference.
+/// Breaks one invariant of an IR.
+type Break = fn(&mut Ir);
+
 #[test]
 fn broken_ir_is_an_error_not_a_panic() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Ir)>)> = vec![
-        ("network `core`", Box::new(|ir| ir.networks.clear())),
-        (
-            "resource #7",
-            Box::new(|ir| ir.apis[0].methods[0].resource = Some(7)),
-        ),
-        (
-            "no requests endpoint",
-            Box::new(|ir| ir.networks[0].endpoint = None),
-        ),
-        (
-            "service `nope`",
-            Box::new(|ir| ir.apis[0].methods[0].integration.service = "nope".into()),
-        ),
-        (
-            "service `ghost`",
-            Box::new(|ir| ir.outputs[2].value = OutputValue::ServiceArn("ghost".into())),
-        ),
+    let cases: Vec<(&str, Break)> = vec![
+        ("network `core`", |ir| ir.networks.clear()),
+        ("resource #7", |ir| ir.apis[0].methods[0].resource = Some(7)),
+        ("no requests endpoint", |ir| ir.networks[0].endpoint = None),
+        ("service `nope`", |ir| {
+            ir.apis[0].methods[0].integration.service = "nope".into()
+        }),
+        ("service `ghost`", |ir| {
+            ir.outputs[2].value = OutputValue::ServiceArn("ghost".into())
+        }),
     ];
     for (expected, breaks) in cases {
         let mut ir = seed_ir();
