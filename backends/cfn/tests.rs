@@ -352,3 +352,37 @@ fn broken_ir_is_an_error_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn too_many_outputs_is_a_quota_error() {
+    let mut ir = seed_ir();
+    let template = ir.outputs[2].clone();
+    for i in 0..super::MAX_OUTPUTS {
+        ir.outputs.push(Output {
+            pascal: format!("Extra{i}"),
+            ..template.clone()
+        });
+    }
+    let err = emit(&ir).expect_err("quota");
+    assert_eq!(err.code, crate::diag::Code::E0601);
+    let expected = format!("{} outputs", super::MAX_OUTPUTS + 4);
+    assert!(err.message.contains(&expected), "{}", err.message);
+}
+
+#[test]
+fn a_body_over_one_megabyte_is_a_quota_error() {
+    let mut ir = seed_ir();
+    // 300 variables of 4 KB: few resources, but well over 1 MB of template.
+    for i in 0..300 {
+        ir.services[0]
+            .env
+            .insert(format!("V{i}"), Text::lit("x".repeat(4096)));
+    }
+    let err = emit(&ir).expect_err("quota");
+    assert_eq!(err.code, crate::diag::Code::E0601);
+    assert!(
+        err.message.contains("template body bytes") && err.message.contains("1048576"),
+        "{}",
+        err.message
+    );
+}
