@@ -67,6 +67,16 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     }
     for out in &ir.outputs {
         let value = output_value(ir, &out.value)?;
+        let valid = !out.pascal.is_empty() && out.pascal.chars().all(|c| c.is_ascii_alphanumeric());
+        if !valid || t.outputs.contains_key(&out.pascal) {
+            return Err(BackendError {
+                code: Code::E0502,
+                message: format!(
+                    "two outputs, or an invalid one, would get the CloudFormation output id `{}`",
+                    out.pascal
+                ),
+            });
+        }
         t.outputs.insert(
             out.pascal.clone(),
             json!({ "Description": out.description, "Value": value }),

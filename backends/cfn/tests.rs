@@ -354,6 +354,16 @@ fn broken_ir_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn duplicate_output_ids_are_an_error() {
+    let mut ir = seed_ir();
+    let twin = ir.outputs[0].clone();
+    ir.outputs.push(twin);
+    let err = emit(&ir).expect_err("duplicate");
+    assert_eq!(err.code, crate::diag::Code::E0502);
+    assert!(err.message.contains("PublicInvokeUrl"), "{}", err.message);
+}
+
+#[test]
 fn too_many_outputs_is_a_quota_error() {
     let mut ir = seed_ir();
     let template = ir.outputs[2].clone();
