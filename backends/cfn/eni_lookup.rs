@@ -102,7 +102,9 @@ pub fn emit_function(t: &mut Template) -> Result<(), BackendError> {
             "Handler": "index.handler",
             "Code": { "ZipFile": SOURCE },
             "Role": get_att(ROLE_ID, "Arn"),
-            "Timeout": 120,
+            // Two describe calls of at most ~45 s each (EC2_CONFIG in eni_lookup.py) and a 30 s
+            // response PUT fit with room to spare.
+            "Timeout": 300,
             "MemorySize": 128,
             "LoggingConfig": { "LogGroup": ref_(LOG_GROUP_ID) },
             "DeadLetterConfig": { "TargetArn": get_att(DEAD_LETTER_ID, "Arn") },
