@@ -336,3 +336,110 @@ fn taggable_resources_are_tagged_and_untaggable_ones_are_not() {
         }
     }
 }
+
+#[test]
+fn shop_wires_public_targets_iam_auth_throttling_logs_and_secrets() {
+    let t = template(Path::new("examples/shop.apr"));
+    let r = resources(&t);
+    // A public target integrates over the internet with its service URL.
+    let shop = &r["PublicAnyShopProxyMethod"]["Properties"];
+    assert_eq!(shop["Integration"]["ConnectionType"], "INTERNET");
+    assert!(shop["Integration"].get("ConnectionId").is_none());
+    assert_eq!(
+        shop["Integration"]["Uri"]["Fn::Sub"],
+        "https://${StorefrontService.ServiceUrl}/{proxy}"
+    );
+    assert_eq!(
+        r["StorefrontService"]["Properties"]["NetworkConfiguration"]["IngressConfiguration"]
+            ["IsPubliclyAccessible"],
+        true
+    );
+    // A renamed path variable is declared on the method and mapped on the integration.
+    let users = &r["PublicGetUsersIdMethod"]["Properties"];
+    assert_eq!(
+        users["RequestParameters"],
+        serde_json::json!({ "method.request.path.id": true })
+    );
+    assert_eq!(
+        users["Integration"]["RequestParameters"],
+        serde_json::json!({ "integration.request.path.id": "method.request.path.id" })
+    );
+    assert_eq!(
+        users["Integration"]["Uri"]["Fn::Sub"],
+        "https://${UsersIngressConnection.DomainName}/v1/users/{id}"
+    );
+    // auth = iam: AWS_IAM on every method of that api, and no key.
+    for (id, m) in of_type(&t, "AWS::ApiGateway::Method") {
+        let expected = if id.starts_with("Admin") {
+            "AWS_IAM"
+        } else {
+            "NONE"
+        };
+        assert_eq!(m["Properties"]["AuthorizationType"], expected, "{id}");
+        assert_eq!(
+            m["Properties"]["ApiKeyRequired"],
+            !id.starts_with("Admin"),
+            "{id}"
+        );
+    }
+    // Throttling on the stage and the usage plan; tracing; the access log to its own group.
+    let stage = &r["PublicStage"]["Properties"];
+    assert_eq!(
+        stage["MethodSettings"],
+        serde_json::json!([{ "ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": 100, "ThrottlingBurstLimit": 200 }])
+    );
+    assert_eq!(
+        r["PublicUsagePlan"]["Properties"]["Throttle"],
+        serde_json::json!({ "RateLimit": 100, "BurstLimit": 200 })
+    );
+    assert_eq!(stage["TracingEnabled"], true);
+    assert!(stage["AccessLogSetting"]["DestinationArn"]["Fn::Sub"]
+        .as_str()
+        .is_some_and(|s| s.ends_with(":log-group:${PublicAccessLogGroup}")));
+    assert!(stage["AccessLogSetting"]["Format"]
+        .as_str()
+        .is_some_and(|f| f.contains("$context.requestId")));
+    assert_eq!(
+        r["PublicAccessLogGroup"]["Properties"]["RetentionInDays"],
+        365
+    );
+    // Secrets: the env var names the ARN (a param here), and the instance role reads exactly it.
+    let orders = &r["OrdersService"]["Properties"];
+    let secrets = &orders["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]
+        ["RuntimeEnvironmentSecrets"];
+    assert_eq!(
+        *secrets,
+        serde_json::json!([{ "Name": "DB_PASSWORD", "Value": { "Ref": "DbSecret" } }])
+    );
+    assert_eq!(
+        orders["InstanceConfiguration"]["InstanceRoleArn"]["Fn::GetAtt"],
+        serde_json::json!(["OrdersInstanceRole", "Arn"])
+    );
+    let statements =
+        &r["OrdersInstanceRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"];
+    let read = statements
+        .as_array()
+        .expect("statements")
+        .iter()
+        .find(|s| s["Action"] == serde_json::json!(["secretsmanager:GetSecretValue"]))
+        .expect("secret read");
+    assert_eq!(read["Resource"], serde_json::json!([{ "Ref": "DbSecret" }]));
+    // VPC egress through the network's connector, tracing through its observability config.
+    assert_eq!(
+        orders["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"]["Fn::GetAtt"],
+        serde_json::json!(["CoreVpcConnector", "VpcConnectorArn"])
+    );
+    assert_eq!(
+        orders["ObservabilityConfiguration"]["ObservabilityEnabled"],
+        true
+    );
+    assert_eq!(
+        r["OrdersObservability"]["Properties"]["TraceConfiguration"]["Vendor"],
+        "AWSXRAY"
+    );
+    assert_eq!(r["OrdersAutoScaling"]["Properties"]["MaxSize"], 10);
+    // The private services the apis reach share one endpoint, one NLB and one VPC link.
+    assert_eq!(of_type(&t, "AWS::EC2::VPCEndpoint").len(), 1);
+    assert_eq!(of_type(&t, "AWS::ApiGateway::VpcLink").len(), 1);
+    assert_eq!(of_type(&t, "AWS::AppRunner::VpcIngressConnection").len(), 3);
+}
