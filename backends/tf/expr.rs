@@ -48,9 +48,11 @@ pub fn string(s: impl Into<String>) -> Expression {
 /// A possibly parameterised string: a plain string when it holds no parameter, else a
 /// template with `${var.NAME}` interpolations.
 pub fn text(t: &Text) -> Expression {
-    match t.as_literal() {
-        Some(lit) => string(lit),
-        None => {
+    match (t.as_literal(), t.parts.as_slice()) {
+        (Some(lit), _) => string(lit),
+        // A string that is exactly one param is the variable itself, not `"${var.x}"`.
+        (None, [TextPart::Param(name)]) => var(name),
+        (None, _) => {
             let mut template = Vec::new();
             for part in &t.parts {
                 match part {

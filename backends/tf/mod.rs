@@ -15,12 +15,15 @@ mod expr;
 mod layout;
 mod network;
 mod service;
+#[cfg(test)]
+mod tests;
 
 use super::BackendError;
 use crate::diag::Code;
 use crate::ir::{Ir, OutputValue, Vpc};
 use expr::{attr, object, string};
 use hcl::expr::{Expression, Variable};
+use hcl::format::Format;
 use hcl::{Block, Body};
 use std::collections::BTreeSet;
 
@@ -85,11 +88,13 @@ impl Blocks {
                 ),
             });
         }
-        let body = Body::from(self.body);
-        let text = hcl::format::to_string(&body).map_err(|e| BackendError {
-            code: Code::E0502,
-            message: format!("cannot format the Terraform output: {e}"),
-        })?;
+        let body: Body = Body::builder().add_blocks(self.body).build();
+        // Lists on one line (`[a, b]`) and bare keys where HCL allows them: both are what
+        // people write and what `terraform fmt` keeps.
+        let mut formatter = hcl::format::Formatter::builder().compact_arrays(true).prefer_ident_keys(true).build_vec();
+        let text = body
+            .format_string(&mut formatter)
+            .map_err(|e| BackendError { code: Code::E0502, message: format!("cannot format the Terraform output: {e}") })?;
         Ok(layout::align(&text))
     }
 }
