@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn quoted_keys_are_leads() {
         let input = "  \"method.request.path.proxy\" = true\n  x = false\n";
-        let want = "  \"method.request.path.proxy\" = true\n  x                            = false\n";
+        let want = "  \"method.request.path.proxy\" = true\n  x                           = false\n";
         assert_eq!(align(input), want);
     }
 }
