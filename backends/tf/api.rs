@@ -21,7 +21,10 @@ pub fn emit(ir: &Ir, api: &Api, out: &mut Blocks) {
     out.push(
         resource(REST_API, a)
             .add_attribute(("name", string(api.names.physical.as_str())))
-            .add_block(block("endpoint_configuration", vec![("types", list(vec![string("REGIONAL")]))]))
+            .add_block(block(
+                "endpoint_configuration",
+                vec![("types", list(vec![string("REGIONAL")]))],
+            ))
             .build(),
     );
     for res in &api.resources {
@@ -41,14 +44,23 @@ pub fn emit(ir: &Ir, api: &Api, out: &mut Blocks) {
     for m in &api.methods {
         out.push(method_block(api, m));
         out.push(integration_block(ir, api, m));
-        integrations.push(resource_ref("aws_api_gateway_integration", &member(a, &m.snake)));
+        integrations.push(resource_ref(
+            "aws_api_gateway_integration",
+            &member(a, &m.snake),
+        ));
     }
-    let triggers = object([("redeployment".to_string(), string(api.deployment_hash.as_str()))]);
+    let triggers = object([(
+        "redeployment".to_string(),
+        string(api.deployment_hash.as_str()),
+    )]);
     out.push(
         resource("aws_api_gateway_deployment", a)
             .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
             .add_attribute(("triggers", triggers))
-            .add_block(block("lifecycle", vec![("create_before_destroy", Expression::Bool(true))]))
+            .add_block(block(
+                "lifecycle",
+                vec![("create_before_destroy", Expression::Bool(true))],
+            ))
             .add_attribute(("depends_on", list(integrations)))
             .build(),
     );
@@ -69,7 +81,10 @@ pub fn emit(ir: &Ir, api: &Api, out: &mut Blocks) {
         stage = stage.add_block(block(
             "access_log_settings",
             vec![
-                ("destination_arn", attr("aws_cloudwatch_log_group", a, "arn")),
+                (
+                    "destination_arn",
+                    attr("aws_cloudwatch_log_group", a, "arn"),
+                ),
                 ("format", string(log.format.as_str())),
             ],
         ));
@@ -85,7 +100,10 @@ pub fn emit(ir: &Ir, api: &Api, out: &mut Blocks) {
                     "settings",
                     vec![
                         ("throttling_rate_limit", rate(t.rate)),
-                        ("throttling_burst_limit", Expression::from(u64::from(t.burst))),
+                        (
+                            "throttling_burst_limit",
+                            Expression::from(u64::from(t.burst)),
+                        ),
                     ],
                 ))
                 .build(),
@@ -109,7 +127,11 @@ fn method_block(api: &Api, m: &ApiMethod) -> Block {
         .add_attribute(("authorization", authorization))
         .add_attribute(("api_key_required", api.auth == Auth::ApiKey));
     if !m.path_params.is_empty() {
-        let params = object(m.path_params.iter().map(|p| (format!("method.request.path.{p}"), Expression::Bool(true))));
+        let params = object(
+            m.path_params
+                .iter()
+                .map(|p| (format!("method.request.path.{p}"), Expression::Bool(true))),
+        );
         b = b.add_attribute(("request_parameters", params));
     }
     b.build()
@@ -121,26 +143,45 @@ fn integration_block(ir: &Ir, api: &Api, m: &ApiMethod) -> Block {
     let i = &m.integration;
     let svc = service_snake(ir, &i.service);
     let host = match &i.connection {
-        Connection::VpcLink { .. } => attr("aws_apprunner_vpc_ingress_connection", &svc, "domain_name"),
+        Connection::VpcLink { .. } => {
+            attr("aws_apprunner_vpc_ingress_connection", &svc, "domain_name")
+        }
         Connection::Internet => attr("aws_apprunner_service", &svc, "service_url"),
     };
-    let uri = interpolate(vec![Piece::Lit("https://".into()), Piece::Expr(host), Piece::Lit(i.target_path.clone())]);
+    let uri = interpolate(vec![
+        Piece::Lit("https://".into()),
+        Piece::Expr(host),
+        Piece::Lit(i.target_path.clone()),
+    ]);
     let mut b = resource("aws_api_gateway_integration", &name)
         .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
         .add_attribute(("resource_id", resource_id(api, m)))
-        .add_attribute(("http_method", attr("aws_api_gateway_method", &name, "http_method")))
+        .add_attribute((
+            "http_method",
+            attr("aws_api_gateway_method", &name, "http_method"),
+        ))
         .add_attribute(("type", "HTTP_PROXY"))
         .add_attribute(("integration_http_method", string(i.http_method.as_str())))
         .add_attribute(("uri", uri));
     b = match &i.connection {
         Connection::VpcLink { network } => b
             .add_attribute(("connection_type", "VPC_LINK"))
-            .add_attribute(("connection_id", attr("aws_api_gateway_vpc_link", &network_snake(ir, network), "id"))),
+            .add_attribute((
+                "connection_id",
+                attr(
+                    "aws_api_gateway_vpc_link",
+                    &network_snake(ir, network),
+                    "id",
+                ),
+            )),
         Connection::Internet => b.add_attribute(("connection_type", "INTERNET")),
     };
     if !i.path_mappings.is_empty() {
         let params = object(i.path_mappings.iter().map(|(to, from)| {
-            (format!("integration.request.path.{to}"), string(format!("method.request.path.{from}")))
+            (
+                format!("integration.request.path.{to}"),
+                string(format!("method.request.path.{from}")),
+            )
         }));
         b = b.add_attribute(("request_parameters", params));
     }
@@ -159,12 +200,18 @@ fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, out: &mut Blocks) {
         .add_attribute(("name", string(key.usage_plan_name.as_str())))
         .add_block(block(
             "api_stages",
-            vec![("api_id", attr(REST_API, a, "id")), ("stage", attr("aws_api_gateway_stage", a, "stage_name"))],
+            vec![
+                ("api_id", attr(REST_API, a, "id")),
+                ("stage", attr("aws_api_gateway_stage", a, "stage_name")),
+            ],
         ));
     if let Some(t) = &api.throttle {
         plan = plan.add_block(block(
             "throttle_settings",
-            vec![("rate_limit", rate(t.rate)), ("burst_limit", Expression::from(u64::from(t.burst)))],
+            vec![
+                ("rate_limit", rate(t.rate)),
+                ("burst_limit", Expression::from(u64::from(t.burst))),
+            ],
         ));
     }
     out.push(plan.build());

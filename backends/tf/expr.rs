@@ -91,7 +91,9 @@ pub fn interpolate(pieces: Vec<Piece>) -> Expression {
                     elements.push(Element::Literal(escape_quoted(&lit)));
                 }
                 if let Some(m) = marker {
-                    elements.push(Element::Interpolation(Interpolation::new(string(m.to_string()))));
+                    elements.push(Element::Interpolation(Interpolation::new(string(
+                        m.to_string(),
+                    ))));
                 }
             }
             Piece::Expr(e) => elements.push(Element::Interpolation(Interpolation::new(e))),

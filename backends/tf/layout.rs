@@ -25,7 +25,12 @@ pub fn align(text: &str) -> String {
         while i < lines.len() && cells[i].is_some() {
             i += 1;
         }
-        let width = cells[start..i].iter().flatten().map(|(lead, _)| *lead).max().unwrap_or(0);
+        let width = cells[start..i]
+            .iter()
+            .flatten()
+            .map(|(lead, _)| *lead)
+            .max()
+            .unwrap_or(0);
         for (line, cell) in lines[start..i].iter().zip(&cells[start..i]) {
             if let Some((lead, eq)) = cell {
                 let mut s = String::with_capacity(line.len() + width);
@@ -107,7 +112,9 @@ fn skip_string(bytes: &[u8], mut i: usize) -> usize {
         match bytes[i] {
             b'\\' => i += 2,
             b'"' => return i + 1,
-            b'$' | b'%' if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') => {
+            b'$' | b'%'
+                if bytes.get(i + 1) == Some(&bytes[i]) && bytes.get(i + 2) == Some(&b'{') =>
+            {
                 i += 3; // `$${` / `%%{`: an escaped literal marker
             }
             b'$' | b'%' if bytes.get(i + 1) == Some(&b'{') => i = skip_interpolation(bytes, i + 2),
@@ -161,7 +168,8 @@ mod tests {
     #[test]
     fn quoted_keys_are_leads() {
         let input = "  \"method.request.path.proxy\" = true\n  x = false\n";
-        let want = "  \"method.request.path.proxy\" = true\n  x                           = false\n";
+        let want =
+            "  \"method.request.path.proxy\" = true\n  x                           = false\n";
         assert_eq!(align(input), want);
     }
 }

@@ -40,9 +40,17 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         }
         out.push(b.build());
     }
-    if ir.networks.iter().any(|n| matches!(n.vpc, Vpc::Create { .. })) {
+    if ir
+        .networks
+        .iter()
+        .any(|n| matches!(n.vpc, Vpc::Create { .. }))
+    {
         // Created subnets pick their zone by index into the region's available zones.
-        out.push(expr::data("aws_availability_zones", network::AZS).add_attribute(("state", "available")).build());
+        out.push(
+            expr::data("aws_availability_zones", network::AZS)
+                .add_attribute(("state", "available"))
+                .build(),
+        );
     }
     for net in &ir.networks {
         network::emit(ir, net, &mut out);
@@ -91,10 +99,16 @@ impl Blocks {
         let body: Body = Body::builder().add_blocks(self.body).build();
         // Lists on one line (`[a, b]`) and bare keys where HCL allows them: both are what
         // people write and what `terraform fmt` keeps.
-        let mut formatter = hcl::format::Formatter::builder().compact_arrays(true).prefer_ident_keys(true).build_vec();
+        let mut formatter = hcl::format::Formatter::builder()
+            .compact_arrays(true)
+            .prefer_ident_keys(true)
+            .build_vec();
         let text = body
             .format_string(&mut formatter)
-            .map_err(|e| BackendError { code: Code::E0502, message: format!("cannot format the Terraform output: {e}") })?;
+            .map_err(|e| BackendError {
+                code: Code::E0502,
+                message: format!("cannot format the Terraform output: {e}"),
+            })?;
         Ok(layout::align(&text))
     }
 }
@@ -105,12 +119,21 @@ fn terraform_block() -> Block {
         ("version".to_string(), string(">= 5.0")),
     ]);
     Block::builder("terraform")
-        .add_block(Block::builder("required_providers").add_attribute(("aws", aws)).build())
+        .add_block(
+            Block::builder("required_providers")
+                .add_attribute(("aws", aws))
+                .build(),
+        )
         .build()
 }
 
 fn provider_block(ir: &Ir) -> Block {
-    let tags = object(ir.app.tags.iter().map(|(k, v)| (k.clone(), string(v.as_str()))));
+    let tags = object(
+        ir.app
+            .tags
+            .iter()
+            .map(|(k, v)| (k.clone(), string(v.as_str()))),
+    );
     Block::builder("provider")
         .add_label("aws")
         .add_attribute(("region", string(ir.app.region.as_str())))
@@ -120,13 +143,23 @@ fn provider_block(ir: &Ir) -> Block {
 
 fn output_block(ir: &Ir, o: &crate::ir::Output) -> Block {
     let value = match &o.value {
-        OutputValue::InvokeUrl(api) => attr("aws_api_gateway_stage", &api_snake(ir, api), "invoke_url"),
-        OutputValue::ApiKeyId(api) => attr("aws_api_gateway_api_key", &api_snake(ir, api), "id"),
-        OutputValue::ServiceArn(svc) => attr("aws_apprunner_service", &service_snake(ir, svc), "arn"),
-        OutputValue::ServiceUrl(svc) => attr("aws_apprunner_service", &service_snake(ir, svc), "service_url"),
-        OutputValue::IngressDomain(svc) => {
-            attr("aws_apprunner_vpc_ingress_connection", &service_snake(ir, svc), "domain_name")
+        OutputValue::InvokeUrl(api) => {
+            attr("aws_api_gateway_stage", &api_snake(ir, api), "invoke_url")
         }
+        OutputValue::ApiKeyId(api) => attr("aws_api_gateway_api_key", &api_snake(ir, api), "id"),
+        OutputValue::ServiceArn(svc) => {
+            attr("aws_apprunner_service", &service_snake(ir, svc), "arn")
+        }
+        OutputValue::ServiceUrl(svc) => attr(
+            "aws_apprunner_service",
+            &service_snake(ir, svc),
+            "service_url",
+        ),
+        OutputValue::IngressDomain(svc) => attr(
+            "aws_apprunner_vpc_ingress_connection",
+            &service_snake(ir, svc),
+            "domain_name",
+        ),
     };
     Block::builder("output")
         .add_label(o.snake.as_str())

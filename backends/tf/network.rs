@@ -9,9 +9,7 @@
 //! indexing `tolist(network_interface_ids)` (a set, so sorted and stable). `for_each` over
 //! the ids would fail at plan time because they are unknown until the endpoint exists.
 
-use super::expr::{
-    attr, block, count_index, data, data_attr, index, list, resource, string, text,
-};
+use super::expr::{attr, block, count_index, data, data_attr, index, list, resource, string, text};
 use super::Blocks;
 use crate::ir::{Direction, Ir, Network, Peer, Protocol, SgKind, Vpc};
 use hcl::expr::{Expression, Traversal, Variable};
@@ -32,7 +30,10 @@ pub fn emit(ir: &Ir, net: &Network, out: &mut Blocks) {
                 .build(),
         );
         for (i, subnet) in subnets.iter().enumerate() {
-            let az = index(data_attr("aws_availability_zones", AZS, "names"), subnet.zone_index.into());
+            let az = index(
+                data_attr("aws_availability_zones", AZS, "names"),
+                subnet.zone_index.into(),
+            );
             out.push(
                 resource("aws_subnet", &subnet_name(n, i))
                     .add_attribute(("vpc_id", vpc_id(net)))
@@ -44,7 +45,10 @@ pub fn emit(ir: &Ir, net: &Network, out: &mut Blocks) {
     }
     security_groups(net, out);
     if let Some(endpoint) = &net.endpoint {
-        let service_name = format!("com.amazonaws.{}.{}", ir.app.region, endpoint.service_suffix);
+        let service_name = format!(
+            "com.amazonaws.{}.{}",
+            ir.app.region, endpoint.service_suffix
+        );
         out.push(
             resource("aws_vpc_endpoint", n)
                 .add_attribute(("vpc_id", vpc_id(net)))
@@ -84,7 +88,10 @@ fn link_blocks(net: &Network, eni_count: usize, link: &crate::ir::Link, out: &mu
             .add_attribute(("enable_cross_zone_load_balancing", true))
             // VPC link traffic arrives over PrivateLink; enforcing the NLB group's inbound
             // rules on it would drop every request (the group has no ingress rules).
-            .add_attribute(("enforce_security_group_inbound_rules_on_private_link_traffic", "off"))
+            .add_attribute((
+                "enforce_security_group_inbound_rules_on_private_link_traffic",
+                "off",
+            ))
             .build(),
     );
     out.push(
@@ -96,7 +103,10 @@ fn link_blocks(net: &Network, eni_count: usize, link: &crate::ir::Link, out: &mu
             .add_attribute(("vpc_id", vpc_id(net)))
             .build(),
     );
-    let ids = super::expr::call("tolist", vec![attr("aws_vpc_endpoint", n, "network_interface_ids")]);
+    let ids = super::expr::call(
+        "tolist",
+        vec![attr("aws_vpc_endpoint", n, "network_interface_ids")],
+    );
     out.push(
         data("aws_network_interface", &eni)
             .add_attribute(("count", eni_count as u64))
@@ -120,7 +130,10 @@ fn link_blocks(net: &Network, eni_count: usize, link: &crate::ir::Link, out: &mu
     );
     let forward = block(
         "default_action",
-        vec![("type", string("forward")), ("target_group_arn", attr("aws_lb_target_group", n, "arn"))],
+        vec![
+            ("type", string("forward")),
+            ("target_group_arn", attr("aws_lb_target_group", n, "arn")),
+        ],
     );
     out.push(
         resource("aws_lb_listener", n)
@@ -171,19 +184,25 @@ fn security_groups(net: &Network, out: &mut Blocks) {
             k += 1;
         }
         let mut b = resource(kind, &name)
-            .add_attribute(("security_group_id", attr("aws_security_group", &group_name(n, rule.group), "id")))
+            .add_attribute((
+                "security_group_id",
+                attr("aws_security_group", &group_name(n, rule.group), "id"),
+            ))
             .add_attribute(("description", string(rule.description.as_str())));
         b = match rule.protocol {
             Protocol::Tcp => b.add_attribute(("ip_protocol", "tcp")),
             Protocol::All => b.add_attribute(("ip_protocol", "-1")),
         };
         if let Some((from, to)) = rule.ports {
-            b = b.add_attribute(("from_port", u64::from(from))).add_attribute(("to_port", u64::from(to)));
+            b = b
+                .add_attribute(("from_port", u64::from(from)))
+                .add_attribute(("to_port", u64::from(to)));
         }
         b = match &rule.peer {
-            Peer::Group(k) => {
-                b.add_attribute(("referenced_security_group_id", attr("aws_security_group", &group_name(n, *k), "id")))
-            }
+            Peer::Group(k) => b.add_attribute((
+                "referenced_security_group_id",
+                attr("aws_security_group", &group_name(n, *k), "id"),
+            )),
             Peer::Cidr(c) => b.add_attribute(("cidr_ipv4", string(c.as_str()))),
         };
         out.push(b.build());
@@ -225,6 +244,12 @@ fn group_ids(net: &Network, kind: SgKind) -> Vec<Expression> {
     net.security_groups
         .iter()
         .filter(|g| g.kind == kind)
-        .map(|g| attr("aws_security_group", &group_name(&net.names.snake, g.kind), "id"))
+        .map(|g| {
+            attr(
+                "aws_security_group",
+                &group_name(&net.names.snake, g.kind),
+                "id",
+            )
+        })
         .collect()
 }

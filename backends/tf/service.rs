@@ -26,7 +26,10 @@ pub fn emit(ir: &Ir, svc: &Service, out: &mut Blocks) {
     if let Some(scaling) = &svc.autoscaling {
         out.push(
             resource("aws_apprunner_auto_scaling_configuration_version", s)
-                .add_attribute(("auto_scaling_configuration_name", string(scaling.physical.as_str())))
+                .add_attribute((
+                    "auto_scaling_configuration_name",
+                    string(scaling.physical.as_str()),
+                ))
                 .add_attribute(("min_size", u64::from(scaling.min)))
                 .add_attribute(("max_size", u64::from(scaling.max)))
                 .add_attribute(("max_concurrency", u64::from(scaling.concurrency)))
@@ -36,8 +39,14 @@ pub fn emit(ir: &Ir, svc: &Service, out: &mut Blocks) {
     if let Some(obs) = &svc.observability {
         out.push(
             resource("aws_apprunner_observability_configuration", s)
-                .add_attribute(("observability_configuration_name", string(obs.physical.as_str())))
-                .add_block(block("trace_configuration", vec![("vendor", string("AWSXRAY"))]))
+                .add_attribute((
+                    "observability_configuration_name",
+                    string(obs.physical.as_str()),
+                ))
+                .add_block(block(
+                    "trace_configuration",
+                    vec![("vendor", string("AWSXRAY"))],
+                ))
                 .build(),
         );
     }
@@ -56,7 +65,10 @@ pub fn emit(ir: &Ir, svc: &Service, out: &mut Blocks) {
                 .add_attribute(("service_arn", attr("aws_apprunner_service", s, "arn")))
                 .add_block(block(
                     "ingress_vpc_configuration",
-                    vec![("vpc_id", vpc), ("vpc_endpoint_id", attr("aws_vpc_endpoint", &n, "id"))],
+                    vec![
+                        ("vpc_id", vpc),
+                        ("vpc_endpoint_id", attr("aws_vpc_endpoint", &n, "id")),
+                    ],
                 ))
                 .build(),
         );
@@ -65,12 +77,15 @@ pub fn emit(ir: &Ir, svc: &Service, out: &mut Blocks) {
 
 fn service_block(ir: &Ir, svc: &Service, policies: Vec<Expression>) -> Block {
     let s = svc.names.snake.as_str();
-    let mut image_config = Block::builder("image_configuration").add_attribute(("port", svc.port.to_string()));
+    let mut image_config =
+        Block::builder("image_configuration").add_attribute(("port", svc.port.to_string()));
     if !svc.env.is_empty() {
-        image_config = image_config.add_attribute(("runtime_environment_variables", text_map(&svc.env)));
+        image_config =
+            image_config.add_attribute(("runtime_environment_variables", text_map(&svc.env)));
     }
     if !svc.secrets.is_empty() {
-        image_config = image_config.add_attribute(("runtime_environment_secrets", text_map(&svc.secrets)));
+        image_config =
+            image_config.add_attribute(("runtime_environment_secrets", text_map(&svc.secrets)));
     }
     if let Some(cmd) = &svc.command {
         image_config = image_config.add_attribute(("start_command", text(cmd)));
@@ -85,11 +100,15 @@ fn service_block(ir: &Ir, svc: &Service, policies: Vec<Expression>) -> Block {
         .add_block(image_config.build())
         .build();
     // Deploys happen when Terraform changes the image, not when a tag is pushed.
-    let mut source = Block::builder("source_configuration").add_attribute(("auto_deployments_enabled", false));
+    let mut source =
+        Block::builder("source_configuration").add_attribute(("auto_deployments_enabled", false));
     if svc.access_role.is_some() {
         source = source.add_block(block(
             "authentication_configuration",
-            vec![("access_role_arn", attr("aws_iam_role", &format!("{s}_access"), "arn"))],
+            vec![(
+                "access_role_arn",
+                attr("aws_iam_role", &format!("{s}_access"), "arn"),
+            )],
         ));
     }
     let source = source.add_block(image).build();
@@ -98,7 +117,10 @@ fn service_block(ir: &Ir, svc: &Service, policies: Vec<Expression>) -> Block {
         .add_attribute(("cpu", string(svc.cpu.as_str())))
         .add_attribute(("memory", string(svc.memory.as_str())));
     if svc.instance_role.is_some() {
-        instance = instance.add_attribute(("instance_role_arn", attr("aws_iam_role", &format!("{s}_instance"), "arn")));
+        instance = instance.add_attribute((
+            "instance_role_arn",
+            attr("aws_iam_role", &format!("{s}_instance"), "arn"),
+        ));
     }
 
     let mut b = resource("aws_apprunner_service", s)
@@ -106,7 +128,8 @@ fn service_block(ir: &Ir, svc: &Service, policies: Vec<Expression>) -> Block {
         .add_block(source)
         .add_block(instance.build());
     if let Some(h) = &svc.health {
-        let mut health = Block::builder("health_check_configuration").add_attribute(("protocol", string(h.protocol.as_str())));
+        let mut health = Block::builder("health_check_configuration")
+            .add_attribute(("protocol", string(h.protocol.as_str())));
         if let Some(path) = &h.path {
             health = health.add_attribute(("path", string(path.as_str())));
         }
@@ -133,21 +156,32 @@ fn service_block(ir: &Ir, svc: &Service, policies: Vec<Expression>) -> Block {
             "observability_configuration",
             vec![
                 ("observability_enabled", Expression::Bool(true)),
-                ("observability_configuration_arn", attr("aws_apprunner_observability_configuration", s, "arn")),
+                (
+                    "observability_configuration_arn",
+                    attr("aws_apprunner_observability_configuration", s, "arn"),
+                ),
             ],
         ));
     }
     let mut egress = Block::builder("egress_configuration");
     if svc.vpc_egress {
-        let n = svc.network.as_deref().map(|net| network_snake(ir, net)).unwrap_or_default();
-        egress = egress
-            .add_attribute(("egress_type", "VPC"))
-            .add_attribute(("vpc_connector_arn", attr("aws_apprunner_vpc_connector", &n, "arn")));
+        let n = svc
+            .network
+            .as_deref()
+            .map(|net| network_snake(ir, net))
+            .unwrap_or_default();
+        egress = egress.add_attribute(("egress_type", "VPC")).add_attribute((
+            "vpc_connector_arn",
+            attr("aws_apprunner_vpc_connector", &n, "arn"),
+        ));
     } else {
         egress = egress.add_attribute(("egress_type", "DEFAULT"));
     }
     let network = Block::builder("network_configuration")
-        .add_block(block("ingress_configuration", vec![("is_publicly_accessible", Expression::Bool(!svc.private))]))
+        .add_block(block(
+            "ingress_configuration",
+            vec![("is_publicly_accessible", Expression::Bool(!svc.private))],
+        ))
         .add_block(egress.build())
         .build();
     b = b.add_block(network);
@@ -163,7 +197,10 @@ fn role_blocks(name: &str, role: &Role, out: &mut Blocks) -> Expression {
     let assume = format!("{name}_assume");
     let principals = block(
         "principals",
-        vec![("type", string("Service")), ("identifiers", list(vec![string(role.principal.as_str())]))],
+        vec![
+            ("type", string("Service")),
+            ("identifiers", list(vec![string(role.principal.as_str())])),
+        ],
     );
     out.push(
         data("aws_iam_policy_document", &assume)
@@ -179,7 +216,10 @@ fn role_blocks(name: &str, role: &Role, out: &mut Blocks) -> Expression {
     out.push(
         resource("aws_iam_role", name)
             .add_attribute(("name", string(role.physical.as_str())))
-            .add_attribute(("assume_role_policy", super::expr::data_attr("aws_iam_policy_document", &assume, "json")))
+            .add_attribute((
+                "assume_role_policy",
+                super::expr::data_attr("aws_iam_policy_document", &assume, "json"),
+            ))
             .build(),
     );
     let mut doc = data("aws_iam_policy_document", name);
@@ -188,7 +228,10 @@ fn role_blocks(name: &str, role: &Role, out: &mut Blocks) -> Expression {
             Block::builder("statement")
                 .add_attribute(("sid", string(st.sid.as_str())))
                 .add_attribute(("effect", "Allow"))
-                .add_attribute(("actions", list(st.actions.iter().map(|a| string(a.as_str())).collect())))
+                .add_attribute((
+                    "actions",
+                    list(st.actions.iter().map(|a| string(a.as_str())).collect()),
+                ))
                 .add_attribute(("resources", list(st.resources.iter().map(text).collect())))
                 .build(),
         );
@@ -198,7 +241,10 @@ fn role_blocks(name: &str, role: &Role, out: &mut Blocks) -> Expression {
         resource("aws_iam_role_policy", name)
             .add_attribute(("name", string(role.policy_name.as_str())))
             .add_attribute(("role", attr("aws_iam_role", name, "id")))
-            .add_attribute(("policy", super::expr::data_attr("aws_iam_policy_document", name, "json")))
+            .add_attribute((
+                "policy",
+                super::expr::data_attr("aws_iam_policy_document", name, "json"),
+            ))
             .build(),
     );
     super::expr::resource_ref("aws_iam_role_policy", name)

@@ -45,7 +45,12 @@ fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
 }
 
 fn route(method: Method, path: Vec<SegmentKind>, service: &str, target: Vec<SegmentKind>) -> Route {
-    Route { method, path, service: service.into(), target_path: target }
+    Route {
+        method,
+        path,
+        service: service.into(),
+        target_path: target,
+    }
 }
 
 /// examples/seed.apr, by hand.
@@ -57,10 +62,19 @@ fn seed() -> Spec {
             tags: BTreeMap::from([("team".to_string(), "platform".to_string())]),
             span: span(),
         },
-        params: vec![Param { name: "image_tag".into(), default: Some("1.0.0".into()), span: span() }],
+        params: vec![Param {
+            name: "image_tag".into(),
+            default: Some("1.0.0".into()),
+            span: span(),
+        }],
         networks: vec![Network {
             name: "core".into(),
-            source: NetworkSource::Create { base: 0x0a00_0000, prefix: 16, zones: 2, subnet_size: 24 },
+            source: NetworkSource::Create {
+                base: 0x0a00_0000,
+                prefix: 16,
+                zones: 2,
+                subnet_size: 24,
+            },
         }],
         services: vec![service("orders", Ingress::Private, Some("core"))],
         apis: vec![Api {
@@ -85,13 +99,24 @@ fn seed() -> Spec {
 /// health, scale, a public service, throttle, access log, iam auth, an existing VPC.
 fn kitchen() -> Spec {
     let mut spec = seed();
-    spec.params.push(Param { name: "db_secret".into(), default: None, span: span() });
+    spec.params.push(Param {
+        name: "db_secret".into(),
+        default: None,
+        span: span(),
+    });
     let orders = &mut spec.services[0];
     orders.egress = Egress::Vpc;
-    orders.env.insert("TEMPLATE".into(), Text::lit("${not_a_param} %{x} \"q\" \\"));
+    orders
+        .env
+        .insert("TEMPLATE".into(), Text::lit("${not_a_param} %{x} \"q\" \\"));
     orders.env.insert(
         "PRICE".into(),
-        Text { parts: vec![TextPart::Lit("$".into()), TextPart::Param("image_tag".into())] },
+        Text {
+            parts: vec![
+                TextPart::Lit("$".into()),
+                TextPart::Param("image_tag".into()),
+            ],
+        },
     );
     orders.secrets.insert("DB".into(), Text::param("db_secret"));
     orders.tracing = true;
@@ -103,20 +128,33 @@ fn kitchen() -> Spec {
         healthy: None,
         unhealthy: None,
     });
-    orders.scale = Some(Scale { min: 1, max: 10, concurrency: 100 });
+    orders.scale = Some(Scale {
+        min: 1,
+        max: 10,
+        concurrency: 100,
+    });
     let mut web = service("web", Ingress::Public, None);
     web.image = Text::lit("public.ecr.aws/acme/web:1.0");
     web.image_source = ImageSource::EcrPublic;
     spec.services.push(web);
     let api = &mut spec.apis[0];
-    api.throttle = Some(Throttle { rate: 12.5, burst: 20 });
+    api.throttle = Some(Throttle {
+        rate: 12.5,
+        burst: 20,
+    });
     api.access_log = true;
     api.tracing = true;
     api.routes.push(route(
         Method::Get,
-        vec![SegmentKind::Literal("users".into()), SegmentKind::Var("id".into())],
+        vec![
+            SegmentKind::Literal("users".into()),
+            SegmentKind::Var("id".into()),
+        ],
         "web",
-        vec![SegmentKind::Literal("v1".into()), SegmentKind::Var("id".into())],
+        vec![
+            SegmentKind::Literal("v1".into()),
+            SegmentKind::Var("id".into()),
+        ],
     ));
     spec.networks.push(Network {
         name: "legacy".into(),
@@ -138,7 +176,12 @@ fn kitchen() -> Spec {
             tracing: false,
             access_log: false,
             throttle: None,
-            routes: vec![route(Method::Get, vec![], "billing", vec![SegmentKind::Literal("status".into())])],
+            routes: vec![route(
+                Method::Get,
+                vec![],
+                "billing",
+                vec![SegmentKind::Literal("status".into())],
+            )],
         },
     );
     spec
@@ -155,9 +198,16 @@ fn tf(spec: &Spec) -> String {
 fn seed_wires_the_private_chain() {
     let out = tf(&seed());
     // ENI IPs through a count-based lookup, never for_each over unknown ids.
-    assert!(out.contains("data \"aws_network_interface\" \"core_endpoint\" {\n  count = 2\n"), "{out}");
-    assert!(out.contains("id    = tolist(aws_vpc_endpoint.core.network_interface_ids)[count.index]"));
-    assert!(out.contains("target_id        = data.aws_network_interface.core_endpoint[count.index].private_ip"));
+    assert!(
+        out.contains("data \"aws_network_interface\" \"core_endpoint\" {\n  count = 2\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("id    = tolist(aws_vpc_endpoint.core.network_interface_ids)[count.index]")
+    );
+    assert!(out.contains(
+        "target_id        = data.aws_network_interface.core_endpoint[count.index].private_ip"
+    ));
     assert!(!out.contains("for_each"));
     assert!(out.contains("service_name        = \"com.amazonaws.eu-west-1.apprunner.requests\""));
     assert!(out.contains("enforce_security_group_inbound_rules_on_private_link_traffic = \"off\""));
@@ -171,10 +221,19 @@ fn seed_wires_the_private_chain() {
 #[test]
 fn user_strings_are_escaped_and_params_interpolated() {
     let out = tf(&kitchen());
-    assert!(out.contains(r#"TEMPLATE = "$${not_a_param} %%{x} \"q\" \\""#), "{out}");
+    assert!(
+        out.contains(r#"TEMPLATE = "$${not_a_param} %%{x} \"q\" \\""#),
+        "{out}"
+    );
     // A literal `$` right before a param must not turn `${var...}` into an escape.
-    assert!(out.contains(r#"PRICE    = "${"$"}${var.image_tag}""#), "{out}");
-    assert!(out.contains("DB = var.db_secret") || out.contains("DB = \"${var.db_secret}\""), "{out}");
+    assert!(
+        out.contains(r#"PRICE    = "${"$"}${var.image_tag}""#),
+        "{out}"
+    );
+    assert!(
+        out.contains("DB = var.db_secret") || out.contains("DB = \"${var.db_secret}\""),
+        "{out}"
+    );
     assert!(out.contains("variable \"db_secret\" {\n  type = string\n}\n"));
 }
 
