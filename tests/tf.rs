@@ -457,11 +457,12 @@ fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, Str
 }
 
 /// init, fmt -check, validate and plan one example; `Err` carries terraform's output.
-fn terraform_checks(example: &Path, root: &Path) -> Result<(), String> {
-    let text = build(&[example.to_path_buf()]);
-    let dir = root.join(example_name(example));
+/// init, fmt -check, validate and plan (saved as `plan.bin`) one main.tf in `root/name`;
+/// `Err` carries terraform's output.
+fn terraform_checks(name: &str, text: &str, root: &Path) -> Result<PathBuf, String> {
+    let dir = root.join(name);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("main.tf"), &text).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("main.tf"), text).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("override.tf"), OVERRIDE).map_err(|e| e.to_string())?;
     let cli_config = root.join("empty.tfrc");
     terraform(
@@ -486,8 +487,9 @@ fn terraform_checks(example: &Path, root: &Path) -> Result<(), String> {
         "plan".to_string(),
         "-no-color".into(),
         "-input=false".into(),
+        "-out=plan.bin".into(),
     ];
-    let body = parse(&text);
+    let body = parse(text);
     for v in body.blocks().filter(|b| b.identifier() == "variable") {
         if attr(v, "default").is_none() {
             plan.push("-var".into());
@@ -497,9 +499,9 @@ fn terraform_checks(example: &Path, root: &Path) -> Result<(), String> {
     let args: Vec<&str> = plan.iter().map(String::as_str).collect();
     let out = terraform(&dir, &args, &cli_config)?;
     if !out.contains("Plan: ") {
-        return Err(format!("no plan summary for {}:\n{out}", example.display()));
+        return Err(format!("no plan summary for {name}:\n{out}"));
     }
-    Ok(())
+    Ok(dir)
 }
 
 #[test]
@@ -518,7 +520,14 @@ fn terraform_fmt_validate_and_plan_every_example() {
                     all.iter()
                         .skip(w)
                         .step_by(2)
-                        .filter_map(|e| terraform_checks(e, root).err())
+                        .filter_map(|e| {
+                            terraform_checks(
+                                &example_name(e),
+                                &build(std::slice::from_ref(e)),
+                                root,
+                            )
+                            .err()
+                        })
                         .collect::<Vec<_>>()
                 })
             })
@@ -532,4 +541,63 @@ fn terraform_fmt_validate_and_plan_every_example() {
             .collect()
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// User strings that HCL would misread if written raw: quotes, backslashes, control
+/// characters, literal `${` / `%{`, and a literal `$` right before a param. Terraform itself
+/// must evaluate each to exactly what the spec says.
+#[test]
+fn hostile_strings_reach_aws_unchanged() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
+    let spec = root.path().join("tricky.apr");
+    std::fs::write(
+        &spec,
+        r#"app tricky {
+  region = "eu-west-1"
+  tags   = { note = "50%{off} \${x}" }
+}
+param tag = "1.0"
+service web {
+  image   = "public.ecr.aws/acme/web:2"
+  command = "sh -c \"echo \$HOME\""
+  env     = {
+    DOLLAR_PARAM = "cost \$${tag}"
+    MARKERS      = "\${not_a_param} %{x} %%{y} $$"
+    QUOTES       = "say \"hi\"\\n"
+    CONTROL      = "a\tb\nc"
+  }
+}
+api edge {
+  route GET / -> web
+}
+"#,
+    )
+    .expect("write spec");
+    let text = build(&[spec]);
+    let dir = terraform_checks("tricky", &text, root.path()).unwrap_or_else(|e| panic!("{e}"));
+    let json = terraform(
+        &dir,
+        &["show", "-json", "plan.bin"],
+        &root.path().join("empty.tfrc"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let plan: serde_json::Value = serde_json::from_str(&json).expect("plan json");
+    let changes = plan["resource_changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let web = changes
+        .iter()
+        .find(|c| c["address"] == "aws_apprunner_service.web")
+        .map(|c| c["change"]["after"].clone())
+        .expect("service in plan");
+    let config = &web["source_configuration"][0]["image_repository"][0]["image_configuration"][0];
+    let env = &config["runtime_environment_variables"];
+    assert_eq!(env["DOLLAR_PARAM"], "cost $1.0");
+    assert_eq!(env["MARKERS"], "${not_a_param} %{x} %%{y} $$");
+    assert_eq!(env["QUOTES"], "say \"hi\"\\n");
+    assert_eq!(env["CONTROL"], "a\tb\nc");
+    assert_eq!(config["start_command"], "sh -c \"echo $HOME\"");
+    assert_eq!(web["tags_all"]["note"], "50%{off} ${x}");
 }

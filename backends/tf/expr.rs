@@ -5,7 +5,6 @@
 
 use crate::text::{Text, TextPart};
 use hcl::expr::{Expression, FuncCall, Object, ObjectKey, TemplateExpr, Traversal, Variable};
-use hcl::template::{Element, Interpolation, Template};
 use hcl::{Attribute, Block, BlockBuilder, Identifier};
 use std::collections::BTreeMap;
 
@@ -40,9 +39,22 @@ pub fn var(name: &str) -> Expression {
     traversal("var", &[name]).into()
 }
 
-/// A quoted string whose literal `${` / `%{` hcl-rs escapes as `$${` / `%%{`.
+/// A quoted literal string. Without `${`/`%{` it is a plain `Expression::String` (hcl-rs
+/// escapes quotes and control characters, and writes keys bare where it can); with one, it is
+/// escaped here (see [`escape_literal`]), because hcl-rs's marker escaping pairs characters
+/// and leaves `%%{` / `$${` in user text unescaped.
 pub fn string(s: impl Into<String>) -> Expression {
-    Expression::String(s.into())
+    let s = s.into();
+    if s.contains("${") || s.contains("%{") {
+        quoted(escape_literal(&s))
+    } else {
+        Expression::String(s)
+    }
+}
+
+/// A quoted template whose content is already escaped; hcl-rs writes it verbatim.
+fn quoted(content: String) -> Expression {
+    Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(content)))
 }
 
 /// A possibly parameterised string: a plain string when it holds no parameter, else a
@@ -71,48 +83,58 @@ pub enum Piece {
     Expr(Expression),
 }
 
-/// A quoted template string from literal and interpolated pieces. Literals are escaped for
-/// the inside of a quoted string (quotes, backslashes, control characters; hcl-rs escapes the
-/// `${`/`%{` markers itself). A literal ending in `$` or `%` right before an interpolation
-/// would read as the escape `$${`: that one character is written as `${"$"}` instead.
+/// A quoted template string from literal and interpolated pieces. A literal ending in `$`
+/// right before an interpolation would make it the escape `$${`: that run of `$` is written as
+/// an interpolated string (`${"$"}`) instead.
 pub fn interpolate(pieces: Vec<Piece>) -> Expression {
-    let mut elements: Vec<Element> = Vec::new();
+    let mut content = String::new();
     let mut iter = pieces.into_iter().peekable();
     while let Some(piece) = iter.next() {
         match piece {
-            Piece::Lit(s) => {
+            Piece::Lit(lit) => {
                 let next_is_expr = matches!(iter.peek(), Some(Piece::Expr(_)));
-                let mut lit = s;
-                let mut marker = None;
-                if next_is_expr && (lit.ends_with('$') || lit.ends_with('%')) {
-                    marker = lit.pop();
-                }
-                if !lit.is_empty() {
-                    elements.push(Element::Literal(escape_quoted(&lit)));
-                }
-                if let Some(m) = marker {
-                    elements.push(Element::Interpolation(Interpolation::new(string(
-                        m.to_string(),
-                    ))));
+                let kept = if next_is_expr {
+                    lit.trim_end_matches('$')
+                } else {
+                    lit.as_str()
+                };
+                content.push_str(&escape_literal(kept));
+                if kept.len() < lit.len() {
+                    push_interpolation(&mut content, &string(&lit[kept.len()..]));
                 }
             }
-            Piece::Expr(e) => elements.push(Element::Interpolation(Interpolation::new(e))),
+            Piece::Expr(e) => push_interpolation(&mut content, &e),
         }
     }
-    let template: Template = elements.into_iter().collect();
-    Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(template.to_string())))
+    quoted(content)
 }
 
-/// Escapes what may not appear raw inside a quoted HCL string.
-fn escape_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+/// `${expr}`, the expression written by hcl-rs. Formatting into memory cannot fail; should
+/// it, the empty interpolation makes `terraform validate` fail loudly rather than panic here.
+fn push_interpolation(content: &mut String, expr: &Expression) {
+    content.push_str("${");
+    content.push_str(&hcl::format::to_string(expr).unwrap_or_default());
+    content.push('}');
+}
+
+/// Escapes a literal for the inside of a quoted HCL template: quotes, backslashes, control
+/// characters, and every `${` / `%{` written `$${` / `%%{`. HCL reads `$${` as a literal `${`
+/// whatever precedes it (`$$${` is `$` then the escape), so doubling the marker's first
+/// character is right in every position.
+fn escape_literal(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
             c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
             c => out.push(c),
         }
@@ -178,4 +200,38 @@ pub fn block(ident: &str, attrs: Vec<(&str, Expression)>) -> Block {
         builder = builder.add_attribute(Attribute::new(k, v));
     }
     builder.build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hcl(e: &Expression) -> String {
+        hcl::format::to_string(e).unwrap_or_default()
+    }
+
+    #[test]
+    fn markers_are_escaped_whatever_precedes_them() {
+        assert_eq!(
+            hcl(&string("%%{y} $${z} ${a} %{b}")),
+            r#""%%%{y} $$${z} $${a} %%{b}""#
+        );
+        assert_eq!(
+            hcl(&string("plain \"q\" \\ $$ %%")),
+            r#""plain \"q\" \\ $$ %%""#
+        );
+    }
+
+    #[test]
+    fn dollars_before_a_param_stay_literal() {
+        let t = Text {
+            parts: vec![
+                TextPart::Lit("a$$".into()),
+                TextPart::Param("p".into()),
+                TextPart::Lit("${".into()),
+            ],
+        };
+        assert_eq!(hcl(&text(&t)), r#""a${"$$"}${var.p}$${""#);
+        assert_eq!(hcl(&text(&Text::param("p"))), "var.p");
+    }
 }
