@@ -81,7 +81,7 @@ impl Blocks {
             .chain(block.labels().iter().map(|l| l.as_str().to_string()))
             .collect::<Vec<_>>()
             .join(".");
-        if !self.seen.insert(address.clone()) && block.identifier() != "terraform" {
+        if !self.seen.insert(address.clone()) {
             self.collisions.push(address);
         }
         self.body.push(block);
@@ -92,7 +92,7 @@ impl Blocks {
             return Err(BackendError {
                 code: Code::E0502,
                 message: format!(
-                    "two Terraform blocks would both be `{first}`; rename one of the declarations whose names differ only in `-` and `_`"
+                    "two Terraform blocks would both be `{first}` (Terraform names join owner and member with `_`); rename one of the declarations involved"
                 ),
             });
         }

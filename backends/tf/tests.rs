@@ -261,12 +261,23 @@ fn optional_constructs_are_emitted() {
 
 #[test]
 fn colliding_addresses_are_refused() {
+    // Api `a` with `/b_c` and api `a_b` with `/c` both name a resource `a_b_c`.
     let mut spec = seed();
-    let mut other = spec.services[0].clone();
-    other.name = "orders".into();
-    spec.services.push(other);
-    let err = emit(&lower(&spec, &BTreeMap::new())).err().map(|e| e.code);
-    assert_eq!(err, Some(crate::diag::Code::E0502));
+    let mut a = spec.apis[0].clone();
+    a.name = "a".into();
+    a.routes[0].path = vec![SegmentKind::Literal("b_c".into())];
+    a.routes[0].target_path = vec![];
+    let mut ab = a.clone();
+    ab.name = "a_b".into();
+    ab.routes[0].path = vec![SegmentKind::Literal("c".into())];
+    spec.apis = vec![a, ab];
+    let err = emit(&lower(&spec, &BTreeMap::new())).err();
+    assert_eq!(err.as_ref().map(|e| e.code), Some(crate::diag::Code::E0502));
+    let message = err.map(|e| e.message).unwrap_or_default();
+    assert!(
+        message.contains("resource.aws_api_gateway_resource.a_b_c"),
+        "{message}"
+    );
 }
 
 #[test]
