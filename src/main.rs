@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "aprc", version, about = "Private App Runner services behind API Gateway, compiled to CloudFormation, Terraform or an AWS API plan")]
+#[command(
+    name = "aprc",
+    version,
+    about = "Private App Runner services behind API Gateway, compiled to CloudFormation, Terraform or an AWS API plan"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -150,7 +154,9 @@ fn report(sources: &Sources, diags: &Diagnostics, format: MessageFormat) {
             let _ = std::io::stdout().write_all(render::json(sources, &sorted).as_bytes());
         }
         MessageFormat::Human => {
-            let color = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !std::io::stderr().is_terminal() {
+            let color = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                || !std::io::stderr().is_terminal()
+            {
                 ColorChoice::Never
             } else {
                 ColorChoice::Auto
@@ -184,7 +190,9 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     };
     match &args.output {
         Some(path) => write_atomically(path, &text).map_err(Failure::Usage),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| Failure::Usage(e.to_string())),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| Failure::Usage(e.to_string())),
     }
 }
 
@@ -203,7 +211,8 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
 fn graph(args: GraphArgs) -> Result<(), Failure> {
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
-    let compiled = driver::compile(&sources, &BTreeMap::new(), &mut diags).map_err(Failure::Usage)?;
+    let compiled =
+        driver::compile(&sources, &BTreeMap::new(), &mut diags).map_err(Failure::Usage)?;
     report(&sources, &diags, args.input.message_format);
     let Some(ir) = compiled else {
         return Err(Failure::Spec);
@@ -212,7 +221,9 @@ fn graph(args: GraphArgs) -> Result<(), Failure> {
         GraphFormat::Dot => aprc::graph::dot(&ir),
         GraphFormat::Mermaid => aprc::graph::mermaid(&ir),
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| Failure::Usage(e.to_string()))
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::Usage(e.to_string()))
 }
 
 fn fmt(args: FmtArgs) -> Result<(), Failure> {
@@ -239,7 +250,11 @@ fn fmt(args: FmtArgs) -> Result<(), Failure> {
         for name in &changed {
             println!("would reformat {name}");
         }
-        return if changed.is_empty() { Ok(()) } else { Err(Failure::Spec) };
+        return if changed.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::Spec)
+        };
     }
     for (name, text) in outputs {
         write_atomically(Path::new(&name), &text).map_err(Failure::Usage)?;
@@ -250,9 +265,15 @@ fn fmt(args: FmtArgs) -> Result<(), Failure> {
 /// Writes to a temporary file beside `path`, then renames, so a reader never sees half a
 /// file and a failure leaves no file behind.
 fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-    tmp.persist(path).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     Ok(())
 }
