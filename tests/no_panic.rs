@@ -270,6 +270,7 @@ fn mutants_never_panic_in_process() {
             total += 1;
         }
     }
+    eprintln!("{clean} of {total} mutants checked clean");
     // The mutations must reach past the checker often enough to exercise the later phases,
     // and break things often enough to exercise error reporting.
     if checker {
@@ -294,6 +295,7 @@ fn mutants_mostly_parse() {
             }
         }
     }
+    eprintln!("{parsed} of {total} mutants parse");
     assert!(parsed * 4 > total, "only {parsed} of {total} mutants parse");
     assert!(parsed * 10 < total * 9, "{parsed} of {total} mutants parse: mutations too weak");
 }
