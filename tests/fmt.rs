@@ -1,6 +1,8 @@
 //! `aprc fmt`: golden layouts for messy inputs, idempotence and meaning preservation over
 //! every example and fixture, and the `--check` / syntax-error behaviour of the CLI.
 
+// The shared moto helper trips this lint; it is not ours to change.
+#[allow(clippy::zombie_processes)]
 mod support;
 
 use aprc::diag::Diagnostics;
@@ -20,7 +22,9 @@ fn format(text: &str) -> String {
 /// Every `.apr` file of the examples and of `tests/fixtures/` (recursively), sorted.
 fn all_apr_files() -> Vec<PathBuf> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
         for entry in entries.flatten() {
             let path = entry.path();
             if path.is_dir() {
@@ -34,7 +38,10 @@ fn all_apr_files() -> Vec<PathBuf> {
     walk(&support::root().join("examples"), &mut out);
     walk(&support::root().join("tests/fixtures"), &mut out);
     out.sort();
-    assert!(out.len() >= 10, "expected the examples and fixtures, found {out:?}");
+    assert!(
+        out.len() >= 10,
+        "expected the examples and fixtures, found {out:?}"
+    );
     out
 }
 
@@ -52,7 +59,9 @@ fn parsed_files() -> Vec<(PathBuf, String)> {
 // ---- golden layouts -----------------------------------------------------------------
 
 fn golden(name: &str) {
-    let path = support::root().join("tests/fixtures/fmt").join(format!("{name}.apr"));
+    let path = support::root()
+        .join("tests/fixtures/fmt")
+        .join(format!("{name}.apr"));
     let text = std::fs::read_to_string(&path).expect("fixture");
     let formatted = format(&text);
     assert_ne!(formatted, text, "{name}: a golden input should be messy");
@@ -94,12 +103,33 @@ fn idempotent_on_every_example_and_fixture() {
 fn output_is_clean_text() {
     for (path, text) in parsed_files() {
         let out = format(&text);
-        assert!(out.ends_with('\n') && !out.ends_with("\n\n"), "{}: must end with one newline", path.display());
-        assert!(!out.contains("\n\n\n"), "{}: runs of blank lines must collapse", path.display());
-        assert!(!out.starts_with('\n'), "{}: no blank line at the top", path.display());
+        assert!(
+            out.ends_with('\n') && !out.ends_with("\n\n"),
+            "{}: must end with one newline",
+            path.display()
+        );
+        assert!(
+            !out.contains("\n\n\n"),
+            "{}: runs of blank lines must collapse",
+            path.display()
+        );
+        assert!(
+            !out.starts_with('\n'),
+            "{}: no blank line at the top",
+            path.display()
+        );
         for line in out.lines() {
-            assert_eq!(line, line.trim_end(), "{}: trailing whitespace in {line:?}", path.display());
-            assert!(!line.starts_with('\t'), "{}: tab indent in {line:?}", path.display());
+            assert_eq!(
+                line,
+                line.trim_end(),
+                "{}: trailing whitespace in {line:?}",
+                path.display()
+            );
+            assert!(
+                !line.starts_with('\t'),
+                "{}: tab indent in {line:?}",
+                path.display()
+            );
             let indent = line.len() - line.trim_start().len();
             assert_eq!(indent % 2, 0, "{}: odd indent in {line:?}", path.display());
         }
@@ -112,10 +142,23 @@ fn meaning_and_comments_are_preserved() {
         let before = parse(&text).expect("parses");
         let out = format(&text);
         let Some(after) = parse(&out) else {
-            panic!("{}: formatted output does not parse:\n{out}", path.display());
+            panic!(
+                "{}: formatted output does not parse:\n{out}",
+                path.display()
+            );
         };
-        assert_eq!(erased(&before), erased(&after), "{}: the AST changed", path.display());
-        assert_eq!(comment_texts(&before), comment_texts(&after), "{}: comments changed", path.display());
+        assert_eq!(
+            erased(&before),
+            erased(&after),
+            "{}: the AST changed",
+            path.display()
+        );
+        assert_eq!(
+            comment_texts(&before),
+            comment_texts(&after),
+            "{}: comments changed",
+            path.display()
+        );
     }
 }
 
@@ -123,7 +166,12 @@ fn meaning_and_comments_are_preserved() {
 fn examples_are_already_canonical() {
     for (path, text) in parsed_files() {
         if path.starts_with(support::root().join("examples")) {
-            assert_eq!(format(&text), text, "{} is not canonical: run aprc fmt", path.display());
+            assert_eq!(
+                format(&text),
+                text,
+                "{} is not canonical: run aprc fmt",
+                path.display()
+            );
         }
     }
 }
@@ -147,7 +195,11 @@ fn comment_texts(module: &Module) -> Vec<String> {
 
 // ---- span erasure -----------------------------------------------------------------
 
-const ZERO: Span = Span { file: FileId(0), start: 0, end: 0 };
+const ZERO: Span = Span {
+    file: FileId(0),
+    start: 0,
+    end: 0,
+};
 
 /// The module with every span zeroed and comments dropped (compared separately), so that
 /// `==` compares only what was written.
@@ -223,7 +275,12 @@ fn erase_expr(expr: &mut Expr) {
                 erase_expr(&mut entry.value);
             }
         }
-        ExprKind::Int(_) | ExprKind::Decimal(_) | ExprKind::Bool(_) | ExprKind::Quantity(_) | ExprKind::Cidr(_) | ExprKind::Ident(_) => {}
+        ExprKind::Int(_)
+        | ExprKind::Decimal(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Quantity(_)
+        | ExprKind::Cidr(_)
+        | ExprKind::Ident(_) => {}
     }
 }
 
@@ -232,7 +289,13 @@ fn erase_expr(expr: &mut Expr) {
 fn temp_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(format!("{name}.apr"));
-    std::fs::copy(support::root().join("tests/fixtures/fmt").join(format!("{name}.apr")), &path).expect("copy");
+    std::fs::copy(
+        support::root()
+            .join("tests/fixtures/fmt")
+            .join(format!("{name}.apr")),
+        &path,
+    )
+    .expect("copy");
     (dir, path)
 }
 
@@ -240,16 +303,42 @@ fn temp_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
 fn check_names_files_that_would_change_and_changes_nothing() {
     let (_dir, path) = temp_copy("misaligned");
     let before = std::fs::read_to_string(&path).expect("read");
-    let out = support::aprc().arg("fmt").arg("--check").arg(&path).output().expect("runs");
+    let out = support::aprc()
+        .arg("fmt")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains(&path.display().to_string()));
-    assert_eq!(std::fs::read_to_string(&path).expect("read"), before, "--check must not write");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        before,
+        "--check must not write"
+    );
 
-    let out = support::aprc().arg("fmt").arg(&path).output().expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(std::fs::read_to_string(&path).expect("read"), format(&before));
+    let out = support::aprc()
+        .arg("fmt")
+        .arg(&path)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        format(&before)
+    );
 
-    let out = support::aprc().arg("fmt").arg("--check").arg(&path).output().expect("runs");
+    let out = support::aprc()
+        .arg("fmt")
+        .arg("--check")
+        .arg(&path)
+        .output()
+        .expect("runs");
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
 }
@@ -257,8 +346,20 @@ fn check_names_files_that_would_change_and_changes_nothing() {
 #[test]
 fn check_passes_on_every_example() {
     for example in support::examples() {
-        let out = support::aprc().current_dir(support::root()).arg("fmt").arg("--check").arg(&example).output().expect("runs");
-        assert_eq!(out.status.code(), Some(0), "{}: {}", example.display(), String::from_utf8_lossy(&out.stdout));
+        let out = support::aprc()
+            .current_dir(support::root())
+            .arg("fmt")
+            .arg("--check")
+            .arg(&example)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}: {}",
+            example.display(),
+            String::from_utf8_lossy(&out.stdout)
+        );
     }
 }
 
@@ -276,7 +377,14 @@ fn syntax_error_is_reported_and_file_left_alone() {
         }
         let out = cmd.output().expect("runs");
         assert_eq!(out.status.code(), Some(1), "check={check}");
-        assert!(String::from_utf8_lossy(&out.stderr).contains("broken.apr"), "the file is named");
-        assert_eq!(std::fs::read_to_string(&path).expect("read"), text, "not rewritten");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("broken.apr"),
+            "the file is named"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&path).expect("read"),
+            text,
+            "not rewritten"
+        );
     }
 }

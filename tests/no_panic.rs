@@ -6,6 +6,8 @@
 //! Nothing catches unwinding, so a panic anywhere fails the test. A smaller sample goes
 //! through the CLI to check exit codes and the JSON diagnostics.
 
+// The shared moto helper trips this lint; it is not ours to change.
+#[allow(clippy::zombie_processes)]
 mod support;
 
 use aprc::backends::Target;
@@ -15,7 +17,13 @@ use codespan_reporting::term::termcolor::NoColor;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-const MUTANTS_PER_EXAMPLE: usize = 300;
+/// Mutants per example; `APRC_MUTANTS=N` runs a deeper search locally.
+fn mutants_per_example() -> usize {
+    std::env::var("APRC_MUTANTS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(300)
+}
 const CLI_MUTANTS: usize = 50;
 
 /// One application: its files' names and texts (a directory example has several).
@@ -36,7 +44,12 @@ fn applications() -> Vec<Vec<(String, String)>> {
             files.sort();
             files
                 .into_iter()
-                .map(|f| (f.display().to_string(), std::fs::read_to_string(&f).expect("example text")))
+                .map(|f| {
+                    (
+                        f.display().to_string(),
+                        std::fs::read_to_string(&f).expect("example text"),
+                    )
+                })
                 .collect()
         })
         .collect()
@@ -44,7 +57,11 @@ fn applications() -> Vec<Vec<(String, String)>> {
 
 /// A seed per application, so each one's mutants do not depend on the others.
 fn seed(app: &[(String, String)]) -> u64 {
-    app.iter().flat_map(|(_, text)| text.bytes()).fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3))
+    app.iter()
+        .flat_map(|(_, text)| text.bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x100_0000_01b3)
+        })
 }
 
 // ---- mutations --------------------------------------------------------------------
@@ -115,9 +132,20 @@ fn mutate(rng: &mut fastrand::Rng, text: &str) -> String {
         // swap two tokens
         2 if toks.len() > 1 => {
             let i = rng.usize(..toks.len() - 1);
-            let j = if rng.bool() { i + 1 } else { rng.usize(i + 1..toks.len()) };
+            let j = if rng.bool() {
+                i + 1
+            } else {
+                rng.usize(i + 1..toks.len())
+            };
             let ((a, b), (c, d)) = (toks[i], toks[j]);
-            s = format!("{}{}{}{}{}", &text[..a], &text[c..d], &text[b..c], &text[a..b], &text[d..]);
+            s = format!(
+                "{}{}{}{}{}",
+                &text[..a],
+                &text[c..d],
+                &text[b..c],
+                &text[a..b],
+                &text[d..]
+            );
         }
         // delete, duplicate or swap lines
         3 if !lines.is_empty() => {
@@ -134,14 +162,23 @@ fn mutate(rng: &mut fastrand::Rng, text: &str) -> String {
         }
         // insert punctuation
         4 => {
-            let punct = ["{", "}", "[", "]", "=", "\"", ",", "#", ":", "->", "/", "+", "${", "\\", ".", "-", "{proxy+}", "\n"];
+            let punct = [
+                "{", "}", "[", "]", "=", "\"", ",", "#", ":", "->", "/", "+", "${", "\\", ".", "-",
+                "{proxy+}", "\n",
+            ];
             let at = boundary(rng, text);
             s.insert_str(at, punct[rng.usize(..punct.len())]);
         }
         // insert a random char, including control and non-ASCII ones
         5 => {
-            let pool = ['\0', '\t', '\r', 'é', 'ß', '😀', '\u{202e}', 'Z', '9', ' ', '\u{feff}'];
-            let c = if rng.bool() { pool[rng.usize(..pool.len())] } else { rng.char(' '..='~') };
+            let pool = [
+                '\0', '\t', '\r', 'é', 'ß', '😀', '\u{202e}', 'Z', '9', ' ', '\u{feff}',
+            ];
+            let c = if rng.bool() {
+                pool[rng.usize(..pool.len())]
+            } else {
+                rng.char(' '..='~')
+            };
             let at = boundary(rng, text);
             s.insert(at, c);
         }
@@ -152,16 +189,28 @@ fn mutate(rng: &mut fastrand::Rng, text: &str) -> String {
         }
         // change a digit (sometimes into a huge number)
         7 => {
-            let digits: Vec<usize> = text.char_indices().filter(|(_, c)| c.is_ascii_digit()).map(|(i, _)| i).collect();
+            let digits: Vec<usize> = text
+                .char_indices()
+                .filter(|(_, c)| c.is_ascii_digit())
+                .map(|(i, _)| i)
+                .collect();
             if let Some(&i) = digits.get(rng.usize(..digits.len().max(1))) {
-                let with = if rng.u8(0..8) == 0 { "99999999999999999999".to_string() } else { rng.digit(10).to_string() };
+                let with = if rng.u8(0..8) == 0 {
+                    "99999999999999999999".to_string()
+                } else {
+                    rng.digit(10).to_string()
+                };
                 s.replace_range(i..i + 1, &with);
             }
         }
         // replace an identifier with another from the file
         8 => {
             let idents = identifiers(text);
-            let spots: Vec<(usize, usize)> = toks.iter().copied().filter(|&(a, b)| idents.contains(&&text[a..b])).collect();
+            let spots: Vec<(usize, usize)> = toks
+                .iter()
+                .copied()
+                .filter(|&(a, b)| idents.contains(&&text[a..b]))
+                .collect();
             if !spots.is_empty() && !idents.is_empty() {
                 let (a, b) = spots[rng.usize(..spots.len())];
                 s.replace_range(a..b, idents[rng.usize(..idents.len())]);
@@ -169,14 +218,31 @@ fn mutate(rng: &mut fastrand::Rng, text: &str) -> String {
         }
         // unbalance braces, brackets or quotes
         9 => {
-            let spots: Vec<usize> = text.char_indices().filter(|(_, c)| matches!(c, '{' | '}' | '[' | ']' | '"')).map(|(i, _)| i).collect();
+            let spots: Vec<usize> = text
+                .char_indices()
+                .filter(|(_, c)| matches!(c, '{' | '}' | '[' | ']' | '"'))
+                .map(|(i, _)| i)
+                .collect();
             if let Some(&i) = spots.get(rng.usize(..spots.len().max(1))) {
                 s.remove(i);
             }
         }
         // a well-formed but unusual value in place of a token
         10 if !toks.is_empty() => {
-            let values = ["{}", "[]", "{ a = 1 }", "[1, \"x\", 2 gb]", "0.25vcpu", "-1", "1.5", "300.1.1.1/99", "/a/{b+}/c", "\"${\"", "true", "1500ms"];
+            let values = [
+                "{}",
+                "[]",
+                "{ a = 1 }",
+                "[1, \"x\", 2 gb]",
+                "0.25vcpu",
+                "-1",
+                "1.5",
+                "300.1.1.1/99",
+                "/a/{b+}/c",
+                "\"${\"",
+                "true",
+                "1500ms",
+            ];
             let (a, b) = toks[rng.usize(..toks.len())];
             s.replace_range(a..b, values[rng.usize(..values.len())]);
         }
@@ -215,7 +281,11 @@ fn pipeline(files: &[(String, String)], what: &str, checker: bool) -> bool {
     }
     let sorted = diags.sorted();
     let json = render::json(&sources, &sorted);
-    assert_eq!(json.lines().count(), sorted.len(), "{what}: one JSON line per diagnostic");
+    assert_eq!(
+        json.lines().count(),
+        sorted.len(),
+        "{what}: one JSON line per diagnostic"
+    );
     let mut human = NoColor::new(Vec::new());
     if let Err(e) = render::human(&sources, &sorted, &mut human) {
         panic!("{what}: a diagnostic cannot be rendered ({e}): {sorted:?}");
@@ -227,9 +297,16 @@ fn pipeline(files: &[(String, String)], what: &str, checker: bool) -> bool {
             let Some(again) = aprc::syntax::parse(id, &once, &mut Diagnostics::new()) else {
                 panic!("{what}: fmt output does not parse\n--- input\n{text}\n--- output\n{once}");
             };
-            assert_eq!(module.comments.len(), again.comments.len(), "{what}: fmt lost comments\n{once}");
+            assert_eq!(
+                module.comments.len(),
+                again.comments.len(),
+                "{what}: fmt lost comments\n{once}"
+            );
             let twice = aprc::fmt::format(&once, &again);
-            assert_eq!(once, twice, "{what}: fmt is not idempotent\n--- input\n{text}");
+            assert_eq!(
+                once, twice,
+                "{what}: fmt is not idempotent\n--- input\n{text}"
+            );
         }
     }
     clean
@@ -258,8 +335,12 @@ fn mutants_never_panic_in_process() {
     for app in apps {
         let mut rng = fastrand::Rng::with_seed(seed(&app));
         let example_clean = pipeline(&app, &app[0].0, checker);
-        assert!(example_clean || !checker, "{}: the example itself must check clean", app[0].0);
-        for n in 0..MUTANTS_PER_EXAMPLE {
+        assert!(
+            example_clean || !checker,
+            "{}: the example itself must check clean",
+            app[0].0
+        );
+        for n in 0..mutants_per_example() {
             let mut files = app.clone();
             let victim = rng.usize(..files.len());
             files[victim].1 = mutate(&mut rng, &files[victim].1);
@@ -274,8 +355,14 @@ fn mutants_never_panic_in_process() {
     // The mutations must reach past the checker often enough to exercise the later phases,
     // and break things often enough to exercise error reporting.
     if checker {
-        assert!(clean * 20 > total, "only {clean} of {total} mutants checked clean");
-        assert!(clean * 10 < total * 9, "{clean} of {total} mutants checked clean: mutations too weak");
+        assert!(
+            clean * 20 > total,
+            "only {clean} of {total} mutants checked clean"
+        );
+        assert!(
+            clean * 10 < total * 9,
+            "{clean} of {total} mutants checked clean: mutations too weak"
+        );
     }
 }
 
@@ -286,18 +373,22 @@ fn mutants_mostly_parse() {
     let mut total = 0;
     for app in applications() {
         let mut rng = fastrand::Rng::with_seed(seed(&app));
-        for _ in 0..MUTANTS_PER_EXAMPLE {
+        for _ in 0..mutants_per_example() {
             let victim = rng.usize(..app.len());
             let text = mutate(&mut rng, &app[victim].1);
             total += 1;
-            if aprc::syntax::parse(aprc::span::FileId(0), &text, &mut Diagnostics::new()).is_some() {
+            if aprc::syntax::parse(aprc::span::FileId(0), &text, &mut Diagnostics::new()).is_some()
+            {
                 parsed += 1;
             }
         }
     }
     eprintln!("{parsed} of {total} mutants parse");
     assert!(parsed * 4 > total, "only {parsed} of {total} mutants parse");
-    assert!(parsed * 10 < total * 9, "{parsed} of {total} mutants parse: mutations too weak");
+    assert!(
+        parsed * 10 < total * 9,
+        "{parsed} of {total} mutants parse: mutations too weak"
+    );
 }
 
 // ---- the CLI ------------------------------------------------------------------------
@@ -313,18 +404,87 @@ fn cli_mutants_exit_cleanly_with_json_diagnostics() {
         // Each mutant stands alone: a file of a multi-file example may fail for missing names.
         let path = dir.path().join(format!("mutant{n}.apr"));
         std::fs::write(&path, &mutant).expect("write mutant");
-        let out = support::aprc().arg("check").arg("--message-format").arg("json").arg(&path).output().expect("runs");
+        let out = support::aprc()
+            .arg("check")
+            .arg("--message-format")
+            .arg("json")
+            .arg(&path)
+            .output()
+            .expect("runs");
         let stdout = String::from_utf8_lossy(&out.stdout);
         let stderr = String::from_utf8_lossy(&out.stderr);
         let what = format!("mutant {n} of {name}:\n{mutant}");
-        assert!(matches!(out.status.code(), Some(0 | 1)), "{what}\nexit {:?}\n{stderr}", out.status.code());
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{what}\nexit {:?}\n{stderr}",
+            out.status.code()
+        );
         assert!(!stderr.contains("panicked"), "{what}\n{stderr}");
         for line in stdout.lines() {
-            let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{what}\nnot JSON ({e}): {line}"));
-            assert!(value["code"].as_str().is_some_and(|c| c.len() == 5), "{what}\nno code: {line}");
+            let value: serde_json::Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{what}\nnot JSON ({e}): {line}"));
+            assert!(
+                value["code"].as_str().is_some_and(|c| c.len() == 5),
+                "{what}\nno code: {line}"
+            );
         }
         if out.status.code() == Some(1) {
-            assert!(stdout.contains("\"severity\":\"error\""), "{what}\nexit 1 without a JSON error");
+            assert!(
+                stdout.contains("\"severity\":\"error\""),
+                "{what}\nexit 1 without a JSON error"
+            );
         }
     }
+}
+
+/// The examples have few comments; the fmt fixtures are full of them, in odd places. Their
+/// mutants stress comment placement: fmt output must re-parse, keep every comment text and
+/// be a fixed point.
+#[test]
+fn fmt_survives_mutants_of_messy_fixtures() {
+    let dir = support::root().join("tests/fixtures/fmt");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    paths.sort();
+    let mut parsed = 0;
+    for path in paths {
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let mut rng = fastrand::Rng::with_seed(seed(&[(String::new(), text.clone())]));
+        for n in 0..mutants_per_example() {
+            let mutant = mutate(&mut rng, &text);
+            let what = format!("{} mutant #{n}", path.display());
+            let Some(module) =
+                aprc::syntax::parse(aprc::span::FileId(0), &mutant, &mut Diagnostics::new())
+            else {
+                continue;
+            };
+            parsed += 1;
+            let once = aprc::fmt::format(&mutant, &module);
+            let Some(again) =
+                aprc::syntax::parse(aprc::span::FileId(0), &once, &mut Diagnostics::new())
+            else {
+                panic!(
+                    "{what}: fmt output does not parse\n--- input\n{mutant}\n--- output\n{once}"
+                );
+            };
+            let texts = |m: &aprc::syntax::ast::Module| {
+                let mut t: Vec<String> = m.comments.iter().map(|c| c.text.clone()).collect();
+                t.sort();
+                t
+            };
+            assert_eq!(
+                texts(&module),
+                texts(&again),
+                "{what}: comments changed\n--- input\n{mutant}\n--- output\n{once}"
+            );
+            let twice = aprc::fmt::format(&once, &again);
+            assert_eq!(
+                once, twice,
+                "{what}: fmt is not idempotent\n--- input\n{mutant}"
+            );
+        }
+    }
+    assert!(parsed > 200, "only {parsed} fixture mutants parse");
 }

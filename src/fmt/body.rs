@@ -76,7 +76,12 @@ impl Printer<'_> {
             .collect();
         let breaks: Vec<bool> = (0..stmts.len())
             .map(|i| {
-                i == 0 || trivia::has_blank_line(self.src, stmt_end(&stmts[i - 1]), stmts[i].span.start as usize)
+                i == 0
+                    || trivia::has_blank_line(
+                        self.src,
+                        stmt_end(&stmts[i - 1]),
+                        stmts[i].span.start as usize,
+                    )
             })
             .collect();
         run_widths(&names, &breaks)
@@ -95,7 +100,11 @@ impl Printer<'_> {
     }
 
     fn route(&self, route: &Route, columns: &RouteColumns) -> String {
-        let target_path = route.target_path.as_ref().map(|p| self.text(p.span)).unwrap_or("");
+        let target_path = route
+            .target_path
+            .as_ref()
+            .map(|p| self.text(p.span))
+            .unwrap_or("");
         let text = format!(
             "route {:<mw$} {:<pw$} -> {:<tw$} {}",
             route.method.name,
@@ -114,7 +123,11 @@ impl Printer<'_> {
 /// optional target path lets pest skip the whitespace and comments that follow.
 fn stmt_end(stmt: &Stmt) -> usize {
     match &stmt.kind {
-        StmtKind::Route(route) => route.target_path.as_ref().map_or(route.target.span.end, |p| p.span.end) as usize,
+        StmtKind::Route(route) => route
+            .target_path
+            .as_ref()
+            .map_or(route.target.span.end, |p| p.span.end)
+            as usize,
         _ => stmt.span.end as usize,
     }
 }
@@ -125,9 +138,14 @@ pub(super) fn run_widths(names: &[Option<&str>], breaks: &[bool]) -> Vec<usize> 
     let mut widths = vec![0; names.len()];
     let mut start = 0;
     for i in 0..=names.len() {
-        let ends = i == 0 || i == names.len() || breaks[i] || names[i].is_none() || names[i - 1].is_none();
+        let ends =
+            i == 0 || i == names.len() || breaks[i] || names[i].is_none() || names[i - 1].is_none();
         if ends && i > start {
-            let width = names[start..i].iter().map(|n| n.map_or(0, |n| n.chars().count())).max().unwrap_or(0);
+            let width = names[start..i]
+                .iter()
+                .map(|n| n.map_or(0, |n| n.chars().count()))
+                .max()
+                .unwrap_or(0);
             for w in &mut widths[start..i] {
                 *w = width;
             }

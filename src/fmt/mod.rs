@@ -34,13 +34,19 @@ pub fn format(source: &str, module: &Module) -> String {
         }
         p.leading(0, item.span.start as usize);
         match &item.kind {
-            ItemKind::Param { name, ty: Some(ty), .. } => {
+            ItemKind::Param {
+                name, ty: Some(ty), ..
+            } => {
                 let end = item.span.end as usize;
                 p.interior(0, end);
                 let trailing = p.trailing(end);
                 p.line(0, &format!("param {} : {}{trailing}", name.name, ty.name));
             }
-            ItemKind::Param { name, default: Some(value), .. } => {
+            ItemKind::Param {
+                name,
+                default: Some(value),
+                ..
+            } => {
                 p.value(0, &format!("param {} = ", name.name), value, "");
             }
             ItemKind::Param { name, .. } => {
@@ -74,7 +80,14 @@ struct Printer<'a> {
 
 impl<'a> Printer<'a> {
     fn new(src: &'a str, comments: &'a [Comment]) -> Self {
-        Printer { src, comments: Comments::new(src, comments), out: String::new(), last_end: 0, pending_blank: false, at_open: true }
+        Printer {
+            src,
+            comments: Comments::new(src, comments),
+            out: String::new(),
+            last_end: 0,
+            pending_blank: false,
+            at_open: true,
+        }
     }
 
     fn text(&self, span: Span) -> &'a str {

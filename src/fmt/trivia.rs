@@ -15,7 +15,10 @@ pub(super) fn has_blank_line(src: &str, from: usize, to: usize) -> bool {
         return false;
     };
     let pieces: Vec<&str> = gap.split('\n').collect();
-    pieces.len() > 2 && pieces[1..pieces.len() - 1].iter().any(|p| p.trim_matches([' ', '\t', '\r', ',']).is_empty())
+    pieces.len() > 2
+        && pieces[1..pieces.len() - 1]
+            .iter()
+            .any(|p| p.trim_matches([' ', '\t', '\r', ',']).is_empty())
 }
 
 /// The byte offset of the next token at or after `pos`, skipping whitespace and comments
@@ -76,7 +79,9 @@ impl<'a> Comments<'a> {
 
     /// Whether a comment not yet handed out starts before `pos`.
     pub(super) fn any_before(&self, pos: usize) -> bool {
-        self.list.get(self.next).is_some_and(|c| (c.span.start as usize) < pos)
+        self.list
+            .get(self.next)
+            .is_some_and(|c| (c.span.start as usize) < pos)
     }
 }
 

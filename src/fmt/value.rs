@@ -20,7 +20,11 @@ impl Printer<'_> {
         let open = value.span.start as usize + 1;
         let close = end.saturating_sub(1);
         self.interior(indent, open);
-        let (left, right) = if matches!(value.kind, ExprKind::Map(_)) { ('{', '}') } else { ('[', ']') };
+        let (left, right) = if matches!(value.kind, ExprKind::Map(_)) {
+            ('{', '}')
+        } else {
+            ('[', ']')
+        };
         let after_open = self.trailing(open);
         self.open_line(indent, &format!("{prefix}{left}{after_open}"));
         match &value.kind {
@@ -39,7 +43,10 @@ impl Printer<'_> {
     }
 
     fn map_entries(&mut self, indent: usize, entries: &[MapEntry]) {
-        let names: Vec<Option<&str>> = entries.iter().map(|e| Some(self.text(e.key.span))).collect();
+        let names: Vec<Option<&str>> = entries
+            .iter()
+            .map(|e| Some(self.text(e.key.span)))
+            .collect();
         let breaks: Vec<bool> = (0..entries.len())
             .map(|i| {
                 i == 0
@@ -68,17 +75,32 @@ impl Printer<'_> {
             ExprKind::Map(entries) => {
                 let parts = entries
                     .iter()
-                    .map(|e| Some(format!("{} = {}", self.text(e.key.span), self.inline(&e.value, 0)?)))
+                    .map(|e| {
+                        Some(format!(
+                            "{} = {}",
+                            self.text(e.key.span),
+                            self.inline(&e.value, 0)?
+                        ))
+                    })
                     .collect::<Option<Vec<_>>>()?;
                 format!("{{ {} }}", parts.join(", "))
             }
             ExprKind::List(items) => {
-                let parts = items.iter().map(|e| self.inline(e, 0)).collect::<Option<Vec<_>>>()?;
+                let parts = items
+                    .iter()
+                    .map(|e| self.inline(e, 0))
+                    .collect::<Option<Vec<_>>>()?;
                 format!("[{}]", parts.join(", "))
             }
             // `1  vcpu` and `1 vcpu` are one quantity; the number and unit stay as written.
             ExprKind::Quantity(_) => {
-                return Some(source.split([' ', '\t']).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" "))
+                return Some(
+                    source
+                        .split([' ', '\t'])
+                        .filter(|s| !s.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                )
             }
             // Scalars never break, whatever their length.
             _ => return Some(source.to_string()),
