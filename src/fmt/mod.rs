@@ -19,7 +19,7 @@ use crate::span::Span;
 use crate::syntax::ast::{Comment, ItemKind, Module};
 use trivia::Comments;
 
-/// Lines wider than this are not kept on one line (maps and lists).
+/// A map or list stays on one line only if that line is narrower than this.
 const MAX_WIDTH: usize = 80;
 
 /// Formats one parsed file. `module` must have been parsed from `source`.
