@@ -1,6 +1,7 @@
 //! Blocks and their statements: `KIND NAME {` ... `}`, attributes aligned on `=` in runs,
 //! nested blocks set apart by blank lines, and the routes of an api aligned in columns.
 
+use super::align::{Keyed, Layout};
 use super::{trivia, Printer};
 use crate::syntax::ast::{Block, Route, Stmt, StmtKind};
 
@@ -37,10 +38,10 @@ impl Printer<'_> {
     }
 
     fn body(&mut self, indent: usize, stmts: &[Stmt]) {
-        let widths = self.attr_widths(stmts);
+        let layouts = self.attr_layouts(indent, stmts);
         let columns = self.route_columns(stmts);
         let mut prev_was_block = None;
-        for (stmt, width) in stmts.iter().zip(widths) {
+        for (stmt, layout) in stmts.iter().zip(layouts) {
             let is_block = matches!(stmt.kind, StmtKind::Block(_));
             // Nested blocks are set apart from what surrounds them by one blank line.
             if prev_was_block.is_some_and(|prev| prev || is_block) {
@@ -49,7 +50,7 @@ impl Printer<'_> {
             self.leading(indent, stmt.span.start as usize);
             match &stmt.kind {
                 StmtKind::Attr { name, value } => {
-                    self.value(indent, &format!("{:<width$} = ", name.name), value, "");
+                    self.keyed(indent, &name.name, layout, value);
                 }
                 StmtKind::Block(block) => self.block(indent, block),
                 StmtKind::Route(route) => {
@@ -64,27 +65,23 @@ impl Printer<'_> {
         }
     }
 
-    /// The `=` column of each attribute: the widest name in its run of consecutive
-    /// attributes (a blank line, a nested block or a route ends a run). 0 for the rest.
-    fn attr_widths(&self, stmts: &[Stmt]) -> Vec<usize> {
-        let names: Vec<Option<&str>> = stmts
+    fn attr_layouts(&self, indent: usize, stmts: &[Stmt]) -> Vec<Layout> {
+        let lines: Vec<Keyed> = stmts
             .iter()
-            .map(|s| match &s.kind {
-                StmtKind::Attr { name, .. } => Some(name.name.as_str()),
-                _ => None,
+            .map(|s| {
+                let (key, value) = match &s.kind {
+                    StmtKind::Attr { name, value } => (Some(name.name.as_str()), Some(value)),
+                    _ => (None, None),
+                };
+                Keyed {
+                    key,
+                    value,
+                    start: s.span.start as usize,
+                    end: stmt_end(s),
+                }
             })
             .collect();
-        let breaks: Vec<bool> = (0..stmts.len())
-            .map(|i| {
-                i == 0
-                    || trivia::has_blank_line(
-                        self.src,
-                        stmt_end(&stmts[i - 1]),
-                        stmts[i].span.start as usize,
-                    )
-            })
-            .collect();
-        run_widths(&names, &breaks)
+        self.align(indent, &lines)
     }
 
     fn route_columns(&self, stmts: &[Stmt]) -> RouteColumns {
@@ -130,29 +127,4 @@ fn stmt_end(stmt: &Stmt) -> usize {
             as usize,
         _ => stmt.span.end as usize,
     }
-}
-
-/// Alignment widths for keyed lines: `names[i]` is the key of line `i` (`None` for lines
-/// that are not keyed, which end a run), `breaks[i]` whether a run ends before line `i`.
-pub(super) fn run_widths(names: &[Option<&str>], breaks: &[bool]) -> Vec<usize> {
-    let mut widths = vec![0; names.len()];
-    let mut start = 0;
-    for i in 0..=names.len() {
-        let ends =
-            i == 0 || i == names.len() || breaks[i] || names[i].is_none() || names[i - 1].is_none();
-        if ends && i > start {
-            let width = names[start..i]
-                .iter()
-                .map(|n| n.map_or(0, |n| n.chars().count()))
-                .max()
-                .unwrap_or(0);
-            for w in &mut widths[start..i] {
-                *w = width;
-            }
-        }
-        if ends {
-            start = i;
-        }
-    }
-    widths
 }

@@ -11,6 +11,7 @@
 //! [`body`] lays out blocks and their statements, [`value`] values, [`trivia`] reads
 //! comments and blank lines back from the source.
 
+mod align;
 mod body;
 mod trivia;
 mod value;
@@ -47,7 +48,7 @@ pub fn format(source: &str, module: &Module) -> String {
                 default: Some(value),
                 ..
             } => {
-                p.value(0, &format!("param {} = ", name.name), value, "");
+                p.value(0, &format!("param {} = ", name.name), value, "", false);
             }
             ItemKind::Param { name, .. } => {
                 let end = item.span.end as usize;

@@ -68,13 +68,21 @@ impl<'a> Comments<'a> {
     pub(super) fn trailing(&mut self, pos: usize) -> Option<&'a Comment> {
         let c = *self.list.get(self.next)?;
         let start = c.span.start as usize;
-        let gap = self.src.get(pos..start)?;
-        if gap.chars().all(|ch| matches!(ch, ' ' | '\t' | '\r' | ',')) {
+        if trailing_gap(self.src.get(pos..start)?) {
             self.next += 1;
             Some(c)
         } else {
             None
         }
+    }
+
+    /// Whether a comment in `from..to` will be printed on a line of its own (it is not a
+    /// trailing comment of what ends at `from`): such a line ends an alignment run.
+    pub(super) fn own_line_between(&self, from: usize, to: usize) -> bool {
+        self.list.iter().any(|c| {
+            let start = c.span.start as usize;
+            (from..to).contains(&start) && !self.src.get(from..start).is_some_and(trailing_gap)
+        })
     }
 
     /// Whether a comment not yet handed out starts before `pos`.
@@ -83,6 +91,11 @@ impl<'a> Comments<'a> {
             .get(self.next)
             .is_some_and(|c| (c.span.start as usize) < pos)
     }
+}
+
+/// What may stand between a token and its trailing comment.
+fn trailing_gap(gap: &str) -> bool {
+    gap.chars().all(|ch| matches!(ch, ' ' | '\t' | '\r' | ','))
 }
 
 #[cfg(test)]

@@ -2,16 +2,40 @@
 //! when the user wrote them on one line and the line stays under [`MAX_WIDTH`]; otherwise
 //! they get one entry per line (map keys aligned on `=`), which the next run keeps as is.
 
-use super::{body::run_widths, trivia, Printer, MAX_WIDTH};
+use super::align::{Keyed, Layout};
+use super::{Printer, MAX_WIDTH};
 use crate::syntax::ast::{Expr, ExprKind, MapEntry};
 
 impl Printer<'_> {
+    /// `key = value` laid out as [`Printer::align`] decided.
+    pub(super) fn keyed(&mut self, indent: usize, key: &str, layout: Layout, value: &Expr) {
+        match layout {
+            Layout::Inline(width) => {
+                self.value(indent, &format!("{key:<width$} = "), value, "", false)
+            }
+            Layout::Multi => self.value(indent, &format!("{key} = "), value, "", true),
+        }
+    }
+
     /// Prints `{prefix}{value}{suffix}` (an attribute, map entry, list element or param
-    /// default) with its comments, on one line or over several.
-    pub(super) fn value(&mut self, indent: usize, prefix: &str, value: &Expr, suffix: &str) {
+    /// default) with its comments, on one line if it fits and `multi` is false.
+    pub(super) fn value(
+        &mut self,
+        indent: usize,
+        prefix: &str,
+        value: &Expr,
+        suffix: &str,
+        multi: bool,
+    ) {
         let column = indent * 2 + prefix.chars().count() + suffix.chars().count();
         let end = value.span.end as usize;
-        if let Some(text) = self.inline(value, column) {
+        let is_collection = matches!(value.kind, ExprKind::Map(_) | ExprKind::List(_));
+        let inline = if multi && is_collection {
+            None
+        } else {
+            self.inline(value, column)
+        };
+        if let Some(text) = inline {
             self.interior(indent, end);
             let trailing = self.trailing(end);
             self.line(indent, &format!("{prefix}{text}{suffix}{trailing}"));
@@ -32,7 +56,7 @@ impl Printer<'_> {
             ExprKind::List(items) => {
                 for item in items {
                     self.leading(indent + 1, item.span.start as usize);
-                    self.value(indent + 1, "", item, ",");
+                    self.value(indent + 1, "", item, ",", false);
                 }
             }
             _ => {}
@@ -43,34 +67,29 @@ impl Printer<'_> {
     }
 
     fn map_entries(&mut self, indent: usize, entries: &[MapEntry]) {
-        let names: Vec<Option<&str>> = entries
+        let lines: Vec<Keyed> = entries
             .iter()
-            .map(|e| Some(self.text(e.key.span)))
-            .collect();
-        let breaks: Vec<bool> = (0..entries.len())
-            .map(|i| {
-                i == 0
-                    || trivia::has_blank_line(
-                        self.src,
-                        entries[i - 1].value.span.end as usize,
-                        entries[i].key.span.start as usize,
-                    )
+            .map(|e| Keyed {
+                key: Some(self.text(e.key.span)),
+                value: Some(&e.value),
+                start: e.key.span.start as usize,
+                end: e.value.span.end as usize,
             })
             .collect();
-        let widths = run_widths(&names, &breaks);
-        for (entry, width) in entries.iter().zip(widths) {
+        let layouts = self.align(indent, &lines);
+        for (entry, layout) in entries.iter().zip(layouts) {
             self.leading(indent, entry.key.span.start as usize);
-            let key = self.text(entry.key.span);
-            self.value(indent, &format!("{key:<width$} = "), &entry.value, "");
+            self.keyed(indent, self.text(entry.key.span), layout, &entry.value);
         }
     }
 
     /// The value on one line starting at `column`, or `None` when it must take several.
-    fn inline(&self, value: &Expr, column: usize) -> Option<String> {
+    pub(super) fn inline(&self, value: &Expr, column: usize) -> Option<String> {
         let source = self.text(value.span);
         let text = match &value.kind {
-            ExprKind::Map(entries) if entries.is_empty() => self.empty(value, "{}")?,
-            ExprKind::List(items) if items.is_empty() => self.empty(value, "[]")?,
+            // Empty ones never break for width: `{` NEWLINE `}` would read back as `{}`.
+            ExprKind::Map(entries) if entries.is_empty() => return self.empty(value, "{}"),
+            ExprKind::List(items) if items.is_empty() => return self.empty(value, "[]"),
             ExprKind::Map(_) | ExprKind::List(_) if source.contains('\n') => return None,
             ExprKind::Map(entries) => {
                 let parts = entries
