@@ -2,7 +2,8 @@
 //! hundred times (seeded, so a failure replays exactly) and each mutant goes through the
 //! whole library pipeline in-process: parse and check, and for mutants that check clean,
 //! lowering and every backend; diagnostics are rendered both ways; every mutant that parses
-//! is formatted, and the formatted text must re-parse and be a fixed point of `fmt`.
+//! is formatted, and the formatted text must re-parse to the same tree and be a fixed
+//! point of `fmt`.
 //! Nothing catches unwinding, so a panic anywhere fails the test. A smaller sample goes
 //! through the CLI to check exit codes and the JSON diagnostics.
 
@@ -10,6 +11,7 @@
 #[allow(clippy::zombie_processes)]
 mod support;
 
+mod erase;
 mod mutate;
 
 use mutate::mutate;
@@ -113,6 +115,11 @@ fn pipeline(files: &[(String, String)], what: &str, checker: bool) -> bool {
                 module.comments.len(),
                 again.comments.len(),
                 "{what}: fmt lost comments\n{once}"
+            );
+            assert_eq!(
+                erase::erased(&module),
+                erase::erased(&again),
+                "{what}: fmt changed the syntax tree\n{once}"
             );
             let twice = aprc::fmt::format(&once, &again);
             assert_eq!(
@@ -286,6 +293,11 @@ fn fmt_survives_mutants_of_messy_fixtures() {
                 t.sort();
                 t
             };
+            assert_eq!(
+                erase::erased(&module),
+                erase::erased(&again),
+                "{what}: the syntax tree changed\n--- input\n{mutant}\n--- output\n{once}"
+            );
             assert_eq!(
                 texts(&module),
                 texts(&again),
