@@ -147,9 +147,14 @@ enum Failure {
     Usage(String),
 }
 
-fn report(sources: &Sources, diags: &Diagnostics, format: MessageFormat) {
+/// JSON diagnostics go to stdout (like cargo's), except when stdout carries a build's
+/// output (`to_stderr`); human diagnostics always go to stderr.
+fn report(sources: &Sources, diags: &Diagnostics, format: MessageFormat, to_stderr: bool) {
     let sorted = diags.sorted();
     match format {
+        MessageFormat::Json if to_stderr => {
+            let _ = std::io::stderr().write_all(render::json(sources, &sorted).as_bytes());
+        }
         MessageFormat::Json => {
             let _ = std::io::stdout().write_all(render::json(sources, &sorted).as_bytes());
         }
@@ -180,11 +185,16 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
         Ok(Some(ir)) => driver::emit(args.target, &ir, &mut diags),
         Ok(None) => None,
         Err(usage) => {
-            report(&sources, &diags, args.input.message_format);
+            report(&sources, &diags, args.input.message_format, false);
             return Err(Failure::Usage(usage));
         }
     };
-    report(&sources, &diags, args.input.message_format);
+    report(
+        &sources,
+        &diags,
+        args.input.message_format,
+        text.is_some() && args.output.is_none(),
+    );
     let Some(text) = text else {
         return Err(Failure::Spec);
     };
@@ -200,7 +210,7 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
     driver::front(&sources, &mut diags);
-    report(&sources, &diags, args.input.message_format);
+    report(&sources, &diags, args.input.message_format, false);
     if diags.has_errors() {
         Err(Failure::Spec)
     } else {
@@ -213,7 +223,12 @@ fn graph(args: GraphArgs) -> Result<(), Failure> {
     let mut diags = Diagnostics::new();
     let compiled =
         driver::compile(&sources, &BTreeMap::new(), &mut diags).map_err(Failure::Usage)?;
-    report(&sources, &diags, args.input.message_format);
+    report(
+        &sources,
+        &diags,
+        args.input.message_format,
+        compiled.is_some(),
+    );
     let Some(ir) = compiled else {
         return Err(Failure::Spec);
     };
@@ -243,7 +258,7 @@ fn fmt(args: FmtArgs) -> Result<(), Failure> {
         }
     }
     if diags.has_errors() {
-        report(&sources, &diags, MessageFormat::Human);
+        report(&sources, &diags, MessageFormat::Human, true);
         return Err(Failure::Spec);
     }
     if args.check {
