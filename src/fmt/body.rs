@@ -27,14 +27,14 @@ impl Printer<'_> {
         let after_open = self.trailing(lbrace + 1);
         if block.body.is_empty() && after_open.is_empty() && !self.comments.any_before(close) {
             let after_close = self.trailing(block.span.end as usize);
-            self.line(indent, &format!("{head} {{}}{after_close}"));
+            self.line(indent, &format!("{head} {{}}"), &after_close);
             return;
         }
-        self.open_line(indent, &format!("{head} {{{after_open}"));
+        self.open_line(indent, &format!("{head} {{"), &after_open);
         self.body(indent + 1, &block.body);
         self.dangling(indent + 1, close);
         let after_close = self.trailing(block.span.end as usize);
-        self.close_line(indent, &format!("}}{after_close}"));
+        self.close_line(indent, "}", &after_close);
     }
 
     fn body(&mut self, indent: usize, stmts: &[Stmt]) {
@@ -58,7 +58,7 @@ impl Printer<'_> {
                     self.interior(indent, end);
                     let text = self.route(route, &columns);
                     let trailing = self.trailing(end);
-                    self.line(indent, &format!("{text}{trailing}"));
+                    self.line(indent, &text, &trailing);
                 }
             }
             prev_was_block = Some(is_block);

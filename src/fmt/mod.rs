@@ -13,11 +13,13 @@
 
 mod align;
 mod body;
+mod output;
 mod trivia;
 mod value;
 
 use crate::span::Span;
 use crate::syntax::ast::{Comment, ItemKind, Module};
+use output::Output;
 use trivia::Comments;
 
 /// A map or list stays on one line only if that line is narrower than this.
@@ -41,7 +43,7 @@ pub fn format(source: &str, module: &Module) -> String {
                 let end = item.span.end as usize;
                 p.interior(0, end);
                 let trailing = p.trailing(end);
-                p.line(0, &format!("param {} : {}{trailing}", name.name, ty.name));
+                p.line(0, &format!("param {} : {}", name.name, ty.name), &trailing);
             }
             ItemKind::Param {
                 name,
@@ -54,7 +56,7 @@ pub fn format(source: &str, module: &Module) -> String {
                 let end = item.span.end as usize;
                 p.interior(0, end);
                 let trailing = p.trailing(end);
-                p.line(0, &format!("param {}{trailing}", name.name));
+                p.line(0, &format!("param {}", name.name), &trailing);
             }
             ItemKind::Block(block) => p.block(0, block),
         }
@@ -62,7 +64,7 @@ pub fn format(source: &str, module: &Module) -> String {
     }
     // Comments after the last item stay at the end of the file.
     p.dangling(0, usize::MAX);
-    p.out
+    p.out.render()
 }
 
 /// The output being built, the comments not yet printed, and how far the source has been
@@ -70,7 +72,7 @@ pub fn format(source: &str, module: &Module) -> String {
 struct Printer<'a> {
     src: &'a str,
     comments: Comments<'a>,
-    out: String,
+    out: Output,
     /// End of the last source text printed (node or comment).
     last_end: usize,
     /// A blank line is due before the next line.
@@ -84,7 +86,7 @@ impl<'a> Printer<'a> {
         Printer {
             src,
             comments: Comments::new(src, comments),
-            out: String::new(),
+            out: Output::default(),
             last_end: 0,
             pending_blank: false,
             at_open: true,
@@ -102,29 +104,26 @@ impl<'a> Printer<'a> {
         }
     }
 
-    fn line(&mut self, indent: usize, text: &str) {
+    /// One line of code and its trailing comment (`""` when none).
+    fn line(&mut self, indent: usize, code: &str, comment: &str) {
         if self.pending_blank {
-            self.out.push('\n');
-            self.pending_blank = false;
+            self.out.blank();
         }
-        for _ in 0..indent {
-            self.out.push_str("  ");
-        }
-        self.out.push_str(text);
-        self.out.push('\n');
+        self.pending_blank = false;
+        self.out.push(indent, code, comment);
         self.at_open = false;
     }
 
     /// A line ending in `{` or `[`: what follows starts a body, with no blank line first.
-    fn open_line(&mut self, indent: usize, text: &str) {
-        self.line(indent, text);
+    fn open_line(&mut self, indent: usize, code: &str, comment: &str) {
+        self.line(indent, code, comment);
         self.at_open = true;
     }
 
     /// The line with `}` or `]`: never a blank line just before it.
-    fn close_line(&mut self, indent: usize, text: &str) {
+    fn close_line(&mut self, indent: usize, code: &str, comment: &str) {
         self.pending_blank = false;
-        self.line(indent, text);
+        self.line(indent, code, comment);
     }
 
     fn note_end(&mut self, pos: usize) {
@@ -138,7 +137,7 @@ impl<'a> Printer<'a> {
             if trivia::has_blank_line(self.src, self.last_end, comment.span.start as usize) {
                 self.blank();
             }
-            self.line(indent, &comment.text);
+            self.line(indent, &comment.text, "");
             self.note_end(comment.span.end as usize);
         }
         if trivia::has_blank_line(self.src, self.last_end, pos) {
@@ -150,18 +149,18 @@ impl<'a> Printer<'a> {
     /// runs to the end of its line, so it moves up, before the statement.
     fn interior(&mut self, indent: usize, end: usize) {
         for comment in self.comments.before(end) {
-            self.line(indent, &comment.text);
+            self.line(indent, &comment.text, "");
             self.note_end(comment.span.end as usize);
         }
     }
 
-    /// ` # comment` if one trails the source text that ends at `end`, else empty.
+    /// The comment that trails the source text ending at `end`, or empty.
     fn trailing(&mut self, end: usize) -> String {
         self.note_end(end);
         match self.comments.trailing(end) {
             Some(comment) => {
                 self.note_end(comment.span.end as usize);
-                format!(" {}", comment.text)
+                comment.text.clone()
             }
             None => String::new(),
         }

@@ -38,7 +38,7 @@ impl Printer<'_> {
         if let Some(text) = inline {
             self.interior(indent, end);
             let trailing = self.trailing(end);
-            self.line(indent, &format!("{prefix}{text}{suffix}{trailing}"));
+            self.line(indent, &format!("{prefix}{text}{suffix}"), &trailing);
             return;
         }
         let open = value.span.start as usize + 1;
@@ -50,7 +50,7 @@ impl Printer<'_> {
             ('[', ']')
         };
         let after_open = self.trailing(open);
-        self.open_line(indent, &format!("{prefix}{left}{after_open}"));
+        self.open_line(indent, &format!("{prefix}{left}"), &after_open);
         match &value.kind {
             ExprKind::Map(entries) => self.map_entries(indent + 1, entries),
             ExprKind::List(items) => {
@@ -63,7 +63,7 @@ impl Printer<'_> {
         }
         self.dangling(indent + 1, close);
         let after_close = self.trailing(end);
-        self.close_line(indent, &format!("{right}{suffix}{after_close}"));
+        self.close_line(indent, &format!("{right}{suffix}"), &after_close);
     }
 
     fn map_entries(&mut self, indent: usize, entries: &[MapEntry]) {
