@@ -1,8 +1,6 @@
 //! `aprc fmt`: golden layouts for messy inputs, idempotence and meaning preservation over
 //! every example and fixture, and the `--check` / syntax-error behaviour of the CLI.
 
-// The shared moto helper trips this lint; it is not ours to change.
-#[allow(clippy::zombie_processes)]
 mod support;
 
 mod erase;

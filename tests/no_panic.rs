@@ -7,8 +7,6 @@
 //! Nothing catches unwinding, so a panic anywhere fails the test. A smaller sample goes
 //! through the CLI to check exit codes and the JSON diagnostics.
 
-// The shared moto helper trips this lint; it is not ours to change.
-#[allow(clippy::zombie_processes)]
 mod support;
 
 mod erase;
