@@ -5,7 +5,7 @@
 //! each network with a VPC link gets a `Custom::EndpointEniIps` resource whose attributes
 //! `Ip0`, `Ip1`, ... are the IPs in the network's subnets, in subnet order. The function's
 //! role may only describe endpoints and network interfaces (AWS does not scope either to a
-//! resource) and write to the function's own log group.
+//! resource), write to the function's own log group and send to its own dead-letter queue.
 
 use super::intrinsics::{get_att, ref_};
 use super::{BackendError, Template};
@@ -21,7 +21,7 @@ const _: () = assert!(
     "eni_lookup.py is too long to deploy inline"
 );
 
-pub const FUNCTION_ID: &str = "EniLookupFunction";
+const FUNCTION_ID: &str = "EniLookupFunction";
 const ROLE_ID: &str = "EniLookupRole";
 const LOG_GROUP_ID: &str = "EniLookupLogGroup";
 const DEAD_LETTER_ID: &str = "EniLookupDeadLetterQueue";
