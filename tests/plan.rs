@@ -244,6 +244,60 @@ fn seed_ir_plan_runs_against_moto_and_deletes_everything() {
     assert!(out.contains("nothing left"), "{out}");
 }
 
+fn sink_plan() -> String {
+    aprc::backends::plan::emit(&seed_ir::kitchen_sink_ir()).expect("the kitchen-sink IR emits")
+}
+
+#[test]
+fn kitchen_sink_ir_plan_spells_every_feature() {
+    let plan = parse(&sink_plan());
+    check_structure(&plan);
+    // An existing VPC with nothing in it needs no call at all.
+    assert!(steps(&plan).iter().all(|s| !s["id"].as_str().expect("id").starts_with("legacy-")));
+    // The connector egress rule: all protocols to the VPC, no ports.
+    let rule = step(&plan, "core-connector-sg-egress-0");
+    assert_eq!(rule["input"]["IpPermissions"][0]["IpProtocol"], "-1");
+    assert!(rule["input"]["IpPermissions"][0].get("FromPort").is_none());
+    let service = &step(&plan, "orders-service")["input"];
+    assert_eq!(service["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"]["ref"], "core-connector.VpcConnectorArn");
+    assert_eq!(service["ObservabilityConfiguration"]["ObservabilityEnabled"], true);
+    assert_eq!(service["AutoScalingConfigurationArn"]["ref"], "orders-autoscaling.AutoScalingConfigurationArn");
+    assert_eq!(service["InstanceConfiguration"]["InstanceRoleArn"]["ref"], "orders-instance-role.Arn");
+    assert_eq!(service["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["RuntimeEnvironmentSecrets"]["DB_PASSWORD"]["param"], "db_secret");
+    assert_eq!(service["HealthCheckConfiguration"]["UnhealthyThreshold"], 3);
+    // The instance policy names the param's ARN exactly: the document is a join around it.
+    let doc = &step(&plan, "orders-instance-policy")["input"]["PolicyDocument"]["join"];
+    assert_eq!(doc[1]["param"], "db_secret");
+    let filled = format!("{}{}{}", doc[0].as_str().expect("text"), "arn:x", doc[2].as_str().expect("text"));
+    let filled: Value = serde_json::from_str(&filled).expect("the policy is JSON once the param is filled");
+    assert_eq!(filled["Statement"][0]["Resource"][0], "arn:x");
+    // A public service over the internet, by its service URL.
+    let web = steps(&plan).iter().find(|s| s["operation"] == "PutIntegration" && s["input"]["connectionType"] == "INTERNET").expect("web");
+    assert_eq!(web["input"]["uri"]["join"][1]["ref"], "web-service.ServiceUrl");
+    assert!(web["input"].get("connectionId").is_none());
+    // The root method hangs off the REST API's root resource.
+    let root = steps(&plan).iter().find(|s| s["operation"] == "PutMethod" && s["input"]["resourceId"]["ref"] == "public-rest-api.RootResourceId");
+    assert_eq!(root.expect("root method")["input"]["authorizationType"], "AWS_IAM");
+    // Stage settings: throttling and access logs to the log group's ARN.
+    let settings = step(&plan, "public-stage-settings");
+    let patches = settings["input"]["patchOperations"].as_array().expect("patches");
+    let by_path: BTreeMap<&str, &Value> = patches.iter().map(|p| (p["path"].as_str().expect("path"), &p["value"])).collect();
+    assert_eq!(by_path["/*/*/throttling/rateLimit"], "100.5");
+    assert_eq!(by_path["/*/*/throttling/burstLimit"], "200");
+    assert_eq!(by_path["/accessLogSettings/destinationArn"]["join"][1]["ref"], "sink-account.Account");
+    assert!(settings["depends_on"].as_array().expect("deps").contains(&"public-log-retention".into()));
+    assert_eq!(step(&plan, "public-stage")["input"]["tracingEnabled"], true);
+    assert_eq!(plan["parameters"]["db_secret"], serde_json::json!({ "type": "string" }));
+}
+
+#[test]
+fn kitchen_sink_ir_plan_validates_and_runs() {
+    let text = sink_plan();
+    validate("sink-ir", &text);
+    let out = run("sink-ir", &text);
+    assert!(out.contains("nothing left"), "{out}");
+}
+
 /// The runner is an oracle only if it notices what a broken plan leaves or gets wrong.
 #[test]
 fn runner_rejects_broken_plans() {
