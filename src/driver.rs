@@ -15,7 +15,8 @@ pub fn load(paths: &[PathBuf]) -> Result<Sources, String> {
     let mut files: Vec<PathBuf> = Vec::new();
     for path in paths {
         if path.is_dir() {
-            let entries = std::fs::read_dir(path).map_err(|e| format!("cannot read directory `{}`: {e}", path.display()))?;
+            let entries = std::fs::read_dir(path)
+                .map_err(|e| format!("cannot read directory `{}`: {e}", path.display()))?;
             let mut found: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "apr"))
@@ -41,13 +42,17 @@ pub fn load(paths: &[PathBuf]) -> Result<Sources, String> {
 }
 
 fn read(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
     String::from_utf8(bytes).map_err(|_| format!("`{}` is not valid UTF-8", path.display()))
 }
 
 /// Parses every file. Files with syntax errors are left out (their errors reported).
 pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Vec<Module> {
-    sources.ids().filter_map(|id| crate::syntax::parse(id, sources.text(id), diags)).collect()
+    sources
+        .ids()
+        .filter_map(|id| crate::syntax::parse(id, sources.text(id), diags))
+        .collect()
 }
 
 /// Parse and check: the checked spec, or `None` with the errors in `diags`.
@@ -67,7 +72,11 @@ pub fn front(sources: &Sources, diags: &mut Diagnostics) -> Option<Spec> {
 
 /// The whole front half: sources to IR. `baked` holds `--param NAME=VALUE` values; a name
 /// that is not a declared param is a usage error (`Err`).
-pub fn compile(sources: &Sources, baked: &BTreeMap<String, String>, diags: &mut Diagnostics) -> Result<Option<Ir>, String> {
+pub fn compile(
+    sources: &Sources,
+    baked: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Result<Option<Ir>, String> {
     let Some(spec) = front(sources, diags) else {
         return Ok(None);
     };
@@ -89,7 +98,8 @@ pub fn emit(target: crate::backends::Target, ir: &Ir, diags: &mut Diagnostics) -
     match crate::backends::emit(target, ir) {
         Ok(text) => Some(text),
         Err(e) => {
-            diags.push(Diagnostic::new(e.code, e.message, ir.app.span).label("in this application"));
+            diags
+                .push(Diagnostic::new(e.code, e.message, ir.app.span).label("in this application"));
             None
         }
     }
@@ -102,4 +112,3 @@ pub fn parse_param(arg: &str) -> Result<(String, String), String> {
         _ => Err(format!("--param expects NAME=VALUE, got `{arg}`")),
     }
 }
-

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "aprc", version, about = "Private App Runner services behind API Gateway, compiled to CloudFormation, Terraform or an AWS API plan")]
+#[command(
+    name = "aprc",
+    version,
+    about = "Private App Runner services behind API Gateway, compiled to CloudFormation, Terraform or an AWS API plan"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -143,14 +147,21 @@ enum Failure {
     Usage(String),
 }
 
-fn report(sources: &Sources, diags: &Diagnostics, format: MessageFormat) {
+/// JSON diagnostics go to stdout (like cargo's), except when stdout carries a build's
+/// output (`to_stderr`); human diagnostics always go to stderr.
+fn report(sources: &Sources, diags: &Diagnostics, format: MessageFormat, to_stderr: bool) {
     let sorted = diags.sorted();
     match format {
+        MessageFormat::Json if to_stderr => {
+            let _ = std::io::stderr().write_all(render::json(sources, &sorted).as_bytes());
+        }
         MessageFormat::Json => {
             let _ = std::io::stdout().write_all(render::json(sources, &sorted).as_bytes());
         }
         MessageFormat::Human => {
-            let color = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) || !std::io::stderr().is_terminal() {
+            let color = if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+                || !std::io::stderr().is_terminal()
+            {
                 ColorChoice::Never
             } else {
                 ColorChoice::Auto
@@ -174,17 +185,24 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
         Ok(Some(ir)) => driver::emit(args.target, &ir, &mut diags),
         Ok(None) => None,
         Err(usage) => {
-            report(&sources, &diags, args.input.message_format);
+            report(&sources, &diags, args.input.message_format, false);
             return Err(Failure::Usage(usage));
         }
     };
-    report(&sources, &diags, args.input.message_format);
+    report(
+        &sources,
+        &diags,
+        args.input.message_format,
+        text.is_some() && args.output.is_none(),
+    );
     let Some(text) = text else {
         return Err(Failure::Spec);
     };
     match &args.output {
         Some(path) => write_atomically(path, &text).map_err(Failure::Usage),
-        None => std::io::stdout().write_all(text.as_bytes()).map_err(|e| Failure::Usage(e.to_string())),
+        None => std::io::stdout()
+            .write_all(text.as_bytes())
+            .map_err(|e| Failure::Usage(e.to_string())),
     }
 }
 
@@ -192,7 +210,7 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
     driver::front(&sources, &mut diags);
-    report(&sources, &diags, args.input.message_format);
+    report(&sources, &diags, args.input.message_format, false);
     if diags.has_errors() {
         Err(Failure::Spec)
     } else {
@@ -203,8 +221,14 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
 fn graph(args: GraphArgs) -> Result<(), Failure> {
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
-    let compiled = driver::compile(&sources, &BTreeMap::new(), &mut diags).map_err(Failure::Usage)?;
-    report(&sources, &diags, args.input.message_format);
+    let compiled =
+        driver::compile(&sources, &BTreeMap::new(), &mut diags).map_err(Failure::Usage)?;
+    report(
+        &sources,
+        &diags,
+        args.input.message_format,
+        compiled.is_some(),
+    );
     let Some(ir) = compiled else {
         return Err(Failure::Spec);
     };
@@ -212,7 +236,9 @@ fn graph(args: GraphArgs) -> Result<(), Failure> {
         GraphFormat::Dot => aprc::graph::dot(&ir),
         GraphFormat::Mermaid => aprc::graph::mermaid(&ir),
     };
-    std::io::stdout().write_all(text.as_bytes()).map_err(|e| Failure::Usage(e.to_string()))
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::Usage(e.to_string()))
 }
 
 fn fmt(args: FmtArgs) -> Result<(), Failure> {
@@ -232,14 +258,18 @@ fn fmt(args: FmtArgs) -> Result<(), Failure> {
         }
     }
     if diags.has_errors() {
-        report(&sources, &diags, MessageFormat::Human);
+        report(&sources, &diags, MessageFormat::Human, true);
         return Err(Failure::Spec);
     }
     if args.check {
         for name in &changed {
             println!("would reformat {name}");
         }
-        return if changed.is_empty() { Ok(()) } else { Err(Failure::Spec) };
+        return if changed.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure::Spec)
+        };
     }
     for (name, text) in outputs {
         write_atomically(Path::new(&name), &text).map_err(Failure::Usage)?;
@@ -250,9 +280,15 @@ fn fmt(args: FmtArgs) -> Result<(), Failure> {
 /// Writes to a temporary file beside `path`, then renames, so a reader never sees half a
 /// file and a failure leaves no file behind.
 fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
-    tmp.persist(path).map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     Ok(())
 }

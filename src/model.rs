@@ -48,7 +48,12 @@ pub struct Network {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NetworkSource {
     /// Create a VPC: `cidr` (validated), one subnet of `/subnet_size` per zone.
-    Create { base: u32, prefix: u8, zones: u8, subnet_size: u8 },
+    Create {
+        base: u32,
+        prefix: u8,
+        zones: u8,
+        subnet_size: u8,
+    },
     /// An existing VPC and its private subnets.
     Existing { vpc_id: Text, subnet_ids: Vec<Text> },
 }
@@ -68,7 +73,12 @@ pub enum Egress {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImageSource {
     /// `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG`; registry and repository are literal.
-    EcrPrivate { partition: String, account: String, region: String, repository: String },
+    EcrPrivate {
+        partition: String,
+        account: String,
+        region: String,
+        repository: String,
+    },
     /// `public.ecr.aws/...`
     EcrPublic,
 }

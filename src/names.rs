@@ -40,7 +40,10 @@ pub fn physical(app: &str, name: &str) -> String {
 /// Load balancer and target group names allow only letters, digits and hyphens, at most 32,
 /// not starting or ending with a hyphen: `_` becomes `-`.
 pub fn elb_name(app: &str, name: &str) -> String {
-    physical(app, name).replace('_', "-").trim_matches('-').to_string()
+    physical(app, name)
+        .replace('_', "-")
+        .trim_matches('-')
+        .to_string()
 }
 
 /// App Runner names (services, connectors, ingress connections, auto scaling and
@@ -48,8 +51,13 @@ pub fn elb_name(app: &str, name: &str) -> String {
 pub fn is_valid_apprunner_name(name: &str, max: usize) -> bool {
     let len = name.chars().count();
     (4..=max).contains(&len)
-        && name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]

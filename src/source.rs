@@ -11,7 +11,10 @@ pub struct Sources {
 
 impl Default for Sources {
     fn default() -> Self {
-        Sources { files: SimpleFiles::new(), count: 0 }
+        Sources {
+            files: SimpleFiles::new(),
+            count: 0,
+        }
     }
 }
 
@@ -27,11 +30,17 @@ impl Sources {
     }
 
     pub fn name(&self, id: FileId) -> &str {
-        self.files.get(id.0 as usize).map(|f| f.name().as_str()).unwrap_or("<unknown>")
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.name().as_str())
+            .unwrap_or("<unknown>")
     }
 
     pub fn text(&self, id: FileId) -> &str {
-        self.files.get(id.0 as usize).map(|f| f.source().as_str()).unwrap_or("")
+        self.files
+            .get(id.0 as usize)
+            .map(|f| f.source().as_str())
+            .unwrap_or("")
     }
 
     pub fn ids(&self) -> impl Iterator<Item = FileId> {

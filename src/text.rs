@@ -21,11 +21,15 @@ impl Text {
         if s.is_empty() {
             return Text::default();
         }
-        Text { parts: vec![TextPart::Lit(s)] }
+        Text {
+            parts: vec![TextPart::Lit(s)],
+        }
     }
 
     pub fn param(name: impl Into<String>) -> Self {
-        Text { parts: vec![TextPart::Param(name.into())] }
+        Text {
+            parts: vec![TextPart::Param(name.into())],
+        }
     }
 
     /// Appends, merging adjacent literals so equal texts have one representation.

@@ -3,7 +3,10 @@ use aprc::source::Sources;
 
 #[test]
 fn every_example_parses() {
-    for entry in std::fs::read_dir("examples").unwrap().chain(std::fs::read_dir("examples/multi").unwrap()) {
+    for entry in std::fs::read_dir("examples")
+        .unwrap()
+        .chain(std::fs::read_dir("examples/multi").unwrap())
+    {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "apr") {
             let text = std::fs::read_to_string(&path).unwrap();

@@ -8,17 +8,25 @@ use codespan_reporting::term::{self, termcolor::WriteColor};
 use serde::Serialize;
 
 /// Render for a terminal or a pipe; colour is decided by the `WriteColor` given.
-pub fn human(sources: &Sources, diagnostics: &[&Diagnostic], out: &mut dyn WriteColor) -> std::io::Result<()> {
+pub fn human(
+    sources: &Sources,
+    diagnostics: &[&Diagnostic],
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
     let config = term::Config::default();
     for d in diagnostics {
         let severity = match d.severity() {
             Severity::Error => cs::Severity::Error,
             Severity::Warning => cs::Severity::Warning,
         };
-        let mut labels = vec![cs::Label::primary(d.primary.span.file.0 as usize, d.primary.span.range())
-            .with_message(d.primary.message.clone())];
+        let mut labels =
+            vec![
+                cs::Label::primary(d.primary.span.file.0 as usize, d.primary.span.range())
+                    .with_message(d.primary.message.clone()),
+            ];
         labels.extend(d.secondary.iter().map(|l| {
-            cs::Label::secondary(l.span.file.0 as usize, l.span.range()).with_message(l.message.clone())
+            cs::Label::secondary(l.span.file.0 as usize, l.span.range())
+                .with_message(l.message.clone())
         }));
         let mut diagnostic = cs::Diagnostic::new(severity)
             .with_code(d.code.as_str())

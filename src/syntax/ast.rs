@@ -35,7 +35,11 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ItemKind {
     /// `param NAME = DEFAULT` or `param NAME : TYPE`.
-    Param { name: Ident, ty: Option<Ident>, default: Option<Expr> },
+    Param {
+        name: Ident,
+        ty: Option<Ident>,
+        default: Option<Expr>,
+    },
     /// `app`, `network`, `service`, `api` (or an unknown kind, reported by the checker).
     Block(Block),
 }

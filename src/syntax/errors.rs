@@ -26,10 +26,20 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
         ErrorVariant::ParsingError { positives, .. } => describe(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let after = previous_token(text, pos).map(|t| format!(" after `{t}`")).unwrap_or_default();
-    let found_words = if found.is_empty() { "end of file".to_string() } else { format!("`{found}`") };
-    let mut d = Diagnostic::new(Code::E0001, format!("expected {expected}{after}, found {found_words}"), span)
-        .label(format!("expected {expected}"));
+    let after = previous_token(text, pos)
+        .map(|t| format!(" after `{t}`"))
+        .unwrap_or_default();
+    let found_words = if found.is_empty() {
+        "end of file".to_string()
+    } else {
+        format!("`{found}`")
+    };
+    let mut d = Diagnostic::new(
+        Code::E0001,
+        format!("expected {expected}{after}, found {found_words}"),
+        span,
+    )
+    .label(format!("expected {expected}"));
     if let Some(help) = help_for(&found, &expected, after_path_slash) {
         d = d.help(help);
     }
@@ -90,11 +100,18 @@ fn token_at(text: &str, pos: usize) -> String {
     if rest.starts_with("->") {
         return "->".to_string();
     }
-    let word: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/')).collect();
+    let word: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+        .collect();
     if !word.is_empty() {
         return word;
     }
-    rest.chars().next().filter(|c| !c.is_whitespace()).map(String::from).unwrap_or_default()
+    rest.chars()
+        .next()
+        .filter(|c| !c.is_whitespace())
+        .map(String::from)
+        .unwrap_or_default()
 }
 
 /// The token just before `pos`, skipping white space and comments.
@@ -118,13 +135,17 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
     if end == 0 {
         return None;
     }
-    let is_word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '{' | '}' | '+');
+    let is_word =
+        |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '{' | '}' | '+');
     let last = text[..end].chars().next_back()?;
     if last == '"' {
         return Some("\"...\"".to_string());
     }
     if is_word(last) && last != '{' && last != '}' {
-        let start = text[..end].rfind(|c: char| !is_word(c)).map(|i| i + 1).unwrap_or(0);
+        let start = text[..end]
+            .rfind(|c: char| !is_word(c))
+            .map(|i| i + 1)
+            .unwrap_or(0);
         return Some(text[start..end].to_string());
     }
     Some(last.to_string())
@@ -181,19 +202,31 @@ fn lexical_error(file: FileId, text: &str) -> Option<Diagnostic> {
         if let Some(start) = string_start {
             let at = offset + start;
             return Some(
-                Diagnostic::new(Code::E0002, "unterminated string", Span::new(file, at, at + 1))
-                    .label("this string is never closed")
-                    .help("close it with `\"` on the same line; write `\\n` for a line break"),
+                Diagnostic::new(
+                    Code::E0002,
+                    "unterminated string",
+                    Span::new(file, at, at + 1),
+                )
+                .label("this string is never closed")
+                .help("close it with `\"` on the same line; write `\\n` for a line break"),
             );
         }
         offset += line.len();
     }
     let first_unclosed = *open.first()?;
     let header = block_header(text, first_unclosed);
-    let line_start = text[..first_unclosed].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let header_start = line_start + text[line_start..first_unclosed].len() - text[line_start..first_unclosed].trim_start().len();
+    let line_start = text[..first_unclosed]
+        .rfind('\n')
+        .map(|i| i + 1)
+        .unwrap_or(0);
+    let header_start = line_start + text[line_start..first_unclosed].len()
+        - text[line_start..first_unclosed].trim_start().len();
     let span = Span::new(file, header_start.min(first_unclosed), first_unclosed + 1);
-    let what = if header.is_empty() { "this block".to_string() } else { format!("`{header}`") };
+    let what = if header.is_empty() {
+        "this block".to_string()
+    } else {
+        format!("`{header}`")
+    };
     Some(
         Diagnostic::new(Code::E0003, format!("unclosed block {what}"), span)
             .label("opened here and never closed")
@@ -204,7 +237,11 @@ fn lexical_error(file: FileId, text: &str) -> Option<Diagnostic> {
 /// The words before a `{` on its line: `service orders`, `health`, or `env =` for a map.
 fn block_header(text: &str, brace: usize) -> String {
     let line_start = text[..brace].rfind('\n').map(|i| i + 1).unwrap_or(0);
-    text[line_start..brace].trim().trim_end_matches('=').trim().to_string()
+    text[line_start..brace]
+        .trim()
+        .trim_end_matches('=')
+        .trim()
+        .to_string()
 }
 
 #[cfg(test)]

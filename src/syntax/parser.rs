@@ -66,15 +66,26 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
         .filter(|p| p.as_rule() == Rule::COMMENT)
         .map(|p| {
             let s = p.as_span();
-            Comment { text: p.as_str().trim_end().to_string(), span: Span::new(file, s.start(), s.end()) }
+            Comment {
+                text: p.as_str().trim_end().to_string(),
+                span: Span::new(file, s.start(), s.end()),
+            }
         })
         .collect();
-    let mut ctx = Ctx { file, diags, errors: false };
+    let mut ctx = Ctx {
+        file,
+        diags,
+        errors: false,
+    };
     let items = children(root).map(|p| item(&mut ctx, p)).collect();
     if ctx.errors {
         return None;
     }
-    Some(Module { file, items, comments })
+    Some(Module {
+        file,
+        items,
+        comments,
+    })
 }
 
 fn item(ctx: &mut Ctx, pair: Pair<Rule>) -> Item {
@@ -86,10 +97,16 @@ fn item(ctx: &mut Ctx, pair: Pair<Rule>) -> Item {
             let rest = inner.next().expect("grammar: param type or default");
             let mut rest_inner = children(rest.clone());
             match rest.as_rule() {
-                Rule::param_type => {
-                    ItemKind::Param { name, ty: Some(ident(ctx, rest_inner.next().expect("grammar: type"))), default: None }
-                }
-                _ => ItemKind::Param { name, ty: None, default: Some(expr(ctx, rest_inner.next().expect("grammar: default"))) },
+                Rule::param_type => ItemKind::Param {
+                    name,
+                    ty: Some(ident(ctx, rest_inner.next().expect("grammar: type"))),
+                    default: None,
+                },
+                _ => ItemKind::Param {
+                    name,
+                    ty: None,
+                    default: Some(expr(ctx, rest_inner.next().expect("grammar: default"))),
+                },
             }
         }
         _ => ItemKind::Block(block(ctx, pair)),
@@ -109,7 +126,12 @@ fn block(ctx: &mut Ctx, pair: Pair<Rule>) -> Block {
             _ => body.push(stmt(ctx, p)),
         }
     }
-    Block { kind: kind.expect("grammar: block kind"), name, body, span }
+    Block {
+        kind: kind.expect("grammar: block kind"),
+        name,
+        body,
+        span,
+    }
 }
 
 fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
@@ -127,7 +149,12 @@ fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
             let path = path(ctx, inner.next().expect("grammar: path"));
             let target = ident(ctx, inner.next().expect("grammar: target"));
             let target_path = inner.next().map(|p| self::path(ctx, p));
-            StmtKind::Route(Route { method, path, target, target_path })
+            StmtKind::Route(Route {
+                method,
+                path,
+                target,
+                target_path,
+            })
         }
         _ => StmtKind::Block(block(ctx, pair)),
     };
@@ -135,7 +162,10 @@ fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
 }
 
 fn ident(ctx: &Ctx, pair: Pair<Rule>) -> Ident {
-    Ident { name: pair.as_str().to_string(), span: ctx.span(&pair) }
+    Ident {
+        name: pair.as_str().to_string(),
+        span: ctx.span(&pair),
+    }
 }
 
 fn expr(ctx: &mut Ctx, pair: Pair<Rule>) -> Expr {
@@ -146,7 +176,13 @@ fn expr(ctx: &mut Ctx, pair: Pair<Rule>) -> Expr {
         Rule::quantity => {
             let mut inner = children(pair);
             let value = inner.next().expect("grammar: number").as_str().to_string();
-            let unit = match inner.next().expect("grammar: unit").as_str().to_ascii_lowercase().as_str() {
+            let unit = match inner
+                .next()
+                .expect("grammar: unit")
+                .as_str()
+                .to_ascii_lowercase()
+                .as_str()
+            {
                 "vcpu" => Unit::Vcpu,
                 "mb" => Unit::Mb,
                 "gb" => Unit::Gb,
@@ -162,9 +198,13 @@ fn expr(ctx: &mut Ctx, pair: Pair<Rule>) -> Expr {
             Ok(n) => ExprKind::Int(n),
             Err(_) => {
                 ctx.error(
-                    Diagnostic::new(Code::E0005, format!("the number `{}` is too large", pair.as_str()), span)
-                        .label("out of range")
-                        .help("numbers must fit in a signed 64-bit integer"),
+                    Diagnostic::new(
+                        Code::E0005,
+                        format!("the number `{}` is too large", pair.as_str()),
+                        span,
+                    )
+                    .label("out of range")
+                    .help("numbers must fit in a signed 64-bit integer"),
                 );
                 ExprKind::Int(0)
             }
@@ -182,14 +222,26 @@ fn expr(ctx: &mut Ctx, pair: Pair<Rule>) -> Expr {
                         let s = string(ctx, key_pair);
                         let name = s.as_literal().unwrap_or_else(|| {
                             ctx.error(
-                                Diagnostic::new(Code::E0004, "a map key cannot interpolate a param", key_span)
-                                    .label("interpolation in a key"),
+                                Diagnostic::new(
+                                    Code::E0004,
+                                    "a map key cannot interpolate a param",
+                                    key_span,
+                                )
+                                .label("interpolation in a key"),
                             );
                             String::new()
                         });
-                        MapKey { name, quoted: true, span: key_span }
+                        MapKey {
+                            name,
+                            quoted: true,
+                            span: key_span,
+                        }
                     } else {
-                        MapKey { name: key_pair.as_str().to_string(), quoted: false, span: key_span }
+                        MapKey {
+                            name: key_pair.as_str().to_string(),
+                            quoted: false,
+                            span: key_span,
+                        }
                     };
                     let value = expr(ctx, inner.next().expect("grammar: map value"));
                     MapEntry { key, value }
@@ -220,9 +272,13 @@ fn string(ctx: &mut Ctx, pair: Pair<Rule>) -> StrLit {
                     other => {
                         let span = ctx.span(&p);
                         ctx.error(
-                            Diagnostic::new(Code::E0004, format!("unknown escape `\\{other}`"), span)
-                                .label("not a valid escape")
-                                .help("the escapes are \\\" \\\\ \\n \\t and \\$"),
+                            Diagnostic::new(
+                                Code::E0004,
+                                format!("unknown escape `\\{other}`"),
+                                span,
+                            )
+                            .label("not a valid escape")
+                            .help("the escapes are \\\" \\\\ \\n \\t and \\$"),
                         );
                         ""
                     }
@@ -232,16 +288,28 @@ fn string(ctx: &mut Ctx, pair: Pair<Rule>) -> StrLit {
             _ => {
                 // interp: `${` body `}`
                 let span = ctx.span(&p);
-                let body = children(p).next().map(|b| b.as_str().trim().to_string()).unwrap_or_default();
-                let valid = body.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && body.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                let body = children(p)
+                    .next()
+                    .map(|b| b.as_str().trim().to_string())
+                    .unwrap_or_default();
+                let valid = body
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && body
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
                 if valid {
                     parts.push(StrPart::Interp(Ident { name: body, span }));
                 } else {
                     ctx.error(
-                        Diagnostic::new(Code::E0004, format!("`${{{body}}}` does not name a param"), span)
-                            .label("expected `${name}`")
-                            .help("write `\\$` for a literal dollar sign"),
+                        Diagnostic::new(
+                            Code::E0004,
+                            format!("`${{{body}}}` does not name a param"),
+                            span,
+                        )
+                        .label("expected `${name}`")
+                        .help("write `\\$` for a literal dollar sign"),
                     );
                 }
             }
@@ -256,11 +324,24 @@ fn path(ctx: &mut Ctx, pair: Pair<Rule>) -> PathLit {
         .map(|p| {
             let seg_span = ctx.span(&p);
             let kind = match p.as_rule() {
-                Rule::greedy_var => SegmentKind::Greedy(children(p).next().map(|i| i.as_str().to_string()).unwrap_or_default()),
-                Rule::path_var => SegmentKind::Var(children(p).next().map(|i| i.as_str().to_string()).unwrap_or_default()),
+                Rule::greedy_var => SegmentKind::Greedy(
+                    children(p)
+                        .next()
+                        .map(|i| i.as_str().to_string())
+                        .unwrap_or_default(),
+                ),
+                Rule::path_var => SegmentKind::Var(
+                    children(p)
+                        .next()
+                        .map(|i| i.as_str().to_string())
+                        .unwrap_or_default(),
+                ),
                 _ => SegmentKind::Literal(p.as_str().to_string()),
             };
-            Segment { kind, span: seg_span }
+            Segment {
+                kind,
+                span: seg_span,
+            }
         })
         .collect();
     PathLit { segments, span }

@@ -37,10 +37,16 @@ pub fn examples() -> Vec<PathBuf> {
 
 /// A short, stable name for an example (`seed`, `multi`).
 pub fn example_name(path: &Path) -> String {
-    path.file_stem().expect("name").to_string_lossy().into_owned()
+    path.file_stem()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The moto endpoint URL (`http://127.0.0.1:PORT`).
+// The server is never waited for: it lives as long as the test process and exits by itself
+// when that process does (moto_server.py watches its parent).
+#[allow(clippy::zombie_processes)]
 pub fn moto() -> String {
     static ENDPOINT: OnceLock<String> = OnceLock::new();
     ENDPOINT
@@ -61,7 +67,9 @@ pub fn moto() -> String {
                 .spawn()
                 .expect("python3 with moto installed (pip install 'moto[server]')");
             let mut line = String::new();
-            BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("moto starts");
+            BufReader::new(child.stdout.take().expect("stdout"))
+                .read_line(&mut line)
+                .expect("moto starts");
             assert_eq!(line.trim(), "ready", "moto server did not start");
             format!("http://127.0.0.1:{port}")
         })

@@ -1,0 +1,220 @@
+//! One REST API: the resource tree implied by its routes, a proxy method and integration per
+//! route with every path parameter declared and mapped, and the hash that names its
+//! deployment so that any route change redeploys.
+
+use crate::ir::{self, AccessLog, ApiKey, ApiMethod, Connection, Integration, Resource};
+use crate::model::{Api, Auth, Ingress, Route, Spec};
+use crate::names;
+use crate::syntax::ast::SegmentKind;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
+    let app = &spec.app.name;
+    let names = super::names(app, &api.name);
+    let private: BTreeMap<&str, Option<&str>> = spec
+        .services
+        .iter()
+        .filter(|s| s.ingress == Ingress::Private)
+        .map(|s| (s.name.as_str(), s.network.as_deref()))
+        .collect();
+
+    let (resources, index) = resource_tree(&api.routes);
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut methods: Vec<ApiMethod> = api
+        .routes
+        .iter()
+        .map(|route| {
+            let parts = path_parts(&route.path);
+            let resource = index.get(&parts).copied();
+            let stem = resource
+                .map(|i| resources[i].pascal.clone())
+                .unwrap_or_else(|| "Root".to_string());
+            let method = route.method.as_str();
+            let pascal = unique(
+                &mut used,
+                format!("{}{stem}", names::pascal(&method.to_ascii_lowercase())),
+            );
+            let connection = match private.get(route.service.as_str()) {
+                Some(network) => Connection::VpcLink {
+                    network: network.unwrap_or_default().to_string(),
+                },
+                None => Connection::Internet,
+            };
+            let path_params: Vec<String> = variables(&route.path).into_iter().collect();
+            ApiMethod {
+                resource,
+                http_method: method.to_string(),
+                path: path_string(&route.path),
+                snake: names::snake(&pascal_to_words(&pascal)),
+                pascal,
+                path_params: path_params.clone(),
+                integration: Integration {
+                    service: route.service.clone(),
+                    http_method: method.to_string(),
+                    connection,
+                    target_path: target_string(&route.target_path),
+                    path_mappings: path_params.iter().map(|p| (p.clone(), p.clone())).collect(),
+                },
+            }
+        })
+        .collect();
+    methods.sort_by(|a, b| (&a.path, &a.http_method).cmp(&(&b.path, &b.http_method)));
+
+    let uses_link = methods
+        .iter()
+        .any(|m| matches!(m.integration.connection, Connection::VpcLink { .. }));
+    let deployment_hash = deployment_hash(&resources, &methods);
+    ir::Api {
+        network: if uses_link { api.network.clone() } else { None },
+        stage: api.stage.clone(),
+        auth: match api.auth {
+            Auth::None => ir::Auth::None,
+            Auth::ApiKey => ir::Auth::ApiKey,
+            Auth::Iam => ir::Auth::Iam,
+        },
+        tracing: api.tracing,
+        throttle: api.throttle.map(|t| ir::Throttle {
+            rate: t.rate,
+            burst: t.burst,
+        }),
+        access_log: api.access_log.then(|| AccessLog {
+            log_group_name: format!("/aws/apigateway/{}", names.physical),
+            retention_days: 365,
+            format: access_log_format(),
+        }),
+        resources,
+        methods,
+        deployment_hash,
+        api_key: (api.auth == Auth::ApiKey).then(|| ApiKey {
+            key_name: names.physical.clone(),
+            usage_plan_name: names.physical.clone(),
+        }),
+        names,
+    }
+}
+
+/// The path parts as API Gateway writes them: `orders`, `{id}`, `{proxy+}`.
+fn path_parts(path: &[SegmentKind]) -> Vec<String> {
+    path.iter()
+        .map(|s| match s {
+            SegmentKind::Literal(l) => l.clone(),
+            SegmentKind::Var(v) => format!("{{{v}}}"),
+            SegmentKind::Greedy(v) => format!("{{{v}+}}"),
+        })
+        .collect()
+}
+
+fn path_string(path: &[SegmentKind]) -> String {
+    format!("/{}", path_parts(path).join("/"))
+}
+
+/// A target path: a greedy variable is substituted as `{name}`.
+fn target_string(path: &[SegmentKind]) -> String {
+    let parts: Vec<String> = path
+        .iter()
+        .map(|s| match s {
+            SegmentKind::Literal(l) => l.clone(),
+            SegmentKind::Var(v) | SegmentKind::Greedy(v) => format!("{{{v}}}"),
+        })
+        .collect();
+    format!("/{}", parts.join("/"))
+}
+
+fn variables(path: &[SegmentKind]) -> BTreeSet<String> {
+    path.iter()
+        .filter_map(|s| match s {
+            SegmentKind::Var(v) | SegmentKind::Greedy(v) => Some(v.clone()),
+            SegmentKind::Literal(_) => None,
+        })
+        .collect()
+}
+
+/// Every prefix of every route path is a resource; sorting the part lists puts parents
+/// before children and siblings in path order.
+fn resource_tree(routes: &[Route]) -> (Vec<Resource>, BTreeMap<Vec<String>, usize>) {
+    let mut prefixes: BTreeSet<Vec<String>> = BTreeSet::new();
+    for route in routes {
+        let parts = path_parts(&route.path);
+        for len in 1..=parts.len() {
+            prefixes.insert(parts[..len].to_vec());
+        }
+    }
+    let mut index = BTreeMap::new();
+    let mut resources: Vec<Resource> = Vec::new();
+    let mut used = BTreeSet::new();
+    for parts in prefixes {
+        let i = resources.len();
+        let parent = index.get(&parts[..parts.len() - 1]).copied();
+        let stem: String = parts.iter().map(|p| names::pascal(p)).collect();
+        let pascal = unique(
+            &mut used,
+            if stem.is_empty() {
+                "Path".to_string()
+            } else {
+                stem
+            },
+        );
+        resources.push(Resource {
+            index: i,
+            parent,
+            path_part: parts[parts.len() - 1].clone(),
+            path: format!("/{}", parts.join("/")),
+            snake: names::snake(&pascal_to_words(&pascal)),
+            pascal,
+        });
+        index.insert(parts, i);
+    }
+    (resources, index)
+}
+
+/// `AnyOrdersProxy` -> `any-orders-proxy` (then snake-cased by the caller).
+fn pascal_to_words(pascal: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in pascal.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// A name not yet used in this api, suffixed with a number when two paths spell the same.
+fn unique(used: &mut BTreeSet<String>, stem: String) -> String {
+    let mut name = stem.clone();
+    let mut n = 2;
+    while !used.insert(name.clone()) {
+        name = format!("{stem}{n}");
+        n += 1;
+    }
+    name
+}
+
+/// Hex SHA-256 over every resource, method and integration, in IR order.
+fn deployment_hash(resources: &[Resource], methods: &[ApiMethod]) -> String {
+    let canonical = serde_json::json!({ "resources": resources, "methods": methods });
+    let digest = Sha256::digest(canonical.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// JSON access-log line: one object per request with API Gateway `$context` variables.
+fn access_log_format() -> String {
+    let fields = [
+        ("requestId", "$context.requestId"),
+        ("sourceIp", "$context.identity.sourceIp"),
+        ("requestTime", "$context.requestTime"),
+        ("httpMethod", "$context.httpMethod"),
+        ("resourcePath", "$context.resourcePath"),
+        ("status", "$context.status"),
+        ("protocol", "$context.protocol"),
+        ("responseLength", "$context.responseLength"),
+        ("integrationLatency", "$context.integrationLatency"),
+        ("responseLatency", "$context.responseLatency"),
+    ];
+    let object: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+        .collect();
+    serde_json::Value::Object(object).to_string()
+}

@@ -1,0 +1,288 @@
+//! Lowering on hand-built specs, so these facts hold whatever the checker does.
+
+use super::lower;
+use crate::ir::{Connection, Direction, Peer, SgKind, Vpc};
+use crate::model::*;
+use crate::span::{FileId, Span};
+use crate::syntax::ast::SegmentKind;
+use crate::text::{Text, TextPart};
+use std::collections::BTreeMap;
+
+fn span() -> Span {
+    Span::new(FileId(0), 0, 0)
+}
+
+fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
+    Service {
+        name: name.into(),
+        image: Text {
+            parts: vec![
+                TextPart::Lit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:".into()),
+                TextPart::Param("image_tag".into()),
+            ],
+        },
+        image_source: ImageSource::EcrPrivate {
+            partition: "aws".into(),
+            account: "123456789012".into(),
+            region: "eu-west-1".into(),
+            repository: "orders".into(),
+        },
+        port: 8080,
+        cpu_millis: 1000,
+        memory_mb: 2048,
+        command: None,
+        network: network.map(String::from),
+        ingress,
+        egress: Egress::Internet,
+        env: BTreeMap::new(),
+        secrets: BTreeMap::new(),
+        tracing: false,
+        health: None,
+        scale: None,
+    }
+}
+
+/// The seed architecture: one private service, api key, `ANY /{proxy+}`.
+fn seed() -> Spec {
+    Spec {
+        app: App {
+            name: "seed".into(),
+            region: "eu-west-1".into(),
+            tags: BTreeMap::new(),
+            span: span(),
+        },
+        params: vec![Param {
+            name: "image_tag".into(),
+            default: Some("1.0.0".into()),
+            span: span(),
+        }],
+        networks: vec![Network {
+            name: "core".into(),
+            source: NetworkSource::Create {
+                base: 0x0a00_0000,
+                prefix: 16,
+                zones: 2,
+                subnet_size: 24,
+            },
+        }],
+        services: vec![service("orders", Ingress::Private, Some("core"))],
+        apis: vec![Api {
+            name: "public".into(),
+            network: Some("core".into()),
+            stage: "prod".into(),
+            auth: Auth::ApiKey,
+            tracing: false,
+            access_log: false,
+            throttle: None,
+            routes: vec![Route {
+                method: Method::Any,
+                path: vec![SegmentKind::Greedy("proxy".into())],
+                service: "orders".into(),
+                target_path: vec![SegmentKind::Greedy("proxy".into())],
+            }],
+        }],
+    }
+}
+
+#[test]
+fn seed_has_the_whole_private_chain() {
+    let ir = lower(&seed(), &BTreeMap::new());
+    let net = &ir.networks[0];
+    let Vpc::Create { cidr, subnets } = &net.vpc else {
+        panic!("created VPC expected")
+    };
+    assert_eq!(cidr, "10.0.0.0/16");
+    assert_eq!(
+        subnets.iter().map(|s| s.cidr.as_str()).collect::<Vec<_>>(),
+        ["10.0.0.0/24", "10.0.1.0/24"]
+    );
+    let endpoint = net.endpoint.as_ref().expect("endpoint");
+    assert_eq!(endpoint.eni_count, 2);
+    assert_eq!(endpoint.service_suffix, "apprunner.requests");
+    let link = net.link.as_ref().expect("link");
+    assert_eq!((link.nlb_name.as_str(), link.port), ("seed-core", 443));
+    assert!(net.connector.is_none());
+    // Endpoint admits 443 only from the NLB group; nothing from a CIDR.
+    assert!(net.rules.iter().any(|r| r.group == SgKind::Endpoint
+        && r.direction == Direction::Ingress
+        && r.peer == Peer::Group(SgKind::Nlb)
+        && r.ports == Some((443, 443))));
+    assert!(!net
+        .rules
+        .iter()
+        .any(|r| r.direction == Direction::Ingress && matches!(r.peer, Peer::Cidr(_))));
+
+    let svc = &ir.services[0];
+    assert!(svc.private);
+    assert_eq!(
+        svc.ingress_connection.as_ref().map(|c| c.network.as_str()),
+        Some("core")
+    );
+    assert_eq!((svc.cpu.as_str(), svc.memory.as_str()), ("1 vCPU", "2 GB"));
+    let role = svc
+        .access_role
+        .as_ref()
+        .expect("private ECR needs an access role");
+    assert!(role.statements.iter().any(|s| s.resources
+        == [Text::lit(
+            "arn:aws:ecr:eu-west-1:123456789012:repository/orders"
+        )]));
+    assert!(svc.instance_role.is_none());
+
+    let api = &ir.apis[0];
+    assert_eq!(api.resources.len(), 1);
+    assert_eq!(api.resources[0].path_part, "{proxy+}");
+    let m = &api.methods[0];
+    assert_eq!(
+        (m.http_method.as_str(), m.path_params.as_slice()),
+        ("ANY", ["proxy".to_string()].as_slice())
+    );
+    assert_eq!(m.integration.target_path, "/{proxy}");
+    assert_eq!(
+        m.integration.path_mappings,
+        [("proxy".to_string(), "proxy".to_string())]
+    );
+    assert_eq!(
+        m.integration.connection,
+        Connection::VpcLink {
+            network: "core".into()
+        }
+    );
+    assert!(api.api_key.is_some());
+    assert_eq!(api.deployment_hash.len(), 64);
+    let outputs: Vec<&str> = ir.outputs.iter().map(|o| o.pascal.as_str()).collect();
+    assert_eq!(
+        outputs,
+        [
+            "OrdersIngressDomain",
+            "OrdersServiceArn",
+            "PublicApiKeyId",
+            "PublicInvokeUrl"
+        ]
+    );
+    assert_eq!(ir.app.tags.get("app").map(String::as_str), Some("seed"));
+}
+
+#[test]
+fn route_changes_change_the_deployment_hash() {
+    let before = lower(&seed(), &BTreeMap::new()).apis[0]
+        .deployment_hash
+        .clone();
+    let mut spec = seed();
+    spec.apis[0].routes[0].method = Method::Get;
+    let after = lower(&spec, &BTreeMap::new()).apis[0]
+        .deployment_hash
+        .clone();
+    assert_ne!(before, after);
+    assert_eq!(
+        before,
+        lower(&seed(), &BTreeMap::new()).apis[0].deployment_hash,
+        "stable across runs"
+    );
+}
+
+#[test]
+fn baked_params_disappear() {
+    let baked = BTreeMap::from([("image_tag".to_string(), "2.0".to_string())]);
+    let ir = lower(&seed(), &baked);
+    assert!(ir.params.is_empty());
+    assert_eq!(
+        ir.services[0].image.as_literal().as_deref(),
+        Some("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:2.0")
+    );
+}
+
+#[test]
+fn public_targets_integrate_over_the_internet_and_need_no_link() {
+    let mut spec = seed();
+    spec.services[0].ingress = Ingress::Public;
+    let ir = lower(&spec, &BTreeMap::new());
+    assert!(ir.networks[0].endpoint.is_none() && ir.networks[0].link.is_none());
+    assert_eq!(
+        ir.apis[0].methods[0].integration.connection,
+        Connection::Internet
+    );
+    assert!(ir.apis[0].network.is_none());
+    assert!(ir.services[0].ingress_connection.is_none());
+}
+
+#[test]
+fn vpc_egress_gets_a_connector_scoped_to_the_vpc() {
+    let mut spec = seed();
+    spec.services[0].egress = Egress::Vpc;
+    let ir = lower(&spec, &BTreeMap::new());
+    assert!(ir.networks[0].connector.is_some());
+    assert!(ir.networks[0]
+        .rules
+        .iter()
+        .any(|r| r.group == SgKind::Connector && r.peer == Peer::Cidr("10.0.0.0/16".into())));
+}
+
+#[test]
+fn secrets_and_tracing_get_an_exact_instance_role() {
+    let mut spec = seed();
+    spec.services[0].tracing = true;
+    spec.services[0].secrets.insert(
+        "DB".into(),
+        Text::lit("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"),
+    );
+    spec.services[0].secrets.insert(
+        "FLAGS".into(),
+        Text::lit("arn:aws:ssm:eu-west-1:123456789012:parameter/flags"),
+    );
+    let ir = lower(&spec, &BTreeMap::new());
+    let role = ir.services[0]
+        .instance_role
+        .as_ref()
+        .expect("instance role");
+    let sids: Vec<&str> = role.statements.iter().map(|s| s.sid.as_str()).collect();
+    assert_eq!(sids, ["ReadSecrets", "ReadParameters", "WriteTraces"]);
+    assert_eq!(role.statements[0].resources.len(), 1);
+    assert_eq!(role.statements[1].resources.len(), 1);
+}
+
+#[test]
+fn resource_tree_has_parents_first_and_unique_names() {
+    let mut spec = seed();
+    let seg = |s: &str| SegmentKind::Literal(s.into());
+    spec.apis[0].routes = vec![
+        Route {
+            method: Method::Get,
+            path: vec![seg("users"), SegmentKind::Var("id".into())],
+            service: "orders".into(),
+            target_path: vec![seg("v1"), SegmentKind::Var("id".into())],
+        },
+        Route {
+            method: Method::Get,
+            path: vec![seg("users"), seg("id")],
+            service: "orders".into(),
+            target_path: vec![seg("x")],
+        },
+        Route {
+            method: Method::Get,
+            path: vec![],
+            service: "orders".into(),
+            target_path: vec![],
+        },
+    ];
+    let ir = lower(&spec, &BTreeMap::new());
+    let api = &ir.apis[0];
+    let paths: Vec<&str> = api.resources.iter().map(|r| r.path.as_str()).collect();
+    assert_eq!(paths, ["/users", "/users/id", "/users/{id}"]);
+    assert_eq!(api.resources[1].parent, Some(0));
+    let names: Vec<&str> = api.resources.iter().map(|r| r.pascal.as_str()).collect();
+    assert_eq!(names, ["Users", "UsersId", "UsersId2"]);
+    let root = api
+        .methods
+        .iter()
+        .find(|m| m.path == "/")
+        .expect("root method");
+    assert_eq!(
+        (
+            root.resource,
+            root.pascal.as_str(),
+            root.integration.target_path.as_str()
+        ),
+        (None, "GetRoot", "/")
+    );
+}

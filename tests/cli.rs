@@ -1,0 +1,203 @@
+//! The command line as a user meets it: exit codes, output files, every example for every
+//! target, and the graph.
+
+mod support;
+
+use std::path::Path;
+use support::{aprc, examples};
+
+const TARGETS: [&str; 3] = ["cfn", "tf", "plan"];
+
+fn build(example: &Path, target: &str, out: &Path) -> std::process::Output {
+    aprc()
+        .current_dir(support::root())
+        .args(["build"])
+        .arg(example)
+        .args(["--target", target, "-o"])
+        .arg(out)
+        .output()
+        .expect("aprc runs")
+}
+
+#[test]
+fn every_example_builds_for_every_target_and_stdout_matches_the_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for example in examples() {
+        for target in TARGETS {
+            let out = dir
+                .path()
+                .join(format!("{}.{target}", support::example_name(&example)));
+            let result = build(&example, target, &out);
+            assert!(
+                result.status.success(),
+                "{} --target {target}: {}",
+                example.display(),
+                String::from_utf8_lossy(&result.stderr)
+            );
+            let written = std::fs::read(&out).expect("output written");
+            assert!(!written.is_empty());
+            let stdout = aprc()
+                .current_dir(support::root())
+                .arg("build")
+                .arg(&example)
+                .args(["--target", target])
+                .output()
+                .expect("aprc runs");
+            assert_eq!(
+                stdout.stdout,
+                written,
+                "{} {target}: -o and stdout differ",
+                example.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failed_build_writes_no_file_and_exits_1() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("bad.apr");
+    std::fs::write(&spec, "app a {\n  region = \"eu-west-1\"\n}\nservice s {\n  image = \"public.ecr.aws/x/y:1\"\n  cpu = 3 vcpu\n}\n").unwrap();
+    for target in TARGETS {
+        let out = dir.path().join(format!("out.{target}"));
+        let result = build(&spec, target, &out);
+        assert_eq!(result.status.code(), Some(1), "{target}");
+        assert!(
+            !out.exists(),
+            "{target}: a failed build wrote {}",
+            out.display()
+        );
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert!(stderr.contains("E0301"), "{stderr}");
+        assert!(
+            !stderr.contains('\u{1b}'),
+            "piped diagnostics must have no colour: {stderr:?}"
+        );
+    }
+}
+
+#[test]
+fn usage_and_io_errors_exit_2() {
+    let missing = aprc()
+        .args(["check", "does/not/exist.apr"])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    let bad_param = aprc()
+        .current_dir(support::root())
+        .args([
+            "build",
+            "examples/seed.apr",
+            "--target",
+            "cfn",
+            "--param",
+            "nope=1",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad_param.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_param.stderr).contains("nope"));
+    let no_target = aprc()
+        .current_dir(support::root())
+        .args(["build", "examples/seed.apr"])
+        .output()
+        .unwrap();
+    assert_eq!(no_target.status.code(), Some(2));
+}
+
+#[test]
+fn baked_params_leave_the_output_symbolic_no_more() {
+    let symbolic = aprc()
+        .current_dir(support::root())
+        .args(["build", "examples/seed.apr", "--target", "tf"])
+        .output()
+        .unwrap();
+    let baked = aprc()
+        .current_dir(support::root())
+        .args([
+            "build",
+            "examples/seed.apr",
+            "--target",
+            "tf",
+            "--param",
+            "image_tag=9.9.9",
+        ])
+        .output()
+        .unwrap();
+    assert!(symbolic.status.success() && baked.status.success());
+    let symbolic = String::from_utf8_lossy(&symbolic.stdout);
+    let baked = String::from_utf8_lossy(&baked.stdout);
+    assert!(symbolic.contains("var.image_tag"), "{symbolic}");
+    assert!(
+        !baked.contains("var.image_tag") && baked.contains("orders:9.9.9"),
+        "{baked}"
+    );
+}
+
+#[test]
+fn json_diagnostics_are_one_object_per_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("bad.apr");
+    std::fs::write(&spec, "app a {\n  region = \"eu-west-1\"\n  colour = 1\n}\nservice s {\n  image = \"public.ecr.aws/x/y:1\"\n  port = 70000\n}\n").unwrap();
+    let out = aprc()
+        .args(["check", "--message-format", "json"])
+        .arg(&spec)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON object per line"))
+        .collect();
+    let codes: Vec<&str> = lines.iter().filter_map(|l| l["code"].as_str()).collect();
+    assert!(
+        codes.contains(&"E0101") && codes.contains(&"E0303"),
+        "{codes:?}"
+    );
+    let port = lines.iter().find(|l| l["code"] == "E0303").unwrap();
+    assert_eq!(
+        (port["line"].as_u64(), port["severity"].as_str()),
+        (Some(7), Some("error"))
+    );
+    for key in [
+        "message",
+        "file",
+        "column",
+        "end_line",
+        "end_column",
+        "help",
+    ] {
+        assert!(port.get(key).is_some(), "missing {key}");
+    }
+}
+
+#[test]
+fn graph_shows_the_private_chain() {
+    let dot = aprc()
+        .current_dir(support::root())
+        .args(["graph", "examples/seed.apr"])
+        .output()
+        .unwrap();
+    assert!(dot.status.success());
+    let dot = String::from_utf8_lossy(&dot.stdout);
+    for needle in [
+        "\"endpoint:core\"",
+        "\"nlb:core\"",
+        "\"vpclink:core\"",
+        "\"ingress:orders\" -> \"endpoint:core\"",
+        "\"method:public:AnyProxy\" -> \"vpclink:core\"",
+    ] {
+        assert!(dot.contains(needle), "missing {needle} in\n{dot}");
+    }
+    let mermaid = aprc()
+        .current_dir(support::root())
+        .args(["graph", "examples/seed.apr", "--format", "mermaid"])
+        .output()
+        .unwrap();
+    let mermaid = String::from_utf8_lossy(&mermaid.stdout);
+    assert!(
+        mermaid.starts_with("flowchart LR\n")
+            && mermaid.contains("ingress_orders --> endpoint_core"),
+        "{mermaid}"
+    );
+}
