@@ -6,9 +6,9 @@
 //! The seed architecture is also built as a hand-written IR (`tests/plan/seed_ir.rs`), so the
 //! backend is tested on its own as well as through the whole pipeline.
 
-mod support;
 #[path = "plan/seed_ir.rs"]
 mod seed_ir;
+mod support;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -16,8 +16,18 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn build(paths: &[PathBuf]) -> String {
-    let out = support::aprc().current_dir(support::root()).arg("build").args(paths).args(["--target", "plan"]).output().expect("run aprc");
-    assert!(out.status.success(), "aprc build failed for {paths:?}:\n{}", String::from_utf8_lossy(&out.stderr));
+    let out = support::aprc()
+        .current_dir(support::root())
+        .arg("build")
+        .args(paths)
+        .args(["--target", "plan"])
+        .output()
+        .expect("run aprc");
+    assert!(
+        out.status.success(),
+        "aprc build failed for {paths:?}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8 plan")
 }
 
@@ -34,7 +44,10 @@ fn steps(plan: &Value) -> &Vec<Value> {
 }
 
 fn step<'a>(plan: &'a Value, id: &str) -> &'a Value {
-    steps(plan).iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("no step {id}"))
+    steps(plan)
+        .iter()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no step {id}"))
 }
 
 /// `(step, output)` of every ref inside `value`.
@@ -60,19 +73,37 @@ fn check_structure(plan: &Value) {
     for s in steps(plan) {
         let id = s["id"].as_str().expect("id").to_string();
         assert!(!seen.contains_key(&id), "duplicate step id {id}");
-        let outputs: BTreeSet<String> =
-            s.get("outputs").and_then(Value::as_object).map(|o| o.keys().cloned().collect()).unwrap_or_default();
-        let depends: BTreeSet<String> =
-            s["depends_on"].as_array().expect("depends_on").iter().map(|d| d.as_str().expect("id").to_string()).collect();
+        let outputs: BTreeSet<String> = s
+            .get("outputs")
+            .and_then(Value::as_object)
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default();
+        let depends: BTreeSet<String> = s["depends_on"]
+            .as_array()
+            .expect("depends_on")
+            .iter()
+            .map(|d| d.as_str().expect("id").to_string())
+            .collect();
         for dep in &depends {
-            assert!(seen.contains_key(dep), "{id} depends on {dep}, which is not an earlier step");
+            assert!(
+                seen.contains_key(dep),
+                "{id} depends on {dep}, which is not an earlier step"
+            );
         }
         let mut input_refs = Vec::new();
         refs(&s["input"], &mut input_refs);
         for (target, output) in &input_refs {
-            let known = seen.get(target).unwrap_or_else(|| panic!("{id}: input refs {target}, not an earlier step"));
-            assert!(known.contains(output), "{id}: {target} has no output {output}");
-            assert!(depends.contains(target), "{id}: refs {target} but does not depend on it");
+            let known = seen
+                .get(target)
+                .unwrap_or_else(|| panic!("{id}: input refs {target}, not an earlier step"));
+            assert!(
+                known.contains(output),
+                "{id}: {target} has no output {output}"
+            );
+            assert!(
+                depends.contains(target),
+                "{id}: refs {target} but does not depend on it"
+            );
         }
         let mut own_refs = Vec::new();
         for key in ["wait", "delete"] {
@@ -81,15 +112,34 @@ fn check_structure(plan: &Value) {
             }
         }
         for (target, output) in &own_refs {
-            let known = if *target == id { &outputs } else { seen.get(target).unwrap_or_else(|| panic!("{id}: refs {target}")) };
-            assert!(known.contains(output), "{id}: {target} has no output {output}");
-            assert!(*target == id || depends.contains(target), "{id}: wait/delete refs {target} without depending on it");
+            let known = if *target == id {
+                &outputs
+            } else {
+                seen.get(target)
+                    .unwrap_or_else(|| panic!("{id}: refs {target}"))
+            };
+            assert!(
+                known.contains(output),
+                "{id}: {target} has no output {output}"
+            );
+            assert!(
+                *target == id || depends.contains(target),
+                "{id}: wait/delete refs {target} without depending on it"
+            );
         }
         let op = s["operation"].as_str().expect("operation");
-        let creates = ["Create", "Put", "Register", "Authorize"].iter().any(|p| op.starts_with(p));
-        assert!(!creates || s.get("delete").is_some(), "{id} ({op}) creates something but has no delete");
+        let creates = ["Create", "Put", "Register", "Authorize"]
+            .iter()
+            .any(|p| op.starts_with(p));
+        assert!(
+            !creates || s.get("delete").is_some(),
+            "{id} ({op}) creates something but has no delete"
+        );
         if let Some(wait) = s.get("wait") {
-            assert!(wait["timeout_seconds"].as_u64().is_some_and(|t| t > 0), "{id}: wait without timeout");
+            assert!(
+                wait["timeout_seconds"].as_u64().is_some_and(|t| t > 0),
+                "{id}: wait without timeout"
+            );
         }
         seen.insert(id, outputs);
     }
@@ -97,16 +147,29 @@ fn check_structure(plan: &Value) {
     let mut out_refs = Vec::new();
     refs(&plan["outputs"], &mut out_refs);
     for (target, output) in &out_refs {
-        assert!(seen.get(target).is_some_and(|o| o.contains(output)), "plan output refs unknown {target}.{output}");
+        assert!(
+            seen.get(target).is_some_and(|o| o.contains(output)),
+            "plan output refs unknown {target}.{output}"
+        );
     }
-    for s in steps(plan).iter().filter(|s| s["operation"] == "CreateApiKey") {
+    for s in steps(plan)
+        .iter()
+        .filter(|s| s["operation"] == "CreateApiKey")
+    {
         for path in s["outputs"].as_object().expect("api key outputs").values() {
             assert_ne!(path, "value", "the api key value must never be recorded");
         }
     }
     // Trap 7: no ingress from anywhere.
-    for s in steps(plan).iter().filter(|s| s["operation"] == "AuthorizeSecurityGroupIngress") {
-        assert!(!s["input"].to_string().contains("0.0.0.0/0"), "{} opens ingress to the world", s["id"]);
+    for s in steps(plan)
+        .iter()
+        .filter(|s| s["operation"] == "AuthorizeSecurityGroupIngress")
+    {
+        assert!(
+            !s["input"].to_string().contains("0.0.0.0/0"),
+            "{} opens ingress to the world",
+            s["id"]
+        );
     }
 }
 
@@ -115,58 +178,141 @@ fn check_seed(plan: &Value) {
     check_structure(plan);
     let endpoint = step(plan, "core-endpoint");
     assert_eq!(endpoint["input"]["VpcEndpointType"], "Interface");
-    assert_eq!(endpoint["input"]["ServiceName"], "com.amazonaws.eu-west-1.apprunner.requests");
+    assert_eq!(
+        endpoint["input"]["ServiceName"],
+        "com.amazonaws.eu-west-1.apprunner.requests"
+    );
     assert_eq!(endpoint["input"]["PrivateDnsEnabled"], false);
     assert_eq!(endpoint["wait"]["path"], "VpcEndpoints[0].State");
     assert_eq!(endpoint["wait"]["expect"], "available");
     // Trap 1: a describe step for the ENI IPs, and the NLB targets are exactly those IPs.
     let enis = step(plan, "core-endpoint-enis");
     assert_eq!(enis["operation"], "DescribeNetworkInterfaces");
-    assert_eq!(enis["input"]["NetworkInterfaceIds"]["ref"], "core-endpoint.NetworkInterfaceIds");
-    assert_eq!(enis["outputs"]["Ip0"], "NetworkInterfaces[0].PrivateIpAddress");
-    assert_eq!(enis["outputs"]["Ip1"], "NetworkInterfaces[1].PrivateIpAddress");
+    assert_eq!(
+        enis["input"]["NetworkInterfaceIds"]["ref"],
+        "core-endpoint.NetworkInterfaceIds"
+    );
+    assert_eq!(
+        enis["outputs"]["Ip0"],
+        "NetworkInterfaces[0].PrivateIpAddress"
+    );
+    assert_eq!(
+        enis["outputs"]["Ip1"],
+        "NetworkInterfaces[1].PrivateIpAddress"
+    );
     let targets = step(plan, "core-targets");
     assert_eq!(targets["operation"], "RegisterTargets");
-    let ids: Vec<&Value> = targets["input"]["Targets"].as_array().expect("targets").iter().map(|t| &t["Id"]["ref"]).collect();
+    let ids: Vec<&Value> = targets["input"]["Targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .map(|t| &t["Id"]["ref"])
+        .collect();
     assert_eq!(ids, ["core-endpoint-enis.Ip0", "core-endpoint-enis.Ip1"]);
-    assert!(targets["input"]["Targets"].as_array().expect("targets").iter().all(|t| t["Port"] == 443));
+    assert!(targets["input"]["Targets"]
+        .as_array()
+        .expect("targets")
+        .iter()
+        .all(|t| t["Port"] == 443));
     // Trap 3: internal NLB, cross-zone, PrivateLink enforcement off, TCP 443 ip targets.
     let nlb = step(plan, "core-nlb");
     assert_eq!(nlb["input"]["Scheme"], "internal");
     assert_eq!(nlb["input"]["Type"], "network");
-    assert_eq!(step(plan, "core-nlb-attributes")["input"]["Attributes"][0]["Key"], "load_balancing.cross_zone.enabled");
-    assert_eq!(step(plan, "core-nlb-security-groups")["input"]["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"], "off");
+    assert_eq!(
+        step(plan, "core-nlb-attributes")["input"]["Attributes"][0]["Key"],
+        "load_balancing.cross_zone.enabled"
+    );
+    assert_eq!(
+        step(plan, "core-nlb-security-groups")["input"]
+            ["EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"],
+        "off"
+    );
     let tg = step(plan, "core-target-group");
-    assert_eq!((&tg["input"]["Protocol"], &tg["input"]["Port"], &tg["input"]["TargetType"]), (&"TCP".into(), &443.into(), &"ip".into()));
+    assert_eq!(
+        (
+            &tg["input"]["Protocol"],
+            &tg["input"]["Port"],
+            &tg["input"]["TargetType"]
+        ),
+        (&"TCP".into(), &443.into(), &"ip".into())
+    );
     // Trap 4: a private service with its own ingress connection to the endpoint.
     let service = step(plan, "orders-service");
-    assert_eq!(service["input"]["NetworkConfiguration"]["IngressConfiguration"]["IsPubliclyAccessible"], false);
+    assert_eq!(
+        service["input"]["NetworkConfiguration"]["IngressConfiguration"]["IsPubliclyAccessible"],
+        false
+    );
     let ingress = step(plan, "orders-ingress");
-    assert_eq!(ingress["input"]["IngressVpcConfiguration"]["VpcEndpointId"]["ref"], "core-endpoint.VpcEndpointId");
+    assert_eq!(
+        ingress["input"]["IngressVpcConfiguration"]["VpcEndpointId"]["ref"],
+        "core-endpoint.VpcEndpointId"
+    );
     // Trap 5: HTTP_PROXY over the VPC link to the ingress domain, proxy variable mapped.
-    let integration = steps(plan).iter().find(|s| s["operation"] == "PutIntegration").expect("an integration");
+    let integration = steps(plan)
+        .iter()
+        .find(|s| s["operation"] == "PutIntegration")
+        .expect("an integration");
     let input = &integration["input"];
     assert_eq!(input["type"], "HTTP_PROXY");
     assert_eq!(input["connectionType"], "VPC_LINK");
     assert_eq!(input["connectionId"]["ref"], "core-vpc-link.VpcLinkId");
     assert_eq!(input["uri"]["join"][1]["ref"], "orders-ingress.DomainName");
-    assert_eq!(input["requestParameters"]["integration.request.path.proxy"], "method.request.path.proxy");
-    let method = steps(plan).iter().find(|s| s["operation"] == "PutMethod").expect("a method");
-    assert_eq!(method["input"]["requestParameters"]["method.request.path.proxy"], true);
+    assert_eq!(
+        input["requestParameters"]["integration.request.path.proxy"],
+        "method.request.path.proxy"
+    );
+    let method = steps(plan)
+        .iter()
+        .find(|s| s["operation"] == "PutMethod")
+        .expect("a method");
+    assert_eq!(
+        method["input"]["requestParameters"]["method.request.path.proxy"],
+        true
+    );
     assert_eq!(method["input"]["apiKeyRequired"], true);
     // Trap 6: the deployment comes after every integration.
     let deployment = step(plan, "public-deployment");
-    for s in steps(plan).iter().filter(|s| s["operation"] == "PutIntegration") {
-        assert!(deployment["depends_on"].as_array().expect("deps").contains(&s["id"]), "deployment before {}", s["id"]);
+    for s in steps(plan)
+        .iter()
+        .filter(|s| s["operation"] == "PutIntegration")
+    {
+        assert!(
+            deployment["depends_on"]
+                .as_array()
+                .expect("deps")
+                .contains(&s["id"]),
+            "deployment before {}",
+            s["id"]
+        );
     }
     // Roles: the policy is deleted before its role when deletes run in reverse.
-    let order: Vec<&str> = steps(plan).iter().map(|s| s["id"].as_str().expect("id")).collect();
-    let pos = |id: &str| order.iter().position(|s| *s == id).unwrap_or_else(|| panic!("no {id}"));
-    assert!(pos("orders-access-role") < pos("orders-access-policy") && pos("orders-access-policy") < pos("orders-service"));
-    assert_eq!(step(plan, "orders-access-policy")["delete"]["operation"], "DeleteRolePolicy");
+    let order: Vec<&str> = steps(plan)
+        .iter()
+        .map(|s| s["id"].as_str().expect("id"))
+        .collect();
+    let pos = |id: &str| {
+        order
+            .iter()
+            .position(|s| *s == id)
+            .unwrap_or_else(|| panic!("no {id}"))
+    };
+    assert!(
+        pos("orders-access-role") < pos("orders-access-policy")
+            && pos("orders-access-policy") < pos("orders-service")
+    );
+    assert_eq!(
+        step(plan, "orders-access-policy")["delete"]["operation"],
+        "DeleteRolePolicy"
+    );
     // Outputs: invoke URL as a join, key id (not value), service ARN, ingress domain.
-    assert_eq!(plan["outputs"]["public_invoke_url"]["join"][1]["ref"], "public-rest-api.RestApiId");
-    assert_eq!(plan["outputs"]["public_api_key_id"]["ref"], "public-api-key.ApiKeyId");
+    assert_eq!(
+        plan["outputs"]["public_invoke_url"]["join"][1]["ref"],
+        "public-rest-api.RestApiId"
+    );
+    assert_eq!(
+        plan["outputs"]["public_api_key_id"]["ref"],
+        "public-api-key.ApiKeyId"
+    );
     assert_eq!(plan["parameters"]["image_tag"]["default"], "1.0.0");
     let image = &service["input"]["SourceConfiguration"]["ImageRepository"]["ImageIdentifier"];
     assert_eq!(image["join"][1]["param"], "image_tag");
@@ -174,9 +320,15 @@ fn check_seed(plan: &Value) {
 
 fn python(script: &str, args: &[&str]) -> (bool, String) {
     let mut cmd = Command::new("python3");
-    cmd.current_dir(support::root()).arg(format!("tests/plan/{script}")).args(args);
+    cmd.current_dir(support::root())
+        .arg(format!("tests/plan/{script}"))
+        .args(args);
     let out = cmd.output().expect("python3");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     (out.status.success(), text)
 }
 
@@ -202,7 +354,10 @@ fn run(name: &str, text: &str) -> String {
     for (param, decl) in plan["parameters"].as_object().expect("parameters") {
         if decl.get("default").is_none() {
             args.push("--param".into());
-            args.push(format!("{param}=arn:aws:secretsmanager:{}:123456789012:secret:{param}-AbCdEf", plan["region"].as_str().expect("region")));
+            args.push(format!(
+                "{param}=arn:aws:secretsmanager:{}:123456789012:secret:{param}-AbCdEf",
+                plan["region"].as_str().expect("region")
+            ));
         }
     }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -253,41 +408,91 @@ fn kitchen_sink_ir_plan_spells_every_feature() {
     let plan = parse(&sink_plan());
     check_structure(&plan);
     // An existing VPC with nothing in it needs no call at all.
-    assert!(steps(&plan).iter().all(|s| !s["id"].as_str().expect("id").starts_with("legacy-")));
+    assert!(steps(&plan)
+        .iter()
+        .all(|s| !s["id"].as_str().expect("id").starts_with("legacy-")));
     // The connector egress rule: all protocols to the VPC, no ports.
     let rule = step(&plan, "core-connector-sg-egress-0");
     assert_eq!(rule["input"]["IpPermissions"][0]["IpProtocol"], "-1");
     assert!(rule["input"]["IpPermissions"][0].get("FromPort").is_none());
     let service = &step(&plan, "orders-service")["input"];
-    assert_eq!(service["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"]["ref"], "core-connector.VpcConnectorArn");
-    assert_eq!(service["ObservabilityConfiguration"]["ObservabilityEnabled"], true);
-    assert_eq!(service["AutoScalingConfigurationArn"]["ref"], "orders-autoscaling.AutoScalingConfigurationArn");
-    assert_eq!(service["InstanceConfiguration"]["InstanceRoleArn"]["ref"], "orders-instance-role.Arn");
-    assert_eq!(service["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]["RuntimeEnvironmentSecrets"]["DB_PASSWORD"]["param"], "db_secret");
+    assert_eq!(
+        service["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"]["ref"],
+        "core-connector.VpcConnectorArn"
+    );
+    assert_eq!(
+        service["ObservabilityConfiguration"]["ObservabilityEnabled"],
+        true
+    );
+    assert_eq!(
+        service["AutoScalingConfigurationArn"]["ref"],
+        "orders-autoscaling.AutoScalingConfigurationArn"
+    );
+    assert_eq!(
+        service["InstanceConfiguration"]["InstanceRoleArn"]["ref"],
+        "orders-instance-role.Arn"
+    );
+    assert_eq!(
+        service["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]
+            ["RuntimeEnvironmentSecrets"]["DB_PASSWORD"]["param"],
+        "db_secret"
+    );
     assert_eq!(service["HealthCheckConfiguration"]["UnhealthyThreshold"], 3);
     // The instance policy names the param's ARN exactly: the document is a join around it.
     let doc = &step(&plan, "orders-instance-policy")["input"]["PolicyDocument"]["join"];
     assert_eq!(doc[1]["param"], "db_secret");
-    let filled = format!("{}{}{}", doc[0].as_str().expect("text"), "arn:x", doc[2].as_str().expect("text"));
-    let filled: Value = serde_json::from_str(&filled).expect("the policy is JSON once the param is filled");
+    let filled = format!(
+        "{}{}{}",
+        doc[0].as_str().expect("text"),
+        "arn:x",
+        doc[2].as_str().expect("text")
+    );
+    let filled: Value =
+        serde_json::from_str(&filled).expect("the policy is JSON once the param is filled");
     assert_eq!(filled["Statement"][0]["Resource"][0], "arn:x");
     // A public service over the internet, by its service URL.
-    let web = steps(&plan).iter().find(|s| s["operation"] == "PutIntegration" && s["input"]["connectionType"] == "INTERNET").expect("web");
-    assert_eq!(web["input"]["uri"]["join"][1]["ref"], "web-service.ServiceUrl");
+    let web = steps(&plan)
+        .iter()
+        .find(|s| s["operation"] == "PutIntegration" && s["input"]["connectionType"] == "INTERNET")
+        .expect("web");
+    assert_eq!(
+        web["input"]["uri"]["join"][1]["ref"],
+        "web-service.ServiceUrl"
+    );
     assert!(web["input"].get("connectionId").is_none());
     // The root method hangs off the REST API's root resource.
-    let root = steps(&plan).iter().find(|s| s["operation"] == "PutMethod" && s["input"]["resourceId"]["ref"] == "public-rest-api.RootResourceId");
-    assert_eq!(root.expect("root method")["input"]["authorizationType"], "AWS_IAM");
+    let root = steps(&plan).iter().find(|s| {
+        s["operation"] == "PutMethod"
+            && s["input"]["resourceId"]["ref"] == "public-rest-api.RootResourceId"
+    });
+    assert_eq!(
+        root.expect("root method")["input"]["authorizationType"],
+        "AWS_IAM"
+    );
     // Stage settings: throttling and access logs to the log group's ARN.
     let settings = step(&plan, "public-stage-settings");
-    let patches = settings["input"]["patchOperations"].as_array().expect("patches");
-    let by_path: BTreeMap<&str, &Value> = patches.iter().map(|p| (p["path"].as_str().expect("path"), &p["value"])).collect();
+    let patches = settings["input"]["patchOperations"]
+        .as_array()
+        .expect("patches");
+    let by_path: BTreeMap<&str, &Value> = patches
+        .iter()
+        .map(|p| (p["path"].as_str().expect("path"), &p["value"]))
+        .collect();
     assert_eq!(by_path["/*/*/throttling/rateLimit"], "100.5");
     assert_eq!(by_path["/*/*/throttling/burstLimit"], "200");
-    assert_eq!(by_path["/accessLogSettings/destinationArn"]["join"][1]["ref"], "sink-account.Account");
-    assert!(settings["depends_on"].as_array().expect("deps").contains(&"public-log-retention".into()));
+    assert_eq!(
+        by_path["/accessLogSettings/destinationArn"]["join"][1]["ref"],
+        "sink-account.Account"
+    );
+    assert!(settings["depends_on"]
+        .as_array()
+        .expect("deps")
+        .contains(&"public-log-retention".into()));
     assert_eq!(step(&plan, "public-stage")["input"]["tracingEnabled"], true);
-    assert_eq!(plan["parameters"]["db_secret"], serde_json::json!({ "type": "string" }));
+    assert_eq!(
+        plan["parameters"]["db_secret"],
+        serde_json::json!({ "type": "string" })
+    );
 }
 
 #[test]
@@ -304,19 +509,38 @@ fn runner_rejects_broken_plans() {
     let good = parse(&seed_plan());
     // A VPC whose delete is missing is left behind (each copy renamed so runs cannot clash).
     let mut plan = good.clone();
-    let vpc = plan["steps"].as_array_mut().expect("steps").iter_mut().find(|s| s["id"] == "core-vpc").expect("vpc");
+    let vpc = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "core-vpc")
+        .expect("vpc");
     vpc.as_object_mut().expect("step").remove("delete");
     let out = run_failing("leaky", &rename(&plan, "leaky"));
-    assert!(out.contains("left behind") && out.contains("core-vpc"), "{out}");
+    assert!(
+        out.contains("left behind") && out.contains("core-vpc"),
+        "{out}"
+    );
     // A private service made public cannot get an ingress connection (spec trap 4).
     let mut plan = good.clone();
-    let service = plan["steps"].as_array_mut().expect("steps").iter_mut().find(|s| s["id"] == "orders-service").expect("service");
-    service["input"]["NetworkConfiguration"]["IngressConfiguration"]["IsPubliclyAccessible"] = true.into();
+    let service = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "orders-service")
+        .expect("service");
+    service["input"]["NetworkConfiguration"]["IngressConfiguration"]["IsPubliclyAccessible"] =
+        true.into();
     let out = run_failing("public", &rename(&plan, "public"));
     assert!(out.contains("IsPubliclyAccessible"), "{out}");
     // NLB targets that are not the endpoint's ENI IPs are caught (spec trap 1).
     let mut plan = good.clone();
-    let targets = plan["steps"].as_array_mut().expect("steps").iter_mut().find(|s| s["id"] == "core-targets").expect("targets");
+    let targets = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "core-targets")
+        .expect("targets");
     targets["input"]["Targets"][1]["Id"] = "10.0.1.250".into();
     let out = run_failing("targets", &rename(&plan, "targets"));
     assert!(out.contains("not the endpoint ENI IPs"), "{out}");
@@ -325,20 +549,31 @@ fn runner_rejects_broken_plans() {
 /// The plan with every physical name prefixed, so it cannot clash with another test's run
 /// on a shared moto server.
 fn rename(plan: &Value, prefix: &str) -> Value {
-    let text = plan.to_string().replace("\"seed-", &format!("\"{prefix}-seed-"));
+    let text = plan
+        .to_string()
+        .replace("\"seed-", &format!("\"{prefix}-seed-"));
     parse(&text)
 }
+
+/// Damages a copy of a plan.
+type Breakage = fn(&mut Value);
 
 /// The validator is an oracle only if it rejects what botocore would: a misspelled member,
 /// a wrong type, an operation that does not exist, an output path the response lacks.
 #[test]
 fn validator_rejects_broken_plans() {
     let good = parse(&seed_plan());
-    let breakages: [(&str, fn(&mut Value)); 4] = [
-        ("member", |p| p["steps"][1]["input"]["CidrBlok"] = "10.0.0.0/16".into()),
+    let breakages: [(&str, Breakage); 4] = [
+        ("member", |p| {
+            p["steps"][1]["input"]["CidrBlok"] = "10.0.0.0/16".into()
+        }),
         ("type", |p| p["steps"][1]["input"]["CidrBlock"] = 16.into()),
-        ("operation", |p| p["steps"][1]["operation"] = "MakeVpc".into()),
-        ("output", |p| p["steps"][1]["outputs"]["VpcId"] = "Vpc.Id".into()),
+        ("operation", |p| {
+            p["steps"][1]["operation"] = "MakeVpc".into()
+        }),
+        ("output", |p| {
+            p["steps"][1]["outputs"]["VpcId"] = "Vpc.Id".into()
+        }),
     ];
     for (what, breakage) in breakages {
         let mut plan = good.clone();
@@ -391,7 +626,11 @@ fn examples_are_deterministic_and_independent_of_declaration_order() {
     for example in support::examples() {
         let name = support::example_name(&example);
         let first = build(std::slice::from_ref(&example));
-        assert_eq!(first, build(std::slice::from_ref(&example)), "{name}: two builds differ");
+        assert_eq!(
+            first,
+            build(std::slice::from_ref(&example)),
+            "{name}: two builds differ"
+        );
         let dir = tempfile::tempdir().expect("temp dir");
         let files: Vec<PathBuf> = if example.is_dir() {
             let mut files: Vec<PathBuf> = std::fs::read_dir(support::root().join(&example))
@@ -410,9 +649,16 @@ fn examples_are_deterministic_and_independent_of_declaration_order() {
             let target = copy.join(file.file_name().expect("file name"));
             std::fs::write(target, reversed(&text)).expect("write reversed copy");
         }
-        let shuffled = if example.is_dir() { copy.clone() } else { copy.join(files[0].file_name().expect("name")) };
+        let shuffled = if example.is_dir() {
+            copy.clone()
+        } else {
+            copy.join(files[0].file_name().expect("name"))
+        };
         let shuffled = build(&[shuffled]);
-        assert_eq!(first, shuffled, "{name}: reversing the declarations changed the plan");
+        assert_eq!(
+            first, shuffled,
+            "{name}: reversing the declarations changed the plan"
+        );
     }
 }
 
@@ -423,8 +669,14 @@ fn reversed(source: &str) -> String {
     let mut blocks: Vec<Vec<&str>> = vec![Vec::new()];
     let mut depth = 0i32;
     for line in source.lines() {
-        let starts_block = depth == 0 && !line.trim().is_empty() && !line.trim_start().starts_with('#');
-        if starts_block && blocks.last().is_some_and(|b| b.iter().any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))) {
+        let starts_block =
+            depth == 0 && !line.trim().is_empty() && !line.trim_start().starts_with('#');
+        if starts_block
+            && blocks.last().is_some_and(|b| {
+                b.iter()
+                    .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            })
+        {
             blocks.push(Vec::new());
         }
         if let Some(block) = blocks.last_mut() {
@@ -434,10 +686,18 @@ fn reversed(source: &str) -> String {
     }
     let mut out = String::new();
     for block in blocks.iter().rev() {
-        let routes: Vec<&str> = block.iter().copied().filter(|l| l.trim_start().starts_with("route ")).collect();
+        let routes: Vec<&str> = block
+            .iter()
+            .copied()
+            .filter(|l| l.trim_start().starts_with("route "))
+            .collect();
         let mut rev = routes.iter().rev();
         for line in block {
-            let line = if line.trim_start().starts_with("route ") { rev.next().copied().unwrap_or(line) } else { line };
+            let line = if line.trim_start().starts_with("route ") {
+                rev.next().copied().unwrap_or(line)
+            } else {
+                line
+            };
             out.push_str(line);
             out.push('\n');
         }

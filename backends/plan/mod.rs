@@ -43,10 +43,15 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         })
         .collect();
     doc.insert("parameters".into(), Value::Object(params));
-    doc.insert("steps".into(), Value::Array(steps.iter().map(|(s, deps)| s.to_json(deps)).collect()));
+    doc.insert(
+        "steps".into(),
+        Value::Array(steps.iter().map(|(s, deps)| s.to_json(deps)).collect()),
+    );
     doc.insert("outputs".into(), outputs(ir));
-    let mut text = serde_json::to_string_pretty(&Value::Object(doc))
-        .map_err(|e| BackendError { code: Code::E0601, message: format!("cannot serialize the plan: {e}") })?;
+    let mut text = serde_json::to_string_pretty(&Value::Object(doc)).map_err(|e| BackendError {
+        code: Code::E0601,
+        message: format!("cannot serialize the plan: {e}"),
+    })?;
     text.push('\n');
     Ok(text)
 }
@@ -62,7 +67,13 @@ fn build(ir: &Ir) -> Result<Vec<Step>, BackendError> {
         })
         .max()
         .unwrap_or(0);
-    let widest = ir.networks.iter().map(|n| n.vpc.subnet_count()).max().unwrap_or(0).max(zones);
+    let widest = ir
+        .networks
+        .iter()
+        .map(|n| n.vpc.subnet_count())
+        .max()
+        .unwrap_or(0)
+        .max(zones);
     if widest > network::MAX_NUMBERED {
         return Err(BackendError {
             code: Code::E0601,
@@ -89,25 +100,37 @@ fn build(ir: &Ir) -> Result<Vec<Step>, BackendError> {
 /// Topological order, dependencies first, ties broken by IR order. A duplicate id or a ref to
 /// a step that does not exist is a bug in this backend, reported rather than emitted.
 fn ordered(steps: Vec<Step>) -> Result<Vec<(Step, Vec<String>)>, BackendError> {
-    let internal = |message: String| BackendError { code: Code::E0502, message };
+    let internal = |message: String| BackendError {
+        code: Code::E0502,
+        message,
+    };
     let mut position = BTreeMap::new();
     for (i, step) in steps.iter().enumerate() {
         if position.insert(step.id.clone(), i).is_some() {
-            return Err(internal(format!("two plan steps would be named `{}`", step.id)));
+            return Err(internal(format!(
+                "two plan steps would be named `{}`",
+                step.id
+            )));
         }
     }
     let deps: Vec<BTreeSet<String>> = steps.iter().map(Step::dependencies).collect();
     for (step, d) in steps.iter().zip(&deps) {
         if let Some(missing) = d.iter().find(|d| !position.contains_key(*d)) {
-            return Err(internal(format!("plan step `{}` refers to the missing step `{missing}`", step.id)));
+            return Err(internal(format!(
+                "plan step `{}` refers to the missing step `{missing}`",
+                step.id
+            )));
         }
     }
     let mut done: BTreeSet<String> = BTreeSet::new();
     let mut order: Vec<usize> = Vec::with_capacity(steps.len());
     while order.len() < steps.len() {
-        let next = (0..steps.len()).find(|&i| !done.contains(&steps[i].id) && deps[i].iter().all(|d| done.contains(d)));
+        let next = (0..steps.len())
+            .find(|&i| !done.contains(&steps[i].id) && deps[i].iter().all(|d| done.contains(d)));
         let Some(i) = next else {
-            return Err(internal("plan steps depend on each other in a cycle".into()));
+            return Err(internal(
+                "plan steps depend on each other in a cycle".into(),
+            ));
         };
         done.insert(steps[i].id.clone());
         order.push(i);
@@ -117,7 +140,10 @@ fn ordered(steps: Vec<Step>) -> Result<Vec<(Step, Vec<String>)>, BackendError> {
         .into_iter()
         .filter_map(|i| {
             let step = slots.get_mut(i)?.take()?;
-            let d = deps.get(i).map(|d| d.iter().cloned().collect()).unwrap_or_default();
+            let d = deps
+                .get(i)
+                .map(|d| d.iter().cloned().collect())
+                .unwrap_or_default();
             Some((step, d))
         })
         .collect())
@@ -134,7 +160,9 @@ fn outputs(ir: &Ir) -> Value {
             },
             OutputValue::ApiKeyId(api) => api::api_key_id(api),
             OutputValue::ServiceArn(service) => service::service_arn(service),
-            OutputValue::ServiceUrl(service) => steps::join(vec![json!("https://"), service::service_url(service)]),
+            OutputValue::ServiceUrl(service) => {
+                steps::join(vec![json!("https://"), service::service_url(service)])
+            }
             OutputValue::IngressDomain(service) => service::ingress_domain(service),
         };
         out.insert(output.snake.clone(), value);

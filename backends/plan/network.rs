@@ -15,7 +15,15 @@ use serde_json::{json, Value};
 pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step> {
     let mut steps = Vec::new();
     if account {
-        steps.push(Step::new(id(&app.name, kind::ACCOUNT), "sts", "GetCallerIdentity", json!({})).output("Account", "Account"));
+        steps.push(
+            Step::new(
+                id(&app.name, kind::ACCOUNT),
+                "sts",
+                "GetCallerIdentity",
+                json!({}),
+            )
+            .output("Account", "Account"),
+        );
     }
     if zones > 0 {
         // Only regular zones that are up: Local and Wavelength zones cannot host these resources.
@@ -25,7 +33,12 @@ pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step> {
                 { "Name": "state", "Values": ["available"] },
             ]
         });
-        let mut step = Step::new(id(&app.name, kind::ZONES), "ec2", "DescribeAvailabilityZones", input);
+        let mut step = Step::new(
+            id(&app.name, kind::ZONES),
+            "ec2",
+            "DescribeAvailabilityZones",
+            input,
+        );
         for i in 0..zones {
             step = step.output(zone_output(i), format!("AvailabilityZones[{i}].ZoneName"));
         }
@@ -40,15 +53,17 @@ pub const MAX_NUMBERED: usize = 16;
 
 fn zone_output(i: usize) -> &'static str {
     const ZONES: [&str; MAX_NUMBERED] = [
-        "Zone0", "Zone1", "Zone2", "Zone3", "Zone4", "Zone5", "Zone6", "Zone7", "Zone8", "Zone9", "Zone10", "Zone11",
-        "Zone12", "Zone13", "Zone14", "Zone15",
+        "Zone0", "Zone1", "Zone2", "Zone3", "Zone4", "Zone5", "Zone6", "Zone7", "Zone8", "Zone9",
+        "Zone10", "Zone11", "Zone12", "Zone13", "Zone14", "Zone15",
     ];
     ZONES.get(i).copied().unwrap_or("ZoneOverflow")
 }
 
 fn ip_output(i: usize) -> &'static str {
-    const IPS: [&str; MAX_NUMBERED] =
-        ["Ip0", "Ip1", "Ip2", "Ip3", "Ip4", "Ip5", "Ip6", "Ip7", "Ip8", "Ip9", "Ip10", "Ip11", "Ip12", "Ip13", "Ip14", "Ip15"];
+    const IPS: [&str; MAX_NUMBERED] = [
+        "Ip0", "Ip1", "Ip2", "Ip3", "Ip4", "Ip5", "Ip6", "Ip7", "Ip8", "Ip9", "Ip10", "Ip11",
+        "Ip12", "Ip13", "Ip14", "Ip15",
+    ];
     IPS.get(i).copied().unwrap_or("IpOverflow")
 }
 
@@ -62,9 +77,9 @@ pub fn vpc_id(net: &Network) -> Value {
 
 pub fn subnet_ids(net: &Network) -> Vec<Value> {
     match &net.vpc {
-        Vpc::Create { subnets, .. } => {
-            (0..subnets.len()).map(|i| reference(&id(&net.names.spec, &format!("subnet-{i}")), "SubnetId")).collect()
-        }
+        Vpc::Create { subnets, .. } => (0..subnets.len())
+            .map(|i| reference(&id(&net.names.spec, &format!("subnet-{i}")), "SubnetId"))
+            .collect(),
         Vpc::Existing { subnet_ids, .. } => subnet_ids.iter().map(text).collect(),
     }
 }
@@ -102,8 +117,13 @@ pub fn steps(app: &App, net: &Network) -> Vec<Step> {
             "SecurityGroups": [sg_id(net, SgKind::Connector)],
             "Tags": tag_list(&app.tags),
         });
-        let step = Step::new(id(&net.names.spec, kind::CONNECTOR), "apprunner", "CreateVpcConnector", input)
-            .output("VpcConnectorArn", "VpcConnector.VpcConnectorArn");
+        let step = Step::new(
+            id(&net.names.spec, kind::CONNECTOR),
+            "apprunner",
+            "CreateVpcConnector",
+            input,
+        )
+        .output("VpcConnectorArn", "VpcConnector.VpcConnectorArn");
         let delete = json!({ "VpcConnectorArn": step.out("VpcConnectorArn") });
         steps.push(step.delete("DeleteVpcConnector", delete));
     }
@@ -111,7 +131,9 @@ pub fn steps(app: &App, net: &Network) -> Vec<Step> {
 }
 
 fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
-    let Vpc::Create { cidr, subnets } = &net.vpc else { return };
+    let Vpc::Create { cidr, subnets } = &net.vpc else {
+        return;
+    };
     let name = &net.names.spec;
     let vpc = Step::new(
         id(name, kind::VPC),
@@ -124,9 +146,17 @@ fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
     steps.push(vpc.delete("DeleteVpc", delete));
     // The endpoint's private DNS and App Runner's ingress domains need both; the API takes one
     // attribute per call.
-    for (kind, attribute) in [(kind::DNS_SUPPORT, "EnableDnsSupport"), (kind::DNS_HOSTNAMES, "EnableDnsHostnames")] {
+    for (kind, attribute) in [
+        (kind::DNS_SUPPORT, "EnableDnsSupport"),
+        (kind::DNS_HOSTNAMES, "EnableDnsHostnames"),
+    ] {
         let input = json!({ "VpcId": vpc_id(net), attribute: { "Value": true } });
-        steps.push(Step::new(id(name, kind), "ec2", "ModifyVpcAttribute", input));
+        steps.push(Step::new(
+            id(name, kind),
+            "ec2",
+            "ModifyVpcAttribute",
+            input,
+        ));
     }
     for (i, subnet) in subnets.iter().enumerate() {
         let input = json!({
@@ -135,7 +165,13 @@ fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
             "AvailabilityZone": reference(&id(&app.name, kind::ZONES), zone_output(subnet.zone_index)),
             "TagSpecifications": tag_spec("subnet", &app.tags),
         });
-        let step = Step::new(id(name, &format!("subnet-{i}")), "ec2", "CreateSubnet", input).output("SubnetId", "Subnet.SubnetId");
+        let step = Step::new(
+            id(name, &format!("subnet-{i}")),
+            "ec2",
+            "CreateSubnet",
+            input,
+        )
+        .output("SubnetId", "Subnet.SubnetId");
         let delete = json!({ "SubnetId": step.out("SubnetId") });
         steps.push(step.delete("DeleteSubnet", delete));
     }
@@ -149,7 +185,13 @@ fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
             "VpcId": vpc_id(net),
             "TagSpecifications": tag_spec("security-group", &app.tags),
         });
-        let step = Step::new(sg_step_id(net, group.kind), "ec2", "CreateSecurityGroup", input).output("GroupId", "GroupId");
+        let step = Step::new(
+            sg_step_id(net, group.kind),
+            "ec2",
+            "CreateSecurityGroup",
+            input,
+        )
+        .output("GroupId", "GroupId");
         let delete = json!({ "GroupId": step.out("GroupId") });
         steps.push(step.delete("DeleteSecurityGroup", delete));
         // A new group allows all egress; aprc's groups have exactly the IR's rules.
@@ -157,7 +199,10 @@ fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
             "GroupId": sg_id(net, group.kind),
             "IpPermissions": [{ "IpProtocol": "-1", "IpRanges": [{ "CidrIp": "0.0.0.0/0" }] }],
         });
-        let revoke = id(&net.names.spec, &format!("{}-sg-revoke-egress", group.kind.snake()));
+        let revoke = id(
+            &net.names.spec,
+            &format!("{}-sg-revoke-egress", group.kind.snake()),
+        );
         steps.push(Step::new(revoke, "ec2", "RevokeSecurityGroupEgress", input));
     }
     // Rules are numbered per group and direction, in IR order.
@@ -168,13 +213,20 @@ fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
             Direction::Egress => "egress",
         };
         let n = counts.entry((rule.group, dir)).or_insert(0);
-        let step_id = id(&net.names.spec, &format!("{}-sg-{dir}-{n}", rule.group.snake()));
+        let step_id = id(
+            &net.names.spec,
+            &format!("{}-sg-{dir}-{n}", rule.group.snake()),
+        );
         *n += 1;
         let (authorize, revoke) = match rule.direction {
-            Direction::Ingress => ("AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress"),
+            Direction::Ingress => (
+                "AuthorizeSecurityGroupIngress",
+                "RevokeSecurityGroupIngress",
+            ),
             Direction::Egress => ("AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress"),
         };
-        let input = json!({ "GroupId": sg_id(net, rule.group), "IpPermissions": [permission(net, rule)] });
+        let input =
+            json!({ "GroupId": sg_id(net, rule.group), "IpPermissions": [permission(net, rule)] });
         steps.push(Step::new(step_id, "ec2", authorize, input.clone()).delete(revoke, input));
     }
 }
@@ -190,16 +242,22 @@ fn permission(net: &Network, rule: &SgRule) -> Value {
         perm.insert("ToPort".into(), json!(to));
     }
     match &rule.peer {
-        Peer::Group(peer) => {
-            perm.insert("UserIdGroupPairs".into(), json!([{ "GroupId": sg_id(net, *peer), "Description": rule.description }]))
-        }
-        Peer::Cidr(cidr) => perm.insert("IpRanges".into(), json!([{ "CidrIp": cidr, "Description": rule.description }])),
+        Peer::Group(peer) => perm.insert(
+            "UserIdGroupPairs".into(),
+            json!([{ "GroupId": sg_id(net, *peer), "Description": rule.description }]),
+        ),
+        Peer::Cidr(cidr) => perm.insert(
+            "IpRanges".into(),
+            json!([{ "CidrIp": cidr, "Description": rule.description }]),
+        ),
     };
     Value::Object(perm)
 }
 
 fn endpoint_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
-    let Some(endpoint) = &net.endpoint else { return };
+    let Some(endpoint) = &net.endpoint else {
+        return;
+    };
     let name = &net.names.spec;
     let input = json!({
         "VpcEndpointType": "Interface",
@@ -214,19 +272,35 @@ fn endpoint_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         .output("VpcEndpointId", "VpcEndpoint.VpcEndpointId")
         .output("NetworkInterfaceIds", "VpcEndpoint.NetworkInterfaceIds");
     let ids = json!({ "VpcEndpointIds": [step.out("VpcEndpointId")] });
-    let step = step.wait("DescribeVpcEndpoints", ids.clone(), "VpcEndpoints[0].State", "available", 600);
+    let step = step.wait(
+        "DescribeVpcEndpoints",
+        ids.clone(),
+        "VpcEndpoints[0].State",
+        "available",
+        600,
+    );
     steps.push(step.delete("DeleteVpcEndpoints", ids));
     // Trap 1: the NLB targets are these ENIs' private IPs, one per subnet.
     let input = json!({ "NetworkInterfaceIds": reference(&id(name, kind::ENDPOINT), "NetworkInterfaceIds") });
-    let mut enis = Step::new(id(name, kind::ENDPOINT_ENIS), "ec2", "DescribeNetworkInterfaces", input);
+    let mut enis = Step::new(
+        id(name, kind::ENDPOINT_ENIS),
+        "ec2",
+        "DescribeNetworkInterfaces",
+        input,
+    );
     for i in 0..endpoint.eni_count {
-        enis = enis.output(ip_output(i), format!("NetworkInterfaces[{i}].PrivateIpAddress"));
+        enis = enis.output(
+            ip_output(i),
+            format!("NetworkInterfaces[{i}].PrivateIpAddress"),
+        );
     }
     steps.push(enis);
 }
 
 fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
-    let (Some(link), Some(endpoint)) = (&net.link, &net.endpoint) else { return };
+    let (Some(link), Some(endpoint)) = (&net.link, &net.endpoint) else {
+        return;
+    };
     let name = &net.names.spec;
     let input = json!({
         "Name": link.nlb_name,
@@ -240,20 +314,36 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
     let nlb = Step::new(id(name, kind::NLB), "elbv2", "CreateLoadBalancer", input)
         .output("LoadBalancerArn", "LoadBalancers[0].LoadBalancerArn");
     let arn = nlb.out("LoadBalancerArn");
-    let nlb = nlb.wait("DescribeLoadBalancers", json!({ "LoadBalancerArns": [arn] }), "LoadBalancers[0].State.Code", "active", 900);
+    let nlb = nlb.wait(
+        "DescribeLoadBalancers",
+        json!({ "LoadBalancerArns": [arn] }),
+        "LoadBalancers[0].State.Code",
+        "active",
+        900,
+    );
     steps.push(nlb.delete("DeleteLoadBalancer", json!({ "LoadBalancerArn": arn })));
     let input = json!({
         "LoadBalancerArn": arn,
         "Attributes": [{ "Key": "load_balancing.cross_zone.enabled", "Value": "true" }],
     });
-    steps.push(Step::new(id(name, kind::NLB_ATTRIBUTES), "elbv2", "ModifyLoadBalancerAttributes", input));
+    steps.push(Step::new(
+        id(name, kind::NLB_ATTRIBUTES),
+        "elbv2",
+        "ModifyLoadBalancerAttributes",
+        input,
+    ));
     // Trap 3: VPC link traffic carries no source the NLB group could admit.
     let input = json!({
         "LoadBalancerArn": arn,
         "SecurityGroups": [sg_id(net, SgKind::Nlb)],
         "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "off",
     });
-    steps.push(Step::new(id(name, kind::NLB_SECURITY_GROUPS), "elbv2", "SetSecurityGroups", input));
+    steps.push(Step::new(
+        id(name, kind::NLB_SECURITY_GROUPS),
+        "elbv2",
+        "SetSecurityGroups",
+        input,
+    ));
     let input = json!({
         "Name": link.target_group_name,
         "Protocol": "TCP",
@@ -262,15 +352,29 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         "TargetType": "ip",
         "Tags": tag_list(&app.tags),
     });
-    let tg = Step::new(id(name, kind::TARGET_GROUP), "elbv2", "CreateTargetGroup", input)
-        .output("TargetGroupArn", "TargetGroups[0].TargetGroupArn");
+    let tg = Step::new(
+        id(name, kind::TARGET_GROUP),
+        "elbv2",
+        "CreateTargetGroup",
+        input,
+    )
+    .output("TargetGroupArn", "TargetGroups[0].TargetGroupArn");
     let tg_arn = tg.out("TargetGroupArn");
     steps.push(tg.delete("DeleteTargetGroup", json!({ "TargetGroupArn": tg_arn })));
     let enis = id(name, kind::ENDPOINT_ENIS);
-    let targets: Vec<Value> =
-        (0..endpoint.eni_count).map(|i| json!({ "Id": reference(&enis, ip_output(i)), "Port": link.port })).collect();
+    let targets: Vec<Value> = (0..endpoint.eni_count)
+        .map(|i| json!({ "Id": reference(&enis, ip_output(i)), "Port": link.port }))
+        .collect();
     let input = json!({ "TargetGroupArn": tg_arn, "Targets": targets });
-    steps.push(Step::new(id(name, kind::TARGETS), "elbv2", "RegisterTargets", input.clone()).delete("DeregisterTargets", input));
+    steps.push(
+        Step::new(
+            id(name, kind::TARGETS),
+            "elbv2",
+            "RegisterTargets",
+            input.clone(),
+        )
+        .delete("DeregisterTargets", input),
+    );
     let input = json!({
         "LoadBalancerArn": arn,
         "Protocol": "TCP",
@@ -278,14 +382,21 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         "DefaultActions": [{ "Type": "forward", "TargetGroupArn": tg_arn }],
         "Tags": tag_list(&app.tags),
     });
-    let listener = Step::new(id(name, kind::LISTENER), "elbv2", "CreateListener", input).output("ListenerArn", "Listeners[0].ListenerArn");
+    let listener = Step::new(id(name, kind::LISTENER), "elbv2", "CreateListener", input)
+        .output("ListenerArn", "Listeners[0].ListenerArn");
     let delete = json!({ "ListenerArn": listener.out("ListenerArn") });
     steps.push(listener.delete("DeleteListener", delete));
-    let input = json!({ "name": link.vpc_link_name, "targetArns": [arn], "tags": tag_map(&app.tags) });
+    let input =
+        json!({ "name": link.vpc_link_name, "targetArns": [arn], "tags": tag_map(&app.tags) });
     // The link is usable only once the NLB listens.
-    let vpc_link = Step::new(id(name, kind::VPC_LINK), "apigateway", "CreateVpcLink", input)
-        .output("VpcLinkId", "id")
-        .after(id(name, kind::LISTENER));
+    let vpc_link = Step::new(
+        id(name, kind::VPC_LINK),
+        "apigateway",
+        "CreateVpcLink",
+        input,
+    )
+    .output("VpcLinkId", "id")
+    .after(id(name, kind::LISTENER));
     let link_id = json!({ "vpcLinkId": vpc_link.out("VpcLinkId") });
     let vpc_link = vpc_link.wait("GetVpcLink", link_id.clone(), "status", "AVAILABLE", 900);
     steps.push(vpc_link.delete("DeleteVpcLink", link_id));

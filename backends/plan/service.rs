@@ -31,11 +31,23 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
     let mut steps = Vec::new();
     let mut policies = Vec::new();
     if let Some(role) = &service.access_role {
-        role_steps(app, role, id(name, kind::ACCESS_ROLE), id(name, kind::ACCESS_POLICY), &mut steps);
+        role_steps(
+            app,
+            role,
+            id(name, kind::ACCESS_ROLE),
+            id(name, kind::ACCESS_POLICY),
+            &mut steps,
+        );
         policies.push(id(name, kind::ACCESS_POLICY));
     }
     if let Some(role) = &service.instance_role {
-        role_steps(app, role, id(name, kind::INSTANCE_ROLE), id(name, kind::INSTANCE_POLICY), &mut steps);
+        role_steps(
+            app,
+            role,
+            id(name, kind::INSTANCE_ROLE),
+            id(name, kind::INSTANCE_POLICY),
+            &mut steps,
+        );
         policies.push(id(name, kind::INSTANCE_POLICY));
     }
     if let Some(scale) = &service.autoscaling {
@@ -46,9 +58,18 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
             "MaxSize": scale.max,
             "Tags": tag_list(&app.tags),
         });
-        let step = Step::new(id(name, kind::AUTOSCALING), "apprunner", "CreateAutoScalingConfiguration", input)
-            .output("AutoScalingConfigurationArn", "AutoScalingConfiguration.AutoScalingConfigurationArn");
-        let delete = json!({ "AutoScalingConfigurationArn": step.out("AutoScalingConfigurationArn") });
+        let step = Step::new(
+            id(name, kind::AUTOSCALING),
+            "apprunner",
+            "CreateAutoScalingConfiguration",
+            input,
+        )
+        .output(
+            "AutoScalingConfigurationArn",
+            "AutoScalingConfiguration.AutoScalingConfigurationArn",
+        );
+        let delete =
+            json!({ "AutoScalingConfigurationArn": step.out("AutoScalingConfigurationArn") });
         steps.push(step.delete("DeleteAutoScalingConfiguration", delete));
     }
     if let Some(obs) = &service.observability {
@@ -57,35 +78,75 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
             "TraceConfiguration": { "Vendor": "AWSXRAY" },
             "Tags": tag_list(&app.tags),
         });
-        let step = Step::new(id(name, kind::OBSERVABILITY), "apprunner", "CreateObservabilityConfiguration", input)
-            .output("ObservabilityConfigurationArn", "ObservabilityConfiguration.ObservabilityConfigurationArn");
-        let delete = json!({ "ObservabilityConfigurationArn": step.out("ObservabilityConfigurationArn") });
+        let step = Step::new(
+            id(name, kind::OBSERVABILITY),
+            "apprunner",
+            "CreateObservabilityConfiguration",
+            input,
+        )
+        .output(
+            "ObservabilityConfigurationArn",
+            "ObservabilityConfiguration.ObservabilityConfigurationArn",
+        );
+        let delete =
+            json!({ "ObservabilityConfigurationArn": step.out("ObservabilityConfigurationArn") });
         steps.push(step.delete("DeleteObservabilityConfiguration", delete));
     }
-    let mut step = Step::new(id(name, kind::SERVICE), "apprunner", "CreateService", service_input(app, service))
-        .output("ServiceArn", "Service.ServiceArn")
-        .output("ServiceUrl", "Service.ServiceUrl");
+    let mut step = Step::new(
+        id(name, kind::SERVICE),
+        "apprunner",
+        "CreateService",
+        service_input(app, service),
+    )
+    .output("ServiceArn", "Service.ServiceArn")
+    .output("ServiceUrl", "Service.ServiceUrl");
     // The roles' permissions must be in place before App Runner pulls the image and starts.
     for policy in policies {
         step = step.after(policy);
     }
     let arn = json!({ "ServiceArn": step.out("ServiceArn") });
-    let step = step.wait("DescribeService", arn.clone(), "Service.Status", "RUNNING", 1800);
+    let step = step.wait(
+        "DescribeService",
+        arn.clone(),
+        "Service.Status",
+        "RUNNING",
+        1800,
+    );
     steps.push(step.delete("DeleteService", arn));
-    if let (Some(conn), Some(net)) =
-        (&service.ingress_connection, ir.networks.iter().find(|n| service.ingress_connection.as_ref().is_some_and(|c| c.network == n.names.spec)))
-    {
+    if let (Some(conn), Some(net)) = (
+        &service.ingress_connection,
+        ir.networks.iter().find(|n| {
+            service
+                .ingress_connection
+                .as_ref()
+                .is_some_and(|c| c.network == n.names.spec)
+        }),
+    ) {
         let input = json!({
             "ServiceArn": service_arn(name),
             "VpcIngressConnectionName": conn.physical,
             "IngressVpcConfiguration": { "VpcId": vpc_id(net), "VpcEndpointId": endpoint_id(net) },
             "Tags": tag_list(&app.tags),
         });
-        let step = Step::new(id(name, kind::INGRESS), "apprunner", "CreateVpcIngressConnection", input)
-            .output("VpcIngressConnectionArn", "VpcIngressConnection.VpcIngressConnectionArn")
-            .output("DomainName", "VpcIngressConnection.DomainName");
+        let step = Step::new(
+            id(name, kind::INGRESS),
+            "apprunner",
+            "CreateVpcIngressConnection",
+            input,
+        )
+        .output(
+            "VpcIngressConnectionArn",
+            "VpcIngressConnection.VpcIngressConnectionArn",
+        )
+        .output("DomainName", "VpcIngressConnection.DomainName");
         let arn = json!({ "VpcIngressConnectionArn": step.out("VpcIngressConnectionArn") });
-        let step = step.wait("DescribeVpcIngressConnection", arn.clone(), "VpcIngressConnection.Status", "AVAILABLE", 900);
+        let step = step.wait(
+            "DescribeVpcIngressConnection",
+            arn.clone(),
+            "VpcIngressConnection.Status",
+            "AVAILABLE",
+            900,
+        );
         steps.push(step.delete("DeleteVpcIngressConnection", arn));
     }
     steps
@@ -99,7 +160,10 @@ fn service_input(app: &App, service: &Service) -> Value {
         image_config.insert("RuntimeEnvironmentVariables".into(), text_map(&service.env));
     }
     if !service.secrets.is_empty() {
-        image_config.insert("RuntimeEnvironmentSecrets".into(), text_map(&service.secrets));
+        image_config.insert(
+            "RuntimeEnvironmentSecrets".into(),
+            text_map(&service.secrets),
+        );
     }
     if let Some(command) = &service.command {
         image_config.insert("StartCommand".into(), text(command));
@@ -129,7 +193,10 @@ fn service_input(app: &App, service: &Service) -> Value {
     instance.insert("Cpu".into(), json!(service.cpu));
     instance.insert("Memory".into(), json!(service.memory));
     if service.instance_role.is_some() {
-        instance.insert("InstanceRoleArn".into(), reference(&id(name, kind::INSTANCE_ROLE), "Arn"));
+        instance.insert(
+            "InstanceRoleArn".into(),
+            reference(&id(name, kind::INSTANCE_ROLE), "Arn"),
+        );
     }
     let mut input = Map::new();
     input.insert("ServiceName".into(), json!(service.names.physical));
@@ -162,7 +229,9 @@ fn service_input(app: &App, service: &Service) -> Value {
         );
     }
     let egress = match (&service.network, service.vpc_egress) {
-        (Some(network), true) => json!({ "EgressType": "VPC", "VpcConnectorArn": connector_arn(network) }),
+        (Some(network), true) => {
+            json!({ "EgressType": "VPC", "VpcConnectorArn": connector_arn(network) })
+        }
         _ => json!({ "EgressType": "DEFAULT" }),
     };
     input.insert(
@@ -190,7 +259,13 @@ fn text_map(map: &std::collections::BTreeMap<String, Text>) -> Value {
 
 /// CreateRole and PutRolePolicy. The policy step names the role through the role's output,
 /// so it runs after the role exists and its delete (DeleteRolePolicy) runs before DeleteRole.
-fn role_steps(app: &App, role: &Role, role_step: String, policy_step: String, steps: &mut Vec<Step>) {
+fn role_steps(
+    app: &App,
+    role: &Role,
+    role_step: String,
+    policy_step: String,
+    steps: &mut Vec<Step>,
+) {
     let trust = json!({
         "Version": "2012-10-17",
         "Statement": [{
@@ -204,7 +279,9 @@ fn role_steps(app: &App, role: &Role, role_step: String, policy_step: String, st
         "AssumeRolePolicyDocument": trust.to_string(),
         "Tags": tag_list(&app.tags),
     });
-    let step = Step::new(role_step, "iam", "CreateRole", input).output("Arn", "Role.Arn").output("RoleName", "Role.RoleName");
+    let step = Step::new(role_step, "iam", "CreateRole", input)
+        .output("Arn", "Role.Arn")
+        .output("RoleName", "Role.RoleName");
     let role_name = step.out("RoleName");
     steps.push(step.delete("DeleteRole", json!({ "RoleName": role_name })));
     let input = json!({
@@ -213,7 +290,9 @@ fn role_steps(app: &App, role: &Role, role_step: String, policy_step: String, st
         "PolicyDocument": policy_document(role),
     });
     let delete = json!({ "RoleName": role_name, "PolicyName": role.policy_name });
-    steps.push(Step::new(policy_step, "iam", "PutRolePolicy", input).delete("DeleteRolePolicy", delete));
+    steps.push(
+        Step::new(policy_step, "iam", "PutRolePolicy", input).delete("DeleteRolePolicy", delete),
+    );
 }
 
 /// Marks a parameter inside serialized JSON. serde_json writes U+0001 as `\u0001`, which no
@@ -255,9 +334,14 @@ fn policy_document(role: &Role) -> Value {
     let parts = doc
         .split(MARK_ESCAPED)
         .enumerate()
-        .map(|(i, piece)| match (i % 2, piece.parse::<usize>().ok().and_then(|n| params.get(n))) {
-            (1, Some(param)) => json!({ "param": param }),
-            _ => json!(piece),
+        .map(|(i, piece)| {
+            match (
+                i % 2,
+                piece.parse::<usize>().ok().and_then(|n| params.get(n)),
+            ) {
+                (1, Some(param)) => json!({ "param": param }),
+                _ => json!(piece),
+            }
         })
         .collect();
     join(parts)

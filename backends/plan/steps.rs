@@ -50,14 +50,53 @@ pub mod kind {
 
     /// Every fixed kind, and the numbered ones written with `N`.
     pub const ALL: &[&str] = &[
-        ZONES, ACCOUNT, VPC, DNS_SUPPORT, DNS_HOSTNAMES, ENDPOINT, ENDPOINT_ENIS, NLB,
-        NLB_ATTRIBUTES, NLB_SECURITY_GROUPS, TARGET_GROUP, TARGETS, LISTENER, VPC_LINK, CONNECTOR,
-        ACCESS_ROLE, ACCESS_POLICY, INSTANCE_ROLE, INSTANCE_POLICY, AUTOSCALING, OBSERVABILITY,
-        SERVICE, INGRESS, REST_API, DEPLOYMENT, STAGE, STAGE_SETTINGS, LOG_GROUP, LOG_RETENTION,
-        API_KEY, USAGE_PLAN, USAGE_PLAN_KEY, "subnet-N", "endpoint-sg", "nlb-sg", "connector-sg",
-        "endpoint-sg-revoke-egress", "nlb-sg-revoke-egress", "connector-sg-revoke-egress",
-        "endpoint-sg-ingress-N", "endpoint-sg-egress-N", "nlb-sg-ingress-N", "nlb-sg-egress-N",
-        "connector-sg-ingress-N", "connector-sg-egress-N", "resource-N", "method-N",
+        ZONES,
+        ACCOUNT,
+        VPC,
+        DNS_SUPPORT,
+        DNS_HOSTNAMES,
+        ENDPOINT,
+        ENDPOINT_ENIS,
+        NLB,
+        NLB_ATTRIBUTES,
+        NLB_SECURITY_GROUPS,
+        TARGET_GROUP,
+        TARGETS,
+        LISTENER,
+        VPC_LINK,
+        CONNECTOR,
+        ACCESS_ROLE,
+        ACCESS_POLICY,
+        INSTANCE_ROLE,
+        INSTANCE_POLICY,
+        AUTOSCALING,
+        OBSERVABILITY,
+        SERVICE,
+        INGRESS,
+        REST_API,
+        DEPLOYMENT,
+        STAGE,
+        STAGE_SETTINGS,
+        LOG_GROUP,
+        LOG_RETENTION,
+        API_KEY,
+        USAGE_PLAN,
+        USAGE_PLAN_KEY,
+        "subnet-N",
+        "endpoint-sg",
+        "nlb-sg",
+        "connector-sg",
+        "endpoint-sg-revoke-egress",
+        "nlb-sg-revoke-egress",
+        "connector-sg-revoke-egress",
+        "endpoint-sg-ingress-N",
+        "endpoint-sg-egress-N",
+        "nlb-sg-ingress-N",
+        "nlb-sg-egress-N",
+        "connector-sg-ingress-N",
+        "connector-sg-egress-N",
+        "resource-N",
+        "method-N",
         "integration-N",
     ];
 }
@@ -98,7 +137,16 @@ pub struct Step {
 
 impl Step {
     pub fn new(id: String, service: &'static str, operation: &'static str, input: Value) -> Step {
-        Step { id, service, operation, input, after: Vec::new(), outputs: Vec::new(), wait: None, delete: None }
+        Step {
+            id,
+            service,
+            operation,
+            input,
+            after: Vec::new(),
+            outputs: Vec::new(),
+            wait: None,
+            delete: None,
+        }
     }
 
     pub fn output(mut self, name: &'static str, path: impl Into<String>) -> Step {
@@ -106,8 +154,20 @@ impl Step {
         self
     }
 
-    pub fn wait(mut self, operation: &'static str, input: Value, path: &'static str, expect: &'static str, timeout_seconds: u32) -> Step {
-        self.wait = Some(Wait { call: Call { operation, input }, path, expect, timeout_seconds });
+    pub fn wait(
+        mut self,
+        operation: &'static str,
+        input: Value,
+        path: &'static str,
+        expect: &'static str,
+        timeout_seconds: u32,
+    ) -> Step {
+        self.wait = Some(Wait {
+            call: Call { operation, input },
+            path,
+            expect,
+            timeout_seconds,
+        });
         self
     }
 
@@ -150,7 +210,11 @@ impl Step {
         step.insert("input".into(), self.input.clone());
         step.insert("depends_on".into(), json!(depends_on));
         if !self.outputs.is_empty() {
-            let outputs: Map<String, Value> = self.outputs.iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+            let outputs: Map<String, Value> = self
+                .outputs
+                .iter()
+                .map(|(k, v)| (k.to_string(), json!(v)))
+                .collect();
             step.insert("outputs".into(), Value::Object(outputs));
         }
         if let Some(wait) = &self.wait {
@@ -166,7 +230,10 @@ impl Step {
             );
         }
         if let Some(delete) = &self.delete {
-            step.insert("delete".into(), json!({ "operation": delete.operation, "input": delete.input }));
+            step.insert(
+                "delete".into(),
+                json!({ "operation": delete.operation, "input": delete.input }),
+            );
         }
         Value::Object(step)
     }
@@ -243,7 +310,11 @@ pub fn join(parts: Vec<Value>) -> Value {
 
 /// EC2, ELBv2, IAM and App Runner tags: `[{"Key": k, "Value": v}]`.
 pub fn tag_list(tags: &BTreeMap<String, String>) -> Value {
-    Value::Array(tags.iter().map(|(k, v)| json!({ "Key": k, "Value": v })).collect())
+    Value::Array(
+        tags.iter()
+            .map(|(k, v)| json!({ "Key": k, "Value": v }))
+            .collect(),
+    )
 }
 
 /// API Gateway and CloudWatch Logs tags: a map.
@@ -273,5 +344,57 @@ pub fn dns_suffix(region: &str) -> &'static str {
         "amazonaws.com.cn"
     } else {
         "amazonaws.com"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_a_string_a_param_or_a_join() {
+        assert_eq!(text(&Text::lit("abc")), json!("abc"));
+        assert_eq!(text(&Text::default()), json!(""));
+        assert_eq!(text(&Text::param("tag")), json!({ "param": "tag" }));
+        let mixed = Text {
+            parts: vec![TextPart::Lit("repo:".into()), TextPart::Param("tag".into())],
+        };
+        assert_eq!(
+            text(&mixed),
+            json!({ "join": ["repo:", { "param": "tag" }] })
+        );
+    }
+
+    #[test]
+    fn joins_merge_literals_and_flatten() {
+        let inner = json!({ "join": ["b", { "ref": "s.O" }, "c"] });
+        let joined = join(vec![json!("a"), inner, json!("d"), json!("")]);
+        assert_eq!(joined, json!({ "join": ["ab", { "ref": "s.O" }, "cd"] }));
+        assert_eq!(join(vec![json!("a"), json!("b")]), json!("ab"));
+    }
+
+    #[test]
+    fn dependencies_come_from_refs_and_edges_but_never_self() {
+        let step = Step::new("x-vpc".into(), "ec2", "CreateVpc", json!({ "A": [{ "ref": "b-zones.Zone0" }], "B": { "join": ["p", { "ref": "c-account.Account" }] } }))
+            .after("d-policy")
+            .output("VpcId", "Vpc.VpcId");
+        let step = step
+            .clone()
+            .delete("DeleteVpc", json!({ "VpcId": step.out("VpcId") }));
+        let deps: Vec<String> = step.dependencies().into_iter().collect();
+        assert_eq!(deps, ["b-zones", "c-account", "d-policy"]);
+    }
+
+    #[test]
+    fn partitions_follow_the_region() {
+        assert_eq!(
+            (partition("eu-west-1"), dns_suffix("eu-west-1")),
+            ("aws", "amazonaws.com")
+        );
+        assert_eq!(
+            (partition("cn-north-1"), dns_suffix("cn-north-1")),
+            ("aws-cn", "amazonaws.com.cn")
+        );
+        assert_eq!(partition("us-gov-west-1"), "aws-us-gov");
     }
 }

@@ -7,11 +7,19 @@ use aprc::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
 fn names(spec: &str, pascal: &str, physical: &str) -> Names {
-    Names { spec: spec.into(), pascal: pascal.into(), snake: spec.replace('-', "_"), physical: physical.into() }
+    Names {
+        spec: spec.into(),
+        pascal: pascal.into(),
+        snake: spec.replace('-', "_"),
+        physical: physical.into(),
+    }
 }
 
 pub fn seed_ir() -> Ir {
-    let tags = BTreeMap::from([("app".to_string(), "seed".to_string()), ("team".to_string(), "platform".to_string())]);
+    let tags = BTreeMap::from([
+        ("app".to_string(), "seed".to_string()),
+        ("team".to_string(), "platform".to_string()),
+    ]);
     let image = Text {
         parts: vec![
             TextPart::Lit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:".into()),
@@ -31,8 +39,14 @@ pub fn seed_ir() -> Ir {
         vpc: Vpc::Create {
             cidr: "10.0.0.0/16".into(),
             subnets: vec![
-                Subnet { cidr: "10.0.0.0/24".into(), zone_index: 0 },
-                Subnet { cidr: "10.0.1.0/24".into(), zone_index: 1 },
+                Subnet {
+                    cidr: "10.0.0.0/24".into(),
+                    zone_index: 0,
+                },
+                Subnet {
+                    cidr: "10.0.1.0/24".into(),
+                    zone_index: 1,
+                },
             ],
         },
         security_groups: vec![
@@ -41,13 +55,21 @@ pub fn seed_ir() -> Ir {
                 physical: "seed-core-endpoint".into(),
                 description: "App Runner requests endpoint".into(),
             },
-            SecurityGroup { kind: SgKind::Nlb, physical: "seed-core-nlb".into(), description: "Internal NLB".into() },
+            SecurityGroup {
+                kind: SgKind::Nlb,
+                physical: "seed-core-nlb".into(),
+                description: "Internal NLB".into(),
+            },
         ],
         rules: vec![
             rule(SgKind::Endpoint, Direction::Ingress, SgKind::Nlb),
             rule(SgKind::Nlb, Direction::Egress, SgKind::Endpoint),
         ],
-        endpoint: Some(Endpoint { service_suffix: "apprunner.requests".into(), eni_count: 2, services: vec!["orders".into()] }),
+        endpoint: Some(Endpoint {
+            service_suffix: "apprunner.requests".into(),
+            eni_count: 2,
+            services: vec!["orders".into()],
+        }),
         link: Some(Link {
             nlb_name: "seed-core".into(),
             target_group_name: "seed-core".into(),
@@ -62,7 +84,11 @@ pub fn seed_ir() -> Ir {
         principal: "build.apprunner.amazonaws.com".into(),
         policy_name: "ecr-pull".into(),
         statements: vec![
-            Statement { sid: "Auth".into(), actions: vec!["ecr:GetAuthorizationToken".into()], resources: vec![Text::lit("*")] },
+            Statement {
+                sid: "Auth".into(),
+                actions: vec!["ecr:GetAuthorizationToken".into()],
+                resources: vec![Text::lit("*")],
+            },
             Statement {
                 sid: "Pull".into(),
                 actions: vec![
@@ -71,7 +97,9 @@ pub fn seed_ir() -> Ir {
                     "ecr:DescribeImages".into(),
                     "ecr:GetDownloadUrlForLayer".into(),
                 ],
-                resources: vec![Text::lit("arn:aws:ecr:eu-west-1:123456789012:repository/orders")],
+                resources: vec![Text::lit(
+                    "arn:aws:ecr:eu-west-1:123456789012:repository/orders",
+                )],
             },
         ],
     };
@@ -92,7 +120,10 @@ pub fn seed_ir() -> Ir {
         autoscaling: None,
         observability: None,
         private: true,
-        ingress_connection: Some(IngressConnection { physical: "seed-orders".into(), network: "core".into() }),
+        ingress_connection: Some(IngressConnection {
+            physical: "seed-orders".into(),
+            network: "core".into(),
+        }),
         vpc_egress: false,
     };
     let api = Api {
@@ -121,13 +152,18 @@ pub fn seed_ir() -> Ir {
             integration: Integration {
                 service: "orders".into(),
                 http_method: "ANY".into(),
-                connection: Connection::VpcLink { network: "core".into() },
+                connection: Connection::VpcLink {
+                    network: "core".into(),
+                },
                 target_path: "/{proxy}".into(),
                 path_mappings: vec![("proxy".into(), "proxy".into())],
             },
         }],
         deployment_hash: "0123456789abcdef".into(),
-        api_key: Some(ApiKey { key_name: "seed-public".into(), usage_plan_name: "seed-public".into() }),
+        api_key: Some(ApiKey {
+            key_name: "seed-public".into(),
+            usage_plan_name: "seed-public".into(),
+        }),
     };
     let output = |pascal: &str, snake: &str, value| Output {
         pascal: pascal.into(),
@@ -136,16 +172,40 @@ pub fn seed_ir() -> Ir {
         value,
     };
     Ir {
-        app: App { name: "seed".into(), region: "eu-west-1".into(), tags, span: Span::new(FileId(0), 0, 0) },
-        params: vec![Param { name: "image_tag".into(), default: Some("1.0.0".into()) }],
+        app: App {
+            name: "seed".into(),
+            region: "eu-west-1".into(),
+            tags,
+            span: Span::new(FileId(0), 0, 0),
+        },
+        params: vec![Param {
+            name: "image_tag".into(),
+            default: Some("1.0.0".into()),
+        }],
         networks: vec![network],
         services: vec![service],
         apis: vec![api],
         outputs: vec![
-            output("PublicInvokeUrl", "public_invoke_url", OutputValue::InvokeUrl("public".into())),
-            output("PublicApiKeyId", "public_api_key_id", OutputValue::ApiKeyId("public".into())),
-            output("OrdersServiceArn", "orders_service_arn", OutputValue::ServiceArn("orders".into())),
-            output("OrdersIngressDomain", "orders_ingress_domain", OutputValue::IngressDomain("orders".into())),
+            output(
+                "PublicInvokeUrl",
+                "public_invoke_url",
+                OutputValue::InvokeUrl("public".into()),
+            ),
+            output(
+                "PublicApiKeyId",
+                "public_api_key_id",
+                OutputValue::ApiKeyId("public".into()),
+            ),
+            output(
+                "OrdersServiceArn",
+                "orders_service_arn",
+                OutputValue::ServiceArn("orders".into()),
+            ),
+            output(
+                "OrdersIngressDomain",
+                "orders_ingress_domain",
+                OutputValue::IngressDomain("orders".into()),
+            ),
         ],
     }
 }
@@ -158,7 +218,10 @@ pub fn kitchen_sink_ir() -> Ir {
     let mut ir = seed_ir();
     ir.app.name = "sink".into();
     ir.app.tags.insert("app".into(), "sink".into());
-    ir.params.push(Param { name: "db_secret".into(), default: None });
+    ir.params.push(Param {
+        name: "db_secret".into(),
+        default: None,
+    });
     let rename = |n: &mut Names| n.physical = n.physical.replacen("seed-", "sink-", 1);
     let net = &mut ir.networks[0];
     rename(&mut net.names);
@@ -175,7 +238,10 @@ pub fn kitchen_sink_ir() -> Ir {
         peer: Peer::Cidr("10.0.0.0/16".into()),
         description: "All traffic to the VPC".into(),
     });
-    net.connector = Some(Connector { physical: "sink-core".into(), services: vec!["orders".into()] });
+    net.connector = Some(Connector {
+        physical: "sink-core".into(),
+        services: vec!["orders".into()],
+    });
     for sg in &mut net.security_groups {
         sg.physical = sg.physical.replacen("seed-", "sink-", 1);
     }
@@ -188,7 +254,10 @@ pub fn kitchen_sink_ir() -> Ir {
         names: names("legacy", "Legacy", "sink-legacy"),
         vpc: Vpc::Existing {
             vpc_id: Text::param("legacy_vpc"),
-            subnet_ids: vec![Text::lit("subnet-0123456789abcdef0"), Text::lit("subnet-0fedcba9876543210")],
+            subnet_ids: vec![
+                Text::lit("subnet-0123456789abcdef0"),
+                Text::lit("subnet-0fedcba9876543210"),
+            ],
         },
         security_groups: Vec::new(),
         rules: Vec::new(),
@@ -196,16 +265,23 @@ pub fn kitchen_sink_ir() -> Ir {
         link: None,
         connector: None,
     });
-    ir.params.push(Param { name: "legacy_vpc".into(), default: Some("vpc-0a1b2c3d4e5f60718".into()) });
+    ir.params.push(Param {
+        name: "legacy_vpc".into(),
+        default: Some("vpc-0a1b2c3d4e5f60718".into()),
+    });
     let svc = &mut ir.services[0];
     rename(&mut svc.names);
-    svc.ingress_connection = Some(IngressConnection { physical: "sink-orders".into(), network: "core".into() });
+    svc.ingress_connection = Some(IngressConnection {
+        physical: "sink-orders".into(),
+        network: "core".into(),
+    });
     if let Some(role) = &mut svc.access_role {
         role.physical = "sink-orders-access".into();
     }
     svc.command = Some(Text::lit("./serve --port 8080"));
     svc.env.insert("LOG_LEVEL".into(), Text::lit("info"));
-    svc.secrets.insert("DB_PASSWORD".into(), Text::param("db_secret"));
+    svc.secrets
+        .insert("DB_PASSWORD".into(), Text::param("db_secret"));
     svc.secrets.insert(
         "API_TOKEN".into(),
         Text::lit("arn:aws:secretsmanager:eu-west-1:123456789012:secret:token-AbCdEf"),
@@ -217,7 +293,10 @@ pub fn kitchen_sink_ir() -> Ir {
         statements: vec![
             Statement {
                 sid: "Secrets".into(),
-                actions: vec!["secretsmanager:GetSecretValue".into(), "ssm:GetParameters".into()],
+                actions: vec![
+                    "secretsmanager:GetSecretValue".into(),
+                    "ssm:GetParameters".into(),
+                ],
                 resources: vec![
                     Text::param("db_secret"),
                     Text::lit("arn:aws:secretsmanager:eu-west-1:123456789012:secret:token-AbCdEf"),
@@ -243,8 +322,15 @@ pub fn kitchen_sink_ir() -> Ir {
         healthy_threshold: None,
         unhealthy_threshold: Some(3),
     });
-    svc.autoscaling = Some(AutoScaling { physical: "sink-orders".into(), min: 1, max: 10, concurrency: 100 });
-    svc.observability = Some(Observability { physical: "sink-orders".into() });
+    svc.autoscaling = Some(AutoScaling {
+        physical: "sink-orders".into(),
+        min: 1,
+        max: 10,
+        concurrency: 100,
+    });
+    svc.observability = Some(Observability {
+        physical: "sink-orders".into(),
+    });
     svc.vpc_egress = true;
     let mut web = svc.clone();
     web.names = names("web", "Web", "sink-web");
@@ -267,7 +353,10 @@ pub fn kitchen_sink_ir() -> Ir {
     api.auth = Auth::Iam;
     api.api_key = None;
     api.tracing = true;
-    api.throttle = Some(Throttle { rate: 100.5, burst: 200 });
+    api.throttle = Some(Throttle {
+        rate: 100.5,
+        burst: 200,
+    });
     api.access_log = Some(AccessLog {
         log_group_name: "/aws/apigateway/sink-public".into(),
         retention_days: 365,
@@ -306,12 +395,15 @@ pub fn kitchen_sink_ir() -> Ir {
         integration: Integration {
             service: "orders".into(),
             http_method: "GET".into(),
-            connection: Connection::VpcLink { network: "core".into() },
+            connection: Connection::VpcLink {
+                network: "core".into(),
+            },
             target_path: "/status".into(),
             path_mappings: Vec::new(),
         },
     });
-    ir.outputs.retain(|o| !matches!(o.value, OutputValue::ApiKeyId(_)));
+    ir.outputs
+        .retain(|o| !matches!(o.value, OutputValue::ApiKeyId(_)));
     ir.outputs.push(Output {
         pascal: "WebServiceUrl".into(),
         snake: "web_service_url".into(),
