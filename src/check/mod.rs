@@ -1,10 +1,93 @@
 //! The checker: names, types and AWS rules over the AST, producing the checked spec.
+//!
+//! It sees only the AST. Declarations are collected first (names are global across files),
+//! then each construct is checked by its own module, reporting every error into the shared
+//! `Diagnostics` and carrying on; the `Spec` is assembled only when no error was reported,
+//! so lowering never sees a half-checked application.
 
-use crate::diag::Diagnostics;
+mod api;
+mod app;
+mod cidr;
+mod health;
+mod image;
+mod limits;
+mod network;
+mod routes;
+mod service;
+mod sizes;
+mod symbols;
+mod values;
+
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Spec;
+use crate::span::Span;
 use crate::syntax::ast::Module;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What every check needs: the sink, and which params exist and which got used (W0003).
+pub struct Ctx<'d> {
+    pub diags: &'d mut Diagnostics,
+    pub params: BTreeMap<String, Span>,
+    pub used_params: BTreeSet<String>,
+}
 
 /// Checks every module as one application. Returns the spec when there is no error.
-pub fn check(_modules: &[Module], _diags: &mut Diagnostics) -> Option<Spec> {
-    None
+pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
+    // Declarations: kinds, names, duplicates, the one app.
+    let syms = symbols::collect(modules, diags);
+    let params = syms
+        .params
+        .iter()
+        .map(|(n, p)| (n.to_string(), p.name.span))
+        .collect();
+    let mut ctx = Ctx {
+        diags,
+        params,
+        used_params: BTreeSet::new(),
+    };
+
+    // Each construct, in dependency order: services need networks, apis need services.
+    let app = syms.app.and_then(|decl| app::check(&mut ctx, decl));
+    let params = app::params(&mut ctx, &syms);
+    let networks = network::check_all(&mut ctx, &syms);
+    let services = service::check_all(&mut ctx, &syms);
+    let apis = api::check_all(&mut ctx, &syms, &services);
+    for (kind, decl) in &syms.duplicates {
+        // Already E0104; checked for their own errors and param uses, then dropped.
+        match kind {
+            symbols::Kind::Network => drop(network::check(&mut ctx, *decl)),
+            symbols::Kind::Service => drop(service::check(&mut ctx, &syms, *decl)),
+            _ => drop(api::check(&mut ctx, &syms, &services, *decl)),
+        }
+    }
+
+    // Whole-application rules: reachability, unused params, AWS name limits and collisions.
+    service::unreachable(&mut ctx, &services, &apis);
+    for (name, span) in &ctx.params {
+        if !ctx.used_params.contains(name) {
+            ctx.diags.push(
+                Diagnostic::new(Code::W0003, format!("param `{name}` is never used"), *span)
+                    .label("declared here")
+                    .help(format!("use it as `${{{name}}}` in a string, or remove it")),
+            );
+        }
+    }
+    limits::check(&mut ctx, &syms, &networks, &services, &apis);
+
+    if ctx.diags.has_errors() {
+        return None;
+    }
+    Some(Spec {
+        app: app?,
+        params,
+        networks: networks
+            .into_values()
+            .map(|n| n.model)
+            .collect::<Option<_>>()?,
+        services: services
+            .into_values()
+            .map(|s| s.model)
+            .collect::<Option<_>>()?,
+        apis: apis.into_values().map(|a| a.model).collect::<Option<_>>()?,
+    })
 }

@@ -52,6 +52,11 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
 }
 
 pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Module> {
+    // Recursive descent on absurd nesting would exhaust the stack: refuse it up front.
+    if let Some(d) = errors::too_deep(file, text) {
+        diags.push(d);
+        return None;
+    }
     let root = match AprParser::parse(Rule::file, text) {
         Ok(mut pairs) => pairs.next()?,
         Err(error) => {

@@ -1,0 +1,119 @@
+//! The `app` block (region, tags) and param defaults. Region and tags stay plain text in
+//! the model (the provider block and every resource's tags need them before any param is
+//! known), so they may not interpolate params.
+
+use super::symbols::{Decl, Symbols};
+use super::values::{expect_literal, Attrs};
+use super::Ctx;
+use crate::diag::{Code, Diagnostic};
+use crate::model::{App, Param};
+use std::collections::BTreeMap;
+
+pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
+    let name = &decl.name.name;
+    let attrs = Attrs::gather(
+        ctx,
+        format!("app `{name}`"),
+        &decl.block.body,
+        &["region", "tags"],
+        &[],
+        false,
+    );
+    let region = match attrs.literal(ctx, "region") {
+        Some((region, span)) => {
+            if !is_region(&region) {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0103,
+                        format!("`{region}` is not an AWS region name"),
+                        span,
+                    )
+                    .label("expected a region such as `eu-west-1`"),
+                );
+            }
+            Some(region)
+        }
+        None if attrs.get("region").is_none() => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0109,
+                    format!("app `{name}` has no `region`"),
+                    decl.name.span,
+                )
+                .label("missing `region`")
+                .help("add `region = \"eu-west-1\"` (the AWS region to deploy to)"),
+            );
+            None
+        }
+        None => None,
+    };
+    let mut tags = BTreeMap::new();
+    for entry in attrs.map(ctx, "tags").unwrap_or_default() {
+        if entry.key.name == "app" {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0103, "the tag `app` is reserved", entry.key.span)
+                    .label("set by aprc")
+                    .help(format!(
+                        "aprc tags every resource with `app = \"{name}\"`; use another key"
+                    )),
+            );
+            continue;
+        }
+        if let Some(value) = expect_literal(ctx, &entry.value, "tags") {
+            tags.insert(entry.key.name.clone(), value);
+        }
+    }
+    Some(App {
+        name: name.clone(),
+        region: region?,
+        tags,
+        span: decl.block.span,
+    })
+}
+
+/// `eu-west-1`, `us-gov-west-1`, `ap-southeast-2`: letters-groups then a number.
+fn is_region(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    parts.len() >= 3
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
+        && parts
+            .last()
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// Param defaults must be plain strings: a param's value is a string, and a default that
+/// used another param would make the order of substitution matter.
+pub fn params(ctx: &mut Ctx, syms: &Symbols) -> Vec<Param> {
+    let mut out = Vec::new();
+    for (name, decl) in &syms.params {
+        let default = match decl.default {
+            Some(expr) => match expect_literal(ctx, expr, "param default") {
+                Some(s) => Some(s),
+                None => continue,
+            },
+            None => None,
+        };
+        out.push(Param {
+            name: name.to_string(),
+            default,
+            span: decl.span,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_region_shapes() {
+        assert!(is_region("eu-west-1"));
+        assert!(is_region("us-gov-west-1"));
+        assert!(!is_region("eu-west"));
+        assert!(!is_region("EU-west-1"));
+        assert!(!is_region("mars"));
+    }
+}

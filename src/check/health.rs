@@ -1,0 +1,244 @@
+//! A service's `health { }` (E0306, E0311) and `scale { }` (E0307) blocks. Durations are
+//! whole seconds because App Runner's health check settings are integers of seconds.
+
+use super::values::Attrs;
+use super::Ctx;
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Health, HealthProtocol, Scale};
+use crate::span::Span;
+use crate::syntax::ast::{Block, Quantity, Unit};
+
+pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
+    let owner = format!("the `health` block of service `{service}`");
+    let known = [
+        "protocol",
+        "path",
+        "interval",
+        "timeout",
+        "healthy",
+        "unhealthy",
+    ];
+    let attrs = Attrs::gather(ctx, owner, &block.body, &known, &[], false);
+    let mut ok = true;
+    let protocol = attrs.keyword(ctx, "protocol", &["http", "tcp"]);
+    ok &= protocol.is_some() || attrs.get("protocol").is_none();
+    let path = match attrs.literal(ctx, "path") {
+        Some((p, span)) if !p.starts_with('/') => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0306,
+                    format!("health check path `{p}` does not start with `/`"),
+                    span,
+                )
+                .label("not an absolute path")
+                .help(format!("write `\"/{p}\"`")),
+            );
+            ok = false;
+            None
+        }
+        Some((p, span)) => Some((p, span)),
+        None => {
+            ok &= attrs.get("path").is_none();
+            None
+        }
+    };
+    let protocol = match (protocol, &path) {
+        (Some(("tcp", proto_span)), Some((_, path_span))) => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0311,
+                    "a health check `path` needs the `http` protocol",
+                    *path_span,
+                )
+                .label("a path is only used by HTTP checks")
+                .secondary(proto_span, "TCP checks only open a connection")
+                .help("remove `path`, or use `protocol = http`"),
+            );
+            ok = false;
+            HealthProtocol::Tcp
+        }
+        (Some(("tcp", _)), None) => HealthProtocol::Tcp,
+        (Some(_), _) | (None, Some(_)) => HealthProtocol::Http,
+        (None, None) => HealthProtocol::Tcp,
+    };
+    let seconds = |ctx: &mut Ctx, name: &str| -> Option<u32> {
+        let (q, span) = attrs.quantity(
+            ctx,
+            name,
+            &[Unit::Ms, Unit::S, Unit::M, Unit::H],
+            "a duration such as `10s`",
+        )?;
+        match whole_seconds(q) {
+            Some(s) if (1..=20).contains(&s) => Some(s as u32),
+            Some(s) => {
+                range_error(
+                    ctx,
+                    Code::E0306,
+                    &format!("health `{name}` must be 1 to 20 seconds, found {s}s"),
+                    span,
+                );
+                None
+            }
+            None => {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0306,
+                        format!("health `{name}` must be a whole number of seconds"),
+                        span,
+                    )
+                    .label("not whole seconds")
+                    .help("App Runner takes health check timings in whole seconds, 1 to 20"),
+                );
+                None
+            }
+        }
+    };
+    let interval = seconds(ctx, "interval");
+    let timeout = seconds(ctx, "timeout");
+    ok &= interval.is_some() || attrs.get("interval").is_none();
+    ok &= timeout.is_some() || attrs.get("timeout").is_none();
+    let healthy = bounded(
+        ctx,
+        &attrs,
+        "healthy",
+        1,
+        20,
+        Code::E0306,
+        "health `healthy` threshold",
+    );
+    let unhealthy = bounded(
+        ctx,
+        &attrs,
+        "unhealthy",
+        1,
+        20,
+        Code::E0306,
+        "health `unhealthy` threshold",
+    );
+    ok &= healthy.is_some() || attrs.get("healthy").is_none();
+    ok &= unhealthy.is_some() || attrs.get("unhealthy").is_none();
+    ok.then_some(Health {
+        protocol,
+        path: path.map(|(p, _)| p),
+        interval,
+        timeout,
+        healthy,
+        unhealthy,
+    })
+}
+
+pub fn scale(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Scale> {
+    let owner = format!("the `scale` block of service `{service}`");
+    let attrs = Attrs::gather(
+        ctx,
+        owner,
+        &block.body,
+        &["min", "max", "concurrency"],
+        &[],
+        false,
+    );
+    let min = bounded(ctx, &attrs, "min", 1, 25, Code::E0307, "scale `min`");
+    let max = bounded(ctx, &attrs, "max", 1, 25, Code::E0307, "scale `max`");
+    let concurrency = bounded(
+        ctx,
+        &attrs,
+        "concurrency",
+        1,
+        200,
+        Code::E0307,
+        "scale `concurrency`",
+    );
+    let ok = ["min", "max", "concurrency"]
+        .iter()
+        .zip([min, max, concurrency])
+        .all(|(n, v)| v.is_some() || attrs.get(n).is_none());
+    let (min, max, concurrency) = (
+        min.unwrap_or(1),
+        max.unwrap_or(25),
+        concurrency.unwrap_or(100),
+    );
+    if ok && max < min {
+        let span = attrs.get("max").or(attrs.get("min")).map(|e| e.span)?;
+        let mut d = Diagnostic::new(
+            Code::E0307,
+            format!("scale `max` ({max}) is below `min` ({min})"),
+            span,
+        )
+        .label("smaller than `min`");
+        if let (Some(m), Some(_)) = (attrs.get("min"), attrs.get("max")) {
+            d = d.secondary(m.span, "`min` set here");
+        }
+        ctx.diags.push(d.help("`max` must be at least `min`"));
+        return None;
+    }
+    ok.then_some(Scale {
+        min,
+        max,
+        concurrency,
+    })
+}
+
+/// An integer attribute in `lo..=hi`; `None` if absent or wrong.
+fn bounded(
+    ctx: &mut Ctx,
+    attrs: &Attrs,
+    name: &str,
+    lo: i64,
+    hi: i64,
+    code: Code,
+    what: &str,
+) -> Option<u32> {
+    let (v, span) = attrs.int(ctx, name)?;
+    if (lo..=hi).contains(&v) {
+        u32::try_from(v).ok()
+    } else {
+        range_error(
+            ctx,
+            code,
+            &format!("{what} must be {lo} to {hi}, found {v}"),
+            span,
+        );
+        None
+    }
+}
+
+fn range_error(ctx: &mut Ctx, code: Code, message: &str, span: Span) {
+    ctx.diags
+        .push(Diagnostic::new(code, message, span).label("out of range"));
+}
+
+/// `10s` -> 10, `1m` -> 60, `1500ms` -> None (not whole seconds).
+pub fn whole_seconds(q: &Quantity) -> Option<u64> {
+    let thousandths = super::values::thousandths(&q.value)?;
+    let unit_ms: u64 = match q.unit {
+        Unit::Ms => 1,
+        Unit::S => 1_000,
+        Unit::M => 60_000,
+        Unit::H => 3_600_000,
+        _ => return None,
+    };
+    // thousandths of a unit * unit in ms = microseconds.
+    let micros = thousandths.checked_mul(unit_ms)?;
+    (micros % 1_000_000 == 0).then_some(micros / 1_000_000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(value: &str, unit: Unit) -> Quantity {
+        Quantity {
+            value: value.into(),
+            unit,
+        }
+    }
+
+    #[test]
+    fn durations_in_whole_seconds() {
+        assert_eq!(whole_seconds(&q("10", Unit::S)), Some(10));
+        assert_eq!(whole_seconds(&q("2000", Unit::Ms)), Some(2));
+        assert_eq!(whole_seconds(&q("1500", Unit::Ms)), None);
+        assert_eq!(whole_seconds(&q("0.5", Unit::M)), Some(30));
+        assert_eq!(whole_seconds(&q("1", Unit::H)), Some(3600));
+    }
+}

@@ -1,0 +1,171 @@
+//! Image references (E0310, E0312). App Runner image services pull only from ECR: private
+//! (`ACCOUNT.dkr.ecr.REGION.amazonaws.com[.cn]/REPO(:TAG|@sha256:...)`) or ECR Public. A
+//! private image gets an access role naming its exact repository, so only the tag or digest
+//! may come from a param.
+
+use crate::model::ImageSource;
+use crate::text::{Text, TextPart};
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum ImageError {
+    /// Not ECR at all, or a malformed ECR reference; the reason.
+    Unsupported(String),
+    /// A param before the tag or digest.
+    ParamInRepository,
+}
+
+pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
+    // The literal text up to the first param, and whether a param follows.
+    let mut head = String::new();
+    let mut has_param = false;
+    for part in &image.parts {
+        match part {
+            TextPart::Lit(s) if !has_param => head.push_str(s),
+            TextPart::Lit(_) => {}
+            TextPart::Param(_) => has_param = true,
+        }
+    }
+    if head.starts_with("public.ecr.aws/") {
+        return if head.len() > "public.ecr.aws/".len() || has_param {
+            Ok(ImageSource::EcrPublic)
+        } else {
+            Err(ImageError::Unsupported(
+                "`public.ecr.aws/` needs a repository".into(),
+            ))
+        };
+    }
+    let Some((host, rest)) = head.split_once('/') else {
+        return Err(if has_param {
+            ImageError::ParamInRepository
+        } else {
+            unsupported()
+        });
+    };
+    let (account, region, partition) = parse_host(host).ok_or_else(unsupported)?;
+    // The repository ends at the tag (`:`) or digest (`@`); it must be all literal.
+    let Some(end) = rest.find([':', '@']) else {
+        return Err(if has_param {
+            ImageError::ParamInRepository
+        } else {
+            ImageError::Unsupported(
+                "a private ECR image needs a tag (`:1.0`) or a digest (`@sha256:...`)".into(),
+            )
+        });
+    };
+    let repository = &rest[..end];
+    let reference = &rest[end + 1..];
+    let repo_ok = !repository.is_empty()
+        && repository.split('/').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        });
+    if !repo_ok {
+        return Err(ImageError::Unsupported(format!(
+            "`{repository}` is not an ECR repository name"
+        )));
+    }
+    if !has_param && reference.is_empty() {
+        return Err(ImageError::Unsupported("the tag or digest is empty".into()));
+    }
+    Ok(ImageSource::EcrPrivate {
+        partition,
+        account,
+        region,
+        repository: repository.to_string(),
+    })
+}
+
+fn unsupported() -> ImageError {
+    ImageError::Unsupported("App Runner pulls images only from Amazon ECR or ECR Public".into())
+}
+
+/// `123456789012.dkr.ecr.eu-west-1.amazonaws.com[.cn]` -> (account, region, partition).
+fn parse_host(host: &str) -> Option<(String, String, String)> {
+    let (rest, partition) = match host.strip_suffix(".amazonaws.com.cn") {
+        Some(rest) => (rest, "aws-cn"),
+        None => (host.strip_suffix(".amazonaws.com")?, "aws"),
+    };
+    let (account, region) = rest.split_once(".dkr.ecr.")?;
+    let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
+    let region_ok = !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    (account_ok && region_ok).then(|| {
+        (
+            account.to_string(),
+            region.to_string(),
+            partition.to_string(),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(parts: &[(&str, bool)]) -> Text {
+        let mut t = Text::default();
+        for (s, param) in parts {
+            t.push(if *param {
+                TextPart::Param((*s).into())
+            } else {
+                TextPart::Lit((*s).into())
+            });
+        }
+        t
+    }
+
+    #[test]
+    fn private_ecr_with_param_tag() {
+        let t = text(&[
+            (
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:",
+                false,
+            ),
+            ("tag", true),
+        ]);
+        assert_eq!(
+            classify(&t),
+            Ok(ImageSource::EcrPrivate {
+                partition: "aws".into(),
+                account: "123456789012".into(),
+                region: "eu-west-1".into(),
+                repository: "orders".into()
+            })
+        );
+    }
+
+    #[test]
+    fn china_partition_and_nested_repository() {
+        let t = Text::lit("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/api@sha256:abc");
+        assert!(
+            matches!(classify(&t), Ok(ImageSource::EcrPrivate { ref partition, ref repository, .. }) if partition == "aws-cn" && repository == "team/api")
+        );
+    }
+
+    #[test]
+    fn rejects_other_registries_and_params_in_repositories() {
+        assert!(matches!(
+            classify(&Text::lit("docker.io/library/nginx:1")),
+            Err(ImageError::Unsupported(_))
+        ));
+        assert!(matches!(
+            classify(&Text::lit(
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders"
+            )),
+            Err(ImageError::Unsupported(_))
+        ));
+        let t = text(&[
+            ("123456789012.dkr.ecr.eu-west-1.amazonaws.com/", false),
+            ("repo", true),
+            (":1", false),
+        ]);
+        assert_eq!(classify(&t), Err(ImageError::ParamInRepository));
+        assert_eq!(
+            classify(&text(&[("public.ecr.aws/acme/", false), ("x", true)])),
+            Ok(ImageSource::EcrPublic)
+        );
+    }
+}

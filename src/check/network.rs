@@ -1,0 +1,325 @@
+//! `network` blocks: a created VPC (`cidr`, `zones`, `subnet_size`) or an existing one
+//! (`vpc_id`, `subnet_ids`), never both (E0204); CIDR validity and fit (E0201-E0203,
+//! E0206, E0207), id shapes (E0208), and the one-zone warning (W0002).
+
+use super::cidr::{self, CidrError};
+use super::symbols::{Decl, Symbols};
+use super::values::{expect_string, mismatch, Attrs};
+use super::Ctx;
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Network, NetworkSource};
+use crate::span::Span;
+use crate::syntax::ast::ExprKind;
+use crate::text::Text;
+use std::collections::BTreeMap;
+
+const ATTRS: [&str; 5] = ["cidr", "zones", "subnet_size", "vpc_id", "subnet_ids"];
+
+pub struct Checked {
+    pub model: Option<Network>,
+    pub name_span: Span,
+}
+
+pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
+    syms.networks
+        .iter()
+        .map(|(name, decl)| {
+            (
+                name.to_string(),
+                Checked {
+                    model: check(ctx, *decl),
+                    name_span: decl.name.span,
+                },
+            )
+        })
+        .collect()
+}
+
+pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
+    let name = decl.name.name.clone();
+    let attrs = Attrs::gather(
+        ctx,
+        format!("network `{name}`"),
+        &decl.block.body,
+        &ATTRS,
+        &[],
+        false,
+    );
+    let cidr_expr = attrs.get("cidr");
+    let vpc_expr = attrs.get("vpc_id");
+    let source = match (cidr_expr, vpc_expr) {
+        (Some(_), Some(vpc)) => {
+            let first = attrs.name_span("cidr").unwrap_or(vpc.span);
+            ctx.diags.push(
+                Diagnostic::new(Code::E0204, format!("network `{name}` sets both `cidr` and `vpc_id`"), vpc.span)
+                    .label("an existing VPC")
+                    .secondary(first, "a VPC to create")
+                    .help("keep `cidr` to create a VPC, or `vpc_id` with `subnet_ids` to use an existing one"),
+            );
+            None
+        }
+        (None, None) => {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0204, format!("network `{name}` needs `cidr` or `vpc_id`"), decl.name.span)
+                    .label("neither `cidr` nor `vpc_id`")
+                    .help("add `cidr = 10.0.0.0/16` to create a VPC, or `vpc_id` and `subnet_ids` to use one"),
+            );
+            None
+        }
+        (Some(_), None) => created(ctx, &attrs, decl),
+        (None, Some(_)) => existing(ctx, &attrs),
+    };
+    source.map(|source| Network { name, source })
+}
+
+fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
+    for stray in ["subnet_ids"] {
+        if let Some(span) = attrs.name_span(stray) {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0205, "`subnet_ids` goes with `vpc_id`", span)
+                    .label("subnets of an existing VPC")
+                    .help("a network with `cidr` creates its own subnets; remove `subnet_ids`"),
+            );
+        }
+    }
+    let expr = attrs.get("cidr")?;
+    let block = match &expr.kind {
+        ExprKind::Cidr(text) => cidr_block(ctx, text, expr.span),
+        _ => mismatch(ctx, expr, "cidr", "a CIDR block such as `10.0.0.0/16`"),
+    };
+    let zones = match attrs.int(ctx, "zones") {
+        Some((z, span)) if !(1..=6).contains(&z) => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0206,
+                    format!("`zones` must be 1 to 6, found {z}"),
+                    span,
+                )
+                .label("out of range")
+                .help("App Runner's VPC endpoint spans 1 to 6 availability zones"),
+            );
+            None
+        }
+        Some((z, span)) => {
+            if z == 1 {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::W0002,
+                        format!(
+                            "network `{}` has only one availability zone",
+                            decl.name.name
+                        ),
+                        span,
+                    )
+                    .label("one zone")
+                    .help("use `zones = 2` or more for high availability"),
+                );
+            }
+            Some(z as u8)
+        }
+        None if attrs.get("zones").is_some() => None,
+        None => Some(2),
+    };
+    let size_span = attrs.get("subnet_size").map(|e| e.span);
+    let subnet_size = match attrs.int(ctx, "subnet_size") {
+        Some((s, _)) => u8::try_from(s).ok().or(Some(u8::MAX)),
+        None if size_span.is_some() => None,
+        None => Some(24),
+    };
+    let (base, prefix) = block?;
+    let (zones, subnet_size) = (zones?, subnet_size?);
+    if subnet_size < prefix || subnet_size > 28 {
+        let span = size_span.unwrap_or(expr.span);
+        let d = Diagnostic::new(
+            Code::E0207,
+            format!("`subnet_size` must be between /{prefix} (the VPC's prefix) and /28"),
+            span,
+        )
+        .label(if size_span.is_some() {
+            "invalid subnet size".to_string()
+        } else {
+            format!("the default /24 is larger than this /{prefix} block")
+        })
+        .help(format!("pick a subnet size from {prefix} to 28"));
+        ctx.diags.push(d);
+        return None;
+    }
+    let available = cidr::subnets_available(prefix, subnet_size);
+    if u64::from(zones) > available {
+        let mut d = Diagnostic::new(
+            Code::E0203,
+            format!(
+                "{zones} subnets of /{subnet_size} need {} addresses, but /{prefix} has {}",
+                u64::from(zones) * cidr::addresses(subnet_size),
+                cidr::addresses(prefix)
+            ),
+            expr.span,
+        )
+        .label(format!("room for {available} subnet(s) of /{subnet_size}"));
+        if let Some(span) = attrs.get("zones").map(|e| e.span) {
+            d = d.secondary(span, "one subnet per zone");
+        }
+        if let Some(span) = size_span {
+            d = d.secondary(span, "subnet size");
+        }
+        ctx.diags.push(d.help(
+            "use a larger block, fewer zones, or a larger `subnet_size` number (smaller subnets)",
+        ));
+        return None;
+    }
+    Some(NetworkSource::Create {
+        base,
+        prefix,
+        zones,
+        subnet_size,
+    })
+}
+
+/// E0201 (validity) then E0202 (/16 to /28, what a VPC accepts).
+fn cidr_block(ctx: &mut Ctx, text: &str, span: Span) -> Option<(u32, u8)> {
+    match cidr::parse(text) {
+        Ok((base, prefix)) if !(16..=28).contains(&prefix) => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0202,
+                    format!("a VPC block must be /16 to /28, found /{prefix}"),
+                    span,
+                )
+                .label("prefix out of range")
+                .help(format!(
+                    "for example `{}/16`",
+                    cidr::format_addr(base & cidr::mask(16))
+                )),
+            );
+            None
+        }
+        Ok(ok) => Some(ok),
+        Err(e) => {
+            let d = match e {
+                CidrError::Octet(i, octet) => Diagnostic::new(
+                    Code::E0201,
+                    format!("invalid CIDR block `{text}`: octet {} is `{octet}`", i + 1),
+                    span,
+                )
+                .label("each octet must be 0 to 255"),
+                CidrError::Prefix(p) => Diagnostic::new(
+                    Code::E0201,
+                    format!("invalid CIDR block `{text}`: prefix /{p}"),
+                    span,
+                )
+                .label("the prefix must be 0 to 32"),
+                CidrError::HostBits(fixed) => Diagnostic::new(
+                    Code::E0201,
+                    format!("invalid CIDR block `{text}`: host bits are set"),
+                    span,
+                )
+                .label("the address has bits set past the prefix")
+                .help(format!("did you mean `{fixed}`?")),
+            };
+            ctx.diags.push(d);
+            None
+        }
+    }
+}
+
+fn existing(ctx: &mut Ctx, attrs: &Attrs) -> Option<NetworkSource> {
+    for stray in ["zones", "subnet_size"] {
+        if let Some(span) = attrs.name_span(stray) {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0205,
+                    format!("`{stray}` applies only to a VPC aprc creates (`cidr`)"),
+                    span,
+                )
+                .label("ignored with `vpc_id`")
+                .help("an existing VPC brings its own subnets: list them in `subnet_ids`"),
+            );
+        }
+    }
+    let vpc_id = attrs.string(ctx, "vpc_id").map(|(t, span)| {
+        check_id(ctx, &t, span, "vpc-", "VPC");
+        t
+    });
+    let Some((items, list_span)) = attrs.list(ctx, "subnet_ids") else {
+        if attrs.get("subnet_ids").is_none() {
+            let span = attrs.get("vpc_id").map(|e| e.span)?;
+            ctx.diags.push(
+                Diagnostic::new(Code::E0205, "`vpc_id` needs `subnet_ids`", span)
+                    .label("an existing VPC without subnets")
+                    .help("add `subnet_ids = [\"subnet-...\", ...]`, one private subnet per zone"),
+            );
+        }
+        return None;
+    };
+    if items.is_empty() {
+        ctx.diags.push(
+            Diagnostic::new(Code::E0205, "`subnet_ids` is empty", list_span)
+                .label("no subnets")
+                .help("list at least one private subnet of the VPC (two or more for high availability)"),
+        );
+        return None;
+    }
+    let mut subnet_ids = Vec::new();
+    let mut seen: BTreeMap<Text, Span> = BTreeMap::new();
+    for item in items {
+        let Some(text) = expect_string(ctx, item, "subnet_ids") else {
+            continue;
+        };
+        check_id(ctx, &text, item.span, "subnet-", "subnet");
+        if let Some(first) = seen.get(&text) {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0208,
+                    format!("subnet `{text}` is listed twice"),
+                    item.span,
+                )
+                .label("listed again")
+                .secondary(*first, "first listed here"),
+            );
+        }
+        seen.insert(text.clone(), item.span);
+        subnet_ids.push(text);
+    }
+    if subnet_ids.len() == 1 {
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::W0002,
+                "only one subnet: one availability zone",
+                list_span,
+            )
+            .label("one subnet")
+            .help("list a private subnet in each of two or more zones for high availability"),
+        );
+    }
+    (subnet_ids.len() == items.len() && seen.len() == items.len()).then_some(())?;
+    Some(NetworkSource::Existing {
+        vpc_id: vpc_id?,
+        subnet_ids,
+    })
+}
+
+/// `vpc-` or `subnet-` then 8 or 17 hex digits. A value built from a param is checked only
+/// when its literal text already contradicts the shape.
+fn check_id(ctx: &mut Ctx, text: &Text, span: Span, prefix: &str, what: &str) {
+    let ok = match text.as_literal() {
+        Some(s) => s.strip_prefix(prefix).is_some_and(|hex| {
+            (hex.len() == 8 || hex.len() == 17)
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        }),
+        None => match text.parts.first() {
+            Some(crate::text::TextPart::Lit(l)) => {
+                l.starts_with(prefix) || prefix.starts_with(l.as_str())
+            }
+            _ => true,
+        },
+    };
+    if !ok {
+        ctx.diags.push(
+            Diagnostic::new(Code::E0208, format!("`{text}` is not a {what} id"), span)
+                .label(format!("expected `{prefix}` and 8 or 17 hex digits"))
+                .help(format!("{what} ids look like `{prefix}0123456789abcdef0`")),
+        );
+    }
+}

@@ -1,0 +1,456 @@
+//! `service` blocks: image (E0109, E0310, E0312), port (E0303), cpu and memory (E0301, E0302,
+//! E0313), network, ingress and egress (E0308, E0309), env and secrets (E0304, E0305), and the
+//! nested `health`/`scale` blocks. Also the reachability warning (W0001), which needs the apis.
+
+use super::image::{classify, ImageError};
+use super::symbols::{Decl, Kind, Symbols};
+use super::values::{expect_string, thousandths, Attrs};
+use super::{api, health, sizes, Ctx};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Egress, Ingress, Service};
+use crate::span::Span;
+use crate::syntax::ast::Unit;
+use crate::text::{Text, TextPart};
+use std::collections::BTreeMap;
+
+const ATTRS: [&str; 11] = [
+    "image", "port", "cpu", "memory", "command", "network", "ingress", "egress", "env", "secrets",
+    "tracing",
+];
+
+/// A checked service, plus the facts other checks need even when the service has errors (so
+/// one mistake in a service does not cascade into wrong route errors).
+pub struct Checked {
+    pub model: Option<Service>,
+    pub name_span: Span,
+    pub ingress: Ingress,
+    pub network: Option<String>,
+}
+
+pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
+    syms.services
+        .iter()
+        .map(|(name, decl)| (name.to_string(), check(ctx, syms, *decl)))
+        .collect()
+}
+
+pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
+    let name = decl.name.name.clone();
+    let attrs = Attrs::gather(
+        ctx,
+        format!("service `{name}`"),
+        &decl.block.body,
+        &ATTRS,
+        &["health", "scale"],
+        false,
+    );
+    let mut ok = true;
+
+    let image = match attrs.string(ctx, "image") {
+        Some((text, span)) => image(ctx, text, span),
+        None => {
+            if attrs.get("image").is_none() {
+                ctx.diags.push(
+                    Diagnostic::new(Code::E0109, format!("service `{name}` has no `image`"), decl.name.span)
+                        .label("missing `image`")
+                        .help("add `image = \"ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG\"` or a `public.ecr.aws/...` image"),
+                );
+            }
+            None
+        }
+    };
+    let port = match attrs.int(ctx, "port") {
+        Some((p, _)) if (1..=65535).contains(&p) => u16::try_from(p).ok(),
+        Some((p, span)) => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0303,
+                    format!("port must be 1 to 65535, found {p}"),
+                    span,
+                )
+                .label("out of range"),
+            );
+            None
+        }
+        None if attrs.get("port").is_some() => None,
+        None => Some(8080),
+    };
+    let (cpu, memory) = cpu_memory(ctx, &attrs);
+    let command = match attrs.string(ctx, "command") {
+        Some((t, _)) => Some(t),
+        None => {
+            ok &= attrs.get("command").is_none();
+            None
+        }
+    };
+
+    // Network, and the ingress/egress that depend on having one.
+    let network = attrs
+        .ident(ctx, "network", "a network name")
+        .and_then(|(n, span)| {
+            syms.resolve(ctx.diags, n, span, Kind::Network)
+                .then(|| n.to_string())
+        });
+    let has_network = attrs.get("network").is_some();
+    ok &= network.is_some() || !has_network;
+    let ingress = match attrs.keyword(ctx, "ingress", &["private", "public"]) {
+        Some(("private", span)) if !has_network => {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0308, format!("service `{name}` is private but has no network"), span)
+                    .label("private needs a network")
+                    .help("add `network = NAME` (a private service is reached through a VPC endpoint), or use `ingress = public`"),
+            );
+            ok = false;
+            Ingress::Private
+        }
+        Some(("private", _)) => Ingress::Private,
+        Some(_) => Ingress::Public,
+        // An unreadable `ingress` counts as public, so no "unreachable" or network error
+        // follows from a guess.
+        None if attrs.get("ingress").is_some() => {
+            ok = false;
+            Ingress::Public
+        }
+        None => {
+            if has_network {
+                Ingress::Private
+            } else {
+                Ingress::Public
+            }
+        }
+    };
+    let egress = match attrs.keyword(ctx, "egress", &["internet", "vpc"]) {
+        Some(("vpc", span)) if !has_network => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0309,
+                    format!("service `{name}` has `egress = vpc` but no network"),
+                    span,
+                )
+                .label("VPC egress needs a network")
+                .help("add `network = NAME`, or use `egress = internet`"),
+            );
+            ok = false;
+            Egress::Vpc
+        }
+        Some(("vpc", _)) => Egress::Vpc,
+        Some(_) => Egress::Internet,
+        None => {
+            ok &= attrs.get("egress").is_none();
+            Egress::Internet
+        }
+    };
+
+    let env = variables(ctx, &attrs, "env");
+    let secrets = variables(ctx, &attrs, "secrets");
+    if let (Some(env), Some(secrets)) = (&env, &secrets) {
+        for (key, (_, span)) in secrets {
+            if let Some((_, first)) = env.get(key) {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0304,
+                        format!("`{key}` is set in both `env` and `secrets`"),
+                        *span,
+                    )
+                    .label("set again as a secret")
+                    .secondary(*first, "set in `env` here")
+                    .help("App Runner has one set of variable names; keep one of the two"),
+                );
+                ok = false;
+            }
+        }
+    }
+    if let Some(secrets) = &secrets {
+        for (value, span) in secrets.values() {
+            ok &= secret_arn(ctx, value, *span);
+        }
+    }
+    let tracing = match attrs.bool(ctx, "tracing") {
+        Some((b, _)) => b,
+        None => {
+            ok &= attrs.get("tracing").is_none();
+            false
+        }
+    };
+    let health = attrs
+        .blocks
+        .get("health")
+        .map(|b| health::health(ctx, &name, b));
+    let scale = attrs
+        .blocks
+        .get("scale")
+        .map(|b| health::scale(ctx, &name, b));
+    ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));
+
+    let model = (|| {
+        let (image, image_source) = image?;
+        let strip = |m: Option<BTreeMap<String, (Text, Span)>>| {
+            m.map(|m| m.into_iter().map(|(k, (v, _))| (k, v)).collect())
+        };
+        ok.then_some(())?;
+        Some(Service {
+            name: name.clone(),
+            image,
+            image_source,
+            port: port?,
+            cpu_millis: cpu?,
+            memory_mb: memory?,
+            command,
+            network: network.clone(),
+            ingress,
+            egress,
+            env: strip(env)?,
+            secrets: strip(secrets)?,
+            tracing,
+            health: health.flatten(),
+            scale: scale.flatten(),
+        })
+    })();
+    Checked {
+        model,
+        name_span: decl.name.span,
+        ingress,
+        network,
+    }
+}
+
+fn image(ctx: &mut Ctx, text: Text, span: Span) -> Option<(Text, crate::model::ImageSource)> {
+    match classify(&text) {
+        Ok(source) => Some((text, source)),
+        Err(ImageError::Unsupported(why)) => {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0310, format!("unsupported image `{text}`"), span)
+                    .label(why)
+                    .help("use `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG` (private ECR) or `public.ecr.aws/...`"),
+            );
+            None
+        }
+        Err(ImageError::ParamInRepository) => {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0312, "a param may only set the tag or digest of a private ECR image", span)
+                    .label("param before the tag")
+                    .help("write the registry and repository literally; the access role must name the exact repository"),
+            );
+            None
+        }
+    }
+}
+
+/// (cpu in thousandths of a vCPU, memory in MB), each `None` when wrong.
+fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
+    let cpu = match attrs.quantity(
+        ctx,
+        "cpu",
+        &[Unit::Vcpu],
+        "a vCPU quantity such as `1 vcpu`",
+    ) {
+        Some((q, span)) => match thousandths(&q.value).and_then(|t| u32::try_from(t).ok()) {
+            Some(m) if sizes::valid_cpu(m) => Some((m, Some(span))),
+            _ => {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0301,
+                        format!("App Runner has no {} vCPU size", q.value),
+                        span,
+                    )
+                    .label("not an App Runner cpu")
+                    .help(format!("use {} vCPU", sizes::cpu_list())),
+                );
+                None
+            }
+        },
+        None if attrs.get("cpu").is_some() => None,
+        None => Some((1000, None)),
+    };
+    let memory = match attrs.quantity(
+        ctx,
+        "memory",
+        &[Unit::Mb, Unit::Gb],
+        "a memory quantity such as `2 gb`",
+    ) {
+        Some((q, span)) => {
+            let factor = if q.unit == Unit::Gb { 1024 } else { 1 };
+            // thousandths of a unit * MB per unit / 1000, exact only when divisible.
+            let mb = thousandths(&q.value)
+                .and_then(|t| t.checked_mul(factor))
+                .filter(|v| v % 1000 == 0)
+                .and_then(|v| u32::try_from(v / 1000).ok());
+            match mb {
+                Some(mb) if sizes::valid_memory(mb) => Some((mb, Some(span))),
+                _ => {
+                    ctx.diags.push(
+                        Diagnostic::new(
+                            Code::E0313,
+                            format!(
+                                "App Runner has no {} {} memory size",
+                                q.value,
+                                q.unit.as_str()
+                            ),
+                            span,
+                        )
+                        .label("not an App Runner memory size")
+                        .help(format!("use {}", sizes::memory_list())),
+                    );
+                    None
+                }
+            }
+        }
+        None if attrs.get("memory").is_some() => None,
+        None => Some((2048, None)),
+    };
+    let (Some((c, cpu_span)), Some((m, mem_span))) = (cpu, memory) else {
+        return (cpu.map(|c| c.0), memory.map(|m| m.0));
+    };
+    if sizes::valid_pair(c, m) {
+        return (Some(c), Some(m));
+    }
+    let message = format!(
+        "App Runner allows {} with {} vCPU, not {} GB",
+        sizes::memories_for(c),
+        sizes::format_cpu(c),
+        sizes::format_gb(m)
+    );
+    let (primary, label) = match (mem_span, cpu_span) {
+        (Some(s), _) => (s, "memory that does not pair with the cpu".to_string()),
+        (None, Some(s)) => (s, "needs a memory other than the default 2 GB".to_string()),
+        (None, None) => return (Some(c), Some(m)),
+    };
+    let mut d = Diagnostic::new(Code::E0302, message, primary).label(label);
+    if let (Some(_), Some(cs)) = (mem_span, cpu_span) {
+        d = d.secondary(cs, "cpu set here");
+    }
+    ctx.diags.push(d.help(format!(
+        "set `memory` to {} for {} vCPU",
+        sizes::memories_for(c),
+        sizes::format_cpu(c)
+    )));
+    (None, None)
+}
+
+/// `env` or `secrets`: names checked (E0304), values strings; `None` on any error.
+fn variables(ctx: &mut Ctx, attrs: &Attrs, which: &str) -> Option<BTreeMap<String, (Text, Span)>> {
+    let Some(entries) = attrs.map(ctx, which) else {
+        return attrs.get(which).is_none().then(BTreeMap::new);
+    };
+    let mut out = BTreeMap::new();
+    let mut ok = true;
+    for entry in entries {
+        let key = &entry.key.name;
+        let well_formed = key
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !well_formed || key.starts_with("AWSAPPRUNNER") {
+            let why = if well_formed {
+                "names starting with `AWSAPPRUNNER` are reserved by App Runner"
+            } else {
+                "names are letters, digits and `_`, not starting with a digit"
+            };
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0304,
+                    format!("invalid variable name `{key}` in `{which}`"),
+                    entry.key.span,
+                )
+                .label(why),
+            );
+            ok = false;
+            continue;
+        }
+        match expect_string(ctx, &entry.value, which) {
+            Some(text) => {
+                out.entry(key.clone()).or_insert((text, entry.value.span));
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// Secrets Manager or SSM Parameter Store ARNs (E0305). A value built from params is
+/// checked only when its literal start already contradicts an ARN.
+fn secret_arn(ctx: &mut Ctx, text: &Text, span: Span) -> bool {
+    let ok = match text.as_literal() {
+        Some(s) => is_secret_arn(&s),
+        None => match text.parts.first() {
+            Some(TextPart::Lit(l)) => l.starts_with("arn:") || "arn:".starts_with(l.as_str()),
+            _ => true,
+        },
+    };
+    if !ok {
+        ctx.diags.push(
+            Diagnostic::new(Code::E0305, format!("`{text}` is not a Secrets Manager or SSM parameter ARN"), span)
+                .label("not a secret ARN")
+                .help("use `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME` or `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`"),
+        );
+    }
+    ok
+}
+
+pub fn is_secret_arn(s: &str) -> bool {
+    let parts: Vec<&str> = s.splitn(7, ':').collect();
+    let [arn, partition, service, region, account, rest @ ..] = parts.as_slice() else {
+        return false;
+    };
+    let head_ok = *arn == "arn"
+        && ["aws", "aws-cn", "aws-us-gov"].contains(partition)
+        && !region.is_empty()
+        && region
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && account.len() == 12
+        && account.bytes().all(|b| b.is_ascii_digit());
+    head_ok
+        && match (*service, rest) {
+            ("secretsmanager", ["secret", name]) => !name.is_empty(),
+            ("ssm", [resource]) => resource
+                .strip_prefix("parameter/")
+                .is_some_and(|n| !n.is_empty()),
+            _ => false,
+        }
+}
+
+/// W0001: a private service no api routes to can never be reached.
+pub fn unreachable(
+    ctx: &mut Ctx,
+    services: &BTreeMap<String, Checked>,
+    apis: &BTreeMap<String, api::Checked>,
+) {
+    for (name, service) in services {
+        // Without a network a private service is already E0308; no second word on it.
+        if service.ingress == Ingress::Private
+            && service.network.is_some()
+            && !apis.values().any(|a| a.targets.contains(name))
+        {
+            ctx.diags.push(
+                Diagnostic::new(Code::W0001, format!("private service `{name}` is unreachable: no api routes to it"), service.name_span)
+                    .label("no route targets this service")
+                    .help(format!("add `route ANY /{name}/{{proxy+}} -> {name} /{{proxy}}` to an api, or make it public")),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_secret_arn;
+
+    #[test]
+    fn secret_arns() {
+        assert!(is_secret_arn(
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
+        ));
+        assert!(is_secret_arn(
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/flags"
+        ));
+        assert!(!is_secret_arn("arn:aws:s3:::bucket"));
+        assert!(!is_secret_arn(
+            "arn:aws:ssm:eu-west-1:123456789012:parameter/"
+        ));
+        assert!(!is_secret_arn(
+            "arn:aws:secretsmanager:eu-west-1:1234:secret:x"
+        ));
+        assert!(!is_secret_arn("hunter2"));
+    }
+}

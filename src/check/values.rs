@@ -1,0 +1,386 @@
+//! Typed extraction of attribute values. A block body is first gathered into [`Attrs`]
+//! (unknown and repeated attributes and nested blocks reported once, here), then each checker
+//! asks for the attributes it knows with the type it wants; a wrong type is one E0103
+//! "expected X, found Y" on the value, so construct checkers never match on raw `Expr`s.
+
+use super::Ctx;
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::span::Span;
+use crate::syntax::ast::{
+    Block, Expr, ExprKind, MapEntry, Quantity, Route, Stmt, StmtKind, StrLit, StrPart, Unit,
+};
+use crate::text::{Text, TextPart};
+use std::collections::BTreeMap;
+
+/// The attributes, nested blocks and routes of one block body, each name at most once.
+pub struct Attrs<'a> {
+    /// What the block is called in messages (`service \`orders\``).
+    pub owner: String,
+    values: BTreeMap<&'a str, (&'a Expr, Span)>,
+    pub blocks: BTreeMap<&'a str, &'a Block>,
+    pub routes: Vec<(&'a Route, Span)>,
+}
+
+impl<'a> Attrs<'a> {
+    /// Gathers `body`, reporting names not in `known`/`nested` (E0101), repeats (E0102,
+    /// E0114) and routes where `routes_allowed` is false (E0101).
+    pub fn gather(
+        ctx: &mut Ctx,
+        owner: String,
+        body: &'a [Stmt],
+        known: &[&str],
+        nested: &[&str],
+        routes_allowed: bool,
+    ) -> Self {
+        let mut attrs = Attrs {
+            owner,
+            values: BTreeMap::new(),
+            blocks: BTreeMap::new(),
+            routes: Vec::new(),
+        };
+        for stmt in body {
+            match &stmt.kind {
+                StmtKind::Attr { name, value } => {
+                    if !known.contains(&name.name.as_str()) {
+                        let mut d = Diagnostic::new(
+                            Code::E0101,
+                            format!("unknown attribute `{}` in {}", name.name, attrs.owner),
+                            name.span,
+                        )
+                        .label("unknown attribute");
+                        if let Some(s) = did_you_mean(&name.name, known.iter().copied()) {
+                            d = d.help(format!("did you mean `{s}`?"));
+                        } else {
+                            d = d.help(format!("{} takes {}", attrs.owner, list_names(known)));
+                        }
+                        ctx.diags.push(d);
+                    } else if let Some((_, first)) = attrs.values.get(name.name.as_str()) {
+                        ctx.diags.push(
+                            Diagnostic::new(
+                                Code::E0102,
+                                format!("`{}` is set more than once", name.name),
+                                name.span,
+                            )
+                            .label("set again here")
+                            .secondary(*first, "first set here")
+                            .help("remove one of them"),
+                        );
+                    } else {
+                        attrs.values.insert(&name.name, (value, name.span));
+                    }
+                }
+                StmtKind::Block(block) => {
+                    let kind = block.kind.name.as_str();
+                    if !nested.contains(&kind) {
+                        let mut d = Diagnostic::new(
+                            Code::E0101,
+                            format!("unknown block `{kind}` in {}", attrs.owner),
+                            block.kind.span,
+                        )
+                        .label("unknown block");
+                        d = match did_you_mean(
+                            kind,
+                            nested.iter().copied().chain(known.iter().copied()),
+                        ) {
+                            Some(s) => d.help(format!("did you mean `{s}`?")),
+                            None if nested.is_empty() => {
+                                d.help(format!("{} has no nested blocks", attrs.owner))
+                            }
+                            None => d.help(format!(
+                                "{} takes the blocks {}",
+                                attrs.owner,
+                                list_names(nested)
+                            )),
+                        };
+                        ctx.diags.push(d);
+                    } else if let Some(first) = attrs.blocks.get(kind) {
+                        ctx.diags.push(
+                            Diagnostic::new(
+                                Code::E0114,
+                                format!("`{kind}` block appears more than once"),
+                                block.kind.span,
+                            )
+                            .label("repeated here")
+                            .secondary(first.kind.span, "first block here")
+                            .help(format!("merge the two `{kind}` blocks into one")),
+                        );
+                    } else {
+                        attrs.blocks.insert(kind, block);
+                    }
+                }
+                StmtKind::Route(route) => {
+                    // From the method to the target: the statement's own span can run on
+                    // over the whitespace that precedes an optional target path.
+                    let end = route
+                        .target_path
+                        .as_ref()
+                        .map_or(route.target.span, |p| p.span);
+                    let span = Span {
+                        end: end.end,
+                        ..stmt.span
+                    };
+                    if routes_allowed {
+                        attrs.routes.push((route, span));
+                    } else {
+                        ctx.diags.push(
+                            Diagnostic::new(
+                                Code::E0101,
+                                format!("`route` is not allowed in {}", attrs.owner),
+                                span,
+                            )
+                            .label("route outside an api")
+                            .help("routes belong in an `api` block"),
+                        );
+                    }
+                }
+            }
+        }
+        attrs
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'a Expr> {
+        self.values.get(name).map(|(e, _)| *e)
+    }
+
+    /// The span of the attribute's name, for labels that point at the whole setting.
+    pub fn name_span(&self, name: &str) -> Option<Span> {
+        self.values.get(name).map(|(_, s)| *s)
+    }
+
+    pub fn string(&self, ctx: &mut Ctx, name: &str) -> Option<(Text, Span)> {
+        let e = self.get(name)?;
+        expect_string(ctx, e, name).map(|t| (t, e.span))
+    }
+
+    /// A string that must not use params (the model keeps it as plain text).
+    pub fn literal(&self, ctx: &mut Ctx, name: &str) -> Option<(String, Span)> {
+        let e = self.get(name)?;
+        expect_literal(ctx, e, name).map(|t| (t, e.span))
+    }
+
+    pub fn int(&self, ctx: &mut Ctx, name: &str) -> Option<(i64, Span)> {
+        let e = self.get(name)?;
+        match &e.kind {
+            ExprKind::Int(i) => Some((*i, e.span)),
+            _ => mismatch(ctx, e, name, "an integer"),
+        }
+    }
+
+    pub fn bool(&self, ctx: &mut Ctx, name: &str) -> Option<(bool, Span)> {
+        let e = self.get(name)?;
+        match &e.kind {
+            ExprKind::Bool(b) => Some((*b, e.span)),
+            _ => mismatch(ctx, e, name, "`true` or `false`"),
+        }
+    }
+
+    /// One of a fixed set of keyword values (`private`, `public`).
+    pub fn keyword(
+        &self,
+        ctx: &mut Ctx,
+        name: &str,
+        allowed: &[&'static str],
+    ) -> Option<(&'static str, Span)> {
+        let e = self.get(name)?;
+        let expected = list_names(allowed);
+        match &e.kind {
+            ExprKind::Ident(word) => match allowed.iter().find(|a| **a == word) {
+                Some(a) => Some((*a, e.span)),
+                None => {
+                    let mut d = Diagnostic::new(
+                        Code::E0103,
+                        format!("`{name}` must be {expected}, found `{word}`"),
+                        e.span,
+                    )
+                    .label("not an allowed value");
+                    if let Some(s) = did_you_mean(word, allowed.iter().copied()) {
+                        d = d.help(format!("did you mean `{s}`?"));
+                    }
+                    ctx.diags.push(d);
+                    None
+                }
+            },
+            _ => mismatch(ctx, e, name, &expected),
+        }
+    }
+
+    /// A quantity in one of `units`.
+    pub fn quantity(
+        &self,
+        ctx: &mut Ctx,
+        name: &str,
+        units: &[Unit],
+        expected: &str,
+    ) -> Option<(&'a Quantity, Span)> {
+        let e = self.get(name)?;
+        match &e.kind {
+            ExprKind::Quantity(q) if units.contains(&q.unit) => Some((q, e.span)),
+            _ => mismatch(ctx, e, name, expected),
+        }
+    }
+
+    /// A name written bare (`network = core`); resolution is the caller's.
+    pub fn ident(&self, ctx: &mut Ctx, name: &str, expected: &str) -> Option<(&'a str, Span)> {
+        let e = self.get(name)?;
+        match &e.kind {
+            ExprKind::Ident(word) => Some((word.as_str(), e.span)),
+            _ => mismatch(ctx, e, name, expected),
+        }
+    }
+
+    pub fn map(&self, ctx: &mut Ctx, name: &str) -> Option<&'a [MapEntry]> {
+        let e = self.get(name)?;
+        match &e.kind {
+            ExprKind::Map(entries) => {
+                let mut seen: BTreeMap<&str, Span> = BTreeMap::new();
+                for entry in entries {
+                    if let Some(first) = seen.get(entry.key.name.as_str()) {
+                        ctx.diags.push(
+                            Diagnostic::new(
+                                Code::E0102,
+                                format!("`{}` is set more than once in `{name}`", entry.key.name),
+                                entry.key.span,
+                            )
+                            .label("set again here")
+                            .secondary(*first, "first set here")
+                            .help("remove one of them"),
+                        );
+                    } else {
+                        seen.insert(&entry.key.name, entry.key.span);
+                    }
+                }
+                Some(entries)
+            }
+            _ => mismatch(ctx, e, name, "a map"),
+        }
+    }
+
+    pub fn list(&self, ctx: &mut Ctx, name: &str) -> Option<(&'a [Expr], Span)> {
+        let e = self.get(name)?;
+        match &e.kind {
+            ExprKind::List(items) => Some((items, e.span)),
+            _ => mismatch(ctx, e, name, "a list"),
+        }
+    }
+}
+
+/// A string value, its params resolved (E0111) and marked used.
+pub fn expect_string(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<Text> {
+    match &e.kind {
+        ExprKind::Str(s) => text_of(ctx, s),
+        _ => mismatch(ctx, e, what, "a string"),
+    }
+}
+
+/// A string with no `${param}`: values the model keeps as plain text.
+pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<String> {
+    let text = expect_string(ctx, e, what)?;
+    match text.as_literal() {
+        Some(s) => Some(s),
+        None => {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0103, format!("`{what}` cannot use a param"), e.span)
+                    .label("expected a plain string, found an interpolated string")
+                    .help("write the value itself; params are for values that reach a resource property"),
+            );
+            None
+        }
+    }
+}
+
+/// Builds a [`Text`], reporting unknown params and recording the known ones as used.
+pub fn text_of(ctx: &mut Ctx, s: &StrLit) -> Option<Text> {
+    let mut text = Text::default();
+    let mut ok = true;
+    for part in &s.parts {
+        match part {
+            StrPart::Lit(l) => text.push(TextPart::Lit(l.clone())),
+            StrPart::Interp(id) => {
+                if ctx.params.contains_key(&id.name) {
+                    ctx.used_params.insert(id.name.clone());
+                    text.push(TextPart::Param(id.name.clone()));
+                } else {
+                    let mut d = Diagnostic::new(
+                        Code::E0111,
+                        format!("unknown param `{}`", id.name),
+                        id.span,
+                    )
+                    .label("no param of this name");
+                    d = match did_you_mean(&id.name, ctx.params.keys().map(String::as_str)) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(format!("declare it: `param {} : string`", id.name)),
+                    };
+                    ctx.diags.push(d);
+                    ok = false;
+                }
+            }
+        }
+    }
+    ok.then_some(text)
+}
+
+/// Reports "expected X, found Y" and yields nothing, so callers can `return mismatch(..)`.
+pub fn mismatch<T>(ctx: &mut Ctx, e: &Expr, what: &str, expected: &str) -> Option<T> {
+    ctx.diags.push(
+        Diagnostic::new(
+            Code::E0103,
+            format!(
+                "wrong type for `{what}`: expected {expected}, found {}",
+                e.type_name()
+            ),
+            e.span,
+        )
+        .label(format!("expected {expected}")),
+    );
+    None
+}
+
+/// `a`, `b` or `c`, each in backticks.
+pub fn list_names(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    match quoted.len() {
+        0 => "nothing".to_string(),
+        1 => quoted[0].clone(),
+        n => format!("{} or {}", quoted[..n - 1].join(", "), quoted[n - 1]),
+    }
+}
+
+/// A number as written (`0.25`, `2`) in thousandths, exactly; `None` if it has more than
+/// three decimals or does not fit.
+pub fn thousandths(value: &str) -> Option<u64> {
+    let (int, frac) = value.split_once('.').unwrap_or((value, ""));
+    if frac.len() > 3
+        || int.is_empty()
+        || !int.bytes().all(|b| b.is_ascii_digit())
+        || !frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let int: u64 = int.parse().ok()?;
+    let mut frac_val: u64 = 0;
+    for i in 0..3 {
+        let digit = frac.as_bytes().get(i).map_or(0, |b| u64::from(b - b'0'));
+        frac_val = frac_val * 10 + digit;
+    }
+    int.checked_mul(1000)?.checked_add(frac_val)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousandths_are_exact() {
+        assert_eq!(thousandths("0.25"), Some(250));
+        assert_eq!(thousandths("2"), Some(2000));
+        assert_eq!(thousandths("1.5"), Some(1500));
+        assert_eq!(thousandths("0.0001"), None);
+        assert_eq!(thousandths("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn lists_names_in_prose() {
+        assert_eq!(list_names(&["a"]), "`a`");
+        assert_eq!(list_names(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+}
