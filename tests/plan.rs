@@ -67,7 +67,8 @@ fn seed_ir_plan_validates_against_botocore() {
 
 #[test]
 fn seed_ir_plan_runs_against_moto_and_deletes_everything() {
-    let out = run("seed-ir", &seed_plan());
+    // Renamed: the seed example creates the same physical names on the shared moto server.
+    let out = run("seed-ir", &rename(&parse(&seed_plan()), "ir").to_string());
     assert!(out.contains("nothing left"), "{out}");
 }
 

@@ -142,8 +142,15 @@ fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         json!({ "CidrBlock": cidr, "TagSpecifications": tag_spec("vpc", &app.tags) }),
     )
     .output("VpcId", "Vpc.VpcId");
-    let delete = json!({ "VpcId": vpc.out("VpcId") });
-    steps.push(vpc.delete("DeleteVpc", delete));
+    let vpc_ref = vpc.out("VpcId");
+    let vpc = vpc.wait(
+        "DescribeVpcs",
+        json!({ "VpcIds": [vpc_ref] }),
+        "Vpcs[0].State",
+        "available",
+        600,
+    );
+    steps.push(vpc.delete("DeleteVpc", json!({ "VpcId": vpc_ref })));
     // The endpoint's private DNS and App Runner's ingress domains need both; the API takes one
     // attribute per call.
     for (kind, attribute) in [

@@ -11,11 +11,17 @@ point at the ingress domains), runs every `delete` in reverse step order, and fa
 VPC, subnet, security group, endpoint, load balancer, target group, listener, VPC link, REST
 API, api key, usage plan, role, log group or App Runner resource it created is still there.
 
+A network declared with `vpc_id`/`subnet_ids` names resources that exist outside the plan.
+moto cannot create a VPC with a chosen id, so before the run the runner creates a stand-in VPC
+and subnets (one per zone) and substitutes their ids for the declared ones everywhere in the
+plan, printing each substitution; the stand-ins are removed after the check for leftovers.
+
 Where moto lacks an operation, exactly that call is skipped with a printed `SKIP` note.
 Only ENDPOINT (a loopback moto server) is ever contacted.
 """
 import json
 import os
+import re
 import sys
 import time
 
@@ -214,6 +220,84 @@ def leftovers(runner):
     return left
 
 
+EXISTING_VPC = re.compile(r"^vpc-[0-9a-f]{8,17}$")
+EXISTING_SUBNET = re.compile(r"^subnet-[0-9a-f]{8,17}$")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def stand_in_existing_network(runner):
+    """Creates stand-ins for the existing VPCs and subnets the plan names; returns the cleanup."""
+    plan = runner.plan
+    literals = list(_strings(plan["steps"])) + list(runner.params.values())
+    vpcs = sorted({v for v in literals if EXISTING_VPC.match(v)})
+    subnets = sorted({v for v in literals if EXISTING_SUBNET.match(v)})
+    if not vpcs and not subnets:
+        return lambda: None
+    # A subnet belongs to the VPC named next to it (CreateVpcEndpoint has both); else the first.
+    owner = {}
+    for step in plan["steps"]:
+        params = step["input"]
+        vpc = _literal(params.get("VpcId"), runner.params)
+        for key in ("SubnetIds", "Subnets"):
+            for sub in params.get(key, []) if vpc else []:
+                sub = _literal(sub, runner.params)
+                if sub:
+                    owner.setdefault(sub, vpc)
+    ec2 = runner.client("ec2")
+    zones = [z["ZoneName"] for z in ec2.describe_availability_zones()["AvailabilityZones"]]
+    mapping, created_vpcs, created_subnets = {}, [], []
+    for i, vpc in enumerate(vpcs or ["vpc-standin"]):
+        real = ec2.create_vpc(CidrBlock=f"10.{200 + i}.0.0/16")["Vpc"]["VpcId"]
+        mapping[vpc] = real
+        created_vpcs.append(real)
+        mine = [s for s in subnets if owner.get(s, (vpcs or ["vpc-standin"])[0]) == vpc]
+        for j, sub in enumerate(mine):
+            real_sub = ec2.create_subnet(VpcId=real, CidrBlock=f"10.{200 + i}.{j}.0/24",
+                                         AvailabilityZone=zones[j % len(zones)])["Subnet"]["SubnetId"]
+            mapping[sub] = real_sub
+            created_subnets.append(real_sub)
+    for declared, real in sorted(mapping.items()):
+        print(f"STAND-IN existing {declared} -> {real}")
+    plan["steps"] = _replace(plan["steps"], mapping)
+    runner.params = _replace(runner.params, mapping)
+
+    def cleanup():
+        for sub in created_subnets:
+            ec2.delete_subnet(SubnetId=sub)
+        for vpc in created_vpcs:
+            ec2.delete_vpc(VpcId=vpc)
+    return cleanup
+
+
+def _literal(value, params):
+    """A plain string, or a param's value; None for anything computed at run time."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and set(value) == {"param"}:
+        return params.get(value["param"])
+    return None
+
+
+def _replace(value, mapping):
+    if isinstance(value, str):
+        return mapping.get(value, value)
+    if isinstance(value, dict):
+        return {k: _replace(v, mapping) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace(v, mapping) for v in value]
+    return value
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 2:
@@ -231,6 +315,7 @@ def main():
         params[name] = value
         rest = rest[2:]
     runner = Runner(plan, args[1], params)
+    cleanup_stand_ins = stand_in_existing_network(runner)
     try:
         for step in plan["steps"]:
             runner.run_step(step)
@@ -250,6 +335,7 @@ def main():
     except Exception as e:
         print(f"FAILED while looking for leftovers: {e}")
         sys.exit(1)
+    cleanup_stand_ins()
     if left:
         print("FAILED: left behind after the deletes:\n  " + "\n  ".join(left))
         sys.exit(1)

@@ -26,13 +26,13 @@ pub fn seed_ir() -> Ir {
             TextPart::Param("image_tag".into()),
         ],
     };
-    let rule = |group, direction, peer| SgRule {
+    let rule = |group, direction, peer, description: &str| SgRule {
         group,
         direction,
         protocol: Protocol::Tcp,
         ports: Some((443, 443)),
         peer: Peer::Group(peer),
-        description: "HTTPS between the NLB and the App Runner endpoint".into(),
+        description: description.into(),
     };
     let network = Network {
         names: names("core", "Core", "seed-core"),
@@ -53,17 +53,28 @@ pub fn seed_ir() -> Ir {
             SecurityGroup {
                 kind: SgKind::Endpoint,
                 physical: "seed-core-endpoint".into(),
-                description: "App Runner requests endpoint".into(),
+                description: "App Runner requests endpoint of seed-core".into(),
             },
             SecurityGroup {
                 kind: SgKind::Nlb,
                 physical: "seed-core-nlb".into(),
-                description: "Internal NLB".into(),
+                description: "Network load balancer for the API Gateway VPC link of seed-core"
+                    .into(),
             },
         ],
         rules: vec![
-            rule(SgKind::Endpoint, Direction::Ingress, SgKind::Nlb),
-            rule(SgKind::Nlb, Direction::Egress, SgKind::Endpoint),
+            rule(
+                SgKind::Endpoint,
+                Direction::Ingress,
+                SgKind::Nlb,
+                "HTTPS from the VPC link load balancer",
+            ),
+            rule(
+                SgKind::Nlb,
+                Direction::Egress,
+                SgKind::Endpoint,
+                "HTTPS to the App Runner requests endpoint",
+            ),
         ],
         endpoint: Some(Endpoint {
             service_suffix: "apprunner.requests".into(),
@@ -82,15 +93,15 @@ pub fn seed_ir() -> Ir {
     let access_role = Role {
         physical: "seed-orders-access".into(),
         principal: "build.apprunner.amazonaws.com".into(),
-        policy_name: "ecr-pull".into(),
+        policy_name: "pull-image".into(),
         statements: vec![
             Statement {
-                sid: "Auth".into(),
+                sid: "EcrAuthorizationToken".into(),
                 actions: vec!["ecr:GetAuthorizationToken".into()],
                 resources: vec![Text::lit("*")],
             },
             Statement {
-                sid: "Pull".into(),
+                sid: "PullImage".into(),
                 actions: vec![
                     "ecr:BatchCheckLayerAvailability".into(),
                     "ecr:BatchGetImage".into(),
