@@ -272,6 +272,37 @@ fn examples_match_snapshots() {
     }
 }
 
+/// `--param NAME=VALUE` bakes the value in: the param leaves `parameters` and every use.
+#[test]
+fn baked_params_are_literal_in_the_plan() {
+    let out = support::aprc()
+        .current_dir(support::root())
+        .args([
+            "build",
+            "examples/seed.apr",
+            "--target",
+            "plan",
+            "--param",
+            "image_tag=9.9.9",
+        ])
+        .output()
+        .expect("run aprc");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = parse(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(plan["parameters"], serde_json::json!({}));
+    let image = &step(&plan, "orders-service")["input"]["SourceConfiguration"]["ImageRepository"]
+        ["ImageIdentifier"];
+    assert_eq!(
+        image,
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:9.9.9"
+    );
+    assert!(!plan.to_string().contains("\"param\""));
+}
+
 #[test]
 fn seed_example_handles_every_trap() {
     check_seed(&parse(&build(&[PathBuf::from("examples/seed.apr")])));
