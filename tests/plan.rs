@@ -217,6 +217,17 @@ fn runner_rejects_broken_plans() {
     targets["input"]["Targets"][1]["Id"] = "10.0.1.250".into();
     let out = run_failing("targets", &rename(&plan, "targets"));
     assert!(out.contains("not the endpoint ENI IPs"), "{out}");
+    // A usage plan still attached to its stage cannot be deleted on AWS.
+    let mut plan = good.clone();
+    let attach = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "public-usage-plan-stages")
+        .expect("usage plan stages");
+    attach.as_object_mut().expect("step").remove("delete");
+    let out = run_failing("stages", &rename(&plan, "stages"));
+    assert!(out.contains("refuses to delete usage plan"), "{out}");
 }
 
 /// The plan with every physical name prefixed, so it cannot clash with another test's run

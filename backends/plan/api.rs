@@ -150,12 +150,10 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
         let step = Step::new(id(name, kind::API_KEY), "apigateway", "CreateApiKey", input)
             .output("ApiKeyId", "id");
         steps.push(step.delete("DeleteApiKey", json!({ "apiKey": api_key_id(name) })));
+        // AWS refuses to delete a usage plan that still has api stages, so the stage is
+        // attached by its own step, whose delete detaches it before DeleteUsagePlan runs.
         let mut input = Map::new();
         input.insert("name".into(), json!(key.usage_plan_name));
-        input.insert(
-            "apiStages".into(),
-            json!([{ "apiId": rest_api_id(name), "stage": api.stage }]),
-        );
         if let Some(t) = &api.throttle {
             input.insert(
                 "throttle".into(),
@@ -163,17 +161,33 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
             );
         }
         input.insert("tags".into(), tag_map(&app.tags));
-        // The stage is named by a literal, so the edge is explicit.
         let plan = Step::new(
             id(name, kind::USAGE_PLAN),
             "apigateway",
             "CreateUsagePlan",
             Value::Object(input),
         )
-        .output("UsagePlanId", "id")
-        .after(stage_step);
+        .output("UsagePlanId", "id");
         let plan_id = plan.out("UsagePlanId");
         steps.push(plan.delete("DeleteUsagePlan", json!({ "usagePlanId": plan_id })));
+        let api_stage = join(vec![rest_api_id(name), json!(format!(":{}", api.stage))]);
+        let patch = |op: &str| {
+            json!({
+                "usagePlanId": plan_id,
+                "patchOperations": [{ "op": op, "path": "/apiStages", "value": api_stage }],
+            })
+        };
+        // The stage is named by a literal, so the edge to it is explicit.
+        steps.push(
+            Step::new(
+                id(name, kind::USAGE_PLAN_STAGES),
+                "apigateway",
+                "UpdateUsagePlan",
+                patch("add"),
+            )
+            .after(stage_step)
+            .delete("UpdateUsagePlan", patch("remove")),
+        );
         let input =
             json!({ "usagePlanId": plan_id, "keyId": api_key_id(name), "keyType": "API_KEY" });
         let delete = json!({ "usagePlanId": plan_id, "keyId": api_key_id(name) });

@@ -47,6 +47,7 @@ pub mod kind {
     pub const API_KEY: &str = "api-key";
     pub const USAGE_PLAN: &str = "usage-plan";
     pub const USAGE_PLAN_KEY: &str = "usage-plan-key";
+    pub const USAGE_PLAN_STAGES: &str = "usage-plan-stages";
 
     /// Every fixed kind, and the numbered ones written with `N`.
     pub const ALL: &[&str] = &[
@@ -82,6 +83,7 @@ pub mod kind {
         API_KEY,
         USAGE_PLAN,
         USAGE_PLAN_KEY,
+        USAGE_PLAN_STAGES,
         "subnet-N",
         "endpoint-sg",
         "nlb-sg",

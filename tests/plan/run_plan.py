@@ -138,11 +138,27 @@ class Runner:
             sid = step["id"]
             try:
                 params = self.resolve(step["delete"]["input"], f"{sid}.delete")
+                reason = aws_refuses(self, step["service"], step["delete"]["operation"], params)
+                if reason:
+                    raise PlanError(reason)
                 self.invoke(step["service"], step["delete"]["operation"], params, f"{sid}.delete")
             except Exception as e:
                 if not best_effort:
                     raise PlanError(f"{sid}.delete: {e}")
                 print(f"(cleanup of {sid} failed: {e})")
+
+
+def aws_refuses(runner, service, operation, params):
+    """Why AWS would refuse a delete that moto accepts, or None: the plan's deletes must run
+    in an order the real APIs allow."""
+    if (service, operation) == ("apigateway", "DeleteUsagePlan"):
+        plan = runner.client("apigateway").get_usage_plan(usagePlanId=params["usagePlanId"])
+        if plan.get("apiStages"):
+            return f"AWS refuses to delete usage plan {params['usagePlanId']} while it has api stages"
+    if (service, operation) == ("iam", "DeleteRole"):
+        if runner.client("iam").list_role_policies(RoleName=params["RoleName"])["PolicyNames"]:
+            return f"AWS refuses to delete role {params['RoleName']} while it has inline policies"
+    return None
 
 
 def _snake(client, operation):
