@@ -25,7 +25,7 @@ use steps::Step;
 pub use steps::kind;
 
 pub fn emit(ir: &Ir) -> Result<String, BackendError> {
-    let steps = ordered(build(ir)?)?;
+    let steps = ordered(build(ir))?;
     let mut doc = Map::new();
     doc.insert("version".into(), json!(1));
     doc.insert("app".into(), json!(ir.app.name));
@@ -48,8 +48,9 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         Value::Array(steps.iter().map(|(s, deps)| s.to_json(deps)).collect()),
     );
     doc.insert("outputs".into(), outputs(ir));
+    // Serializing a `Value` cannot fail (its keys are strings); the error is kept, not unwrapped.
     let mut text = serde_json::to_string_pretty(&Value::Object(doc)).map_err(|e| BackendError {
-        code: Code::E0601,
+        code: Code::E0502,
         message: format!("cannot serialize the plan: {e}"),
     })?;
     text.push('\n');
@@ -57,7 +58,7 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
 }
 
 /// Every step in IR order: app-wide lookups, networks, services, apis.
-fn build(ir: &Ir) -> Result<Vec<Step>, BackendError> {
+fn build(ir: &Ir) -> Vec<Step> {
     let zones = ir
         .networks
         .iter()
@@ -67,22 +68,6 @@ fn build(ir: &Ir) -> Result<Vec<Step>, BackendError> {
         })
         .max()
         .unwrap_or(0);
-    let widest = ir
-        .networks
-        .iter()
-        .map(|n| n.vpc.subnet_count())
-        .max()
-        .unwrap_or(0)
-        .max(zones);
-    if widest > network::MAX_NUMBERED {
-        return Err(BackendError {
-            code: Code::E0601,
-            message: format!(
-                "the plan target supports at most {} subnets per network, a network here has {widest}",
-                network::MAX_NUMBERED
-            ),
-        });
-    }
     let account = ir.apis.iter().any(|a| a.access_log.is_some());
     let mut all = network::app_steps(&ir.app, zones, account);
     for net in &ir.networks {
@@ -94,7 +79,7 @@ fn build(ir: &Ir) -> Result<Vec<Step>, BackendError> {
     for api in &ir.apis {
         all.extend(api::steps(&ir.app, api));
     }
-    Ok(all)
+    all
 }
 
 /// Topological order, dependencies first, ties broken by IR order. A duplicate id or a ref to

@@ -47,24 +47,12 @@ pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step> {
     steps
 }
 
-/// Output names are `&'static str`, so numbered ones come from fixed tables: six zones is the
-/// spec's maximum; an existing VPC may list more subnets, up to [`MAX_NUMBERED`].
-pub const MAX_NUMBERED: usize = 16;
-
-fn zone_output(i: usize) -> &'static str {
-    const ZONES: [&str; MAX_NUMBERED] = [
-        "Zone0", "Zone1", "Zone2", "Zone3", "Zone4", "Zone5", "Zone6", "Zone7", "Zone8", "Zone9",
-        "Zone10", "Zone11", "Zone12", "Zone13", "Zone14", "Zone15",
-    ];
-    ZONES.get(i).copied().unwrap_or("ZoneOverflow")
+fn zone_output(i: usize) -> String {
+    format!("Zone{i}")
 }
 
-fn ip_output(i: usize) -> &'static str {
-    const IPS: [&str; MAX_NUMBERED] = [
-        "Ip0", "Ip1", "Ip2", "Ip3", "Ip4", "Ip5", "Ip6", "Ip7", "Ip8", "Ip9", "Ip10", "Ip11",
-        "Ip12", "Ip13", "Ip14", "Ip15",
-    ];
-    IPS.get(i).copied().unwrap_or("IpOverflow")
+fn ip_output(i: usize) -> String {
+    format!("Ip{i}")
 }
 
 /// The VPC id: a ref to the created VPC, or the existing id (which may hold a param).
@@ -169,7 +157,7 @@ fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         let input = json!({
             "VpcId": vpc_id(net),
             "CidrBlock": subnet.cidr,
-            "AvailabilityZone": reference(&id(&app.name, kind::ZONES), zone_output(subnet.zone_index)),
+            "AvailabilityZone": reference(&id(&app.name, kind::ZONES), &zone_output(subnet.zone_index)),
             "TagSpecifications": tag_spec("subnet", &app.tags),
         });
         let step = Step::new(
@@ -370,7 +358,7 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
     steps.push(tg.delete("DeleteTargetGroup", json!({ "TargetGroupArn": tg_arn })));
     let enis = id(name, kind::ENDPOINT_ENIS);
     let targets: Vec<Value> = (0..endpoint.eni_count)
-        .map(|i| json!({ "Id": reference(&enis, ip_output(i)), "Port": link.port }))
+        .map(|i| json!({ "Id": reference(&enis, &ip_output(i)), "Port": link.port }))
         .collect();
     let input = json!({ "TargetGroupArn": tg_arn, "Targets": targets });
     steps.push(

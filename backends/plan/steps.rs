@@ -132,7 +132,7 @@ pub struct Step {
     /// Ordering edges that no ref expresses.
     pub after: Vec<String>,
     /// Output name -> path into the operation's response.
-    pub outputs: Vec<(&'static str, String)>,
+    pub outputs: Vec<(String, String)>,
     pub wait: Option<Wait>,
     pub delete: Option<Call>,
 }
@@ -151,8 +151,8 @@ impl Step {
         }
     }
 
-    pub fn output(mut self, name: &'static str, path: impl Into<String>) -> Step {
-        self.outputs.push((name, path.into()));
+    pub fn output(mut self, name: impl Into<String>, path: impl Into<String>) -> Step {
+        self.outputs.push((name.into(), path.into()));
         self
     }
 
