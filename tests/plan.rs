@@ -243,11 +243,12 @@ fn rename(plan: &Value, prefix: &str) -> Value {
 type Breakage = fn(&mut Value);
 
 /// The validator is an oracle only if it rejects what botocore would: a misspelled member,
-/// a wrong type, an operation that does not exist, an output path the response lacks.
+/// a wrong type, an operation that does not exist, an output path the response lacks; and a
+/// ref to an output no step declares.
 #[test]
 fn validator_rejects_broken_plans() {
     let good = parse(&seed_plan());
-    let breakages: [(&str, Breakage); 4] = [
+    let breakages: [(&str, Breakage); 5] = [
         ("member", |p| {
             p["steps"][1]["input"]["CidrBlok"] = "10.0.0.0/16".into()
         }),
@@ -257,6 +258,9 @@ fn validator_rejects_broken_plans() {
         }),
         ("output", |p| {
             p["steps"][1]["outputs"]["VpcId"] = "Vpc.Id".into()
+        }),
+        ("ref", |p| {
+            p["steps"][2]["input"]["VpcId"]["ref"] = "core-vpc.Id".into()
         }),
     ];
     for (what, breakage) in breakages {

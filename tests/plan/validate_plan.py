@@ -6,7 +6,9 @@ For every step, wait and delete: the service and operation exist in botocore's m
 input validates against the operation's input shape (botocore's ParamValidator), with each
 `ref`, `param` and `join` replaced by a placeholder of the type its position needs. Every
 output path and wait path must also name members of the operation's output shape, so a typo
-in `Vpc.VpcId` is caught here rather than at run time. Exits 1 listing every problem.
+in `Vpc.VpcId` is caught here rather than at run time; and every ref must name an output
+declared by an earlier step (or, in a wait or delete, by the step itself) that the step lists
+in `depends_on`. Exits 1 listing every problem.
 """
 import json
 import re
@@ -124,6 +126,50 @@ def check_call(service, call, where, problems, outputs=None):
     return op
 
 
+def refs(value):
+    if isinstance(value, dict):
+        if set(value) == {"ref"} and isinstance(value["ref"], str):
+            yield value["ref"]
+        else:
+            for v in value.values():
+                yield from refs(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from refs(v)
+
+
+def check_refs(plan, problems):
+    declared = {}
+    for step in plan.get("steps", []):
+        sid = step.get("id", "?")
+        if sid in declared:
+            problems.append(f"{sid}: duplicate step id")
+        deps = set(step.get("depends_on", []))
+        own = set(step.get("outputs", {}))
+        for dep in deps:
+            if dep not in declared:
+                problems.append(f"{sid}: depends on {dep}, which is not an earlier step")
+        places = [("input", step.get("input"), False)]
+        places += [(k, step[k].get("input"), True) for k in ("wait", "delete") if k in step]
+        for where, value, may_be_self in places:
+            for r in refs(value):
+                target, _, output = r.partition(".")
+                if may_be_self and target == sid:
+                    if output not in own:
+                        problems.append(f"{sid}.{where}: ref {r}: the step has no output {output}")
+                elif target not in declared:
+                    problems.append(f"{sid}.{where}: ref {r} names no earlier step")
+                elif output not in declared[target]:
+                    problems.append(f"{sid}.{where}: ref {r}: {target} has no output {output}")
+                elif target not in deps:
+                    problems.append(f"{sid}.{where}: ref {r} but {target} is not in depends_on")
+        declared[sid] = own
+    for r in refs(plan.get("outputs", {})):
+        target, _, output = r.partition(".")
+        if output not in declared.get(target, set()):
+            problems.append(f"outputs: ref {r} names no step output")
+
+
 def main():
     with open(sys.argv[1]) as f:
         plan = json.load(f)
@@ -149,6 +195,7 @@ def main():
                 problems.append(f"{sid}.wait: expect must be a string")
         if "delete" in step:
             check_call(service, step["delete"], f"{sid}.delete", problems)
+    check_refs(plan, problems)
     if problems:
         print("\n".join(problems))
         sys.exit(1)
