@@ -128,7 +128,7 @@ pub fn check(
             (Some(_), _, Some(svc_net)) => {
                 private_networks.insert(svc_net.clone());
             }
-            (None, None, _) => unnetworked = unnetworked.or(Some(target.1)),
+            (None, None, Some(_)) => unnetworked = unnetworked.or(Some(target.1)),
             _ => {}
         }
     }
@@ -152,7 +152,9 @@ pub fn check(
             .map(|c| c.route)
             .collect::<Option<Vec<_>>>()?;
         routes.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
-        ok.then_some(())?;
+        if !ok {
+            return None;
+        }
         Some(Api {
             name: name.clone(),
             network,
@@ -171,7 +173,8 @@ pub fn check(
     }
 }
 
-/// `rate` a number >= 0 and `burst` an integer >= 0, both required (E0410, E0109).
+/// `rate` a number >= 0 and `burst` an integer 0 to 2^31-1 (API Gateway's `burstLimit` is a 32-bit
+/// integer), both required (E0410, E0109).
 fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
     let attrs = Attrs::gather(
         ctx,
@@ -204,12 +207,12 @@ fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
         }
     });
     let burst = match attrs.int(ctx, "burst") {
-        Some((b, _)) if (0..=i64::from(u32::MAX)).contains(&b) => u32::try_from(b).ok(),
+        Some((b, _)) if (0..=i64::from(i32::MAX)).contains(&b) => u32::try_from(b).ok(),
         Some((b, span)) => {
             ctx.diags.push(
                 Diagnostic::new(
                     Code::E0410,
-                    format!("throttle `burst` must be 0 to {}, found {b}", u32::MAX),
+                    format!("throttle `burst` must be 0 to {}, found {b}", i32::MAX),
                     span,
                 )
                 .label("out of range"),

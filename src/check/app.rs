@@ -89,7 +89,7 @@ pub fn params(ctx: &mut Ctx, syms: &Symbols) -> Vec<Param> {
     let mut out = Vec::new();
     for (name, decl) in &syms.params {
         let default = match decl.default {
-            Some(expr) => match expect_literal(ctx, expr, "param default") {
+            Some(expr) => match expect_literal(ctx, expr, name) {
                 Some(s) => Some(s),
                 None => continue,
             },

@@ -8,6 +8,7 @@
 mod api;
 mod app;
 mod cidr;
+mod env;
 mod health;
 mod image;
 mod limits;
@@ -16,6 +17,8 @@ mod routes;
 mod service;
 mod sizes;
 mod symbols;
+#[cfg(test)]
+mod tests;
 mod values;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
