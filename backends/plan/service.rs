@@ -113,15 +113,11 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
         1800,
     );
     steps.push(step.delete("DeleteService", arn));
-    if let (Some(conn), Some(net)) = (
-        &service.ingress_connection,
-        ir.networks.iter().find(|n| {
-            service
-                .ingress_connection
-                .as_ref()
-                .is_some_and(|c| c.network == n.names.spec)
-        }),
-    ) {
+    let connection = service.ingress_connection.as_ref().and_then(|conn| {
+        let net = ir.networks.iter().find(|n| n.names.spec == conn.network)?;
+        Some((conn, net))
+    });
+    if let Some((conn, net)) = connection {
         let input = json!({
             "ServiceArn": service_arn(name),
             "VpcIngressConnectionName": conn.physical,
