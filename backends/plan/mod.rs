@@ -157,7 +157,43 @@ fn outputs(ir: &Ir) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::ordered;
     use super::steps::kind::ALL;
+    use super::steps::{reference, Step};
+    use serde_json::json;
+
+    fn step(id: &str, refs: &[&str]) -> Step {
+        let input: Vec<_> = refs.iter().map(|r| reference(r, "Out")).collect();
+        Step::new(id.into(), "ec2", "CreateVpc", json!({ "X": input })).output("Out", "Vpc.VpcId")
+    }
+
+    fn ids(steps: Vec<Step>) -> Vec<String> {
+        match ordered(steps) {
+            Ok(sorted) => sorted.into_iter().map(|(s, _)| s.id).collect(),
+            Err(e) => vec![format!("error: {}", e.message)],
+        }
+    }
+
+    #[test]
+    fn orders_dependencies_first_then_by_position() {
+        let steps = vec![
+            step("c", &["b"]),
+            step("a", &[]),
+            step("b", &["a"]),
+            step("d", &[]),
+        ];
+        assert_eq!(ids(steps), ["a", "b", "c", "d"]);
+        let sorted =
+            ordered(vec![step("a", &[]), step("b", &["a", "a"]).after("a")]).expect("orders");
+        assert_eq!(sorted[1].1, ["a"]);
+    }
+
+    #[test]
+    fn refuses_cycles_duplicates_and_missing_steps() {
+        assert!(ids(vec![step("a", &["b"]), step("b", &["a"])])[0].contains("cycle"));
+        assert!(ids(vec![step("a", &[]), step("a", &[])])[0].contains("two plan steps"));
+        assert!(ids(vec![step("a", &["z"])])[0].contains("missing step `z`"));
+    }
 
     /// Step ids are `<name>-<kind>`; they stay unique for hyphenated names only if no kind
     /// ends with `-` followed by another kind.
