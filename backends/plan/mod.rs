@@ -145,9 +145,8 @@ fn outputs(ir: &Ir) -> Value {
             },
             OutputValue::ApiKeyId(api) => api::api_key_id(api),
             OutputValue::ServiceArn(service) => service::service_arn(service),
-            OutputValue::ServiceUrl(service) => {
-                steps::join(vec![json!("https://"), service::service_url(service)])
-            }
+            // The host name as App Runner gives it, like the other targets' outputs.
+            OutputValue::ServiceUrl(service) => service::service_url(service),
             OutputValue::IngressDomain(service) => service::ingress_domain(service),
         };
         out.insert(output.snake.clone(), value);
