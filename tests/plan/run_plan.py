@@ -316,6 +316,13 @@ def _replace(value, mapping):
     return value
 
 
+def _quietly(cleanup):
+    try:
+        cleanup()
+    except Exception as e:  # the run already failed; say so and keep the first error
+        print(f"(stand-in cleanup failed: {e})")
+
+
 def main():
     args = sys.argv[1:]
     if len(args) < 2:
@@ -342,6 +349,7 @@ def main():
     except Exception as e:
         print(f"FAILED while applying: {e}")
         runner.run_deletes(best_effort=True)
+        _quietly(cleanup_stand_ins)
         sys.exit(1)
     try:
         runner.run_deletes()
