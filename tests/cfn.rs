@@ -58,12 +58,34 @@ fn the_one<'a>(t: &'a Value, ty: &str) -> (&'a String, &'a Value) {
     all[0]
 }
 
+/// Snapshots hold the template pretty-printed, so a large template (emitted compact to stay
+/// under the inline deploy limit) is still reviewed line by line.
 #[test]
 fn golden_snapshot_per_example() {
     for example in examples() {
         let text = build(&example);
-        insta::assert_snapshot!(example_name(&example), text);
+        let parsed: Value = serde_json::from_str(&text).expect("the template is JSON");
+        let pretty = serde_json::to_string_pretty(&parsed).expect("renders") + "\n";
+        insta::assert_snapshot!(example_name(&example), pretty);
     }
+}
+
+#[test]
+fn templates_are_readable_when_small_and_compact_only_to_deploy_inline() {
+    let limit = aprc::backends::cfn::MAX_INLINE_BODY_BYTES;
+    for example in examples() {
+        let text = build(&example);
+        let parsed: Value = serde_json::from_str(&text).expect("the template is JSON");
+        let pretty = serde_json::to_string_pretty(&parsed).expect("renders") + "\n";
+        if pretty.len() <= limit {
+            assert_eq!(text, pretty, "{}: fits inline, so it is pretty", example.display());
+        } else {
+            assert!(text.len() < pretty.len() && text.lines().count() == 1, "{}: compact", example.display());
+        }
+    }
+    // The shop is the example that needs the compact form, and it then deploys inline.
+    let shop = build(Path::new("examples/shop.apr"));
+    assert!(shop.len() <= limit && shop.lines().count() == 1, "shop: {} bytes", shop.len());
 }
 
 #[test]

@@ -28,6 +28,8 @@ pub const MAX_PARAMETERS: usize = 200;
 pub const MAX_OUTPUTS: usize = 200;
 /// Template body size through S3 (`--s3-bucket`), in bytes.
 pub const MAX_BODY_BYTES: usize = 1_048_576;
+/// `TemplateBody` passed inline (`aws cloudformation deploy` without `--s3-bucket`).
+pub const MAX_INLINE_BODY_BYTES: usize = 51_200;
 
 pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     let mut t = Template::new(ir);
@@ -192,9 +194,22 @@ impl Template {
         if !self.outputs.is_empty() {
             doc.insert("Outputs".into(), Value::Object(self.outputs));
         }
-        let mut body = serde_json::to_string_pretty(&Value::Object(doc))
-            .map_err(|e| internal(format!("cannot render the template: {e}")))?;
-        body.push('\n');
+        let doc = Value::Object(doc);
+        let render = |pretty: bool| {
+            let text = if pretty {
+                serde_json::to_string_pretty(&doc)
+            } else {
+                serde_json::to_string(&doc)
+            };
+            text.map(|t| t + "\n")
+                .map_err(|e| internal(format!("cannot render the template: {e}")))
+        };
+        // Readable when it fits the inline limit of `aws cloudformation deploy`; compact when
+        // only that keeps the template deployable without an S3 bucket.
+        let mut body = render(true)?;
+        if body.len() > MAX_INLINE_BODY_BYTES {
+            body = render(false)?;
+        }
         check_quota("template body bytes", body.len(), MAX_BODY_BYTES)?;
         Ok(body)
     }
