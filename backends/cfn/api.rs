@@ -5,7 +5,7 @@
 //! The deployment's logical id ends with the IR's route hash: CloudFormation only creates a
 //! new deployment when the logical id changes, so any route change goes live (spec 6.6).
 
-use super::intrinsics::{escape_sub, get_att, ref_, sub};
+use super::intrinsics::{escape_sub, get_att, ref_, sub, text};
 use super::network::vpc_link_id;
 use super::{network, BackendError, Template};
 use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
@@ -95,7 +95,7 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
     let mut stage = Map::new();
     stage.insert("RestApiId".into(), ref_(&api_id));
     stage.insert("DeploymentId".into(), ref_(&deployment_id));
-    stage.insert("StageName".into(), json!(api.stage));
+    stage.insert("StageName".into(), text(&api.stage));
     stage.insert("TracingEnabled".into(), json!(api.tracing));
     if let Some(throttle) = &api.throttle {
         stage.insert(

@@ -27,8 +27,8 @@ pub fn seed_ir() -> Ir {
             name: "seed".into(),
             region: "eu-west-1".into(),
             tags: [
-                ("app".to_string(), "seed".to_string()),
-                ("team".to_string(), "platform".to_string()),
+                ("app".to_string(), Text::lit("seed")),
+                ("team".to_string(), Text::lit("platform")),
             ]
             .into(),
             span: Span::new(FileId(0), 0, 0),
@@ -142,7 +142,7 @@ pub fn seed_ir() -> Ir {
         apis: vec![Api {
             names: names("public", "Public", "seed-public"),
             network: Some("core".into()),
-            stage: "prod".into(),
+            stage: Text::lit("prod"),
             auth: Auth::ApiKey,
             tracing: false,
             throttle: None,

@@ -6,7 +6,7 @@
 
 use super::network::vpc_link_id;
 use super::service::{ingress_domain, service_url};
-use super::steps::{dns_suffix, id, join, kind, partition, reference, tag_map, Step};
+use super::steps::{dns_suffix, id, join, kind, partition, reference, tag_map, text, Step};
 use crate::ir::{Api, App, Auth, Connection, Integration};
 use serde_json::{json, Map, Value};
 
@@ -14,17 +14,17 @@ fn rest_api_id(api: &str) -> Value {
     reference(&id(api, kind::REST_API), "RestApiId")
 }
 
-/// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`.
+/// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`; the stage may hold params.
 pub fn invoke_url(app: &App, api: &Api) -> Value {
     join(vec![
         json!("https://"),
         rest_api_id(&api.names.spec),
         json!(format!(
-            ".execute-api.{}.{}/{}",
+            ".execute-api.{}.{}/",
             app.region,
             dns_suffix(&app.region),
-            api.stage
         )),
+        text(&api.stage),
     ])
 }
 
@@ -131,10 +131,10 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
     let delete =
         json!({ "restApiId": rest_api_id(name), "deploymentId": deployment.out("DeploymentId") });
     steps.push(deployment.delete("DeleteDeployment", delete));
-    let stage_key = json!({ "restApiId": rest_api_id(name), "stageName": api.stage });
+    let stage_key = json!({ "restApiId": rest_api_id(name), "stageName": text(&api.stage) });
     let input = json!({
         "restApiId": rest_api_id(name),
-        "stageName": api.stage,
+        "stageName": text(&api.stage),
         "deploymentId": reference(&id(name, kind::DEPLOYMENT), "DeploymentId"),
         "tracingEnabled": api.tracing,
         "tags": tag_map(&app.tags),
@@ -170,7 +170,7 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
         .output("UsagePlanId", "id");
         let plan_id = plan.out("UsagePlanId");
         steps.push(plan.delete("DeleteUsagePlan", json!({ "usagePlanId": plan_id })));
-        let api_stage = join(vec![rest_api_id(name), json!(format!(":{}", api.stage))]);
+        let api_stage = join(vec![rest_api_id(name), json!(":"), text(&api.stage)]);
         let patch = |op: &str| {
             json!({
                 "usagePlanId": plan_id,

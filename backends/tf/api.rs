@@ -8,7 +8,9 @@
 //! IR's hash, `create_before_destroy` so the stage never points at a deleted deployment) and
 //! depends on every integration, or edits silently never go live.
 
-use super::expr::{attr, block, interpolate, list, object, resource, resource_ref, string, Piece};
+use super::expr::{
+    attr, block, interpolate, list, object, resource, resource_ref, string, text, Piece,
+};
 use super::{network_snake, service_snake, Blocks};
 use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
 use hcl::expr::Expression;
@@ -75,7 +77,7 @@ pub fn emit(ir: &Ir, api: &Api, out: &mut Blocks) {
     let mut stage = resource("aws_api_gateway_stage", a)
         .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
         .add_attribute(("deployment_id", attr("aws_api_gateway_deployment", a, "id")))
-        .add_attribute(("stage_name", string(api.stage.as_str())))
+        .add_attribute(("stage_name", text(&api.stage)))
         .add_attribute(("xray_tracing_enabled", api.tracing));
     if let Some(log) = &api.access_log {
         stage = stage.add_block(block(

@@ -59,7 +59,7 @@ fn seed() -> Spec {
         app: App {
             name: "seed".into(),
             region: "eu-west-1".into(),
-            tags: BTreeMap::from([("team".to_string(), "platform".to_string())]),
+            tags: BTreeMap::from([("team".to_string(), Text::lit("platform"))]),
             span: span(),
         },
         params: vec![Param {
@@ -80,7 +80,7 @@ fn seed() -> Spec {
         apis: vec![Api {
             name: "public".into(),
             network: Some("core".into()),
-            stage: "prod".into(),
+            stage: Text::lit("prod"),
             auth: Auth::ApiKey,
             tracing: false,
             access_log: false,
@@ -122,7 +122,7 @@ fn kitchen() -> Spec {
     orders.tracing = true;
     orders.health = Some(Health {
         protocol: HealthProtocol::Http,
-        path: Some("/healthz".into()),
+        path: Some(Text::lit("/healthz")),
         interval: Some(10),
         timeout: Some(5),
         healthy: None,
@@ -171,7 +171,7 @@ fn kitchen() -> Spec {
         Api {
             name: "admin".into(),
             network: Some("legacy".into()),
-            stage: "admin".into(),
+            stage: Text::lit("admin"),
             auth: Auth::Iam,
             tracing: false,
             access_log: false,

@@ -17,8 +17,8 @@ fn names(spec: &str, pascal: &str, physical: &str) -> Names {
 
 pub fn seed_ir() -> Ir {
     let tags = BTreeMap::from([
-        ("app".to_string(), "seed".to_string()),
-        ("team".to_string(), "platform".to_string()),
+        ("app".to_string(), Text::lit("seed")),
+        ("team".to_string(), Text::lit("platform")),
     ]);
     let image = Text {
         parts: vec![
@@ -140,7 +140,7 @@ pub fn seed_ir() -> Ir {
     let api = Api {
         names: names("public", "Public", "seed-public"),
         network: Some("core".into()),
-        stage: "prod".into(),
+        stage: Text::lit("prod"),
         auth: Auth::ApiKey,
         tracing: false,
         throttle: None,
@@ -228,7 +228,7 @@ pub fn seed_ir() -> Ir {
 pub fn kitchen_sink_ir() -> Ir {
     let mut ir = seed_ir();
     ir.app.name = "sink".into();
-    ir.app.tags.insert("app".into(), "sink".into());
+    ir.app.tags.insert("app".into(), Text::lit("sink"));
     ir.params.push(Param {
         name: "db_secret".into(),
         default: None,
@@ -327,7 +327,7 @@ pub fn kitchen_sink_ir() -> Ir {
     });
     svc.health = Some(Health {
         protocol: "HTTP".into(),
-        path: Some("/healthz".into()),
+        path: Some(Text::lit("/healthz")),
         interval: Some(10),
         timeout: Some(5),
         healthy_threshold: None,
