@@ -27,7 +27,10 @@ pub fn stage_fault(stage: &Text) -> Option<String> {
         })
         .collect();
     if let Some(c) = literal.chars().find(|c| !stage_char(*c)) {
-        return Some(format!("`{}` is not allowed in a stage name", c.escape_debug()));
+        return Some(format!(
+            "`{}` is not allowed in a stage name",
+            c.escape_debug()
+        ));
     }
     if literal.len() > STAGE_MAX {
         return Some(format!(
@@ -105,8 +108,9 @@ mod tests {
     fn stage_literal_parts_are_checked_and_params_are_not() {
         assert_eq!(stage_fault(&Text::lit("prod_1")), None);
         assert_eq!(stage_fault(&text(&[("env", true), ("_v1", false)])), None);
-        assert!(stage_fault(&text(&[("env", true), ("-v1", false)]))
-            .is_some_and(|f| f.contains("`-`")));
+        assert!(
+            stage_fault(&text(&[("env", true), ("-v1", false)])).is_some_and(|f| f.contains("`-`"))
+        );
         assert!(stage_fault(&Text::lit("")).is_some());
         assert!(stage_fault(&Text::lit("a".repeat(129))).is_some());
         assert_eq!(stage_fault(&Text::lit("a".repeat(128))), None);
@@ -114,8 +118,14 @@ mod tests {
 
     #[test]
     fn a_health_path_with_a_literal_start_must_start_with_a_slash() {
-        assert_eq!(health_path_fault(&text(&[("/v1/", false), ("p", true)])), None);
-        assert_eq!(health_path_fault(&text(&[("p", true), ("/x", false)])), None);
+        assert_eq!(
+            health_path_fault(&text(&[("/v1/", false), ("p", true)])),
+            None
+        );
+        assert_eq!(
+            health_path_fault(&text(&[("p", true), ("/x", false)])),
+            None
+        );
         assert!(health_path_fault(&text(&[("v1/", false), ("p", true)])).is_some());
         assert!(health_path_fault(&Text::lit("")).is_some());
     }
