@@ -6,6 +6,8 @@
 //! against moto with `--param` values; `--param` bakes them all in, and a baked value that
 //! breaks a stage name or a health path is a usage error. Terraform: tests/tf/params.rs.
 
+// Shared with tests/plan.rs, which uses the helpers this file does not.
+#[allow(dead_code)]
 #[path = "plan/oracles.rs"]
 mod oracles;
 #[path = "plan/reorder.rs"]

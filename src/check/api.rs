@@ -62,20 +62,14 @@ pub fn check(
     let stage = match attrs.string(ctx, "stage") {
         Some((s, span)) => match partial::stage_fault(&s) {
             Some(fault) => {
-                // A literal name is simply wrong; with a param, say which literal part is.
-                let (label, help) = match s.as_literal() {
-                    Some(_) => (
-                        "not a stage name".to_string(),
-                        "stage names are 1 to 128 letters, digits or `_`",
-                    ),
-                    None => (
-                        fault,
-                        "stage names are 1 to 128 letters, digits or `_`; a param's value is checked when it is known",
-                    ),
+                let help = if s.as_literal().is_some() {
+                    "stage names are 1 to 128 letters, digits or `_`"
+                } else {
+                    "stage names are 1 to 128 letters, digits or `_`; a param's value is checked when it is known"
                 };
                 ctx.diags.push(
                     Diagnostic::new(Code::E0407, format!("invalid stage name `{s}`"), span)
-                        .label(label)
+                        .label(fault)
                         .help(help),
                 );
                 None
