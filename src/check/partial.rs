@@ -65,7 +65,7 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
         if stage != api.stage {
             if let Some(fault) = stage_fault(&stage) {
                 return Err(format!(
-                    "--param makes the stage of api `{}` `{stage}`, which is not a stage name: {fault}",
+                    "with these --param values the stage of api `{}` would be `{stage}`, which is not a stage name: {fault}",
                     api.name
                 ));
             }
@@ -79,7 +79,7 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
         if &baked != path {
             if let Some(fault) = health_path_fault(&baked) {
                 return Err(format!(
-                    "--param makes the health check path of service `{}` `{baked}`, which is not a path: {fault}",
+                    "with these --param values the health check path of service `{}` would be `{baked}`, which is not a path: {fault}",
                     service.name
                 ));
             }
