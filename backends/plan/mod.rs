@@ -19,7 +19,8 @@ use super::BackendError;
 use crate::diag::Code;
 use crate::ir::{Ir, OutputValue, Vpc};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 use steps::Step;
 
 pub use steps::kind;
@@ -107,18 +108,37 @@ fn ordered(steps: Vec<Step>) -> Result<Vec<(Step, Vec<String>)>, BackendError> {
             )));
         }
     }
-    let mut done: BTreeSet<String> = BTreeSet::new();
+    // Kahn's algorithm taking the lowest ready index each time: the same order as picking
+    // "the first step in IR order whose dependencies are done", but linear-logarithmic
+    // (the rescan from the start for every step made 1,000 services take seconds).
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
+    let mut waiting: Vec<usize> = vec![0; steps.len()];
+    for (i, d) in deps.iter().enumerate() {
+        for id in d {
+            if let Some(&j) = position.get(id) {
+                dependents[j].push(i);
+                waiting[i] += 1;
+            }
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..steps.len())
+        .filter(|&i| waiting[i] == 0)
+        .map(Reverse)
+        .collect();
     let mut order: Vec<usize> = Vec::with_capacity(steps.len());
-    while order.len() < steps.len() {
-        let next = (0..steps.len())
-            .find(|&i| !done.contains(&steps[i].id) && deps[i].iter().all(|d| done.contains(d)));
-        let Some(i) = next else {
-            return Err(internal(
-                "plan steps depend on each other in a cycle".into(),
-            ));
-        };
-        done.insert(steps[i].id.clone());
+    while let Some(Reverse(i)) = ready.pop() {
         order.push(i);
+        for &k in &dependents[i] {
+            waiting[k] -= 1;
+            if waiting[k] == 0 {
+                ready.push(Reverse(k));
+            }
+        }
+    }
+    if order.len() < steps.len() {
+        return Err(internal(
+            "plan steps depend on each other in a cycle".into(),
+        ));
     }
     let mut slots: Vec<Option<Step>> = steps.into_iter().map(Some).collect();
     Ok(order
