@@ -9,15 +9,19 @@
 //! other line (a block header, a closing brace, `x = {` opening a multi-line value, a blank
 //! line) ends the chain.
 
-/// Aligns `=` in every chain of single-line attribute lines.
+/// Aligns `=` in every chain of single-line attribute lines. Written into one buffer: a
+/// `String` per line and a join cost more than the formatting itself for large files.
 pub fn align(text: &str) -> String {
     let lines: Vec<&str> = text.split('\n').collect();
     let cells: Vec<Option<(usize, usize)>> = lines.iter().map(|l| assign_cell(l)).collect();
-    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
     let mut i = 0;
     while i < lines.len() {
+        if i > 0 {
+            out.push('\n');
+        }
         if cells[i].is_none() {
-            out.push(lines[i].to_string());
+            out.push_str(lines[i]);
             i += 1;
             continue;
         }
@@ -31,17 +35,18 @@ pub fn align(text: &str) -> String {
             .map(|(lead, _)| *lead)
             .max()
             .unwrap_or(0);
-        for (line, cell) in lines[start..i].iter().zip(&cells[start..i]) {
+        for (k, (line, cell)) in lines[start..i].iter().zip(&cells[start..i]).enumerate() {
             if let Some((lead, eq)) = cell {
-                let mut s = String::with_capacity(line.len() + width);
-                s.push_str(&line[..*lead]);
-                s.push_str(&" ".repeat(width - lead + 1));
-                s.push_str(&line[*eq..]);
-                out.push(s);
+                if k > 0 {
+                    out.push('\n');
+                }
+                out.push_str(&line[..*lead]);
+                out.extend(std::iter::repeat_n(' ', width - lead + 1));
+                out.push_str(&line[*eq..]);
             }
         }
     }
-    out.join("\n")
+    out
 }
 
 /// For a line that is an alignable assignment: (length of the lead without trailing spaces,
