@@ -216,7 +216,7 @@ fn resource_tree_has_parents_first_and_unique_names() {
 #[test]
 fn deployment_hash_is_sha256_of_the_canonical_json() {
     use sha2::{Digest, Sha256};
-    let mut spec = seed();
+    let mut spec = seed_spec();
     let mut route = spec.apis[0].routes[0].clone();
     route.method = Method::Get;
     route.path = vec![
