@@ -41,7 +41,7 @@ pub fn align(text: &str) -> String {
                     out.push('\n');
                 }
                 out.push_str(&line[..*lead]);
-                out.extend(std::iter::repeat_n(' ', width - lead + 1));
+                out.extend(std::iter::repeat(' ').take(width - lead + 1));
                 out.push_str(&line[*eq..]);
             }
         }
