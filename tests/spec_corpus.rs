@@ -8,6 +8,8 @@
 //! `tests/fixtures/invalid/` and are run by `tests/invalid_fixtures.rs`.)
 
 mod support;
+#[path = "spec_corpus/terraform.rs"]
+mod terraform;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,11 @@ fn fixtures() -> Vec<PathBuf> {
         .expect("tests/fixtures/valid")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "apr"))
-        .map(|p| p.strip_prefix(support::root()).expect("under root").to_path_buf())
+        .map(|p| {
+            p.strip_prefix(support::root())
+                .expect("under root")
+                .to_path_buf()
+        })
         .collect();
     out.sort();
     assert!(out.len() >= 25, "only {} valid fixtures", out.len());
@@ -262,7 +268,11 @@ fn output_does_not_depend_on_declaration_order_or_file_split() {
             .iter()
             .flat_map(|f| items(&std::fs::read_to_string(f).expect("fixture")))
             .collect();
-        assert!(all.len() >= 2, "{}: fewer than two items", fixture.display());
+        assert!(
+            all.len() >= 2,
+            "{}: fewer than two items",
+            fixture.display()
+        );
         for item in &all {
             let kind = item.split_whitespace().next().unwrap_or_default();
             assert!(
@@ -302,5 +312,8 @@ fn output_does_not_depend_on_declaration_order_or_file_split() {
             }
         }
     }
-    assert!(targets.is_empty() || compared >= 50, "only {compared} comparisons");
+    assert!(
+        targets.is_empty() || compared >= 50,
+        "only {compared} comparisons"
+    );
 }
