@@ -4,7 +4,8 @@
 //! its header announces, `# warn: W0002 line 9`), and build for every target that is
 //! implemented, byte-identically across runs, `-o` and stdout, and declaration orders. A
 //! target that still answers "not implemented" is skipped with a printed note, never silently.
-//! terraform itself validates every `tf` output. (Invalid specs live in
+//! terraform itself validates and plans every `tf` output (`spec_corpus/terraform.rs`);
+//! `aprc fmt` and `aprc graph` must handle every fixture too. (Invalid specs live in
 //! `tests/fixtures/invalid/` and are run by `tests/invalid_fixtures.rs`.)
 
 mod support;
@@ -316,4 +317,82 @@ fn output_does_not_depend_on_declaration_order_or_file_split() {
         targets.is_empty() || compared >= 50,
         "only {compared} comparisons"
     );
+}
+
+/// `aprc fmt` on a copy of every fixture: the result is canonical (`--check` passes and a
+/// second run changes nothing), keeps every comment, and builds to the same `tf` output.
+#[test]
+fn fmt_keeps_meaning_and_comments_and_is_idempotent() {
+    let root = tempfile::tempdir().expect("temp dir");
+    let mut changed = 0;
+    for (n, fixture) in fixtures().iter().enumerate() {
+        let name = fixture.display();
+        let dir = root.path().join(n.to_string());
+        std::fs::create_dir(&dir).expect("dir");
+        let mut copies = Vec::new();
+        for file in files_of(fixture) {
+            let copy = dir.join(file.file_name().expect("file name"));
+            std::fs::copy(&file, &copy).expect("copy");
+            copies.push(copy);
+        }
+        let read = |paths: &[PathBuf]| -> Vec<String> {
+            paths
+                .iter()
+                .map(|p| std::fs::read_to_string(p).expect("read"))
+                .collect()
+        };
+        let before = read(&copies);
+        let out = run(&["fmt"], &copies);
+        assert!(
+            out.status.success(),
+            "{name}: fmt failed: {}",
+            text(&out.stderr)
+        );
+        let once = read(&copies);
+        changed += usize::from(before != once);
+        for (b, a) in before.iter().zip(&once) {
+            // Every comment survives (`#` also counts inside strings, which fmt copies).
+            assert_eq!(
+                b.matches('#').count(),
+                a.matches('#').count(),
+                "{name}: comments"
+            );
+        }
+        let check = run(&["fmt", "--check"], &copies);
+        assert!(check.status.success(), "{name}: not canonical after fmt");
+        run(&["fmt"], &copies);
+        assert_eq!(once, read(&copies), "{name}: fmt is not idempotent");
+        let args = ["build", "--target", "tf"];
+        assert_eq!(
+            text(&run(&args, std::slice::from_ref(fixture)).stdout),
+            text(&run(&args, &[dir.clone()]).stdout),
+            "{name}: fmt changed the meaning"
+        );
+    }
+    // The corpus is written the way people write, not the canonical way.
+    assert!(changed >= 5, "only {changed} fixtures needed formatting");
+}
+
+/// `aprc graph` in both formats answers for every fixture, the same way twice.
+#[test]
+fn graph_renders_every_fixture() {
+    for fixture in fixtures() {
+        for format in ["dot", "mermaid"] {
+            let args = ["graph", "--format", format];
+            let first = run(&args, std::slice::from_ref(&fixture));
+            assert!(
+                first.status.success() && !first.stdout.is_empty(),
+                "{} graph --format {format}: {}",
+                fixture.display(),
+                text(&first.stderr)
+            );
+            let second = run(&args, std::slice::from_ref(&fixture));
+            assert_eq!(
+                first.stdout,
+                second.stdout,
+                "{}: graph differs",
+                fixture.display()
+            );
+        }
+    }
 }
