@@ -365,7 +365,7 @@ fn fmt_keeps_meaning_and_comments_and_is_idempotent() {
         let args = ["build", "--target", "tf"];
         assert_eq!(
             text(&run(&args, std::slice::from_ref(fixture)).stdout),
-            text(&run(&args, &[dir.clone()]).stdout),
+            text(&run(&args, std::slice::from_ref(&dir)).stdout),
             "{name}: fmt changed the meaning"
         );
     }
