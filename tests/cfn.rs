@@ -78,14 +78,27 @@ fn templates_are_readable_when_small_and_compact_only_to_deploy_inline() {
         let parsed: Value = serde_json::from_str(&text).expect("the template is JSON");
         let pretty = serde_json::to_string_pretty(&parsed).expect("renders") + "\n";
         if pretty.len() <= limit {
-            assert_eq!(text, pretty, "{}: fits inline, so it is pretty", example.display());
+            assert_eq!(
+                text,
+                pretty,
+                "{}: fits inline, so it is pretty",
+                example.display()
+            );
         } else {
-            assert!(text.len() < pretty.len() && text.lines().count() == 1, "{}: compact", example.display());
+            assert!(
+                text.len() < pretty.len() && text.lines().count() == 1,
+                "{}: compact",
+                example.display()
+            );
         }
     }
     // The shop is the example that needs the compact form, and it then deploys inline.
     let shop = build(Path::new("examples/shop.apr"));
-    assert!(shop.len() <= limit && shop.lines().count() == 1, "shop: {} bytes", shop.len());
+    assert!(
+        shop.len() <= limit && shop.lines().count() == 1,
+        "shop: {} bytes",
+        shop.len()
+    );
 }
 
 #[test]

@@ -4,10 +4,13 @@
 //! its header announces, `# warn: W0002 line 9`), and build for every target that is
 //! implemented, byte-identically across runs, `-o` and stdout, and declaration orders. A
 //! target that still answers "not implemented" is skipped with a printed note, never silently.
-//! terraform itself validates and plans every `tf` output (`spec_corpus/terraform.rs`);
+//! terraform itself validates and plans every `tf` output (`spec_corpus/terraform.rs`),
+//! cfn-lint and botocore's models check every `cfn` and `plan` output (`spec_corpus/oracles.rs`);
 //! `aprc fmt` and `aprc graph` must handle every fixture too. (Invalid specs live in
 //! `tests/fixtures/invalid/` and are run by `tests/invalid_fixtures.rs`.)
 
+#[path = "spec_corpus/oracles.rs"]
+mod oracles;
 mod support;
 #[path = "spec_corpus/terraform.rs"]
 mod terraform;
