@@ -30,8 +30,9 @@ pub struct App {
     pub name: String,
     /// Used by `tf` and `plan`; CloudFormation stays region-agnostic.
     pub region: String,
-    /// Applied to every taggable resource; includes `app = <name>`.
-    pub tags: BTreeMap<String, String>,
+    /// Applied to every taggable resource; includes `app = <name>`. Values may hold params
+    /// (the keys never do).
+    pub tags: BTreeMap<String, Text>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -268,7 +269,7 @@ pub struct Statement {
 pub struct Health {
     /// `HTTP` or `TCP`.
     pub protocol: String,
-    pub path: Option<String>,
+    pub path: Option<Text>,
     pub interval: Option<u32>,
     pub timeout: Option<u32>,
     pub healthy_threshold: Option<u32>,
@@ -309,7 +310,9 @@ pub struct Api {
     pub names: Names,
     /// The network whose VPC link the api's private integrations use.
     pub network: Option<String>,
-    pub stage: String,
+    /// The stage name; may hold params, so backends refer to the stage resource (or spell
+    /// the text) wherever the name is needed: invoke URL, usage plan, stage updates.
+    pub stage: Text,
     pub auth: Auth,
     pub tracing: bool,
     pub throttle: Option<Throttle>,
@@ -379,6 +382,16 @@ pub struct ApiMethod {
     pub integration: Integration,
 }
 
+impl ApiMethod {
+    /// API Gateway's names of the path parameters the method request requires
+    /// (`method.request.path.NAME`), in `path_params` order.
+    pub fn request_parameters(&self) -> impl Iterator<Item = String> + '_ {
+        self.path_params
+            .iter()
+            .map(|p| format!("method.request.path.{p}"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Integration {
     /// Spec name of the target service.
@@ -391,6 +404,19 @@ pub struct Integration {
     pub target_path: String,
     /// `(integration.request.path.TO, method.request.path.FROM)` name pairs, sorted.
     pub path_mappings: Vec<(String, String)>,
+}
+
+impl Integration {
+    /// API Gateway's mapping of each path parameter onto the integration request:
+    /// (`integration.request.path.TO`, `method.request.path.FROM`), in `path_mappings` order.
+    pub fn request_parameters(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.path_mappings.iter().map(|(to, from)| {
+            (
+                format!("integration.request.path.{to}"),
+                format!("method.request.path.{from}"),
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -1,7 +1,10 @@
 //! The `tf` target end to end: a reviewed golden `main.tf` per example, byte-identical output
 //! across runs and declaration orders, the spec's traps checked on the parsed seed output,
-//! and terraform itself (`fmt -check`, `validate`, `plan` against moto) on every example.
+//! and terraform itself (`fmt -check`, `validate`, `plan` against moto) on every example and
+//! on a spec that uses params in every string attribute (`tf/params.rs`).
 
+#[path = "tf/params.rs"]
+mod params;
 mod support;
 #[path = "tf/terraform.rs"]
 mod terraform;

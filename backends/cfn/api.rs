@@ -5,7 +5,7 @@
 //! The deployment's logical id ends with the IR's route hash: CloudFormation only creates a
 //! new deployment when the logical id changes, so any route change goes live (spec 6.6).
 
-use super::intrinsics::{escape_sub, get_att, ref_, sub};
+use super::intrinsics::{escape_sub, get_att, ref_, sub, text};
 use super::network::vpc_link_id;
 use super::{network, BackendError, Template};
 use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
@@ -67,9 +67,8 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
         props.insert("ApiKeyRequired".into(), json!(api.auth == Auth::ApiKey));
         if !m.path_params.is_empty() {
             let params: Map<String, Value> = m
-                .path_params
-                .iter()
-                .map(|name| (format!("method.request.path.{name}"), json!(true)))
+                .request_parameters()
+                .map(|name| (name, json!(true)))
                 .collect();
             props.insert("RequestParameters".into(), Value::Object(params));
         }
@@ -95,7 +94,7 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
     let mut stage = Map::new();
     stage.insert("RestApiId".into(), ref_(&api_id));
     stage.insert("DeploymentId".into(), ref_(&deployment_id));
-    stage.insert("StageName".into(), json!(api.stage));
+    stage.insert("StageName".into(), text(&api.stage));
     stage.insert("TracingEnabled".into(), json!(api.tracing));
     if let Some(throttle) = &api.throttle {
         stage.insert(
@@ -205,14 +204,8 @@ fn integration(ir: &Ir, api: &Api, m: &ApiMethod) -> Result<Value, BackendError>
     }
     if !integ.path_mappings.is_empty() {
         let params: Map<String, Value> = integ
-            .path_mappings
-            .iter()
-            .map(|(to, from)| {
-                (
-                    format!("integration.request.path.{to}"),
-                    json!(format!("method.request.path.{from}")),
-                )
-            })
+            .request_parameters()
+            .map(|(to, from)| (to, json!(from)))
             .collect();
         out.insert("RequestParameters".into(), Value::Object(params));
     }

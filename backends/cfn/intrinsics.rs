@@ -63,11 +63,12 @@ pub fn text(t: &Text) -> Value {
     sub(template)
 }
 
-/// The app's tags as a CloudFormation tag list, sorted by key (the map is ordered).
-pub fn tags(tags: &BTreeMap<String, String>) -> Value {
+/// The app's tags as a CloudFormation tag list, sorted by key (the map is ordered); a value
+/// holding a param is a `Ref` or `Fn::Sub` like any other [`text`].
+pub fn tags(tags: &BTreeMap<String, Text>) -> Value {
     Value::Array(
         tags.iter()
-            .map(|(k, v)| json!({ "Key": k, "Value": v }))
+            .map(|(k, v)| json!({ "Key": k, "Value": text(v) }))
             .collect(),
     )
 }
@@ -86,6 +87,25 @@ mod tests {
         assert_eq!(
             text(&Text::param("db_secret")),
             json!({ "Ref": "DbSecret" })
+        );
+    }
+
+    #[test]
+    fn tag_values_may_be_parameters() {
+        let mut env = Text::lit("team-");
+        env.push(TextPart::Param("env".into()));
+        let tags = BTreeMap::from([
+            ("app".to_string(), Text::lit("shop")),
+            ("env".to_string(), env),
+            ("owner".to_string(), Text::param("owner")),
+        ]);
+        assert_eq!(
+            super::tags(&tags),
+            json!([
+                { "Key": "app", "Value": "shop" },
+                { "Key": "env", "Value": { "Fn::Sub": "team-${Env}" } },
+                { "Key": "owner", "Value": { "Ref": "Owner" } },
+            ])
         );
     }
 

@@ -124,7 +124,7 @@ pub fn emit(t: &mut Template, ir: &Ir, svc: &Service) -> Result<(), BackendError
         let mut health = Map::new();
         health.insert("Protocol".into(), json!(h.protocol));
         let optional = [
-            ("Path", h.path.as_ref().map(|p| json!(p))),
+            ("Path", h.path.as_ref().map(text)),
             ("Interval", h.interval.map(|v| json!(v))),
             ("Timeout", h.timeout.map(|v| json!(v))),
             ("HealthyThreshold", h.healthy_threshold.map(|v| json!(v))),

@@ -6,7 +6,7 @@
 
 use super::network::vpc_link_id;
 use super::service::{ingress_domain, service_url};
-use super::steps::{dns_suffix, id, join, kind, partition, reference, tag_map, Step};
+use super::steps::{dns_suffix, id, join, kind, partition, reference, tag_map, text, Step};
 use crate::ir::{Api, App, Auth, Connection, Integration};
 use serde_json::{json, Map, Value};
 
@@ -14,17 +14,17 @@ fn rest_api_id(api: &str) -> Value {
     reference(&id(api, kind::REST_API), "RestApiId")
 }
 
-/// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`.
+/// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`; the stage may hold params.
 pub fn invoke_url(app: &App, api: &Api) -> Value {
     join(vec![
         json!("https://"),
         rest_api_id(&api.names.spec),
         json!(format!(
-            ".execute-api.{}.{}/{}",
+            ".execute-api.{}.{}/",
             app.region,
             dns_suffix(&app.region),
-            api.stage
         )),
+        text(&api.stage),
     ])
 }
 
@@ -88,9 +88,8 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
             map.insert("apiKeyRequired".into(), json!(key_required));
             if !method.path_params.is_empty() {
                 let params: Map<String, Value> = method
-                    .path_params
-                    .iter()
-                    .map(|p| (format!("method.request.path.{p}"), json!(true)))
+                    .request_parameters()
+                    .map(|name| (name, json!(true)))
                     .collect();
                 map.insert("requestParameters".into(), Value::Object(params));
             }
@@ -131,10 +130,10 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
     let delete =
         json!({ "restApiId": rest_api_id(name), "deploymentId": deployment.out("DeploymentId") });
     steps.push(deployment.delete("DeleteDeployment", delete));
-    let stage_key = json!({ "restApiId": rest_api_id(name), "stageName": api.stage });
+    let stage_key = json!({ "restApiId": rest_api_id(name), "stageName": text(&api.stage) });
     let input = json!({
         "restApiId": rest_api_id(name),
-        "stageName": api.stage,
+        "stageName": text(&api.stage),
         "deploymentId": reference(&id(name, kind::DEPLOYMENT), "DeploymentId"),
         "tracingEnabled": api.tracing,
         "tags": tag_map(&app.tags),
@@ -170,7 +169,7 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
         .output("UsagePlanId", "id");
         let plan_id = plan.out("UsagePlanId");
         steps.push(plan.delete("DeleteUsagePlan", json!({ "usagePlanId": plan_id })));
-        let api_stage = join(vec![rest_api_id(name), json!(format!(":{}", api.stage))]);
+        let api_stage = join(vec![rest_api_id(name), json!(":"), text(&api.stage)]);
         let patch = |op: &str| {
             json!({
                 "usagePlanId": plan_id,
@@ -233,14 +232,8 @@ fn integration_input(integration: &Integration, map: &mut Map<String, Value>) {
     }
     if !integration.path_mappings.is_empty() {
         let params: Map<String, Value> = integration
-            .path_mappings
-            .iter()
-            .map(|(to, from)| {
-                (
-                    format!("integration.request.path.{to}"),
-                    json!(format!("method.request.path.{from}")),
-                )
-            })
+            .request_parameters()
+            .map(|(to, from)| (to, json!(from)))
             .collect();
         map.insert("requestParameters".into(), Value::Object(params));
     }

@@ -209,7 +209,7 @@ fn service_input(app: &App, service: &Service) -> Value {
             ("UnhealthyThreshold", health.unhealthy_threshold),
         ];
         if let Some(path) = &health.path {
-            hc.insert("Path".into(), json!(path));
+            hc.insert("Path".into(), text(path));
         }
         for (key, value) in optional {
             if let Some(v) = value {

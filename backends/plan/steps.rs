@@ -310,22 +310,23 @@ pub fn join(parts: Vec<Value>) -> Value {
     }
 }
 
-/// EC2, ELBv2, IAM and App Runner tags: `[{"Key": k, "Value": v}]`.
-pub fn tag_list(tags: &BTreeMap<String, String>) -> Value {
+/// EC2, ELBv2, IAM and App Runner tags: `[{"Key": k, "Value": v}]`; a value holding a
+/// param is a [`text`] (`{"param"}` or `{"join"}`).
+pub fn tag_list(tags: &BTreeMap<String, Text>) -> Value {
     Value::Array(
         tags.iter()
-            .map(|(k, v)| json!({ "Key": k, "Value": v }))
+            .map(|(k, v)| json!({ "Key": k, "Value": text(v) }))
             .collect(),
     )
 }
 
 /// API Gateway and CloudWatch Logs tags: a map.
-pub fn tag_map(tags: &BTreeMap<String, String>) -> Value {
-    Value::Object(tags.iter().map(|(k, v)| (k.clone(), json!(v))).collect())
+pub fn tag_map(tags: &BTreeMap<String, Text>) -> Value {
+    Value::Object(tags.iter().map(|(k, v)| (k.clone(), text(v))).collect())
 }
 
 /// EC2 `TagSpecifications` for one created resource type.
-pub fn tag_spec(resource_type: &str, tags: &BTreeMap<String, String>) -> Value {
+pub fn tag_spec(resource_type: &str, tags: &BTreeMap<String, Text>) -> Value {
     json!([{ "ResourceType": resource_type, "Tags": tag_list(tags) }])
 }
 

@@ -8,7 +8,9 @@
 //! IR's hash, `create_before_destroy` so the stage never points at a deleted deployment) and
 //! depends on every integration, or edits silently never go live.
 
-use super::expr::{attr, block, interpolate, list, object, resource, resource_ref, string, Piece};
+use super::expr::{
+    attr, block, interpolate, list, object, resource, resource_ref, string, text, Piece,
+};
 use super::{network_snake, service_snake, Blocks};
 use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
 use hcl::expr::Expression;
@@ -75,7 +77,7 @@ pub fn emit(ir: &Ir, api: &Api, out: &mut Blocks) {
     let mut stage = resource("aws_api_gateway_stage", a)
         .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
         .add_attribute(("deployment_id", attr("aws_api_gateway_deployment", a, "id")))
-        .add_attribute(("stage_name", string(api.stage.as_str())))
+        .add_attribute(("stage_name", text(&api.stage)))
         .add_attribute(("xray_tracing_enabled", api.tracing));
     if let Some(log) = &api.access_log {
         stage = stage.add_block(block(
@@ -128,9 +130,8 @@ fn method_block(api: &Api, m: &ApiMethod) -> Block {
         .add_attribute(("api_key_required", api.auth == Auth::ApiKey));
     if !m.path_params.is_empty() {
         let params = object(
-            m.path_params
-                .iter()
-                .map(|p| (format!("method.request.path.{p}"), Expression::Bool(true))),
+            m.request_parameters()
+                .map(|name| (name, Expression::Bool(true))),
         );
         b = b.add_attribute(("request_parameters", params));
     }
@@ -177,12 +178,7 @@ fn integration_block(ir: &Ir, api: &Api, m: &ApiMethod) -> Block {
         Connection::Internet => b.add_attribute(("connection_type", "INTERNET")),
     };
     if !i.path_mappings.is_empty() {
-        let params = object(i.path_mappings.iter().map(|(to, from)| {
-            (
-                format!("integration.request.path.{to}"),
-                string(format!("method.request.path.{from}")),
-            )
-        }));
+        let params = object(i.request_parameters().map(|(to, from)| (to, string(from))));
         b = b.add_attribute(("request_parameters", params));
     }
     b.build()

@@ -128,12 +128,9 @@ fn terraform_block() -> Block {
 }
 
 fn provider_block(ir: &Ir) -> Block {
-    let tags = object(
-        ir.app
-            .tags
-            .iter()
-            .map(|(k, v)| (k.clone(), string(v.as_str()))),
-    );
+    // Provider arguments may use variables (known at plan time), so a tag value holding a
+    // param is `var.x` or a template here as anywhere else.
+    let tags = expr::text_map(&ir.app.tags);
     Block::builder("provider")
         .add_label("aws")
         .add_attribute(("region", string(ir.app.region.as_str())))

@@ -131,7 +131,7 @@ fn service_block(ir: &Ir, svc: &Service, policies: Vec<Expression>) -> Block {
         let mut health = Block::builder("health_check_configuration")
             .add_attribute(("protocol", string(h.protocol.as_str())));
         if let Some(path) = &h.path {
-            health = health.add_attribute(("path", string(path.as_str())));
+            health = health.add_attribute(("path", text(path)));
         }
         for (key, value) in [
             ("interval", h.interval),

@@ -13,6 +13,7 @@ mod health;
 mod image;
 mod limits;
 mod network;
+mod partial;
 mod routes;
 mod service;
 mod sizes;
@@ -20,6 +21,8 @@ mod symbols;
 #[cfg(test)]
 mod tests;
 mod values;
+
+pub use partial::baked;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Spec;

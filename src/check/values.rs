@@ -152,10 +152,11 @@ impl<'a> Attrs<'a> {
         expect_string(ctx, e, name).map(|t| (t, e.span))
     }
 
-    /// A string that must not use params (the model keeps it as plain text).
-    pub fn literal(&self, ctx: &mut Ctx, name: &str) -> Option<(String, Span)> {
+    /// A string that must not use params (the model keeps it as plain text); `why` is the
+    /// help line saying why.
+    pub fn literal(&self, ctx: &mut Ctx, name: &str, why: &str) -> Option<(String, Span)> {
         let e = self.get(name)?;
-        expect_literal(ctx, e, name).map(|t| (t, e.span))
+        expect_literal(ctx, e, name, why).map(|t| (t, e.span))
     }
 
     pub fn int(&self, ctx: &mut Ctx, name: &str) -> Option<(i64, Span)> {
@@ -288,8 +289,9 @@ pub fn expect_string(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<Text> {
     }
 }
 
-/// A string with no `${param}`: values the model keeps as plain text.
-pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<String> {
+/// A string with no `${param}`: values the model keeps as plain text (the region, param
+/// defaults); `why` is the help line.
+pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str, why: &str) -> Option<String> {
     let text = expect_string(ctx, e, what)?;
     match text.as_literal() {
         Some(s) => Some(s),
@@ -297,7 +299,7 @@ pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<String> {
             ctx.diags.push(
                 Diagnostic::new(Code::E0103, format!("`{what}` cannot use a param"), e.span)
                     .label("expected a plain string, found an interpolated string")
-                    .help("write the value itself; params are for values that reach a resource property"),
+                    .help(why),
             );
             None
         }

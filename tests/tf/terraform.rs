@@ -17,7 +17,7 @@ const OVERRIDE: &str = r#"provider "aws" {
 }
 "#;
 
-fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, String> {
+pub(crate) fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, String> {
     let mut cmd = Command::new("terraform");
     cmd.current_dir(dir)
         .args(args)
@@ -48,6 +48,17 @@ fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, Str
 /// init, fmt -check, validate and plan (saved as `plan.bin`) one main.tf in `root/name`;
 /// `Err` carries terraform's output.
 fn terraform_checks(name: &str, text: &str, root: &Path) -> Result<PathBuf, String> {
+    terraform_checks_with(name, text, root, &[])
+}
+
+/// [`terraform_checks`] planning with `-var NAME=VALUE` for each of `vars`; other variables
+/// without a default get a placeholder value.
+pub(crate) fn terraform_checks_with(
+    name: &str,
+    text: &str,
+    root: &Path,
+    vars: &[(&str, &str)],
+) -> Result<PathBuf, String> {
     let dir = root.join(name);
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("main.tf"), text).map_err(|e| e.to_string())?;
@@ -77,9 +88,13 @@ fn terraform_checks(name: &str, text: &str, root: &Path) -> Result<PathBuf, Stri
         "-input=false".into(),
         "-out=plan.bin".into(),
     ];
+    for (var, value) in vars {
+        plan.push("-var".into());
+        plan.push(format!("{var}={value}"));
+    }
     let body = parse(text);
     for v in body.blocks().filter(|b| b.identifier() == "variable") {
-        if attr(v, "default").is_none() {
+        if attr(v, "default").is_none() && !vars.iter().any(|(var, _)| *var == label(v, 0)) {
             plan.push("-var".into());
             plan.push(format!("{}=plan-value", label(v, 0)));
         }
