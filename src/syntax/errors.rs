@@ -155,9 +155,10 @@ fn previous_token(text: &str, pos: usize) -> Option<(usize, String)> {
     let mut end = pos;
     let bytes = text.as_bytes();
     loop {
-        // ASCII only: a UTF-8 continuation byte read as a char can look like white space
-        // (0x85 is NEL, 0xA0 NBSP), and stepping over it would slice inside a character.
-        while end > 0 && bytes[end - 1].is_ascii_whitespace() {
+        // ASCII bytes only: a UTF-8 continuation byte read as a char can look like white
+        // space (0x85 is NEL, 0xA0 NBSP), and stepping over it would slice inside a
+        // character. (Not `is_ascii_whitespace`, which leaves out vertical tab.)
+        while end > 0 && bytes[end - 1].is_ascii() && (bytes[end - 1] as char).is_whitespace() {
             end -= 1;
         }
         // Step over a comment ending at this line end.
