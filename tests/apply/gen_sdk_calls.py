@@ -267,7 +267,8 @@ class Gen:
                 "        Some(Value::Object(Map::new()))\n    }\n}\n")
         lines = [
             f"async fn {module}(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {{",
-            f"        let obj = object(input, \"input\", &[{', '.join(rs_str(m) for m, _ in members)}])?;",
+            (f"        let obj = object(input, \"input\", &[{', '.join(rs_str(m) for m, _ in members)}])?;"
+             if members else "        object(input, \"input\", &[])?;"),
             f"        let {'mut ' if members else ''}r = c.{fluent(module)}();",
         ]
         for member, setter in members:
@@ -292,7 +293,7 @@ class Gen:
             f"and {crate_name} {self.version}: do not edit.\n"
             f"//! The `{self.service}` operations of the plan as typed SDK calls, JSON in and out.\n\n"
             + (f"// API members the Rust crate does not have (refused if a plan uses them):\n{skipped}\n" if skipped else "")
-            + "#![allow(clippy::all)]\n\n"
+            + "#![allow(clippy::all, unused_imports)]\n\n"
             f"use {alias} as sdk;\n"
             "use serde_json::{Map, Value};\n"
             "use crate::apply::convert::{at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson};\n\n"
