@@ -216,7 +216,10 @@ class Double:
     def _CreateVpcIngressConnection(self, p):
         name = p["VpcIngressConnectionName"]
         service = self._live("services", p["ServiceArn"])
-        if service["NetworkConfiguration"].get("IngressConfiguration", {}).get("IsPubliclyAccessible", True):
+        # No IngressConfiguration means public; inside one, an absent IsPubliclyAccessible is
+        # the model's default, false (the SDK for Rust does not send default-valued members).
+        ingress = service["NetworkConfiguration"].get("IngressConfiguration")
+        if ingress is None or ingress.get("IsPubliclyAccessible", False):
             raise Fail("InvalidRequestException", "an ingress connection needs a private service")
         vpc = p["IngressVpcConfiguration"]
         found = self._ec2("describe_vpc_endpoints", VpcEndpointIds=[vpc["VpcEndpointId"]])["VpcEndpoints"]
