@@ -13,10 +13,10 @@ BIN=${APRC_BIN:-target/debug/aprc}
 [ -x "$BIN" ] || { echo "build first: cargo build --features apply" >&2; exit 2; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-exec 3< <(python3 tests/support/moto_server.py "$port" $$)
+exec 3< <(python3 tests/support/moto_server.py "$port" $$ 2>/dev/null)
 read -r _ <&3
 moto="http://127.0.0.1:$port"
-exec 4< <(python3 tests/apply/apprunner_double.py "$moto" $$)
+exec 4< <(python3 tests/apply/apprunner_double.py "$moto" $$ 2>/dev/null)
 read -r _ dport <&4
 export APRC_APPRUNNER_ENDPOINT_URL="http://127.0.0.1:$dport"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_SESSION_TOKEN=testing
