@@ -124,7 +124,11 @@ fn plan(spec: &Path) -> Value {
         .arg(spec)
         .output()
         .expect("aprc runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("plan JSON")
 }
 
@@ -141,7 +145,14 @@ fn apply(double: &Double, dir: &Path) -> Output {
     let endpoint = support::moto();
     aprc_with(
         double,
-        &["apply", ".", "--state", "state.json", "--endpoint-url", &endpoint],
+        &[
+            "apply",
+            ".",
+            "--state",
+            "state.json",
+            "--endpoint-url",
+            &endpoint,
+        ],
         dir,
     )
 }
@@ -157,7 +168,11 @@ fn inventory(region: &str, app: &str) -> Value {
         .args([&support::moto(), region, app])
         .output()
         .expect("python3 with boto3");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("inventory JSON")
 }
 
@@ -186,7 +201,12 @@ fn expected(plan: &Value) -> Vec<(&'static str, usize)> {
     ];
     let steps = plan["steps"].as_array().expect("steps");
     ops.iter()
-        .map(|(kind, op)| (*kind, steps.iter().filter(|s| s["operation"] == *op).count()))
+        .map(|(kind, op)| {
+            (
+                *kind,
+                steps.iter().filter(|s| s["operation"] == *op).count(),
+            )
+        })
         .collect()
 }
 
@@ -218,7 +238,10 @@ fn assert_nothing_left(region: &str, app: &str, double: &Double) {
         .values()
         .filter(|v| v.as_array().is_some_and(|a| !a.is_empty()))
         .collect();
-    assert!(left.is_empty(), "left in the App Runner double: {resources}");
+    assert!(
+        left.is_empty(),
+        "left in the App Runner double: {resources}"
+    );
 }
 
 fn state(dir: &Path) -> Value {
@@ -234,7 +257,11 @@ fn apply_builds_the_example_a_rerun_changes_nothing_and_destroy_removes_it_all()
     let region = plan["region"].as_str().expect("region").to_string();
 
     let out = apply(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_built(&plan, &region, &app, &double);
     // Every step is recorded with its outputs, and the outputs printed are the plan's.
     let recorded = state(dir.path());
@@ -243,30 +270,62 @@ fn apply_builds_the_example_a_rerun_changes_nothing_and_destroy_removes_it_all()
         let id = step["id"].as_str().expect("id");
         let record = &recorded["steps"][id];
         assert_eq!(record["waited"], true, "{id}: {record}");
-        for name in step["outputs"].as_object().into_iter().flatten().map(|(k, _)| k) {
-            assert!(record["outputs"][name].is_string() || record["outputs"][name].is_array(), "{id}.{name}: {record}");
+        for name in step["outputs"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            assert!(
+                record["outputs"][name].is_string() || record["outputs"][name].is_array(),
+                "{id}.{name}: {record}"
+            );
         }
     }
     let printed: Value = serde_json::from_slice(&out.stdout).expect("outputs JSON");
     let outputs = plan["outputs"].as_object().expect("outputs");
-    assert_eq!(printed.as_object().map(|o| o.len()), Some(outputs.len()), "{printed}");
+    assert_eq!(
+        printed.as_object().map(|o| o.len()),
+        Some(outputs.len()),
+        "{printed}"
+    );
     let arn = printed["orders_service_arn"].as_str().unwrap_or_default();
-    assert!(arn.starts_with("arn:aws:apprunner:") && arn.contains(&app), "{printed}");
+    assert!(
+        arn.starts_with("arn:aws:apprunner:") && arn.contains(&app),
+        "{printed}"
+    );
     let url = printed["public_invoke_url"].as_str().unwrap_or_default();
     let api = &recorded["steps"]["public-rest-api"]["outputs"]["RestApiId"];
-    assert_eq!(url, format!("https://{}.execute-api.{region}.amazonaws.com/prod", api.as_str().unwrap_or("?")));
+    assert_eq!(
+        url,
+        format!(
+            "https://{}.execute-api.{region}.amazonaws.com/prod",
+            api.as_str().unwrap_or("?")
+        )
+    );
 
     // A second apply finds everything recorded: no call, no new resource.
     let calls = double.calls();
     let out = apply(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(double.calls(), calls, "a re-run called App Runner again");
     assert_built(&plan, &region, &app, &double);
 
     let out = destroy(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_nothing_left(&region, &app, &double);
-    assert!(!dir.path().join("state.json").exists(), "destroy leaves no state");
+    assert!(
+        !dir.path().join("state.json").exists(),
+        "destroy leaves no state"
+    );
 }
 
 #[test]
@@ -280,8 +339,14 @@ fn a_failed_step_is_reported_and_a_rerun_completes_without_duplicates() {
     let out = apply(&double, dir.path());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("injected failure of CreateVpcIngressConnection"), "{stderr}");
-    assert!(stderr.contains("-ingress` (apprunner CreateVpcIngressConnection)"), "{stderr}");
+    assert!(
+        stderr.contains("injected failure of CreateVpcIngressConnection"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("-ingress` (apprunner CreateVpcIngressConnection)"),
+        "{stderr}"
+    );
     // What completed is recorded; the failed ingress connection is not.
     let recorded = state(dir.path());
     let done = recorded["steps"].as_object().expect("steps");
@@ -293,15 +358,26 @@ fn a_failed_step_is_reported_and_a_rerun_completes_without_duplicates() {
         .filter(|s| s["operation"] == "CreateVpcIngressConnection")
         .filter_map(|s| s["id"].as_str())
         .collect();
-    assert!(ingress.iter().any(|id| !done.contains_key(*id)), "{recorded}");
+    assert!(
+        ingress.iter().any(|id| !done.contains_key(*id)),
+        "{recorded}"
+    );
     assert!(done.len() < plan["steps"].as_array().map_or(0, Vec::len));
 
     let out = apply(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_built(&plan, &region, &app, &double);
 
     let out = destroy(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_nothing_left(&region, &app, &double);
 }
 
@@ -313,10 +389,22 @@ fn dry_run_lists_every_step_and_touches_nothing() {
     let endpoint = support::moto();
     let out = aprc_with(
         &double,
-        &["apply", ".", "--state", "state.json", "--endpoint-url", &endpoint, "--dry-run"],
+        &[
+            "apply",
+            ".",
+            "--state",
+            "state.json",
+            "--endpoint-url",
+            &endpoint,
+            "--dry-run",
+        ],
         dir.path(),
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let steps = plan["steps"].as_array().expect("steps");
     assert_eq!(stdout.lines().count(), steps.len(), "{stdout}");
@@ -341,7 +429,8 @@ fn destroy_without_a_state_file_is_a_usage_error() {
 fn every_operation_of_every_example_plan_has_a_typed_call() {
     for example in support::examples() {
         let mut cmd = support::aprc();
-        cmd.args(["build", "--target", "plan"]).arg(support::root().join(&example));
+        cmd.args(["build", "--target", "plan"])
+            .arg(support::root().join(&example));
         // A required param without a default gets a value so the plan builds.
         for line in std::fs::read_to_string(support::root().join(&example))
             .unwrap_or_default()
@@ -350,13 +439,21 @@ fn every_operation_of_every_example_plan_has_a_typed_call() {
             if let Some(rest) = line.trim().strip_prefix("param ") {
                 if let Some((name, ty)) = rest.split_once(':') {
                     if ty.trim().starts_with("string") {
-                        cmd.arg("--param").arg(format!("{}=arn:aws:secretsmanager:eu-west-1:123456789012:secret:x", name.trim()));
+                        cmd.arg("--param").arg(format!(
+                            "{}=arn:aws:secretsmanager:eu-west-1:123456789012:secret:x",
+                            name.trim()
+                        ));
                     }
                 }
             }
         }
         let out = cmd.output().expect("aprc runs");
-        assert!(out.status.success(), "{}: {}", example.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            example.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let plan: Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
         for step in plan["steps"].as_array().expect("steps") {
             let service = step["service"].as_str().expect("service");
@@ -364,7 +461,12 @@ fn every_operation_of_every_example_plan_has_a_typed_call() {
             ops.extend(step["wait"]["operation"].as_str());
             ops.extend(step["delete"]["operation"].as_str());
             for op in ops {
-                assert!(aprc::apply::supports(service, op), "{}: step {}: {service} {op}", example.display(), step["id"]);
+                assert!(
+                    aprc::apply::supports(service, op),
+                    "{}: step {}: {service} {op}",
+                    example.display(),
+                    step["id"]
+                );
             }
         }
     }

@@ -164,8 +164,11 @@ impl FromJson for f32 {
 
 impl FromJson for DateTime {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        DateTime::from_str(string(v, at)?, aws_smithy_types::date_time::Format::DateTime)
-            .map_err(|e| ConvError::new(at, e.to_string()))
+        DateTime::from_str(
+            string(v, at)?,
+            aws_smithy_types::date_time::Format::DateTime,
+        )
+        .map_err(|e| ConvError::new(at, e.to_string()))
     }
 }
 
@@ -322,7 +325,10 @@ mod tests {
             m.insert(k.to_string(), k.to_string());
         }
         let v = m.to_json().unwrap_or_default();
-        let keys: Vec<&String> = v.as_object().map(|o| o.keys().collect()).unwrap_or_default();
+        let keys: Vec<&String> = v
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_default();
         assert_eq!(keys, ["a", "m", "z"]);
         let mut out = Map::new();
         put(&mut out, "Absent", &None::<String>);

@@ -115,7 +115,9 @@ async fn delete_one(
     loop {
         match generated::call(clients, service, operation, input).await {
             Ok(_) => return Ok(()),
-            Err(CallError::Aws { code: Some(code), .. }) if already_gone(&code) => return Ok(()),
+            Err(CallError::Aws {
+                code: Some(code), ..
+            }) if already_gone(&code) => return Ok(()),
             Err(CallError::Aws {
                 code: Some(code), ..
             }) if still_in_use(&code) && start.elapsed() + pause < CONFLICT_RETRY => {
@@ -151,11 +153,21 @@ mod tests {
 
     #[test]
     fn error_codes_are_classified() {
-        for gone in ["InvalidVpcID.NotFound", "NotFoundException", "LoadBalancerNotFound", "NoSuchEntity", "ResourceNotFoundException"] {
+        for gone in [
+            "InvalidVpcID.NotFound",
+            "NotFoundException",
+            "LoadBalancerNotFound",
+            "NoSuchEntity",
+            "ResourceNotFoundException",
+        ] {
             assert!(already_gone(gone), "{gone}");
             assert!(!still_in_use(gone), "{gone}");
         }
-        for busy in ["DependencyViolation", "InvalidStateException", "DeleteConflict"] {
+        for busy in [
+            "DependencyViolation",
+            "InvalidStateException",
+            "DeleteConflict",
+        ] {
             assert!(still_in_use(busy) && !already_gone(busy), "{busy}");
         }
         assert!(!already_gone("AccessDenied") && !still_in_use("AccessDenied"));

@@ -73,9 +73,11 @@ pub async fn apply(
     loop {
         // Start every ready step while there is room and nothing has failed.
         while failures.is_empty() && running.len() < concurrency.max(1) {
-            let ready = plan.steps.iter().enumerate().find(|(i, s)| {
-                !started[*i] && s.depends_on.iter().all(|d| state.is_done(d))
-            });
+            let ready = plan
+                .steps
+                .iter()
+                .enumerate()
+                .find(|(i, s)| !started[*i] && s.depends_on.iter().all(|d| state.is_done(d)));
             let Some((i, step)) = ready else { break };
             started[i] = true;
             let resume = state.steps.get(&step.id).map(|r| r.outputs.clone());
@@ -234,7 +236,12 @@ async fn run_step(
 /// Polls until the value at the wait's path is the expected one, with a growing pause.
 /// AWS errors count as "not yet" until the timeout (a resource just created may not be
 /// visible yet); a value containing `FAIL` ends the wait at once.
-async fn wait_for(clients: &Clients, service: &str, wait: &Wait, input: &Value) -> Result<(), String> {
+async fn wait_for(
+    clients: &Clients,
+    service: &str,
+    wait: &Wait,
+    input: &Value,
+) -> Result<(), String> {
     let start = Instant::now();
     let timeout = Duration::from_secs(wait.timeout_seconds);
     let mut pause = WAIT_FIRST;
@@ -243,7 +250,10 @@ async fn wait_for(clients: &Clients, service: &str, wait: &Wait, input: &Value) 
             Ok(response) => match lookup(&response, &wait.path) {
                 Some(v) if *v == wait.expect => return Ok(()),
                 Some(Value::String(s)) if s.to_ascii_uppercase().contains("FAIL") => {
-                    return Err(format!("`{}` is `{s}`, expected {}", wait.path, wait.expect));
+                    return Err(format!(
+                        "`{}` is `{s}`, expected {}",
+                        wait.path, wait.expect
+                    ));
                 }
                 Some(v) => format!("`{}` was {v}", wait.path),
                 None => format!("`{}` was absent", wait.path),

@@ -59,7 +59,11 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
     let plan: Plan = serde_json::from_str(plan_json)
         .map_err(|e| Error::Usage(format!("the plan is not readable: {e}")))?;
     plan.validate().map_err(Error::Usage)?;
-    if let Some(step) = plan.steps.iter().find(|s| !supports(&s.service, &s.operation)) {
+    if let Some(step) = plan
+        .steps
+        .iter()
+        .find(|s| !supports(&s.service, &s.operation))
+    {
         return Err(Error::Usage(format!(
             "step `{}`: the executor cannot run {} {}",
             step.id, step.service, step.operation
@@ -140,7 +144,14 @@ pub fn destroy(state_path: &Path) -> Result<(), Error> {
     runtime.block_on(async {
         let clients = Arc::new(Clients::new(&state.region, state.endpoint_url.as_deref()).await);
         let mut progress = Progress::new("destroy", state.steps.len(), 0);
-        let result = destroy::destroy(&mut state, state_path, clients, concurrency(), &mut progress).await;
+        let result = destroy::destroy(
+            &mut state,
+            state_path,
+            clients,
+            concurrency(),
+            &mut progress,
+        )
+        .await;
         progress.close();
         result.map_err(|f| failed("destroy", state_path, &f))
     })?;
@@ -161,7 +172,10 @@ fn dry_run(plan: &Plan, state: &State) -> String {
             Some(_) => "wait ",
             None => "run  ",
         };
-        out.push_str(&format!("{what} {} ({} {})", step.id, step.service, step.operation));
+        out.push_str(&format!(
+            "{what} {} ({} {})",
+            step.id, step.service, step.operation
+        ));
         if let Some(wait) = &step.wait {
             out.push_str(&format!(", then wait for {} = {}", wait.path, wait.expect));
         }

@@ -93,7 +93,9 @@ impl Values {
                     .params
                     .get(name)
                     .map(|v| Value::String(v.clone()))
-                    .ok_or_else(|| format!("param `{name}` has no value (use --param {name}=VALUE)"));
+                    .ok_or_else(|| {
+                        format!("param `{name}` has no value (use --param {name}=VALUE)")
+                    });
             }
             if let Some(parts) = obj.get("join") {
                 let parts = parts
@@ -154,7 +156,11 @@ pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 pub fn refs(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Object(obj) if obj.len() == 1 && obj.contains_key("ref") => {
-            if let Some((step, _)) = obj.get("ref").and_then(Value::as_str).and_then(|r| r.split_once('.')) {
+            if let Some((step, _)) = obj
+                .get("ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.split_once('.'))
+            {
                 out.push(step.to_string());
             }
         }
@@ -169,13 +175,19 @@ impl Plan {
     /// exist and come first (so the plan is a DAG), and refs covered by `depends_on`.
     pub fn validate(&self) -> Result<(), String> {
         if self.version != 1 {
-            return Err(format!("plan version {} is not supported (expected 1)", self.version));
+            return Err(format!(
+                "plan version {} is not supported (expected 1)",
+                self.version
+            ));
         }
         let mut seen = std::collections::BTreeSet::new();
         for step in &self.steps {
             for dep in &step.depends_on {
                 if !seen.contains(dep.as_str()) {
-                    return Err(format!("step `{}` depends on `{dep}`, which does not come before it", step.id));
+                    return Err(format!(
+                        "step `{}` depends on `{dep}`, which does not come before it",
+                        step.id
+                    ));
                 }
             }
             let mut used = Vec::new();
@@ -186,8 +198,14 @@ impl Plan {
             if let Some(d) = &step.delete {
                 refs(&d.input, &mut used);
             }
-            if let Some(r) = used.iter().find(|r| **r != step.id && !step.depends_on.contains(r)) {
-                return Err(format!("step `{}` refers to `{r}` without depending on it", step.id));
+            if let Some(r) = used
+                .iter()
+                .find(|r| **r != step.id && !step.depends_on.contains(r))
+            {
+                return Err(format!(
+                    "step `{}` refers to `{r}` without depending on it",
+                    step.id
+                ));
             }
             if !seen.insert(step.id.as_str()) {
                 return Err(format!("two steps are named `{}`", step.id));
@@ -197,14 +215,21 @@ impl Plan {
     }
 
     /// The params' values: defaults, overridden by `--param`; every param must have one.
-    pub fn params(&self, given: &BTreeMap<String, String>) -> Result<BTreeMap<String, String>, String> {
+    pub fn params(
+        &self,
+        given: &BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, String> {
         let mut out = BTreeMap::new();
         for (name, decl) in &self.parameters {
             match given.get(name).or(decl.default.as_ref()) {
                 Some(v) => {
                     out.insert(name.clone(), v.clone());
                 }
-                None => return Err(format!("param `{name}` has no default: pass --param {name}=VALUE")),
+                None => {
+                    return Err(format!(
+                        "param `{name}` has no default: pass --param {name}=VALUE"
+                    ))
+                }
             }
         }
         Ok(out)
@@ -220,7 +245,10 @@ mod tests {
     fn paths_walk_members_and_indexes() {
         let v = json!({ "Vpc": { "VpcId": "vpc-1" }, "NetworkInterfaces": [{ "PrivateIpAddress": "10.0.0.5" }, { "PrivateIpAddress": "10.0.1.7" }], "M": [[1, 2]] });
         assert_eq!(lookup(&v, "Vpc.VpcId"), Some(&json!("vpc-1")));
-        assert_eq!(lookup(&v, "NetworkInterfaces[1].PrivateIpAddress"), Some(&json!("10.0.1.7")));
+        assert_eq!(
+            lookup(&v, "NetworkInterfaces[1].PrivateIpAddress"),
+            Some(&json!("10.0.1.7"))
+        );
         assert_eq!(lookup(&v, "M[0][1]"), Some(&json!(2)));
         assert_eq!(lookup(&v, "NetworkInterfaces[2].PrivateIpAddress"), None);
         assert_eq!(lookup(&v, "Vpc.Missing"), None);
@@ -231,11 +259,17 @@ mod tests {
     fn values_resolve_refs_params_and_joins() {
         let mut values = Values::default();
         values.params.insert("tag".into(), "1.4".into());
-        values
-            .outputs
-            .insert("core-vpc".into(), [("VpcId".to_string(), json!("vpc-9"))].into_iter().collect());
+        values.outputs.insert(
+            "core-vpc".into(),
+            [("VpcId".to_string(), json!("vpc-9"))]
+                .into_iter()
+                .collect(),
+        );
         let v = json!({ "A": [{ "ref": "core-vpc.VpcId" }], "B": { "join": ["img:", { "param": "tag" }] }, "C": 3 });
-        assert_eq!(values.resolve(&v), Ok(json!({ "A": ["vpc-9"], "B": "img:1.4", "C": 3 })));
+        assert_eq!(
+            values.resolve(&v),
+            Ok(json!({ "A": ["vpc-9"], "B": "img:1.4", "C": 3 }))
+        );
         assert!(values.resolve(&json!({ "ref": "core-vpc.Nope" })).is_err());
         assert!(values.resolve(&json!({ "param": "other" })).is_err());
         assert!(values.resolve(&json!({ "join": ["a", 1] })).is_err());
@@ -253,10 +287,36 @@ mod tests {
             wait: None,
             delete: None,
         };
-        let plan = |steps| Plan { version: 1, app: "a".into(), region: "eu-west-1".into(), parameters: IndexMap::new(), steps, outputs: Map::new() };
-        assert!(plan(vec![step("a", &[], json!({})), step("b", &["a"], json!({ "X": { "ref": "a.O" } }))]).validate().is_ok());
-        assert!(plan(vec![step("b", &["a"], json!({})), step("a", &[], json!({}))]).validate().is_err());
-        assert!(plan(vec![step("a", &[], json!({})), step("b", &[], json!({ "X": { "ref": "a.O" } }))]).validate().is_err());
-        assert!(plan(vec![step("a", &[], json!({})), step("a", &[], json!({}))]).validate().is_err());
+        let plan = |steps| Plan {
+            version: 1,
+            app: "a".into(),
+            region: "eu-west-1".into(),
+            parameters: IndexMap::new(),
+            steps,
+            outputs: Map::new(),
+        };
+        assert!(plan(vec![
+            step("a", &[], json!({})),
+            step("b", &["a"], json!({ "X": { "ref": "a.O" } }))
+        ])
+        .validate()
+        .is_ok());
+        assert!(plan(vec![
+            step("b", &["a"], json!({})),
+            step("a", &[], json!({}))
+        ])
+        .validate()
+        .is_err());
+        assert!(plan(vec![
+            step("a", &[], json!({})),
+            step("b", &[], json!({ "X": { "ref": "a.O" } }))
+        ])
+        .validate()
+        .is_err());
+        assert!(
+            plan(vec![step("a", &[], json!({})), step("a", &[], json!({}))])
+                .validate()
+                .is_err()
+        );
     }
 }

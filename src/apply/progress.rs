@@ -20,9 +20,11 @@ impl Progress {
     /// `verb` names the work (`apply`, `destroy`); `already` steps were done before this run.
     pub fn new(verb: &'static str, total: usize, already: usize) -> Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            let style = ProgressStyle::with_template("{prefix} [{elapsed_precise}] {pos}/{len} {wide_msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let bar =
+                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            let style =
+                ProgressStyle::with_template("{prefix} [{elapsed_precise}] {pos}/{len} {wide_msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
             bar.set_style(style);
             bar.set_prefix(verb);
             bar.set_position(already as u64);

@@ -110,9 +110,14 @@ mod tests {
                 service: "ec2".into(),
                 operation: "CreateVpc".into(),
                 depends_on: vec![],
-                outputs: [("VpcId".to_string(), json!("vpc-1"))].into_iter().collect(),
+                outputs: [("VpcId".to_string(), json!("vpc-1"))]
+                    .into_iter()
+                    .collect(),
                 waited: true,
-                delete: Some(Call { operation: "DeleteVpc".into(), input: json!({ "VpcId": "vpc-1" }) }),
+                delete: Some(Call {
+                    operation: "DeleteVpc".into(),
+                    input: json!({ "VpcId": "vpc-1" }),
+                }),
             },
         );
         assert_eq!(state.save(&path), Ok(()));

@@ -21,11 +21,13 @@ the Rust crate does not have is left out (a plan that uses it is then refused at
 naming the member). Whether a builder's `build()` returns a `Result` is not decided here:
 the hand-written `Built` trait accepts both.
 
-The output is deterministic (sorted); re-running the script on the same inputs changes nothing.
+The output is deterministic (sorted) and rustfmt-formatted; re-running the script on the same
+inputs changes nothing.
 """
 import glob
 import os
 import re
+import subprocess
 import sys
 
 import botocore
@@ -343,6 +345,9 @@ def main():
             f"{arms}"
             "        _ => Err(CallError::Unsupported(format!(\"{service} {operation}\"))),\n"
             "    }\n}\n")
+    # Formatted like the rest of the crate, so `cargo fmt --check` passes on generated code.
+    files = sorted(glob.glob(os.path.join(OUT, "*.rs")))
+    subprocess.run(["rustfmt", "--edition", "2021", *files], check=True)
 
 
 if __name__ == "__main__":

@@ -3,9 +3,11 @@
 
 #![allow(clippy::all, unused_imports)]
 
+use crate::apply::convert::{
+    at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson,
+};
 use aws_sdk_apigateway as sdk;
 use serde_json::{Map, Value};
-use crate::apply::convert::{at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson};
 
 /// Runs one `apigateway` operation of the plan.
 pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Value, CallError> {
@@ -37,32 +39,93 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
 }
 
 async fn create_api_key(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["name", "description", "enabled", "generateDistinctId", "value", "stageKeys", "customerId", "tags"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "name",
+            "description",
+            "enabled",
+            "generateDistinctId",
+            "value",
+            "stageKeys",
+            "customerId",
+            "tags",
+        ],
+    )?;
     let mut r = c.create_api_key();
-    if let Some(x) = obj.get("name") { r = r.set_name(Some(FromJson::from_json(x, "name")?)); }
-    if let Some(x) = obj.get("description") { r = r.set_description(Some(FromJson::from_json(x, "description")?)); }
-    if let Some(x) = obj.get("enabled") { r = r.set_enabled(Some(FromJson::from_json(x, "enabled")?)); }
-    if let Some(x) = obj.get("generateDistinctId") { r = r.set_generate_distinct_id(Some(FromJson::from_json(x, "generateDistinctId")?)); }
-    if let Some(x) = obj.get("value") { r = r.set_value(Some(FromJson::from_json(x, "value")?)); }
-    if let Some(x) = obj.get("stageKeys") { r = r.set_stage_keys(Some(FromJson::from_json(x, "stageKeys")?)); }
-    if let Some(x) = obj.get("customerId") { r = r.set_customer_id(Some(FromJson::from_json(x, "customerId")?)); }
-    if let Some(x) = obj.get("tags") { r = r.set_tags(Some(FromJson::from_json(x, "tags")?)); }
+    if let Some(x) = obj.get("name") {
+        r = r.set_name(Some(FromJson::from_json(x, "name")?));
+    }
+    if let Some(x) = obj.get("description") {
+        r = r.set_description(Some(FromJson::from_json(x, "description")?));
+    }
+    if let Some(x) = obj.get("enabled") {
+        r = r.set_enabled(Some(FromJson::from_json(x, "enabled")?));
+    }
+    if let Some(x) = obj.get("generateDistinctId") {
+        r = r.set_generate_distinct_id(Some(FromJson::from_json(x, "generateDistinctId")?));
+    }
+    if let Some(x) = obj.get("value") {
+        r = r.set_value(Some(FromJson::from_json(x, "value")?));
+    }
+    if let Some(x) = obj.get("stageKeys") {
+        r = r.set_stage_keys(Some(FromJson::from_json(x, "stageKeys")?));
+    }
+    if let Some(x) = obj.get("customerId") {
+        r = r.set_customer_id(Some(FromJson::from_json(x, "customerId")?));
+    }
+    if let Some(x) = obj.get("tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_deployment(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["restApiId", "stageName", "stageDescription", "description", "cacheClusterEnabled", "cacheClusterSize", "variables", "canarySettings", "tracingEnabled"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "restApiId",
+            "stageName",
+            "stageDescription",
+            "description",
+            "cacheClusterEnabled",
+            "cacheClusterSize",
+            "variables",
+            "canarySettings",
+            "tracingEnabled",
+        ],
+    )?;
     let mut r = c.create_deployment();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("stageName") { r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?)); }
-    if let Some(x) = obj.get("stageDescription") { r = r.set_stage_description(Some(FromJson::from_json(x, "stageDescription")?)); }
-    if let Some(x) = obj.get("description") { r = r.set_description(Some(FromJson::from_json(x, "description")?)); }
-    if let Some(x) = obj.get("cacheClusterEnabled") { r = r.set_cache_cluster_enabled(Some(FromJson::from_json(x, "cacheClusterEnabled")?)); }
-    if let Some(x) = obj.get("cacheClusterSize") { r = r.set_cache_cluster_size(Some(FromJson::from_json(x, "cacheClusterSize")?)); }
-    if let Some(x) = obj.get("variables") { r = r.set_variables(Some(FromJson::from_json(x, "variables")?)); }
-    if let Some(x) = obj.get("canarySettings") { r = r.set_canary_settings(Some(FromJson::from_json(x, "canarySettings")?)); }
-    if let Some(x) = obj.get("tracingEnabled") { r = r.set_tracing_enabled(Some(FromJson::from_json(x, "tracingEnabled")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("stageName") {
+        r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?));
+    }
+    if let Some(x) = obj.get("stageDescription") {
+        r = r.set_stage_description(Some(FromJson::from_json(x, "stageDescription")?));
+    }
+    if let Some(x) = obj.get("description") {
+        r = r.set_description(Some(FromJson::from_json(x, "description")?));
+    }
+    if let Some(x) = obj.get("cacheClusterEnabled") {
+        r = r.set_cache_cluster_enabled(Some(FromJson::from_json(x, "cacheClusterEnabled")?));
+    }
+    if let Some(x) = obj.get("cacheClusterSize") {
+        r = r.set_cache_cluster_size(Some(FromJson::from_json(x, "cacheClusterSize")?));
+    }
+    if let Some(x) = obj.get("variables") {
+        r = r.set_variables(Some(FromJson::from_json(x, "variables")?));
+    }
+    if let Some(x) = obj.get("canarySettings") {
+        r = r.set_canary_settings(Some(FromJson::from_json(x, "canarySettings")?));
+    }
+    if let Some(x) = obj.get("tracingEnabled") {
+        r = r.set_tracing_enabled(Some(FromJson::from_json(x, "tracingEnabled")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -70,60 +133,174 @@ async fn create_deployment(c: &sdk::Client, input: &Value) -> Result<Value, Call
 async fn create_resource(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["restApiId", "parentId", "pathPart"])?;
     let mut r = c.create_resource();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("parentId") { r = r.set_parent_id(Some(FromJson::from_json(x, "parentId")?)); }
-    if let Some(x) = obj.get("pathPart") { r = r.set_path_part(Some(FromJson::from_json(x, "pathPart")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("parentId") {
+        r = r.set_parent_id(Some(FromJson::from_json(x, "parentId")?));
+    }
+    if let Some(x) = obj.get("pathPart") {
+        r = r.set_path_part(Some(FromJson::from_json(x, "pathPart")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_rest_api(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["name", "description", "version", "cloneFrom", "binaryMediaTypes", "minimumCompressionSize", "apiKeySource", "endpointConfiguration", "policy", "tags", "disableExecuteApiEndpoint", "securityPolicy", "endpointAccessMode"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "name",
+            "description",
+            "version",
+            "cloneFrom",
+            "binaryMediaTypes",
+            "minimumCompressionSize",
+            "apiKeySource",
+            "endpointConfiguration",
+            "policy",
+            "tags",
+            "disableExecuteApiEndpoint",
+            "securityPolicy",
+            "endpointAccessMode",
+        ],
+    )?;
     let mut r = c.create_rest_api();
-    if let Some(x) = obj.get("name") { r = r.set_name(Some(FromJson::from_json(x, "name")?)); }
-    if let Some(x) = obj.get("description") { r = r.set_description(Some(FromJson::from_json(x, "description")?)); }
-    if let Some(x) = obj.get("version") { r = r.set_version(Some(FromJson::from_json(x, "version")?)); }
-    if let Some(x) = obj.get("cloneFrom") { r = r.set_clone_from(Some(FromJson::from_json(x, "cloneFrom")?)); }
-    if let Some(x) = obj.get("binaryMediaTypes") { r = r.set_binary_media_types(Some(FromJson::from_json(x, "binaryMediaTypes")?)); }
-    if let Some(x) = obj.get("minimumCompressionSize") { r = r.set_minimum_compression_size(Some(FromJson::from_json(x, "minimumCompressionSize")?)); }
-    if let Some(x) = obj.get("apiKeySource") { r = r.set_api_key_source(Some(FromJson::from_json(x, "apiKeySource")?)); }
-    if let Some(x) = obj.get("endpointConfiguration") { r = r.set_endpoint_configuration(Some(FromJson::from_json(x, "endpointConfiguration")?)); }
-    if let Some(x) = obj.get("policy") { r = r.set_policy(Some(FromJson::from_json(x, "policy")?)); }
-    if let Some(x) = obj.get("tags") { r = r.set_tags(Some(FromJson::from_json(x, "tags")?)); }
-    if let Some(x) = obj.get("disableExecuteApiEndpoint") { r = r.set_disable_execute_api_endpoint(Some(FromJson::from_json(x, "disableExecuteApiEndpoint")?)); }
-    if let Some(x) = obj.get("securityPolicy") { r = r.set_security_policy(Some(FromJson::from_json(x, "securityPolicy")?)); }
-    if let Some(x) = obj.get("endpointAccessMode") { r = r.set_endpoint_access_mode(Some(FromJson::from_json(x, "endpointAccessMode")?)); }
+    if let Some(x) = obj.get("name") {
+        r = r.set_name(Some(FromJson::from_json(x, "name")?));
+    }
+    if let Some(x) = obj.get("description") {
+        r = r.set_description(Some(FromJson::from_json(x, "description")?));
+    }
+    if let Some(x) = obj.get("version") {
+        r = r.set_version(Some(FromJson::from_json(x, "version")?));
+    }
+    if let Some(x) = obj.get("cloneFrom") {
+        r = r.set_clone_from(Some(FromJson::from_json(x, "cloneFrom")?));
+    }
+    if let Some(x) = obj.get("binaryMediaTypes") {
+        r = r.set_binary_media_types(Some(FromJson::from_json(x, "binaryMediaTypes")?));
+    }
+    if let Some(x) = obj.get("minimumCompressionSize") {
+        r = r.set_minimum_compression_size(Some(FromJson::from_json(x, "minimumCompressionSize")?));
+    }
+    if let Some(x) = obj.get("apiKeySource") {
+        r = r.set_api_key_source(Some(FromJson::from_json(x, "apiKeySource")?));
+    }
+    if let Some(x) = obj.get("endpointConfiguration") {
+        r = r.set_endpoint_configuration(Some(FromJson::from_json(x, "endpointConfiguration")?));
+    }
+    if let Some(x) = obj.get("policy") {
+        r = r.set_policy(Some(FromJson::from_json(x, "policy")?));
+    }
+    if let Some(x) = obj.get("tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "tags")?));
+    }
+    if let Some(x) = obj.get("disableExecuteApiEndpoint") {
+        r = r.set_disable_execute_api_endpoint(Some(FromJson::from_json(
+            x,
+            "disableExecuteApiEndpoint",
+        )?));
+    }
+    if let Some(x) = obj.get("securityPolicy") {
+        r = r.set_security_policy(Some(FromJson::from_json(x, "securityPolicy")?));
+    }
+    if let Some(x) = obj.get("endpointAccessMode") {
+        r = r.set_endpoint_access_mode(Some(FromJson::from_json(x, "endpointAccessMode")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_stage(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["restApiId", "stageName", "deploymentId", "description", "cacheClusterEnabled", "cacheClusterSize", "variables", "documentationVersion", "canarySettings", "tracingEnabled", "tags"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "restApiId",
+            "stageName",
+            "deploymentId",
+            "description",
+            "cacheClusterEnabled",
+            "cacheClusterSize",
+            "variables",
+            "documentationVersion",
+            "canarySettings",
+            "tracingEnabled",
+            "tags",
+        ],
+    )?;
     let mut r = c.create_stage();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("stageName") { r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?)); }
-    if let Some(x) = obj.get("deploymentId") { r = r.set_deployment_id(Some(FromJson::from_json(x, "deploymentId")?)); }
-    if let Some(x) = obj.get("description") { r = r.set_description(Some(FromJson::from_json(x, "description")?)); }
-    if let Some(x) = obj.get("cacheClusterEnabled") { r = r.set_cache_cluster_enabled(Some(FromJson::from_json(x, "cacheClusterEnabled")?)); }
-    if let Some(x) = obj.get("cacheClusterSize") { r = r.set_cache_cluster_size(Some(FromJson::from_json(x, "cacheClusterSize")?)); }
-    if let Some(x) = obj.get("variables") { r = r.set_variables(Some(FromJson::from_json(x, "variables")?)); }
-    if let Some(x) = obj.get("documentationVersion") { r = r.set_documentation_version(Some(FromJson::from_json(x, "documentationVersion")?)); }
-    if let Some(x) = obj.get("canarySettings") { r = r.set_canary_settings(Some(FromJson::from_json(x, "canarySettings")?)); }
-    if let Some(x) = obj.get("tracingEnabled") { r = r.set_tracing_enabled(Some(FromJson::from_json(x, "tracingEnabled")?)); }
-    if let Some(x) = obj.get("tags") { r = r.set_tags(Some(FromJson::from_json(x, "tags")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("stageName") {
+        r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?));
+    }
+    if let Some(x) = obj.get("deploymentId") {
+        r = r.set_deployment_id(Some(FromJson::from_json(x, "deploymentId")?));
+    }
+    if let Some(x) = obj.get("description") {
+        r = r.set_description(Some(FromJson::from_json(x, "description")?));
+    }
+    if let Some(x) = obj.get("cacheClusterEnabled") {
+        r = r.set_cache_cluster_enabled(Some(FromJson::from_json(x, "cacheClusterEnabled")?));
+    }
+    if let Some(x) = obj.get("cacheClusterSize") {
+        r = r.set_cache_cluster_size(Some(FromJson::from_json(x, "cacheClusterSize")?));
+    }
+    if let Some(x) = obj.get("variables") {
+        r = r.set_variables(Some(FromJson::from_json(x, "variables")?));
+    }
+    if let Some(x) = obj.get("documentationVersion") {
+        r = r.set_documentation_version(Some(FromJson::from_json(x, "documentationVersion")?));
+    }
+    if let Some(x) = obj.get("canarySettings") {
+        r = r.set_canary_settings(Some(FromJson::from_json(x, "canarySettings")?));
+    }
+    if let Some(x) = obj.get("tracingEnabled") {
+        r = r.set_tracing_enabled(Some(FromJson::from_json(x, "tracingEnabled")?));
+    }
+    if let Some(x) = obj.get("tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_usage_plan(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["name", "description", "apiStages", "throttle", "quota", "tags"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "name",
+            "description",
+            "apiStages",
+            "throttle",
+            "quota",
+            "tags",
+        ],
+    )?;
     let mut r = c.create_usage_plan();
-    if let Some(x) = obj.get("name") { r = r.set_name(Some(FromJson::from_json(x, "name")?)); }
-    if let Some(x) = obj.get("description") { r = r.set_description(Some(FromJson::from_json(x, "description")?)); }
-    if let Some(x) = obj.get("apiStages") { r = r.set_api_stages(Some(FromJson::from_json(x, "apiStages")?)); }
-    if let Some(x) = obj.get("throttle") { r = r.set_throttle(Some(FromJson::from_json(x, "throttle")?)); }
-    if let Some(x) = obj.get("quota") { r = r.set_quota(Some(FromJson::from_json(x, "quota")?)); }
-    if let Some(x) = obj.get("tags") { r = r.set_tags(Some(FromJson::from_json(x, "tags")?)); }
+    if let Some(x) = obj.get("name") {
+        r = r.set_name(Some(FromJson::from_json(x, "name")?));
+    }
+    if let Some(x) = obj.get("description") {
+        r = r.set_description(Some(FromJson::from_json(x, "description")?));
+    }
+    if let Some(x) = obj.get("apiStages") {
+        r = r.set_api_stages(Some(FromJson::from_json(x, "apiStages")?));
+    }
+    if let Some(x) = obj.get("throttle") {
+        r = r.set_throttle(Some(FromJson::from_json(x, "throttle")?));
+    }
+    if let Some(x) = obj.get("quota") {
+        r = r.set_quota(Some(FromJson::from_json(x, "quota")?));
+    }
+    if let Some(x) = obj.get("tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -131,20 +308,38 @@ async fn create_usage_plan(c: &sdk::Client, input: &Value) -> Result<Value, Call
 async fn create_usage_plan_key(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["usagePlanId", "keyId", "keyType"])?;
     let mut r = c.create_usage_plan_key();
-    if let Some(x) = obj.get("usagePlanId") { r = r.set_usage_plan_id(Some(FromJson::from_json(x, "usagePlanId")?)); }
-    if let Some(x) = obj.get("keyId") { r = r.set_key_id(Some(FromJson::from_json(x, "keyId")?)); }
-    if let Some(x) = obj.get("keyType") { r = r.set_key_type(Some(FromJson::from_json(x, "keyType")?)); }
+    if let Some(x) = obj.get("usagePlanId") {
+        r = r.set_usage_plan_id(Some(FromJson::from_json(x, "usagePlanId")?));
+    }
+    if let Some(x) = obj.get("keyId") {
+        r = r.set_key_id(Some(FromJson::from_json(x, "keyId")?));
+    }
+    if let Some(x) = obj.get("keyType") {
+        r = r.set_key_type(Some(FromJson::from_json(x, "keyType")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_vpc_link(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["name", "description", "targetArns", "tags"])?;
+    let obj = object(
+        input,
+        "input",
+        &["name", "description", "targetArns", "tags"],
+    )?;
     let mut r = c.create_vpc_link();
-    if let Some(x) = obj.get("name") { r = r.set_name(Some(FromJson::from_json(x, "name")?)); }
-    if let Some(x) = obj.get("description") { r = r.set_description(Some(FromJson::from_json(x, "description")?)); }
-    if let Some(x) = obj.get("targetArns") { r = r.set_target_arns(Some(FromJson::from_json(x, "targetArns")?)); }
-    if let Some(x) = obj.get("tags") { r = r.set_tags(Some(FromJson::from_json(x, "tags")?)); }
+    if let Some(x) = obj.get("name") {
+        r = r.set_name(Some(FromJson::from_json(x, "name")?));
+    }
+    if let Some(x) = obj.get("description") {
+        r = r.set_description(Some(FromJson::from_json(x, "description")?));
+    }
+    if let Some(x) = obj.get("targetArns") {
+        r = r.set_target_arns(Some(FromJson::from_json(x, "targetArns")?));
+    }
+    if let Some(x) = obj.get("tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -152,7 +347,9 @@ async fn create_vpc_link(c: &sdk::Client, input: &Value) -> Result<Value, CallEr
 async fn delete_api_key(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["apiKey"])?;
     let mut r = c.delete_api_key();
-    if let Some(x) = obj.get("apiKey") { r = r.set_api_key(Some(FromJson::from_json(x, "apiKey")?)); }
+    if let Some(x) = obj.get("apiKey") {
+        r = r.set_api_key(Some(FromJson::from_json(x, "apiKey")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -160,8 +357,12 @@ async fn delete_api_key(c: &sdk::Client, input: &Value) -> Result<Value, CallErr
 async fn delete_deployment(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["restApiId", "deploymentId"])?;
     let mut r = c.delete_deployment();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("deploymentId") { r = r.set_deployment_id(Some(FromJson::from_json(x, "deploymentId")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("deploymentId") {
+        r = r.set_deployment_id(Some(FromJson::from_json(x, "deploymentId")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -169,9 +370,15 @@ async fn delete_deployment(c: &sdk::Client, input: &Value) -> Result<Value, Call
 async fn delete_integration(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["restApiId", "resourceId", "httpMethod"])?;
     let mut r = c.delete_integration();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("resourceId") { r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?)); }
-    if let Some(x) = obj.get("httpMethod") { r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("resourceId") {
+        r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?));
+    }
+    if let Some(x) = obj.get("httpMethod") {
+        r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -179,9 +386,15 @@ async fn delete_integration(c: &sdk::Client, input: &Value) -> Result<Value, Cal
 async fn delete_method(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["restApiId", "resourceId", "httpMethod"])?;
     let mut r = c.delete_method();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("resourceId") { r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?)); }
-    if let Some(x) = obj.get("httpMethod") { r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("resourceId") {
+        r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?));
+    }
+    if let Some(x) = obj.get("httpMethod") {
+        r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -189,8 +402,12 @@ async fn delete_method(c: &sdk::Client, input: &Value) -> Result<Value, CallErro
 async fn delete_resource(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["restApiId", "resourceId"])?;
     let mut r = c.delete_resource();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("resourceId") { r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("resourceId") {
+        r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -198,7 +415,9 @@ async fn delete_resource(c: &sdk::Client, input: &Value) -> Result<Value, CallEr
 async fn delete_rest_api(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["restApiId"])?;
     let mut r = c.delete_rest_api();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -206,8 +425,12 @@ async fn delete_rest_api(c: &sdk::Client, input: &Value) -> Result<Value, CallEr
 async fn delete_stage(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["restApiId", "stageName"])?;
     let mut r = c.delete_stage();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("stageName") { r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("stageName") {
+        r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -215,7 +438,9 @@ async fn delete_stage(c: &sdk::Client, input: &Value) -> Result<Value, CallError
 async fn delete_usage_plan(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["usagePlanId"])?;
     let mut r = c.delete_usage_plan();
-    if let Some(x) = obj.get("usagePlanId") { r = r.set_usage_plan_id(Some(FromJson::from_json(x, "usagePlanId")?)); }
+    if let Some(x) = obj.get("usagePlanId") {
+        r = r.set_usage_plan_id(Some(FromJson::from_json(x, "usagePlanId")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -223,8 +448,12 @@ async fn delete_usage_plan(c: &sdk::Client, input: &Value) -> Result<Value, Call
 async fn delete_usage_plan_key(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["usagePlanId", "keyId"])?;
     let mut r = c.delete_usage_plan_key();
-    if let Some(x) = obj.get("usagePlanId") { r = r.set_usage_plan_id(Some(FromJson::from_json(x, "usagePlanId")?)); }
-    if let Some(x) = obj.get("keyId") { r = r.set_key_id(Some(FromJson::from_json(x, "keyId")?)); }
+    if let Some(x) = obj.get("usagePlanId") {
+        r = r.set_usage_plan_id(Some(FromJson::from_json(x, "usagePlanId")?));
+    }
+    if let Some(x) = obj.get("keyId") {
+        r = r.set_key_id(Some(FromJson::from_json(x, "keyId")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -232,7 +461,9 @@ async fn delete_usage_plan_key(c: &sdk::Client, input: &Value) -> Result<Value, 
 async fn delete_vpc_link(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["vpcLinkId"])?;
     let mut r = c.delete_vpc_link();
-    if let Some(x) = obj.get("vpcLinkId") { r = r.set_vpc_link_id(Some(FromJson::from_json(x, "vpcLinkId")?)); }
+    if let Some(x) = obj.get("vpcLinkId") {
+        r = r.set_vpc_link_id(Some(FromJson::from_json(x, "vpcLinkId")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -240,61 +471,173 @@ async fn delete_vpc_link(c: &sdk::Client, input: &Value) -> Result<Value, CallEr
 async fn get_vpc_link(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["vpcLinkId"])?;
     let mut r = c.get_vpc_link();
-    if let Some(x) = obj.get("vpcLinkId") { r = r.set_vpc_link_id(Some(FromJson::from_json(x, "vpcLinkId")?)); }
+    if let Some(x) = obj.get("vpcLinkId") {
+        r = r.set_vpc_link_id(Some(FromJson::from_json(x, "vpcLinkId")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn put_integration(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["restApiId", "resourceId", "httpMethod", "type", "integrationHttpMethod", "uri", "connectionType", "connectionId", "credentials", "requestParameters", "requestTemplates", "passthroughBehavior", "cacheNamespace", "cacheKeyParameters", "contentHandling", "timeoutInMillis", "tlsConfig", "responseTransferMode", "integrationTarget"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "restApiId",
+            "resourceId",
+            "httpMethod",
+            "type",
+            "integrationHttpMethod",
+            "uri",
+            "connectionType",
+            "connectionId",
+            "credentials",
+            "requestParameters",
+            "requestTemplates",
+            "passthroughBehavior",
+            "cacheNamespace",
+            "cacheKeyParameters",
+            "contentHandling",
+            "timeoutInMillis",
+            "tlsConfig",
+            "responseTransferMode",
+            "integrationTarget",
+        ],
+    )?;
     let mut r = c.put_integration();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("resourceId") { r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?)); }
-    if let Some(x) = obj.get("httpMethod") { r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?)); }
-    if let Some(x) = obj.get("type") { r = r.set_type(Some(FromJson::from_json(x, "type")?)); }
-    if let Some(x) = obj.get("integrationHttpMethod") { r = r.set_integration_http_method(Some(FromJson::from_json(x, "integrationHttpMethod")?)); }
-    if let Some(x) = obj.get("uri") { r = r.set_uri(Some(FromJson::from_json(x, "uri")?)); }
-    if let Some(x) = obj.get("connectionType") { r = r.set_connection_type(Some(FromJson::from_json(x, "connectionType")?)); }
-    if let Some(x) = obj.get("connectionId") { r = r.set_connection_id(Some(FromJson::from_json(x, "connectionId")?)); }
-    if let Some(x) = obj.get("credentials") { r = r.set_credentials(Some(FromJson::from_json(x, "credentials")?)); }
-    if let Some(x) = obj.get("requestParameters") { r = r.set_request_parameters(Some(FromJson::from_json(x, "requestParameters")?)); }
-    if let Some(x) = obj.get("requestTemplates") { r = r.set_request_templates(Some(FromJson::from_json(x, "requestTemplates")?)); }
-    if let Some(x) = obj.get("passthroughBehavior") { r = r.set_passthrough_behavior(Some(FromJson::from_json(x, "passthroughBehavior")?)); }
-    if let Some(x) = obj.get("cacheNamespace") { r = r.set_cache_namespace(Some(FromJson::from_json(x, "cacheNamespace")?)); }
-    if let Some(x) = obj.get("cacheKeyParameters") { r = r.set_cache_key_parameters(Some(FromJson::from_json(x, "cacheKeyParameters")?)); }
-    if let Some(x) = obj.get("contentHandling") { r = r.set_content_handling(Some(FromJson::from_json(x, "contentHandling")?)); }
-    if let Some(x) = obj.get("timeoutInMillis") { r = r.set_timeout_in_millis(Some(FromJson::from_json(x, "timeoutInMillis")?)); }
-    if let Some(x) = obj.get("tlsConfig") { r = r.set_tls_config(Some(FromJson::from_json(x, "tlsConfig")?)); }
-    if let Some(x) = obj.get("responseTransferMode") { r = r.set_response_transfer_mode(Some(FromJson::from_json(x, "responseTransferMode")?)); }
-    if let Some(x) = obj.get("integrationTarget") { r = r.set_integration_target(Some(FromJson::from_json(x, "integrationTarget")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("resourceId") {
+        r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?));
+    }
+    if let Some(x) = obj.get("httpMethod") {
+        r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?));
+    }
+    if let Some(x) = obj.get("type") {
+        r = r.set_type(Some(FromJson::from_json(x, "type")?));
+    }
+    if let Some(x) = obj.get("integrationHttpMethod") {
+        r = r.set_integration_http_method(Some(FromJson::from_json(x, "integrationHttpMethod")?));
+    }
+    if let Some(x) = obj.get("uri") {
+        r = r.set_uri(Some(FromJson::from_json(x, "uri")?));
+    }
+    if let Some(x) = obj.get("connectionType") {
+        r = r.set_connection_type(Some(FromJson::from_json(x, "connectionType")?));
+    }
+    if let Some(x) = obj.get("connectionId") {
+        r = r.set_connection_id(Some(FromJson::from_json(x, "connectionId")?));
+    }
+    if let Some(x) = obj.get("credentials") {
+        r = r.set_credentials(Some(FromJson::from_json(x, "credentials")?));
+    }
+    if let Some(x) = obj.get("requestParameters") {
+        r = r.set_request_parameters(Some(FromJson::from_json(x, "requestParameters")?));
+    }
+    if let Some(x) = obj.get("requestTemplates") {
+        r = r.set_request_templates(Some(FromJson::from_json(x, "requestTemplates")?));
+    }
+    if let Some(x) = obj.get("passthroughBehavior") {
+        r = r.set_passthrough_behavior(Some(FromJson::from_json(x, "passthroughBehavior")?));
+    }
+    if let Some(x) = obj.get("cacheNamespace") {
+        r = r.set_cache_namespace(Some(FromJson::from_json(x, "cacheNamespace")?));
+    }
+    if let Some(x) = obj.get("cacheKeyParameters") {
+        r = r.set_cache_key_parameters(Some(FromJson::from_json(x, "cacheKeyParameters")?));
+    }
+    if let Some(x) = obj.get("contentHandling") {
+        r = r.set_content_handling(Some(FromJson::from_json(x, "contentHandling")?));
+    }
+    if let Some(x) = obj.get("timeoutInMillis") {
+        r = r.set_timeout_in_millis(Some(FromJson::from_json(x, "timeoutInMillis")?));
+    }
+    if let Some(x) = obj.get("tlsConfig") {
+        r = r.set_tls_config(Some(FromJson::from_json(x, "tlsConfig")?));
+    }
+    if let Some(x) = obj.get("responseTransferMode") {
+        r = r.set_response_transfer_mode(Some(FromJson::from_json(x, "responseTransferMode")?));
+    }
+    if let Some(x) = obj.get("integrationTarget") {
+        r = r.set_integration_target(Some(FromJson::from_json(x, "integrationTarget")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn put_method(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["restApiId", "resourceId", "httpMethod", "authorizationType", "authorizerId", "apiKeyRequired", "operationName", "requestParameters", "requestModels", "requestValidatorId", "authorizationScopes"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "restApiId",
+            "resourceId",
+            "httpMethod",
+            "authorizationType",
+            "authorizerId",
+            "apiKeyRequired",
+            "operationName",
+            "requestParameters",
+            "requestModels",
+            "requestValidatorId",
+            "authorizationScopes",
+        ],
+    )?;
     let mut r = c.put_method();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("resourceId") { r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?)); }
-    if let Some(x) = obj.get("httpMethod") { r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?)); }
-    if let Some(x) = obj.get("authorizationType") { r = r.set_authorization_type(Some(FromJson::from_json(x, "authorizationType")?)); }
-    if let Some(x) = obj.get("authorizerId") { r = r.set_authorizer_id(Some(FromJson::from_json(x, "authorizerId")?)); }
-    if let Some(x) = obj.get("apiKeyRequired") { r = r.set_api_key_required(Some(FromJson::from_json(x, "apiKeyRequired")?)); }
-    if let Some(x) = obj.get("operationName") { r = r.set_operation_name(Some(FromJson::from_json(x, "operationName")?)); }
-    if let Some(x) = obj.get("requestParameters") { r = r.set_request_parameters(Some(FromJson::from_json(x, "requestParameters")?)); }
-    if let Some(x) = obj.get("requestModels") { r = r.set_request_models(Some(FromJson::from_json(x, "requestModels")?)); }
-    if let Some(x) = obj.get("requestValidatorId") { r = r.set_request_validator_id(Some(FromJson::from_json(x, "requestValidatorId")?)); }
-    if let Some(x) = obj.get("authorizationScopes") { r = r.set_authorization_scopes(Some(FromJson::from_json(x, "authorizationScopes")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("resourceId") {
+        r = r.set_resource_id(Some(FromJson::from_json(x, "resourceId")?));
+    }
+    if let Some(x) = obj.get("httpMethod") {
+        r = r.set_http_method(Some(FromJson::from_json(x, "httpMethod")?));
+    }
+    if let Some(x) = obj.get("authorizationType") {
+        r = r.set_authorization_type(Some(FromJson::from_json(x, "authorizationType")?));
+    }
+    if let Some(x) = obj.get("authorizerId") {
+        r = r.set_authorizer_id(Some(FromJson::from_json(x, "authorizerId")?));
+    }
+    if let Some(x) = obj.get("apiKeyRequired") {
+        r = r.set_api_key_required(Some(FromJson::from_json(x, "apiKeyRequired")?));
+    }
+    if let Some(x) = obj.get("operationName") {
+        r = r.set_operation_name(Some(FromJson::from_json(x, "operationName")?));
+    }
+    if let Some(x) = obj.get("requestParameters") {
+        r = r.set_request_parameters(Some(FromJson::from_json(x, "requestParameters")?));
+    }
+    if let Some(x) = obj.get("requestModels") {
+        r = r.set_request_models(Some(FromJson::from_json(x, "requestModels")?));
+    }
+    if let Some(x) = obj.get("requestValidatorId") {
+        r = r.set_request_validator_id(Some(FromJson::from_json(x, "requestValidatorId")?));
+    }
+    if let Some(x) = obj.get("authorizationScopes") {
+        r = r.set_authorization_scopes(Some(FromJson::from_json(x, "authorizationScopes")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn update_stage(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["restApiId", "stageName", "patchOperations"])?;
+    let obj = object(
+        input,
+        "input",
+        &["restApiId", "stageName", "patchOperations"],
+    )?;
     let mut r = c.update_stage();
-    if let Some(x) = obj.get("restApiId") { r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?)); }
-    if let Some(x) = obj.get("stageName") { r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?)); }
-    if let Some(x) = obj.get("patchOperations") { r = r.set_patch_operations(Some(FromJson::from_json(x, "patchOperations")?)); }
+    if let Some(x) = obj.get("restApiId") {
+        r = r.set_rest_api_id(Some(FromJson::from_json(x, "restApiId")?));
+    }
+    if let Some(x) = obj.get("stageName") {
+        r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?));
+    }
+    if let Some(x) = obj.get("patchOperations") {
+        r = r.set_patch_operations(Some(FromJson::from_json(x, "patchOperations")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -309,9 +652,15 @@ impl FromJson for sdk::types::ApiStage {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["apiId", "stage", "throttle"])?;
         let mut b = sdk::types::ApiStage::builder();
-        if let Some(x) = obj.get("apiId") { b = b.set_api_id(Some(FromJson::from_json(x, &at_member(at, "apiId"))?)); }
-        if let Some(x) = obj.get("stage") { b = b.set_stage(Some(FromJson::from_json(x, &at_member(at, "stage"))?)); }
-        if let Some(x) = obj.get("throttle") { b = b.set_throttle(Some(FromJson::from_json(x, &at_member(at, "throttle"))?)); }
+        if let Some(x) = obj.get("apiId") {
+            b = b.set_api_id(Some(FromJson::from_json(x, &at_member(at, "apiId"))?));
+        }
+        if let Some(x) = obj.get("stage") {
+            b = b.set_stage(Some(FromJson::from_json(x, &at_member(at, "stage"))?));
+        }
+        if let Some(x) = obj.get("throttle") {
+            b = b.set_throttle(Some(FromJson::from_json(x, &at_member(at, "throttle"))?));
+        }
         b.build().built(at)
     }
 }
@@ -324,12 +673,41 @@ impl FromJson for sdk::types::CacheClusterSize {
 
 impl FromJson for sdk::types::CanarySettings {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["percentTraffic", "deploymentId", "stageVariableOverrides", "useStageCache"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "percentTraffic",
+                "deploymentId",
+                "stageVariableOverrides",
+                "useStageCache",
+            ],
+        )?;
         let mut b = sdk::types::CanarySettings::builder();
-        if let Some(x) = obj.get("percentTraffic") { b = b.set_percent_traffic(Some(FromJson::from_json(x, &at_member(at, "percentTraffic"))?)); }
-        if let Some(x) = obj.get("deploymentId") { b = b.set_deployment_id(Some(FromJson::from_json(x, &at_member(at, "deploymentId"))?)); }
-        if let Some(x) = obj.get("stageVariableOverrides") { b = b.set_stage_variable_overrides(Some(FromJson::from_json(x, &at_member(at, "stageVariableOverrides"))?)); }
-        if let Some(x) = obj.get("useStageCache") { b = b.set_use_stage_cache(Some(FromJson::from_json(x, &at_member(at, "useStageCache"))?)); }
+        if let Some(x) = obj.get("percentTraffic") {
+            b = b.set_percent_traffic(Some(FromJson::from_json(
+                x,
+                &at_member(at, "percentTraffic"),
+            )?));
+        }
+        if let Some(x) = obj.get("deploymentId") {
+            b = b.set_deployment_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "deploymentId"),
+            )?));
+        }
+        if let Some(x) = obj.get("stageVariableOverrides") {
+            b = b.set_stage_variable_overrides(Some(FromJson::from_json(
+                x,
+                &at_member(at, "stageVariableOverrides"),
+            )?));
+        }
+        if let Some(x) = obj.get("useStageCache") {
+            b = b.set_use_stage_cache(Some(FromJson::from_json(
+                x,
+                &at_member(at, "useStageCache"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -348,11 +726,30 @@ impl FromJson for sdk::types::ContentHandlingStrategy {
 
 impl FromJson for sdk::types::DeploymentCanarySettings {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["percentTraffic", "stageVariableOverrides", "useStageCache"])?;
+        let obj = object(
+            v,
+            at,
+            &["percentTraffic", "stageVariableOverrides", "useStageCache"],
+        )?;
         let mut b = sdk::types::DeploymentCanarySettings::builder();
-        if let Some(x) = obj.get("percentTraffic") { b = b.set_percent_traffic(Some(FromJson::from_json(x, &at_member(at, "percentTraffic"))?)); }
-        if let Some(x) = obj.get("stageVariableOverrides") { b = b.set_stage_variable_overrides(Some(FromJson::from_json(x, &at_member(at, "stageVariableOverrides"))?)); }
-        if let Some(x) = obj.get("useStageCache") { b = b.set_use_stage_cache(Some(FromJson::from_json(x, &at_member(at, "useStageCache"))?)); }
+        if let Some(x) = obj.get("percentTraffic") {
+            b = b.set_percent_traffic(Some(FromJson::from_json(
+                x,
+                &at_member(at, "percentTraffic"),
+            )?));
+        }
+        if let Some(x) = obj.get("stageVariableOverrides") {
+            b = b.set_stage_variable_overrides(Some(FromJson::from_json(
+                x,
+                &at_member(at, "stageVariableOverrides"),
+            )?));
+        }
+        if let Some(x) = obj.get("useStageCache") {
+            b = b.set_use_stage_cache(Some(FromJson::from_json(
+                x,
+                &at_member(at, "useStageCache"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -367,9 +764,21 @@ impl FromJson for sdk::types::EndpointConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["types", "ipAddressType", "vpcEndpointIds"])?;
         let mut b = sdk::types::EndpointConfiguration::builder();
-        if let Some(x) = obj.get("types") { b = b.set_types(Some(FromJson::from_json(x, &at_member(at, "types"))?)); }
-        if let Some(x) = obj.get("ipAddressType") { b = b.set_ip_address_type(Some(FromJson::from_json(x, &at_member(at, "ipAddressType"))?)); }
-        if let Some(x) = obj.get("vpcEndpointIds") { b = b.set_vpc_endpoint_ids(Some(FromJson::from_json(x, &at_member(at, "vpcEndpointIds"))?)); }
+        if let Some(x) = obj.get("types") {
+            b = b.set_types(Some(FromJson::from_json(x, &at_member(at, "types"))?));
+        }
+        if let Some(x) = obj.get("ipAddressType") {
+            b = b.set_ip_address_type(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ipAddressType"),
+            )?));
+        }
+        if let Some(x) = obj.get("vpcEndpointIds") {
+            b = b.set_vpc_endpoint_ids(Some(FromJson::from_json(
+                x,
+                &at_member(at, "vpcEndpointIds"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -402,10 +811,18 @@ impl FromJson for sdk::types::PatchOperation {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["op", "path", "value", "from"])?;
         let mut b = sdk::types::PatchOperation::builder();
-        if let Some(x) = obj.get("op") { b = b.set_op(Some(FromJson::from_json(x, &at_member(at, "op"))?)); }
-        if let Some(x) = obj.get("path") { b = b.set_path(Some(FromJson::from_json(x, &at_member(at, "path"))?)); }
-        if let Some(x) = obj.get("value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "value"))?)); }
-        if let Some(x) = obj.get("from") { b = b.set_from(Some(FromJson::from_json(x, &at_member(at, "from"))?)); }
+        if let Some(x) = obj.get("op") {
+            b = b.set_op(Some(FromJson::from_json(x, &at_member(at, "op"))?));
+        }
+        if let Some(x) = obj.get("path") {
+            b = b.set_path(Some(FromJson::from_json(x, &at_member(at, "path"))?));
+        }
+        if let Some(x) = obj.get("value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "value"))?));
+        }
+        if let Some(x) = obj.get("from") {
+            b = b.set_from(Some(FromJson::from_json(x, &at_member(at, "from"))?));
+        }
         b.build().built(at)
     }
 }
@@ -420,9 +837,15 @@ impl FromJson for sdk::types::QuotaSettings {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["limit", "offset", "period"])?;
         let mut b = sdk::types::QuotaSettings::builder();
-        if let Some(x) = obj.get("limit") { b = b.set_limit(Some(FromJson::from_json(x, &at_member(at, "limit"))?)); }
-        if let Some(x) = obj.get("offset") { b = b.set_offset(Some(FromJson::from_json(x, &at_member(at, "offset"))?)); }
-        if let Some(x) = obj.get("period") { b = b.set_period(Some(FromJson::from_json(x, &at_member(at, "period"))?)); }
+        if let Some(x) = obj.get("limit") {
+            b = b.set_limit(Some(FromJson::from_json(x, &at_member(at, "limit"))?));
+        }
+        if let Some(x) = obj.get("offset") {
+            b = b.set_offset(Some(FromJson::from_json(x, &at_member(at, "offset"))?));
+        }
+        if let Some(x) = obj.get("period") {
+            b = b.set_period(Some(FromJson::from_json(x, &at_member(at, "period"))?));
+        }
         b.build().built(at)
     }
 }
@@ -443,8 +866,12 @@ impl FromJson for sdk::types::StageKey {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["restApiId", "stageName"])?;
         let mut b = sdk::types::StageKey::builder();
-        if let Some(x) = obj.get("restApiId") { b = b.set_rest_api_id(Some(FromJson::from_json(x, &at_member(at, "restApiId"))?)); }
-        if let Some(x) = obj.get("stageName") { b = b.set_stage_name(Some(FromJson::from_json(x, &at_member(at, "stageName"))?)); }
+        if let Some(x) = obj.get("restApiId") {
+            b = b.set_rest_api_id(Some(FromJson::from_json(x, &at_member(at, "restApiId"))?));
+        }
+        if let Some(x) = obj.get("stageName") {
+            b = b.set_stage_name(Some(FromJson::from_json(x, &at_member(at, "stageName"))?));
+        }
         b.build().built(at)
     }
 }
@@ -453,8 +880,12 @@ impl FromJson for sdk::types::ThrottleSettings {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["burstLimit", "rateLimit"])?;
         let mut b = sdk::types::ThrottleSettings::builder();
-        if let Some(x) = obj.get("burstLimit") { b = b.set_burst_limit(Some(FromJson::from_json(x, &at_member(at, "burstLimit"))?)); }
-        if let Some(x) = obj.get("rateLimit") { b = b.set_rate_limit(Some(FromJson::from_json(x, &at_member(at, "rateLimit"))?)); }
+        if let Some(x) = obj.get("burstLimit") {
+            b = b.set_burst_limit(Some(FromJson::from_json(x, &at_member(at, "burstLimit"))?));
+        }
+        if let Some(x) = obj.get("rateLimit") {
+            b = b.set_rate_limit(Some(FromJson::from_json(x, &at_member(at, "rateLimit"))?));
+        }
         b.build().built(at)
     }
 }
@@ -463,7 +894,12 @@ impl FromJson for sdk::types::TlsConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["insecureSkipVerification"])?;
         let mut b = sdk::types::TlsConfig::builder();
-        if let Some(x) = obj.get("insecureSkipVerification") { b = b.set_insecure_skip_verification(Some(FromJson::from_json(x, &at_member(at, "insecureSkipVerification"))?)); }
+        if let Some(x) = obj.get("insecureSkipVerification") {
+            b = b.set_insecure_skip_verification(Some(FromJson::from_json(
+                x,
+                &at_member(at, "insecureSkipVerification"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -516,7 +952,11 @@ impl ToJson for sdk::types::CanarySettings {
         let mut m = Map::new();
         put(&mut m, "percentTraffic", &self.percent_traffic);
         put(&mut m, "deploymentId", &self.deployment_id);
-        put(&mut m, "stageVariableOverrides", &self.stage_variable_overrides);
+        put(
+            &mut m,
+            "stageVariableOverrides",
+            &self.stage_variable_overrides,
+        );
         put(&mut m, "useStageCache", &self.use_stage_cache);
         Some(Value::Object(m))
     }
@@ -584,12 +1024,24 @@ impl ToJson for sdk::operation::create_rest_api::CreateRestApiOutput {
         put(&mut m, "version", &self.version);
         put(&mut m, "warnings", &self.warnings);
         put(&mut m, "binaryMediaTypes", &self.binary_media_types);
-        put(&mut m, "minimumCompressionSize", &self.minimum_compression_size);
+        put(
+            &mut m,
+            "minimumCompressionSize",
+            &self.minimum_compression_size,
+        );
         put(&mut m, "apiKeySource", &self.api_key_source);
-        put(&mut m, "endpointConfiguration", &self.endpoint_configuration);
+        put(
+            &mut m,
+            "endpointConfiguration",
+            &self.endpoint_configuration,
+        );
         put(&mut m, "policy", &self.policy);
         put(&mut m, "tags", &self.tags);
-        put(&mut m, "disableExecuteApiEndpoint", &self.disable_execute_api_endpoint);
+        put(
+            &mut m,
+            "disableExecuteApiEndpoint",
+            &self.disable_execute_api_endpoint,
+        );
         put(&mut m, "rootResourceId", &self.root_resource_id);
         put(&mut m, "securityPolicy", &self.security_policy);
         put(&mut m, "endpointAccessMode", &self.endpoint_access_mode);
@@ -846,8 +1298,16 @@ impl ToJson for sdk::types::MethodSetting {
         put(&mut m, "cachingEnabled", &self.caching_enabled);
         put(&mut m, "cacheTtlInSeconds", &self.cache_ttl_in_seconds);
         put(&mut m, "cacheDataEncrypted", &self.cache_data_encrypted);
-        put(&mut m, "requireAuthorizationForCacheControl", &self.require_authorization_for_cache_control);
-        put(&mut m, "unauthorizedCacheControlHeaderStrategy", &self.unauthorized_cache_control_header_strategy);
+        put(
+            &mut m,
+            "requireAuthorizationForCacheControl",
+            &self.require_authorization_for_cache_control,
+        );
+        put(
+            &mut m,
+            "unauthorizedCacheControlHeaderStrategy",
+            &self.unauthorized_cache_control_header_strategy,
+        );
         Some(Value::Object(m))
     }
 }
@@ -943,7 +1403,11 @@ impl ToJson for sdk::types::ThrottleSettings {
 impl ToJson for sdk::types::TlsConfig {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "insecureSkipVerification", &self.insecure_skip_verification);
+        put(
+            &mut m,
+            "insecureSkipVerification",
+            &self.insecure_skip_verification,
+        );
         Some(Value::Object(m))
     }
 }

@@ -3,9 +3,11 @@
 
 #![allow(clippy::all, unused_imports)]
 
+use crate::apply::convert::{
+    at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson,
+};
 use aws_sdk_apprunner as sdk;
 use serde_json::{Map, Value};
-use crate::apply::convert::{at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson};
 
 /// Runs one `apprunner` operation of the plan.
 pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Value, CallError> {
@@ -26,79 +28,224 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
     }
 }
 
-async fn create_auto_scaling_configuration(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["AutoScalingConfigurationName", "MaxConcurrency", "MinSize", "MaxSize", "Tags"])?;
+async fn create_auto_scaling_configuration(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
+    let obj = object(
+        input,
+        "input",
+        &[
+            "AutoScalingConfigurationName",
+            "MaxConcurrency",
+            "MinSize",
+            "MaxSize",
+            "Tags",
+        ],
+    )?;
     let mut r = c.create_auto_scaling_configuration();
-    if let Some(x) = obj.get("AutoScalingConfigurationName") { r = r.set_auto_scaling_configuration_name(Some(FromJson::from_json(x, "AutoScalingConfigurationName")?)); }
-    if let Some(x) = obj.get("MaxConcurrency") { r = r.set_max_concurrency(Some(FromJson::from_json(x, "MaxConcurrency")?)); }
-    if let Some(x) = obj.get("MinSize") { r = r.set_min_size(Some(FromJson::from_json(x, "MinSize")?)); }
-    if let Some(x) = obj.get("MaxSize") { r = r.set_max_size(Some(FromJson::from_json(x, "MaxSize")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
+    if let Some(x) = obj.get("AutoScalingConfigurationName") {
+        r = r.set_auto_scaling_configuration_name(Some(FromJson::from_json(
+            x,
+            "AutoScalingConfigurationName",
+        )?));
+    }
+    if let Some(x) = obj.get("MaxConcurrency") {
+        r = r.set_max_concurrency(Some(FromJson::from_json(x, "MaxConcurrency")?));
+    }
+    if let Some(x) = obj.get("MinSize") {
+        r = r.set_min_size(Some(FromJson::from_json(x, "MinSize")?));
+    }
+    if let Some(x) = obj.get("MaxSize") {
+        r = r.set_max_size(Some(FromJson::from_json(x, "MaxSize")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
-async fn create_observability_configuration(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["ObservabilityConfigurationName", "TraceConfiguration", "Tags"])?;
+async fn create_observability_configuration(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
+    let obj = object(
+        input,
+        "input",
+        &[
+            "ObservabilityConfigurationName",
+            "TraceConfiguration",
+            "Tags",
+        ],
+    )?;
     let mut r = c.create_observability_configuration();
-    if let Some(x) = obj.get("ObservabilityConfigurationName") { r = r.set_observability_configuration_name(Some(FromJson::from_json(x, "ObservabilityConfigurationName")?)); }
-    if let Some(x) = obj.get("TraceConfiguration") { r = r.set_trace_configuration(Some(FromJson::from_json(x, "TraceConfiguration")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
+    if let Some(x) = obj.get("ObservabilityConfigurationName") {
+        r = r.set_observability_configuration_name(Some(FromJson::from_json(
+            x,
+            "ObservabilityConfigurationName",
+        )?));
+    }
+    if let Some(x) = obj.get("TraceConfiguration") {
+        r = r.set_trace_configuration(Some(FromJson::from_json(x, "TraceConfiguration")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_service(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["ServiceName", "SourceConfiguration", "InstanceConfiguration", "Tags", "EncryptionConfiguration", "HealthCheckConfiguration", "AutoScalingConfigurationArn", "NetworkConfiguration", "ObservabilityConfiguration"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "ServiceName",
+            "SourceConfiguration",
+            "InstanceConfiguration",
+            "Tags",
+            "EncryptionConfiguration",
+            "HealthCheckConfiguration",
+            "AutoScalingConfigurationArn",
+            "NetworkConfiguration",
+            "ObservabilityConfiguration",
+        ],
+    )?;
     let mut r = c.create_service();
-    if let Some(x) = obj.get("ServiceName") { r = r.set_service_name(Some(FromJson::from_json(x, "ServiceName")?)); }
-    if let Some(x) = obj.get("SourceConfiguration") { r = r.set_source_configuration(Some(FromJson::from_json(x, "SourceConfiguration")?)); }
-    if let Some(x) = obj.get("InstanceConfiguration") { r = r.set_instance_configuration(Some(FromJson::from_json(x, "InstanceConfiguration")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
-    if let Some(x) = obj.get("EncryptionConfiguration") { r = r.set_encryption_configuration(Some(FromJson::from_json(x, "EncryptionConfiguration")?)); }
-    if let Some(x) = obj.get("HealthCheckConfiguration") { r = r.set_health_check_configuration(Some(FromJson::from_json(x, "HealthCheckConfiguration")?)); }
-    if let Some(x) = obj.get("AutoScalingConfigurationArn") { r = r.set_auto_scaling_configuration_arn(Some(FromJson::from_json(x, "AutoScalingConfigurationArn")?)); }
-    if let Some(x) = obj.get("NetworkConfiguration") { r = r.set_network_configuration(Some(FromJson::from_json(x, "NetworkConfiguration")?)); }
-    if let Some(x) = obj.get("ObservabilityConfiguration") { r = r.set_observability_configuration(Some(FromJson::from_json(x, "ObservabilityConfiguration")?)); }
+    if let Some(x) = obj.get("ServiceName") {
+        r = r.set_service_name(Some(FromJson::from_json(x, "ServiceName")?));
+    }
+    if let Some(x) = obj.get("SourceConfiguration") {
+        r = r.set_source_configuration(Some(FromJson::from_json(x, "SourceConfiguration")?));
+    }
+    if let Some(x) = obj.get("InstanceConfiguration") {
+        r = r.set_instance_configuration(Some(FromJson::from_json(x, "InstanceConfiguration")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
+    if let Some(x) = obj.get("EncryptionConfiguration") {
+        r = r
+            .set_encryption_configuration(Some(FromJson::from_json(x, "EncryptionConfiguration")?));
+    }
+    if let Some(x) = obj.get("HealthCheckConfiguration") {
+        r = r.set_health_check_configuration(Some(FromJson::from_json(
+            x,
+            "HealthCheckConfiguration",
+        )?));
+    }
+    if let Some(x) = obj.get("AutoScalingConfigurationArn") {
+        r = r.set_auto_scaling_configuration_arn(Some(FromJson::from_json(
+            x,
+            "AutoScalingConfigurationArn",
+        )?));
+    }
+    if let Some(x) = obj.get("NetworkConfiguration") {
+        r = r.set_network_configuration(Some(FromJson::from_json(x, "NetworkConfiguration")?));
+    }
+    if let Some(x) = obj.get("ObservabilityConfiguration") {
+        r = r.set_observability_configuration(Some(FromJson::from_json(
+            x,
+            "ObservabilityConfiguration",
+        )?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_vpc_connector(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["VpcConnectorName", "Subnets", "SecurityGroups", "Tags"])?;
+    let obj = object(
+        input,
+        "input",
+        &["VpcConnectorName", "Subnets", "SecurityGroups", "Tags"],
+    )?;
     let mut r = c.create_vpc_connector();
-    if let Some(x) = obj.get("VpcConnectorName") { r = r.set_vpc_connector_name(Some(FromJson::from_json(x, "VpcConnectorName")?)); }
-    if let Some(x) = obj.get("Subnets") { r = r.set_subnets(Some(FromJson::from_json(x, "Subnets")?)); }
-    if let Some(x) = obj.get("SecurityGroups") { r = r.set_security_groups(Some(FromJson::from_json(x, "SecurityGroups")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
+    if let Some(x) = obj.get("VpcConnectorName") {
+        r = r.set_vpc_connector_name(Some(FromJson::from_json(x, "VpcConnectorName")?));
+    }
+    if let Some(x) = obj.get("Subnets") {
+        r = r.set_subnets(Some(FromJson::from_json(x, "Subnets")?));
+    }
+    if let Some(x) = obj.get("SecurityGroups") {
+        r = r.set_security_groups(Some(FromJson::from_json(x, "SecurityGroups")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_vpc_ingress_connection(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["ServiceArn", "VpcIngressConnectionName", "IngressVpcConfiguration", "Tags"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "ServiceArn",
+            "VpcIngressConnectionName",
+            "IngressVpcConfiguration",
+            "Tags",
+        ],
+    )?;
     let mut r = c.create_vpc_ingress_connection();
-    if let Some(x) = obj.get("ServiceArn") { r = r.set_service_arn(Some(FromJson::from_json(x, "ServiceArn")?)); }
-    if let Some(x) = obj.get("VpcIngressConnectionName") { r = r.set_vpc_ingress_connection_name(Some(FromJson::from_json(x, "VpcIngressConnectionName")?)); }
-    if let Some(x) = obj.get("IngressVpcConfiguration") { r = r.set_ingress_vpc_configuration(Some(FromJson::from_json(x, "IngressVpcConfiguration")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
+    if let Some(x) = obj.get("ServiceArn") {
+        r = r.set_service_arn(Some(FromJson::from_json(x, "ServiceArn")?));
+    }
+    if let Some(x) = obj.get("VpcIngressConnectionName") {
+        r = r.set_vpc_ingress_connection_name(Some(FromJson::from_json(
+            x,
+            "VpcIngressConnectionName",
+        )?));
+    }
+    if let Some(x) = obj.get("IngressVpcConfiguration") {
+        r = r.set_ingress_vpc_configuration(Some(FromJson::from_json(
+            x,
+            "IngressVpcConfiguration",
+        )?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
-async fn delete_auto_scaling_configuration(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["AutoScalingConfigurationArn", "DeleteAllRevisions"])?;
+async fn delete_auto_scaling_configuration(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
+    let obj = object(
+        input,
+        "input",
+        &["AutoScalingConfigurationArn", "DeleteAllRevisions"],
+    )?;
     let mut r = c.delete_auto_scaling_configuration();
-    if let Some(x) = obj.get("AutoScalingConfigurationArn") { r = r.set_auto_scaling_configuration_arn(Some(FromJson::from_json(x, "AutoScalingConfigurationArn")?)); }
-    if let Some(x) = obj.get("DeleteAllRevisions") { r = r.set_delete_all_revisions(Some(FromJson::from_json(x, "DeleteAllRevisions")?)); }
+    if let Some(x) = obj.get("AutoScalingConfigurationArn") {
+        r = r.set_auto_scaling_configuration_arn(Some(FromJson::from_json(
+            x,
+            "AutoScalingConfigurationArn",
+        )?));
+    }
+    if let Some(x) = obj.get("DeleteAllRevisions") {
+        r = r.set_delete_all_revisions(Some(FromJson::from_json(x, "DeleteAllRevisions")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
-async fn delete_observability_configuration(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+async fn delete_observability_configuration(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
     let obj = object(input, "input", &["ObservabilityConfigurationArn"])?;
     let mut r = c.delete_observability_configuration();
-    if let Some(x) = obj.get("ObservabilityConfigurationArn") { r = r.set_observability_configuration_arn(Some(FromJson::from_json(x, "ObservabilityConfigurationArn")?)); }
+    if let Some(x) = obj.get("ObservabilityConfigurationArn") {
+        r = r.set_observability_configuration_arn(Some(FromJson::from_json(
+            x,
+            "ObservabilityConfigurationArn",
+        )?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -106,7 +253,9 @@ async fn delete_observability_configuration(c: &sdk::Client, input: &Value) -> R
 async fn delete_service(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["ServiceArn"])?;
     let mut r = c.delete_service();
-    if let Some(x) = obj.get("ServiceArn") { r = r.set_service_arn(Some(FromJson::from_json(x, "ServiceArn")?)); }
+    if let Some(x) = obj.get("ServiceArn") {
+        r = r.set_service_arn(Some(FromJson::from_json(x, "ServiceArn")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -114,7 +263,9 @@ async fn delete_service(c: &sdk::Client, input: &Value) -> Result<Value, CallErr
 async fn delete_vpc_connector(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["VpcConnectorArn"])?;
     let mut r = c.delete_vpc_connector();
-    if let Some(x) = obj.get("VpcConnectorArn") { r = r.set_vpc_connector_arn(Some(FromJson::from_json(x, "VpcConnectorArn")?)); }
+    if let Some(x) = obj.get("VpcConnectorArn") {
+        r = r.set_vpc_connector_arn(Some(FromJson::from_json(x, "VpcConnectorArn")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -122,7 +273,12 @@ async fn delete_vpc_connector(c: &sdk::Client, input: &Value) -> Result<Value, C
 async fn delete_vpc_ingress_connection(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["VpcIngressConnectionArn"])?;
     let mut r = c.delete_vpc_ingress_connection();
-    if let Some(x) = obj.get("VpcIngressConnectionArn") { r = r.set_vpc_ingress_connection_arn(Some(FromJson::from_json(x, "VpcIngressConnectionArn")?)); }
+    if let Some(x) = obj.get("VpcIngressConnectionArn") {
+        r = r.set_vpc_ingress_connection_arn(Some(FromJson::from_json(
+            x,
+            "VpcIngressConnectionArn",
+        )?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -130,15 +286,25 @@ async fn delete_vpc_ingress_connection(c: &sdk::Client, input: &Value) -> Result
 async fn describe_service(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["ServiceArn"])?;
     let mut r = c.describe_service();
-    if let Some(x) = obj.get("ServiceArn") { r = r.set_service_arn(Some(FromJson::from_json(x, "ServiceArn")?)); }
+    if let Some(x) = obj.get("ServiceArn") {
+        r = r.set_service_arn(Some(FromJson::from_json(x, "ServiceArn")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
-async fn describe_vpc_ingress_connection(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+async fn describe_vpc_ingress_connection(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
     let obj = object(input, "input", &["VpcIngressConnectionArn"])?;
     let mut r = c.describe_vpc_ingress_connection();
-    if let Some(x) = obj.get("VpcIngressConnectionArn") { r = r.set_vpc_ingress_connection_arn(Some(FromJson::from_json(x, "VpcIngressConnectionArn")?)); }
+    if let Some(x) = obj.get("VpcIngressConnectionArn") {
+        r = r.set_vpc_ingress_connection_arn(Some(FromJson::from_json(
+            x,
+            "VpcIngressConnectionArn",
+        )?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -147,8 +313,18 @@ impl FromJson for sdk::types::AuthenticationConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["ConnectionArn", "AccessRoleArn"])?;
         let mut b = sdk::types::AuthenticationConfiguration::builder();
-        if let Some(x) = obj.get("ConnectionArn") { b = b.set_connection_arn(Some(FromJson::from_json(x, &at_member(at, "ConnectionArn"))?)); }
-        if let Some(x) = obj.get("AccessRoleArn") { b = b.set_access_role_arn(Some(FromJson::from_json(x, &at_member(at, "AccessRoleArn"))?)); }
+        if let Some(x) = obj.get("ConnectionArn") {
+            b = b.set_connection_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ConnectionArn"),
+            )?));
+        }
+        if let Some(x) = obj.get("AccessRoleArn") {
+            b = b.set_access_role_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AccessRoleArn"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -157,34 +333,108 @@ impl FromJson for sdk::types::CodeConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["ConfigurationSource", "CodeConfigurationValues"])?;
         let mut b = sdk::types::CodeConfiguration::builder();
-        if let Some(x) = obj.get("ConfigurationSource") { b = b.set_configuration_source(Some(FromJson::from_json(x, &at_member(at, "ConfigurationSource"))?)); }
-        if let Some(x) = obj.get("CodeConfigurationValues") { b = b.set_code_configuration_values(Some(FromJson::from_json(x, &at_member(at, "CodeConfigurationValues"))?)); }
+        if let Some(x) = obj.get("ConfigurationSource") {
+            b = b.set_configuration_source(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ConfigurationSource"),
+            )?));
+        }
+        if let Some(x) = obj.get("CodeConfigurationValues") {
+            b = b.set_code_configuration_values(Some(FromJson::from_json(
+                x,
+                &at_member(at, "CodeConfigurationValues"),
+            )?));
+        }
         b.build().built(at)
     }
 }
 
 impl FromJson for sdk::types::CodeConfigurationValues {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Runtime", "BuildCommand", "StartCommand", "Port", "RuntimeEnvironmentVariables", "RuntimeEnvironmentSecrets"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "Runtime",
+                "BuildCommand",
+                "StartCommand",
+                "Port",
+                "RuntimeEnvironmentVariables",
+                "RuntimeEnvironmentSecrets",
+            ],
+        )?;
         let mut b = sdk::types::CodeConfigurationValues::builder();
-        if let Some(x) = obj.get("Runtime") { b = b.set_runtime(Some(FromJson::from_json(x, &at_member(at, "Runtime"))?)); }
-        if let Some(x) = obj.get("BuildCommand") { b = b.set_build_command(Some(FromJson::from_json(x, &at_member(at, "BuildCommand"))?)); }
-        if let Some(x) = obj.get("StartCommand") { b = b.set_start_command(Some(FromJson::from_json(x, &at_member(at, "StartCommand"))?)); }
-        if let Some(x) = obj.get("Port") { b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?)); }
-        if let Some(x) = obj.get("RuntimeEnvironmentVariables") { b = b.set_runtime_environment_variables(Some(FromJson::from_json(x, &at_member(at, "RuntimeEnvironmentVariables"))?)); }
-        if let Some(x) = obj.get("RuntimeEnvironmentSecrets") { b = b.set_runtime_environment_secrets(Some(FromJson::from_json(x, &at_member(at, "RuntimeEnvironmentSecrets"))?)); }
+        if let Some(x) = obj.get("Runtime") {
+            b = b.set_runtime(Some(FromJson::from_json(x, &at_member(at, "Runtime"))?));
+        }
+        if let Some(x) = obj.get("BuildCommand") {
+            b = b.set_build_command(Some(FromJson::from_json(
+                x,
+                &at_member(at, "BuildCommand"),
+            )?));
+        }
+        if let Some(x) = obj.get("StartCommand") {
+            b = b.set_start_command(Some(FromJson::from_json(
+                x,
+                &at_member(at, "StartCommand"),
+            )?));
+        }
+        if let Some(x) = obj.get("Port") {
+            b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?));
+        }
+        if let Some(x) = obj.get("RuntimeEnvironmentVariables") {
+            b = b.set_runtime_environment_variables(Some(FromJson::from_json(
+                x,
+                &at_member(at, "RuntimeEnvironmentVariables"),
+            )?));
+        }
+        if let Some(x) = obj.get("RuntimeEnvironmentSecrets") {
+            b = b.set_runtime_environment_secrets(Some(FromJson::from_json(
+                x,
+                &at_member(at, "RuntimeEnvironmentSecrets"),
+            )?));
+        }
         b.build().built(at)
     }
 }
 
 impl FromJson for sdk::types::CodeRepository {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["RepositoryUrl", "SourceCodeVersion", "CodeConfiguration", "SourceDirectory"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "RepositoryUrl",
+                "SourceCodeVersion",
+                "CodeConfiguration",
+                "SourceDirectory",
+            ],
+        )?;
         let mut b = sdk::types::CodeRepository::builder();
-        if let Some(x) = obj.get("RepositoryUrl") { b = b.set_repository_url(Some(FromJson::from_json(x, &at_member(at, "RepositoryUrl"))?)); }
-        if let Some(x) = obj.get("SourceCodeVersion") { b = b.set_source_code_version(Some(FromJson::from_json(x, &at_member(at, "SourceCodeVersion"))?)); }
-        if let Some(x) = obj.get("CodeConfiguration") { b = b.set_code_configuration(Some(FromJson::from_json(x, &at_member(at, "CodeConfiguration"))?)); }
-        if let Some(x) = obj.get("SourceDirectory") { b = b.set_source_directory(Some(FromJson::from_json(x, &at_member(at, "SourceDirectory"))?)); }
+        if let Some(x) = obj.get("RepositoryUrl") {
+            b = b.set_repository_url(Some(FromJson::from_json(
+                x,
+                &at_member(at, "RepositoryUrl"),
+            )?));
+        }
+        if let Some(x) = obj.get("SourceCodeVersion") {
+            b = b.set_source_code_version(Some(FromJson::from_json(
+                x,
+                &at_member(at, "SourceCodeVersion"),
+            )?));
+        }
+        if let Some(x) = obj.get("CodeConfiguration") {
+            b = b.set_code_configuration(Some(FromJson::from_json(
+                x,
+                &at_member(at, "CodeConfiguration"),
+            )?));
+        }
+        if let Some(x) = obj.get("SourceDirectory") {
+            b = b.set_source_directory(Some(FromJson::from_json(
+                x,
+                &at_member(at, "SourceDirectory"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -199,8 +449,15 @@ impl FromJson for sdk::types::EgressConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["EgressType", "VpcConnectorArn"])?;
         let mut b = sdk::types::EgressConfiguration::builder();
-        if let Some(x) = obj.get("EgressType") { b = b.set_egress_type(Some(FromJson::from_json(x, &at_member(at, "EgressType"))?)); }
-        if let Some(x) = obj.get("VpcConnectorArn") { b = b.set_vpc_connector_arn(Some(FromJson::from_json(x, &at_member(at, "VpcConnectorArn"))?)); }
+        if let Some(x) = obj.get("EgressType") {
+            b = b.set_egress_type(Some(FromJson::from_json(x, &at_member(at, "EgressType"))?));
+        }
+        if let Some(x) = obj.get("VpcConnectorArn") {
+            b = b.set_vpc_connector_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "VpcConnectorArn"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -215,21 +472,52 @@ impl FromJson for sdk::types::EncryptionConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["KmsKey"])?;
         let mut b = sdk::types::EncryptionConfiguration::builder();
-        if let Some(x) = obj.get("KmsKey") { b = b.set_kms_key(Some(FromJson::from_json(x, &at_member(at, "KmsKey"))?)); }
+        if let Some(x) = obj.get("KmsKey") {
+            b = b.set_kms_key(Some(FromJson::from_json(x, &at_member(at, "KmsKey"))?));
+        }
         b.build().built(at)
     }
 }
 
 impl FromJson for sdk::types::HealthCheckConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Protocol", "Path", "Interval", "Timeout", "HealthyThreshold", "UnhealthyThreshold"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "Protocol",
+                "Path",
+                "Interval",
+                "Timeout",
+                "HealthyThreshold",
+                "UnhealthyThreshold",
+            ],
+        )?;
         let mut b = sdk::types::HealthCheckConfiguration::builder();
-        if let Some(x) = obj.get("Protocol") { b = b.set_protocol(Some(FromJson::from_json(x, &at_member(at, "Protocol"))?)); }
-        if let Some(x) = obj.get("Path") { b = b.set_path(Some(FromJson::from_json(x, &at_member(at, "Path"))?)); }
-        if let Some(x) = obj.get("Interval") { b = b.set_interval(Some(FromJson::from_json(x, &at_member(at, "Interval"))?)); }
-        if let Some(x) = obj.get("Timeout") { b = b.set_timeout(Some(FromJson::from_json(x, &at_member(at, "Timeout"))?)); }
-        if let Some(x) = obj.get("HealthyThreshold") { b = b.set_healthy_threshold(Some(FromJson::from_json(x, &at_member(at, "HealthyThreshold"))?)); }
-        if let Some(x) = obj.get("UnhealthyThreshold") { b = b.set_unhealthy_threshold(Some(FromJson::from_json(x, &at_member(at, "UnhealthyThreshold"))?)); }
+        if let Some(x) = obj.get("Protocol") {
+            b = b.set_protocol(Some(FromJson::from_json(x, &at_member(at, "Protocol"))?));
+        }
+        if let Some(x) = obj.get("Path") {
+            b = b.set_path(Some(FromJson::from_json(x, &at_member(at, "Path"))?));
+        }
+        if let Some(x) = obj.get("Interval") {
+            b = b.set_interval(Some(FromJson::from_json(x, &at_member(at, "Interval"))?));
+        }
+        if let Some(x) = obj.get("Timeout") {
+            b = b.set_timeout(Some(FromJson::from_json(x, &at_member(at, "Timeout"))?));
+        }
+        if let Some(x) = obj.get("HealthyThreshold") {
+            b = b.set_healthy_threshold(Some(FromJson::from_json(
+                x,
+                &at_member(at, "HealthyThreshold"),
+            )?));
+        }
+        if let Some(x) = obj.get("UnhealthyThreshold") {
+            b = b.set_unhealthy_threshold(Some(FromJson::from_json(
+                x,
+                &at_member(at, "UnhealthyThreshold"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -242,23 +530,72 @@ impl FromJson for sdk::types::HealthCheckProtocol {
 
 impl FromJson for sdk::types::ImageConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["RuntimeEnvironmentVariables", "StartCommand", "Port", "RuntimeEnvironmentSecrets"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "RuntimeEnvironmentVariables",
+                "StartCommand",
+                "Port",
+                "RuntimeEnvironmentSecrets",
+            ],
+        )?;
         let mut b = sdk::types::ImageConfiguration::builder();
-        if let Some(x) = obj.get("RuntimeEnvironmentVariables") { b = b.set_runtime_environment_variables(Some(FromJson::from_json(x, &at_member(at, "RuntimeEnvironmentVariables"))?)); }
-        if let Some(x) = obj.get("StartCommand") { b = b.set_start_command(Some(FromJson::from_json(x, &at_member(at, "StartCommand"))?)); }
-        if let Some(x) = obj.get("Port") { b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?)); }
-        if let Some(x) = obj.get("RuntimeEnvironmentSecrets") { b = b.set_runtime_environment_secrets(Some(FromJson::from_json(x, &at_member(at, "RuntimeEnvironmentSecrets"))?)); }
+        if let Some(x) = obj.get("RuntimeEnvironmentVariables") {
+            b = b.set_runtime_environment_variables(Some(FromJson::from_json(
+                x,
+                &at_member(at, "RuntimeEnvironmentVariables"),
+            )?));
+        }
+        if let Some(x) = obj.get("StartCommand") {
+            b = b.set_start_command(Some(FromJson::from_json(
+                x,
+                &at_member(at, "StartCommand"),
+            )?));
+        }
+        if let Some(x) = obj.get("Port") {
+            b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?));
+        }
+        if let Some(x) = obj.get("RuntimeEnvironmentSecrets") {
+            b = b.set_runtime_environment_secrets(Some(FromJson::from_json(
+                x,
+                &at_member(at, "RuntimeEnvironmentSecrets"),
+            )?));
+        }
         b.build().built(at)
     }
 }
 
 impl FromJson for sdk::types::ImageRepository {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["ImageIdentifier", "ImageConfiguration", "ImageRepositoryType"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "ImageIdentifier",
+                "ImageConfiguration",
+                "ImageRepositoryType",
+            ],
+        )?;
         let mut b = sdk::types::ImageRepository::builder();
-        if let Some(x) = obj.get("ImageIdentifier") { b = b.set_image_identifier(Some(FromJson::from_json(x, &at_member(at, "ImageIdentifier"))?)); }
-        if let Some(x) = obj.get("ImageConfiguration") { b = b.set_image_configuration(Some(FromJson::from_json(x, &at_member(at, "ImageConfiguration"))?)); }
-        if let Some(x) = obj.get("ImageRepositoryType") { b = b.set_image_repository_type(Some(FromJson::from_json(x, &at_member(at, "ImageRepositoryType"))?)); }
+        if let Some(x) = obj.get("ImageIdentifier") {
+            b = b.set_image_identifier(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ImageIdentifier"),
+            )?));
+        }
+        if let Some(x) = obj.get("ImageConfiguration") {
+            b = b.set_image_configuration(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ImageConfiguration"),
+            )?));
+        }
+        if let Some(x) = obj.get("ImageRepositoryType") {
+            b = b.set_image_repository_type(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ImageRepositoryType"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -273,7 +610,12 @@ impl FromJson for sdk::types::IngressConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["IsPubliclyAccessible"])?;
         let mut b = sdk::types::IngressConfiguration::builder();
-        if let Some(x) = obj.get("IsPubliclyAccessible") { b = b.set_is_publicly_accessible(Some(FromJson::from_json(x, &at_member(at, "IsPubliclyAccessible"))?)); }
+        if let Some(x) = obj.get("IsPubliclyAccessible") {
+            b = b.set_is_publicly_accessible(Some(FromJson::from_json(
+                x,
+                &at_member(at, "IsPubliclyAccessible"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -282,8 +624,15 @@ impl FromJson for sdk::types::IngressVpcConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["VpcId", "VpcEndpointId"])?;
         let mut b = sdk::types::IngressVpcConfiguration::builder();
-        if let Some(x) = obj.get("VpcId") { b = b.set_vpc_id(Some(FromJson::from_json(x, &at_member(at, "VpcId"))?)); }
-        if let Some(x) = obj.get("VpcEndpointId") { b = b.set_vpc_endpoint_id(Some(FromJson::from_json(x, &at_member(at, "VpcEndpointId"))?)); }
+        if let Some(x) = obj.get("VpcId") {
+            b = b.set_vpc_id(Some(FromJson::from_json(x, &at_member(at, "VpcId"))?));
+        }
+        if let Some(x) = obj.get("VpcEndpointId") {
+            b = b.set_vpc_endpoint_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "VpcEndpointId"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -292,9 +641,18 @@ impl FromJson for sdk::types::InstanceConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Cpu", "Memory", "InstanceRoleArn"])?;
         let mut b = sdk::types::InstanceConfiguration::builder();
-        if let Some(x) = obj.get("Cpu") { b = b.set_cpu(Some(FromJson::from_json(x, &at_member(at, "Cpu"))?)); }
-        if let Some(x) = obj.get("Memory") { b = b.set_memory(Some(FromJson::from_json(x, &at_member(at, "Memory"))?)); }
-        if let Some(x) = obj.get("InstanceRoleArn") { b = b.set_instance_role_arn(Some(FromJson::from_json(x, &at_member(at, "InstanceRoleArn"))?)); }
+        if let Some(x) = obj.get("Cpu") {
+            b = b.set_cpu(Some(FromJson::from_json(x, &at_member(at, "Cpu"))?));
+        }
+        if let Some(x) = obj.get("Memory") {
+            b = b.set_memory(Some(FromJson::from_json(x, &at_member(at, "Memory"))?));
+        }
+        if let Some(x) = obj.get("InstanceRoleArn") {
+            b = b.set_instance_role_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "InstanceRoleArn"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -307,11 +665,34 @@ impl FromJson for sdk::types::IpAddressType {
 
 impl FromJson for sdk::types::NetworkConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["EgressConfiguration", "IngressConfiguration", "IpAddressType"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "EgressConfiguration",
+                "IngressConfiguration",
+                "IpAddressType",
+            ],
+        )?;
         let mut b = sdk::types::NetworkConfiguration::builder();
-        if let Some(x) = obj.get("EgressConfiguration") { b = b.set_egress_configuration(Some(FromJson::from_json(x, &at_member(at, "EgressConfiguration"))?)); }
-        if let Some(x) = obj.get("IngressConfiguration") { b = b.set_ingress_configuration(Some(FromJson::from_json(x, &at_member(at, "IngressConfiguration"))?)); }
-        if let Some(x) = obj.get("IpAddressType") { b = b.set_ip_address_type(Some(FromJson::from_json(x, &at_member(at, "IpAddressType"))?)); }
+        if let Some(x) = obj.get("EgressConfiguration") {
+            b = b.set_egress_configuration(Some(FromJson::from_json(
+                x,
+                &at_member(at, "EgressConfiguration"),
+            )?));
+        }
+        if let Some(x) = obj.get("IngressConfiguration") {
+            b = b.set_ingress_configuration(Some(FromJson::from_json(
+                x,
+                &at_member(at, "IngressConfiguration"),
+            )?));
+        }
+        if let Some(x) = obj.get("IpAddressType") {
+            b = b.set_ip_address_type(Some(FromJson::from_json(
+                x,
+                &at_member(at, "IpAddressType"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -324,10 +705,24 @@ impl FromJson for sdk::types::Runtime {
 
 impl FromJson for sdk::types::ServiceObservabilityConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["ObservabilityEnabled", "ObservabilityConfigurationArn"])?;
+        let obj = object(
+            v,
+            at,
+            &["ObservabilityEnabled", "ObservabilityConfigurationArn"],
+        )?;
         let mut b = sdk::types::ServiceObservabilityConfiguration::builder();
-        if let Some(x) = obj.get("ObservabilityEnabled") { b = b.set_observability_enabled(Some(FromJson::from_json(x, &at_member(at, "ObservabilityEnabled"))?)); }
-        if let Some(x) = obj.get("ObservabilityConfigurationArn") { b = b.set_observability_configuration_arn(Some(FromJson::from_json(x, &at_member(at, "ObservabilityConfigurationArn"))?)); }
+        if let Some(x) = obj.get("ObservabilityEnabled") {
+            b = b.set_observability_enabled(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ObservabilityEnabled"),
+            )?));
+        }
+        if let Some(x) = obj.get("ObservabilityConfigurationArn") {
+            b = b.set_observability_configuration_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ObservabilityConfigurationArn"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -336,8 +731,12 @@ impl FromJson for sdk::types::SourceCodeVersion {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Type", "Value"])?;
         let mut b = sdk::types::SourceCodeVersion::builder();
-        if let Some(x) = obj.get("Type") { b = b.set_type(Some(FromJson::from_json(x, &at_member(at, "Type"))?)); }
-        if let Some(x) = obj.get("Value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?)); }
+        if let Some(x) = obj.get("Type") {
+            b = b.set_type(Some(FromJson::from_json(x, &at_member(at, "Type"))?));
+        }
+        if let Some(x) = obj.get("Value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
+        }
         b.build().built(at)
     }
 }
@@ -350,12 +749,41 @@ impl FromJson for sdk::types::SourceCodeVersionType {
 
 impl FromJson for sdk::types::SourceConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["CodeRepository", "ImageRepository", "AutoDeploymentsEnabled", "AuthenticationConfiguration"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "CodeRepository",
+                "ImageRepository",
+                "AutoDeploymentsEnabled",
+                "AuthenticationConfiguration",
+            ],
+        )?;
         let mut b = sdk::types::SourceConfiguration::builder();
-        if let Some(x) = obj.get("CodeRepository") { b = b.set_code_repository(Some(FromJson::from_json(x, &at_member(at, "CodeRepository"))?)); }
-        if let Some(x) = obj.get("ImageRepository") { b = b.set_image_repository(Some(FromJson::from_json(x, &at_member(at, "ImageRepository"))?)); }
-        if let Some(x) = obj.get("AutoDeploymentsEnabled") { b = b.set_auto_deployments_enabled(Some(FromJson::from_json(x, &at_member(at, "AutoDeploymentsEnabled"))?)); }
-        if let Some(x) = obj.get("AuthenticationConfiguration") { b = b.set_authentication_configuration(Some(FromJson::from_json(x, &at_member(at, "AuthenticationConfiguration"))?)); }
+        if let Some(x) = obj.get("CodeRepository") {
+            b = b.set_code_repository(Some(FromJson::from_json(
+                x,
+                &at_member(at, "CodeRepository"),
+            )?));
+        }
+        if let Some(x) = obj.get("ImageRepository") {
+            b = b.set_image_repository(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ImageRepository"),
+            )?));
+        }
+        if let Some(x) = obj.get("AutoDeploymentsEnabled") {
+            b = b.set_auto_deployments_enabled(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AutoDeploymentsEnabled"),
+            )?));
+        }
+        if let Some(x) = obj.get("AuthenticationConfiguration") {
+            b = b.set_authentication_configuration(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AuthenticationConfiguration"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -364,8 +792,12 @@ impl FromJson for sdk::types::Tag {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Key", "Value"])?;
         let mut b = sdk::types::Tag::builder();
-        if let Some(x) = obj.get("Key") { b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?)); }
-        if let Some(x) = obj.get("Value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?)); }
+        if let Some(x) = obj.get("Key") {
+            b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?));
+        }
+        if let Some(x) = obj.get("Value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
+        }
         b.build().built(at)
     }
 }
@@ -374,7 +806,9 @@ impl FromJson for sdk::types::TraceConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Vendor"])?;
         let mut b = sdk::types::TraceConfiguration::builder();
-        if let Some(x) = obj.get("Vendor") { b = b.set_vendor(Some(FromJson::from_json(x, &at_member(at, "Vendor"))?)); }
+        if let Some(x) = obj.get("Vendor") {
+            b = b.set_vendor(Some(FromJson::from_json(x, &at_member(at, "Vendor"))?));
+        }
         b.build().built(at)
     }
 }
@@ -397,9 +831,21 @@ impl ToJson for sdk::types::AuthenticationConfiguration {
 impl ToJson for sdk::types::AutoScalingConfiguration {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "AutoScalingConfigurationArn", &self.auto_scaling_configuration_arn);
-        put(&mut m, "AutoScalingConfigurationName", &self.auto_scaling_configuration_name);
-        put(&mut m, "AutoScalingConfigurationRevision", &self.auto_scaling_configuration_revision);
+        put(
+            &mut m,
+            "AutoScalingConfigurationArn",
+            &self.auto_scaling_configuration_arn,
+        );
+        put(
+            &mut m,
+            "AutoScalingConfigurationName",
+            &self.auto_scaling_configuration_name,
+        );
+        put(
+            &mut m,
+            "AutoScalingConfigurationRevision",
+            &self.auto_scaling_configuration_revision,
+        );
         put(&mut m, "Latest", &self.latest);
         put(&mut m, "Status", &self.status);
         put(&mut m, "MaxConcurrency", &self.max_concurrency);
@@ -422,9 +868,21 @@ impl ToJson for sdk::types::AutoScalingConfigurationStatus {
 impl ToJson for sdk::types::AutoScalingConfigurationSummary {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "AutoScalingConfigurationArn", &self.auto_scaling_configuration_arn);
-        put(&mut m, "AutoScalingConfigurationName", &self.auto_scaling_configuration_name);
-        put(&mut m, "AutoScalingConfigurationRevision", &self.auto_scaling_configuration_revision);
+        put(
+            &mut m,
+            "AutoScalingConfigurationArn",
+            &self.auto_scaling_configuration_arn,
+        );
+        put(
+            &mut m,
+            "AutoScalingConfigurationName",
+            &self.auto_scaling_configuration_name,
+        );
+        put(
+            &mut m,
+            "AutoScalingConfigurationRevision",
+            &self.auto_scaling_configuration_revision,
+        );
         put(&mut m, "Status", &self.status);
         put(&mut m, "CreatedAt", &self.created_at);
         put(&mut m, "HasAssociatedService", &self.has_associated_service);
@@ -437,7 +895,11 @@ impl ToJson for sdk::types::CodeConfiguration {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "ConfigurationSource", &self.configuration_source);
-        put(&mut m, "CodeConfigurationValues", &self.code_configuration_values);
+        put(
+            &mut m,
+            "CodeConfigurationValues",
+            &self.code_configuration_values,
+        );
         Some(Value::Object(m))
     }
 }
@@ -449,8 +911,16 @@ impl ToJson for sdk::types::CodeConfigurationValues {
         put(&mut m, "BuildCommand", &self.build_command);
         put(&mut m, "StartCommand", &self.start_command);
         put(&mut m, "Port", &self.port);
-        put(&mut m, "RuntimeEnvironmentVariables", &self.runtime_environment_variables);
-        put(&mut m, "RuntimeEnvironmentSecrets", &self.runtime_environment_secrets);
+        put(
+            &mut m,
+            "RuntimeEnvironmentVariables",
+            &self.runtime_environment_variables,
+        );
+        put(
+            &mut m,
+            "RuntimeEnvironmentSecrets",
+            &self.runtime_environment_secrets,
+        );
         Some(Value::Object(m))
     }
 }
@@ -472,18 +942,30 @@ impl ToJson for sdk::types::ConfigurationSource {
     }
 }
 
-impl ToJson for sdk::operation::create_auto_scaling_configuration::CreateAutoScalingConfigurationOutput {
+impl ToJson
+    for sdk::operation::create_auto_scaling_configuration::CreateAutoScalingConfigurationOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "AutoScalingConfiguration", &self.auto_scaling_configuration);
+        put(
+            &mut m,
+            "AutoScalingConfiguration",
+            &self.auto_scaling_configuration,
+        );
         Some(Value::Object(m))
     }
 }
 
-impl ToJson for sdk::operation::create_observability_configuration::CreateObservabilityConfigurationOutput {
+impl ToJson
+    for sdk::operation::create_observability_configuration::CreateObservabilityConfigurationOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "ObservabilityConfiguration", &self.observability_configuration);
+        put(
+            &mut m,
+            "ObservabilityConfiguration",
+            &self.observability_configuration,
+        );
         Some(Value::Object(m))
     }
 }
@@ -513,18 +995,30 @@ impl ToJson for sdk::operation::create_vpc_ingress_connection::CreateVpcIngressC
     }
 }
 
-impl ToJson for sdk::operation::delete_auto_scaling_configuration::DeleteAutoScalingConfigurationOutput {
+impl ToJson
+    for sdk::operation::delete_auto_scaling_configuration::DeleteAutoScalingConfigurationOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "AutoScalingConfiguration", &self.auto_scaling_configuration);
+        put(
+            &mut m,
+            "AutoScalingConfiguration",
+            &self.auto_scaling_configuration,
+        );
         Some(Value::Object(m))
     }
 }
 
-impl ToJson for sdk::operation::delete_observability_configuration::DeleteObservabilityConfigurationOutput {
+impl ToJson
+    for sdk::operation::delete_observability_configuration::DeleteObservabilityConfigurationOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "ObservabilityConfiguration", &self.observability_configuration);
+        put(
+            &mut m,
+            "ObservabilityConfiguration",
+            &self.observability_configuration,
+        );
         Some(Value::Object(m))
     }
 }
@@ -562,7 +1056,9 @@ impl ToJson for sdk::operation::describe_service::DescribeServiceOutput {
     }
 }
 
-impl ToJson for sdk::operation::describe_vpc_ingress_connection::DescribeVpcIngressConnectionOutput {
+impl ToJson
+    for sdk::operation::describe_vpc_ingress_connection::DescribeVpcIngressConnectionOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "VpcIngressConnection", &self.vpc_ingress_connection);
@@ -615,10 +1111,18 @@ impl ToJson for sdk::types::HealthCheckProtocol {
 impl ToJson for sdk::types::ImageConfiguration {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "RuntimeEnvironmentVariables", &self.runtime_environment_variables);
+        put(
+            &mut m,
+            "RuntimeEnvironmentVariables",
+            &self.runtime_environment_variables,
+        );
         put(&mut m, "StartCommand", &self.start_command);
         put(&mut m, "Port", &self.port);
-        put(&mut m, "RuntimeEnvironmentSecrets", &self.runtime_environment_secrets);
+        put(
+            &mut m,
+            "RuntimeEnvironmentSecrets",
+            &self.runtime_environment_secrets,
+        );
         Some(Value::Object(m))
     }
 }
@@ -685,10 +1189,22 @@ impl ToJson for sdk::types::NetworkConfiguration {
 impl ToJson for sdk::types::ObservabilityConfiguration {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "ObservabilityConfigurationArn", &self.observability_configuration_arn);
-        put(&mut m, "ObservabilityConfigurationName", &self.observability_configuration_name);
+        put(
+            &mut m,
+            "ObservabilityConfigurationArn",
+            &self.observability_configuration_arn,
+        );
+        put(
+            &mut m,
+            "ObservabilityConfigurationName",
+            &self.observability_configuration_name,
+        );
         put(&mut m, "TraceConfiguration", &self.trace_configuration);
-        put(&mut m, "ObservabilityConfigurationRevision", &self.observability_configuration_revision);
+        put(
+            &mut m,
+            "ObservabilityConfigurationRevision",
+            &self.observability_configuration_revision,
+        );
         put(&mut m, "Latest", &self.latest);
         put(&mut m, "Status", &self.status);
         put(&mut m, "CreatedAt", &self.created_at);
@@ -721,12 +1237,32 @@ impl ToJson for sdk::types::Service {
         put(&mut m, "DeletedAt", &self.deleted_at);
         put(&mut m, "Status", &self.status);
         put(&mut m, "SourceConfiguration", &self.source_configuration);
-        put(&mut m, "InstanceConfiguration", &self.instance_configuration);
-        put(&mut m, "EncryptionConfiguration", &self.encryption_configuration);
-        put(&mut m, "HealthCheckConfiguration", &self.health_check_configuration);
-        put(&mut m, "AutoScalingConfigurationSummary", &self.auto_scaling_configuration_summary);
+        put(
+            &mut m,
+            "InstanceConfiguration",
+            &self.instance_configuration,
+        );
+        put(
+            &mut m,
+            "EncryptionConfiguration",
+            &self.encryption_configuration,
+        );
+        put(
+            &mut m,
+            "HealthCheckConfiguration",
+            &self.health_check_configuration,
+        );
+        put(
+            &mut m,
+            "AutoScalingConfigurationSummary",
+            &self.auto_scaling_configuration_summary,
+        );
         put(&mut m, "NetworkConfiguration", &self.network_configuration);
-        put(&mut m, "ObservabilityConfiguration", &self.observability_configuration);
+        put(
+            &mut m,
+            "ObservabilityConfiguration",
+            &self.observability_configuration,
+        );
         Some(Value::Object(m))
     }
 }
@@ -735,7 +1271,11 @@ impl ToJson for sdk::types::ServiceObservabilityConfiguration {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "ObservabilityEnabled", &self.observability_enabled);
-        put(&mut m, "ObservabilityConfigurationArn", &self.observability_configuration_arn);
+        put(
+            &mut m,
+            "ObservabilityConfigurationArn",
+            &self.observability_configuration_arn,
+        );
         Some(Value::Object(m))
     }
 }
@@ -766,8 +1306,16 @@ impl ToJson for sdk::types::SourceConfiguration {
         let mut m = Map::new();
         put(&mut m, "CodeRepository", &self.code_repository);
         put(&mut m, "ImageRepository", &self.image_repository);
-        put(&mut m, "AutoDeploymentsEnabled", &self.auto_deployments_enabled);
-        put(&mut m, "AuthenticationConfiguration", &self.authentication_configuration);
+        put(
+            &mut m,
+            "AutoDeploymentsEnabled",
+            &self.auto_deployments_enabled,
+        );
+        put(
+            &mut m,
+            "AuthenticationConfiguration",
+            &self.authentication_configuration,
+        );
         Some(Value::Object(m))
     }
 }
@@ -810,13 +1358,25 @@ impl ToJson for sdk::types::VpcConnectorStatus {
 impl ToJson for sdk::types::VpcIngressConnection {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "VpcIngressConnectionArn", &self.vpc_ingress_connection_arn);
-        put(&mut m, "VpcIngressConnectionName", &self.vpc_ingress_connection_name);
+        put(
+            &mut m,
+            "VpcIngressConnectionArn",
+            &self.vpc_ingress_connection_arn,
+        );
+        put(
+            &mut m,
+            "VpcIngressConnectionName",
+            &self.vpc_ingress_connection_name,
+        );
         put(&mut m, "ServiceArn", &self.service_arn);
         put(&mut m, "Status", &self.status);
         put(&mut m, "AccountId", &self.account_id);
         put(&mut m, "DomainName", &self.domain_name);
-        put(&mut m, "IngressVpcConfiguration", &self.ingress_vpc_configuration);
+        put(
+            &mut m,
+            "IngressVpcConfiguration",
+            &self.ingress_vpc_configuration,
+        );
         put(&mut m, "CreatedAt", &self.created_at);
         put(&mut m, "DeletedAt", &self.deleted_at);
         Some(Value::Object(m))

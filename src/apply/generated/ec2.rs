@@ -3,9 +3,11 @@
 
 #![allow(clippy::all, unused_imports)]
 
+use crate::apply::convert::{
+    at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson,
+};
 use aws_sdk_ec2 as sdk;
 use serde_json::{Map, Value};
-use crate::apply::convert::{at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson};
 
 /// Runs one `ec2` operation of the plan.
 pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Value, CallError> {
@@ -30,113 +32,377 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
     }
 }
 
-async fn authorize_security_group_egress(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["TagSpecifications", "DryRun", "GroupId", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "IpPermissions"])?;
+async fn authorize_security_group_egress(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
+    let obj = object(
+        input,
+        "input",
+        &[
+            "TagSpecifications",
+            "DryRun",
+            "GroupId",
+            "SourceSecurityGroupName",
+            "SourceSecurityGroupOwnerId",
+            "IpProtocol",
+            "FromPort",
+            "ToPort",
+            "CidrIp",
+            "IpPermissions",
+        ],
+    )?;
     let mut r = c.authorize_security_group_egress();
-    if let Some(x) = obj.get("TagSpecifications") { r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("GroupId") { r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupName") { r = r.set_source_security_group_name(Some(FromJson::from_json(x, "SourceSecurityGroupName")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") { r = r.set_source_security_group_owner_id(Some(FromJson::from_json(x, "SourceSecurityGroupOwnerId")?)); }
-    if let Some(x) = obj.get("IpProtocol") { r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?)); }
-    if let Some(x) = obj.get("FromPort") { r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?)); }
-    if let Some(x) = obj.get("ToPort") { r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?)); }
-    if let Some(x) = obj.get("CidrIp") { r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?)); }
-    if let Some(x) = obj.get("IpPermissions") { r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?)); }
+    if let Some(x) = obj.get("TagSpecifications") {
+        r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("GroupId") {
+        r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupName") {
+        r = r.set_source_security_group_name(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupName",
+        )?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") {
+        r = r.set_source_security_group_owner_id(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupOwnerId",
+        )?));
+    }
+    if let Some(x) = obj.get("IpProtocol") {
+        r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?));
+    }
+    if let Some(x) = obj.get("FromPort") {
+        r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?));
+    }
+    if let Some(x) = obj.get("ToPort") {
+        r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?));
+    }
+    if let Some(x) = obj.get("CidrIp") {
+        r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?));
+    }
+    if let Some(x) = obj.get("IpPermissions") {
+        r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
-async fn authorize_security_group_ingress(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["CidrIp", "FromPort", "GroupId", "GroupName", "IpPermissions", "IpProtocol", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "ToPort", "TagSpecifications", "DryRun"])?;
+async fn authorize_security_group_ingress(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
+    let obj = object(
+        input,
+        "input",
+        &[
+            "CidrIp",
+            "FromPort",
+            "GroupId",
+            "GroupName",
+            "IpPermissions",
+            "IpProtocol",
+            "SourceSecurityGroupName",
+            "SourceSecurityGroupOwnerId",
+            "ToPort",
+            "TagSpecifications",
+            "DryRun",
+        ],
+    )?;
     let mut r = c.authorize_security_group_ingress();
-    if let Some(x) = obj.get("CidrIp") { r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?)); }
-    if let Some(x) = obj.get("FromPort") { r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?)); }
-    if let Some(x) = obj.get("GroupId") { r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?)); }
-    if let Some(x) = obj.get("GroupName") { r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?)); }
-    if let Some(x) = obj.get("IpPermissions") { r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?)); }
-    if let Some(x) = obj.get("IpProtocol") { r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupName") { r = r.set_source_security_group_name(Some(FromJson::from_json(x, "SourceSecurityGroupName")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") { r = r.set_source_security_group_owner_id(Some(FromJson::from_json(x, "SourceSecurityGroupOwnerId")?)); }
-    if let Some(x) = obj.get("ToPort") { r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?)); }
-    if let Some(x) = obj.get("TagSpecifications") { r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
+    if let Some(x) = obj.get("CidrIp") {
+        r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?));
+    }
+    if let Some(x) = obj.get("FromPort") {
+        r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?));
+    }
+    if let Some(x) = obj.get("GroupId") {
+        r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?));
+    }
+    if let Some(x) = obj.get("GroupName") {
+        r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?));
+    }
+    if let Some(x) = obj.get("IpPermissions") {
+        r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?));
+    }
+    if let Some(x) = obj.get("IpProtocol") {
+        r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupName") {
+        r = r.set_source_security_group_name(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupName",
+        )?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") {
+        r = r.set_source_security_group_owner_id(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupOwnerId",
+        )?));
+    }
+    if let Some(x) = obj.get("ToPort") {
+        r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?));
+    }
+    if let Some(x) = obj.get("TagSpecifications") {
+        r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_security_group(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["Description", "GroupName", "VpcId", "TagSpecifications", "DryRun"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "Description",
+            "GroupName",
+            "VpcId",
+            "TagSpecifications",
+            "DryRun",
+        ],
+    )?;
     let mut r = c.create_security_group();
-    if let Some(x) = obj.get("Description") { r = r.set_description(Some(FromJson::from_json(x, "Description")?)); }
-    if let Some(x) = obj.get("GroupName") { r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?)); }
-    if let Some(x) = obj.get("VpcId") { r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?)); }
-    if let Some(x) = obj.get("TagSpecifications") { r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
+    if let Some(x) = obj.get("Description") {
+        r = r.set_description(Some(FromJson::from_json(x, "Description")?));
+    }
+    if let Some(x) = obj.get("GroupName") {
+        r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?));
+    }
+    if let Some(x) = obj.get("VpcId") {
+        r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?));
+    }
+    if let Some(x) = obj.get("TagSpecifications") {
+        r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_subnet(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["TagSpecifications", "AvailabilityZone", "AvailabilityZoneId", "CidrBlock", "Ipv6CidrBlock", "OutpostArn", "VpcId", "Ipv6Native", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Ipv6IpamPoolId", "Ipv6NetmaskLength", "DryRun"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "TagSpecifications",
+            "AvailabilityZone",
+            "AvailabilityZoneId",
+            "CidrBlock",
+            "Ipv6CidrBlock",
+            "OutpostArn",
+            "VpcId",
+            "Ipv6Native",
+            "Ipv4IpamPoolId",
+            "Ipv4NetmaskLength",
+            "Ipv6IpamPoolId",
+            "Ipv6NetmaskLength",
+            "DryRun",
+        ],
+    )?;
     let mut r = c.create_subnet();
-    if let Some(x) = obj.get("TagSpecifications") { r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?)); }
-    if let Some(x) = obj.get("AvailabilityZone") { r = r.set_availability_zone(Some(FromJson::from_json(x, "AvailabilityZone")?)); }
-    if let Some(x) = obj.get("AvailabilityZoneId") { r = r.set_availability_zone_id(Some(FromJson::from_json(x, "AvailabilityZoneId")?)); }
-    if let Some(x) = obj.get("CidrBlock") { r = r.set_cidr_block(Some(FromJson::from_json(x, "CidrBlock")?)); }
-    if let Some(x) = obj.get("Ipv6CidrBlock") { r = r.set_ipv6_cidr_block(Some(FromJson::from_json(x, "Ipv6CidrBlock")?)); }
-    if let Some(x) = obj.get("OutpostArn") { r = r.set_outpost_arn(Some(FromJson::from_json(x, "OutpostArn")?)); }
-    if let Some(x) = obj.get("VpcId") { r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?)); }
-    if let Some(x) = obj.get("Ipv6Native") { r = r.set_ipv6_native(Some(FromJson::from_json(x, "Ipv6Native")?)); }
-    if let Some(x) = obj.get("Ipv4IpamPoolId") { r = r.set_ipv4_ipam_pool_id(Some(FromJson::from_json(x, "Ipv4IpamPoolId")?)); }
-    if let Some(x) = obj.get("Ipv4NetmaskLength") { r = r.set_ipv4_netmask_length(Some(FromJson::from_json(x, "Ipv4NetmaskLength")?)); }
-    if let Some(x) = obj.get("Ipv6IpamPoolId") { r = r.set_ipv6_ipam_pool_id(Some(FromJson::from_json(x, "Ipv6IpamPoolId")?)); }
-    if let Some(x) = obj.get("Ipv6NetmaskLength") { r = r.set_ipv6_netmask_length(Some(FromJson::from_json(x, "Ipv6NetmaskLength")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
+    if let Some(x) = obj.get("TagSpecifications") {
+        r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?));
+    }
+    if let Some(x) = obj.get("AvailabilityZone") {
+        r = r.set_availability_zone(Some(FromJson::from_json(x, "AvailabilityZone")?));
+    }
+    if let Some(x) = obj.get("AvailabilityZoneId") {
+        r = r.set_availability_zone_id(Some(FromJson::from_json(x, "AvailabilityZoneId")?));
+    }
+    if let Some(x) = obj.get("CidrBlock") {
+        r = r.set_cidr_block(Some(FromJson::from_json(x, "CidrBlock")?));
+    }
+    if let Some(x) = obj.get("Ipv6CidrBlock") {
+        r = r.set_ipv6_cidr_block(Some(FromJson::from_json(x, "Ipv6CidrBlock")?));
+    }
+    if let Some(x) = obj.get("OutpostArn") {
+        r = r.set_outpost_arn(Some(FromJson::from_json(x, "OutpostArn")?));
+    }
+    if let Some(x) = obj.get("VpcId") {
+        r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?));
+    }
+    if let Some(x) = obj.get("Ipv6Native") {
+        r = r.set_ipv6_native(Some(FromJson::from_json(x, "Ipv6Native")?));
+    }
+    if let Some(x) = obj.get("Ipv4IpamPoolId") {
+        r = r.set_ipv4_ipam_pool_id(Some(FromJson::from_json(x, "Ipv4IpamPoolId")?));
+    }
+    if let Some(x) = obj.get("Ipv4NetmaskLength") {
+        r = r.set_ipv4_netmask_length(Some(FromJson::from_json(x, "Ipv4NetmaskLength")?));
+    }
+    if let Some(x) = obj.get("Ipv6IpamPoolId") {
+        r = r.set_ipv6_ipam_pool_id(Some(FromJson::from_json(x, "Ipv6IpamPoolId")?));
+    }
+    if let Some(x) = obj.get("Ipv6NetmaskLength") {
+        r = r.set_ipv6_netmask_length(Some(FromJson::from_json(x, "Ipv6NetmaskLength")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_vpc(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["CidrBlock", "Ipv6Pool", "Ipv6CidrBlock", "Ipv4IpamPoolId", "Ipv4NetmaskLength", "Ipv6IpamPoolId", "Ipv6NetmaskLength", "Ipv6CidrBlockNetworkBorderGroup", "VpcEncryptionControl", "TagSpecifications", "DryRun", "InstanceTenancy", "AmazonProvidedIpv6CidrBlock"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "CidrBlock",
+            "Ipv6Pool",
+            "Ipv6CidrBlock",
+            "Ipv4IpamPoolId",
+            "Ipv4NetmaskLength",
+            "Ipv6IpamPoolId",
+            "Ipv6NetmaskLength",
+            "Ipv6CidrBlockNetworkBorderGroup",
+            "VpcEncryptionControl",
+            "TagSpecifications",
+            "DryRun",
+            "InstanceTenancy",
+            "AmazonProvidedIpv6CidrBlock",
+        ],
+    )?;
     let mut r = c.create_vpc();
-    if let Some(x) = obj.get("CidrBlock") { r = r.set_cidr_block(Some(FromJson::from_json(x, "CidrBlock")?)); }
-    if let Some(x) = obj.get("Ipv6Pool") { r = r.set_ipv6_pool(Some(FromJson::from_json(x, "Ipv6Pool")?)); }
-    if let Some(x) = obj.get("Ipv6CidrBlock") { r = r.set_ipv6_cidr_block(Some(FromJson::from_json(x, "Ipv6CidrBlock")?)); }
-    if let Some(x) = obj.get("Ipv4IpamPoolId") { r = r.set_ipv4_ipam_pool_id(Some(FromJson::from_json(x, "Ipv4IpamPoolId")?)); }
-    if let Some(x) = obj.get("Ipv4NetmaskLength") { r = r.set_ipv4_netmask_length(Some(FromJson::from_json(x, "Ipv4NetmaskLength")?)); }
-    if let Some(x) = obj.get("Ipv6IpamPoolId") { r = r.set_ipv6_ipam_pool_id(Some(FromJson::from_json(x, "Ipv6IpamPoolId")?)); }
-    if let Some(x) = obj.get("Ipv6NetmaskLength") { r = r.set_ipv6_netmask_length(Some(FromJson::from_json(x, "Ipv6NetmaskLength")?)); }
-    if let Some(x) = obj.get("Ipv6CidrBlockNetworkBorderGroup") { r = r.set_ipv6_cidr_block_network_border_group(Some(FromJson::from_json(x, "Ipv6CidrBlockNetworkBorderGroup")?)); }
-    if let Some(x) = obj.get("VpcEncryptionControl") { r = r.set_vpc_encryption_control(Some(FromJson::from_json(x, "VpcEncryptionControl")?)); }
-    if let Some(x) = obj.get("TagSpecifications") { r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("InstanceTenancy") { r = r.set_instance_tenancy(Some(FromJson::from_json(x, "InstanceTenancy")?)); }
-    if let Some(x) = obj.get("AmazonProvidedIpv6CidrBlock") { r = r.set_amazon_provided_ipv6_cidr_block(Some(FromJson::from_json(x, "AmazonProvidedIpv6CidrBlock")?)); }
+    if let Some(x) = obj.get("CidrBlock") {
+        r = r.set_cidr_block(Some(FromJson::from_json(x, "CidrBlock")?));
+    }
+    if let Some(x) = obj.get("Ipv6Pool") {
+        r = r.set_ipv6_pool(Some(FromJson::from_json(x, "Ipv6Pool")?));
+    }
+    if let Some(x) = obj.get("Ipv6CidrBlock") {
+        r = r.set_ipv6_cidr_block(Some(FromJson::from_json(x, "Ipv6CidrBlock")?));
+    }
+    if let Some(x) = obj.get("Ipv4IpamPoolId") {
+        r = r.set_ipv4_ipam_pool_id(Some(FromJson::from_json(x, "Ipv4IpamPoolId")?));
+    }
+    if let Some(x) = obj.get("Ipv4NetmaskLength") {
+        r = r.set_ipv4_netmask_length(Some(FromJson::from_json(x, "Ipv4NetmaskLength")?));
+    }
+    if let Some(x) = obj.get("Ipv6IpamPoolId") {
+        r = r.set_ipv6_ipam_pool_id(Some(FromJson::from_json(x, "Ipv6IpamPoolId")?));
+    }
+    if let Some(x) = obj.get("Ipv6NetmaskLength") {
+        r = r.set_ipv6_netmask_length(Some(FromJson::from_json(x, "Ipv6NetmaskLength")?));
+    }
+    if let Some(x) = obj.get("Ipv6CidrBlockNetworkBorderGroup") {
+        r = r.set_ipv6_cidr_block_network_border_group(Some(FromJson::from_json(
+            x,
+            "Ipv6CidrBlockNetworkBorderGroup",
+        )?));
+    }
+    if let Some(x) = obj.get("VpcEncryptionControl") {
+        r = r.set_vpc_encryption_control(Some(FromJson::from_json(x, "VpcEncryptionControl")?));
+    }
+    if let Some(x) = obj.get("TagSpecifications") {
+        r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("InstanceTenancy") {
+        r = r.set_instance_tenancy(Some(FromJson::from_json(x, "InstanceTenancy")?));
+    }
+    if let Some(x) = obj.get("AmazonProvidedIpv6CidrBlock") {
+        r = r.set_amazon_provided_ipv6_cidr_block(Some(FromJson::from_json(
+            x,
+            "AmazonProvidedIpv6CidrBlock",
+        )?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_vpc_endpoint(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["DryRun", "VpcEndpointType", "VpcId", "ServiceName", "PolicyDocument", "RouteTableIds", "SubnetIds", "SecurityGroupIds", "IpAddressType", "DnsOptions", "ClientToken", "PrivateDnsEnabled", "TagSpecifications", "SubnetConfigurations", "ServiceNetworkArn", "ResourceConfigurationArn", "ServiceRegion"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "DryRun",
+            "VpcEndpointType",
+            "VpcId",
+            "ServiceName",
+            "PolicyDocument",
+            "RouteTableIds",
+            "SubnetIds",
+            "SecurityGroupIds",
+            "IpAddressType",
+            "DnsOptions",
+            "ClientToken",
+            "PrivateDnsEnabled",
+            "TagSpecifications",
+            "SubnetConfigurations",
+            "ServiceNetworkArn",
+            "ResourceConfigurationArn",
+            "ServiceRegion",
+        ],
+    )?;
     let mut r = c.create_vpc_endpoint();
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("VpcEndpointType") { r = r.set_vpc_endpoint_type(Some(FromJson::from_json(x, "VpcEndpointType")?)); }
-    if let Some(x) = obj.get("VpcId") { r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?)); }
-    if let Some(x) = obj.get("ServiceName") { r = r.set_service_name(Some(FromJson::from_json(x, "ServiceName")?)); }
-    if let Some(x) = obj.get("PolicyDocument") { r = r.set_policy_document(Some(FromJson::from_json(x, "PolicyDocument")?)); }
-    if let Some(x) = obj.get("RouteTableIds") { r = r.set_route_table_ids(Some(FromJson::from_json(x, "RouteTableIds")?)); }
-    if let Some(x) = obj.get("SubnetIds") { r = r.set_subnet_ids(Some(FromJson::from_json(x, "SubnetIds")?)); }
-    if let Some(x) = obj.get("SecurityGroupIds") { r = r.set_security_group_ids(Some(FromJson::from_json(x, "SecurityGroupIds")?)); }
-    if let Some(x) = obj.get("IpAddressType") { r = r.set_ip_address_type(Some(FromJson::from_json(x, "IpAddressType")?)); }
-    if let Some(x) = obj.get("DnsOptions") { r = r.set_dns_options(Some(FromJson::from_json(x, "DnsOptions")?)); }
-    if let Some(x) = obj.get("ClientToken") { r = r.set_client_token(Some(FromJson::from_json(x, "ClientToken")?)); }
-    if let Some(x) = obj.get("PrivateDnsEnabled") { r = r.set_private_dns_enabled(Some(FromJson::from_json(x, "PrivateDnsEnabled")?)); }
-    if let Some(x) = obj.get("TagSpecifications") { r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?)); }
-    if let Some(x) = obj.get("SubnetConfigurations") { r = r.set_subnet_configurations(Some(FromJson::from_json(x, "SubnetConfigurations")?)); }
-    if let Some(x) = obj.get("ServiceNetworkArn") { r = r.set_service_network_arn(Some(FromJson::from_json(x, "ServiceNetworkArn")?)); }
-    if let Some(x) = obj.get("ResourceConfigurationArn") { r = r.set_resource_configuration_arn(Some(FromJson::from_json(x, "ResourceConfigurationArn")?)); }
-    if let Some(x) = obj.get("ServiceRegion") { r = r.set_service_region(Some(FromJson::from_json(x, "ServiceRegion")?)); }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("VpcEndpointType") {
+        r = r.set_vpc_endpoint_type(Some(FromJson::from_json(x, "VpcEndpointType")?));
+    }
+    if let Some(x) = obj.get("VpcId") {
+        r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?));
+    }
+    if let Some(x) = obj.get("ServiceName") {
+        r = r.set_service_name(Some(FromJson::from_json(x, "ServiceName")?));
+    }
+    if let Some(x) = obj.get("PolicyDocument") {
+        r = r.set_policy_document(Some(FromJson::from_json(x, "PolicyDocument")?));
+    }
+    if let Some(x) = obj.get("RouteTableIds") {
+        r = r.set_route_table_ids(Some(FromJson::from_json(x, "RouteTableIds")?));
+    }
+    if let Some(x) = obj.get("SubnetIds") {
+        r = r.set_subnet_ids(Some(FromJson::from_json(x, "SubnetIds")?));
+    }
+    if let Some(x) = obj.get("SecurityGroupIds") {
+        r = r.set_security_group_ids(Some(FromJson::from_json(x, "SecurityGroupIds")?));
+    }
+    if let Some(x) = obj.get("IpAddressType") {
+        r = r.set_ip_address_type(Some(FromJson::from_json(x, "IpAddressType")?));
+    }
+    if let Some(x) = obj.get("DnsOptions") {
+        r = r.set_dns_options(Some(FromJson::from_json(x, "DnsOptions")?));
+    }
+    if let Some(x) = obj.get("ClientToken") {
+        r = r.set_client_token(Some(FromJson::from_json(x, "ClientToken")?));
+    }
+    if let Some(x) = obj.get("PrivateDnsEnabled") {
+        r = r.set_private_dns_enabled(Some(FromJson::from_json(x, "PrivateDnsEnabled")?));
+    }
+    if let Some(x) = obj.get("TagSpecifications") {
+        r = r.set_tag_specifications(Some(FromJson::from_json(x, "TagSpecifications")?));
+    }
+    if let Some(x) = obj.get("SubnetConfigurations") {
+        r = r.set_subnet_configurations(Some(FromJson::from_json(x, "SubnetConfigurations")?));
+    }
+    if let Some(x) = obj.get("ServiceNetworkArn") {
+        r = r.set_service_network_arn(Some(FromJson::from_json(x, "ServiceNetworkArn")?));
+    }
+    if let Some(x) = obj.get("ResourceConfigurationArn") {
+        r = r.set_resource_configuration_arn(Some(FromJson::from_json(
+            x,
+            "ResourceConfigurationArn",
+        )?));
+    }
+    if let Some(x) = obj.get("ServiceRegion") {
+        r = r.set_service_region(Some(FromJson::from_json(x, "ServiceRegion")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -144,9 +410,15 @@ async fn create_vpc_endpoint(c: &sdk::Client, input: &Value) -> Result<Value, Ca
 async fn delete_security_group(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["GroupId", "GroupName", "DryRun"])?;
     let mut r = c.delete_security_group();
-    if let Some(x) = obj.get("GroupId") { r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?)); }
-    if let Some(x) = obj.get("GroupName") { r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
+    if let Some(x) = obj.get("GroupId") {
+        r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?));
+    }
+    if let Some(x) = obj.get("GroupName") {
+        r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -154,8 +426,12 @@ async fn delete_security_group(c: &sdk::Client, input: &Value) -> Result<Value, 
 async fn delete_subnet(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["SubnetId", "DryRun"])?;
     let mut r = c.delete_subnet();
-    if let Some(x) = obj.get("SubnetId") { r = r.set_subnet_id(Some(FromJson::from_json(x, "SubnetId")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
+    if let Some(x) = obj.get("SubnetId") {
+        r = r.set_subnet_id(Some(FromJson::from_json(x, "SubnetId")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -163,8 +439,12 @@ async fn delete_subnet(c: &sdk::Client, input: &Value) -> Result<Value, CallErro
 async fn delete_vpc(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["VpcId", "DryRun"])?;
     let mut r = c.delete_vpc();
-    if let Some(x) = obj.get("VpcId") { r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
+    if let Some(x) = obj.get("VpcId") {
+        r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -172,91 +452,266 @@ async fn delete_vpc(c: &sdk::Client, input: &Value) -> Result<Value, CallError> 
 async fn delete_vpc_endpoints(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["DryRun", "VpcEndpointIds"])?;
     let mut r = c.delete_vpc_endpoints();
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("VpcEndpointIds") { r = r.set_vpc_endpoint_ids(Some(FromJson::from_json(x, "VpcEndpointIds")?)); }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("VpcEndpointIds") {
+        r = r.set_vpc_endpoint_ids(Some(FromJson::from_json(x, "VpcEndpointIds")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn describe_availability_zones(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["ZoneNames", "ZoneIds", "AllAvailabilityZones", "DryRun", "Filters"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "ZoneNames",
+            "ZoneIds",
+            "AllAvailabilityZones",
+            "DryRun",
+            "Filters",
+        ],
+    )?;
     let mut r = c.describe_availability_zones();
-    if let Some(x) = obj.get("ZoneNames") { r = r.set_zone_names(Some(FromJson::from_json(x, "ZoneNames")?)); }
-    if let Some(x) = obj.get("ZoneIds") { r = r.set_zone_ids(Some(FromJson::from_json(x, "ZoneIds")?)); }
-    if let Some(x) = obj.get("AllAvailabilityZones") { r = r.set_all_availability_zones(Some(FromJson::from_json(x, "AllAvailabilityZones")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("Filters") { r = r.set_filters(Some(FromJson::from_json(x, "Filters")?)); }
+    if let Some(x) = obj.get("ZoneNames") {
+        r = r.set_zone_names(Some(FromJson::from_json(x, "ZoneNames")?));
+    }
+    if let Some(x) = obj.get("ZoneIds") {
+        r = r.set_zone_ids(Some(FromJson::from_json(x, "ZoneIds")?));
+    }
+    if let Some(x) = obj.get("AllAvailabilityZones") {
+        r = r.set_all_availability_zones(Some(FromJson::from_json(x, "AllAvailabilityZones")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("Filters") {
+        r = r.set_filters(Some(FromJson::from_json(x, "Filters")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn describe_network_interfaces(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["NextToken", "MaxResults", "IncludeManagedResources", "DryRun", "NetworkInterfaceIds", "Filters"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "NextToken",
+            "MaxResults",
+            "IncludeManagedResources",
+            "DryRun",
+            "NetworkInterfaceIds",
+            "Filters",
+        ],
+    )?;
     let mut r = c.describe_network_interfaces();
-    if let Some(x) = obj.get("NextToken") { r = r.set_next_token(Some(FromJson::from_json(x, "NextToken")?)); }
-    if let Some(x) = obj.get("MaxResults") { r = r.set_max_results(Some(FromJson::from_json(x, "MaxResults")?)); }
-    if let Some(x) = obj.get("IncludeManagedResources") { r = r.set_include_managed_resources(Some(FromJson::from_json(x, "IncludeManagedResources")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("NetworkInterfaceIds") { r = r.set_network_interface_ids(Some(FromJson::from_json(x, "NetworkInterfaceIds")?)); }
-    if let Some(x) = obj.get("Filters") { r = r.set_filters(Some(FromJson::from_json(x, "Filters")?)); }
+    if let Some(x) = obj.get("NextToken") {
+        r = r.set_next_token(Some(FromJson::from_json(x, "NextToken")?));
+    }
+    if let Some(x) = obj.get("MaxResults") {
+        r = r.set_max_results(Some(FromJson::from_json(x, "MaxResults")?));
+    }
+    if let Some(x) = obj.get("IncludeManagedResources") {
+        r = r.set_include_managed_resources(Some(FromJson::from_json(
+            x,
+            "IncludeManagedResources",
+        )?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("NetworkInterfaceIds") {
+        r = r.set_network_interface_ids(Some(FromJson::from_json(x, "NetworkInterfaceIds")?));
+    }
+    if let Some(x) = obj.get("Filters") {
+        r = r.set_filters(Some(FromJson::from_json(x, "Filters")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn describe_vpc_endpoints(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["DryRun", "VpcEndpointIds", "Filters", "MaxResults", "NextToken"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "DryRun",
+            "VpcEndpointIds",
+            "Filters",
+            "MaxResults",
+            "NextToken",
+        ],
+    )?;
     let mut r = c.describe_vpc_endpoints();
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("VpcEndpointIds") { r = r.set_vpc_endpoint_ids(Some(FromJson::from_json(x, "VpcEndpointIds")?)); }
-    if let Some(x) = obj.get("Filters") { r = r.set_filters(Some(FromJson::from_json(x, "Filters")?)); }
-    if let Some(x) = obj.get("MaxResults") { r = r.set_max_results(Some(FromJson::from_json(x, "MaxResults")?)); }
-    if let Some(x) = obj.get("NextToken") { r = r.set_next_token(Some(FromJson::from_json(x, "NextToken")?)); }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("VpcEndpointIds") {
+        r = r.set_vpc_endpoint_ids(Some(FromJson::from_json(x, "VpcEndpointIds")?));
+    }
+    if let Some(x) = obj.get("Filters") {
+        r = r.set_filters(Some(FromJson::from_json(x, "Filters")?));
+    }
+    if let Some(x) = obj.get("MaxResults") {
+        r = r.set_max_results(Some(FromJson::from_json(x, "MaxResults")?));
+    }
+    if let Some(x) = obj.get("NextToken") {
+        r = r.set_next_token(Some(FromJson::from_json(x, "NextToken")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn modify_vpc_attribute(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["EnableDnsHostnames", "EnableDnsSupport", "VpcId", "EnableNetworkAddressUsageMetrics"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "EnableDnsHostnames",
+            "EnableDnsSupport",
+            "VpcId",
+            "EnableNetworkAddressUsageMetrics",
+        ],
+    )?;
     let mut r = c.modify_vpc_attribute();
-    if let Some(x) = obj.get("EnableDnsHostnames") { r = r.set_enable_dns_hostnames(Some(FromJson::from_json(x, "EnableDnsHostnames")?)); }
-    if let Some(x) = obj.get("EnableDnsSupport") { r = r.set_enable_dns_support(Some(FromJson::from_json(x, "EnableDnsSupport")?)); }
-    if let Some(x) = obj.get("VpcId") { r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?)); }
-    if let Some(x) = obj.get("EnableNetworkAddressUsageMetrics") { r = r.set_enable_network_address_usage_metrics(Some(FromJson::from_json(x, "EnableNetworkAddressUsageMetrics")?)); }
+    if let Some(x) = obj.get("EnableDnsHostnames") {
+        r = r.set_enable_dns_hostnames(Some(FromJson::from_json(x, "EnableDnsHostnames")?));
+    }
+    if let Some(x) = obj.get("EnableDnsSupport") {
+        r = r.set_enable_dns_support(Some(FromJson::from_json(x, "EnableDnsSupport")?));
+    }
+    if let Some(x) = obj.get("VpcId") {
+        r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?));
+    }
+    if let Some(x) = obj.get("EnableNetworkAddressUsageMetrics") {
+        r = r.set_enable_network_address_usage_metrics(Some(FromJson::from_json(
+            x,
+            "EnableNetworkAddressUsageMetrics",
+        )?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn revoke_security_group_egress(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["SecurityGroupRuleIds", "DryRun", "GroupId", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "IpProtocol", "FromPort", "ToPort", "CidrIp", "IpPermissions"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "SecurityGroupRuleIds",
+            "DryRun",
+            "GroupId",
+            "SourceSecurityGroupName",
+            "SourceSecurityGroupOwnerId",
+            "IpProtocol",
+            "FromPort",
+            "ToPort",
+            "CidrIp",
+            "IpPermissions",
+        ],
+    )?;
     let mut r = c.revoke_security_group_egress();
-    if let Some(x) = obj.get("SecurityGroupRuleIds") { r = r.set_security_group_rule_ids(Some(FromJson::from_json(x, "SecurityGroupRuleIds")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
-    if let Some(x) = obj.get("GroupId") { r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupName") { r = r.set_source_security_group_name(Some(FromJson::from_json(x, "SourceSecurityGroupName")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") { r = r.set_source_security_group_owner_id(Some(FromJson::from_json(x, "SourceSecurityGroupOwnerId")?)); }
-    if let Some(x) = obj.get("IpProtocol") { r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?)); }
-    if let Some(x) = obj.get("FromPort") { r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?)); }
-    if let Some(x) = obj.get("ToPort") { r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?)); }
-    if let Some(x) = obj.get("CidrIp") { r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?)); }
-    if let Some(x) = obj.get("IpPermissions") { r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?)); }
+    if let Some(x) = obj.get("SecurityGroupRuleIds") {
+        r = r.set_security_group_rule_ids(Some(FromJson::from_json(x, "SecurityGroupRuleIds")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("GroupId") {
+        r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupName") {
+        r = r.set_source_security_group_name(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupName",
+        )?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") {
+        r = r.set_source_security_group_owner_id(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupOwnerId",
+        )?));
+    }
+    if let Some(x) = obj.get("IpProtocol") {
+        r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?));
+    }
+    if let Some(x) = obj.get("FromPort") {
+        r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?));
+    }
+    if let Some(x) = obj.get("ToPort") {
+        r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?));
+    }
+    if let Some(x) = obj.get("CidrIp") {
+        r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?));
+    }
+    if let Some(x) = obj.get("IpPermissions") {
+        r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn revoke_security_group_ingress(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["CidrIp", "FromPort", "GroupId", "GroupName", "IpPermissions", "IpProtocol", "SourceSecurityGroupName", "SourceSecurityGroupOwnerId", "ToPort", "SecurityGroupRuleIds", "DryRun"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "CidrIp",
+            "FromPort",
+            "GroupId",
+            "GroupName",
+            "IpPermissions",
+            "IpProtocol",
+            "SourceSecurityGroupName",
+            "SourceSecurityGroupOwnerId",
+            "ToPort",
+            "SecurityGroupRuleIds",
+            "DryRun",
+        ],
+    )?;
     let mut r = c.revoke_security_group_ingress();
-    if let Some(x) = obj.get("CidrIp") { r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?)); }
-    if let Some(x) = obj.get("FromPort") { r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?)); }
-    if let Some(x) = obj.get("GroupId") { r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?)); }
-    if let Some(x) = obj.get("GroupName") { r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?)); }
-    if let Some(x) = obj.get("IpPermissions") { r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?)); }
-    if let Some(x) = obj.get("IpProtocol") { r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupName") { r = r.set_source_security_group_name(Some(FromJson::from_json(x, "SourceSecurityGroupName")?)); }
-    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") { r = r.set_source_security_group_owner_id(Some(FromJson::from_json(x, "SourceSecurityGroupOwnerId")?)); }
-    if let Some(x) = obj.get("ToPort") { r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?)); }
-    if let Some(x) = obj.get("SecurityGroupRuleIds") { r = r.set_security_group_rule_ids(Some(FromJson::from_json(x, "SecurityGroupRuleIds")?)); }
-    if let Some(x) = obj.get("DryRun") { r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?)); }
+    if let Some(x) = obj.get("CidrIp") {
+        r = r.set_cidr_ip(Some(FromJson::from_json(x, "CidrIp")?));
+    }
+    if let Some(x) = obj.get("FromPort") {
+        r = r.set_from_port(Some(FromJson::from_json(x, "FromPort")?));
+    }
+    if let Some(x) = obj.get("GroupId") {
+        r = r.set_group_id(Some(FromJson::from_json(x, "GroupId")?));
+    }
+    if let Some(x) = obj.get("GroupName") {
+        r = r.set_group_name(Some(FromJson::from_json(x, "GroupName")?));
+    }
+    if let Some(x) = obj.get("IpPermissions") {
+        r = r.set_ip_permissions(Some(FromJson::from_json(x, "IpPermissions")?));
+    }
+    if let Some(x) = obj.get("IpProtocol") {
+        r = r.set_ip_protocol(Some(FromJson::from_json(x, "IpProtocol")?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupName") {
+        r = r.set_source_security_group_name(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupName",
+        )?));
+    }
+    if let Some(x) = obj.get("SourceSecurityGroupOwnerId") {
+        r = r.set_source_security_group_owner_id(Some(FromJson::from_json(
+            x,
+            "SourceSecurityGroupOwnerId",
+        )?));
+    }
+    if let Some(x) = obj.get("ToPort") {
+        r = r.set_to_port(Some(FromJson::from_json(x, "ToPort")?));
+    }
+    if let Some(x) = obj.get("SecurityGroupRuleIds") {
+        r = r.set_security_group_rule_ids(Some(FromJson::from_json(x, "SecurityGroupRuleIds")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -265,19 +720,50 @@ impl FromJson for sdk::types::AttributeBooleanValue {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Value"])?;
         let mut b = sdk::types::AttributeBooleanValue::builder();
-        if let Some(x) = obj.get("Value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?)); }
+        if let Some(x) = obj.get("Value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
+        }
         b.build().built(at)
     }
 }
 
 impl FromJson for sdk::types::DnsOptionsSpecification {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["DnsRecordIpType", "PrivateDnsOnlyForInboundResolverEndpoint", "PrivateDnsPreference", "PrivateDnsSpecifiedDomains"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "DnsRecordIpType",
+                "PrivateDnsOnlyForInboundResolverEndpoint",
+                "PrivateDnsPreference",
+                "PrivateDnsSpecifiedDomains",
+            ],
+        )?;
         let mut b = sdk::types::DnsOptionsSpecification::builder();
-        if let Some(x) = obj.get("DnsRecordIpType") { b = b.set_dns_record_ip_type(Some(FromJson::from_json(x, &at_member(at, "DnsRecordIpType"))?)); }
-        if let Some(x) = obj.get("PrivateDnsOnlyForInboundResolverEndpoint") { b = b.set_private_dns_only_for_inbound_resolver_endpoint(Some(FromJson::from_json(x, &at_member(at, "PrivateDnsOnlyForInboundResolverEndpoint"))?)); }
-        if let Some(x) = obj.get("PrivateDnsPreference") { b = b.set_private_dns_preference(Some(FromJson::from_json(x, &at_member(at, "PrivateDnsPreference"))?)); }
-        if let Some(x) = obj.get("PrivateDnsSpecifiedDomains") { b = b.set_private_dns_specified_domains(Some(FromJson::from_json(x, &at_member(at, "PrivateDnsSpecifiedDomains"))?)); }
+        if let Some(x) = obj.get("DnsRecordIpType") {
+            b = b.set_dns_record_ip_type(Some(FromJson::from_json(
+                x,
+                &at_member(at, "DnsRecordIpType"),
+            )?));
+        }
+        if let Some(x) = obj.get("PrivateDnsOnlyForInboundResolverEndpoint") {
+            b = b.set_private_dns_only_for_inbound_resolver_endpoint(Some(FromJson::from_json(
+                x,
+                &at_member(at, "PrivateDnsOnlyForInboundResolverEndpoint"),
+            )?));
+        }
+        if let Some(x) = obj.get("PrivateDnsPreference") {
+            b = b.set_private_dns_preference(Some(FromJson::from_json(
+                x,
+                &at_member(at, "PrivateDnsPreference"),
+            )?));
+        }
+        if let Some(x) = obj.get("PrivateDnsSpecifiedDomains") {
+            b = b.set_private_dns_specified_domains(Some(FromJson::from_json(
+                x,
+                &at_member(at, "PrivateDnsSpecifiedDomains"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -292,8 +778,12 @@ impl FromJson for sdk::types::Filter {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Name", "Values"])?;
         let mut b = sdk::types::Filter::builder();
-        if let Some(x) = obj.get("Name") { b = b.set_name(Some(FromJson::from_json(x, &at_member(at, "Name"))?)); }
-        if let Some(x) = obj.get("Values") { b = b.set_values(Some(FromJson::from_json(x, &at_member(at, "Values"))?)); }
+        if let Some(x) = obj.get("Name") {
+            b = b.set_name(Some(FromJson::from_json(x, &at_member(at, "Name"))?));
+        }
+        if let Some(x) = obj.get("Values") {
+            b = b.set_values(Some(FromJson::from_json(x, &at_member(at, "Values"))?));
+        }
         b.build().built(at)
     }
 }
@@ -306,15 +796,47 @@ impl FromJson for sdk::types::IpAddressType {
 
 impl FromJson for sdk::types::IpPermission {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["IpProtocol", "FromPort", "ToPort", "UserIdGroupPairs", "IpRanges", "Ipv6Ranges", "PrefixListIds"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "IpProtocol",
+                "FromPort",
+                "ToPort",
+                "UserIdGroupPairs",
+                "IpRanges",
+                "Ipv6Ranges",
+                "PrefixListIds",
+            ],
+        )?;
         let mut b = sdk::types::IpPermission::builder();
-        if let Some(x) = obj.get("IpProtocol") { b = b.set_ip_protocol(Some(FromJson::from_json(x, &at_member(at, "IpProtocol"))?)); }
-        if let Some(x) = obj.get("FromPort") { b = b.set_from_port(Some(FromJson::from_json(x, &at_member(at, "FromPort"))?)); }
-        if let Some(x) = obj.get("ToPort") { b = b.set_to_port(Some(FromJson::from_json(x, &at_member(at, "ToPort"))?)); }
-        if let Some(x) = obj.get("UserIdGroupPairs") { b = b.set_user_id_group_pairs(Some(FromJson::from_json(x, &at_member(at, "UserIdGroupPairs"))?)); }
-        if let Some(x) = obj.get("IpRanges") { b = b.set_ip_ranges(Some(FromJson::from_json(x, &at_member(at, "IpRanges"))?)); }
-        if let Some(x) = obj.get("Ipv6Ranges") { b = b.set_ipv6_ranges(Some(FromJson::from_json(x, &at_member(at, "Ipv6Ranges"))?)); }
-        if let Some(x) = obj.get("PrefixListIds") { b = b.set_prefix_list_ids(Some(FromJson::from_json(x, &at_member(at, "PrefixListIds"))?)); }
+        if let Some(x) = obj.get("IpProtocol") {
+            b = b.set_ip_protocol(Some(FromJson::from_json(x, &at_member(at, "IpProtocol"))?));
+        }
+        if let Some(x) = obj.get("FromPort") {
+            b = b.set_from_port(Some(FromJson::from_json(x, &at_member(at, "FromPort"))?));
+        }
+        if let Some(x) = obj.get("ToPort") {
+            b = b.set_to_port(Some(FromJson::from_json(x, &at_member(at, "ToPort"))?));
+        }
+        if let Some(x) = obj.get("UserIdGroupPairs") {
+            b = b.set_user_id_group_pairs(Some(FromJson::from_json(
+                x,
+                &at_member(at, "UserIdGroupPairs"),
+            )?));
+        }
+        if let Some(x) = obj.get("IpRanges") {
+            b = b.set_ip_ranges(Some(FromJson::from_json(x, &at_member(at, "IpRanges"))?));
+        }
+        if let Some(x) = obj.get("Ipv6Ranges") {
+            b = b.set_ipv6_ranges(Some(FromJson::from_json(x, &at_member(at, "Ipv6Ranges"))?));
+        }
+        if let Some(x) = obj.get("PrefixListIds") {
+            b = b.set_prefix_list_ids(Some(FromJson::from_json(
+                x,
+                &at_member(at, "PrefixListIds"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -323,8 +845,12 @@ impl FromJson for sdk::types::IpRange {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Description", "CidrIp"])?;
         let mut b = sdk::types::IpRange::builder();
-        if let Some(x) = obj.get("Description") { b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?)); }
-        if let Some(x) = obj.get("CidrIp") { b = b.set_cidr_ip(Some(FromJson::from_json(x, &at_member(at, "CidrIp"))?)); }
+        if let Some(x) = obj.get("Description") {
+            b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?));
+        }
+        if let Some(x) = obj.get("CidrIp") {
+            b = b.set_cidr_ip(Some(FromJson::from_json(x, &at_member(at, "CidrIp"))?));
+        }
         b.build().built(at)
     }
 }
@@ -333,8 +859,12 @@ impl FromJson for sdk::types::Ipv6Range {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Description", "CidrIpv6"])?;
         let mut b = sdk::types::Ipv6Range::builder();
-        if let Some(x) = obj.get("Description") { b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?)); }
-        if let Some(x) = obj.get("CidrIpv6") { b = b.set_cidr_ipv6(Some(FromJson::from_json(x, &at_member(at, "CidrIpv6"))?)); }
+        if let Some(x) = obj.get("Description") {
+            b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?));
+        }
+        if let Some(x) = obj.get("CidrIpv6") {
+            b = b.set_cidr_ipv6(Some(FromJson::from_json(x, &at_member(at, "CidrIpv6"))?));
+        }
         b.build().built(at)
     }
 }
@@ -343,8 +873,15 @@ impl FromJson for sdk::types::PrefixListId {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Description", "PrefixListId"])?;
         let mut b = sdk::types::PrefixListId::builder();
-        if let Some(x) = obj.get("Description") { b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?)); }
-        if let Some(x) = obj.get("PrefixListId") { b = b.set_prefix_list_id(Some(FromJson::from_json(x, &at_member(at, "PrefixListId"))?)); }
+        if let Some(x) = obj.get("Description") {
+            b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?));
+        }
+        if let Some(x) = obj.get("PrefixListId") {
+            b = b.set_prefix_list_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "PrefixListId"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -359,9 +896,15 @@ impl FromJson for sdk::types::SubnetConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["SubnetId", "Ipv4", "Ipv6"])?;
         let mut b = sdk::types::SubnetConfiguration::builder();
-        if let Some(x) = obj.get("SubnetId") { b = b.set_subnet_id(Some(FromJson::from_json(x, &at_member(at, "SubnetId"))?)); }
-        if let Some(x) = obj.get("Ipv4") { b = b.set_ipv4(Some(FromJson::from_json(x, &at_member(at, "Ipv4"))?)); }
-        if let Some(x) = obj.get("Ipv6") { b = b.set_ipv6(Some(FromJson::from_json(x, &at_member(at, "Ipv6"))?)); }
+        if let Some(x) = obj.get("SubnetId") {
+            b = b.set_subnet_id(Some(FromJson::from_json(x, &at_member(at, "SubnetId"))?));
+        }
+        if let Some(x) = obj.get("Ipv4") {
+            b = b.set_ipv4(Some(FromJson::from_json(x, &at_member(at, "Ipv4"))?));
+        }
+        if let Some(x) = obj.get("Ipv6") {
+            b = b.set_ipv6(Some(FromJson::from_json(x, &at_member(at, "Ipv6"))?));
+        }
         b.build().built(at)
     }
 }
@@ -370,8 +913,12 @@ impl FromJson for sdk::types::Tag {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Key", "Value"])?;
         let mut b = sdk::types::Tag::builder();
-        if let Some(x) = obj.get("Key") { b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?)); }
-        if let Some(x) = obj.get("Value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?)); }
+        if let Some(x) = obj.get("Key") {
+            b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?));
+        }
+        if let Some(x) = obj.get("Value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
+        }
         b.build().built(at)
     }
 }
@@ -380,8 +927,15 @@ impl FromJson for sdk::types::TagSpecification {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["ResourceType", "Tags"])?;
         let mut b = sdk::types::TagSpecification::builder();
-        if let Some(x) = obj.get("ResourceType") { b = b.set_resource_type(Some(FromJson::from_json(x, &at_member(at, "ResourceType"))?)); }
-        if let Some(x) = obj.get("Tags") { b = b.set_tags(Some(FromJson::from_json(x, &at_member(at, "Tags"))?)); }
+        if let Some(x) = obj.get("ResourceType") {
+            b = b.set_resource_type(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ResourceType"),
+            )?));
+        }
+        if let Some(x) = obj.get("Tags") {
+            b = b.set_tags(Some(FromJson::from_json(x, &at_member(at, "Tags"))?));
+        }
         b.build().built(at)
     }
 }
@@ -394,32 +948,120 @@ impl FromJson for sdk::types::Tenancy {
 
 impl FromJson for sdk::types::UserIdGroupPair {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Description", "UserId", "GroupName", "GroupId", "VpcId", "VpcPeeringConnectionId", "PeeringStatus"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "Description",
+                "UserId",
+                "GroupName",
+                "GroupId",
+                "VpcId",
+                "VpcPeeringConnectionId",
+                "PeeringStatus",
+            ],
+        )?;
         let mut b = sdk::types::UserIdGroupPair::builder();
-        if let Some(x) = obj.get("Description") { b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?)); }
-        if let Some(x) = obj.get("UserId") { b = b.set_user_id(Some(FromJson::from_json(x, &at_member(at, "UserId"))?)); }
-        if let Some(x) = obj.get("GroupName") { b = b.set_group_name(Some(FromJson::from_json(x, &at_member(at, "GroupName"))?)); }
-        if let Some(x) = obj.get("GroupId") { b = b.set_group_id(Some(FromJson::from_json(x, &at_member(at, "GroupId"))?)); }
-        if let Some(x) = obj.get("VpcId") { b = b.set_vpc_id(Some(FromJson::from_json(x, &at_member(at, "VpcId"))?)); }
-        if let Some(x) = obj.get("VpcPeeringConnectionId") { b = b.set_vpc_peering_connection_id(Some(FromJson::from_json(x, &at_member(at, "VpcPeeringConnectionId"))?)); }
-        if let Some(x) = obj.get("PeeringStatus") { b = b.set_peering_status(Some(FromJson::from_json(x, &at_member(at, "PeeringStatus"))?)); }
+        if let Some(x) = obj.get("Description") {
+            b = b.set_description(Some(FromJson::from_json(x, &at_member(at, "Description"))?));
+        }
+        if let Some(x) = obj.get("UserId") {
+            b = b.set_user_id(Some(FromJson::from_json(x, &at_member(at, "UserId"))?));
+        }
+        if let Some(x) = obj.get("GroupName") {
+            b = b.set_group_name(Some(FromJson::from_json(x, &at_member(at, "GroupName"))?));
+        }
+        if let Some(x) = obj.get("GroupId") {
+            b = b.set_group_id(Some(FromJson::from_json(x, &at_member(at, "GroupId"))?));
+        }
+        if let Some(x) = obj.get("VpcId") {
+            b = b.set_vpc_id(Some(FromJson::from_json(x, &at_member(at, "VpcId"))?));
+        }
+        if let Some(x) = obj.get("VpcPeeringConnectionId") {
+            b = b.set_vpc_peering_connection_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "VpcPeeringConnectionId"),
+            )?));
+        }
+        if let Some(x) = obj.get("PeeringStatus") {
+            b = b.set_peering_status(Some(FromJson::from_json(
+                x,
+                &at_member(at, "PeeringStatus"),
+            )?));
+        }
         b.build().built(at)
     }
 }
 
 impl FromJson for sdk::types::VpcEncryptionControlConfiguration {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Mode", "InternetGatewayExclusion", "EgressOnlyInternetGatewayExclusion", "NatGatewayExclusion", "VirtualPrivateGatewayExclusion", "VpcPeeringExclusion", "LambdaExclusion", "VpcLatticeExclusion", "ElasticFileSystemExclusion"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "Mode",
+                "InternetGatewayExclusion",
+                "EgressOnlyInternetGatewayExclusion",
+                "NatGatewayExclusion",
+                "VirtualPrivateGatewayExclusion",
+                "VpcPeeringExclusion",
+                "LambdaExclusion",
+                "VpcLatticeExclusion",
+                "ElasticFileSystemExclusion",
+            ],
+        )?;
         let mut b = sdk::types::VpcEncryptionControlConfiguration::builder();
-        if let Some(x) = obj.get("Mode") { b = b.set_mode(Some(FromJson::from_json(x, &at_member(at, "Mode"))?)); }
-        if let Some(x) = obj.get("InternetGatewayExclusion") { b = b.set_internet_gateway_exclusion(Some(FromJson::from_json(x, &at_member(at, "InternetGatewayExclusion"))?)); }
-        if let Some(x) = obj.get("EgressOnlyInternetGatewayExclusion") { b = b.set_egress_only_internet_gateway_exclusion(Some(FromJson::from_json(x, &at_member(at, "EgressOnlyInternetGatewayExclusion"))?)); }
-        if let Some(x) = obj.get("NatGatewayExclusion") { b = b.set_nat_gateway_exclusion(Some(FromJson::from_json(x, &at_member(at, "NatGatewayExclusion"))?)); }
-        if let Some(x) = obj.get("VirtualPrivateGatewayExclusion") { b = b.set_virtual_private_gateway_exclusion(Some(FromJson::from_json(x, &at_member(at, "VirtualPrivateGatewayExclusion"))?)); }
-        if let Some(x) = obj.get("VpcPeeringExclusion") { b = b.set_vpc_peering_exclusion(Some(FromJson::from_json(x, &at_member(at, "VpcPeeringExclusion"))?)); }
-        if let Some(x) = obj.get("LambdaExclusion") { b = b.set_lambda_exclusion(Some(FromJson::from_json(x, &at_member(at, "LambdaExclusion"))?)); }
-        if let Some(x) = obj.get("VpcLatticeExclusion") { b = b.set_vpc_lattice_exclusion(Some(FromJson::from_json(x, &at_member(at, "VpcLatticeExclusion"))?)); }
-        if let Some(x) = obj.get("ElasticFileSystemExclusion") { b = b.set_elastic_file_system_exclusion(Some(FromJson::from_json(x, &at_member(at, "ElasticFileSystemExclusion"))?)); }
+        if let Some(x) = obj.get("Mode") {
+            b = b.set_mode(Some(FromJson::from_json(x, &at_member(at, "Mode"))?));
+        }
+        if let Some(x) = obj.get("InternetGatewayExclusion") {
+            b = b.set_internet_gateway_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "InternetGatewayExclusion"),
+            )?));
+        }
+        if let Some(x) = obj.get("EgressOnlyInternetGatewayExclusion") {
+            b = b.set_egress_only_internet_gateway_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "EgressOnlyInternetGatewayExclusion"),
+            )?));
+        }
+        if let Some(x) = obj.get("NatGatewayExclusion") {
+            b = b.set_nat_gateway_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "NatGatewayExclusion"),
+            )?));
+        }
+        if let Some(x) = obj.get("VirtualPrivateGatewayExclusion") {
+            b = b.set_virtual_private_gateway_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "VirtualPrivateGatewayExclusion"),
+            )?));
+        }
+        if let Some(x) = obj.get("VpcPeeringExclusion") {
+            b = b.set_vpc_peering_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "VpcPeeringExclusion"),
+            )?));
+        }
+        if let Some(x) = obj.get("LambdaExclusion") {
+            b = b.set_lambda_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "LambdaExclusion"),
+            )?));
+        }
+        if let Some(x) = obj.get("VpcLatticeExclusion") {
+            b = b.set_vpc_lattice_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "VpcLatticeExclusion"),
+            )?));
+        }
+        if let Some(x) = obj.get("ElasticFileSystemExclusion") {
+            b = b.set_elastic_file_system_exclusion(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ElasticFileSystemExclusion"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -446,7 +1088,11 @@ impl ToJson for sdk::types::AttachmentEnaSrdSpecification {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "EnaSrdEnabled", &self.ena_srd_enabled);
-        put(&mut m, "EnaSrdUdpSpecification", &self.ena_srd_udp_specification);
+        put(
+            &mut m,
+            "EnaSrdUdpSpecification",
+            &self.ena_srd_udp_specification,
+        );
         Some(Value::Object(m))
     }
 }
@@ -465,7 +1111,9 @@ impl ToJson for sdk::types::AttachmentStatus {
     }
 }
 
-impl ToJson for sdk::operation::authorize_security_group_egress::AuthorizeSecurityGroupEgressOutput {
+impl ToJson
+    for sdk::operation::authorize_security_group_egress::AuthorizeSecurityGroupEgressOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "Return", &self.r#return);
@@ -474,7 +1122,9 @@ impl ToJson for sdk::operation::authorize_security_group_egress::AuthorizeSecuri
     }
 }
 
-impl ToJson for sdk::operation::authorize_security_group_ingress::AuthorizeSecurityGroupIngressOutput {
+impl ToJson
+    for sdk::operation::authorize_security_group_ingress::AuthorizeSecurityGroupIngressOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "Return", &self.r#return);
@@ -549,7 +1199,11 @@ impl ToJson for sdk::types::BlockPublicAccessMode {
 impl ToJson for sdk::types::BlockPublicAccessStates {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "InternetGatewayBlockMode", &self.internet_gateway_block_mode);
+        put(
+            &mut m,
+            "InternetGatewayBlockMode",
+            &self.internet_gateway_block_mode,
+        );
         Some(Value::Object(m))
     }
 }
@@ -557,7 +1211,11 @@ impl ToJson for sdk::types::BlockPublicAccessStates {
 impl ToJson for sdk::types::ConnectionTrackingConfiguration {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "TcpEstablishedTimeout", &self.tcp_established_timeout);
+        put(
+            &mut m,
+            "TcpEstablishedTimeout",
+            &self.tcp_established_timeout,
+        );
         put(&mut m, "UdpStreamTimeout", &self.udp_stream_timeout);
         put(&mut m, "UdpTimeout", &self.udp_timeout);
         Some(Value::Object(m))
@@ -667,9 +1325,17 @@ impl ToJson for sdk::types::DnsOptions {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "DnsRecordIpType", &self.dns_record_ip_type);
-        put(&mut m, "PrivateDnsOnlyForInboundResolverEndpoint", &self.private_dns_only_for_inbound_resolver_endpoint);
+        put(
+            &mut m,
+            "PrivateDnsOnlyForInboundResolverEndpoint",
+            &self.private_dns_only_for_inbound_resolver_endpoint,
+        );
         put(&mut m, "PrivateDnsPreference", &self.private_dns_preference);
-        put(&mut m, "PrivateDnsSpecifiedDomains", &self.private_dns_specified_domains);
+        put(
+            &mut m,
+            "PrivateDnsSpecifiedDomains",
+            &self.private_dns_specified_domains,
+        );
         Some(Value::Object(m))
     }
 }
@@ -782,7 +1448,11 @@ impl ToJson for sdk::types::NetworkInterface {
         put(&mut m, "Association", &self.association);
         put(&mut m, "Attachment", &self.attachment);
         put(&mut m, "AvailabilityZone", &self.availability_zone);
-        put(&mut m, "ConnectionTrackingConfiguration", &self.connection_tracking_configuration);
+        put(
+            &mut m,
+            "ConnectionTrackingConfiguration",
+            &self.connection_tracking_configuration,
+        );
         put(&mut m, "Description", &self.description);
         put(&mut m, "Groups", &self.groups);
         put(&mut m, "InterfaceType", &self.interface_type);
@@ -793,7 +1463,11 @@ impl ToJson for sdk::types::NetworkInterface {
         put(&mut m, "OwnerId", &self.owner_id);
         put(&mut m, "PrivateDnsName", &self.private_dns_name);
         put(&mut m, "PublicDnsName", &self.public_dns_name);
-        put(&mut m, "PublicIpDnsNameOptions", &self.public_ip_dns_name_options);
+        put(
+            &mut m,
+            "PublicIpDnsNameOptions",
+            &self.public_ip_dns_name_options,
+        );
         put(&mut m, "PrivateIpAddress", &self.private_ip_address);
         put(&mut m, "PrivateIpAddresses", &self.private_ip_addresses);
         put(&mut m, "Ipv4Prefixes", &self.ipv4_prefixes);
@@ -902,8 +1576,16 @@ impl ToJson for sdk::types::PrivateDnsNameOptionsOnLaunch {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "HostnameType", &self.hostname_type);
-        put(&mut m, "EnableResourceNameDnsARecord", &self.enable_resource_name_dns_a_record);
-        put(&mut m, "EnableResourceNameDnsAAAARecord", &self.enable_resource_name_dns_aaaa_record);
+        put(
+            &mut m,
+            "EnableResourceNameDnsARecord",
+            &self.enable_resource_name_dns_a_record,
+        );
+        put(
+            &mut m,
+            "EnableResourceNameDnsAAAARecord",
+            &self.enable_resource_name_dns_aaaa_record,
+        );
         Some(Value::Object(m))
     }
 }
@@ -914,7 +1596,11 @@ impl ToJson for sdk::types::PublicIpDnsNameOptions {
         put(&mut m, "DnsHostnameType", &self.dns_hostname_type);
         put(&mut m, "PublicIpv4DnsName", &self.public_ipv4_dns_name);
         put(&mut m, "PublicIpv6DnsName", &self.public_ipv6_dns_name);
-        put(&mut m, "PublicDualStackDnsName", &self.public_dual_stack_dns_name);
+        put(
+            &mut m,
+            "PublicDualStackDnsName",
+            &self.public_dual_stack_dns_name,
+        );
         Some(Value::Object(m))
     }
 }
@@ -926,7 +1612,11 @@ impl ToJson for sdk::types::ReferencedSecurityGroup {
         put(&mut m, "PeeringStatus", &self.peering_status);
         put(&mut m, "UserId", &self.user_id);
         put(&mut m, "VpcId", &self.vpc_id);
-        put(&mut m, "VpcPeeringConnectionId", &self.vpc_peering_connection_id);
+        put(
+            &mut m,
+            "VpcPeeringConnectionId",
+            &self.vpc_peering_connection_id,
+        );
         Some(Value::Object(m))
     }
 }
@@ -936,7 +1626,11 @@ impl ToJson for sdk::operation::revoke_security_group_egress::RevokeSecurityGrou
         let mut m = Map::new();
         put(&mut m, "Return", &self.r#return);
         put(&mut m, "UnknownIpPermissions", &self.unknown_ip_permissions);
-        put(&mut m, "RevokedSecurityGroupRules", &self.revoked_security_group_rules);
+        put(
+            &mut m,
+            "RevokedSecurityGroupRules",
+            &self.revoked_security_group_rules,
+        );
         Some(Value::Object(m))
     }
 }
@@ -946,7 +1640,11 @@ impl ToJson for sdk::operation::revoke_security_group_ingress::RevokeSecurityGro
         let mut m = Map::new();
         put(&mut m, "Return", &self.r#return);
         put(&mut m, "UnknownIpPermissions", &self.unknown_ip_permissions);
-        put(&mut m, "RevokedSecurityGroupRules", &self.revoked_security_group_rules);
+        put(
+            &mut m,
+            "RevokedSecurityGroupRules",
+            &self.revoked_security_group_rules,
+        );
         Some(Value::Object(m))
     }
 }
@@ -994,7 +1692,11 @@ impl ToJson for sdk::types::SecurityGroupRule {
         put(&mut m, "ReferencedGroupInfo", &self.referenced_group_info);
         put(&mut m, "Description", &self.description);
         put(&mut m, "Tags", &self.tags);
-        put(&mut m, "SecurityGroupRuleArn", &self.security_group_rule_arn);
+        put(
+            &mut m,
+            "SecurityGroupRuleArn",
+            &self.security_group_rule_arn,
+        );
         Some(Value::Object(m))
     }
 }
@@ -1009,25 +1711,57 @@ impl ToJson for sdk::types::Subnet {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "AvailabilityZoneId", &self.availability_zone_id);
-        put(&mut m, "EnableLniAtDeviceIndex", &self.enable_lni_at_device_index);
-        put(&mut m, "MapCustomerOwnedIpOnLaunch", &self.map_customer_owned_ip_on_launch);
-        put(&mut m, "CustomerOwnedIpv4Pool", &self.customer_owned_ipv4_pool);
+        put(
+            &mut m,
+            "EnableLniAtDeviceIndex",
+            &self.enable_lni_at_device_index,
+        );
+        put(
+            &mut m,
+            "MapCustomerOwnedIpOnLaunch",
+            &self.map_customer_owned_ip_on_launch,
+        );
+        put(
+            &mut m,
+            "CustomerOwnedIpv4Pool",
+            &self.customer_owned_ipv4_pool,
+        );
         put(&mut m, "OwnerId", &self.owner_id);
-        put(&mut m, "AssignIpv6AddressOnCreation", &self.assign_ipv6_address_on_creation);
-        put(&mut m, "Ipv6CidrBlockAssociationSet", &self.ipv6_cidr_block_association_set);
+        put(
+            &mut m,
+            "AssignIpv6AddressOnCreation",
+            &self.assign_ipv6_address_on_creation,
+        );
+        put(
+            &mut m,
+            "Ipv6CidrBlockAssociationSet",
+            &self.ipv6_cidr_block_association_set,
+        );
         put(&mut m, "Tags", &self.tags);
         put(&mut m, "SubnetArn", &self.subnet_arn);
         put(&mut m, "OutpostArn", &self.outpost_arn);
         put(&mut m, "EnableDns64", &self.enable_dns64);
         put(&mut m, "Ipv6Native", &self.ipv6_native);
-        put(&mut m, "PrivateDnsNameOptionsOnLaunch", &self.private_dns_name_options_on_launch);
-        put(&mut m, "BlockPublicAccessStates", &self.block_public_access_states);
+        put(
+            &mut m,
+            "PrivateDnsNameOptionsOnLaunch",
+            &self.private_dns_name_options_on_launch,
+        );
+        put(
+            &mut m,
+            "BlockPublicAccessStates",
+            &self.block_public_access_states,
+        );
         put(&mut m, "Type", &self.r#type);
         put(&mut m, "SubnetId", &self.subnet_id);
         put(&mut m, "State", &self.state);
         put(&mut m, "VpcId", &self.vpc_id);
         put(&mut m, "CidrBlock", &self.cidr_block);
-        put(&mut m, "AvailableIpAddressCount", &self.available_ip_address_count);
+        put(
+            &mut m,
+            "AvailableIpAddressCount",
+            &self.available_ip_address_count,
+        );
         put(&mut m, "AvailabilityZone", &self.availability_zone);
         put(&mut m, "DefaultForAz", &self.default_for_az);
         put(&mut m, "MapPublicIpOnLaunch", &self.map_public_ip_on_launch);
@@ -1118,7 +1852,11 @@ impl ToJson for sdk::types::UserIdGroupPair {
         put(&mut m, "GroupName", &self.group_name);
         put(&mut m, "GroupId", &self.group_id);
         put(&mut m, "VpcId", &self.vpc_id);
-        put(&mut m, "VpcPeeringConnectionId", &self.vpc_peering_connection_id);
+        put(
+            &mut m,
+            "VpcPeeringConnectionId",
+            &self.vpc_peering_connection_id,
+        );
         put(&mut m, "PeeringStatus", &self.peering_status);
         Some(Value::Object(m))
     }
@@ -1129,12 +1867,24 @@ impl ToJson for sdk::types::Vpc {
         let mut m = Map::new();
         put(&mut m, "OwnerId", &self.owner_id);
         put(&mut m, "InstanceTenancy", &self.instance_tenancy);
-        put(&mut m, "Ipv6CidrBlockAssociationSet", &self.ipv6_cidr_block_association_set);
-        put(&mut m, "CidrBlockAssociationSet", &self.cidr_block_association_set);
+        put(
+            &mut m,
+            "Ipv6CidrBlockAssociationSet",
+            &self.ipv6_cidr_block_association_set,
+        );
+        put(
+            &mut m,
+            "CidrBlockAssociationSet",
+            &self.cidr_block_association_set,
+        );
         put(&mut m, "IsDefault", &self.is_default);
         put(&mut m, "EncryptionControl", &self.encryption_control);
         put(&mut m, "Tags", &self.tags);
-        put(&mut m, "BlockPublicAccessStates", &self.block_public_access_states);
+        put(
+            &mut m,
+            "BlockPublicAccessStates",
+            &self.block_public_access_states,
+        );
         put(&mut m, "VpcId", &self.vpc_id);
         put(&mut m, "State", &self.state);
         put(&mut m, "CidrBlock", &self.cidr_block);
@@ -1172,7 +1922,11 @@ impl ToJson for sdk::types::VpcEncryptionControl {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "VpcId", &self.vpc_id);
-        put(&mut m, "VpcEncryptionControlId", &self.vpc_encryption_control_id);
+        put(
+            &mut m,
+            "VpcEncryptionControlId",
+            &self.vpc_encryption_control_id,
+        );
         put(&mut m, "Mode", &self.mode);
         put(&mut m, "State", &self.state);
         put(&mut m, "StateMessage", &self.state_message);
@@ -1201,9 +1955,17 @@ impl ToJson for sdk::types::VpcEncryptionControlExclusions {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "InternetGateway", &self.internet_gateway);
-        put(&mut m, "EgressOnlyInternetGateway", &self.egress_only_internet_gateway);
+        put(
+            &mut m,
+            "EgressOnlyInternetGateway",
+            &self.egress_only_internet_gateway,
+        );
         put(&mut m, "NatGateway", &self.nat_gateway);
-        put(&mut m, "VirtualPrivateGateway", &self.virtual_private_gateway);
+        put(
+            &mut m,
+            "VirtualPrivateGateway",
+            &self.virtual_private_gateway,
+        );
         put(&mut m, "VpcPeering", &self.vpc_peering);
         put(&mut m, "Lambda", &self.lambda);
         put(&mut m, "VpcLattice", &self.vpc_lattice);
@@ -1250,7 +2012,11 @@ impl ToJson for sdk::types::VpcEndpoint {
         put(&mut m, "Ipv6Prefixes", &self.ipv6_prefixes);
         put(&mut m, "FailureReason", &self.failure_reason);
         put(&mut m, "ServiceNetworkArn", &self.service_network_arn);
-        put(&mut m, "ResourceConfigurationArn", &self.resource_configuration_arn);
+        put(
+            &mut m,
+            "ResourceConfigurationArn",
+            &self.resource_configuration_arn,
+        );
         put(&mut m, "ServiceRegion", &self.service_region);
         Some(Value::Object(m))
     }

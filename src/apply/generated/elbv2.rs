@@ -3,9 +3,11 @@
 
 #![allow(clippy::all, unused_imports)]
 
+use crate::apply::convert::{
+    at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson,
+};
 use aws_sdk_elasticloadbalancingv2 as sdk;
 use serde_json::{Map, Value};
-use crate::apply::convert::{at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson};
 
 /// Runs one `elbv2` operation of the plan.
 pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Value, CallError> {
@@ -26,60 +28,201 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
 }
 
 async fn create_listener(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["LoadBalancerArn", "Protocol", "Port", "SslPolicy", "Certificates", "DefaultActions", "AlpnPolicy", "Tags", "MutualAuthentication"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "LoadBalancerArn",
+            "Protocol",
+            "Port",
+            "SslPolicy",
+            "Certificates",
+            "DefaultActions",
+            "AlpnPolicy",
+            "Tags",
+            "MutualAuthentication",
+        ],
+    )?;
     let mut r = c.create_listener();
-    if let Some(x) = obj.get("LoadBalancerArn") { r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?)); }
-    if let Some(x) = obj.get("Protocol") { r = r.set_protocol(Some(FromJson::from_json(x, "Protocol")?)); }
-    if let Some(x) = obj.get("Port") { r = r.set_port(Some(FromJson::from_json(x, "Port")?)); }
-    if let Some(x) = obj.get("SslPolicy") { r = r.set_ssl_policy(Some(FromJson::from_json(x, "SslPolicy")?)); }
-    if let Some(x) = obj.get("Certificates") { r = r.set_certificates(Some(FromJson::from_json(x, "Certificates")?)); }
-    if let Some(x) = obj.get("DefaultActions") { r = r.set_default_actions(Some(FromJson::from_json(x, "DefaultActions")?)); }
-    if let Some(x) = obj.get("AlpnPolicy") { r = r.set_alpn_policy(Some(FromJson::from_json(x, "AlpnPolicy")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
-    if let Some(x) = obj.get("MutualAuthentication") { r = r.set_mutual_authentication(Some(FromJson::from_json(x, "MutualAuthentication")?)); }
+    if let Some(x) = obj.get("LoadBalancerArn") {
+        r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?));
+    }
+    if let Some(x) = obj.get("Protocol") {
+        r = r.set_protocol(Some(FromJson::from_json(x, "Protocol")?));
+    }
+    if let Some(x) = obj.get("Port") {
+        r = r.set_port(Some(FromJson::from_json(x, "Port")?));
+    }
+    if let Some(x) = obj.get("SslPolicy") {
+        r = r.set_ssl_policy(Some(FromJson::from_json(x, "SslPolicy")?));
+    }
+    if let Some(x) = obj.get("Certificates") {
+        r = r.set_certificates(Some(FromJson::from_json(x, "Certificates")?));
+    }
+    if let Some(x) = obj.get("DefaultActions") {
+        r = r.set_default_actions(Some(FromJson::from_json(x, "DefaultActions")?));
+    }
+    if let Some(x) = obj.get("AlpnPolicy") {
+        r = r.set_alpn_policy(Some(FromJson::from_json(x, "AlpnPolicy")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
+    if let Some(x) = obj.get("MutualAuthentication") {
+        r = r.set_mutual_authentication(Some(FromJson::from_json(x, "MutualAuthentication")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_load_balancer(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["Name", "Subnets", "SubnetMappings", "SecurityGroups", "Scheme", "Tags", "Type", "IpAddressType", "CustomerOwnedIpv4Pool", "EnablePrefixForIpv6SourceNat", "IpamPools"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "Name",
+            "Subnets",
+            "SubnetMappings",
+            "SecurityGroups",
+            "Scheme",
+            "Tags",
+            "Type",
+            "IpAddressType",
+            "CustomerOwnedIpv4Pool",
+            "EnablePrefixForIpv6SourceNat",
+            "IpamPools",
+        ],
+    )?;
     let mut r = c.create_load_balancer();
-    if let Some(x) = obj.get("Name") { r = r.set_name(Some(FromJson::from_json(x, "Name")?)); }
-    if let Some(x) = obj.get("Subnets") { r = r.set_subnets(Some(FromJson::from_json(x, "Subnets")?)); }
-    if let Some(x) = obj.get("SubnetMappings") { r = r.set_subnet_mappings(Some(FromJson::from_json(x, "SubnetMappings")?)); }
-    if let Some(x) = obj.get("SecurityGroups") { r = r.set_security_groups(Some(FromJson::from_json(x, "SecurityGroups")?)); }
-    if let Some(x) = obj.get("Scheme") { r = r.set_scheme(Some(FromJson::from_json(x, "Scheme")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
-    if let Some(x) = obj.get("Type") { r = r.set_type(Some(FromJson::from_json(x, "Type")?)); }
-    if let Some(x) = obj.get("IpAddressType") { r = r.set_ip_address_type(Some(FromJson::from_json(x, "IpAddressType")?)); }
-    if let Some(x) = obj.get("CustomerOwnedIpv4Pool") { r = r.set_customer_owned_ipv4_pool(Some(FromJson::from_json(x, "CustomerOwnedIpv4Pool")?)); }
-    if let Some(x) = obj.get("EnablePrefixForIpv6SourceNat") { r = r.set_enable_prefix_for_ipv6_source_nat(Some(FromJson::from_json(x, "EnablePrefixForIpv6SourceNat")?)); }
-    if let Some(x) = obj.get("IpamPools") { r = r.set_ipam_pools(Some(FromJson::from_json(x, "IpamPools")?)); }
+    if let Some(x) = obj.get("Name") {
+        r = r.set_name(Some(FromJson::from_json(x, "Name")?));
+    }
+    if let Some(x) = obj.get("Subnets") {
+        r = r.set_subnets(Some(FromJson::from_json(x, "Subnets")?));
+    }
+    if let Some(x) = obj.get("SubnetMappings") {
+        r = r.set_subnet_mappings(Some(FromJson::from_json(x, "SubnetMappings")?));
+    }
+    if let Some(x) = obj.get("SecurityGroups") {
+        r = r.set_security_groups(Some(FromJson::from_json(x, "SecurityGroups")?));
+    }
+    if let Some(x) = obj.get("Scheme") {
+        r = r.set_scheme(Some(FromJson::from_json(x, "Scheme")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
+    if let Some(x) = obj.get("Type") {
+        r = r.set_type(Some(FromJson::from_json(x, "Type")?));
+    }
+    if let Some(x) = obj.get("IpAddressType") {
+        r = r.set_ip_address_type(Some(FromJson::from_json(x, "IpAddressType")?));
+    }
+    if let Some(x) = obj.get("CustomerOwnedIpv4Pool") {
+        r = r.set_customer_owned_ipv4_pool(Some(FromJson::from_json(x, "CustomerOwnedIpv4Pool")?));
+    }
+    if let Some(x) = obj.get("EnablePrefixForIpv6SourceNat") {
+        r = r.set_enable_prefix_for_ipv6_source_nat(Some(FromJson::from_json(
+            x,
+            "EnablePrefixForIpv6SourceNat",
+        )?));
+    }
+    if let Some(x) = obj.get("IpamPools") {
+        r = r.set_ipam_pools(Some(FromJson::from_json(x, "IpamPools")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_target_group(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["Name", "Protocol", "ProtocolVersion", "Port", "VpcId", "HealthCheckProtocol", "HealthCheckPort", "HealthCheckEnabled", "HealthCheckPath", "HealthCheckIntervalSeconds", "HealthCheckTimeoutSeconds", "HealthyThresholdCount", "UnhealthyThresholdCount", "Matcher", "TargetType", "Tags", "IpAddressType", "TargetControlPort"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "Name",
+            "Protocol",
+            "ProtocolVersion",
+            "Port",
+            "VpcId",
+            "HealthCheckProtocol",
+            "HealthCheckPort",
+            "HealthCheckEnabled",
+            "HealthCheckPath",
+            "HealthCheckIntervalSeconds",
+            "HealthCheckTimeoutSeconds",
+            "HealthyThresholdCount",
+            "UnhealthyThresholdCount",
+            "Matcher",
+            "TargetType",
+            "Tags",
+            "IpAddressType",
+            "TargetControlPort",
+        ],
+    )?;
     let mut r = c.create_target_group();
-    if let Some(x) = obj.get("Name") { r = r.set_name(Some(FromJson::from_json(x, "Name")?)); }
-    if let Some(x) = obj.get("Protocol") { r = r.set_protocol(Some(FromJson::from_json(x, "Protocol")?)); }
-    if let Some(x) = obj.get("ProtocolVersion") { r = r.set_protocol_version(Some(FromJson::from_json(x, "ProtocolVersion")?)); }
-    if let Some(x) = obj.get("Port") { r = r.set_port(Some(FromJson::from_json(x, "Port")?)); }
-    if let Some(x) = obj.get("VpcId") { r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?)); }
-    if let Some(x) = obj.get("HealthCheckProtocol") { r = r.set_health_check_protocol(Some(FromJson::from_json(x, "HealthCheckProtocol")?)); }
-    if let Some(x) = obj.get("HealthCheckPort") { r = r.set_health_check_port(Some(FromJson::from_json(x, "HealthCheckPort")?)); }
-    if let Some(x) = obj.get("HealthCheckEnabled") { r = r.set_health_check_enabled(Some(FromJson::from_json(x, "HealthCheckEnabled")?)); }
-    if let Some(x) = obj.get("HealthCheckPath") { r = r.set_health_check_path(Some(FromJson::from_json(x, "HealthCheckPath")?)); }
-    if let Some(x) = obj.get("HealthCheckIntervalSeconds") { r = r.set_health_check_interval_seconds(Some(FromJson::from_json(x, "HealthCheckIntervalSeconds")?)); }
-    if let Some(x) = obj.get("HealthCheckTimeoutSeconds") { r = r.set_health_check_timeout_seconds(Some(FromJson::from_json(x, "HealthCheckTimeoutSeconds")?)); }
-    if let Some(x) = obj.get("HealthyThresholdCount") { r = r.set_healthy_threshold_count(Some(FromJson::from_json(x, "HealthyThresholdCount")?)); }
-    if let Some(x) = obj.get("UnhealthyThresholdCount") { r = r.set_unhealthy_threshold_count(Some(FromJson::from_json(x, "UnhealthyThresholdCount")?)); }
-    if let Some(x) = obj.get("Matcher") { r = r.set_matcher(Some(FromJson::from_json(x, "Matcher")?)); }
-    if let Some(x) = obj.get("TargetType") { r = r.set_target_type(Some(FromJson::from_json(x, "TargetType")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
-    if let Some(x) = obj.get("IpAddressType") { r = r.set_ip_address_type(Some(FromJson::from_json(x, "IpAddressType")?)); }
-    if let Some(x) = obj.get("TargetControlPort") { r = r.set_target_control_port(Some(FromJson::from_json(x, "TargetControlPort")?)); }
+    if let Some(x) = obj.get("Name") {
+        r = r.set_name(Some(FromJson::from_json(x, "Name")?));
+    }
+    if let Some(x) = obj.get("Protocol") {
+        r = r.set_protocol(Some(FromJson::from_json(x, "Protocol")?));
+    }
+    if let Some(x) = obj.get("ProtocolVersion") {
+        r = r.set_protocol_version(Some(FromJson::from_json(x, "ProtocolVersion")?));
+    }
+    if let Some(x) = obj.get("Port") {
+        r = r.set_port(Some(FromJson::from_json(x, "Port")?));
+    }
+    if let Some(x) = obj.get("VpcId") {
+        r = r.set_vpc_id(Some(FromJson::from_json(x, "VpcId")?));
+    }
+    if let Some(x) = obj.get("HealthCheckProtocol") {
+        r = r.set_health_check_protocol(Some(FromJson::from_json(x, "HealthCheckProtocol")?));
+    }
+    if let Some(x) = obj.get("HealthCheckPort") {
+        r = r.set_health_check_port(Some(FromJson::from_json(x, "HealthCheckPort")?));
+    }
+    if let Some(x) = obj.get("HealthCheckEnabled") {
+        r = r.set_health_check_enabled(Some(FromJson::from_json(x, "HealthCheckEnabled")?));
+    }
+    if let Some(x) = obj.get("HealthCheckPath") {
+        r = r.set_health_check_path(Some(FromJson::from_json(x, "HealthCheckPath")?));
+    }
+    if let Some(x) = obj.get("HealthCheckIntervalSeconds") {
+        r = r.set_health_check_interval_seconds(Some(FromJson::from_json(
+            x,
+            "HealthCheckIntervalSeconds",
+        )?));
+    }
+    if let Some(x) = obj.get("HealthCheckTimeoutSeconds") {
+        r = r.set_health_check_timeout_seconds(Some(FromJson::from_json(
+            x,
+            "HealthCheckTimeoutSeconds",
+        )?));
+    }
+    if let Some(x) = obj.get("HealthyThresholdCount") {
+        r = r.set_healthy_threshold_count(Some(FromJson::from_json(x, "HealthyThresholdCount")?));
+    }
+    if let Some(x) = obj.get("UnhealthyThresholdCount") {
+        r = r.set_unhealthy_threshold_count(Some(FromJson::from_json(
+            x,
+            "UnhealthyThresholdCount",
+        )?));
+    }
+    if let Some(x) = obj.get("Matcher") {
+        r = r.set_matcher(Some(FromJson::from_json(x, "Matcher")?));
+    }
+    if let Some(x) = obj.get("TargetType") {
+        r = r.set_target_type(Some(FromJson::from_json(x, "TargetType")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
+    if let Some(x) = obj.get("IpAddressType") {
+        r = r.set_ip_address_type(Some(FromJson::from_json(x, "IpAddressType")?));
+    }
+    if let Some(x) = obj.get("TargetControlPort") {
+        r = r.set_target_control_port(Some(FromJson::from_json(x, "TargetControlPort")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -87,7 +230,9 @@ async fn create_target_group(c: &sdk::Client, input: &Value) -> Result<Value, Ca
 async fn delete_listener(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["ListenerArn"])?;
     let mut r = c.delete_listener();
-    if let Some(x) = obj.get("ListenerArn") { r = r.set_listener_arn(Some(FromJson::from_json(x, "ListenerArn")?)); }
+    if let Some(x) = obj.get("ListenerArn") {
+        r = r.set_listener_arn(Some(FromJson::from_json(x, "ListenerArn")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -95,7 +240,9 @@ async fn delete_listener(c: &sdk::Client, input: &Value) -> Result<Value, CallEr
 async fn delete_load_balancer(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["LoadBalancerArn"])?;
     let mut r = c.delete_load_balancer();
-    if let Some(x) = obj.get("LoadBalancerArn") { r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?)); }
+    if let Some(x) = obj.get("LoadBalancerArn") {
+        r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -103,7 +250,9 @@ async fn delete_load_balancer(c: &sdk::Client, input: &Value) -> Result<Value, C
 async fn delete_target_group(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["TargetGroupArn"])?;
     let mut r = c.delete_target_group();
-    if let Some(x) = obj.get("TargetGroupArn") { r = r.set_target_group_arn(Some(FromJson::from_json(x, "TargetGroupArn")?)); }
+    if let Some(x) = obj.get("TargetGroupArn") {
+        r = r.set_target_group_arn(Some(FromJson::from_json(x, "TargetGroupArn")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -111,28 +260,51 @@ async fn delete_target_group(c: &sdk::Client, input: &Value) -> Result<Value, Ca
 async fn deregister_targets(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["TargetGroupArn", "Targets"])?;
     let mut r = c.deregister_targets();
-    if let Some(x) = obj.get("TargetGroupArn") { r = r.set_target_group_arn(Some(FromJson::from_json(x, "TargetGroupArn")?)); }
-    if let Some(x) = obj.get("Targets") { r = r.set_targets(Some(FromJson::from_json(x, "Targets")?)); }
+    if let Some(x) = obj.get("TargetGroupArn") {
+        r = r.set_target_group_arn(Some(FromJson::from_json(x, "TargetGroupArn")?));
+    }
+    if let Some(x) = obj.get("Targets") {
+        r = r.set_targets(Some(FromJson::from_json(x, "Targets")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn describe_load_balancers(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["LoadBalancerArns", "Names", "Marker", "PageSize"])?;
+    let obj = object(
+        input,
+        "input",
+        &["LoadBalancerArns", "Names", "Marker", "PageSize"],
+    )?;
     let mut r = c.describe_load_balancers();
-    if let Some(x) = obj.get("LoadBalancerArns") { r = r.set_load_balancer_arns(Some(FromJson::from_json(x, "LoadBalancerArns")?)); }
-    if let Some(x) = obj.get("Names") { r = r.set_names(Some(FromJson::from_json(x, "Names")?)); }
-    if let Some(x) = obj.get("Marker") { r = r.set_marker(Some(FromJson::from_json(x, "Marker")?)); }
-    if let Some(x) = obj.get("PageSize") { r = r.set_page_size(Some(FromJson::from_json(x, "PageSize")?)); }
+    if let Some(x) = obj.get("LoadBalancerArns") {
+        r = r.set_load_balancer_arns(Some(FromJson::from_json(x, "LoadBalancerArns")?));
+    }
+    if let Some(x) = obj.get("Names") {
+        r = r.set_names(Some(FromJson::from_json(x, "Names")?));
+    }
+    if let Some(x) = obj.get("Marker") {
+        r = r.set_marker(Some(FromJson::from_json(x, "Marker")?));
+    }
+    if let Some(x) = obj.get("PageSize") {
+        r = r.set_page_size(Some(FromJson::from_json(x, "PageSize")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
-async fn modify_load_balancer_attributes(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+async fn modify_load_balancer_attributes(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
     let obj = object(input, "input", &["LoadBalancerArn", "Attributes"])?;
     let mut r = c.modify_load_balancer_attributes();
-    if let Some(x) = obj.get("LoadBalancerArn") { r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?)); }
-    if let Some(x) = obj.get("Attributes") { r = r.set_attributes(Some(FromJson::from_json(x, "Attributes")?)); }
+    if let Some(x) = obj.get("LoadBalancerArn") {
+        r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?));
+    }
+    if let Some(x) = obj.get("Attributes") {
+        r = r.set_attributes(Some(FromJson::from_json(x, "Attributes")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -140,35 +312,108 @@ async fn modify_load_balancer_attributes(c: &sdk::Client, input: &Value) -> Resu
 async fn register_targets(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["TargetGroupArn", "Targets"])?;
     let mut r = c.register_targets();
-    if let Some(x) = obj.get("TargetGroupArn") { r = r.set_target_group_arn(Some(FromJson::from_json(x, "TargetGroupArn")?)); }
-    if let Some(x) = obj.get("Targets") { r = r.set_targets(Some(FromJson::from_json(x, "Targets")?)); }
+    if let Some(x) = obj.get("TargetGroupArn") {
+        r = r.set_target_group_arn(Some(FromJson::from_json(x, "TargetGroupArn")?));
+    }
+    if let Some(x) = obj.get("Targets") {
+        r = r.set_targets(Some(FromJson::from_json(x, "Targets")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn set_security_groups(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["LoadBalancerArn", "SecurityGroups", "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "LoadBalancerArn",
+            "SecurityGroups",
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+        ],
+    )?;
     let mut r = c.set_security_groups();
-    if let Some(x) = obj.get("LoadBalancerArn") { r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?)); }
-    if let Some(x) = obj.get("SecurityGroups") { r = r.set_security_groups(Some(FromJson::from_json(x, "SecurityGroups")?)); }
-    if let Some(x) = obj.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic") { r = r.set_enforce_security_group_inbound_rules_on_private_link_traffic(Some(FromJson::from_json(x, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")?)); }
+    if let Some(x) = obj.get("LoadBalancerArn") {
+        r = r.set_load_balancer_arn(Some(FromJson::from_json(x, "LoadBalancerArn")?));
+    }
+    if let Some(x) = obj.get("SecurityGroups") {
+        r = r.set_security_groups(Some(FromJson::from_json(x, "SecurityGroups")?));
+    }
+    if let Some(x) = obj.get("EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic") {
+        r = r.set_enforce_security_group_inbound_rules_on_private_link_traffic(Some(
+            FromJson::from_json(x, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic")?,
+        ));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 impl FromJson for sdk::types::Action {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Type", "TargetGroupArn", "AuthenticateOidcConfig", "AuthenticateCognitoConfig", "Order", "RedirectConfig", "FixedResponseConfig", "ForwardConfig", "JwtValidationConfig"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "Type",
+                "TargetGroupArn",
+                "AuthenticateOidcConfig",
+                "AuthenticateCognitoConfig",
+                "Order",
+                "RedirectConfig",
+                "FixedResponseConfig",
+                "ForwardConfig",
+                "JwtValidationConfig",
+            ],
+        )?;
         let mut b = sdk::types::Action::builder();
-        if let Some(x) = obj.get("Type") { b = b.set_type(Some(FromJson::from_json(x, &at_member(at, "Type"))?)); }
-        if let Some(x) = obj.get("TargetGroupArn") { b = b.set_target_group_arn(Some(FromJson::from_json(x, &at_member(at, "TargetGroupArn"))?)); }
-        if let Some(x) = obj.get("AuthenticateOidcConfig") { b = b.set_authenticate_oidc_config(Some(FromJson::from_json(x, &at_member(at, "AuthenticateOidcConfig"))?)); }
-        if let Some(x) = obj.get("AuthenticateCognitoConfig") { b = b.set_authenticate_cognito_config(Some(FromJson::from_json(x, &at_member(at, "AuthenticateCognitoConfig"))?)); }
-        if let Some(x) = obj.get("Order") { b = b.set_order(Some(FromJson::from_json(x, &at_member(at, "Order"))?)); }
-        if let Some(x) = obj.get("RedirectConfig") { b = b.set_redirect_config(Some(FromJson::from_json(x, &at_member(at, "RedirectConfig"))?)); }
-        if let Some(x) = obj.get("FixedResponseConfig") { b = b.set_fixed_response_config(Some(FromJson::from_json(x, &at_member(at, "FixedResponseConfig"))?)); }
-        if let Some(x) = obj.get("ForwardConfig") { b = b.set_forward_config(Some(FromJson::from_json(x, &at_member(at, "ForwardConfig"))?)); }
-        if let Some(x) = obj.get("JwtValidationConfig") { b = b.set_jwt_validation_config(Some(FromJson::from_json(x, &at_member(at, "JwtValidationConfig"))?)); }
+        if let Some(x) = obj.get("Type") {
+            b = b.set_type(Some(FromJson::from_json(x, &at_member(at, "Type"))?));
+        }
+        if let Some(x) = obj.get("TargetGroupArn") {
+            b = b.set_target_group_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "TargetGroupArn"),
+            )?));
+        }
+        if let Some(x) = obj.get("AuthenticateOidcConfig") {
+            b = b.set_authenticate_oidc_config(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AuthenticateOidcConfig"),
+            )?));
+        }
+        if let Some(x) = obj.get("AuthenticateCognitoConfig") {
+            b = b.set_authenticate_cognito_config(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AuthenticateCognitoConfig"),
+            )?));
+        }
+        if let Some(x) = obj.get("Order") {
+            b = b.set_order(Some(FromJson::from_json(x, &at_member(at, "Order"))?));
+        }
+        if let Some(x) = obj.get("RedirectConfig") {
+            b = b.set_redirect_config(Some(FromJson::from_json(
+                x,
+                &at_member(at, "RedirectConfig"),
+            )?));
+        }
+        if let Some(x) = obj.get("FixedResponseConfig") {
+            b = b.set_fixed_response_config(Some(FromJson::from_json(
+                x,
+                &at_member(at, "FixedResponseConfig"),
+            )?));
+        }
+        if let Some(x) = obj.get("ForwardConfig") {
+            b = b.set_forward_config(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ForwardConfig"),
+            )?));
+        }
+        if let Some(x) = obj.get("JwtValidationConfig") {
+            b = b.set_jwt_validation_config(Some(FromJson::from_json(
+                x,
+                &at_member(at, "JwtValidationConfig"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -193,16 +438,63 @@ impl FromJson for sdk::types::AuthenticateCognitoActionConditionalBehaviorEnum {
 
 impl FromJson for sdk::types::AuthenticateCognitoActionConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["UserPoolArn", "UserPoolClientId", "UserPoolDomain", "SessionCookieName", "Scope", "SessionTimeout", "AuthenticationRequestExtraParams", "OnUnauthenticatedRequest"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "UserPoolArn",
+                "UserPoolClientId",
+                "UserPoolDomain",
+                "SessionCookieName",
+                "Scope",
+                "SessionTimeout",
+                "AuthenticationRequestExtraParams",
+                "OnUnauthenticatedRequest",
+            ],
+        )?;
         let mut b = sdk::types::AuthenticateCognitoActionConfig::builder();
-        if let Some(x) = obj.get("UserPoolArn") { b = b.set_user_pool_arn(Some(FromJson::from_json(x, &at_member(at, "UserPoolArn"))?)); }
-        if let Some(x) = obj.get("UserPoolClientId") { b = b.set_user_pool_client_id(Some(FromJson::from_json(x, &at_member(at, "UserPoolClientId"))?)); }
-        if let Some(x) = obj.get("UserPoolDomain") { b = b.set_user_pool_domain(Some(FromJson::from_json(x, &at_member(at, "UserPoolDomain"))?)); }
-        if let Some(x) = obj.get("SessionCookieName") { b = b.set_session_cookie_name(Some(FromJson::from_json(x, &at_member(at, "SessionCookieName"))?)); }
-        if let Some(x) = obj.get("Scope") { b = b.set_scope(Some(FromJson::from_json(x, &at_member(at, "Scope"))?)); }
-        if let Some(x) = obj.get("SessionTimeout") { b = b.set_session_timeout(Some(FromJson::from_json(x, &at_member(at, "SessionTimeout"))?)); }
-        if let Some(x) = obj.get("AuthenticationRequestExtraParams") { b = b.set_authentication_request_extra_params(Some(FromJson::from_json(x, &at_member(at, "AuthenticationRequestExtraParams"))?)); }
-        if let Some(x) = obj.get("OnUnauthenticatedRequest") { b = b.set_on_unauthenticated_request(Some(FromJson::from_json(x, &at_member(at, "OnUnauthenticatedRequest"))?)); }
+        if let Some(x) = obj.get("UserPoolArn") {
+            b = b.set_user_pool_arn(Some(FromJson::from_json(x, &at_member(at, "UserPoolArn"))?));
+        }
+        if let Some(x) = obj.get("UserPoolClientId") {
+            b = b.set_user_pool_client_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "UserPoolClientId"),
+            )?));
+        }
+        if let Some(x) = obj.get("UserPoolDomain") {
+            b = b.set_user_pool_domain(Some(FromJson::from_json(
+                x,
+                &at_member(at, "UserPoolDomain"),
+            )?));
+        }
+        if let Some(x) = obj.get("SessionCookieName") {
+            b = b.set_session_cookie_name(Some(FromJson::from_json(
+                x,
+                &at_member(at, "SessionCookieName"),
+            )?));
+        }
+        if let Some(x) = obj.get("Scope") {
+            b = b.set_scope(Some(FromJson::from_json(x, &at_member(at, "Scope"))?));
+        }
+        if let Some(x) = obj.get("SessionTimeout") {
+            b = b.set_session_timeout(Some(FromJson::from_json(
+                x,
+                &at_member(at, "SessionTimeout"),
+            )?));
+        }
+        if let Some(x) = obj.get("AuthenticationRequestExtraParams") {
+            b = b.set_authentication_request_extra_params(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AuthenticationRequestExtraParams"),
+            )?));
+        }
+        if let Some(x) = obj.get("OnUnauthenticatedRequest") {
+            b = b.set_on_unauthenticated_request(Some(FromJson::from_json(
+                x,
+                &at_member(at, "OnUnauthenticatedRequest"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -215,20 +507,88 @@ impl FromJson for sdk::types::AuthenticateOidcActionConditionalBehaviorEnum {
 
 impl FromJson for sdk::types::AuthenticateOidcActionConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Issuer", "AuthorizationEndpoint", "TokenEndpoint", "UserInfoEndpoint", "ClientId", "ClientSecret", "SessionCookieName", "Scope", "SessionTimeout", "AuthenticationRequestExtraParams", "OnUnauthenticatedRequest", "UseExistingClientSecret"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "Issuer",
+                "AuthorizationEndpoint",
+                "TokenEndpoint",
+                "UserInfoEndpoint",
+                "ClientId",
+                "ClientSecret",
+                "SessionCookieName",
+                "Scope",
+                "SessionTimeout",
+                "AuthenticationRequestExtraParams",
+                "OnUnauthenticatedRequest",
+                "UseExistingClientSecret",
+            ],
+        )?;
         let mut b = sdk::types::AuthenticateOidcActionConfig::builder();
-        if let Some(x) = obj.get("Issuer") { b = b.set_issuer(Some(FromJson::from_json(x, &at_member(at, "Issuer"))?)); }
-        if let Some(x) = obj.get("AuthorizationEndpoint") { b = b.set_authorization_endpoint(Some(FromJson::from_json(x, &at_member(at, "AuthorizationEndpoint"))?)); }
-        if let Some(x) = obj.get("TokenEndpoint") { b = b.set_token_endpoint(Some(FromJson::from_json(x, &at_member(at, "TokenEndpoint"))?)); }
-        if let Some(x) = obj.get("UserInfoEndpoint") { b = b.set_user_info_endpoint(Some(FromJson::from_json(x, &at_member(at, "UserInfoEndpoint"))?)); }
-        if let Some(x) = obj.get("ClientId") { b = b.set_client_id(Some(FromJson::from_json(x, &at_member(at, "ClientId"))?)); }
-        if let Some(x) = obj.get("ClientSecret") { b = b.set_client_secret(Some(FromJson::from_json(x, &at_member(at, "ClientSecret"))?)); }
-        if let Some(x) = obj.get("SessionCookieName") { b = b.set_session_cookie_name(Some(FromJson::from_json(x, &at_member(at, "SessionCookieName"))?)); }
-        if let Some(x) = obj.get("Scope") { b = b.set_scope(Some(FromJson::from_json(x, &at_member(at, "Scope"))?)); }
-        if let Some(x) = obj.get("SessionTimeout") { b = b.set_session_timeout(Some(FromJson::from_json(x, &at_member(at, "SessionTimeout"))?)); }
-        if let Some(x) = obj.get("AuthenticationRequestExtraParams") { b = b.set_authentication_request_extra_params(Some(FromJson::from_json(x, &at_member(at, "AuthenticationRequestExtraParams"))?)); }
-        if let Some(x) = obj.get("OnUnauthenticatedRequest") { b = b.set_on_unauthenticated_request(Some(FromJson::from_json(x, &at_member(at, "OnUnauthenticatedRequest"))?)); }
-        if let Some(x) = obj.get("UseExistingClientSecret") { b = b.set_use_existing_client_secret(Some(FromJson::from_json(x, &at_member(at, "UseExistingClientSecret"))?)); }
+        if let Some(x) = obj.get("Issuer") {
+            b = b.set_issuer(Some(FromJson::from_json(x, &at_member(at, "Issuer"))?));
+        }
+        if let Some(x) = obj.get("AuthorizationEndpoint") {
+            b = b.set_authorization_endpoint(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AuthorizationEndpoint"),
+            )?));
+        }
+        if let Some(x) = obj.get("TokenEndpoint") {
+            b = b.set_token_endpoint(Some(FromJson::from_json(
+                x,
+                &at_member(at, "TokenEndpoint"),
+            )?));
+        }
+        if let Some(x) = obj.get("UserInfoEndpoint") {
+            b = b.set_user_info_endpoint(Some(FromJson::from_json(
+                x,
+                &at_member(at, "UserInfoEndpoint"),
+            )?));
+        }
+        if let Some(x) = obj.get("ClientId") {
+            b = b.set_client_id(Some(FromJson::from_json(x, &at_member(at, "ClientId"))?));
+        }
+        if let Some(x) = obj.get("ClientSecret") {
+            b = b.set_client_secret(Some(FromJson::from_json(
+                x,
+                &at_member(at, "ClientSecret"),
+            )?));
+        }
+        if let Some(x) = obj.get("SessionCookieName") {
+            b = b.set_session_cookie_name(Some(FromJson::from_json(
+                x,
+                &at_member(at, "SessionCookieName"),
+            )?));
+        }
+        if let Some(x) = obj.get("Scope") {
+            b = b.set_scope(Some(FromJson::from_json(x, &at_member(at, "Scope"))?));
+        }
+        if let Some(x) = obj.get("SessionTimeout") {
+            b = b.set_session_timeout(Some(FromJson::from_json(
+                x,
+                &at_member(at, "SessionTimeout"),
+            )?));
+        }
+        if let Some(x) = obj.get("AuthenticationRequestExtraParams") {
+            b = b.set_authentication_request_extra_params(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AuthenticationRequestExtraParams"),
+            )?));
+        }
+        if let Some(x) = obj.get("OnUnauthenticatedRequest") {
+            b = b.set_on_unauthenticated_request(Some(FromJson::from_json(
+                x,
+                &at_member(at, "OnUnauthenticatedRequest"),
+            )?));
+        }
+        if let Some(x) = obj.get("UseExistingClientSecret") {
+            b = b.set_use_existing_client_secret(Some(FromJson::from_json(
+                x,
+                &at_member(at, "UseExistingClientSecret"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -237,8 +597,15 @@ impl FromJson for sdk::types::Certificate {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["CertificateArn", "IsDefault"])?;
         let mut b = sdk::types::Certificate::builder();
-        if let Some(x) = obj.get("CertificateArn") { b = b.set_certificate_arn(Some(FromJson::from_json(x, &at_member(at, "CertificateArn"))?)); }
-        if let Some(x) = obj.get("IsDefault") { b = b.set_is_default(Some(FromJson::from_json(x, &at_member(at, "IsDefault"))?)); }
+        if let Some(x) = obj.get("CertificateArn") {
+            b = b.set_certificate_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "CertificateArn"),
+            )?));
+        }
+        if let Some(x) = obj.get("IsDefault") {
+            b = b.set_is_default(Some(FromJson::from_json(x, &at_member(at, "IsDefault"))?));
+        }
         b.build().built(at)
     }
 }
@@ -259,9 +626,15 @@ impl FromJson for sdk::types::FixedResponseActionConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["MessageBody", "StatusCode", "ContentType"])?;
         let mut b = sdk::types::FixedResponseActionConfig::builder();
-        if let Some(x) = obj.get("MessageBody") { b = b.set_message_body(Some(FromJson::from_json(x, &at_member(at, "MessageBody"))?)); }
-        if let Some(x) = obj.get("StatusCode") { b = b.set_status_code(Some(FromJson::from_json(x, &at_member(at, "StatusCode"))?)); }
-        if let Some(x) = obj.get("ContentType") { b = b.set_content_type(Some(FromJson::from_json(x, &at_member(at, "ContentType"))?)); }
+        if let Some(x) = obj.get("MessageBody") {
+            b = b.set_message_body(Some(FromJson::from_json(x, &at_member(at, "MessageBody"))?));
+        }
+        if let Some(x) = obj.get("StatusCode") {
+            b = b.set_status_code(Some(FromJson::from_json(x, &at_member(at, "StatusCode"))?));
+        }
+        if let Some(x) = obj.get("ContentType") {
+            b = b.set_content_type(Some(FromJson::from_json(x, &at_member(at, "ContentType"))?));
+        }
         b.build().built(at)
     }
 }
@@ -270,8 +643,18 @@ impl FromJson for sdk::types::ForwardActionConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["TargetGroups", "TargetGroupStickinessConfig"])?;
         let mut b = sdk::types::ForwardActionConfig::builder();
-        if let Some(x) = obj.get("TargetGroups") { b = b.set_target_groups(Some(FromJson::from_json(x, &at_member(at, "TargetGroups"))?)); }
-        if let Some(x) = obj.get("TargetGroupStickinessConfig") { b = b.set_target_group_stickiness_config(Some(FromJson::from_json(x, &at_member(at, "TargetGroupStickinessConfig"))?)); }
+        if let Some(x) = obj.get("TargetGroups") {
+            b = b.set_target_groups(Some(FromJson::from_json(
+                x,
+                &at_member(at, "TargetGroups"),
+            )?));
+        }
+        if let Some(x) = obj.get("TargetGroupStickinessConfig") {
+            b = b.set_target_group_stickiness_config(Some(FromJson::from_json(
+                x,
+                &at_member(at, "TargetGroupStickinessConfig"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -286,7 +669,12 @@ impl FromJson for sdk::types::IpamPools {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Ipv4IpamPoolId"])?;
         let mut b = sdk::types::IpamPools::builder();
-        if let Some(x) = obj.get("Ipv4IpamPoolId") { b = b.set_ipv4_ipam_pool_id(Some(FromJson::from_json(x, &at_member(at, "Ipv4IpamPoolId"))?)); }
+        if let Some(x) = obj.get("Ipv4IpamPoolId") {
+            b = b.set_ipv4_ipam_pool_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "Ipv4IpamPoolId"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -295,9 +683,15 @@ impl FromJson for sdk::types::JwtValidationActionAdditionalClaim {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Format", "Name", "Values"])?;
         let mut b = sdk::types::JwtValidationActionAdditionalClaim::builder();
-        if let Some(x) = obj.get("Format") { b = b.set_format(Some(FromJson::from_json(x, &at_member(at, "Format"))?)); }
-        if let Some(x) = obj.get("Name") { b = b.set_name(Some(FromJson::from_json(x, &at_member(at, "Name"))?)); }
-        if let Some(x) = obj.get("Values") { b = b.set_values(Some(FromJson::from_json(x, &at_member(at, "Values"))?)); }
+        if let Some(x) = obj.get("Format") {
+            b = b.set_format(Some(FromJson::from_json(x, &at_member(at, "Format"))?));
+        }
+        if let Some(x) = obj.get("Name") {
+            b = b.set_name(Some(FromJson::from_json(x, &at_member(at, "Name"))?));
+        }
+        if let Some(x) = obj.get("Values") {
+            b = b.set_values(Some(FromJson::from_json(x, &at_member(at, "Values"))?));
+        }
         b.build().built(at)
     }
 }
@@ -312,9 +706,21 @@ impl FromJson for sdk::types::JwtValidationActionConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["JwksEndpoint", "Issuer", "AdditionalClaims"])?;
         let mut b = sdk::types::JwtValidationActionConfig::builder();
-        if let Some(x) = obj.get("JwksEndpoint") { b = b.set_jwks_endpoint(Some(FromJson::from_json(x, &at_member(at, "JwksEndpoint"))?)); }
-        if let Some(x) = obj.get("Issuer") { b = b.set_issuer(Some(FromJson::from_json(x, &at_member(at, "Issuer"))?)); }
-        if let Some(x) = obj.get("AdditionalClaims") { b = b.set_additional_claims(Some(FromJson::from_json(x, &at_member(at, "AdditionalClaims"))?)); }
+        if let Some(x) = obj.get("JwksEndpoint") {
+            b = b.set_jwks_endpoint(Some(FromJson::from_json(
+                x,
+                &at_member(at, "JwksEndpoint"),
+            )?));
+        }
+        if let Some(x) = obj.get("Issuer") {
+            b = b.set_issuer(Some(FromJson::from_json(x, &at_member(at, "Issuer"))?));
+        }
+        if let Some(x) = obj.get("AdditionalClaims") {
+            b = b.set_additional_claims(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AdditionalClaims"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -323,8 +729,12 @@ impl FromJson for sdk::types::LoadBalancerAttribute {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Key", "Value"])?;
         let mut b = sdk::types::LoadBalancerAttribute::builder();
-        if let Some(x) = obj.get("Key") { b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?)); }
-        if let Some(x) = obj.get("Value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?)); }
+        if let Some(x) = obj.get("Key") {
+            b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?));
+        }
+        if let Some(x) = obj.get("Value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
+        }
         b.build().built(at)
     }
 }
@@ -345,21 +755,57 @@ impl FromJson for sdk::types::Matcher {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["HttpCode", "GrpcCode"])?;
         let mut b = sdk::types::Matcher::builder();
-        if let Some(x) = obj.get("HttpCode") { b = b.set_http_code(Some(FromJson::from_json(x, &at_member(at, "HttpCode"))?)); }
-        if let Some(x) = obj.get("GrpcCode") { b = b.set_grpc_code(Some(FromJson::from_json(x, &at_member(at, "GrpcCode"))?)); }
+        if let Some(x) = obj.get("HttpCode") {
+            b = b.set_http_code(Some(FromJson::from_json(x, &at_member(at, "HttpCode"))?));
+        }
+        if let Some(x) = obj.get("GrpcCode") {
+            b = b.set_grpc_code(Some(FromJson::from_json(x, &at_member(at, "GrpcCode"))?));
+        }
         b.build().built(at)
     }
 }
 
 impl FromJson for sdk::types::MutualAuthenticationAttributes {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Mode", "TrustStoreArn", "IgnoreClientCertificateExpiry", "TrustStoreAssociationStatus", "AdvertiseTrustStoreCaNames"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "Mode",
+                "TrustStoreArn",
+                "IgnoreClientCertificateExpiry",
+                "TrustStoreAssociationStatus",
+                "AdvertiseTrustStoreCaNames",
+            ],
+        )?;
         let mut b = sdk::types::MutualAuthenticationAttributes::builder();
-        if let Some(x) = obj.get("Mode") { b = b.set_mode(Some(FromJson::from_json(x, &at_member(at, "Mode"))?)); }
-        if let Some(x) = obj.get("TrustStoreArn") { b = b.set_trust_store_arn(Some(FromJson::from_json(x, &at_member(at, "TrustStoreArn"))?)); }
-        if let Some(x) = obj.get("IgnoreClientCertificateExpiry") { b = b.set_ignore_client_certificate_expiry(Some(FromJson::from_json(x, &at_member(at, "IgnoreClientCertificateExpiry"))?)); }
-        if let Some(x) = obj.get("TrustStoreAssociationStatus") { b = b.set_trust_store_association_status(Some(FromJson::from_json(x, &at_member(at, "TrustStoreAssociationStatus"))?)); }
-        if let Some(x) = obj.get("AdvertiseTrustStoreCaNames") { b = b.set_advertise_trust_store_ca_names(Some(FromJson::from_json(x, &at_member(at, "AdvertiseTrustStoreCaNames"))?)); }
+        if let Some(x) = obj.get("Mode") {
+            b = b.set_mode(Some(FromJson::from_json(x, &at_member(at, "Mode"))?));
+        }
+        if let Some(x) = obj.get("TrustStoreArn") {
+            b = b.set_trust_store_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "TrustStoreArn"),
+            )?));
+        }
+        if let Some(x) = obj.get("IgnoreClientCertificateExpiry") {
+            b = b.set_ignore_client_certificate_expiry(Some(FromJson::from_json(
+                x,
+                &at_member(at, "IgnoreClientCertificateExpiry"),
+            )?));
+        }
+        if let Some(x) = obj.get("TrustStoreAssociationStatus") {
+            b = b.set_trust_store_association_status(Some(FromJson::from_json(
+                x,
+                &at_member(at, "TrustStoreAssociationStatus"),
+            )?));
+        }
+        if let Some(x) = obj.get("AdvertiseTrustStoreCaNames") {
+            b = b.set_advertise_trust_store_ca_names(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AdvertiseTrustStoreCaNames"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -372,14 +818,30 @@ impl FromJson for sdk::types::ProtocolEnum {
 
 impl FromJson for sdk::types::RedirectActionConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["Protocol", "Port", "Host", "Path", "Query", "StatusCode"])?;
+        let obj = object(
+            v,
+            at,
+            &["Protocol", "Port", "Host", "Path", "Query", "StatusCode"],
+        )?;
         let mut b = sdk::types::RedirectActionConfig::builder();
-        if let Some(x) = obj.get("Protocol") { b = b.set_protocol(Some(FromJson::from_json(x, &at_member(at, "Protocol"))?)); }
-        if let Some(x) = obj.get("Port") { b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?)); }
-        if let Some(x) = obj.get("Host") { b = b.set_host(Some(FromJson::from_json(x, &at_member(at, "Host"))?)); }
-        if let Some(x) = obj.get("Path") { b = b.set_path(Some(FromJson::from_json(x, &at_member(at, "Path"))?)); }
-        if let Some(x) = obj.get("Query") { b = b.set_query(Some(FromJson::from_json(x, &at_member(at, "Query"))?)); }
-        if let Some(x) = obj.get("StatusCode") { b = b.set_status_code(Some(FromJson::from_json(x, &at_member(at, "StatusCode"))?)); }
+        if let Some(x) = obj.get("Protocol") {
+            b = b.set_protocol(Some(FromJson::from_json(x, &at_member(at, "Protocol"))?));
+        }
+        if let Some(x) = obj.get("Port") {
+            b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?));
+        }
+        if let Some(x) = obj.get("Host") {
+            b = b.set_host(Some(FromJson::from_json(x, &at_member(at, "Host"))?));
+        }
+        if let Some(x) = obj.get("Path") {
+            b = b.set_path(Some(FromJson::from_json(x, &at_member(at, "Path"))?));
+        }
+        if let Some(x) = obj.get("Query") {
+            b = b.set_query(Some(FromJson::from_json(x, &at_member(at, "Query"))?));
+        }
+        if let Some(x) = obj.get("StatusCode") {
+            b = b.set_status_code(Some(FromJson::from_json(x, &at_member(at, "StatusCode"))?));
+        }
         b.build().built(at)
     }
 }
@@ -392,13 +854,42 @@ impl FromJson for sdk::types::RedirectActionStatusCodeEnum {
 
 impl FromJson for sdk::types::SubnetMapping {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
-        let obj = object(v, at, &["SubnetId", "AllocationId", "PrivateIPv4Address", "IPv6Address", "SourceNatIpv6Prefix"])?;
+        let obj = object(
+            v,
+            at,
+            &[
+                "SubnetId",
+                "AllocationId",
+                "PrivateIPv4Address",
+                "IPv6Address",
+                "SourceNatIpv6Prefix",
+            ],
+        )?;
         let mut b = sdk::types::SubnetMapping::builder();
-        if let Some(x) = obj.get("SubnetId") { b = b.set_subnet_id(Some(FromJson::from_json(x, &at_member(at, "SubnetId"))?)); }
-        if let Some(x) = obj.get("AllocationId") { b = b.set_allocation_id(Some(FromJson::from_json(x, &at_member(at, "AllocationId"))?)); }
-        if let Some(x) = obj.get("PrivateIPv4Address") { b = b.set_private_ipv4_address(Some(FromJson::from_json(x, &at_member(at, "PrivateIPv4Address"))?)); }
-        if let Some(x) = obj.get("IPv6Address") { b = b.set_ipv6_address(Some(FromJson::from_json(x, &at_member(at, "IPv6Address"))?)); }
-        if let Some(x) = obj.get("SourceNatIpv6Prefix") { b = b.set_source_nat_ipv6_prefix(Some(FromJson::from_json(x, &at_member(at, "SourceNatIpv6Prefix"))?)); }
+        if let Some(x) = obj.get("SubnetId") {
+            b = b.set_subnet_id(Some(FromJson::from_json(x, &at_member(at, "SubnetId"))?));
+        }
+        if let Some(x) = obj.get("AllocationId") {
+            b = b.set_allocation_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AllocationId"),
+            )?));
+        }
+        if let Some(x) = obj.get("PrivateIPv4Address") {
+            b = b.set_private_ipv4_address(Some(FromJson::from_json(
+                x,
+                &at_member(at, "PrivateIPv4Address"),
+            )?));
+        }
+        if let Some(x) = obj.get("IPv6Address") {
+            b = b.set_ipv6_address(Some(FromJson::from_json(x, &at_member(at, "IPv6Address"))?));
+        }
+        if let Some(x) = obj.get("SourceNatIpv6Prefix") {
+            b = b.set_source_nat_ipv6_prefix(Some(FromJson::from_json(
+                x,
+                &at_member(at, "SourceNatIpv6Prefix"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -407,8 +898,12 @@ impl FromJson for sdk::types::Tag {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Key", "Value"])?;
         let mut b = sdk::types::Tag::builder();
-        if let Some(x) = obj.get("Key") { b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?)); }
-        if let Some(x) = obj.get("Value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?)); }
+        if let Some(x) = obj.get("Key") {
+            b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?));
+        }
+        if let Some(x) = obj.get("Value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
+        }
         b.build().built(at)
     }
 }
@@ -417,10 +912,24 @@ impl FromJson for sdk::types::TargetDescription {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Id", "Port", "AvailabilityZone", "QuicServerId"])?;
         let mut b = sdk::types::TargetDescription::builder();
-        if let Some(x) = obj.get("Id") { b = b.set_id(Some(FromJson::from_json(x, &at_member(at, "Id"))?)); }
-        if let Some(x) = obj.get("Port") { b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?)); }
-        if let Some(x) = obj.get("AvailabilityZone") { b = b.set_availability_zone(Some(FromJson::from_json(x, &at_member(at, "AvailabilityZone"))?)); }
-        if let Some(x) = obj.get("QuicServerId") { b = b.set_quic_server_id(Some(FromJson::from_json(x, &at_member(at, "QuicServerId"))?)); }
+        if let Some(x) = obj.get("Id") {
+            b = b.set_id(Some(FromJson::from_json(x, &at_member(at, "Id"))?));
+        }
+        if let Some(x) = obj.get("Port") {
+            b = b.set_port(Some(FromJson::from_json(x, &at_member(at, "Port"))?));
+        }
+        if let Some(x) = obj.get("AvailabilityZone") {
+            b = b.set_availability_zone(Some(FromJson::from_json(
+                x,
+                &at_member(at, "AvailabilityZone"),
+            )?));
+        }
+        if let Some(x) = obj.get("QuicServerId") {
+            b = b.set_quic_server_id(Some(FromJson::from_json(
+                x,
+                &at_member(at, "QuicServerId"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -435,8 +944,15 @@ impl FromJson for sdk::types::TargetGroupStickinessConfig {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Enabled", "DurationSeconds"])?;
         let mut b = sdk::types::TargetGroupStickinessConfig::builder();
-        if let Some(x) = obj.get("Enabled") { b = b.set_enabled(Some(FromJson::from_json(x, &at_member(at, "Enabled"))?)); }
-        if let Some(x) = obj.get("DurationSeconds") { b = b.set_duration_seconds(Some(FromJson::from_json(x, &at_member(at, "DurationSeconds"))?)); }
+        if let Some(x) = obj.get("Enabled") {
+            b = b.set_enabled(Some(FromJson::from_json(x, &at_member(at, "Enabled"))?));
+        }
+        if let Some(x) = obj.get("DurationSeconds") {
+            b = b.set_duration_seconds(Some(FromJson::from_json(
+                x,
+                &at_member(at, "DurationSeconds"),
+            )?));
+        }
         b.build().built(at)
     }
 }
@@ -445,8 +961,15 @@ impl FromJson for sdk::types::TargetGroupTuple {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["TargetGroupArn", "Weight"])?;
         let mut b = sdk::types::TargetGroupTuple::builder();
-        if let Some(x) = obj.get("TargetGroupArn") { b = b.set_target_group_arn(Some(FromJson::from_json(x, &at_member(at, "TargetGroupArn"))?)); }
-        if let Some(x) = obj.get("Weight") { b = b.set_weight(Some(FromJson::from_json(x, &at_member(at, "Weight"))?)); }
+        if let Some(x) = obj.get("TargetGroupArn") {
+            b = b.set_target_group_arn(Some(FromJson::from_json(
+                x,
+                &at_member(at, "TargetGroupArn"),
+            )?));
+        }
+        if let Some(x) = obj.get("Weight") {
+            b = b.set_weight(Some(FromJson::from_json(x, &at_member(at, "Weight"))?));
+        }
         b.build().built(at)
     }
 }
@@ -468,8 +991,16 @@ impl ToJson for sdk::types::Action {
         let mut m = Map::new();
         put(&mut m, "Type", &self.r#type);
         put(&mut m, "TargetGroupArn", &self.target_group_arn);
-        put(&mut m, "AuthenticateOidcConfig", &self.authenticate_oidc_config);
-        put(&mut m, "AuthenticateCognitoConfig", &self.authenticate_cognito_config);
+        put(
+            &mut m,
+            "AuthenticateOidcConfig",
+            &self.authenticate_oidc_config,
+        );
+        put(
+            &mut m,
+            "AuthenticateCognitoConfig",
+            &self.authenticate_cognito_config,
+        );
         put(&mut m, "Order", &self.order);
         put(&mut m, "RedirectConfig", &self.redirect_config);
         put(&mut m, "FixedResponseConfig", &self.fixed_response_config);
@@ -506,8 +1037,16 @@ impl ToJson for sdk::types::AuthenticateCognitoActionConfig {
         put(&mut m, "SessionCookieName", &self.session_cookie_name);
         put(&mut m, "Scope", &self.scope);
         put(&mut m, "SessionTimeout", &self.session_timeout);
-        put(&mut m, "AuthenticationRequestExtraParams", &self.authentication_request_extra_params);
-        put(&mut m, "OnUnauthenticatedRequest", &self.on_unauthenticated_request);
+        put(
+            &mut m,
+            "AuthenticationRequestExtraParams",
+            &self.authentication_request_extra_params,
+        );
+        put(
+            &mut m,
+            "OnUnauthenticatedRequest",
+            &self.on_unauthenticated_request,
+        );
         Some(Value::Object(m))
     }
 }
@@ -522,7 +1061,11 @@ impl ToJson for sdk::types::AuthenticateOidcActionConfig {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "Issuer", &self.issuer);
-        put(&mut m, "AuthorizationEndpoint", &self.authorization_endpoint);
+        put(
+            &mut m,
+            "AuthorizationEndpoint",
+            &self.authorization_endpoint,
+        );
         put(&mut m, "TokenEndpoint", &self.token_endpoint);
         put(&mut m, "UserInfoEndpoint", &self.user_info_endpoint);
         put(&mut m, "ClientId", &self.client_id);
@@ -530,9 +1073,21 @@ impl ToJson for sdk::types::AuthenticateOidcActionConfig {
         put(&mut m, "SessionCookieName", &self.session_cookie_name);
         put(&mut m, "Scope", &self.scope);
         put(&mut m, "SessionTimeout", &self.session_timeout);
-        put(&mut m, "AuthenticationRequestExtraParams", &self.authentication_request_extra_params);
-        put(&mut m, "OnUnauthenticatedRequest", &self.on_unauthenticated_request);
-        put(&mut m, "UseExistingClientSecret", &self.use_existing_client_secret);
+        put(
+            &mut m,
+            "AuthenticationRequestExtraParams",
+            &self.authentication_request_extra_params,
+        );
+        put(
+            &mut m,
+            "OnUnauthenticatedRequest",
+            &self.on_unauthenticated_request,
+        );
+        put(
+            &mut m,
+            "UseExistingClientSecret",
+            &self.use_existing_client_secret,
+        );
         Some(Value::Object(m))
     }
 }
@@ -543,8 +1098,16 @@ impl ToJson for sdk::types::AvailabilityZone {
         put(&mut m, "ZoneName", &self.zone_name);
         put(&mut m, "SubnetId", &self.subnet_id);
         put(&mut m, "OutpostId", &self.outpost_id);
-        put(&mut m, "LoadBalancerAddresses", &self.load_balancer_addresses);
-        put(&mut m, "SourceNatIpv6Prefixes", &self.source_nat_ipv6_prefixes);
+        put(
+            &mut m,
+            "LoadBalancerAddresses",
+            &self.load_balancer_addresses,
+        );
+        put(
+            &mut m,
+            "SourceNatIpv6Prefixes",
+            &self.source_nat_ipv6_prefixes,
+        );
         Some(Value::Object(m))
     }
 }
@@ -645,7 +1208,11 @@ impl ToJson for sdk::types::ForwardActionConfig {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "TargetGroups", &self.target_groups);
-        put(&mut m, "TargetGroupStickinessConfig", &self.target_group_stickiness_config);
+        put(
+            &mut m,
+            "TargetGroupStickinessConfig",
+            &self.target_group_stickiness_config,
+        );
         Some(Value::Object(m))
     }
 }
@@ -711,7 +1278,11 @@ impl ToJson for sdk::types::LoadBalancer {
         let mut m = Map::new();
         put(&mut m, "LoadBalancerArn", &self.load_balancer_arn);
         put(&mut m, "DNSName", &self.dns_name);
-        put(&mut m, "CanonicalHostedZoneId", &self.canonical_hosted_zone_id);
+        put(
+            &mut m,
+            "CanonicalHostedZoneId",
+            &self.canonical_hosted_zone_id,
+        );
         put(&mut m, "CreatedTime", &self.created_time);
         put(&mut m, "LoadBalancerName", &self.load_balancer_name);
         put(&mut m, "Scheme", &self.scheme);
@@ -721,9 +1292,21 @@ impl ToJson for sdk::types::LoadBalancer {
         put(&mut m, "AvailabilityZones", &self.availability_zones);
         put(&mut m, "SecurityGroups", &self.security_groups);
         put(&mut m, "IpAddressType", &self.ip_address_type);
-        put(&mut m, "CustomerOwnedIpv4Pool", &self.customer_owned_ipv4_pool);
-        put(&mut m, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", &self.enforce_security_group_inbound_rules_on_private_link_traffic);
-        put(&mut m, "EnablePrefixForIpv6SourceNat", &self.enable_prefix_for_ipv6_source_nat);
+        put(
+            &mut m,
+            "CustomerOwnedIpv4Pool",
+            &self.customer_owned_ipv4_pool,
+        );
+        put(
+            &mut m,
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+            &self.enforce_security_group_inbound_rules_on_private_link_traffic,
+        );
+        put(
+            &mut m,
+            "EnablePrefixForIpv6SourceNat",
+            &self.enable_prefix_for_ipv6_source_nat,
+        );
         put(&mut m, "IpamPools", &self.ipam_pools);
         Some(Value::Object(m))
     }
@@ -785,7 +1368,9 @@ impl ToJson for sdk::types::Matcher {
     }
 }
 
-impl ToJson for sdk::operation::modify_load_balancer_attributes::ModifyLoadBalancerAttributesOutput {
+impl ToJson
+    for sdk::operation::modify_load_balancer_attributes::ModifyLoadBalancerAttributesOutput
+{
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "Attributes", &self.attributes);
@@ -798,9 +1383,21 @@ impl ToJson for sdk::types::MutualAuthenticationAttributes {
         let mut m = Map::new();
         put(&mut m, "Mode", &self.mode);
         put(&mut m, "TrustStoreArn", &self.trust_store_arn);
-        put(&mut m, "IgnoreClientCertificateExpiry", &self.ignore_client_certificate_expiry);
-        put(&mut m, "TrustStoreAssociationStatus", &self.trust_store_association_status);
-        put(&mut m, "AdvertiseTrustStoreCaNames", &self.advertise_trust_store_ca_names);
+        put(
+            &mut m,
+            "IgnoreClientCertificateExpiry",
+            &self.ignore_client_certificate_expiry,
+        );
+        put(
+            &mut m,
+            "TrustStoreAssociationStatus",
+            &self.trust_store_association_status,
+        );
+        put(
+            &mut m,
+            "AdvertiseTrustStoreCaNames",
+            &self.advertise_trust_store_ca_names,
+        );
         Some(Value::Object(m))
     }
 }
@@ -841,7 +1438,11 @@ impl ToJson for sdk::operation::set_security_groups::SetSecurityGroupsOutput {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "SecurityGroupIds", &self.security_group_ids);
-        put(&mut m, "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic", &self.enforce_security_group_inbound_rules_on_private_link_traffic);
+        put(
+            &mut m,
+            "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic",
+            &self.enforce_security_group_inbound_rules_on_private_link_traffic,
+        );
         Some(Value::Object(m))
     }
 }
@@ -857,10 +1458,26 @@ impl ToJson for sdk::types::TargetGroup {
         put(&mut m, "HealthCheckProtocol", &self.health_check_protocol);
         put(&mut m, "HealthCheckPort", &self.health_check_port);
         put(&mut m, "HealthCheckEnabled", &self.health_check_enabled);
-        put(&mut m, "HealthCheckIntervalSeconds", &self.health_check_interval_seconds);
-        put(&mut m, "HealthCheckTimeoutSeconds", &self.health_check_timeout_seconds);
-        put(&mut m, "HealthyThresholdCount", &self.healthy_threshold_count);
-        put(&mut m, "UnhealthyThresholdCount", &self.unhealthy_threshold_count);
+        put(
+            &mut m,
+            "HealthCheckIntervalSeconds",
+            &self.health_check_interval_seconds,
+        );
+        put(
+            &mut m,
+            "HealthCheckTimeoutSeconds",
+            &self.health_check_timeout_seconds,
+        );
+        put(
+            &mut m,
+            "HealthyThresholdCount",
+            &self.healthy_threshold_count,
+        );
+        put(
+            &mut m,
+            "UnhealthyThresholdCount",
+            &self.unhealthy_threshold_count,
+        );
         put(&mut m, "HealthCheckPath", &self.health_check_path);
         put(&mut m, "Matcher", &self.matcher);
         put(&mut m, "LoadBalancerArns", &self.load_balancer_arns);

@@ -3,9 +3,11 @@
 
 #![allow(clippy::all, unused_imports)]
 
+use crate::apply::convert::{
+    at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson,
+};
 use aws_sdk_iam as sdk;
 use serde_json::{Map, Value};
-use crate::apply::convert::{at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson};
 
 /// Runs one `iam` operation of the plan.
 pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Value, CallError> {
@@ -19,15 +21,44 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
 }
 
 async fn create_role(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["Path", "RoleName", "AssumeRolePolicyDocument", "Description", "MaxSessionDuration", "PermissionsBoundary", "Tags"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "Path",
+            "RoleName",
+            "AssumeRolePolicyDocument",
+            "Description",
+            "MaxSessionDuration",
+            "PermissionsBoundary",
+            "Tags",
+        ],
+    )?;
     let mut r = c.create_role();
-    if let Some(x) = obj.get("Path") { r = r.set_path(Some(FromJson::from_json(x, "Path")?)); }
-    if let Some(x) = obj.get("RoleName") { r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?)); }
-    if let Some(x) = obj.get("AssumeRolePolicyDocument") { r = r.set_assume_role_policy_document(Some(FromJson::from_json(x, "AssumeRolePolicyDocument")?)); }
-    if let Some(x) = obj.get("Description") { r = r.set_description(Some(FromJson::from_json(x, "Description")?)); }
-    if let Some(x) = obj.get("MaxSessionDuration") { r = r.set_max_session_duration(Some(FromJson::from_json(x, "MaxSessionDuration")?)); }
-    if let Some(x) = obj.get("PermissionsBoundary") { r = r.set_permissions_boundary(Some(FromJson::from_json(x, "PermissionsBoundary")?)); }
-    if let Some(x) = obj.get("Tags") { r = r.set_tags(Some(FromJson::from_json(x, "Tags")?)); }
+    if let Some(x) = obj.get("Path") {
+        r = r.set_path(Some(FromJson::from_json(x, "Path")?));
+    }
+    if let Some(x) = obj.get("RoleName") {
+        r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?));
+    }
+    if let Some(x) = obj.get("AssumeRolePolicyDocument") {
+        r = r.set_assume_role_policy_document(Some(FromJson::from_json(
+            x,
+            "AssumeRolePolicyDocument",
+        )?));
+    }
+    if let Some(x) = obj.get("Description") {
+        r = r.set_description(Some(FromJson::from_json(x, "Description")?));
+    }
+    if let Some(x) = obj.get("MaxSessionDuration") {
+        r = r.set_max_session_duration(Some(FromJson::from_json(x, "MaxSessionDuration")?));
+    }
+    if let Some(x) = obj.get("PermissionsBoundary") {
+        r = r.set_permissions_boundary(Some(FromJson::from_json(x, "PermissionsBoundary")?));
+    }
+    if let Some(x) = obj.get("Tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "Tags")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -35,7 +66,9 @@ async fn create_role(c: &sdk::Client, input: &Value) -> Result<Value, CallError>
 async fn delete_role(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["RoleName"])?;
     let mut r = c.delete_role();
-    if let Some(x) = obj.get("RoleName") { r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?)); }
+    if let Some(x) = obj.get("RoleName") {
+        r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -43,18 +76,32 @@ async fn delete_role(c: &sdk::Client, input: &Value) -> Result<Value, CallError>
 async fn delete_role_policy(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["RoleName", "PolicyName"])?;
     let mut r = c.delete_role_policy();
-    if let Some(x) = obj.get("RoleName") { r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?)); }
-    if let Some(x) = obj.get("PolicyName") { r = r.set_policy_name(Some(FromJson::from_json(x, "PolicyName")?)); }
+    if let Some(x) = obj.get("RoleName") {
+        r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?));
+    }
+    if let Some(x) = obj.get("PolicyName") {
+        r = r.set_policy_name(Some(FromJson::from_json(x, "PolicyName")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
 
 async fn put_role_policy(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["RoleName", "PolicyName", "PolicyDocument"])?;
+    let obj = object(
+        input,
+        "input",
+        &["RoleName", "PolicyName", "PolicyDocument"],
+    )?;
     let mut r = c.put_role_policy();
-    if let Some(x) = obj.get("RoleName") { r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?)); }
-    if let Some(x) = obj.get("PolicyName") { r = r.set_policy_name(Some(FromJson::from_json(x, "PolicyName")?)); }
-    if let Some(x) = obj.get("PolicyDocument") { r = r.set_policy_document(Some(FromJson::from_json(x, "PolicyDocument")?)); }
+    if let Some(x) = obj.get("RoleName") {
+        r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?));
+    }
+    if let Some(x) = obj.get("PolicyName") {
+        r = r.set_policy_name(Some(FromJson::from_json(x, "PolicyName")?));
+    }
+    if let Some(x) = obj.get("PolicyDocument") {
+        r = r.set_policy_document(Some(FromJson::from_json(x, "PolicyDocument")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -63,8 +110,12 @@ impl FromJson for sdk::types::Tag {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["Key", "Value"])?;
         let mut b = sdk::types::Tag::builder();
-        if let Some(x) = obj.get("Key") { b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?)); }
-        if let Some(x) = obj.get("Value") { b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?)); }
+        if let Some(x) = obj.get("Key") {
+            b = b.set_key(Some(FromJson::from_json(x, &at_member(at, "Key"))?));
+        }
+        if let Some(x) = obj.get("Value") {
+            b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
+        }
         b.build().built(at)
     }
 }
@@ -72,8 +123,16 @@ impl FromJson for sdk::types::Tag {
 impl ToJson for sdk::types::AttachedPermissionsBoundary {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
-        put(&mut m, "PermissionsBoundaryType", &self.permissions_boundary_type);
-        put(&mut m, "PermissionsBoundaryArn", &self.permissions_boundary_arn);
+        put(
+            &mut m,
+            "PermissionsBoundaryType",
+            &self.permissions_boundary_type,
+        );
+        put(
+            &mut m,
+            "PermissionsBoundaryArn",
+            &self.permissions_boundary_arn,
+        );
         Some(Value::Object(m))
     }
 }
@@ -118,7 +177,11 @@ impl ToJson for sdk::types::Role {
         put(&mut m, "RoleId", &self.role_id);
         put(&mut m, "Arn", &self.arn);
         put(&mut m, "CreateDate", &self.create_date);
-        put(&mut m, "AssumeRolePolicyDocument", &self.assume_role_policy_document);
+        put(
+            &mut m,
+            "AssumeRolePolicyDocument",
+            &self.assume_role_policy_document,
+        );
         put(&mut m, "Description", &self.description);
         put(&mut m, "MaxSessionDuration", &self.max_session_duration);
         put(&mut m, "PermissionsBoundary", &self.permissions_boundary);

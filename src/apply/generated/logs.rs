@@ -3,9 +3,11 @@
 
 #![allow(clippy::all, unused_imports)]
 
+use crate::apply::convert::{
+    at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson,
+};
 use aws_sdk_cloudwatchlogs as sdk;
 use serde_json::{Map, Value};
-use crate::apply::convert::{at_member, object, put, sdk_error, string, Built, CallError, ConvError, FromJson, ToJson};
 
 /// Runs one `logs` operation of the plan.
 pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Value, CallError> {
@@ -19,13 +21,36 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
 }
 
 async fn create_log_group(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
-    let obj = object(input, "input", &["logGroupName", "kmsKeyId", "tags", "logGroupClass", "deletionProtectionEnabled"])?;
+    let obj = object(
+        input,
+        "input",
+        &[
+            "logGroupName",
+            "kmsKeyId",
+            "tags",
+            "logGroupClass",
+            "deletionProtectionEnabled",
+        ],
+    )?;
     let mut r = c.create_log_group();
-    if let Some(x) = obj.get("logGroupName") { r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?)); }
-    if let Some(x) = obj.get("kmsKeyId") { r = r.set_kms_key_id(Some(FromJson::from_json(x, "kmsKeyId")?)); }
-    if let Some(x) = obj.get("tags") { r = r.set_tags(Some(FromJson::from_json(x, "tags")?)); }
-    if let Some(x) = obj.get("logGroupClass") { r = r.set_log_group_class(Some(FromJson::from_json(x, "logGroupClass")?)); }
-    if let Some(x) = obj.get("deletionProtectionEnabled") { r = r.set_deletion_protection_enabled(Some(FromJson::from_json(x, "deletionProtectionEnabled")?)); }
+    if let Some(x) = obj.get("logGroupName") {
+        r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?));
+    }
+    if let Some(x) = obj.get("kmsKeyId") {
+        r = r.set_kms_key_id(Some(FromJson::from_json(x, "kmsKeyId")?));
+    }
+    if let Some(x) = obj.get("tags") {
+        r = r.set_tags(Some(FromJson::from_json(x, "tags")?));
+    }
+    if let Some(x) = obj.get("logGroupClass") {
+        r = r.set_log_group_class(Some(FromJson::from_json(x, "logGroupClass")?));
+    }
+    if let Some(x) = obj.get("deletionProtectionEnabled") {
+        r = r.set_deletion_protection_enabled(Some(FromJson::from_json(
+            x,
+            "deletionProtectionEnabled",
+        )?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -33,7 +58,9 @@ async fn create_log_group(c: &sdk::Client, input: &Value) -> Result<Value, CallE
 async fn delete_log_group(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["logGroupName"])?;
     let mut r = c.delete_log_group();
-    if let Some(x) = obj.get("logGroupName") { r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?)); }
+    if let Some(x) = obj.get("logGroupName") {
+        r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -41,7 +68,9 @@ async fn delete_log_group(c: &sdk::Client, input: &Value) -> Result<Value, CallE
 async fn delete_retention_policy(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["logGroupName"])?;
     let mut r = c.delete_retention_policy();
-    if let Some(x) = obj.get("logGroupName") { r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?)); }
+    if let Some(x) = obj.get("logGroupName") {
+        r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }
@@ -49,8 +78,12 @@ async fn delete_retention_policy(c: &sdk::Client, input: &Value) -> Result<Value
 async fn put_retention_policy(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
     let obj = object(input, "input", &["logGroupName", "retentionInDays"])?;
     let mut r = c.put_retention_policy();
-    if let Some(x) = obj.get("logGroupName") { r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?)); }
-    if let Some(x) = obj.get("retentionInDays") { r = r.set_retention_in_days(Some(FromJson::from_json(x, "retentionInDays")?)); }
+    if let Some(x) = obj.get("logGroupName") {
+        r = r.set_log_group_name(Some(FromJson::from_json(x, "logGroupName")?));
+    }
+    if let Some(x) = obj.get("retentionInDays") {
+        r = r.set_retention_in_days(Some(FromJson::from_json(x, "retentionInDays")?));
+    }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
 }

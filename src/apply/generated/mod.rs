@@ -88,7 +88,12 @@ pub const OPERATIONS: &[(&str, &str)] = &[
 ];
 
 /// Runs one plan call: `input` in the API's member names, the response likewise.
-pub async fn call(clients: &Clients, service: &str, operation: &str, input: &Value) -> Result<Value, CallError> {
+pub async fn call(
+    clients: &Clients,
+    service: &str,
+    operation: &str,
+    input: &Value,
+) -> Result<Value, CallError> {
     match service {
         "apigateway" => apigateway::call(&clients.apigateway, operation, input).await,
         "apprunner" => apprunner::call(&clients.apprunner, operation, input).await,
