@@ -54,7 +54,17 @@ where
     let code = e.code().map(str::to_string);
     let message = match e.message() {
         Some(m) => m.to_string(),
-        None => aws_sdk_sts::error::DisplayErrorContext(&e).to_string(),
+        None => {
+            // Not an answer from the service (no credentials, no connection): the chain of
+            // causes, each in its own words, without the debug dump of the raw response.
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            message
+        }
     };
     CallError::Aws { code, message }
 }

@@ -121,7 +121,7 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
         )
         .await;
         progress.close();
-        result.map_err(|f| failed("apply", options.state_path, &f))
+        result.map_err(|f| failed("apply", options.state_path, &f, state.steps.len()))
     })?;
     let outputs = values
         .resolve(&Value::Object(plan.outputs.clone()))
@@ -153,7 +153,7 @@ pub fn destroy(state_path: &Path) -> Result<(), Error> {
         )
         .await;
         progress.close();
-        result.map_err(|f| failed("destroy", state_path, &f))
+        result.map_err(|f| failed("destroy", state_path, &f, state.steps.len()))
     })?;
     std::fs::remove_file(state_path)
         .map_err(|e| Error::Failed(format!("cannot remove `{}`: {e}", state_path.display())))
@@ -199,11 +199,12 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(|e| Error::Usage(format!("cannot start the async runtime: {e}")))
 }
 
-fn failed(verb: &str, state_path: &Path, failures: &[StepFailure]) -> Error {
+fn failed(verb: &str, state_path: &Path, failures: &[StepFailure], recorded: usize) -> Error {
     let list: Vec<String> = failures.iter().map(ToString::to_string).collect();
-    Error::Failed(format!(
-        "{verb} failed: {}; what completed is recorded in `{}`",
-        list.join("; "),
-        state_path.display()
-    ))
+    let kept = if recorded == 0 {
+        "nothing is recorded".to_string()
+    } else {
+        format!("{recorded} steps are recorded in `{}`", state_path.display())
+    };
+    Error::Failed(format!("{verb} failed: {}; {kept}", list.join("; ")))
 }
