@@ -30,14 +30,13 @@ impl Drop for Double {
     }
 }
 
-fn double(fail_once: Option<&str>) -> Double {
+/// The double, with its test controls (`--fail-once OPERATION`, `--fail-status-once`).
+fn double_with(args: &[&str]) -> Double {
     let mut cmd = Command::new("python3");
     cmd.arg(support::root().join("tests/apply/apprunner_double.py"))
         .arg(support::moto())
-        .arg(std::process::id().to_string());
-    if let Some(op) = fail_once {
-        cmd.args(["--fail-once", op]);
-    }
+        .arg(std::process::id().to_string())
+        .args(args);
     let mut child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -51,6 +50,13 @@ fn double(fail_once: Option<&str>) -> Double {
     Double {
         url: format!("http://127.0.0.1:{port}"),
         child,
+    }
+}
+
+fn double(fail_once: Option<&str>) -> Double {
+    match fail_once {
+        Some(op) => double_with(&["--fail-once", op]),
+        None => double_with(&[]),
     }
 }
 
@@ -76,6 +82,12 @@ impl Double {
 
     fn calls(&self) -> usize {
         self.inventory()["calls"].as_array().map_or(0, Vec::len)
+    }
+
+    fn calls_of(&self, operation: &str) -> usize {
+        self.inventory()["calls"]
+            .as_array()
+            .map_or(0, |c| c.iter().filter(|c| *c == operation).count())
     }
 }
 
@@ -370,6 +382,52 @@ fn a_failed_step_is_reported_and_a_rerun_completes_without_duplicates() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    assert_built(&plan, &region, &app, &double);
+
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+}
+
+#[test]
+fn a_failed_wait_is_resumed_by_waiting_again_not_by_creating_again() {
+    let double = double_with(&["--fail-status-once"]);
+    let (dir, app) = copy_as_new_app("examples/seed.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+
+    let out = apply(&double, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("step `orders-service` (wait apprunner DescribeService)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`Service.Status` is `CREATE_FAILED`"),
+        "{stderr}"
+    );
+    // The service exists, so its call is recorded, but not as waited for.
+    let record = &state(dir.path())["steps"]["orders-service"];
+    assert_eq!(record["waited"], false, "{record}");
+    assert!(record["outputs"]["ServiceArn"].is_string(), "{record}");
+
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        double.calls_of("CreateService"),
+        1,
+        "the service was created again"
+    );
+    assert_eq!(state(dir.path())["steps"]["orders-service"]["waited"], true);
     assert_built(&plan, &region, &app, &double);
 
     let out = destroy(&double, dir.path());

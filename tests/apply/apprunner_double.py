@@ -17,9 +17,11 @@ so the plan's waits poll at least twice.
 Test controls:
 - `--fail-once OPERATION`: the first call of OPERATION answers a non-retryable error, to
   fail an apply in the middle;
+- `--fail-status-once`: the first DescribeService reports the service `CREATE_FAILED`
+  (the service is kept), to fail a wait after its call succeeded;
 - `GET /_inventory`: every live resource by kind, for the tests to look at.
 
-Usage: python3 apprunner_double.py MOTO_ENDPOINT PARENT_PID [--fail-once OPERATION]
+Usage: python3 apprunner_double.py MOTO_ENDPOINT PARENT_PID [--fail-once OPERATION] [--fail-status-once]
 Prints `ready PORT` once listening on a free loopback port; exits when PARENT_PID does.
 """
 import hashlib
@@ -46,8 +48,9 @@ class Fail(Exception):
 
 
 class Double:
-    def __init__(self, moto, fail_once):
+    def __init__(self, moto, fail_once, fail_status_once):
         self.moto = moto
+        self.fail_status_once = fail_status_once
         self.clients = {}
         self.region = self.ec2 = None
         self.fail_once = set(fail_once)
@@ -199,6 +202,9 @@ class Double:
     def _DescribeService(self, p):
         item = self._live("services", p["ServiceArn"])
         response = {"Service": public(item)}
+        if self.fail_status_once:
+            self.fail_status_once = False
+            response["Service"]["Status"] = "CREATE_FAILED"
         item["Status"] = "RUNNING"  # the next poll sees it running
         return response
 
@@ -304,7 +310,7 @@ def main():
     if not moto.startswith(("http://127.0.0.1", "http://localhost")):
         sys.exit(f"refusing a non-loopback moto endpoint {moto}")
     fail_once = [args[i + 1] for i in range(2, len(args) - 1) if args[i] == "--fail-once"]
-    double = Double(moto, fail_once)
+    double = Double(moto, fail_once, "--fail-status-once" in args)
     server = serve(double)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"ready {server.server_address[1]}", flush=True)
