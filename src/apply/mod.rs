@@ -204,7 +204,10 @@ fn failed(verb: &str, state_path: &Path, failures: &[StepFailure], recorded: usi
     let kept = if recorded == 0 {
         "nothing is recorded".to_string()
     } else {
-        format!("{recorded} steps are recorded in `{}`", state_path.display())
+        format!(
+            "{recorded} steps are recorded in `{}`",
+            state_path.display()
+        )
     };
     Error::Failed(format!("{verb} failed: {}; {kept}", list.join("; ")))
 }
