@@ -89,6 +89,8 @@ pub fn compile(
             return Err(format!("--param `{name}` names no declared param{hint}"));
         }
     }
+    // A baked value must pass the checks its param stood in for (stage names, paths).
+    crate::check::baked(&spec, baked)?;
     // Lower: decide every resource, name and wire once, for all backends.
     Ok(Some(crate::lower::lower(&spec, baked)))
 }

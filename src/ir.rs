@@ -30,8 +30,9 @@ pub struct App {
     pub name: String,
     /// Used by `tf` and `plan`; CloudFormation stays region-agnostic.
     pub region: String,
-    /// Applied to every taggable resource; includes `app = <name>`.
-    pub tags: BTreeMap<String, String>,
+    /// Applied to every taggable resource; includes `app = <name>`. Values may hold params
+    /// (the keys never do).
+    pub tags: BTreeMap<String, Text>,
     #[serde(skip)]
     pub span: Span,
 }
@@ -268,7 +269,7 @@ pub struct Statement {
 pub struct Health {
     /// `HTTP` or `TCP`.
     pub protocol: String,
-    pub path: Option<String>,
+    pub path: Option<Text>,
     pub interval: Option<u32>,
     pub timeout: Option<u32>,
     pub healthy_threshold: Option<u32>,
@@ -309,7 +310,9 @@ pub struct Api {
     pub names: Names,
     /// The network whose VPC link the api's private integrations use.
     pub network: Option<String>,
-    pub stage: String,
+    /// The stage name; may hold params, so backends refer to the stage resource (or spell
+    /// the text) wherever the name is needed: invoke URL, usage plan, stage updates.
+    pub stage: Text,
     pub auth: Auth,
     pub tracing: bool,
     pub throttle: Option<Throttle>,

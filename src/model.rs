@@ -25,8 +25,8 @@ pub struct Spec {
 pub struct App {
     pub name: String,
     pub region: String,
-    /// The user's tags, without the implied `app = <name>`.
-    pub tags: BTreeMap<String, String>,
+    /// The user's tags, without the implied `app = <name>`; values may hold params.
+    pub tags: BTreeMap<String, Text>,
     /// The `app` declaration, where whole-spec errors (quotas) point.
     pub span: Span,
 }
@@ -114,7 +114,8 @@ pub enum HealthProtocol {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Health {
     pub protocol: HealthProtocol,
-    pub path: Option<String>,
+    /// Starts with `/` when its first part is literal; may hold params.
+    pub path: Option<Text>,
     /// Seconds, 1-20.
     pub interval: Option<u32>,
     /// Seconds, 1-20.
@@ -148,7 +149,8 @@ pub struct Throttle {
 pub struct Api {
     pub name: String,
     pub network: Option<String>,
-    pub stage: String,
+    /// `[A-Za-z0-9_]+` where literal; may hold params (checked when baked).
+    pub stage: Text,
     pub auth: Auth,
     pub tracing: bool,
     pub access_log: bool,

@@ -47,7 +47,7 @@ fn seed_has_one_private_service_in_core() {
     let s = spec("examples/seed.apr");
     assert_eq!(s.app.name, "seed");
     assert_eq!(s.app.region, "eu-west-1");
-    assert_eq!(s.app.tags.get("team").map(String::as_str), Some("platform"));
+    assert_eq!(s.app.tags.get("team"), Some(&Text::lit("platform")));
     assert_eq!(s.params.len(), 1);
     assert_eq!(s.params[0].default.as_deref(), Some("1.0.0"));
     assert_eq!(s.networks.len(), 1);
@@ -81,8 +81,8 @@ fn seed_has_one_private_service_in_core() {
         panic!("one api")
     };
     assert_eq!(
-        (api.stage.as_str(), api.auth, api.network.as_deref()),
-        ("prod", Auth::ApiKey, Some("core"))
+        (&api.stage, api.auth, api.network.as_deref()),
+        (&Text::lit("prod"), Auth::ApiKey, Some("core"))
     );
     assert_eq!(api.routes.len(), 1);
     assert_eq!(api.routes[0].method, Method::Any);
@@ -121,8 +121,8 @@ fn shop_applies_defaults_and_sorts() {
     );
     let health = orders.health.as_ref().expect("health");
     assert_eq!(
-        (health.path.as_deref(), health.interval, health.timeout),
-        (Some("/healthz"), Some(10), Some(5))
+        (health.path.as_ref(), health.interval, health.timeout),
+        (Some(&Text::lit("/healthz")), Some(10), Some(5))
     );
     assert_eq!(health.protocol, aprc::model::HealthProtocol::Http);
     assert_eq!(
@@ -178,7 +178,7 @@ fn shop_applies_defaults_and_sorts() {
         .collect();
     assert_eq!(users.target_path, v1);
     let admin = s.apis.iter().find(|a| a.name == "admin").expect("admin");
-    assert_eq!((admin.auth, admin.stage.as_str()), (Auth::Iam, "admin"));
+    assert_eq!((admin.auth, &admin.stage), (Auth::Iam, &Text::lit("admin")));
 }
 
 #[test]
@@ -191,7 +191,7 @@ fn existing_vpc_keeps_its_ids() {
     assert_eq!(subnet_ids.len(), 2);
     assert_eq!(s.services[0].egress, Egress::Vpc);
     assert_eq!(s.apis[0].name, "billing-api");
-    assert_eq!(s.apis[0].stage, "v1");
+    assert_eq!(s.apis[0].stage, Text::lit("v1"));
     // `/` sorts before `/billing/{proxy+}`.
     assert!(s.apis[0].routes[0].path.is_empty());
     assert_eq!(
@@ -230,7 +230,7 @@ fn multi_file_app_resolves_across_files() {
         (2000, 4096)
     );
     assert_eq!(s.apis[0].network.as_deref(), Some("main"));
-    assert_eq!(s.apis[0].stage, "live");
+    assert_eq!(s.apis[0].stage, Text::lit("live"));
 }
 
 /// Reverses every list of declarations and statements, recursively.

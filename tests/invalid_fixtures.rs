@@ -252,3 +252,60 @@ fn no_panic_on_damaged_sources() {
     }
     assert!(runs > 1000, "only {runs} damaged inputs");
 }
+
+/// Every word of every example replaced in turn by values of other types and kinds: the
+/// checker meets each attribute with each wrong shape, and must answer, never panic.
+#[test]
+fn no_panic_on_swapped_values() {
+    const SWAPS: [&str; 12] = [
+        "core",
+        "orders",
+        "private",
+        "vpc",
+        "GET",
+        "app",
+        "0",
+        "-1",
+        "\"s\"",
+        "10.0.0.0/8",
+        "[]",
+        "{}",
+    ];
+    let mut runs = 0;
+    for example in support::examples() {
+        let path = support::root().join(example);
+        let files: Vec<PathBuf> = if path.is_dir() {
+            files_of(&path)
+        } else {
+            vec![path]
+        };
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable");
+            let name = relative(&file);
+            // Byte ranges of the words (identifiers and numbers) outside comments.
+            let mut words = Vec::new();
+            let mut start = None;
+            let mut in_comment = false;
+            for (i, c) in text.char_indices().chain([(text.len(), '\n')]) {
+                in_comment = (in_comment || c == '#') && c != '\n';
+                let word = !in_comment && (c.is_ascii_alphanumeric() || c == '_');
+                match (word, start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        words.push(s..i);
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            for range in words {
+                for swap in SWAPS {
+                    let edited = format!("{}{swap}{}", &text[..range.start], &text[range.end..]);
+                    check_text(&name, &edited);
+                    runs += 1;
+                }
+            }
+        }
+    }
+    assert!(runs > 2000, "only {runs} swapped inputs");
+}

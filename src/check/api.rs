@@ -2,6 +2,7 @@
 //! its routes (see `routes`), then the rules that tie routes to services' networks: a
 //! private target needs the api to have a network (E0406), the same one (E0405).
 
+use super::partial;
 use super::routes;
 use super::service;
 use super::symbols::{Decl, Kind, Symbols};
@@ -11,6 +12,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Api, Auth, Ingress, Throttle};
 use crate::span::Span;
 use crate::syntax::ast::{Block, ExprKind};
+use crate::text::Text;
 use std::collections::{BTreeMap, BTreeSet};
 
 const ATTRS: [&str; 5] = ["network", "stage", "auth", "tracing", "access_log"];
@@ -57,22 +59,25 @@ pub fn check(
     });
     ok &= network.is_some() || attrs.get("network").is_none();
 
-    let stage = match attrs.literal(ctx, "stage") {
-        Some((s, span)) => {
-            let valid = !s.is_empty()
-                && s.len() <= 128
-                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-            if !valid {
+    let stage = match attrs.string(ctx, "stage") {
+        Some((s, span)) => match partial::stage_fault(&s) {
+            Some(fault) => {
+                let help = if s.as_literal().is_some() {
+                    "stage names are 1 to 128 letters, digits or `_`"
+                } else {
+                    "stage names are 1 to 128 letters, digits or `_`; a param's value is checked when it is known"
+                };
                 ctx.diags.push(
                     Diagnostic::new(Code::E0407, format!("invalid stage name `{s}`"), span)
-                        .label("not a stage name")
-                        .help("stage names are 1 to 128 letters, digits or `_`"),
+                        .label(fault)
+                        .help(help),
                 );
+                None
             }
-            valid.then_some(s)
-        }
+            None => Some(s),
+        },
         None if attrs.get("stage").is_some() => None,
-        None => Some("prod".to_string()),
+        None => Some(Text::lit("prod")),
     };
     let auth = match attrs.keyword(ctx, "auth", &["none", "api_key", "iam"]) {
         Some(("api_key", _)) => Some(Auth::ApiKey),
@@ -128,7 +133,7 @@ pub fn check(
             (Some(_), _, Some(svc_net)) => {
                 private_networks.insert(svc_net.clone());
             }
-            (None, None, _) => unnetworked = unnetworked.or(Some(target.1)),
+            (None, None, Some(_)) => unnetworked = unnetworked.or(Some(target.1)),
             _ => {}
         }
     }
@@ -152,7 +157,9 @@ pub fn check(
             .map(|c| c.route)
             .collect::<Option<Vec<_>>>()?;
         routes.sort_by(|a, b| (&a.path, a.method).cmp(&(&b.path, b.method)));
-        ok.then_some(())?;
+        if !ok {
+            return None;
+        }
         Some(Api {
             name: name.clone(),
             network,
@@ -171,7 +178,8 @@ pub fn check(
     }
 }
 
-/// `rate` a number >= 0 and `burst` an integer >= 0, both required (E0410, E0109).
+/// `rate` a number >= 0 and `burst` an integer 0 to 2^31-1 (API Gateway's `burstLimit` is a 32-bit
+/// integer), both required (E0410, E0109).
 fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
     let attrs = Attrs::gather(
         ctx,
@@ -204,12 +212,12 @@ fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
         }
     });
     let burst = match attrs.int(ctx, "burst") {
-        Some((b, _)) if (0..=i64::from(u32::MAX)).contains(&b) => u32::try_from(b).ok(),
+        Some((b, _)) if (0..=i64::from(i32::MAX)).contains(&b) => u32::try_from(b).ok(),
         Some((b, span)) => {
             ctx.diags.push(
                 Diagnostic::new(
                     Code::E0410,
-                    format!("throttle `burst` must be 0 to {}, found {b}", u32::MAX),
+                    format!("throttle `burst` must be 0 to {}, found {b}", i32::MAX),
                     span,
                 )
                 .label("out of range"),

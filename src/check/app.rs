@@ -1,9 +1,10 @@
-//! The `app` block (region, tags) and param defaults. Region and tags stay plain text in
-//! the model (the provider block and every resource's tags need them before any param is
-//! known), so they may not interpolate params.
+//! The `app` block (region, tags) and param defaults. Tag values may interpolate params
+//! (every backend can tag with a deploy-time value). The region and param defaults may not
+//! (E0103): the Terraform provider and the plan's top-level `region` need the region when
+//! the output is written, and a default is itself the value a param stands for.
 
 use super::symbols::{Decl, Symbols};
-use super::values::{expect_literal, Attrs};
+use super::values::{expect_literal, expect_string, Attrs};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{App, Param};
@@ -19,7 +20,11 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
         &[],
         false,
     );
-    let region = match attrs.literal(ctx, "region") {
+    let region = match attrs.literal(
+        ctx,
+        "region",
+        "write the region itself: the Terraform provider and the plan need it when the output is written, and a CloudFormation stack takes the region it is deployed to",
+    ) {
         Some((region, span)) => {
             if !is_region(&region) {
                 ctx.diags.push(
@@ -59,7 +64,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
             );
             continue;
         }
-        if let Some(value) = expect_literal(ctx, &entry.value, "tags") {
+        if let Some(value) = expect_string(ctx, &entry.value, "tags") {
             tags.insert(entry.key.name.clone(), value);
         }
     }
@@ -89,7 +94,12 @@ pub fn params(ctx: &mut Ctx, syms: &Symbols) -> Vec<Param> {
     let mut out = Vec::new();
     for (name, decl) in &syms.params {
         let default = match decl.default {
-            Some(expr) => match expect_literal(ctx, expr, "param default") {
+            Some(expr) => match expect_literal(
+                ctx,
+                expr,
+                name,
+                "a default is itself the value the param stands for: write the string",
+            ) {
                 Some(s) => Some(s),
                 None => continue,
             },

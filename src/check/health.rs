@@ -1,6 +1,7 @@
 //! A service's `health { }` (E0306, E0311) and `scale { }` (E0307) blocks. Durations are
 //! whole seconds because App Runner's health check settings are integers of seconds.
 
+use super::partial;
 use super::values::Attrs;
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
@@ -22,8 +23,8 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
     let mut ok = true;
     let protocol = attrs.keyword(ctx, "protocol", &["http", "tcp"]);
     ok &= protocol.is_some() || attrs.get("protocol").is_none();
-    let path = match attrs.literal(ctx, "path") {
-        Some((p, span)) if !p.starts_with('/') => {
+    let path = match attrs.string(ctx, "path") {
+        Some((p, span)) if partial::health_path_fault(&p).is_some() => {
             ctx.diags.push(
                 Diagnostic::new(
                     Code::E0306,

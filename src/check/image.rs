@@ -25,12 +25,18 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
             TextPart::Param(_) => has_param = true,
         }
     }
-    if head.starts_with("public.ecr.aws/") {
-        return if head.len() > "public.ecr.aws/".len() || has_param {
+    if let Some(path) = head.strip_prefix("public.ecr.aws/") {
+        // `ALIAS/REPO`, as App Runner's ImageIdentifier pattern requires; a param may
+        // supply any part of it (no role names the repository).
+        return if has_param
+            || path
+                .split_once('/')
+                .is_some_and(|(a, r)| !a.is_empty() && !r.is_empty())
+        {
             Ok(ImageSource::EcrPublic)
         } else {
             Err(ImageError::Unsupported(
-                "`public.ecr.aws/` needs a repository".into(),
+                "an ECR Public image is `public.ecr.aws/ALIAS/REPO[:TAG]`".into(),
             ))
         };
     }
@@ -54,12 +60,7 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
     };
     let repository = &rest[..end];
     let reference = &rest[end + 1..];
-    let repo_ok = !repository.is_empty()
-        && repository.split('/').all(|p| {
-            !p.is_empty()
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
-        });
+    let repo_ok = !repository.is_empty() && repository.split('/').all(repository_component);
     if !repo_ok {
         return Err(ImageError::Unsupported(format!(
             "`{repository}` is not an ECR repository name"
@@ -74,6 +75,16 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
         region,
         repository: repository.to_string(),
     })
+}
+
+/// `[a-z0-9]+([._-][a-z0-9]+)*`, ECR's repository name component.
+fn repository_component(part: &str) -> bool {
+    let alnum = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    let bytes = part.as_bytes();
+    bytes.first().is_some_and(|b| alnum(*b))
+        && bytes.last().is_some_and(|b| alnum(*b))
+        && bytes.iter().all(|b| alnum(*b) || b"._-".contains(b))
+        && !bytes.windows(2).any(|w| !alnum(w[0]) && !alnum(w[1]))
 }
 
 fn unsupported() -> ImageError {
@@ -163,6 +174,28 @@ mod tests {
             (":1", false),
         ]);
         assert_eq!(classify(&t), Err(ImageError::ParamInRepository));
+        assert!(matches!(
+            classify(&Text::lit(
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/-orders:1"
+            )),
+            Err(ImageError::Unsupported(_))
+        ));
+        assert!(matches!(
+            classify(&Text::lit(
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/Orders:1"
+            )),
+            Err(ImageError::Unsupported(_))
+        ));
+        assert!(matches!(
+            classify(&Text::lit(
+                "123456789012.dkr.ecr.eu-west-1.amazonaws.com/a__b:1"
+            )),
+            Err(ImageError::Unsupported(_))
+        ));
+        assert!(matches!(
+            classify(&Text::lit("public.ecr.aws/users:1")),
+            Err(ImageError::Unsupported(_))
+        ));
         assert_eq!(
             classify(&text(&[("public.ecr.aws/acme/", false), ("x", true)])),
             Ok(ImageSource::EcrPublic)

@@ -8,15 +8,21 @@
 mod api;
 mod app;
 mod cidr;
+mod env;
 mod health;
 mod image;
 mod limits;
 mod network;
+mod partial;
 mod routes;
 mod service;
 mod sizes;
 mod symbols;
+#[cfg(test)]
+mod tests;
 mod values;
+
+pub use partial::baked;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::model::Spec;

@@ -73,14 +73,12 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
 }
 
 fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
-    for stray in ["subnet_ids"] {
-        if let Some(span) = attrs.name_span(stray) {
-            ctx.diags.push(
-                Diagnostic::new(Code::E0205, "`subnet_ids` goes with `vpc_id`", span)
-                    .label("subnets of an existing VPC")
-                    .help("a network with `cidr` creates its own subnets; remove `subnet_ids`"),
-            );
-        }
+    if let Some(span) = attrs.name_span("subnet_ids") {
+        ctx.diags.push(
+            Diagnostic::new(Code::E0205, "`subnet_ids` goes with `vpc_id`", span)
+                .label("subnets of an existing VPC")
+                .help("a network with `cidr` creates its own subnets; remove `subnet_ids`"),
+        );
     }
     let expr = attrs.get("cidr")?;
     let block = match &expr.kind {
@@ -291,7 +289,10 @@ fn existing(ctx: &mut Ctx, attrs: &Attrs) -> Option<NetworkSource> {
             .help("list a private subnet in each of two or more zones for high availability"),
         );
     }
-    (subnet_ids.len() == items.len() && seen.len() == items.len()).then_some(())?;
+    // Some id was not a string, or one was listed twice: already reported.
+    if subnet_ids.len() != items.len() || seen.len() != items.len() {
+        return None;
+    }
     Some(NetworkSource::Existing {
         vpc_id: vpc_id?,
         subnet_ids,

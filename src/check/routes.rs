@@ -44,10 +44,7 @@ impl Tree {
                     *self.nodes[at].literals.entry(text.clone()).or_insert(next)
                 }
                 var => match &self.nodes[at].var {
-                    Some((first, span, node)) if first == var => {
-                        let _ = span;
-                        *node
-                    }
+                    Some((first, _, node)) if first == var => *node,
                     Some((first, span, _)) => {
                         return Err(Conflict {
                             first: (first.clone(), *span),

@@ -2,15 +2,16 @@
 //! E0313), network, ingress and egress (E0308, E0309), env and secrets (E0304, E0305), and the
 //! nested `health`/`scale` blocks. Also the reachability warning (W0001), which needs the apis.
 
+use super::env::{secret_arn, variables};
 use super::image::{classify, ImageError};
 use super::symbols::{Decl, Kind, Symbols};
-use super::values::{expect_string, thousandths, Attrs};
+use super::values::{thousandths, Attrs};
 use super::{api, health, sizes, Ctx};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Egress, Ingress, Service};
 use crate::span::Span;
 use crate::syntax::ast::Unit;
-use crate::text::{Text, TextPart};
+use crate::text::Text;
 use std::collections::BTreeMap;
 
 const ATTRS: [&str; 11] = [
@@ -187,7 +188,9 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         let strip = |m: Option<BTreeMap<String, (Text, Span)>>| {
             m.map(|m| m.into_iter().map(|(k, (v, _))| (k, v)).collect())
         };
-        ok.then_some(())?;
+        if !ok {
+            return None;
+        }
         Some(Service {
             name: name.clone(),
             image,
@@ -327,90 +330,6 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
     (None, None)
 }
 
-/// `env` or `secrets`: names checked (E0304), values strings; `None` on any error.
-fn variables(ctx: &mut Ctx, attrs: &Attrs, which: &str) -> Option<BTreeMap<String, (Text, Span)>> {
-    let Some(entries) = attrs.map(ctx, which) else {
-        return attrs.get(which).is_none().then(BTreeMap::new);
-    };
-    let mut out = BTreeMap::new();
-    let mut ok = true;
-    for entry in entries {
-        let key = &entry.key.name;
-        let well_formed = key
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !well_formed || key.starts_with("AWSAPPRUNNER") {
-            let why = if well_formed {
-                "names starting with `AWSAPPRUNNER` are reserved by App Runner"
-            } else {
-                "names are letters, digits and `_`, not starting with a digit"
-            };
-            ctx.diags.push(
-                Diagnostic::new(
-                    Code::E0304,
-                    format!("invalid variable name `{key}` in `{which}`"),
-                    entry.key.span,
-                )
-                .label(why),
-            );
-            ok = false;
-            continue;
-        }
-        match expect_string(ctx, &entry.value, which) {
-            Some(text) => {
-                out.entry(key.clone()).or_insert((text, entry.value.span));
-            }
-            None => ok = false,
-        }
-    }
-    ok.then_some(out)
-}
-
-/// Secrets Manager or SSM Parameter Store ARNs (E0305). A value built from params is
-/// checked only when its literal start already contradicts an ARN.
-fn secret_arn(ctx: &mut Ctx, text: &Text, span: Span) -> bool {
-    let ok = match text.as_literal() {
-        Some(s) => is_secret_arn(&s),
-        None => match text.parts.first() {
-            Some(TextPart::Lit(l)) => l.starts_with("arn:") || "arn:".starts_with(l.as_str()),
-            _ => true,
-        },
-    };
-    if !ok {
-        ctx.diags.push(
-            Diagnostic::new(Code::E0305, format!("`{text}` is not a Secrets Manager or SSM parameter ARN"), span)
-                .label("not a secret ARN")
-                .help("use `arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME` or `arn:aws:ssm:REGION:ACCOUNT:parameter/NAME`"),
-        );
-    }
-    ok
-}
-
-pub fn is_secret_arn(s: &str) -> bool {
-    let parts: Vec<&str> = s.splitn(7, ':').collect();
-    let [arn, partition, service, region, account, rest @ ..] = parts.as_slice() else {
-        return false;
-    };
-    let head_ok = *arn == "arn"
-        && ["aws", "aws-cn", "aws-us-gov"].contains(partition)
-        && !region.is_empty()
-        && region
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && account.len() == 12
-        && account.bytes().all(|b| b.is_ascii_digit());
-    head_ok
-        && match (*service, rest) {
-            ("secretsmanager", ["secret", name]) => !name.is_empty(),
-            ("ssm", [resource]) => resource
-                .strip_prefix("parameter/")
-                .is_some_and(|n| !n.is_empty()),
-            _ => false,
-        }
-}
-
 /// W0001: a private service no api routes to can never be reached.
 pub fn unreachable(
     ctx: &mut Ctx,
@@ -429,28 +348,5 @@ pub fn unreachable(
                     .help(format!("add `route ANY /{name}/{{proxy+}} -> {name} /{{proxy}}` to an api, or make it public")),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_secret_arn;
-
-    #[test]
-    fn secret_arns() {
-        assert!(is_secret_arn(
-            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf"
-        ));
-        assert!(is_secret_arn(
-            "arn:aws:ssm:eu-west-1:123456789012:parameter/shop/flags"
-        ));
-        assert!(!is_secret_arn("arn:aws:s3:::bucket"));
-        assert!(!is_secret_arn(
-            "arn:aws:ssm:eu-west-1:123456789012:parameter/"
-        ));
-        assert!(!is_secret_arn(
-            "arn:aws:secretsmanager:eu-west-1:1234:secret:x"
-        ));
-        assert!(!is_secret_arn("hunter2"));
     }
 }

@@ -54,11 +54,14 @@ pub struct Symbols<'a> {
     /// Second and later declarations of a taken name: reported (E0104), and their bodies
     /// still checked so one run shows every error and every param use.
     pub duplicates: Vec<(Kind, Decl<'a>)>,
+    /// An `app` block was written, even without a name (then E0112, not also E0105).
+    app_written: bool,
 }
 
 impl<'a> Symbols<'a> {
-    /// What `name` is, trying the kind the caller wants last so a name declared as several
-    /// kinds resolves to the wanted one.
+    /// What `name` is declared as, for "`orders` is a service, expected a network". Only
+    /// asked after the wanted kind's table missed, so a name declared as several kinds
+    /// still resolves to the wanted one.
     pub fn kind_of(&self, name: &str) -> Option<Kind> {
         if self.networks.contains_key(name) {
             Some(Kind::Network)
@@ -168,7 +171,7 @@ pub fn collect<'a>(modules: &'a [Module], diags: &mut Diagnostics) -> Symbols<'a
             }
         }
     }
-    if syms.app.is_none() {
+    if !syms.app_written {
         let span = modules
             .iter()
             .find_map(|m| {
@@ -205,6 +208,16 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
         diags.push(d);
         return;
     }
+    if kind == "param" {
+        // `param` has its own statement form; as a block it would otherwise fall through.
+        diags.push(
+            Diagnostic::new(Code::E0110, "`param` is not a block", block.kind.span)
+                .label("a param written as a block")
+                .help("declare it as `param NAME = \"DEFAULT\"` or `param NAME : string`"),
+        );
+        return;
+    }
+    syms.app_written |= kind == "app";
     let Some(name) = &block.name else {
         diags.push(
             Diagnostic::new(
@@ -233,7 +246,9 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
         }
         "network" => &mut syms.networks,
         "service" => &mut syms.services,
-        _ => &mut syms.apis,
+        "api" => &mut syms.apis,
+        // Unknown kinds and `param` were answered above.
+        _ => return,
     };
     if let Some(first) = table.get(name.name.as_str()) {
         diags.push(duplicate(kind, name, first.name.span));

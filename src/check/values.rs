@@ -152,10 +152,11 @@ impl<'a> Attrs<'a> {
         expect_string(ctx, e, name).map(|t| (t, e.span))
     }
 
-    /// A string that must not use params (the model keeps it as plain text).
-    pub fn literal(&self, ctx: &mut Ctx, name: &str) -> Option<(String, Span)> {
+    /// A string that must not use params (the model keeps it as plain text); `why` is the
+    /// help line saying why.
+    pub fn literal(&self, ctx: &mut Ctx, name: &str, why: &str) -> Option<(String, Span)> {
         let e = self.get(name)?;
-        expect_literal(ctx, e, name).map(|t| (t, e.span))
+        expect_literal(ctx, e, name, why).map(|t| (t, e.span))
     }
 
     pub fn int(&self, ctx: &mut Ctx, name: &str) -> Option<(i64, Span)> {
@@ -215,6 +216,22 @@ impl<'a> Attrs<'a> {
         let e = self.get(name)?;
         match &e.kind {
             ExprKind::Quantity(q) if units.contains(&q.unit) => Some((q, e.span)),
+            // A bare number: say which unit it needs.
+            ExprKind::Int(_) | ExprKind::Decimal(_) => {
+                let number = match &e.kind {
+                    ExprKind::Int(i) => i.to_string(),
+                    ExprKind::Decimal(d) => d.clone(),
+                    _ => String::new(),
+                };
+                let unit = match units.first() {
+                    Some(Unit::Vcpu) => "vcpu",
+                    Some(Unit::Mb | Unit::Gb) => "gb",
+                    _ => "s",
+                };
+                let help = format!("add the unit: `{name} = {number} {unit}`");
+                ctx.diags.push(mismatch_diag(e, name, expected).help(help));
+                None
+            }
             _ => mismatch(ctx, e, name, expected),
         }
     }
@@ -272,8 +289,9 @@ pub fn expect_string(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<Text> {
     }
 }
 
-/// A string with no `${param}`: values the model keeps as plain text.
-pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<String> {
+/// A string with no `${param}`: values the model keeps as plain text (the region, param
+/// defaults); `why` is the help line.
+pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str, why: &str) -> Option<String> {
     let text = expect_string(ctx, e, what)?;
     match text.as_literal() {
         Some(s) => Some(s),
@@ -281,7 +299,7 @@ pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str) -> Option<String> {
             ctx.diags.push(
                 Diagnostic::new(Code::E0103, format!("`{what}` cannot use a param"), e.span)
                     .label("expected a plain string, found an interpolated string")
-                    .help("write the value itself; params are for values that reach a resource property"),
+                    .help(why),
             );
             None
         }
@@ -321,18 +339,37 @@ pub fn text_of(ctx: &mut Ctx, s: &StrLit) -> Option<Text> {
 
 /// Reports "expected X, found Y" and yields nothing, so callers can `return mismatch(..)`.
 pub fn mismatch<T>(ctx: &mut Ctx, e: &Expr, what: &str, expected: &str) -> Option<T> {
-    ctx.diags.push(
-        Diagnostic::new(
-            Code::E0103,
-            format!(
-                "wrong type for `{what}`: expected {expected}, found {}",
-                e.type_name()
-            ),
-            e.span,
-        )
-        .label(format!("expected {expected}")),
-    );
+    ctx.diags.push(mismatch_diag(e, what, expected));
     None
+}
+
+fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        Code::E0103,
+        format!(
+            "wrong type for `{what}`: expected {expected}, found {}",
+            e.type_name()
+        ),
+        e.span,
+    )
+    .label(format!("expected {expected}"));
+    // The common slip: a number, keyword or name written in quotes (`port = "8080"`).
+    if let ExprKind::Str(s) = &e.kind {
+        let plain = s.as_literal().filter(|l| {
+            let ident = l
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                && l.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            let number = !l.is_empty() && l.chars().all(|c| c.is_ascii_digit() || c == '.');
+            ident || number
+        });
+        if let Some(plain) = plain.filter(|_| !expected.contains("string")) {
+            d = d.help(format!("write it without quotes: `{what} = {plain}`"));
+        }
+    }
+    d
 }
 
 /// `a`, `b` or `c`, each in backticks.

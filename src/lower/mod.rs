@@ -9,6 +9,7 @@ mod service;
 use crate::ir::{self, Ir, Names, Output, OutputValue};
 use crate::model::Spec;
 use crate::names;
+use crate::text::Text;
 use std::collections::BTreeMap;
 
 /// `baked` holds `--param` values, already known to name declared params.
@@ -16,7 +17,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Ir {
     let spec = bake(spec, baked);
     let app = &spec.app.name;
     let mut tags = spec.app.tags.clone();
-    tags.insert("app".to_string(), app.clone());
+    tags.insert("app".to_string(), Text::lit(app.clone()));
 
     let networks = spec
         .networks
@@ -70,6 +71,9 @@ fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
     if baked.is_empty() {
         return spec;
     }
+    for value in spec.app.tags.values_mut() {
+        *value = value.bake(baked);
+    }
     for network in &mut spec.networks {
         if let crate::model::NetworkSource::Existing { vpc_id, subnet_ids } = &mut network.source {
             *vpc_id = vpc_id.bake(baked);
@@ -84,6 +88,12 @@ fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
         for value in service.env.values_mut().chain(service.secrets.values_mut()) {
             *value = value.bake(baked);
         }
+        if let Some(path) = service.health.as_mut().and_then(|h| h.path.as_mut()) {
+            *path = path.bake(baked);
+        }
+    }
+    for api in &mut spec.apis {
+        api.stage = api.stage.bake(baked);
     }
     spec
 }

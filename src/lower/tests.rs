@@ -69,7 +69,7 @@ fn seed() -> Spec {
         apis: vec![Api {
             name: "public".into(),
             network: Some("core".into()),
-            stage: "prod".into(),
+            stage: Text::lit("prod"),
             auth: Auth::ApiKey,
             tracing: false,
             access_log: false,
@@ -160,7 +160,7 @@ fn seed_has_the_whole_private_chain() {
             "PublicInvokeUrl"
         ]
     );
-    assert_eq!(ir.app.tags.get("app").map(String::as_str), Some("seed"));
+    assert_eq!(ir.app.tags.get("app"), Some(&Text::lit("seed")));
 }
 
 #[test]

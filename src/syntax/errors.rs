@@ -167,6 +167,53 @@ fn comment_start(line: &str) -> Option<usize> {
     None
 }
 
+/// How deeply blocks, maps and lists may nest. Real specs nest three or four levels.
+const MAX_DEPTH: usize = 64;
+
+/// A `{` or `[` nested deeper than [`MAX_DEPTH`], outside strings and comments.
+pub(super) fn too_deep(file: FileId, text: &str) -> Option<Diagnostic> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut in_comment = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => in_string = true,
+            '{' | '[' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(
+                        Diagnostic::new(
+                            Code::E0001,
+                            format!("nesting deeper than {MAX_DEPTH} levels"),
+                            Span::new(file, i, i + 1),
+                        )
+                        .label("too deeply nested")
+                        .help("blocks, maps and lists nest a few levels in a real spec"),
+                    );
+                }
+            }
+            '}' | ']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// Unterminated strings and unclosed blocks, found by a scan that knows strings and comments.
 fn lexical_error(file: FileId, text: &str) -> Option<Diagnostic> {
     let mut open: Vec<usize> = Vec::new();
@@ -262,6 +309,14 @@ mod tests {
         let d = lexical_error(FileId(0), text).expect("an error");
         assert_eq!(d.code, Code::E0003);
         assert!(d.message.contains("service orders"), "{}", d.message);
+    }
+
+    #[test]
+    fn refuses_absurd_nesting_without_recursing() {
+        let text = format!("app a {{ x = {} }}", "[".repeat(100_000));
+        let d = too_deep(FileId(0), &text).expect("an error");
+        assert_eq!(d.code, Code::E0001);
+        assert!(too_deep(FileId(0), "app a { t = { a = [1, [2]] } }").is_none());
     }
 
     #[test]

@@ -52,6 +52,11 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
 }
 
 pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<Module> {
+    // Recursive descent on absurd nesting would exhaust the stack: refuse it up front.
+    if let Some(d) = errors::too_deep(file, text) {
+        diags.push(d);
+        return None;
+    }
     let root = match AprParser::parse(Rule::file, text) {
         Ok(mut pairs) => pairs.next()?,
         Err(error) => {
@@ -149,12 +154,19 @@ fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
             let path = path(ctx, inner.next().expect("grammar: path"));
             let target = ident(ctx, inner.next().expect("grammar: target"));
             let target_path = inner.next().map(|p| self::path(ctx, p));
-            StmtKind::Route(Route {
+            // pest's implicit skip before the optional target path is not undone when there
+            // is none, so the pair's span may run over trailing comments: end at the last token.
+            let end = target_path.as_ref().map_or(target.span.end, |p| p.span.end);
+            let kind = StmtKind::Route(Route {
                 method,
                 path,
                 target,
                 target_path,
-            })
+            });
+            return Stmt {
+                kind,
+                span: Span { end, ..span },
+            };
         }
         _ => StmtKind::Block(block(ctx, pair)),
     };

@@ -1,0 +1,136 @@
+//! The ENI IP lookup (spec section 6.1): NLB targets must be the private IPs of the requests
+//! endpoint's network interfaces, which CloudFormation does not expose as an attribute.
+//!
+//! One small inline Python Lambda (`eni_lookup.py`, embedded verbatim) serves every network;
+//! each network with a VPC link gets a `Custom::EndpointEniIps` resource whose attributes
+//! `Ip0`, `Ip1`, ... are the IPs in the network's subnets, in subnet order. The function's
+//! role may only describe endpoints and network interfaces (AWS does not scope either to a
+//! resource), write to the function's own log group and send to its own dead-letter queue.
+
+use super::intrinsics::{get_att, ref_};
+use super::{BackendError, Template};
+use crate::ir::Network;
+use serde_json::{json, Value};
+
+/// The Lambda's source, deployed as `index.py` through `Code.ZipFile`.
+pub const SOURCE: &str = include_str!("eni_lookup.py");
+/// CloudFormation's limit on inline (`ZipFile`) source.
+pub const MAX_INLINE_BYTES: usize = 4096;
+const _: () = assert!(
+    SOURCE.len() <= MAX_INLINE_BYTES,
+    "eni_lookup.py is too long to deploy inline"
+);
+
+const FUNCTION_ID: &str = "EniLookupFunction";
+const ROLE_ID: &str = "EniLookupRole";
+const LOG_GROUP_ID: &str = "EniLookupLogGroup";
+const DEAD_LETTER_ID: &str = "EniLookupDeadLetterQueue";
+
+/// The shared function, its role, log group and dead-letter queue.
+pub fn emit_function(t: &mut Template) -> Result<(), BackendError> {
+    t.add_log_group(
+        LOG_GROUP_ID,
+        json!({ "RetentionInDays": 365, "Tags": t.tags }),
+    )?;
+    // CloudFormation invokes the function asynchronously. Should it die before answering (out
+    // of memory, killed at its timeout), the event, with its ResponseURL, lands here, so an
+    // operator can still answer the waiting stack by hand.
+    t.add_resource(
+        DEAD_LETTER_ID,
+        json!({
+            "Type": "AWS::SQS::Queue",
+            "DeletionPolicy": "Delete",
+            "UpdateReplacePolicy": "Delete",
+            "Properties": {
+                // The AWS managed key: its key policy already lets account principals use it
+                // through SQS, so the role needs no KMS permission.
+                "KmsMasterKeyId": "alias/aws/sqs",
+                "MessageRetentionPeriod": 1_209_600,
+                "Tags": t.tags,
+            },
+        }),
+    )?;
+    t.add(
+        ROLE_ID,
+        "AWS::IAM::Role",
+        json!({
+            "Description": "Lets the ENI lookup function describe the App Runner requests endpoint",
+            "AssumeRolePolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Principal": { "Service": "lambda.amazonaws.com" },
+                    "Action": "sts:AssumeRole",
+                }],
+            },
+            "Policies": [{
+                "PolicyName": "eni-lookup",
+                "PolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Sid": "DescribeEndpointEnis",
+                            "Effect": "Allow",
+                            "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcEndpoints"],
+                            // Describe calls accept no resource-level restriction.
+                            "Resource": "*",
+                        },
+                        {
+                            "Sid": "DeadLetter",
+                            "Effect": "Allow",
+                            "Action": "sqs:SendMessage",
+                            "Resource": get_att(DEAD_LETTER_ID, "Arn"),
+                        },
+                        {
+                            "Sid": "WriteOwnLogs",
+                            "Effect": "Allow",
+                            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                            "Resource": get_att(LOG_GROUP_ID, "Arn"),
+                        },
+                    ],
+                },
+            }],
+            "Tags": t.tags,
+        }),
+    )?;
+    t.add(
+        FUNCTION_ID,
+        "AWS::Lambda::Function",
+        json!({
+            "Description": "Answers Custom::EndpointEniIps with the private IPs of a VPC endpoint's ENIs",
+            "Runtime": "python3.14",
+            "Handler": "index.handler",
+            "Code": { "ZipFile": SOURCE },
+            "Role": get_att(ROLE_ID, "Arn"),
+            // Two describe calls of at most ~45 s each (EC2_CONFIG in eni_lookup.py) and a 30 s
+            // response PUT fit with room to spare.
+            "Timeout": 300,
+            "MemorySize": 128,
+            "LoggingConfig": { "LogGroup": ref_(LOG_GROUP_ID) },
+            "DeadLetterConfig": { "TargetArn": get_att(DEAD_LETTER_ID, "Arn") },
+            "Tags": t.tags,
+        }),
+    )
+}
+
+/// The network's lookup resource; returns the `count` target IPs as `Fn::GetAtt` values.
+pub fn emit_lookup(
+    t: &mut Template,
+    net: &Network,
+    endpoint_id: &str,
+    count: usize,
+) -> Result<Vec<Value>, BackendError> {
+    let id = format!("{}EniIps", net.names.pascal);
+    t.add(
+        &id,
+        "Custom::EndpointEniIps",
+        json!({
+            "ServiceToken": get_att(FUNCTION_ID, "Arn"),
+            "VpcEndpointId": ref_(endpoint_id),
+            "SubnetIds": super::network::subnet_values(net),
+        }),
+    )?;
+    Ok((0..count)
+        .map(|i| get_att(&id, &format!("Ip{i}")))
+        .collect())
+}

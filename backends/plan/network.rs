@@ -1,0 +1,398 @@
+//! Network steps: the VPC and its subnets (when created), the security groups with exactly
+//! the IR's rules, the App Runner requests endpoint and the describe step for its ENI IPs
+//! (trap 1: no API returns them with the endpoint), the internal NLB with its target group of
+//! those IPs and listener, the API Gateway VPC link, and the shared VPC connector.
+//!
+//! Security group rules between two groups reference each other, so a group cannot be deleted
+//! while the other's rule names it: every authorize step therefore has a revoke as its delete.
+
+use super::steps::{id, kind, reference, tag_list, tag_map, tag_spec, text, Step};
+use crate::ir::{App, Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc};
+use serde_json::{json, Value};
+
+/// Steps that do not belong to one entity: the account id (for ARNs built from parts) and
+/// the region's availability zones (for created subnets), each only when something needs it.
+pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step> {
+    let mut steps = Vec::new();
+    if account {
+        steps.push(
+            Step::new(
+                id(&app.name, kind::ACCOUNT),
+                "sts",
+                "GetCallerIdentity",
+                json!({}),
+            )
+            .output("Account", "Account"),
+        );
+    }
+    if zones > 0 {
+        // Only regular zones that are up: Local and Wavelength zones cannot host these resources.
+        let input = json!({
+            "Filters": [
+                { "Name": "zone-type", "Values": ["availability-zone"] },
+                { "Name": "state", "Values": ["available"] },
+            ]
+        });
+        let mut step = Step::new(
+            id(&app.name, kind::ZONES),
+            "ec2",
+            "DescribeAvailabilityZones",
+            input,
+        );
+        for i in 0..zones {
+            step = step.output(zone_output(i), format!("AvailabilityZones[{i}].ZoneName"));
+        }
+        steps.push(step);
+    }
+    steps
+}
+
+fn zone_output(i: usize) -> String {
+    format!("Zone{i}")
+}
+
+fn ip_output(i: usize) -> String {
+    format!("Ip{i}")
+}
+
+/// The VPC id: a ref to the created VPC, or the existing id (which may hold a param).
+pub fn vpc_id(net: &Network) -> Value {
+    match &net.vpc {
+        Vpc::Create { .. } => reference(&id(&net.names.spec, kind::VPC), "VpcId"),
+        Vpc::Existing { vpc_id, .. } => text(vpc_id),
+    }
+}
+
+pub fn subnet_ids(net: &Network) -> Vec<Value> {
+    match &net.vpc {
+        Vpc::Create { subnets, .. } => (0..subnets.len())
+            .map(|i| reference(&id(&net.names.spec, &format!("subnet-{i}")), "SubnetId"))
+            .collect(),
+        Vpc::Existing { subnet_ids, .. } => subnet_ids.iter().map(text).collect(),
+    }
+}
+
+fn sg_step_id(net: &Network, group: SgKind) -> String {
+    id(&net.names.spec, &format!("{}-sg", group.snake()))
+}
+
+pub fn sg_id(net: &Network, group: SgKind) -> Value {
+    reference(&sg_step_id(net, group), "GroupId")
+}
+
+pub fn endpoint_id(net: &Network) -> Value {
+    reference(&id(&net.names.spec, kind::ENDPOINT), "VpcEndpointId")
+}
+
+pub fn vpc_link_id(network: &str) -> Value {
+    reference(&id(network, kind::VPC_LINK), "VpcLinkId")
+}
+
+pub fn connector_arn(network: &str) -> Value {
+    reference(&id(network, kind::CONNECTOR), "VpcConnectorArn")
+}
+
+pub fn steps(app: &App, net: &Network) -> Vec<Step> {
+    let mut steps = Vec::new();
+    vpc_steps(app, net, &mut steps);
+    group_steps(app, net, &mut steps);
+    endpoint_steps(app, net, &mut steps);
+    link_steps(app, net, &mut steps);
+    if let Some(connector) = &net.connector {
+        let input = json!({
+            "VpcConnectorName": connector.physical,
+            "Subnets": subnet_ids(net),
+            "SecurityGroups": [sg_id(net, SgKind::Connector)],
+            "Tags": tag_list(&app.tags),
+        });
+        let step = Step::new(
+            id(&net.names.spec, kind::CONNECTOR),
+            "apprunner",
+            "CreateVpcConnector",
+            input,
+        )
+        .output("VpcConnectorArn", "VpcConnector.VpcConnectorArn");
+        let delete = json!({ "VpcConnectorArn": step.out("VpcConnectorArn") });
+        steps.push(step.delete("DeleteVpcConnector", delete));
+    }
+    steps
+}
+
+fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+    let Vpc::Create { cidr, subnets } = &net.vpc else {
+        return;
+    };
+    let name = &net.names.spec;
+    let vpc = Step::new(
+        id(name, kind::VPC),
+        "ec2",
+        "CreateVpc",
+        json!({ "CidrBlock": cidr, "TagSpecifications": tag_spec("vpc", &app.tags) }),
+    )
+    .output("VpcId", "Vpc.VpcId");
+    let vpc_ref = vpc.out("VpcId");
+    let vpc = vpc.wait(
+        "DescribeVpcs",
+        json!({ "VpcIds": [vpc_ref] }),
+        "Vpcs[0].State",
+        "available",
+        600,
+    );
+    steps.push(vpc.delete("DeleteVpc", json!({ "VpcId": vpc_ref })));
+    // The endpoint's private DNS and App Runner's ingress domains need both; the API takes one
+    // attribute per call.
+    for (kind, attribute) in [
+        (kind::DNS_SUPPORT, "EnableDnsSupport"),
+        (kind::DNS_HOSTNAMES, "EnableDnsHostnames"),
+    ] {
+        let input = json!({ "VpcId": vpc_id(net), attribute: { "Value": true } });
+        steps.push(Step::new(
+            id(name, kind),
+            "ec2",
+            "ModifyVpcAttribute",
+            input,
+        ));
+    }
+    for (i, subnet) in subnets.iter().enumerate() {
+        let input = json!({
+            "VpcId": vpc_id(net),
+            "CidrBlock": subnet.cidr,
+            "AvailabilityZone": reference(&id(&app.name, kind::ZONES), &zone_output(subnet.zone_index)),
+            "TagSpecifications": tag_spec("subnet", &app.tags),
+        });
+        let step = Step::new(
+            id(name, &format!("subnet-{i}")),
+            "ec2",
+            "CreateSubnet",
+            input,
+        )
+        .output("SubnetId", "Subnet.SubnetId");
+        let delete = json!({ "SubnetId": step.out("SubnetId") });
+        steps.push(step.delete("DeleteSubnet", delete));
+    }
+}
+
+fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+    for group in &net.security_groups {
+        let input = json!({
+            "Description": group.description,
+            "GroupName": group.physical,
+            "VpcId": vpc_id(net),
+            "TagSpecifications": tag_spec("security-group", &app.tags),
+        });
+        let step = Step::new(
+            sg_step_id(net, group.kind),
+            "ec2",
+            "CreateSecurityGroup",
+            input,
+        )
+        .output("GroupId", "GroupId");
+        let delete = json!({ "GroupId": step.out("GroupId") });
+        steps.push(step.delete("DeleteSecurityGroup", delete));
+        // A new group allows all egress; aprc's groups have exactly the IR's rules.
+        let input = json!({
+            "GroupId": sg_id(net, group.kind),
+            "IpPermissions": [{ "IpProtocol": "-1", "IpRanges": [{ "CidrIp": "0.0.0.0/0" }] }],
+        });
+        let revoke = id(
+            &net.names.spec,
+            &format!("{}-sg-revoke-egress", group.kind.snake()),
+        );
+        steps.push(Step::new(revoke, "ec2", "RevokeSecurityGroupEgress", input));
+    }
+    // Rules are numbered per group and direction, in IR order.
+    let mut counts = std::collections::BTreeMap::<(SgKind, &str), usize>::new();
+    for rule in &net.rules {
+        let dir = match rule.direction {
+            Direction::Ingress => "ingress",
+            Direction::Egress => "egress",
+        };
+        let n = counts.entry((rule.group, dir)).or_insert(0);
+        let step_id = id(
+            &net.names.spec,
+            &format!("{}-sg-{dir}-{n}", rule.group.snake()),
+        );
+        *n += 1;
+        let (authorize, revoke) = match rule.direction {
+            Direction::Ingress => (
+                "AuthorizeSecurityGroupIngress",
+                "RevokeSecurityGroupIngress",
+            ),
+            Direction::Egress => ("AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress"),
+        };
+        let input =
+            json!({ "GroupId": sg_id(net, rule.group), "IpPermissions": [permission(net, rule)] });
+        steps.push(Step::new(step_id, "ec2", authorize, input.clone()).delete(revoke, input));
+    }
+}
+
+fn permission(net: &Network, rule: &SgRule) -> Value {
+    let mut perm = serde_json::Map::new();
+    match rule.protocol {
+        Protocol::Tcp => perm.insert("IpProtocol".into(), json!("tcp")),
+        Protocol::All => perm.insert("IpProtocol".into(), json!("-1")),
+    };
+    if let Some((from, to)) = rule.ports {
+        perm.insert("FromPort".into(), json!(from));
+        perm.insert("ToPort".into(), json!(to));
+    }
+    match &rule.peer {
+        Peer::Group(peer) => perm.insert(
+            "UserIdGroupPairs".into(),
+            json!([{ "GroupId": sg_id(net, *peer), "Description": rule.description }]),
+        ),
+        Peer::Cidr(cidr) => perm.insert(
+            "IpRanges".into(),
+            json!([{ "CidrIp": cidr, "Description": rule.description }]),
+        ),
+    };
+    Value::Object(perm)
+}
+
+fn endpoint_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+    let Some(endpoint) = &net.endpoint else {
+        return;
+    };
+    let name = &net.names.spec;
+    let input = json!({
+        "VpcEndpointType": "Interface",
+        "VpcId": vpc_id(net),
+        "ServiceName": format!("com.amazonaws.{}.{}", app.region, endpoint.service_suffix),
+        "SubnetIds": subnet_ids(net),
+        "SecurityGroupIds": [sg_id(net, SgKind::Endpoint)],
+        "PrivateDnsEnabled": false,
+        "TagSpecifications": tag_spec("vpc-endpoint", &app.tags),
+    });
+    let step = Step::new(id(name, kind::ENDPOINT), "ec2", "CreateVpcEndpoint", input)
+        .output("VpcEndpointId", "VpcEndpoint.VpcEndpointId")
+        .output("NetworkInterfaceIds", "VpcEndpoint.NetworkInterfaceIds");
+    let ids = json!({ "VpcEndpointIds": [step.out("VpcEndpointId")] });
+    let step = step.wait(
+        "DescribeVpcEndpoints",
+        ids.clone(),
+        "VpcEndpoints[0].State",
+        "available",
+        600,
+    );
+    steps.push(step.delete("DeleteVpcEndpoints", ids));
+    // Trap 1: the NLB targets are these ENIs' private IPs, one per subnet.
+    let input = json!({ "NetworkInterfaceIds": reference(&id(name, kind::ENDPOINT), "NetworkInterfaceIds") });
+    let mut enis = Step::new(
+        id(name, kind::ENDPOINT_ENIS),
+        "ec2",
+        "DescribeNetworkInterfaces",
+        input,
+    );
+    for i in 0..endpoint.eni_count {
+        enis = enis.output(
+            ip_output(i),
+            format!("NetworkInterfaces[{i}].PrivateIpAddress"),
+        );
+    }
+    steps.push(enis);
+}
+
+fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+    let (Some(link), Some(endpoint)) = (&net.link, &net.endpoint) else {
+        return;
+    };
+    let name = &net.names.spec;
+    let input = json!({
+        "Name": link.nlb_name,
+        "Subnets": subnet_ids(net),
+        "SecurityGroups": [sg_id(net, SgKind::Nlb)],
+        "Scheme": "internal",
+        "Tags": tag_list(&app.tags),
+        "Type": "network",
+        "IpAddressType": "ipv4",
+    });
+    let nlb = Step::new(id(name, kind::NLB), "elbv2", "CreateLoadBalancer", input)
+        .output("LoadBalancerArn", "LoadBalancers[0].LoadBalancerArn");
+    let arn = nlb.out("LoadBalancerArn");
+    let nlb = nlb.wait(
+        "DescribeLoadBalancers",
+        json!({ "LoadBalancerArns": [arn] }),
+        "LoadBalancers[0].State.Code",
+        "active",
+        900,
+    );
+    steps.push(nlb.delete("DeleteLoadBalancer", json!({ "LoadBalancerArn": arn })));
+    let input = json!({
+        "LoadBalancerArn": arn,
+        "Attributes": [{ "Key": "load_balancing.cross_zone.enabled", "Value": "true" }],
+    });
+    steps.push(Step::new(
+        id(name, kind::NLB_ATTRIBUTES),
+        "elbv2",
+        "ModifyLoadBalancerAttributes",
+        input,
+    ));
+    // Trap 3: VPC link traffic carries no source the NLB group could admit.
+    let input = json!({
+        "LoadBalancerArn": arn,
+        "SecurityGroups": [sg_id(net, SgKind::Nlb)],
+        "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "off",
+    });
+    steps.push(Step::new(
+        id(name, kind::NLB_SECURITY_GROUPS),
+        "elbv2",
+        "SetSecurityGroups",
+        input,
+    ));
+    let input = json!({
+        "Name": link.target_group_name,
+        "Protocol": "TCP",
+        "Port": link.port,
+        "VpcId": vpc_id(net),
+        "TargetType": "ip",
+        "Tags": tag_list(&app.tags),
+    });
+    let tg = Step::new(
+        id(name, kind::TARGET_GROUP),
+        "elbv2",
+        "CreateTargetGroup",
+        input,
+    )
+    .output("TargetGroupArn", "TargetGroups[0].TargetGroupArn");
+    let tg_arn = tg.out("TargetGroupArn");
+    steps.push(tg.delete("DeleteTargetGroup", json!({ "TargetGroupArn": tg_arn })));
+    let enis = id(name, kind::ENDPOINT_ENIS);
+    let targets: Vec<Value> = (0..endpoint.eni_count)
+        .map(|i| json!({ "Id": reference(&enis, &ip_output(i)), "Port": link.port }))
+        .collect();
+    let input = json!({ "TargetGroupArn": tg_arn, "Targets": targets });
+    steps.push(
+        Step::new(
+            id(name, kind::TARGETS),
+            "elbv2",
+            "RegisterTargets",
+            input.clone(),
+        )
+        .delete("DeregisterTargets", input),
+    );
+    let input = json!({
+        "LoadBalancerArn": arn,
+        "Protocol": "TCP",
+        "Port": link.port,
+        "DefaultActions": [{ "Type": "forward", "TargetGroupArn": tg_arn }],
+        "Tags": tag_list(&app.tags),
+    });
+    let listener = Step::new(id(name, kind::LISTENER), "elbv2", "CreateListener", input)
+        .output("ListenerArn", "Listeners[0].ListenerArn");
+    let delete = json!({ "ListenerArn": listener.out("ListenerArn") });
+    steps.push(listener.delete("DeleteListener", delete));
+    let input =
+        json!({ "name": link.vpc_link_name, "targetArns": [arn], "tags": tag_map(&app.tags) });
+    // The link is usable only once the NLB listens.
+    let vpc_link = Step::new(
+        id(name, kind::VPC_LINK),
+        "apigateway",
+        "CreateVpcLink",
+        input,
+    )
+    .output("VpcLinkId", "id")
+    .after(id(name, kind::LISTENER));
+    let link_id = json!({ "vpcLinkId": vpc_link.out("VpcLinkId") });
+    let vpc_link = vpc_link.wait("GetVpcLink", link_id.clone(), "status", "AVAILABLE", 900);
+    steps.push(vpc_link.delete("DeleteVpcLink", link_id));
+}

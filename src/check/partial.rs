@@ -1,0 +1,132 @@
+//! Rules on strings that may hold params (the api `stage`, the health `path`). What the
+//! literal parts already decide is checked with the spec (a path whose first part is literal
+//! must start with `/`; every literal character of a stage must be allowed in a stage name);
+//! what a param decides is checked once `--param` bakes a value in ([`baked`]). A param left
+//! symbolic is checked by AWS when the output is deployed: no backend can know it sooner.
+
+use crate::model::Spec;
+use crate::text::{Text, TextPart};
+use std::collections::BTreeMap;
+
+/// API Gateway's stage names: 1-128 letters, digits or `_`.
+const STAGE_MAX: usize = 128;
+
+fn stage_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Why `stage` cannot be a stage name, judged on what is known: the whole name when it is
+/// literal, else each literal character and the literal length.
+pub fn stage_fault(stage: &Text) -> Option<String> {
+    let literal: String = stage
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            TextPart::Lit(s) => Some(s.as_str()),
+            TextPart::Param(_) => None,
+        })
+        .collect();
+    if let Some(c) = literal.chars().find(|c| !stage_char(*c)) {
+        return Some(format!(
+            "`{}` is not allowed in a stage name",
+            c.escape_debug()
+        ));
+    }
+    if literal.len() > STAGE_MAX {
+        return Some(format!(
+            "a stage name has at most {STAGE_MAX} characters, this one has {}",
+            literal.len()
+        ));
+    }
+    if stage.parts.is_empty() {
+        return Some("a stage name cannot be empty".to_string());
+    }
+    None
+}
+
+/// Why a health check `path` is not one: it must start with `/`, which is known when its
+/// first part is literal (or it is empty).
+pub fn health_path_fault(path: &Text) -> Option<String> {
+    match path.parts.first() {
+        Some(TextPart::Param(_)) => None,
+        Some(TextPart::Lit(s)) if s.starts_with('/') => None,
+        _ => Some("it does not start with `/`".to_string()),
+    }
+}
+
+/// The checks above on the values `--param` bakes in: a value that makes a stage or a health
+/// path invalid is refused before anything is emitted. `Err` is the usage error's message.
+pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), String> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    for api in &spec.apis {
+        let stage = api.stage.bake(values);
+        if stage != api.stage {
+            if let Some(fault) = stage_fault(&stage) {
+                return Err(format!(
+                    "with these --param values the stage of api `{}` would be `{stage}`, which is not a stage name: {fault}",
+                    api.name
+                ));
+            }
+        }
+    }
+    for service in &spec.services {
+        let Some(path) = service.health.as_ref().and_then(|h| h.path.as_ref()) else {
+            continue;
+        };
+        let baked = path.bake(values);
+        if &baked != path {
+            if let Some(fault) = health_path_fault(&baked) {
+                return Err(format!(
+                    "with these --param values the health check path of service `{}` would be `{baked}`, which is not a path: {fault}",
+                    service.name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(parts: &[(&str, bool)]) -> Text {
+        let mut t = Text::default();
+        for (s, is_param) in parts {
+            t.push(if *is_param {
+                TextPart::Param((*s).into())
+            } else {
+                TextPart::Lit((*s).into())
+            });
+        }
+        t
+    }
+
+    #[test]
+    fn stage_literal_parts_are_checked_and_params_are_not() {
+        assert_eq!(stage_fault(&Text::lit("prod_1")), None);
+        assert_eq!(stage_fault(&text(&[("env", true), ("_v1", false)])), None);
+        assert!(
+            stage_fault(&text(&[("env", true), ("-v1", false)])).is_some_and(|f| f.contains("`-`"))
+        );
+        assert!(stage_fault(&Text::lit("")).is_some());
+        assert!(stage_fault(&Text::lit("a".repeat(129))).is_some());
+        assert_eq!(stage_fault(&Text::lit("a".repeat(128))), None);
+    }
+
+    #[test]
+    fn a_health_path_with_a_literal_start_must_start_with_a_slash() {
+        assert_eq!(
+            health_path_fault(&text(&[("/v1/", false), ("p", true)])),
+            None
+        );
+        assert_eq!(
+            health_path_fault(&text(&[("p", true), ("/x", false)])),
+            None
+        );
+        assert!(health_path_fault(&text(&[("v1/", false), ("p", true)])).is_some());
+        assert!(health_path_fault(&Text::lit("")).is_some());
+    }
+}

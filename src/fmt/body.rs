@@ -1,0 +1,130 @@
+//! Blocks and their statements: `KIND NAME {` ... `}`, attributes aligned on `=` in runs,
+//! nested blocks set apart by blank lines, and the routes of an api aligned in columns.
+
+use super::align::{Keyed, Layout};
+use super::{trivia, Printer};
+use crate::syntax::ast::{Block, Route, Stmt, StmtKind};
+
+/// Column widths shared by every route of one block.
+#[derive(Default)]
+struct RouteColumns {
+    method: usize,
+    path: usize,
+    target: usize,
+}
+
+impl Printer<'_> {
+    /// A block whose leading comments are already printed.
+    pub(super) fn block(&mut self, indent: usize, block: &Block) {
+        let head_last = block.name.as_ref().unwrap_or(&block.kind).span.end as usize;
+        let lbrace = trivia::next_token(self.src, head_last);
+        let close = (block.span.end as usize).saturating_sub(1);
+        self.interior(indent, lbrace + 1);
+        let head = match &block.name {
+            Some(name) => format!("{} {}", block.kind.name, name.name),
+            None => block.kind.name.clone(),
+        };
+        let after_open = self.trailing(lbrace + 1);
+        if block.body.is_empty() && after_open.is_empty() && !self.comments.any_before(close) {
+            let after_close = self.trailing(block.span.end as usize);
+            self.line(indent, &format!("{head} {{}}"), &after_close);
+            return;
+        }
+        self.open_line(indent, &format!("{head} {{"), &after_open);
+        self.body(indent + 1, &block.body);
+        self.dangling(indent + 1, close);
+        let after_close = self.trailing(block.span.end as usize);
+        self.close_line(indent, "}", &after_close);
+    }
+
+    fn body(&mut self, indent: usize, stmts: &[Stmt]) {
+        let layouts = self.attr_layouts(indent, stmts);
+        let columns = self.route_columns(stmts);
+        let mut prev_was_block = None;
+        for (stmt, layout) in stmts.iter().zip(layouts) {
+            let is_block = matches!(stmt.kind, StmtKind::Block(_));
+            // Nested blocks are set apart from what surrounds them by one blank line.
+            if prev_was_block.is_some_and(|prev| prev || is_block) {
+                self.blank();
+            }
+            self.leading(indent, stmt.span.start as usize);
+            match &stmt.kind {
+                StmtKind::Attr { name, value } => {
+                    self.keyed(indent, &name.name, layout, value);
+                }
+                StmtKind::Block(block) => self.block(indent, block),
+                StmtKind::Route(route) => {
+                    let end = stmt_end(stmt);
+                    self.interior(indent, end);
+                    let text = self.route(route, &columns);
+                    let trailing = self.trailing(end);
+                    self.line(indent, &text, &trailing);
+                }
+            }
+            prev_was_block = Some(is_block);
+        }
+    }
+
+    fn attr_layouts(&self, indent: usize, stmts: &[Stmt]) -> Vec<Layout> {
+        let lines: Vec<Keyed> = stmts
+            .iter()
+            .map(|s| {
+                let (key, value) = match &s.kind {
+                    StmtKind::Attr { name, value } => (Some(name.name.as_str()), Some(value)),
+                    _ => (None, None),
+                };
+                Keyed {
+                    key,
+                    value,
+                    start: s.span.start as usize,
+                    end: stmt_end(s),
+                }
+            })
+            .collect();
+        self.align(indent, &lines)
+    }
+
+    fn route_columns(&self, stmts: &[Stmt]) -> RouteColumns {
+        let mut columns = RouteColumns::default();
+        for stmt in stmts {
+            if let StmtKind::Route(route) = &stmt.kind {
+                columns.method = columns.method.max(route.method.name.chars().count());
+                columns.path = columns.path.max(self.text(route.path.span).chars().count());
+                columns.target = columns.target.max(route.target.name.chars().count());
+            }
+        }
+        columns
+    }
+
+    fn route(&self, route: &Route, columns: &RouteColumns) -> String {
+        let target_path = route
+            .target_path
+            .as_ref()
+            .map(|p| self.text(p.span))
+            .unwrap_or("");
+        let text = format!(
+            "route {:<mw$} {:<pw$} -> {:<tw$} {}",
+            route.method.name,
+            self.text(route.path.span),
+            route.target.name,
+            target_path,
+            mw = columns.method,
+            pw = columns.path,
+            tw = columns.target,
+        );
+        text.trim_end().to_string()
+    }
+}
+
+/// Where a statement's last token ends. A route's span can run on past it: the grammar's
+/// optional target path lets pest skip the whitespace and comments that follow.
+fn stmt_end(stmt: &Stmt) -> usize {
+    match &stmt.kind {
+        StmtKind::Route(route) => route
+            .target_path
+            .as_ref()
+            .map_or(route.target.span.end, |p| p.span.end)
+            as usize,
+        _ => stmt.span.end as usize,
+    }
+}

@@ -1,0 +1,385 @@
+//! The `plan` target: golden snapshots, determinism, structural checks of the document, and
+//! the two oracles: `tests/plan/validate_plan.py` (every call against botocore's models) and
+//! `tests/plan/run_plan.py` (every call run against moto and an App Runner test double, then
+//! every delete in reverse, then nothing may be left).
+//!
+//! The seed architecture is also built as a hand-written IR (`tests/plan/seed_ir.rs`), so the
+//! backend is tested on its own as well as through the whole pipeline.
+
+#[path = "plan/checks.rs"]
+mod checks;
+#[path = "plan/oracles.rs"]
+mod oracles;
+#[path = "plan/reorder.rs"]
+mod reorder;
+#[path = "plan/seed_ir.rs"]
+mod seed_ir;
+mod support;
+
+use checks::{check_seed, check_structure, step, steps};
+use oracles::{python, run, run_failing, validate, write_temp};
+use reorder::reversed;
+
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+fn build(paths: &[PathBuf]) -> String {
+    let out = support::aprc()
+        .current_dir(support::root())
+        .arg("build")
+        .args(paths)
+        .args(["--target", "plan"])
+        .output()
+        .expect("run aprc");
+    assert!(
+        out.status.success(),
+        "aprc build failed for {paths:?}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 plan")
+}
+
+fn seed_plan() -> String {
+    aprc::backends::plan::emit(&seed_ir::seed_ir()).expect("the seed IR emits")
+}
+
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).expect("the plan is JSON")
+}
+
+#[test]
+fn seed_ir_plan_has_every_trap_handled() {
+    check_seed(&parse(&seed_plan()));
+}
+
+#[test]
+fn seed_ir_plan_is_deterministic_and_ends_with_newline() {
+    let a = seed_plan();
+    assert_eq!(a, seed_plan());
+    assert!(a.ends_with("}\n"));
+}
+
+#[test]
+fn seed_ir_plan_validates_against_botocore() {
+    validate("seed-ir", &seed_plan());
+}
+
+#[test]
+fn seed_ir_plan_runs_against_moto_and_deletes_everything() {
+    // Renamed: the seed example creates the same physical names on the shared moto server.
+    let out = run("seed-ir", &rename(&parse(&seed_plan()), "ir").to_string());
+    assert!(out.contains("nothing left"), "{out}");
+}
+
+fn sink_plan() -> String {
+    aprc::backends::plan::emit(&seed_ir::kitchen_sink_ir()).expect("the kitchen-sink IR emits")
+}
+
+#[test]
+fn kitchen_sink_ir_plan_spells_every_feature() {
+    let plan = parse(&sink_plan());
+    check_structure(&plan);
+    // An existing VPC with nothing in it needs no call at all.
+    assert!(steps(&plan)
+        .iter()
+        .all(|s| !s["id"].as_str().expect("id").starts_with("legacy-")));
+    // The connector egress rule: all protocols to the VPC, no ports.
+    let rule = step(&plan, "core-connector-sg-egress-0");
+    assert_eq!(rule["input"]["IpPermissions"][0]["IpProtocol"], "-1");
+    assert!(rule["input"]["IpPermissions"][0].get("FromPort").is_none());
+    let service = &step(&plan, "orders-service")["input"];
+    assert_eq!(
+        service["NetworkConfiguration"]["EgressConfiguration"]["VpcConnectorArn"]["ref"],
+        "core-connector.VpcConnectorArn"
+    );
+    assert_eq!(
+        service["ObservabilityConfiguration"]["ObservabilityEnabled"],
+        true
+    );
+    assert_eq!(
+        service["AutoScalingConfigurationArn"]["ref"],
+        "orders-autoscaling.AutoScalingConfigurationArn"
+    );
+    assert_eq!(
+        service["InstanceConfiguration"]["InstanceRoleArn"]["ref"],
+        "orders-instance-role.Arn"
+    );
+    assert_eq!(
+        service["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]
+            ["RuntimeEnvironmentSecrets"]["DB_PASSWORD"]["param"],
+        "db_secret"
+    );
+    assert_eq!(service["HealthCheckConfiguration"]["UnhealthyThreshold"], 3);
+    // The instance policy names the param's ARN exactly: the document is a join around it.
+    let doc = &step(&plan, "orders-instance-policy")["input"]["PolicyDocument"]["join"];
+    assert_eq!(doc[1]["param"], "db_secret");
+    let filled = format!(
+        "{}{}{}",
+        doc[0].as_str().expect("text"),
+        "arn:x",
+        doc[2].as_str().expect("text")
+    );
+    let filled: Value =
+        serde_json::from_str(&filled).expect("the policy is JSON once the param is filled");
+    assert_eq!(filled["Statement"][0]["Resource"][0], "arn:x");
+    // A public service over the internet, by its service URL.
+    let web = steps(&plan)
+        .iter()
+        .find(|s| s["operation"] == "PutIntegration" && s["input"]["connectionType"] == "INTERNET")
+        .expect("web");
+    assert_eq!(
+        web["input"]["uri"]["join"][1]["ref"],
+        "web-service.ServiceUrl"
+    );
+    assert!(web["input"].get("connectionId").is_none());
+    // The root method hangs off the REST API's root resource.
+    let root = steps(&plan).iter().find(|s| {
+        s["operation"] == "PutMethod"
+            && s["input"]["resourceId"]["ref"] == "public-rest-api.RootResourceId"
+    });
+    assert_eq!(
+        root.expect("root method")["input"]["authorizationType"],
+        "AWS_IAM"
+    );
+    // Stage settings: throttling and access logs to the log group's ARN.
+    let settings = step(&plan, "public-stage-settings");
+    let patches = settings["input"]["patchOperations"]
+        .as_array()
+        .expect("patches");
+    let by_path: BTreeMap<&str, &Value> = patches
+        .iter()
+        .map(|p| (p["path"].as_str().expect("path"), &p["value"]))
+        .collect();
+    assert_eq!(by_path["/*/*/throttling/rateLimit"], "100.5");
+    assert_eq!(by_path["/*/*/throttling/burstLimit"], "200");
+    assert_eq!(
+        by_path["/accessLogSettings/destinationArn"]["join"][1]["ref"],
+        "sink-account.Account"
+    );
+    assert!(settings["depends_on"]
+        .as_array()
+        .expect("deps")
+        .contains(&"public-log-retention".into()));
+    assert_eq!(step(&plan, "public-stage")["input"]["tracingEnabled"], true);
+    assert_eq!(
+        plan["parameters"]["db_secret"],
+        serde_json::json!({ "type": "string" })
+    );
+}
+
+#[test]
+fn kitchen_sink_ir_plan_validates_and_runs() {
+    let text = sink_plan();
+    validate("sink-ir", &text);
+    let out = run("sink-ir", &text);
+    assert!(out.contains("nothing left"), "{out}");
+}
+
+/// The runner is an oracle only if it notices what a broken plan leaves or gets wrong.
+#[test]
+fn runner_rejects_broken_plans() {
+    let good = parse(&seed_plan());
+    // A VPC whose delete is missing is left behind (each copy renamed so runs cannot clash).
+    let mut plan = good.clone();
+    let vpc = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "core-vpc")
+        .expect("vpc");
+    vpc.as_object_mut().expect("step").remove("delete");
+    let out = run_failing("leaky", &rename(&plan, "leaky"));
+    assert!(
+        out.contains("left behind") && out.contains("core-vpc"),
+        "{out}"
+    );
+    // A private service made public cannot get an ingress connection (spec trap 4).
+    let mut plan = good.clone();
+    let service = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "orders-service")
+        .expect("service");
+    service["input"]["NetworkConfiguration"]["IngressConfiguration"]["IsPubliclyAccessible"] =
+        true.into();
+    let out = run_failing("public", &rename(&plan, "public"));
+    assert!(out.contains("IsPubliclyAccessible"), "{out}");
+    // NLB targets that are not the endpoint's ENI IPs are caught (spec trap 1).
+    let mut plan = good.clone();
+    let targets = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "core-targets")
+        .expect("targets");
+    targets["input"]["Targets"][1]["Id"] = "10.0.1.250".into();
+    let out = run_failing("targets", &rename(&plan, "targets"));
+    assert!(out.contains("not the endpoint ENI IPs"), "{out}");
+    // A usage plan still attached to its stage cannot be deleted on AWS.
+    let mut plan = good.clone();
+    let attach = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == "public-usage-plan-stages")
+        .expect("usage plan stages");
+    attach.as_object_mut().expect("step").remove("delete");
+    let out = run_failing("stages", &rename(&plan, "stages"));
+    assert!(out.contains("refuses to delete usage plan"), "{out}");
+}
+
+/// The plan with every physical name prefixed, so it cannot clash with another test's run
+/// on a shared moto server.
+fn rename(plan: &Value, prefix: &str) -> Value {
+    let text = plan
+        .to_string()
+        .replace("\"seed-", &format!("\"{prefix}-seed-"));
+    parse(&text)
+}
+
+/// Damages a copy of a plan.
+type Breakage = fn(&mut Value);
+
+/// The validator is an oracle only if it rejects what botocore would: a misspelled member,
+/// a wrong type, an operation that does not exist, an output path the response lacks; and a
+/// ref to an output no step declares.
+#[test]
+fn validator_rejects_broken_plans() {
+    let good = parse(&seed_plan());
+    let breakages: [(&str, Breakage); 5] = [
+        ("member", |p| {
+            p["steps"][1]["input"]["CidrBlok"] = "10.0.0.0/16".into()
+        }),
+        ("type", |p| p["steps"][1]["input"]["CidrBlock"] = 16.into()),
+        ("operation", |p| {
+            p["steps"][1]["operation"] = "MakeVpc".into()
+        }),
+        ("output", |p| {
+            p["steps"][1]["outputs"]["VpcId"] = "Vpc.Id".into()
+        }),
+        ("ref", |p| {
+            p["steps"][2]["input"]["VpcId"]["ref"] = "core-vpc.Id".into()
+        }),
+    ];
+    for (what, breakage) in breakages {
+        let mut plan = good.clone();
+        assert_eq!(plan["steps"][1]["operation"], "CreateVpc");
+        breakage(&mut plan);
+        let (_dir, path) = write_temp("broken", &plan.to_string());
+        let (ok, out) = python("validate_plan.py", &[path.to_str().expect("path")]);
+        assert!(!ok, "validate_plan.py accepted a broken {what}:\n{out}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Every example, through the whole pipeline.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn examples_match_snapshots() {
+    for example in support::examples() {
+        let name = support::example_name(&example);
+        let text = build(std::slice::from_ref(&example));
+        check_structure(&parse(&text));
+        insta::assert_snapshot!(name.clone(), text);
+    }
+}
+
+/// `--param NAME=VALUE` bakes the value in: the param leaves `parameters` and every use.
+#[test]
+fn baked_params_are_literal_in_the_plan() {
+    let out = support::aprc()
+        .current_dir(support::root())
+        .args([
+            "build",
+            "examples/seed.apr",
+            "--target",
+            "plan",
+            "--param",
+            "image_tag=9.9.9",
+        ])
+        .output()
+        .expect("run aprc");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let plan = parse(&String::from_utf8_lossy(&out.stdout));
+    assert_eq!(plan["parameters"], serde_json::json!({}));
+    let image = &step(&plan, "orders-service")["input"]["SourceConfiguration"]["ImageRepository"]
+        ["ImageIdentifier"];
+    assert_eq!(
+        image,
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:9.9.9"
+    );
+    assert!(!plan.to_string().contains("\"param\""));
+}
+
+#[test]
+fn seed_example_handles_every_trap() {
+    check_seed(&parse(&build(&[PathBuf::from("examples/seed.apr")])));
+}
+
+#[test]
+fn examples_validate_against_botocore() {
+    for example in support::examples() {
+        let name = support::example_name(&example);
+        validate(&name, &build(&[example]));
+    }
+}
+
+#[test]
+fn examples_run_against_moto_and_delete_everything() {
+    for example in support::examples() {
+        let name = support::example_name(&example);
+        let out = run(&name, &build(&[example]));
+        assert!(out.contains("nothing left"), "{name}: {out}");
+    }
+}
+
+#[test]
+fn examples_are_deterministic_and_independent_of_declaration_order() {
+    for example in support::examples() {
+        let name = support::example_name(&example);
+        let first = build(std::slice::from_ref(&example));
+        assert_eq!(
+            first,
+            build(std::slice::from_ref(&example)),
+            "{name}: two builds differ"
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let files: Vec<PathBuf> = if example.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(support::root().join(&example))
+                .expect("example dir")
+                .map(|e| e.expect("entry").path())
+                .collect();
+            files.sort();
+            files
+        } else {
+            vec![support::root().join(&example)]
+        };
+        let copy = dir.path().join(&name);
+        std::fs::create_dir(&copy).expect("copy dir");
+        for file in &files {
+            let text = std::fs::read_to_string(file).expect("read example");
+            let target = copy.join(file.file_name().expect("file name"));
+            let shuffled = reversed(&text);
+            // Every example file has two blocks or two routes, so the copy really differs.
+            assert_ne!(shuffled, text, "{}: nothing to reverse", file.display());
+            std::fs::write(target, shuffled).expect("write reversed copy");
+        }
+        let shuffled = if example.is_dir() {
+            copy.clone()
+        } else {
+            copy.join(files[0].file_name().expect("name"))
+        };
+        let shuffled = build(&[shuffled]);
+        assert_eq!(
+            first, shuffled,
+            "{name}: reversing the declarations changed the plan"
+        );
+    }
+}

@@ -1,0 +1,425 @@
+//! The seed architecture (examples/seed.apr) as an IR built by hand, so the plan backend is
+//! tested on its own, independently of lowering. Included by tests/plan.rs.
+
+use aprc::ir::*;
+use aprc::span::{FileId, Span};
+use aprc::text::{Text, TextPart};
+use std::collections::BTreeMap;
+
+fn names(spec: &str, pascal: &str, physical: &str) -> Names {
+    Names {
+        spec: spec.into(),
+        pascal: pascal.into(),
+        snake: spec.replace('-', "_"),
+        physical: physical.into(),
+    }
+}
+
+pub fn seed_ir() -> Ir {
+    let tags = BTreeMap::from([
+        ("app".to_string(), Text::lit("seed")),
+        ("team".to_string(), Text::lit("platform")),
+    ]);
+    let image = Text {
+        parts: vec![
+            TextPart::Lit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:".into()),
+            TextPart::Param("image_tag".into()),
+        ],
+    };
+    let rule = |group, direction, peer, description: &str| SgRule {
+        group,
+        direction,
+        protocol: Protocol::Tcp,
+        ports: Some((443, 443)),
+        peer: Peer::Group(peer),
+        description: description.into(),
+    };
+    let network = Network {
+        names: names("core", "Core", "seed-core"),
+        vpc: Vpc::Create {
+            cidr: "10.0.0.0/16".into(),
+            subnets: vec![
+                Subnet {
+                    cidr: "10.0.0.0/24".into(),
+                    zone_index: 0,
+                },
+                Subnet {
+                    cidr: "10.0.1.0/24".into(),
+                    zone_index: 1,
+                },
+            ],
+        },
+        security_groups: vec![
+            SecurityGroup {
+                kind: SgKind::Endpoint,
+                physical: "seed-core-endpoint".into(),
+                description: "App Runner requests endpoint of seed-core".into(),
+            },
+            SecurityGroup {
+                kind: SgKind::Nlb,
+                physical: "seed-core-nlb".into(),
+                description: "Network load balancer for the API Gateway VPC link of seed-core"
+                    .into(),
+            },
+        ],
+        rules: vec![
+            rule(
+                SgKind::Endpoint,
+                Direction::Ingress,
+                SgKind::Nlb,
+                "HTTPS from the VPC link load balancer",
+            ),
+            rule(
+                SgKind::Nlb,
+                Direction::Egress,
+                SgKind::Endpoint,
+                "HTTPS to the App Runner requests endpoint",
+            ),
+        ],
+        endpoint: Some(Endpoint {
+            service_suffix: "apprunner.requests".into(),
+            eni_count: 2,
+            services: vec!["orders".into()],
+        }),
+        link: Some(Link {
+            nlb_name: "seed-core".into(),
+            target_group_name: "seed-core".into(),
+            vpc_link_name: "seed-core".into(),
+            port: 443,
+            apis: vec!["public".into()],
+        }),
+        connector: None,
+    };
+    let access_role = Role {
+        physical: "seed-orders-access".into(),
+        principal: "build.apprunner.amazonaws.com".into(),
+        policy_name: "pull-image".into(),
+        statements: vec![
+            Statement {
+                sid: "EcrAuthorizationToken".into(),
+                actions: vec!["ecr:GetAuthorizationToken".into()],
+                resources: vec![Text::lit("*")],
+            },
+            Statement {
+                sid: "PullImage".into(),
+                actions: vec![
+                    "ecr:BatchCheckLayerAvailability".into(),
+                    "ecr:BatchGetImage".into(),
+                    "ecr:DescribeImages".into(),
+                    "ecr:GetDownloadUrlForLayer".into(),
+                ],
+                resources: vec![Text::lit(
+                    "arn:aws:ecr:eu-west-1:123456789012:repository/orders",
+                )],
+            },
+        ],
+    };
+    let service = Service {
+        names: names("orders", "Orders", "seed-orders"),
+        network: Some("core".into()),
+        image,
+        repository_type: RepositoryType::Ecr,
+        port: 8080,
+        cpu: "1 vCPU".into(),
+        memory: "2 GB".into(),
+        command: None,
+        env: BTreeMap::new(),
+        secrets: BTreeMap::new(),
+        access_role: Some(access_role),
+        instance_role: None,
+        health: None,
+        autoscaling: None,
+        observability: None,
+        private: true,
+        ingress_connection: Some(IngressConnection {
+            physical: "seed-orders".into(),
+            network: "core".into(),
+        }),
+        vpc_egress: false,
+    };
+    let api = Api {
+        names: names("public", "Public", "seed-public"),
+        network: Some("core".into()),
+        stage: Text::lit("prod"),
+        auth: Auth::ApiKey,
+        tracing: false,
+        throttle: None,
+        access_log: None,
+        resources: vec![Resource {
+            index: 0,
+            parent: None,
+            path_part: "{proxy+}".into(),
+            path: "/{proxy+}".into(),
+            pascal: "Proxy".into(),
+            snake: "proxy".into(),
+        }],
+        methods: vec![ApiMethod {
+            resource: Some(0),
+            http_method: "ANY".into(),
+            path: "/{proxy+}".into(),
+            pascal: "AnyProxy".into(),
+            snake: "any_proxy".into(),
+            path_params: vec!["proxy".into()],
+            integration: Integration {
+                service: "orders".into(),
+                http_method: "ANY".into(),
+                connection: Connection::VpcLink {
+                    network: "core".into(),
+                },
+                target_path: "/{proxy}".into(),
+                path_mappings: vec![("proxy".into(), "proxy".into())],
+            },
+        }],
+        deployment_hash: "0123456789abcdef".into(),
+        api_key: Some(ApiKey {
+            key_name: "seed-public".into(),
+            usage_plan_name: "seed-public".into(),
+        }),
+    };
+    let output = |pascal: &str, snake: &str, value| Output {
+        pascal: pascal.into(),
+        snake: snake.into(),
+        description: snake.replace('_', " "),
+        value,
+    };
+    Ir {
+        app: App {
+            name: "seed".into(),
+            region: "eu-west-1".into(),
+            tags,
+            span: Span::new(FileId(0), 0, 0),
+        },
+        params: vec![Param {
+            name: "image_tag".into(),
+            default: Some("1.0.0".into()),
+        }],
+        networks: vec![network],
+        services: vec![service],
+        apis: vec![api],
+        outputs: vec![
+            output(
+                "PublicInvokeUrl",
+                "public_invoke_url",
+                OutputValue::InvokeUrl("public".into()),
+            ),
+            output(
+                "PublicApiKeyId",
+                "public_api_key_id",
+                OutputValue::ApiKeyId("public".into()),
+            ),
+            output(
+                "OrdersServiceArn",
+                "orders_service_arn",
+                OutputValue::ServiceArn("orders".into()),
+            ),
+            output(
+                "OrdersIngressDomain",
+                "orders_ingress_domain",
+                OutputValue::IngressDomain("orders".into()),
+            ),
+        ],
+    }
+}
+
+/// The seed with every optional feature switched on, as lowering would describe it: VPC egress
+/// through a connector, auto scaling, tracing, secrets (one a param) read by an instance role,
+/// health checks, env and command, a public service reached over the internet, api throttling,
+/// access logs and IAM auth, and a second network that already exists.
+pub fn kitchen_sink_ir() -> Ir {
+    let mut ir = seed_ir();
+    ir.app.name = "sink".into();
+    ir.app.tags.insert("app".into(), Text::lit("sink"));
+    ir.params.push(Param {
+        name: "db_secret".into(),
+        default: None,
+    });
+    let rename = |n: &mut Names| n.physical = n.physical.replacen("seed-", "sink-", 1);
+    let net = &mut ir.networks[0];
+    rename(&mut net.names);
+    net.security_groups.push(SecurityGroup {
+        kind: SgKind::Connector,
+        physical: "sink-core-connector".into(),
+        description: "App Runner VPC connector".into(),
+    });
+    net.rules.push(SgRule {
+        group: SgKind::Connector,
+        direction: Direction::Egress,
+        protocol: Protocol::All,
+        ports: None,
+        peer: Peer::Cidr("10.0.0.0/16".into()),
+        description: "All traffic to the VPC".into(),
+    });
+    net.connector = Some(Connector {
+        physical: "sink-core".into(),
+        services: vec!["orders".into()],
+    });
+    for sg in &mut net.security_groups {
+        sg.physical = sg.physical.replacen("seed-", "sink-", 1);
+    }
+    if let Some(link) = &mut net.link {
+        link.nlb_name = "sink-core".into();
+        link.target_group_name = "sink-core".into();
+        link.vpc_link_name = "sink-core".into();
+    }
+    ir.networks.push(Network {
+        names: names("legacy", "Legacy", "sink-legacy"),
+        vpc: Vpc::Existing {
+            vpc_id: Text::param("legacy_vpc"),
+            subnet_ids: vec![
+                Text::lit("subnet-0123456789abcdef0"),
+                Text::lit("subnet-0fedcba9876543210"),
+            ],
+        },
+        security_groups: Vec::new(),
+        rules: Vec::new(),
+        endpoint: None,
+        link: None,
+        connector: None,
+    });
+    ir.params.push(Param {
+        name: "legacy_vpc".into(),
+        default: Some("vpc-0a1b2c3d4e5f60718".into()),
+    });
+    let svc = &mut ir.services[0];
+    rename(&mut svc.names);
+    svc.ingress_connection = Some(IngressConnection {
+        physical: "sink-orders".into(),
+        network: "core".into(),
+    });
+    if let Some(role) = &mut svc.access_role {
+        role.physical = "sink-orders-access".into();
+    }
+    svc.command = Some(Text::lit("./serve --port 8080"));
+    svc.env.insert("LOG_LEVEL".into(), Text::lit("info"));
+    svc.secrets
+        .insert("DB_PASSWORD".into(), Text::param("db_secret"));
+    svc.secrets.insert(
+        "API_TOKEN".into(),
+        Text::lit("arn:aws:secretsmanager:eu-west-1:123456789012:secret:token-AbCdEf"),
+    );
+    svc.instance_role = Some(Role {
+        physical: "sink-orders-instance".into(),
+        principal: "tasks.apprunner.amazonaws.com".into(),
+        policy_name: "runtime".into(),
+        statements: vec![
+            Statement {
+                sid: "Secrets".into(),
+                actions: vec![
+                    "secretsmanager:GetSecretValue".into(),
+                    "ssm:GetParameters".into(),
+                ],
+                resources: vec![
+                    Text::param("db_secret"),
+                    Text::lit("arn:aws:secretsmanager:eu-west-1:123456789012:secret:token-AbCdEf"),
+                ],
+            },
+            Statement {
+                sid: "Tracing".into(),
+                actions: vec![
+                    "xray:GetSamplingRules".into(),
+                    "xray:GetSamplingTargets".into(),
+                    "xray:PutTelemetryRecords".into(),
+                    "xray:PutTraceSegments".into(),
+                ],
+                resources: vec![Text::lit("*")],
+            },
+        ],
+    });
+    svc.health = Some(Health {
+        protocol: "HTTP".into(),
+        path: Some(Text::lit("/healthz")),
+        interval: Some(10),
+        timeout: Some(5),
+        healthy_threshold: None,
+        unhealthy_threshold: Some(3),
+    });
+    svc.autoscaling = Some(AutoScaling {
+        physical: "sink-orders".into(),
+        min: 1,
+        max: 10,
+        concurrency: 100,
+    });
+    svc.observability = Some(Observability {
+        physical: "sink-orders".into(),
+    });
+    svc.vpc_egress = true;
+    let mut web = svc.clone();
+    web.names = names("web", "Web", "sink-web");
+    web.network = None;
+    web.image = Text::lit("public.ecr.aws/acme/web:1.0");
+    web.repository_type = RepositoryType::EcrPublic;
+    web.access_role = None;
+    web.instance_role = None;
+    web.secrets.clear();
+    web.command = None;
+    web.health = None;
+    web.autoscaling = None;
+    web.observability = None;
+    web.private = false;
+    web.ingress_connection = None;
+    web.vpc_egress = false;
+    ir.services.push(web);
+    let api = &mut ir.apis[0];
+    rename(&mut api.names);
+    api.auth = Auth::Iam;
+    api.api_key = None;
+    api.tracing = true;
+    api.throttle = Some(Throttle {
+        rate: 100.5,
+        burst: 200,
+    });
+    api.access_log = Some(AccessLog {
+        log_group_name: "/aws/apigateway/sink-public".into(),
+        retention_days: 365,
+        format: r#"{"requestId":"$context.requestId","status":"$context.status"}"#.into(),
+    });
+    api.resources.push(Resource {
+        index: 1,
+        parent: None,
+        path_part: "web".into(),
+        path: "/web".into(),
+        pascal: "Web".into(),
+        snake: "web".into(),
+    });
+    api.methods.push(ApiMethod {
+        resource: Some(1),
+        http_method: "GET".into(),
+        path: "/web".into(),
+        pascal: "GetWeb".into(),
+        snake: "get_web".into(),
+        path_params: Vec::new(),
+        integration: Integration {
+            service: "web".into(),
+            http_method: "GET".into(),
+            connection: Connection::Internet,
+            target_path: "/".into(),
+            path_mappings: Vec::new(),
+        },
+    });
+    api.methods.push(ApiMethod {
+        resource: None,
+        http_method: "GET".into(),
+        path: "/".into(),
+        pascal: "Root".into(),
+        snake: "root".into(),
+        path_params: Vec::new(),
+        integration: Integration {
+            service: "orders".into(),
+            http_method: "GET".into(),
+            connection: Connection::VpcLink {
+                network: "core".into(),
+            },
+            target_path: "/status".into(),
+            path_mappings: Vec::new(),
+        },
+    });
+    ir.outputs
+        .retain(|o| !matches!(o.value, OutputValue::ApiKeyId(_)));
+    ir.outputs.push(Output {
+        pascal: "WebServiceUrl".into(),
+        snake: "web_service_url".into(),
+        description: "web url".into(),
+        value: OutputValue::ServiceUrl("web".into()),
+    });
+    ir
+}

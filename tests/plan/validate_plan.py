@@ -1,0 +1,206 @@
+"""Checks an aprc plan against botocore's API models: the oracle for `--target plan`.
+
+Usage: python3 tests/plan/validate_plan.py PLAN.json
+
+For every step, wait and delete: the service and operation exist in botocore's model, and the
+input validates against the operation's input shape (botocore's ParamValidator), with each
+`ref`, `param` and `join` replaced by a placeholder of the type its position needs. Every
+output path and wait path must also name members of the operation's output shape, so a typo
+in `Vpc.VpcId` is caught here rather than at run time; and every ref must name an output
+declared by an earlier step (or, in a wait or delete, by the step itself) that the step lists
+in `depends_on`. Exits 1 listing every problem.
+"""
+import json
+import re
+import sys
+
+import botocore.session
+from botocore.validate import ParamValidator
+
+SERVICES = {"ec2", "elbv2", "iam", "apprunner", "apigateway", "logs", "sts"}
+SESSION = botocore.session.get_session()
+
+
+def is_symbolic(value):
+    return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("ref", "param", "join")
+
+
+def placeholder(shape):
+    """A value of the right type for `shape`, long enough for any minimum length."""
+    kind = shape.type_name
+    if kind == "string":
+        return "placeholder-" + "x" * max(0, shape.metadata.get("min", 0) - 12)
+    if kind in ("integer", "long"):
+        return max(1, shape.metadata.get("min", 1))
+    if kind == "boolean":
+        return True
+    if kind in ("double", "float"):
+        return 1.0
+    if kind == "list":
+        return [placeholder(shape.member)]
+    if kind == "map":
+        return {}
+    if kind == "timestamp":
+        return "2026-01-01T00:00:00Z"
+    if kind == "blob":
+        return b"x"
+    return {}
+
+
+def substitute(value, shape, where, problems):
+    """Replaces symbolic values by placeholders, checking where they are allowed."""
+    if is_symbolic(value):
+        check_symbolic(value, where, problems)
+        if shape is None:
+            return "placeholder"
+        if "join" in value and shape.type_name != "string":
+            problems.append(f"{where}: a join yields a string, but the API wants {shape.type_name}")
+        return placeholder(shape)
+    if isinstance(value, dict):
+        if shape is not None and shape.type_name == "structure":
+            return {k: substitute(v, shape.members.get(k), f"{where}.{k}", problems) for k, v in value.items()}
+        if shape is not None and shape.type_name == "map":
+            return {k: substitute(v, shape.value, f"{where}.{k}", problems) for k, v in value.items()}
+        return {k: substitute(v, None, f"{where}.{k}", problems) for k, v in value.items()}
+    if isinstance(value, list):
+        member = shape.member if shape is not None and shape.type_name == "list" else None
+        return [substitute(v, member, f"{where}[{i}]", problems) for i, v in enumerate(value)]
+    return value
+
+
+def check_symbolic(value, where, problems):
+    if "ref" in value:
+        if not isinstance(value["ref"], str) or not re.fullmatch(r"[^.]+\.[A-Za-z0-9]+", value["ref"]):
+            problems.append(f"{where}: malformed ref {value['ref']!r}")
+    elif "param" in value:
+        if not isinstance(value["param"], str):
+            problems.append(f"{where}: malformed param {value['param']!r}")
+    else:
+        parts = value["join"]
+        if not isinstance(parts, list) or len(parts) < 2:
+            problems.append(f"{where}: a join needs a list of at least two parts")
+            return
+        for i, part in enumerate(parts):
+            if is_symbolic(part):
+                if "join" in part:
+                    problems.append(f"{where}.join[{i}]: nested join")
+                check_symbolic(part, f"{where}.join[{i}]", problems)
+            elif not isinstance(part, str):
+                problems.append(f"{where}.join[{i}]: a join part must be a string, ref or param")
+
+
+def check_path(shape, path, where, problems):
+    """`A.B[0].C` must walk the output shape's members."""
+    for token in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        if shape is None:
+            problems.append(f"{where}: path {path!r} goes past the response")
+            return
+        if token.startswith("["):
+            if shape.type_name != "list":
+                problems.append(f"{where}: path {path!r} indexes a {shape.type_name}")
+                return
+            shape = shape.member
+        else:
+            if shape.type_name != "structure" or token not in shape.members:
+                problems.append(f"{where}: path {path!r}: no member {token!r} in the response")
+                return
+            shape = shape.members[token]
+
+
+def check_call(service, call, where, problems, outputs=None):
+    model = SESSION.get_service_model(service)
+    try:
+        op = model.operation_model(call["operation"])
+    except Exception:
+        problems.append(f"{where}: {service} has no operation {call.get('operation')!r}")
+        return None
+    params = substitute(call.get("input", {}), op.input_shape, f"{where}.input", problems)
+    if op.input_shape is not None:
+        report = ParamValidator().validate(params, op.input_shape)
+        if report.has_errors():
+            problems.append(f"{where}: {service}.{call['operation']}: {report.generate_report()}")
+    elif params:
+        problems.append(f"{where}: {service}.{call['operation']} takes no input")
+    for name, path in (outputs or {}).items():
+        check_path(op.output_shape, path, f"{where}.outputs.{name}", problems)
+    return op
+
+
+def refs(value):
+    if isinstance(value, dict):
+        if set(value) == {"ref"} and isinstance(value["ref"], str):
+            yield value["ref"]
+        else:
+            for v in value.values():
+                yield from refs(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from refs(v)
+
+
+def check_refs(plan, problems):
+    declared = {}
+    for step in plan.get("steps", []):
+        sid = step.get("id", "?")
+        if sid in declared:
+            problems.append(f"{sid}: duplicate step id")
+        deps = set(step.get("depends_on", []))
+        own = set(step.get("outputs", {}))
+        for dep in deps:
+            if dep not in declared:
+                problems.append(f"{sid}: depends on {dep}, which is not an earlier step")
+        places = [("input", step.get("input"), False)]
+        places += [(k, step[k].get("input"), True) for k in ("wait", "delete") if k in step]
+        for where, value, may_be_self in places:
+            for r in refs(value):
+                target, _, output = r.partition(".")
+                if may_be_self and target == sid:
+                    if output not in own:
+                        problems.append(f"{sid}.{where}: ref {r}: the step has no output {output}")
+                elif target not in declared:
+                    problems.append(f"{sid}.{where}: ref {r} names no earlier step")
+                elif output not in declared[target]:
+                    problems.append(f"{sid}.{where}: ref {r}: {target} has no output {output}")
+                elif target not in deps:
+                    problems.append(f"{sid}.{where}: ref {r} but {target} is not in depends_on")
+        declared[sid] = own
+    for r in refs(plan.get("outputs", {})):
+        target, _, output = r.partition(".")
+        if output not in declared.get(target, set()):
+            problems.append(f"outputs: ref {r} names no step output")
+
+
+def main():
+    with open(sys.argv[1]) as f:
+        plan = json.load(f)
+    problems = []
+    for key in ("version", "app", "region", "parameters", "steps", "outputs"):
+        if key not in plan:
+            problems.append(f"missing top-level {key!r}")
+    for step in plan.get("steps", []):
+        sid = step.get("id", "?")
+        service = step.get("service")
+        if service not in SERVICES:
+            problems.append(f"{sid}: unexpected service {service!r}")
+            continue
+        check_call(service, step, sid, problems, step.get("outputs"))
+        if "wait" in step:
+            wait = step["wait"]
+            op = check_call(service, wait, f"{sid}.wait", problems)
+            if op is not None:
+                check_path(op.output_shape, wait.get("path", ""), f"{sid}.wait.path", problems)
+            if not isinstance(wait.get("timeout_seconds"), int) or wait["timeout_seconds"] <= 0:
+                problems.append(f"{sid}.wait: timeout_seconds must be a positive integer")
+            if not isinstance(wait.get("expect"), str):
+                problems.append(f"{sid}.wait: expect must be a string")
+        if "delete" in step:
+            check_call(service, step["delete"], f"{sid}.delete", problems)
+    check_refs(plan, problems)
+    if problems:
+        print("\n".join(problems))
+        sys.exit(1)
+    print(f"ok: {len(plan['steps'])} steps valid against botocore {botocore.__version__}")
+
+
+if __name__ == "__main__":
+    main()

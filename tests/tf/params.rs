@@ -1,0 +1,126 @@
+//! Params in every string attribute (tests/fixtures/params/everywhere.apr) in `main.tf`: the
+//! emitted HCL spells each as `var.NAME` or a `${var.NAME}` template (provider default tags,
+//! stage names, health paths), and terraform itself, planning against moto with `-var`
+//! values, evaluates every one of them to the value the spec means.
+
+use super::terraform::{terraform, terraform_checks_with};
+use super::{attr, blocks, build, key, nested, parse, src};
+use crate::support;
+use hcl::{Block, Body};
+use serde_json::Value;
+use std::path::PathBuf;
+
+const FIXTURE: &str = "tests/fixtures/params/everywhere.apr";
+const SECRET: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf";
+
+fn resource<'a>(body: &'a Body, kind: &'a str, name: &str) -> &'a Block {
+    blocks(body, "resource", kind)
+        .find(|b| b.labels().get(1).map(|l| l.as_str()) == Some(name))
+        .unwrap_or_else(|| panic!("no {kind}.{name}"))
+}
+
+fn attr_src(block: &Block, key: &str) -> String {
+    attr(block, key).map(src).unwrap_or_default()
+}
+
+#[test]
+fn params_are_variables_in_tags_stages_and_health_paths() {
+    let body = parse(&build(&[PathBuf::from(FIXTURE)]));
+    let provider = body
+        .blocks()
+        .find(|b| b.identifier() == "provider")
+        .expect("provider block");
+    let Some(hcl::Expression::Object(tags)) =
+        nested(provider, "default_tags").and_then(|d| attr(d, "tags"))
+    else {
+        panic!("default_tags has no tags object");
+    };
+    let tags: Vec<(String, String)> = tags.iter().map(|(k, v)| (key(k), src(v))).collect();
+    assert_eq!(
+        tags,
+        [
+            ("app", "\"everywhere\""),
+            ("cost", "\"fixed\""),
+            ("env", "var.env"),
+            ("owner", "\"team-${var.owner}\""),
+        ]
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+    );
+    let public = resource(&body, "aws_api_gateway_stage", "public");
+    assert_eq!(attr_src(public, "stage_name"), "\"${var.env}_v1\"");
+    let admin = resource(&body, "aws_api_gateway_stage", "admin");
+    assert_eq!(attr_src(admin, "stage_name"), "var.env");
+    // Everything else that needs the stage name takes it from the stage resource.
+    let plan = resource(&body, "aws_api_gateway_usage_plan", "public");
+    let stages = nested(plan, "api_stages").expect("api_stages");
+    assert_eq!(
+        attr_src(stages, "stage"),
+        "aws_api_gateway_stage.public.stage_name"
+    );
+    let settings = resource(&body, "aws_api_gateway_method_settings", "public");
+    assert_eq!(
+        attr_src(settings, "stage_name"),
+        "aws_api_gateway_stage.public.stage_name"
+    );
+    let health = |svc: &str| {
+        let service = resource(&body, "aws_apprunner_service", svc);
+        nested(service, "health_check_configuration")
+            .map(|h| attr_src(h, "path"))
+            .unwrap_or_default()
+    };
+    assert_eq!(health("orders"), "\"${var.health_root}/healthz\"");
+    assert_eq!(health("web"), "\"/ready/${var.env}\"");
+}
+
+/// terraform plans the fixture with `-var` values; the planned resources carry them.
+#[test]
+fn terraform_plans_every_param_with_the_given_values() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
+    let _ = support::moto();
+    let text = build(&[PathBuf::from(FIXTURE)]);
+    let vars = [("env", "qa"), ("owner", "ops"), ("db_secret", SECRET)];
+    let dir = terraform_checks_with("everywhere", &text, root.path(), &vars)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let json = terraform(
+        &dir,
+        &["show", "-json", "plan.bin"],
+        &root.path().join("empty.tfrc"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let plan: Value = serde_json::from_str(&json).expect("plan json");
+    let after = |address: &str| -> Value {
+        plan["resource_changes"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["address"] == address))
+            .map(|c| c["change"]["after"].clone())
+            .unwrap_or_else(|| panic!("{address} is not in the plan"))
+    };
+    assert_eq!(after("aws_api_gateway_stage.public")["stage_name"], "qa_v1");
+    assert_eq!(after("aws_api_gateway_stage.admin")["stage_name"], "qa");
+    let tags = after("aws_vpc.core")["tags_all"].clone();
+    assert_eq!(
+        tags,
+        serde_json::json!({ "app": "everywhere", "cost": "fixed", "env": "qa", "owner": "team-ops" })
+    );
+    let orders = after("aws_apprunner_service.orders");
+    assert_eq!(
+        orders["health_check_configuration"][0]["path"],
+        "/internal/healthz"
+    );
+    assert_eq!(orders["tags_all"]["owner"], "team-ops");
+    let image = &orders["source_configuration"][0]["image_repository"][0];
+    assert_eq!(
+        image["image_identifier"],
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:1.4.2"
+    );
+    let config = &image["image_configuration"][0];
+    assert_eq!(config["start_command"], "serve --env qa");
+    assert_eq!(
+        config["runtime_environment_variables"],
+        serde_json::json!({ "OWNER": "ops", "STAGE": "qa" })
+    );
+    assert_eq!(config["runtime_environment_secrets"]["DB_PASSWORD"], SECRET);
+    let web = after("aws_apprunner_service.web");
+    assert_eq!(web["health_check_configuration"][0]["path"], "/ready/qa");
+}

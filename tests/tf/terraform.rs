@@ -1,0 +1,206 @@
+//! terraform itself on the emitted main.tf: `init` from the local provider mirror, `fmt
+//! -check`, `validate`, and `plan` against moto, for every example and for a spec of hostile
+//! strings whose evaluated values are compared with what the spec says.
+
+use super::{attr, build, label, parse};
+use crate::support::{self, example_name, examples};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Test-only provider settings for moto, merged into `provider "aws"` by Terraform's
+/// override-file rule; never part of the emitted main.tf.
+const OVERRIDE: &str = r#"provider "aws" {
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}
+"#;
+
+pub(crate) fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, String> {
+    let mut cmd = Command::new("terraform");
+    cmd.current_dir(dir)
+        .args(args)
+        .env("TF_CLI_CONFIG_FILE", cli_config)
+        .env("TF_IN_AUTOMATION", "1")
+        .env("CHECKPOINT_DISABLE", "1")
+        .env_remove("TF_PLUGIN_CACHE_DIR");
+    support::moto_env(&mut cmd);
+    let out = cmd
+        .output()
+        .map_err(|e| format!("terraform {args:?} did not run: {e}"))?;
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.status.success() {
+        Ok(text)
+    } else {
+        Err(format!(
+            "terraform {} failed in {}:\n{text}",
+            args.join(" "),
+            dir.display()
+        ))
+    }
+}
+
+/// init, fmt -check, validate and plan (saved as `plan.bin`) one main.tf in `root/name`;
+/// `Err` carries terraform's output.
+fn terraform_checks(name: &str, text: &str, root: &Path) -> Result<PathBuf, String> {
+    terraform_checks_with(name, text, root, &[])
+}
+
+/// [`terraform_checks`] planning with `-var NAME=VALUE` for each of `vars`; other variables
+/// without a default get a placeholder value.
+pub(crate) fn terraform_checks_with(
+    name: &str,
+    text: &str,
+    root: &Path,
+    vars: &[(&str, &str)],
+) -> Result<PathBuf, String> {
+    let dir = root.join(name);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("main.tf"), text).map_err(|e| e.to_string())?;
+    std::fs::write(dir.join("override.tf"), OVERRIDE).map_err(|e| e.to_string())?;
+    let cli_config = root.join("empty.tfrc");
+    terraform(
+        &dir,
+        &[
+            "init",
+            "-no-color",
+            "-input=false",
+            "-backend=false",
+            "-plugin-dir=/opt/tf-plugins",
+        ],
+        &cli_config,
+    )?;
+    terraform(
+        &dir,
+        &["fmt", "-check", "-diff", "-no-color", "main.tf"],
+        &cli_config,
+    )?;
+    terraform(&dir, &["validate", "-no-color"], &cli_config)?;
+    // Params without a default need a value to plan; any string will do.
+    let mut plan = vec![
+        "plan".to_string(),
+        "-no-color".into(),
+        "-input=false".into(),
+        "-out=plan.bin".into(),
+    ];
+    for (var, value) in vars {
+        plan.push("-var".into());
+        plan.push(format!("{var}={value}"));
+    }
+    let body = parse(text);
+    for v in body.blocks().filter(|b| b.identifier() == "variable") {
+        if attr(v, "default").is_none() && !vars.iter().any(|(var, _)| *var == label(v, 0)) {
+            plan.push("-var".into());
+            plan.push(format!("{}=plan-value", label(v, 0)));
+        }
+    }
+    let args: Vec<&str> = plan.iter().map(String::as_str).collect();
+    let out = terraform(&dir, &args, &cli_config)?;
+    if !out.contains("Plan: ") {
+        return Err(format!("no plan summary for {name}:\n{out}"));
+    }
+    Ok(dir)
+}
+
+#[test]
+fn terraform_fmt_validate_and_plan_every_example() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
+    let _ = support::moto();
+    let all = examples();
+    // Two cores: two workers, each taking every other example.
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|w| {
+                let all = &all;
+                let root = root.path();
+                s.spawn(move || {
+                    all.iter()
+                        .skip(w)
+                        .step_by(2)
+                        .filter_map(|e| {
+                            terraform_checks(
+                                &example_name(e),
+                                &build(std::slice::from_ref(e)),
+                                root,
+                            )
+                            .err()
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec!["a worker panicked".into()])
+            })
+            .collect()
+    });
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// User strings that HCL would misread if written raw: quotes, backslashes, control
+/// characters, literal `${` / `%{`, and a literal `$` right before a param. Terraform itself
+/// must evaluate each to exactly what the spec says.
+#[test]
+fn hostile_strings_reach_aws_unchanged() {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
+    let spec = root.path().join("tricky.apr");
+    std::fs::write(
+        &spec,
+        r#"app tricky {
+  region = "eu-west-1"
+  tags   = { note = "50%{off} \${x}" }
+}
+param tag = "1.0"
+service web {
+  image   = "public.ecr.aws/acme/web:2"
+  command = "sh -c \"echo \$HOME\""
+  env     = {
+    DOLLAR_PARAM = "cost \$${tag}"
+    MARKERS      = "\${not_a_param} %{x} %%{y} $$"
+    QUOTES       = "say \"hi\"\\n"
+    CONTROL      = "a\tb\nc"
+  }
+}
+api edge {
+  route GET / -> web
+}
+"#,
+    )
+    .expect("write spec");
+    let text = build(&[spec]);
+    let dir = terraform_checks("tricky", &text, root.path()).unwrap_or_else(|e| panic!("{e}"));
+    let json = terraform(
+        &dir,
+        &["show", "-json", "plan.bin"],
+        &root.path().join("empty.tfrc"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let plan: serde_json::Value = serde_json::from_str(&json).expect("plan json");
+    let changes = plan["resource_changes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let web = changes
+        .iter()
+        .find(|c| c["address"] == "aws_apprunner_service.web")
+        .map(|c| c["change"]["after"].clone())
+        .expect("service in plan");
+    let config = &web["source_configuration"][0]["image_repository"][0]["image_configuration"][0];
+    let env = &config["runtime_environment_variables"];
+    assert_eq!(env["DOLLAR_PARAM"], "cost $1.0");
+    assert_eq!(env["MARKERS"], "${not_a_param} %{x} %%{y} $$");
+    assert_eq!(env["QUOTES"], "say \"hi\"\\n");
+    assert_eq!(env["CONTROL"], "a\tb\nc");
+    assert_eq!(config["start_command"], "sh -c \"echo $HOME\"");
+    assert_eq!(web["tags_all"]["note"], "50%{off} ${x}");
+}
