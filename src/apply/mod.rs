@@ -59,15 +59,19 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
     let plan: Plan = serde_json::from_str(plan_json)
         .map_err(|e| Error::Usage(format!("the plan is not readable: {e}")))?;
     plan.validate().map_err(Error::Usage)?;
-    if let Some(step) = plan
-        .steps
-        .iter()
-        .find(|s| !supports(&s.service, &s.operation))
-    {
-        return Err(Error::Usage(format!(
-            "step `{}`: the executor cannot run {} {}",
-            step.id, step.service, step.operation
-        )));
+    // Every call, wait and delete is checked now, not when it is reached half-way.
+    for step in &plan.steps {
+        let waits = step.wait.iter().map(|w| w.operation.as_str());
+        let deletes = step.delete.iter().map(|d| d.operation.as_str());
+        let mut ops = std::iter::once(step.operation.as_str())
+            .chain(waits)
+            .chain(deletes);
+        if let Some(op) = ops.find(|op| !supports(&step.service, op)) {
+            return Err(Error::Usage(format!(
+                "step `{}`: the executor cannot run {} {op}",
+                step.id, step.service
+            )));
+        }
     }
     let params = plan.params(&BTreeMap::new()).map_err(Error::Usage)?;
     let mut state = match State::load(options.state_path).map_err(Error::Usage)? {

@@ -51,7 +51,7 @@ OPERATIONS = {
         "CreateSubnet", "DeleteSubnet", "CreateSecurityGroup", "DeleteSecurityGroup",
         "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress",
         "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress",
-        "CreateVpcEndpoint", "DescribeVpcEndpoints", "DeleteVpcEndpoints",
+        "CreateVpcEndpoint", "DescribeVpcEndpoints", "DeleteVpcEndpoints", "DescribeVpcs",
         "DescribeNetworkInterfaces",
     ],
     "elbv2": [
@@ -73,7 +73,7 @@ OPERATIONS = {
         "CreateResource", "DeleteResource", "PutMethod", "DeleteMethod", "PutIntegration",
         "DeleteIntegration", "CreateDeployment", "DeleteDeployment", "CreateStage",
         "DeleteStage", "UpdateStage", "CreateApiKey", "DeleteApiKey", "CreateUsagePlan",
-        "DeleteUsagePlan", "CreateUsagePlanKey", "DeleteUsagePlanKey",
+        "DeleteUsagePlan", "UpdateUsagePlan", "CreateUsagePlanKey", "DeleteUsagePlanKey",
     ],
     "logs": ["CreateLogGroup", "DeleteLogGroup", "DeleteRetentionPolicy", "PutRetentionPolicy"],
 }

@@ -34,6 +34,7 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
         "PutIntegration" => put_integration(c, input).await,
         "PutMethod" => put_method(c, input).await,
         "UpdateStage" => update_stage(c, input).await,
+        "UpdateUsagePlan" => update_usage_plan(c, input).await,
         _ => Err(CallError::Unsupported(format!("apigateway {operation}"))),
     }
 }
@@ -634,6 +635,19 @@ async fn update_stage(c: &sdk::Client, input: &Value) -> Result<Value, CallError
     }
     if let Some(x) = obj.get("stageName") {
         r = r.set_stage_name(Some(FromJson::from_json(x, "stageName")?));
+    }
+    if let Some(x) = obj.get("patchOperations") {
+        r = r.set_patch_operations(Some(FromJson::from_json(x, "patchOperations")?));
+    }
+    let out = r.send().await.map_err(sdk_error)?;
+    Ok(out.to_json().unwrap_or_default())
+}
+
+async fn update_usage_plan(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+    let obj = object(input, "input", &["usagePlanId", "patchOperations"])?;
+    let mut r = c.update_usage_plan();
+    if let Some(x) = obj.get("usagePlanId") {
+        r = r.set_usage_plan_id(Some(FromJson::from_json(x, "usagePlanId")?));
     }
     if let Some(x) = obj.get("patchOperations") {
         r = r.set_patch_operations(Some(FromJson::from_json(x, "patchOperations")?));
@@ -1438,6 +1452,21 @@ impl ToJson for sdk::operation::update_stage::UpdateStageOutput {
         put(&mut m, "tags", &self.tags);
         put(&mut m, "createdDate", &self.created_date);
         put(&mut m, "lastUpdatedDate", &self.last_updated_date);
+        Some(Value::Object(m))
+    }
+}
+
+impl ToJson for sdk::operation::update_usage_plan::UpdateUsagePlanOutput {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "id", &self.id);
+        put(&mut m, "name", &self.name);
+        put(&mut m, "description", &self.description);
+        put(&mut m, "apiStages", &self.api_stages);
+        put(&mut m, "throttle", &self.throttle);
+        put(&mut m, "quota", &self.quota);
+        put(&mut m, "productCode", &self.product_code);
+        put(&mut m, "tags", &self.tags);
         Some(Value::Object(m))
     }
 }

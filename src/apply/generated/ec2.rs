@@ -25,6 +25,7 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
         "DescribeAvailabilityZones" => describe_availability_zones(c, input).await,
         "DescribeNetworkInterfaces" => describe_network_interfaces(c, input).await,
         "DescribeVpcEndpoints" => describe_vpc_endpoints(c, input).await,
+        "DescribeVpcs" => describe_vpcs(c, input).await,
         "ModifyVpcAttribute" => modify_vpc_attribute(c, input).await,
         "RevokeSecurityGroupEgress" => revoke_security_group_egress(c, input).await,
         "RevokeSecurityGroupIngress" => revoke_security_group_ingress(c, input).await,
@@ -560,6 +561,32 @@ async fn describe_vpc_endpoints(c: &sdk::Client, input: &Value) -> Result<Value,
     }
     if let Some(x) = obj.get("NextToken") {
         r = r.set_next_token(Some(FromJson::from_json(x, "NextToken")?));
+    }
+    let out = r.send().await.map_err(sdk_error)?;
+    Ok(out.to_json().unwrap_or_default())
+}
+
+async fn describe_vpcs(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+    let obj = object(
+        input,
+        "input",
+        &["Filters", "VpcIds", "NextToken", "MaxResults", "DryRun"],
+    )?;
+    let mut r = c.describe_vpcs();
+    if let Some(x) = obj.get("Filters") {
+        r = r.set_filters(Some(FromJson::from_json(x, "Filters")?));
+    }
+    if let Some(x) = obj.get("VpcIds") {
+        r = r.set_vpc_ids(Some(FromJson::from_json(x, "VpcIds")?));
+    }
+    if let Some(x) = obj.get("NextToken") {
+        r = r.set_next_token(Some(FromJson::from_json(x, "NextToken")?));
+    }
+    if let Some(x) = obj.get("MaxResults") {
+        r = r.set_max_results(Some(FromJson::from_json(x, "MaxResults")?));
+    }
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
     }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
@@ -1308,6 +1335,15 @@ impl ToJson for sdk::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutp
         let mut m = Map::new();
         put(&mut m, "VpcEndpoints", &self.vpc_endpoints);
         put(&mut m, "NextToken", &self.next_token);
+        Some(Value::Object(m))
+    }
+}
+
+impl ToJson for sdk::operation::describe_vpcs::DescribeVpcsOutput {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "NextToken", &self.next_token);
+        put(&mut m, "Vpcs", &self.vpcs);
         Some(Value::Object(m))
     }
 }
