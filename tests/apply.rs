@@ -529,3 +529,34 @@ fn every_operation_of_every_example_plan_has_a_typed_call() {
         }
     }
 }
+
+#[test]
+fn a_plan_with_an_operation_the_executor_lacks_is_refused_before_any_call() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state.json");
+    let plan = serde_json::json!({
+        "version": 1, "app": "x", "region": "eu-west-1", "parameters": {},
+        "steps": [{
+            "id": "x-vpc", "service": "ec2", "operation": "CreateVpc",
+            "input": { "CidrBlock": "10.0.0.0/16" }, "depends_on": [],
+            "outputs": { "VpcId": "Vpc.VpcId" },
+            "wait": { "operation": "DescribeVpcsSomehow", "input": {}, "path": "Vpcs[0].State",
+                      "expect": "available", "timeout_seconds": 5 }
+        }],
+        "outputs": {}
+    });
+    let options = aprc::apply::ApplyOptions {
+        state_path: &state,
+        // Unreachable on purpose: nothing may be sent.
+        endpoint_url: Some("http://127.0.0.1:9"),
+        dry_run: false,
+    };
+    let result = aprc::apply::apply(&plan.to_string(), &options);
+    assert_eq!(
+        result,
+        Err(aprc::apply::Error::Usage(
+            "step `x-vpc`: the executor cannot run ec2 DescribeVpcsSomehow".into()
+        ))
+    );
+    assert!(!state.exists());
+}
