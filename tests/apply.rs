@@ -18,6 +18,8 @@ use harness::{
     double_with, plan, state,
 };
 use serde_json::Value;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 #[test]
 fn apply_builds_the_example_a_rerun_changes_nothing_and_destroy_removes_it_all() {
@@ -188,6 +190,62 @@ fn a_failed_wait_is_resumed_by_waiting_again_not_by_creating_again() {
     assert_eq!(state(dir.path())["steps"]["orders-service"]["waited"], true);
     assert_built(&plan, &region, &app, &double);
 
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+}
+
+#[test]
+fn an_interrupted_apply_lets_running_steps_finish_and_starts_nothing_new() {
+    // The service becomes RUNNING 3 s after its creation: its wait is in progress meanwhile.
+    let double = double_with(&["--running-after", "3"]);
+    let (dir, app) = copy_as_new_app("examples/seed.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+    let child = harness::apply_command(&double, dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("aprc starts");
+    let state_file = dir.path().join("state.json");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&state_file).is_ok_and(|s| s.contains("\"orders-service\"")) {
+        assert!(Instant::now() < deadline, "orders-service was never called");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("aprc ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted: letting"), "{stderr}");
+    // The running wait was allowed to finish; what depends on it never started.
+    let recorded = state(dir.path());
+    assert_eq!(
+        recorded["steps"]["orders-service"]["waited"], true,
+        "{recorded}"
+    );
+    assert!(
+        recorded["steps"].get("orders-ingress").is_none(),
+        "{recorded}"
+    );
+    assert_eq!(double.calls_of("CreateVpcIngressConnection"), 0);
+
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(double.calls_of("CreateService"), 1);
+    assert_built(&plan, &region, &app, &double);
     let out = destroy(&double, dir.path());
     assert!(
         out.status.success(),

@@ -3,8 +3,8 @@
 //!
 //! One loop owns the state and the recorded outputs; steps run as tasks and report back over
 //! a channel (call done, with outputs) and through their join handle (wait done or failed).
-//! The state is saved after every report. After a failure no new step starts, the running ones
-//! finish and are recorded, and every failure is returned.
+//! The state is saved after every report. After a failure (or a Ctrl-C / SIGTERM) no new step starts,
+//! the running ones finish and are recorded, and every failure is returned.
 
 use super::clients::Clients;
 use super::convert::CallError;
@@ -15,6 +15,7 @@ use super::state::{Record, State};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -53,6 +54,7 @@ pub async fn apply(
     clients: Arc<Clients>,
     concurrency: usize,
     progress: &mut Progress,
+    interrupt: &AtomicBool,
 ) -> Result<(), Vec<StepFailure>> {
     let save = |state: &State, failures: &mut Vec<StepFailure>| {
         if let Err(e) = state.save(state_path) {
@@ -70,6 +72,9 @@ pub async fn apply(
     let (tx, mut rx) = mpsc::unbounded_channel::<Called>();
     let mut running: JoinSet<(usize, Result<(), StepFailure>)> = JoinSet::new();
     let mut failures: Vec<StepFailure> = Vec::new();
+    let mut interrupted = false;
+    // Signals only set a flag (signal-hook); the loop looks at it between events.
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
     loop {
         // Start every ready step while there is room and nothing has failed.
         while failures.is_empty() && running.len() < concurrency.max(1) {
@@ -103,6 +108,23 @@ pub async fn apply(
                 continue;
             }
             Some(joined) = running.join_next() => joined,
+            _ = tick.tick() => {
+                // Ctrl-C or SIGTERM: start nothing more and let the running steps finish; a
+                // second one exits at once (every call that returned is already saved).
+                if interrupt.load(Ordering::SeqCst) && !interrupted {
+                    interrupted = true;
+                    progress.note(&format!(
+                        "interrupted: letting {} running steps finish (again to stop now)",
+                        running.len()
+                    ));
+                    failures.push(StepFailure {
+                        step: "-".into(),
+                        call: "interrupt".into(),
+                        error: "interrupted before every step ran".into(),
+                    });
+                }
+                continue;
+            }
         };
         match joined {
             Ok((i, Ok(()))) => {

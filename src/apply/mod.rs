@@ -31,6 +31,7 @@ use progress::Progress;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 /// Steps run at once unless `APRC_APPLY_CONCURRENCY` says otherwise (1: one at a time).
@@ -110,6 +111,7 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
             .collect(),
     };
     let already = plan.steps.iter().filter(|s| state.is_done(&s.id)).count();
+    let interrupt = interrupt_flag();
     let runtime = runtime()?;
     runtime.block_on(async {
         let clients = Arc::new(Clients::new(&plan.region, options.endpoint_url).await);
@@ -122,6 +124,7 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
             clients,
             concurrency(),
             &mut progress,
+            &interrupt,
         )
         .await;
         progress.close();
@@ -186,6 +189,18 @@ fn dry_run(plan: &Plan, state: &State) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Set by the first Ctrl-C (or SIGTERM, SIGQUIT); the second one exits at once (status 1).
+fn interrupt_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in signal_hook::consts::TERM_SIGNALS {
+        // Registration fails only for forbidden signals, which these are not; without it the
+        // default action (exit) applies, which is still safe: the state is saved per step.
+        let _ = signal_hook::flag::register_conditional_shutdown(*signal, 1, flag.clone());
+        let _ = signal_hook::flag::register(*signal, flag.clone());
+    }
+    flag
 }
 
 fn concurrency() -> usize {

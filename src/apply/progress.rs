@@ -78,6 +78,14 @@ impl Progress {
         }
     }
 
+    /// A message of its own, above the live line on a terminal.
+    pub fn note(&self, message: &str) {
+        match &self.bar {
+            Some(bar) => bar.println(format!("{}: {message}", self.verb)),
+            None => eprintln!("{}: {message}", self.verb),
+        }
+    }
+
     fn redraw(&self) {
         if let Some(bar) = &self.bar {
             let names: Vec<&str> = self.running.iter().map(String::as_str).collect();

@@ -19,9 +19,12 @@ Test controls:
   fail an apply in the middle;
 - `--fail-status-once`: the first DescribeService reports the service `CREATE_FAILED`
   (the service is kept), to fail a wait after its call succeeded;
+- `--running-after SECONDS`: a service reports RUNNING only that long after its creation,
+  so that a test can interrupt apply while a wait is in progress;
 - `GET /_inventory`: every live resource by kind, for the tests to look at.
 
 Usage: python3 apprunner_double.py MOTO_ENDPOINT PARENT_PID [--fail-once OPERATION] [--fail-status-once]
+       [--running-after SECONDS]
 Prints `ready PORT` once listening on a free loopback port; exits when PARENT_PID does.
 """
 import hashlib
@@ -48,8 +51,9 @@ class Fail(Exception):
 
 
 class Double:
-    def __init__(self, moto, fail_once, fail_status_once):
+    def __init__(self, moto, fail_once, fail_status_once, running_after):
         self.moto = moto
+        self.running_after = running_after
         self.fail_status_once = fail_status_once
         self.clients = {}
         self.region = self.ec2 = None
@@ -196,7 +200,7 @@ class Double:
             "AutoScalingConfigurationSummary": {
                 "AutoScalingConfigurationArn": p.get("AutoScalingConfigurationArn", self._arn("autoscalingconfiguration", "DefaultConfiguration") + "/1"),
                 "AutoScalingConfigurationName": "DefaultConfiguration", "AutoScalingConfigurationRevision": 1},
-            "_input": p})
+            "_input": p, "_running_at": now + self.running_after})
         return {"Service": public(item), "OperationId": hashlib.sha256(arn.encode()).hexdigest()[:32]}
 
     def _DescribeService(self, p):
@@ -205,7 +209,8 @@ class Double:
         if self.fail_status_once:
             self.fail_status_once = False
             response["Service"]["Status"] = "CREATE_FAILED"
-        item["Status"] = "RUNNING"  # the next poll sees it running
+        if time.time() >= item["_running_at"]:
+            item["Status"] = "RUNNING"  # the next poll sees it running
         return response
 
     def _DeleteService(self, p):
@@ -310,7 +315,8 @@ def main():
     if not moto.startswith(("http://127.0.0.1", "http://localhost")):
         sys.exit(f"refusing a non-loopback moto endpoint {moto}")
     fail_once = [args[i + 1] for i in range(2, len(args) - 1) if args[i] == "--fail-once"]
-    double = Double(moto, fail_once, "--fail-status-once" in args)
+    after = [float(args[i + 1]) for i in range(2, len(args) - 1) if args[i] == "--running-after"]
+    double = Double(moto, fail_once, "--fail-status-once" in args, after[0] if after else 0.0)
     server = serve(double)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"ready {server.server_address[1]}", flush=True)

@@ -136,18 +136,24 @@ pub fn plan(spec: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("plan JSON")
 }
 
-pub fn aprc_with(double: &Double, args: &[&str], dir: &Path) -> Output {
+/// `aprc ARGS` in `dir`, against moto and the double.
+pub fn aprc_command(double: &Double, args: &[&str], dir: &Path) -> Command {
     let mut cmd = support::aprc();
     support::moto_env(&mut cmd)
         .env("APRC_APPRUNNER_ENDPOINT_URL", &double.url)
         .current_dir(dir)
         .args(args);
-    cmd.output().expect("aprc runs")
+    cmd
 }
 
-pub fn apply(double: &Double, dir: &Path) -> Output {
+pub fn aprc_with(double: &Double, args: &[&str], dir: &Path) -> Output {
+    aprc_command(double, args, dir).output().expect("aprc runs")
+}
+
+/// `aprc apply .` with its state in `dir/state.json`.
+pub fn apply_command(double: &Double, dir: &Path) -> Command {
     let endpoint = support::moto();
-    aprc_with(
+    aprc_command(
         double,
         &[
             "apply",
@@ -159,6 +165,10 @@ pub fn apply(double: &Double, dir: &Path) -> Output {
         ],
         dir,
     )
+}
+
+pub fn apply(double: &Double, dir: &Path) -> Output {
+    apply_command(double, dir).output().expect("aprc runs")
 }
 
 pub fn destroy(double: &Double, dir: &Path) -> Output {
