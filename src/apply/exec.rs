@@ -46,16 +46,27 @@ struct Called {
     delete: Option<Call>,
 }
 
+/// How a run talks to AWS and how it is bounded.
+pub struct Runner<'a> {
+    pub clients: Arc<Clients>,
+    pub concurrency: usize,
+    /// Set by a signal handler: start nothing more.
+    pub interrupt: &'a AtomicBool,
+}
+
 pub async fn apply(
     plan: &Plan,
     values: &mut Values,
     state: &mut State,
     state_path: &Path,
-    clients: Arc<Clients>,
-    concurrency: usize,
+    runner: &Runner<'_>,
     progress: &mut Progress,
-    interrupt: &AtomicBool,
 ) -> Result<(), Vec<StepFailure>> {
+    let Runner {
+        clients,
+        concurrency,
+        interrupt,
+    } = runner;
     let save = |state: &State, failures: &mut Vec<StepFailure>| {
         if let Err(e) = state.save(state_path) {
             failures.push(StepFailure {
@@ -77,7 +88,7 @@ pub async fn apply(
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     loop {
         // Start every ready step while there is room and nothing has failed.
-        while failures.is_empty() && running.len() < concurrency.max(1) {
+        while failures.is_empty() && running.len() < (*concurrency).max(1) {
             let ready = plan
                 .steps
                 .iter()

@@ -121,10 +121,12 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
             &mut values,
             &mut state,
             options.state_path,
-            clients,
-            concurrency(),
+            &exec::Runner {
+                clients,
+                concurrency: concurrency(),
+                interrupt: &interrupt,
+            },
             &mut progress,
-            &interrupt,
         )
         .await;
         progress.close();
