@@ -382,6 +382,16 @@ pub struct ApiMethod {
     pub integration: Integration,
 }
 
+impl ApiMethod {
+    /// API Gateway's names of the path parameters the method request requires
+    /// (`method.request.path.NAME`), in `path_params` order.
+    pub fn request_parameters(&self) -> impl Iterator<Item = String> + '_ {
+        self.path_params
+            .iter()
+            .map(|p| format!("method.request.path.{p}"))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Integration {
     /// Spec name of the target service.
@@ -394,6 +404,19 @@ pub struct Integration {
     pub target_path: String,
     /// `(integration.request.path.TO, method.request.path.FROM)` name pairs, sorted.
     pub path_mappings: Vec<(String, String)>,
+}
+
+impl Integration {
+    /// API Gateway's mapping of each path parameter onto the integration request:
+    /// (`integration.request.path.TO`, `method.request.path.FROM`), in `path_mappings` order.
+    pub fn request_parameters(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.path_mappings.iter().map(|(to, from)| {
+            (
+                format!("integration.request.path.{to}"),
+                format!("method.request.path.{from}"),
+            )
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

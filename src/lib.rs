@@ -21,5 +21,8 @@ pub mod span;
 pub mod syntax;
 pub mod text;
 
+#[doc(hidden)]
+pub mod testing;
+
 #[path = "../backends/mod.rs"]
 pub mod backends;

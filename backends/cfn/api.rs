@@ -67,9 +67,8 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
         props.insert("ApiKeyRequired".into(), json!(api.auth == Auth::ApiKey));
         if !m.path_params.is_empty() {
             let params: Map<String, Value> = m
-                .path_params
-                .iter()
-                .map(|name| (format!("method.request.path.{name}"), json!(true)))
+                .request_parameters()
+                .map(|name| (name, json!(true)))
                 .collect();
             props.insert("RequestParameters".into(), Value::Object(params));
         }
@@ -205,14 +204,8 @@ fn integration(ir: &Ir, api: &Api, m: &ApiMethod) -> Result<Value, BackendError>
     }
     if !integ.path_mappings.is_empty() {
         let params: Map<String, Value> = integ
-            .path_mappings
-            .iter()
-            .map(|(to, from)| {
-                (
-                    format!("integration.request.path.{to}"),
-                    json!(format!("method.request.path.{from}")),
-                )
-            })
+            .request_parameters()
+            .map(|(to, from)| (to, json!(from)))
             .collect();
         out.insert("RequestParameters".into(), Value::Object(params));
     }

@@ -1,210 +1,15 @@
-//! Unit tests on a hand-built IR of the seed architecture (examples/seed.apr), so the emitter
-//! is tested on its own, independently of lowering. The integration tests (`tests/cfn.rs`)
+//! Unit tests on the seed architecture's IR (examples/seed.apr, hand-built as a checked spec
+//! in `crate::testing` and lowered), so the emitter is tested without parser or checker. The integration tests (`tests/cfn.rs`)
 //! cover every example through the real pipeline and run cfn-lint.
 
 use super::emit;
 use crate::ir::*;
-use crate::span::{FileId, Span};
-use crate::text::{Text, TextPart};
+use crate::text::Text;
 use serde_json::Value;
 
-fn names(spec: &str, pascal: &str, physical: &str) -> Names {
-    Names {
-        spec: spec.into(),
-        pascal: pascal.into(),
-        snake: spec.replace('-', "_"),
-        physical: physical.into(),
-    }
-}
-
-/// The seed architecture, as lowering is specified to produce it.
-pub fn seed_ir() -> Ir {
-    let mut image = Text::lit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:");
-    image.push(TextPart::Param("image_tag".into()));
-    let repo = "arn:aws:ecr:eu-west-1:123456789012:repository/orders";
-    Ir {
-        app: App {
-            name: "seed".into(),
-            region: "eu-west-1".into(),
-            tags: [
-                ("app".to_string(), Text::lit("seed")),
-                ("team".to_string(), Text::lit("platform")),
-            ]
-            .into(),
-            span: Span::new(FileId(0), 0, 0),
-        },
-        params: vec![Param {
-            name: "image_tag".into(),
-            default: Some("1.0.0".into()),
-        }],
-        networks: vec![Network {
-            names: names("core", "Core", "seed-core"),
-            vpc: Vpc::Create {
-                cidr: "10.0.0.0/16".into(),
-                subnets: vec![
-                    Subnet {
-                        cidr: "10.0.0.0/24".into(),
-                        zone_index: 0,
-                    },
-                    Subnet {
-                        cidr: "10.0.1.0/24".into(),
-                        zone_index: 1,
-                    },
-                ],
-            },
-            security_groups: vec![
-                SecurityGroup {
-                    kind: SgKind::Endpoint,
-                    physical: "seed-core-endpoint".into(),
-                    description: "App Runner requests endpoint".into(),
-                },
-                SecurityGroup {
-                    kind: SgKind::Nlb,
-                    physical: "seed-core-nlb".into(),
-                    description: "Internal NLB".into(),
-                },
-            ],
-            rules: vec![
-                SgRule {
-                    group: SgKind::Endpoint,
-                    direction: Direction::Ingress,
-                    protocol: Protocol::Tcp,
-                    ports: Some((443, 443)),
-                    peer: Peer::Group(SgKind::Nlb),
-                    description: "HTTPS from the NLB".into(),
-                },
-                SgRule {
-                    group: SgKind::Nlb,
-                    direction: Direction::Egress,
-                    protocol: Protocol::Tcp,
-                    ports: Some((443, 443)),
-                    peer: Peer::Group(SgKind::Endpoint),
-                    description: "HTTPS to the requests endpoint".into(),
-                },
-            ],
-            endpoint: Some(Endpoint {
-                service_suffix: "apprunner.requests".into(),
-                eni_count: 2,
-                services: vec!["orders".into()],
-            }),
-            link: Some(Link {
-                nlb_name: "seed-core".into(),
-                target_group_name: "seed-core".into(),
-                vpc_link_name: "seed-core".into(),
-                port: 443,
-                apis: vec!["public".into()],
-            }),
-            connector: None,
-        }],
-        services: vec![Service {
-            names: names("orders", "Orders", "seed-orders"),
-            network: Some("core".into()),
-            image,
-            repository_type: RepositoryType::Ecr,
-            port: 8080,
-            cpu: "1 vCPU".into(),
-            memory: "2 GB".into(),
-            command: None,
-            env: Default::default(),
-            secrets: Default::default(),
-            access_role: Some(Role {
-                physical: "seed-orders-access".into(),
-                principal: "build.apprunner.amazonaws.com".into(),
-                policy_name: "ecr-pull".into(),
-                statements: vec![
-                    Statement {
-                        sid: "EcrAuth".into(),
-                        actions: vec!["ecr:GetAuthorizationToken".into()],
-                        resources: vec![Text::lit("*")],
-                    },
-                    Statement {
-                        sid: "EcrPull".into(),
-                        actions: vec![
-                            "ecr:BatchCheckLayerAvailability".into(),
-                            "ecr:BatchGetImage".into(),
-                            "ecr:GetDownloadUrlForLayer".into(),
-                        ],
-                        resources: vec![Text::lit(repo)],
-                    },
-                ],
-            }),
-            instance_role: None,
-            health: None,
-            autoscaling: None,
-            observability: None,
-            private: true,
-            ingress_connection: Some(IngressConnection {
-                physical: "seed-orders".into(),
-                network: "core".into(),
-            }),
-            vpc_egress: false,
-        }],
-        apis: vec![Api {
-            names: names("public", "Public", "seed-public"),
-            network: Some("core".into()),
-            stage: Text::lit("prod"),
-            auth: Auth::ApiKey,
-            tracing: false,
-            throttle: None,
-            access_log: None,
-            resources: vec![Resource {
-                index: 0,
-                parent: None,
-                path_part: "{proxy+}".into(),
-                path: "/{proxy+}".into(),
-                pascal: "Proxy".into(),
-                snake: "proxy".into(),
-            }],
-            methods: vec![ApiMethod {
-                resource: Some(0),
-                http_method: "ANY".into(),
-                path: "/{proxy+}".into(),
-                pascal: "AnyProxy".into(),
-                snake: "any_proxy".into(),
-                path_params: vec!["proxy".into()],
-                integration: Integration {
-                    service: "orders".into(),
-                    http_method: "ANY".into(),
-                    connection: Connection::VpcLink {
-                        network: "core".into(),
-                    },
-                    target_path: "/{proxy}".into(),
-                    path_mappings: vec![("proxy".into(), "proxy".into())],
-                },
-            }],
-            deployment_hash: "0123456789abcdef0123".into(),
-            api_key: Some(ApiKey {
-                key_name: "seed-public".into(),
-                usage_plan_name: "seed-public".into(),
-            }),
-        }],
-        outputs: vec![
-            Output {
-                pascal: "PublicInvokeUrl".into(),
-                snake: "public_invoke_url".into(),
-                description: "Invoke URL of api `public`".into(),
-                value: OutputValue::InvokeUrl("public".into()),
-            },
-            Output {
-                pascal: "PublicApiKeyId".into(),
-                snake: "public_api_key_id".into(),
-                description: "Id of the api key of `public`".into(),
-                value: OutputValue::ApiKeyId("public".into()),
-            },
-            Output {
-                pascal: "OrdersServiceArn".into(),
-                snake: "orders_service_arn".into(),
-                description: "ARN of service `orders`".into(),
-                value: OutputValue::ServiceArn("orders".into()),
-            },
-            Output {
-                pascal: "OrdersIngressDomain".into(),
-                snake: "orders_ingress_domain".into(),
-                description: "Ingress connection domain of `orders`".into(),
-                value: OutputValue::IngressDomain("orders".into()),
-            },
-        ],
-    }
+/// The seed architecture (examples/seed.apr) through the real lowering.
+fn seed_ir() -> Ir {
+    crate::testing::seed_ir()
 }
 
 fn template(ir: &Ir) -> Value {
@@ -245,8 +50,12 @@ fn seed_wires_the_private_chain() {
     );
     assert_eq!(integ["ConnectionId"]["Ref"], "CoreVpcLink");
     // The deployment waits for every method and is named after the route hash.
+    let deployment = format!(
+        "PublicDeployment{}",
+        &seed_ir().apis[0].deployment_hash[..12]
+    );
     assert_eq!(
-        r["PublicDeployment0123456789ab"]["DependsOn"],
+        r[deployment.as_str()]["DependsOn"],
         serde_json::json!(["PublicAnyProxyMethod"])
     );
     assert_eq!(
@@ -357,10 +166,11 @@ fn broken_ir_is_an_error_not_a_panic() {
 fn duplicate_output_ids_are_an_error() {
     let mut ir = seed_ir();
     let twin = ir.outputs[0].clone();
+    let name = twin.pascal.clone();
     ir.outputs.push(twin);
     let err = emit(&ir).expect_err("duplicate");
     assert_eq!(err.code, crate::diag::Code::E0502);
-    assert!(err.message.contains("PublicInvokeUrl"), "{}", err.message);
+    assert!(err.message.contains(&name), "{}", err.message);
 }
 
 #[test]

@@ -88,9 +88,8 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
             map.insert("apiKeyRequired".into(), json!(key_required));
             if !method.path_params.is_empty() {
                 let params: Map<String, Value> = method
-                    .path_params
-                    .iter()
-                    .map(|p| (format!("method.request.path.{p}"), json!(true)))
+                    .request_parameters()
+                    .map(|name| (name, json!(true)))
                     .collect();
                 map.insert("requestParameters".into(), Value::Object(params));
             }
@@ -233,14 +232,8 @@ fn integration_input(integration: &Integration, map: &mut Map<String, Value>) {
     }
     if !integration.path_mappings.is_empty() {
         let params: Map<String, Value> = integration
-            .path_mappings
-            .iter()
-            .map(|(to, from)| {
-                (
-                    format!("integration.request.path.{to}"),
-                    json!(format!("method.request.path.{from}")),
-                )
-            })
+            .request_parameters()
+            .map(|(to, from)| (to, json!(from)))
             .collect();
         map.insert("requestParameters".into(), Value::Object(params));
     }

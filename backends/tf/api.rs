@@ -130,9 +130,8 @@ fn method_block(api: &Api, m: &ApiMethod) -> Block {
         .add_attribute(("api_key_required", api.auth == Auth::ApiKey));
     if !m.path_params.is_empty() {
         let params = object(
-            m.path_params
-                .iter()
-                .map(|p| (format!("method.request.path.{p}"), Expression::Bool(true))),
+            m.request_parameters()
+                .map(|name| (name, Expression::Bool(true))),
         );
         b = b.add_attribute(("request_parameters", params));
     }
@@ -179,12 +178,7 @@ fn integration_block(ir: &Ir, api: &Api, m: &ApiMethod) -> Block {
         Connection::Internet => b.add_attribute(("connection_type", "INTERNET")),
     };
     if !i.path_mappings.is_empty() {
-        let params = object(i.path_mappings.iter().map(|(to, from)| {
-            (
-                format!("integration.request.path.{to}"),
-                string(format!("method.request.path.{from}")),
-            )
-        }));
+        let params = object(i.request_parameters().map(|(to, from)| (to, string(from))));
         b = b.add_attribute(("request_parameters", params));
     }
     b.build()

@@ -5,95 +5,10 @@
 use super::emit;
 use crate::lower::lower;
 use crate::model::*;
-use crate::span::{FileId, Span};
 use crate::syntax::ast::SegmentKind;
+use crate::testing::{route, seed_spec as seed, service, span};
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
-
-fn span() -> Span {
-    Span::new(FileId(0), 0, 0)
-}
-
-fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
-    Service {
-        name: name.into(),
-        image: Text {
-            parts: vec![
-                TextPart::Lit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:".into()),
-                TextPart::Param("image_tag".into()),
-            ],
-        },
-        image_source: ImageSource::EcrPrivate {
-            partition: "aws".into(),
-            account: "123456789012".into(),
-            region: "eu-west-1".into(),
-            repository: "orders".into(),
-        },
-        port: 8080,
-        cpu_millis: 1000,
-        memory_mb: 2048,
-        command: None,
-        network: network.map(String::from),
-        ingress,
-        egress: Egress::Internet,
-        env: BTreeMap::new(),
-        secrets: BTreeMap::new(),
-        tracing: false,
-        health: None,
-        scale: None,
-    }
-}
-
-fn route(method: Method, path: Vec<SegmentKind>, service: &str, target: Vec<SegmentKind>) -> Route {
-    Route {
-        method,
-        path,
-        service: service.into(),
-        target_path: target,
-    }
-}
-
-/// examples/seed.apr, by hand.
-fn seed() -> Spec {
-    Spec {
-        app: App {
-            name: "seed".into(),
-            region: "eu-west-1".into(),
-            tags: BTreeMap::from([("team".to_string(), Text::lit("platform"))]),
-            span: span(),
-        },
-        params: vec![Param {
-            name: "image_tag".into(),
-            default: Some("1.0.0".into()),
-            span: span(),
-        }],
-        networks: vec![Network {
-            name: "core".into(),
-            source: NetworkSource::Create {
-                base: 0x0a00_0000,
-                prefix: 16,
-                zones: 2,
-                subnet_size: 24,
-            },
-        }],
-        services: vec![service("orders", Ingress::Private, Some("core"))],
-        apis: vec![Api {
-            name: "public".into(),
-            network: Some("core".into()),
-            stage: Text::lit("prod"),
-            auth: Auth::ApiKey,
-            tracing: false,
-            access_log: false,
-            throttle: None,
-            routes: vec![route(
-                Method::Any,
-                vec![SegmentKind::Greedy("proxy".into())],
-                "orders",
-                vec![SegmentKind::Greedy("proxy".into())],
-            )],
-        }],
-    }
-}
 
 /// Every optional construct: vpc egress, env with markers to escape, secrets, tracing,
 /// health, scale, a public service, throttle, access log, iam auth, an existing VPC.

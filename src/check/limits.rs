@@ -95,6 +95,19 @@ pub fn check(
                     net.name_span,
                     app_span,
                 ));
+            } else if n.to_ascii_lowercase().starts_with("internal-") {
+                // Elastic Load Balancing reserves the prefix (CreateLoadBalancer `Name`);
+                // Terraform and CloudFormation both refuse such a name at deploy time.
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0501,
+                        format!("the load balancer name `{n}` may not begin with `internal-`"),
+                        app_span,
+                    )
+                    .label(format!("`{app_name}` makes the load balancer name `{n}`"))
+                    .secondary(net.name_span, "the network whose load balancer it names")
+                    .help("AWS reserves the `internal-` prefix for load balancer names: rename the app"),
+                );
             }
         }
     }

@@ -200,11 +200,23 @@ fn method(ctx: &mut Ctx, id: &ast::Ident) -> Option<Method> {
     None
 }
 
-/// Greedy only last (E0402); each name bound once (E0409).
+/// Greedy only last (E0402); each name bound once (E0409); a `~` the language allows but
+/// API Gateway's resource paths do not (W0004).
 fn path_shape(ctx: &mut Ctx, segments: &[Segment]) -> bool {
     let mut ok = true;
     let mut bound: BTreeMap<&str, Span> = BTreeMap::new();
     for (i, seg) in segments.iter().enumerate() {
+        if matches!(&seg.kind, SegmentKind::Literal(text) if text.contains('~')) {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::W0004,
+                    format!("API Gateway refuses `~` in a resource path (`{}`)", show(&seg.kind)),
+                    seg.span,
+                )
+                .label("CreateResource will fail on this segment")
+                .help("API Gateway path parts allow letters, digits, `.`, `_` and `-`: rename the segment"),
+            );
+        }
         if matches!(seg.kind, SegmentKind::Greedy(_)) && i + 1 != segments.len() {
             ctx.diags.push(
                 Diagnostic::new(

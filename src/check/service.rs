@@ -11,7 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Egress, Ingress, Service};
 use crate::span::Span;
 use crate::syntax::ast::Unit;
-use crate::text::Text;
+use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
 const ATTRS: [&str; 11] = [
@@ -78,7 +78,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
     };
     let (cpu, memory) = cpu_memory(ctx, &attrs);
     let command = match attrs.string(ctx, "command") {
-        Some((t, _)) => Some(t),
+        Some((t, span)) => start_command(ctx, t, span),
         None => {
             ok &= attrs.get("command").is_none();
             None
@@ -349,4 +349,30 @@ pub fn unreachable(
             );
         }
     }
+}
+
+/// App Runner's `StartCommand` is one non-empty line (its API pattern is `[^\x0a\x0d]+`):
+/// an empty `command` or one with a line break would be refused at deploy time, so both are
+/// E0103 here. A param's value is known only then, so only the literal parts are checked.
+fn start_command(ctx: &mut Ctx, text: Text, span: Span) -> Option<Text> {
+    let why = if text.parts.is_empty() {
+        "an empty `command`"
+    } else if text.parts.iter().any(|p| match p {
+        TextPart::Lit(s) => s.contains(['\n', '\r']),
+        TextPart::Param(_) => false,
+    }) {
+        "a line break in `command`"
+    } else {
+        return Some(text);
+    };
+    ctx.diags.push(
+        Diagnostic::new(
+            Code::E0103,
+            format!("{why}: App Runner's start command is one non-empty line"),
+            span,
+        )
+        .label("not a start command")
+        .help("join the command into one line (`sh -c \"a && b\"`), or remove `command` to run the image's own"),
+    );
+    None
 }

@@ -99,4 +99,5 @@ codes! {
     W0001 => "private service is unreachable",
     W0002 => "only one availability zone",
     W0003 => "unused parameter",
+    W0004 => "path segment API Gateway refuses",
 }

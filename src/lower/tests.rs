@@ -3,90 +3,14 @@
 use super::lower;
 use crate::ir::{Connection, Direction, Peer, SgKind, Vpc};
 use crate::model::*;
-use crate::span::{FileId, Span};
 use crate::syntax::ast::SegmentKind;
-use crate::text::{Text, TextPart};
+use crate::testing::seed_spec;
+use crate::text::Text;
 use std::collections::BTreeMap;
-
-fn span() -> Span {
-    Span::new(FileId(0), 0, 0)
-}
-
-fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
-    Service {
-        name: name.into(),
-        image: Text {
-            parts: vec![
-                TextPart::Lit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:".into()),
-                TextPart::Param("image_tag".into()),
-            ],
-        },
-        image_source: ImageSource::EcrPrivate {
-            partition: "aws".into(),
-            account: "123456789012".into(),
-            region: "eu-west-1".into(),
-            repository: "orders".into(),
-        },
-        port: 8080,
-        cpu_millis: 1000,
-        memory_mb: 2048,
-        command: None,
-        network: network.map(String::from),
-        ingress,
-        egress: Egress::Internet,
-        env: BTreeMap::new(),
-        secrets: BTreeMap::new(),
-        tracing: false,
-        health: None,
-        scale: None,
-    }
-}
-
-/// The seed architecture: one private service, api key, `ANY /{proxy+}`.
-fn seed() -> Spec {
-    Spec {
-        app: App {
-            name: "seed".into(),
-            region: "eu-west-1".into(),
-            tags: BTreeMap::new(),
-            span: span(),
-        },
-        params: vec![Param {
-            name: "image_tag".into(),
-            default: Some("1.0.0".into()),
-            span: span(),
-        }],
-        networks: vec![Network {
-            name: "core".into(),
-            source: NetworkSource::Create {
-                base: 0x0a00_0000,
-                prefix: 16,
-                zones: 2,
-                subnet_size: 24,
-            },
-        }],
-        services: vec![service("orders", Ingress::Private, Some("core"))],
-        apis: vec![Api {
-            name: "public".into(),
-            network: Some("core".into()),
-            stage: Text::lit("prod"),
-            auth: Auth::ApiKey,
-            tracing: false,
-            access_log: false,
-            throttle: None,
-            routes: vec![Route {
-                method: Method::Any,
-                path: vec![SegmentKind::Greedy("proxy".into())],
-                service: "orders".into(),
-                target_path: vec![SegmentKind::Greedy("proxy".into())],
-            }],
-        }],
-    }
-}
 
 #[test]
 fn seed_has_the_whole_private_chain() {
-    let ir = lower(&seed(), &BTreeMap::new());
+    let ir = lower(&seed_spec(), &BTreeMap::new());
     let net = &ir.networks[0];
     let Vpc::Create { cidr, subnets } = &net.vpc else {
         panic!("created VPC expected")
@@ -165,10 +89,10 @@ fn seed_has_the_whole_private_chain() {
 
 #[test]
 fn route_changes_change_the_deployment_hash() {
-    let before = lower(&seed(), &BTreeMap::new()).apis[0]
+    let before = lower(&seed_spec(), &BTreeMap::new()).apis[0]
         .deployment_hash
         .clone();
-    let mut spec = seed();
+    let mut spec = seed_spec();
     spec.apis[0].routes[0].method = Method::Get;
     let after = lower(&spec, &BTreeMap::new()).apis[0]
         .deployment_hash
@@ -176,7 +100,7 @@ fn route_changes_change_the_deployment_hash() {
     assert_ne!(before, after);
     assert_eq!(
         before,
-        lower(&seed(), &BTreeMap::new()).apis[0].deployment_hash,
+        lower(&seed_spec(), &BTreeMap::new()).apis[0].deployment_hash,
         "stable across runs"
     );
 }
@@ -184,7 +108,7 @@ fn route_changes_change_the_deployment_hash() {
 #[test]
 fn baked_params_disappear() {
     let baked = BTreeMap::from([("image_tag".to_string(), "2.0".to_string())]);
-    let ir = lower(&seed(), &baked);
+    let ir = lower(&seed_spec(), &baked);
     assert!(ir.params.is_empty());
     assert_eq!(
         ir.services[0].image.as_literal().as_deref(),
@@ -194,7 +118,7 @@ fn baked_params_disappear() {
 
 #[test]
 fn public_targets_integrate_over_the_internet_and_need_no_link() {
-    let mut spec = seed();
+    let mut spec = seed_spec();
     spec.services[0].ingress = Ingress::Public;
     let ir = lower(&spec, &BTreeMap::new());
     assert!(ir.networks[0].endpoint.is_none() && ir.networks[0].link.is_none());
@@ -208,7 +132,7 @@ fn public_targets_integrate_over_the_internet_and_need_no_link() {
 
 #[test]
 fn vpc_egress_gets_a_connector_scoped_to_the_vpc() {
-    let mut spec = seed();
+    let mut spec = seed_spec();
     spec.services[0].egress = Egress::Vpc;
     let ir = lower(&spec, &BTreeMap::new());
     assert!(ir.networks[0].connector.is_some());
@@ -220,7 +144,7 @@ fn vpc_egress_gets_a_connector_scoped_to_the_vpc() {
 
 #[test]
 fn secrets_and_tracing_get_an_exact_instance_role() {
-    let mut spec = seed();
+    let mut spec = seed_spec();
     spec.services[0].tracing = true;
     spec.services[0].secrets.insert(
         "DB".into(),
@@ -243,7 +167,7 @@ fn secrets_and_tracing_get_an_exact_instance_role() {
 
 #[test]
 fn resource_tree_has_parents_first_and_unique_names() {
-    let mut spec = seed();
+    let mut spec = seed_spec();
     let seg = |s: &str| SegmentKind::Literal(s.into());
     spec.apis[0].routes = vec![
         Route {

@@ -26,20 +26,56 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
         ErrorVariant::ParsingError { positives, .. } => describe(positives),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let after = previous_token(text, pos)
-        .map(|t| format!(" after `{t}`"))
+    let previous = previous_token(text, pos);
+    let after = previous
+        .as_ref()
+        .map(|(_, t)| format!(" after `{t}`"))
         .unwrap_or_default();
     let found_words = if found.is_empty() {
         "end of file".to_string()
     } else {
         format!("`{found}`")
     };
-    let mut d = Diagnostic::new(
-        Code::E0001,
-        format!("expected {expected}{after}, found {found_words}"),
-        span,
-    )
-    .label(format!("expected {expected}"));
+    let message = format!("expected {expected}{after}, found {found_words}");
+    // A statement left unfinished at the end of its line (`route GET /x ->`, `region =`) is
+    // the offending line, not the next one where pest noticed: point at its last token and
+    // show what was found as a secondary label. A statement that was complete keeps the
+    // error on the unexpected token (`@@@` on a line of its own).
+    let unfinished = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => !positives.iter().any(|r| {
+            matches!(
+                r,
+                Rule::rbrace
+                    | Rule::EOI
+                    | Rule::block
+                    | Rule::param_decl
+                    | Rule::kw_param
+                    | Rule::attr
+                    | Rule::route
+                    | Rule::nested_block
+                    | Rule::kw_route
+            )
+        }),
+        ErrorVariant::CustomError { .. } => false,
+    };
+    let mut d = match previous {
+        Some((end, token)) if unfinished && text[end..pos].contains('\n') => {
+            // That token (for a string, which `previous_token` abbreviates, its closing quote).
+            let start = if token.starts_with('"') {
+                end.saturating_sub(1)
+            } else {
+                end.saturating_sub(token.len())
+            };
+            let d = Diagnostic::new(Code::E0001, message, Span::new(file, start, end))
+                .label(format!("expected {expected} after this"));
+            if found.is_empty() {
+                d
+            } else {
+                d.secondary(span, format!("found {found_words}"))
+            }
+        }
+        _ => Diagnostic::new(Code::E0001, message, span).label(format!("expected {expected}")),
+    };
     if let Some(help) = help_for(&found, &expected, after_path_slash) {
         d = d.help(help);
     }
@@ -114,8 +150,8 @@ fn token_at(text: &str, pos: usize) -> String {
         .unwrap_or_default()
 }
 
-/// The token just before `pos`, skipping white space and comments.
-fn previous_token(text: &str, pos: usize) -> Option<String> {
+/// The token just before `pos`, skipping white space and comments, with its end offset.
+fn previous_token(text: &str, pos: usize) -> Option<(usize, String)> {
     let mut end = pos;
     let bytes = text.as_bytes();
     loop {
@@ -139,16 +175,19 @@ fn previous_token(text: &str, pos: usize) -> Option<String> {
         |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | '{' | '}' | '+');
     let last = text[..end].chars().next_back()?;
     if last == '"' {
-        return Some("\"...\"".to_string());
+        return Some((end, "\"...\"".to_string()));
+    }
+    if text[..end].ends_with("->") {
+        return Some((end, "->".to_string()));
     }
     if is_word(last) && last != '{' && last != '}' {
         let start = text[..end]
             .rfind(|c: char| !is_word(c))
             .map(|i| i + 1)
             .unwrap_or(0);
-        return Some(text[start..end].to_string());
+        return Some((end, text[start..end].to_string()));
     }
-    Some(last.to_string())
+    Some((end, last.to_string()))
 }
 
 /// Byte offset of a `#` comment in one line, outside strings.
@@ -317,6 +356,38 @@ mod tests {
         let d = too_deep(FileId(0), &text).expect("an error");
         assert_eq!(d.code, Code::E0001);
         assert!(too_deep(FileId(0), "app a { t = { a = [1, [2]] } }").is_none());
+    }
+
+    /// The primary span's text and its line (0-based) for a source that fails to parse.
+    fn primary(text: &str) -> (String, usize) {
+        let mut diags = crate::diag::Diagnostics::new();
+        assert!(super::super::parse(FileId(0), text, &mut diags).is_none());
+        let d = diags.iter().next().expect("a diagnostic");
+        assert_eq!(d.code, Code::E0001, "{}", d.message);
+        let range = d.primary.span.range();
+        (
+            text[range.clone()].to_string(),
+            text[..range.start].matches('\n').count(),
+        )
+    }
+
+    #[test]
+    fn an_unfinished_line_is_the_one_reported() {
+        // The route lacks its service; pest notices only at the `}` on the next line.
+        let text = "api a {\n  route GET /x ->\n}\n";
+        assert_eq!(primary(text), ("->".to_string(), 1));
+        let text = "service s {\n  port = # nothing yet\n}\n";
+        assert_eq!(primary(text), ("=".to_string(), 1));
+        let text = "network n {\n  subnet_ids = [\"é\"\n}\n";
+        assert_eq!(primary(text), ("\"".to_string(), 1));
+    }
+
+    #[test]
+    fn a_stray_token_after_a_complete_line_is_the_one_reported() {
+        let text = "service s {\n  port = 1\n  @@@\n}\n";
+        assert_eq!(primary(text), ("@".to_string(), 2));
+        let text = "app a {\n  region \"x\"\n}\n";
+        assert_eq!(primary(text), ("\"".to_string(), 1));
     }
 
     #[test]
