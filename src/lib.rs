@@ -5,6 +5,8 @@
 //! `syntax` (parse) -> `check` (AST -> checked [`model::Spec`] + diagnostics) ->
 //! `lower` (spec -> [`ir::Ir`]) -> `backends` (IR -> text).
 
+#[cfg(feature = "apply")]
+pub mod apply;
 pub mod check;
 pub mod diag;
 pub mod driver;

@@ -33,9 +33,9 @@ enum Command {
     Fmt(FmtArgs),
     /// Print the resource graph that would be emitted.
     Graph(GraphArgs),
-    /// Run the plan directly against AWS (not implemented yet).
+    /// Run the plan directly against AWS (needs a build with `--features apply`).
     Apply(ApplyArgs),
-    /// Undo what apply recorded (not implemented yet).
+    /// Undo what apply recorded (needs a build with `--features apply`).
     Destroy(DestroyArgs),
 }
 
@@ -126,8 +126,15 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Fmt(args) => fmt(args),
         Command::Graph(args) => graph(args),
+        #[cfg(feature = "apply")]
+        Command::Apply(args) => apply(args),
+        #[cfg(feature = "apply")]
+        Command::Destroy(args) => destroy(args),
+        #[cfg(not(feature = "apply"))]
         Command::Apply(_) | Command::Destroy(_) => Err(Failure::Usage(
-            "`apply` and `destroy` are not implemented yet; use `aprc build --target plan`".into(),
+            "`apply` and `destroy` need aprc built with `--features apply`; \
+             `aprc build --target plan` prints the same plan"
+                .into(),
         )),
     };
     match result {
@@ -275,6 +282,63 @@ fn fmt(args: FmtArgs) -> Result<(), Failure> {
         write_atomically(Path::new(&name), &text).map_err(Failure::Usage)?;
     }
     Ok(())
+}
+
+/// Compiles the spec to the plan (params given with `--param` baked in), then runs it.
+#[cfg(feature = "apply")]
+fn apply(args: ApplyArgs) -> Result<(), Failure> {
+    let mut baked = BTreeMap::new();
+    for arg in &args.params {
+        let (name, value) = driver::parse_param(arg).map_err(Failure::Usage)?;
+        baked.insert(name, value);
+    }
+    let sources = driver::load(&args.files).map_err(Failure::Usage)?;
+    let mut diags = Diagnostics::new();
+    let compiled = driver::compile(&sources, &baked, &mut diags);
+    let plan = match compiled {
+        Ok(Some(ir)) => driver::emit(Target::Plan, &ir, &mut diags),
+        Ok(None) => None,
+        Err(usage) => {
+            report(&sources, &diags, MessageFormat::Human, false);
+            return Err(Failure::Usage(usage));
+        }
+    };
+    report(&sources, &diags, MessageFormat::Human, false);
+    let Some(plan) = plan else {
+        return Err(Failure::Spec);
+    };
+    let state = args
+        .state
+        .unwrap_or_else(|| PathBuf::from(aprc::apply::DEFAULT_STATE_PATH));
+    let options = aprc::apply::ApplyOptions {
+        state_path: &state,
+        endpoint_url: args.endpoint_url.as_deref(),
+        dry_run: args.dry_run,
+    };
+    let text = aprc::apply::apply(&plan, &options).map_err(apply_failure)?;
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|e| Failure::Usage(e.to_string()))
+}
+
+#[cfg(feature = "apply")]
+fn destroy(args: DestroyArgs) -> Result<(), Failure> {
+    let state = args
+        .state
+        .unwrap_or_else(|| PathBuf::from(aprc::apply::DEFAULT_STATE_PATH));
+    aprc::apply::destroy(&state).map_err(apply_failure)
+}
+
+/// A failed step is exit 1 (like a spec error), after saying which step and why.
+#[cfg(feature = "apply")]
+fn apply_failure(e: aprc::apply::Error) -> Failure {
+    match e {
+        aprc::apply::Error::Usage(message) => Failure::Usage(message),
+        aprc::apply::Error::Failed(message) => {
+            eprintln!("error: {message}");
+            Failure::Spec
+        }
+    }
 }
 
 /// Writes to a temporary file beside `path`, then renames, so a reader never sees half a

@@ -1,0 +1,175 @@
+//! Destroy: runs the recorded deletes in reverse dependency order (a step is undone only
+//! once every recorded step that depends on it is gone), at most `concurrency` at a time,
+//! removing each entry from the state file as soon as its delete succeeds.
+//!
+//! AWS deletes are eventually consistent: a security group stays "in use" for a while after
+//! the endpoint using it is deleted. Such conflicts are retried with backoff for a bounded
+//! time; a resource that is already gone counts as deleted, so a destroy that was interrupted
+//! can simply be run again.
+
+use super::clients::Clients;
+use super::convert::CallError;
+use super::exec::StepFailure;
+use super::generated;
+use super::progress::Progress;
+use super::state::State;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::task::JoinSet;
+
+/// How long a delete that conflicts with a resource still being deleted is retried.
+const CONFLICT_RETRY: Duration = Duration::from_secs(600);
+
+pub async fn destroy(
+    state: &mut State,
+    state_path: &Path,
+    clients: Arc<Clients>,
+    concurrency: usize,
+    progress: &mut Progress,
+) -> Result<(), Vec<StepFailure>> {
+    let mut started: BTreeSet<String> = BTreeSet::new();
+    let mut running: JoinSet<(String, Result<(), StepFailure>)> = JoinSet::new();
+    let mut failures = Vec::new();
+    loop {
+        while failures.is_empty() && running.len() < concurrency.max(1) {
+            // The most recently completed step that nothing remaining depends on.
+            let ready = state.steps.iter().rev().find(|(id, _)| {
+                !started.contains(*id)
+                    && !state
+                        .steps
+                        .values()
+                        .any(|r| r.depends_on.iter().any(|d| d == *id))
+            });
+            let Some((id, record)) = ready else { break };
+            let id = id.clone();
+            started.insert(id.clone());
+            progress.start(&id);
+            let Some(delete) = record.delete.clone() else {
+                // Nothing to undo (a describe, an attribute change of a deleted resource).
+                state.steps.shift_remove(&id);
+                save(state, state_path, &mut failures);
+                progress.finish(&id);
+                continue;
+            };
+            let service = record.service.clone();
+            let clients = clients.clone();
+            running.spawn(async move {
+                let result = delete_one(&clients, &service, &delete.operation, &delete.input)
+                    .await
+                    .map_err(|error| StepFailure {
+                        step: id.clone(),
+                        call: format!("{service} {}", delete.operation),
+                        error,
+                    });
+                (id, result)
+            });
+        }
+        let Some(joined) = running.join_next().await else {
+            break;
+        };
+        match joined {
+            Ok((id, Ok(()))) => {
+                state.steps.shift_remove(&id);
+                save(state, state_path, &mut failures);
+                progress.finish(&id);
+            }
+            Ok((id, Err(failure))) => {
+                progress.fail(&id, &failure.error);
+                failures.push(failure);
+            }
+            Err(e) => failures.push(StepFailure {
+                step: "?".into(),
+                call: "task".into(),
+                error: format!("a delete task ended abnormally: {e}"),
+            }),
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
+}
+
+fn save(state: &State, path: &Path, failures: &mut Vec<StepFailure>) {
+    if let Err(error) = state.save(path) {
+        failures.push(StepFailure {
+            step: "-".into(),
+            call: "state".into(),
+            error,
+        });
+    }
+}
+
+async fn delete_one(
+    clients: &Clients,
+    service: &str,
+    operation: &str,
+    input: &Value,
+) -> Result<(), String> {
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(500);
+    loop {
+        match generated::call(clients, service, operation, input).await {
+            Ok(_) => return Ok(()),
+            Err(CallError::Aws {
+                code: Some(code), ..
+            }) if already_gone(&code) => return Ok(()),
+            Err(CallError::Aws {
+                code: Some(code), ..
+            }) if still_in_use(&code) && start.elapsed() + pause < CONFLICT_RETRY => {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_secs(20));
+            }
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+/// Error codes meaning the resource does not exist (any more).
+pub fn already_gone(code: &str) -> bool {
+    code.contains("NotFound") || code == "NoSuchEntity"
+}
+
+/// Error codes meaning something still uses the resource, which usually passes.
+pub fn still_in_use(code: &str) -> bool {
+    matches!(
+        code,
+        "DependencyViolation"
+            | "ResourceInUse"
+            | "ResourceInUseException"
+            | "InvalidStateException"
+            | "ConflictException"
+            | "DeleteConflict"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_codes_are_classified() {
+        for gone in [
+            "InvalidVpcID.NotFound",
+            "NotFoundException",
+            "LoadBalancerNotFound",
+            "NoSuchEntity",
+            "ResourceNotFoundException",
+        ] {
+            assert!(already_gone(gone), "{gone}");
+            assert!(!still_in_use(gone), "{gone}");
+        }
+        for busy in [
+            "DependencyViolation",
+            "InvalidStateException",
+            "DeleteConflict",
+        ] {
+            assert!(still_in_use(busy) && !already_gone(busy), "{busy}");
+        }
+        assert!(!already_gone("AccessDenied") && !still_in_use("AccessDenied"));
+    }
+}

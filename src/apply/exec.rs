@@ -1,0 +1,306 @@
+//! The apply scheduler: runs every step not yet recorded, each as soon as the steps it
+//! depends on are done, at most `concurrency` at a time.
+//!
+//! One loop owns the state and the recorded outputs; steps run as tasks and report back over
+//! a channel (call done, with outputs) and through their join handle (wait done or failed).
+//! The state is saved after every report. After a failure (or a Ctrl-C / SIGTERM) no new step starts,
+//! the running ones finish and are recorded, and every failure is returned.
+
+use super::clients::Clients;
+use super::convert::CallError;
+use super::generated;
+use super::plan::{lookup, Call, Plan, Step, Values, Wait};
+use super::progress::Progress;
+use super::state::{Record, State};
+use indexmap::IndexMap;
+use serde_json::Value;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+/// First pause between two polls of a wait; it grows by half each time up to `WAIT_MAX`.
+const WAIT_FIRST: Duration = Duration::from_millis(300);
+const WAIT_MAX: Duration = Duration::from_secs(15);
+
+/// A step that failed: which one, which call, and what AWS (or the plan) said.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StepFailure {
+    pub step: String,
+    pub call: String,
+    pub error: String,
+}
+
+impl std::fmt::Display for StepFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "step `{}` ({}): {}", self.step, self.call, self.error)
+    }
+}
+
+/// The call of step `idx` succeeded: record it before its wait.
+struct Called {
+    idx: usize,
+    outputs: IndexMap<String, Value>,
+    delete: Option<Call>,
+}
+
+/// How a run talks to AWS and how it is bounded.
+pub struct Runner<'a> {
+    pub clients: Arc<Clients>,
+    pub concurrency: usize,
+    /// Set by a signal handler: start nothing more.
+    pub interrupt: &'a AtomicBool,
+}
+
+pub async fn apply(
+    plan: &Plan,
+    values: &mut Values,
+    state: &mut State,
+    state_path: &Path,
+    runner: &Runner<'_>,
+    progress: &mut Progress,
+) -> Result<(), Vec<StepFailure>> {
+    let Runner {
+        clients,
+        concurrency,
+        interrupt,
+    } = runner;
+    let save = |state: &State, failures: &mut Vec<StepFailure>| {
+        if let Err(e) = state.save(state_path) {
+            failures.push(StepFailure {
+                step: "-".into(),
+                call: "state".into(),
+                error: e,
+            });
+        }
+    };
+    let mut started = vec![false; plan.steps.len()];
+    for (i, step) in plan.steps.iter().enumerate() {
+        started[i] = state.is_done(&step.id);
+    }
+    let (tx, mut rx) = mpsc::unbounded_channel::<Called>();
+    let mut running: JoinSet<(usize, Result<(), StepFailure>)> = JoinSet::new();
+    let mut failures: Vec<StepFailure> = Vec::new();
+    let mut interrupted = false;
+    // Signals only set a flag (signal-hook); the loop looks at it between events.
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
+    loop {
+        // Start every ready step while there is room and nothing has failed.
+        while failures.is_empty() && running.len() < (*concurrency).max(1) {
+            let ready = plan
+                .steps
+                .iter()
+                .enumerate()
+                .find(|(i, s)| !started[*i] && s.depends_on.iter().all(|d| state.is_done(d)));
+            let Some((i, step)) = ready else { break };
+            started[i] = true;
+            let resume = state.steps.get(&step.id).map(|r| r.outputs.clone());
+            progress.start(&step.id);
+            running.spawn(run_step(
+                clients.clone(),
+                i,
+                step.clone(),
+                values.clone(),
+                resume,
+                tx.clone(),
+            ));
+        }
+        if running.is_empty() {
+            break;
+        }
+        // A call's record is saved as soon as it arrives (`biased`: before its step's join).
+        let joined = tokio::select! {
+            biased;
+            Some(called) = rx.recv() => {
+                record_call(plan, values, state, called);
+                save(state, &mut failures);
+                continue;
+            }
+            Some(joined) = running.join_next() => joined,
+            _ = tick.tick() => {
+                // Ctrl-C or SIGTERM: start nothing more and let the running steps finish; a
+                // second one exits at once (every call that returned is already saved).
+                if interrupt.load(Ordering::SeqCst) && !interrupted {
+                    interrupted = true;
+                    progress.note(&format!(
+                        "interrupted: letting {} running steps finish (again to stop now)",
+                        running.len()
+                    ));
+                    failures.push(StepFailure {
+                        step: "-".into(),
+                        call: "interrupt".into(),
+                        error: "interrupted before every step ran".into(),
+                    });
+                }
+                continue;
+            }
+        };
+        match joined {
+            Ok((i, Ok(()))) => {
+                let id = &plan.steps[i].id;
+                if let Some(record) = state.steps.get_mut(id) {
+                    record.waited = true;
+                }
+                save(state, &mut failures);
+                progress.finish(id);
+            }
+            Ok((i, Err(failure))) => {
+                progress.fail(&plan.steps[i].id, &failure.error);
+                failures.push(failure);
+            }
+            Err(e) => failures.push(StepFailure {
+                step: "?".into(),
+                call: "task".into(),
+                error: format!("a step task ended abnormally: {e}"),
+            }),
+        }
+    }
+    if failures.is_empty() {
+        if let Some(i) = started.iter().position(|s| !s) {
+            // Unreachable for a validated plan (dependencies come first), kept as a guard.
+            failures.push(StepFailure {
+                step: plan.steps[i].id.clone(),
+                call: "schedule".into(),
+                error: "its dependencies never completed".into(),
+            });
+        }
+    }
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(failures)
+    }
+}
+
+fn record_call(plan: &Plan, values: &mut Values, state: &mut State, called: Called) {
+    let Some(step) = plan.steps.get(called.idx) else {
+        return;
+    };
+    values
+        .outputs
+        .insert(step.id.clone(), called.outputs.clone());
+    state.steps.insert(
+        step.id.clone(),
+        Record {
+            service: step.service.clone(),
+            operation: step.operation.clone(),
+            depends_on: step.depends_on.clone(),
+            outputs: called.outputs,
+            waited: false,
+            delete: called.delete,
+        },
+    );
+}
+
+/// One step: its call (unless `resume` holds the outputs of a call already made), then its
+/// wait. The call's outputs and resolved delete are sent as soon as the call succeeds.
+async fn run_step(
+    clients: Arc<Clients>,
+    idx: usize,
+    step: Step,
+    mut values: Values,
+    resume: Option<IndexMap<String, Value>>,
+    tx: mpsc::UnboundedSender<Called>,
+) -> (usize, Result<(), StepFailure>) {
+    let fail = |call: String, error: String| StepFailure {
+        step: step.id.clone(),
+        call,
+        error,
+    };
+    let this_call = format!("{} {}", step.service, step.operation);
+    let outputs = match resume {
+        Some(outputs) => outputs,
+        None => {
+            let input = match values.resolve(&step.input) {
+                Ok(input) => input,
+                Err(e) => return (idx, Err(fail(this_call, e))),
+            };
+            let response =
+                match generated::call(&clients, &step.service, &step.operation, &input).await {
+                    Ok(r) => r,
+                    Err(e) => return (idx, Err(fail(this_call, e.to_string()))),
+                };
+            let mut outputs = IndexMap::new();
+            for (name, path) in &step.outputs {
+                match lookup(&response, path) {
+                    Some(v) => {
+                        outputs.insert(name.clone(), v.clone());
+                    }
+                    None => {
+                        let e = format!("output `{name}`: `{path}` is not in the response");
+                        return (idx, Err(fail(this_call, e)));
+                    }
+                }
+            }
+            values.outputs.insert(step.id.clone(), outputs.clone());
+            let delete = match &step.delete {
+                Some(d) => match values.resolve(&d.input) {
+                    Ok(input) => Some(Call {
+                        operation: d.operation.clone(),
+                        input,
+                    }),
+                    Err(e) => return (idx, Err(fail(format!("delete {}", d.operation), e))),
+                },
+                None => None,
+            };
+            // The receiver lives as long as the scheduler, which outlives every task.
+            let _ = tx.send(Called {
+                idx,
+                outputs: outputs.clone(),
+                delete,
+            });
+            outputs
+        }
+    };
+    let Some(wait) = &step.wait else {
+        return (idx, Ok(()));
+    };
+    values.outputs.insert(step.id.clone(), outputs);
+    let call = format!("wait {} {}", step.service, wait.operation);
+    let result = match values.resolve(&wait.input) {
+        Ok(input) => wait_for(&clients, &step.service, wait, &input).await,
+        Err(e) => Err(e),
+    };
+    (idx, result.map_err(|e| fail(call, e)))
+}
+
+/// Polls until the value at the wait's path is the expected one, with a growing pause.
+/// AWS errors count as "not yet" until the timeout (a resource just created may not be
+/// visible yet); a value containing `FAIL` ends the wait at once.
+async fn wait_for(
+    clients: &Clients,
+    service: &str,
+    wait: &Wait,
+    input: &Value,
+) -> Result<(), String> {
+    let start = Instant::now();
+    let timeout = Duration::from_secs(wait.timeout_seconds);
+    let mut pause = WAIT_FIRST;
+    loop {
+        let last = match generated::call(clients, service, &wait.operation, input).await {
+            Ok(response) => match lookup(&response, &wait.path) {
+                Some(v) if *v == wait.expect => return Ok(()),
+                Some(Value::String(s)) if s.to_ascii_uppercase().contains("FAIL") => {
+                    return Err(format!(
+                        "`{}` is `{s}`, expected {}",
+                        wait.path, wait.expect
+                    ));
+                }
+                Some(v) => format!("`{}` was {v}", wait.path),
+                None => format!("`{}` was absent", wait.path),
+            },
+            Err(e @ CallError::Aws { .. }) => e.to_string(),
+            Err(e) => return Err(e.to_string()),
+        };
+        if start.elapsed() + pause > timeout {
+            return Err(format!(
+                "timed out after {}s waiting for `{}` = {}; {last}",
+                wait.timeout_seconds, wait.path, wait.expect
+            ));
+        }
+        tokio::time::sleep(pause).await;
+        pause = (pause * 3 / 2).min(WAIT_MAX);
+    }
+}

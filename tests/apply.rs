@@ -1,0 +1,378 @@
+//! `aprc apply` / `aprc destroy` end to end, against moto plus the App Runner test double
+//! (`tests/apply/apprunner_double.py`; moto has no App Runner). Run with
+//! `cargo test --features apply --test apply`.
+//!
+//! Each test applies a copy of an example under an app name of its own, so tests sharing a
+//! moto server look only at their own resources (`tests/apply/inventory.py` lists what carries
+//! that app's tag or name prefix). Expected counts come from the plan itself: one resource per
+//! create step of each kind.
+
+#![cfg(feature = "apply")]
+
+#[path = "apply/harness.rs"]
+mod harness;
+mod support;
+
+use harness::{
+    apply, aprc_with, assert_built, assert_nothing_left, copy_as_new_app, destroy, double,
+    double_with, plan, state,
+};
+use serde_json::Value;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn apply_builds_the_example_a_rerun_changes_nothing_and_destroy_removes_it_all() {
+    let double = double(None);
+    let (dir, app) = copy_as_new_app("examples/seed.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_built(&plan, &region, &app, &double);
+    // Every step is recorded with its outputs, and the outputs printed are the plan's.
+    let recorded = state(dir.path());
+    let steps = plan["steps"].as_array().expect("steps");
+    for step in steps {
+        let id = step["id"].as_str().expect("id");
+        let record = &recorded["steps"][id];
+        assert_eq!(record["waited"], true, "{id}: {record}");
+        for name in step["outputs"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+        {
+            assert!(
+                record["outputs"][name].is_string() || record["outputs"][name].is_array(),
+                "{id}.{name}: {record}"
+            );
+        }
+    }
+    let printed: Value = serde_json::from_slice(&out.stdout).expect("outputs JSON");
+    let outputs = plan["outputs"].as_object().expect("outputs");
+    assert_eq!(
+        printed.as_object().map(|o| o.len()),
+        Some(outputs.len()),
+        "{printed}"
+    );
+    let arn = printed["orders_service_arn"].as_str().unwrap_or_default();
+    assert!(
+        arn.starts_with("arn:aws:apprunner:") && arn.contains(&app),
+        "{printed}"
+    );
+    let url = printed["public_invoke_url"].as_str().unwrap_or_default();
+    let api = &recorded["steps"]["public-rest-api"]["outputs"]["RestApiId"];
+    assert_eq!(
+        url,
+        format!(
+            "https://{}.execute-api.{region}.amazonaws.com/prod",
+            api.as_str().unwrap_or("?")
+        )
+    );
+
+    // A second apply finds everything recorded: no call, no new resource.
+    let calls = double.calls();
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(double.calls(), calls, "a re-run called App Runner again");
+    assert_built(&plan, &region, &app, &double);
+
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+    assert!(
+        !dir.path().join("state.json").exists(),
+        "destroy leaves no state"
+    );
+}
+
+#[test]
+fn a_failed_step_is_reported_and_a_rerun_completes_without_duplicates() {
+    // The multi-file example: another region, a second private service, one ingress each.
+    let double = double(Some("CreateVpcIngressConnection"));
+    let (dir, app) = copy_as_new_app("examples/multi");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+
+    let out = apply(&double, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("injected failure of CreateVpcIngressConnection"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("-ingress` (apprunner CreateVpcIngressConnection)"),
+        "{stderr}"
+    );
+    // What completed is recorded; the failed ingress connection is not.
+    let recorded = state(dir.path());
+    let done = recorded["steps"].as_object().expect("steps");
+    assert!(done.contains_key("main-vpc"), "{recorded}");
+    let ingress: Vec<&str> = plan["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|s| s["operation"] == "CreateVpcIngressConnection")
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert!(
+        ingress.iter().any(|id| !done.contains_key(*id)),
+        "{recorded}"
+    );
+    assert!(done.len() < plan["steps"].as_array().map_or(0, Vec::len));
+
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_built(&plan, &region, &app, &double);
+
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+}
+
+#[test]
+fn a_failed_wait_is_resumed_by_waiting_again_not_by_creating_again() {
+    let double = double_with(&["--fail-status-once"]);
+    let (dir, app) = copy_as_new_app("examples/seed.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+
+    let out = apply(&double, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("step `orders-service` (wait apprunner DescribeService)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("`Service.Status` is `CREATE_FAILED`"),
+        "{stderr}"
+    );
+    // The service exists, so its call is recorded, but not as waited for.
+    let record = &state(dir.path())["steps"]["orders-service"];
+    assert_eq!(record["waited"], false, "{record}");
+    assert!(record["outputs"]["ServiceArn"].is_string(), "{record}");
+
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        double.calls_of("CreateService"),
+        1,
+        "the service was created again"
+    );
+    assert_eq!(state(dir.path())["steps"]["orders-service"]["waited"], true);
+    assert_built(&plan, &region, &app, &double);
+
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+}
+
+#[test]
+fn an_interrupted_apply_lets_running_steps_finish_and_starts_nothing_new() {
+    // The service becomes RUNNING 3 s after its creation: its wait is in progress meanwhile.
+    let double = double_with(&["--running-after", "3"]);
+    let (dir, app) = copy_as_new_app("examples/seed.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+    let child = harness::apply_command(&double, dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("aprc starts");
+    let state_file = dir.path().join("state.json");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !std::fs::read_to_string(&state_file).is_ok_and(|s| s.contains("\"orders-service\"")) {
+        assert!(Instant::now() < deadline, "orders-service was never called");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let sent = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let out = child.wait_with_output().expect("aprc ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("interrupted: letting"), "{stderr}");
+    // The running wait was allowed to finish; what depends on it never started.
+    let recorded = state(dir.path());
+    assert_eq!(
+        recorded["steps"]["orders-service"]["waited"], true,
+        "{recorded}"
+    );
+    assert!(
+        recorded["steps"].get("orders-ingress").is_none(),
+        "{recorded}"
+    );
+    assert_eq!(double.calls_of("CreateVpcIngressConnection"), 0);
+
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(double.calls_of("CreateService"), 1);
+    assert_built(&plan, &region, &app, &double);
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+}
+
+#[test]
+fn dry_run_lists_every_step_and_touches_nothing() {
+    let double = double(None);
+    let (dir, _app) = copy_as_new_app("examples/seed.apr");
+    let plan = plan(dir.path());
+    let endpoint = support::moto();
+    let out = aprc_with(
+        &double,
+        &[
+            "apply",
+            ".",
+            "--state",
+            "state.json",
+            "--endpoint-url",
+            &endpoint,
+            "--dry-run",
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let steps = plan["steps"].as_array().expect("steps");
+    assert_eq!(stdout.lines().count(), steps.len(), "{stdout}");
+    for (line, step) in stdout.lines().zip(steps) {
+        let id = step["id"].as_str().expect("id");
+        assert!(line.starts_with("run ") && line.contains(id), "{line}");
+    }
+    assert!(!dir.path().join("state.json").exists());
+    assert_eq!(double.calls(), 0);
+}
+
+#[test]
+fn destroy_without_a_state_file_is_a_usage_error() {
+    let double = double(None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = destroy(&double, dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no state file"));
+}
+
+#[test]
+fn every_operation_of_every_example_plan_has_a_typed_call() {
+    for example in support::examples() {
+        let mut cmd = support::aprc();
+        cmd.args(["build", "--target", "plan"])
+            .arg(support::root().join(&example));
+        // A required param without a default gets a value so the plan builds.
+        for line in std::fs::read_to_string(support::root().join(&example))
+            .unwrap_or_default()
+            .lines()
+        {
+            if let Some(rest) = line.trim().strip_prefix("param ") {
+                if let Some((name, ty)) = rest.split_once(':') {
+                    if ty.trim().starts_with("string") {
+                        cmd.arg("--param").arg(format!(
+                            "{}=arn:aws:secretsmanager:eu-west-1:123456789012:secret:x",
+                            name.trim()
+                        ));
+                    }
+                }
+            }
+        }
+        let out = cmd.output().expect("aprc runs");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            example.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let plan: Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+        for step in plan["steps"].as_array().expect("steps") {
+            let service = step["service"].as_str().expect("service");
+            let mut ops = vec![step["operation"].as_str().expect("operation")];
+            ops.extend(step["wait"]["operation"].as_str());
+            ops.extend(step["delete"]["operation"].as_str());
+            for op in ops {
+                assert!(
+                    aprc::apply::supports(service, op),
+                    "{}: step {}: {service} {op}",
+                    example.display(),
+                    step["id"]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_plan_with_an_operation_the_executor_lacks_is_refused_before_any_call() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state.json");
+    let plan = serde_json::json!({
+        "version": 1, "app": "x", "region": "eu-west-1", "parameters": {},
+        "steps": [{
+            "id": "x-vpc", "service": "ec2", "operation": "CreateVpc",
+            "input": { "CidrBlock": "10.0.0.0/16" }, "depends_on": [],
+            "outputs": { "VpcId": "Vpc.VpcId" },
+            "wait": { "operation": "DescribeVpcsSomehow", "input": {}, "path": "Vpcs[0].State",
+                      "expect": "available", "timeout_seconds": 5 }
+        }],
+        "outputs": {}
+    });
+    let options = aprc::apply::ApplyOptions {
+        state_path: &state,
+        // Unreachable on purpose: nothing may be sent.
+        endpoint_url: Some("http://127.0.0.1:9"),
+        dry_run: false,
+    };
+    let result = aprc::apply::apply(&plan.to_string(), &options);
+    assert_eq!(
+        result,
+        Err(aprc::apply::Error::Usage(
+            "step `x-vpc`: the executor cannot run ec2 DescribeVpcsSomehow".into()
+        ))
+    );
+    assert!(!state.exists());
+}

@@ -1,0 +1,53 @@
+"""Lists what one aprc app owns in a moto server, for tests/apply.rs.
+
+Usage: python3 inventory.py MOTO_ENDPOINT REGION APP
+
+Prints one JSON object: for each kind of resource the plan creates, the ids of those that
+belong to APP (EC2 resources by their `app` tag, the others by the `<app>-` name prefix that
+aprc gives them), sorted. Only resources of APP are listed, so tests sharing a moto server
+see only their own. Only MOTO_ENDPOINT (loopback) is contacted.
+"""
+import json
+import sys
+
+import boto3
+
+
+def main():
+    if len(sys.argv) != 4:
+        print(__doc__)
+        sys.exit(2)
+    endpoint, region, app = sys.argv[1:]
+    if not endpoint.startswith(("http://127.0.0.1", "http://localhost")):
+        sys.exit(f"refusing a non-loopback endpoint {endpoint}")
+    kw = dict(endpoint_url=endpoint, region_name=region, aws_access_key_id="testing",
+              aws_secret_access_key="testing", aws_session_token="testing")
+    ec2, elb, apigw = boto3.client("ec2", **kw), boto3.client("elbv2", **kw), boto3.client("apigateway", **kw)
+    iam, logs = boto3.client("iam", **kw), boto3.client("logs", **kw)
+    tagged = [{"Name": "tag:app", "Values": [app]}]
+    prefix = f"{app}-"
+    lbs = [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(prefix)]
+    out = {
+        "vpcs": [v["VpcId"] for v in ec2.describe_vpcs(Filters=tagged)["Vpcs"]],
+        "subnets": [s["SubnetId"] for s in ec2.describe_subnets(Filters=tagged)["Subnets"]],
+        "security_groups": [g["GroupId"] for g in ec2.describe_security_groups(Filters=tagged)["SecurityGroups"]],
+        "vpc_endpoints": [e["VpcEndpointId"] for e in ec2.describe_vpc_endpoints(Filters=tagged)["VpcEndpoints"]
+                          if e["State"].lower() != "deleted"],
+        "load_balancers": [lb["LoadBalancerArn"] for lb in lbs],
+        "target_groups": [t["TargetGroupArn"] for t in elb.describe_target_groups()["TargetGroups"]
+                          if t["TargetGroupName"].startswith(prefix)],
+        "listeners": [l["ListenerArn"] for lb in lbs
+                      for l in elb.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]],
+        "vpc_links": [v["id"] for v in apigw.get_vpc_links()["items"] if v["name"].startswith(prefix)],
+        "rest_apis": [a["id"] for a in apigw.get_rest_apis()["items"] if a["name"].startswith(prefix)],
+        "api_keys": [k["id"] for k in apigw.get_api_keys()["items"] if k.get("name", "").startswith(prefix)],
+        "usage_plans": [u["id"] for u in apigw.get_usage_plans()["items"] if u["name"].startswith(prefix)],
+        "roles": [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)],
+        "log_groups": [g["logGroupName"] for g in
+                       logs.describe_log_groups(logGroupNamePrefix=f"/aws/apigateway/{prefix}")["logGroups"]],
+    }
+    print(json.dumps({k: sorted(v) for k, v in out.items()}, sort_keys=True))
+
+
+if __name__ == "__main__":
+    main()
