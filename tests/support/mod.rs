@@ -7,6 +7,8 @@
 
 #![allow(dead_code)]
 
+pub mod terraform;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

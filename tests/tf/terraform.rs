@@ -2,48 +2,11 @@
 //! -check`, `validate`, and `plan` against moto, for every example and for a spec of hostile
 //! strings whose evaluated values are compared with what the spec says.
 
-use super::{attr, build, label, parse};
+use super::build;
 use crate::support::{self, example_name, examples};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// Test-only provider settings for moto, merged into `provider "aws"` by Terraform's
-/// override-file rule; never part of the emitted main.tf.
-const OVERRIDE: &str = r#"provider "aws" {
-  skip_credentials_validation = true
-  skip_requesting_account_id  = true
-  skip_metadata_api_check     = true
-  skip_region_validation      = true
-}
-"#;
-
-pub(crate) fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, String> {
-    let mut cmd = Command::new("terraform");
-    cmd.current_dir(dir)
-        .args(args)
-        .env("TF_CLI_CONFIG_FILE", cli_config)
-        .env("TF_IN_AUTOMATION", "1")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_PLUGIN_CACHE_DIR");
-    support::moto_env(&mut cmd);
-    let out = cmd
-        .output()
-        .map_err(|e| format!("terraform {args:?} did not run: {e}"))?;
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    if out.status.success() {
-        Ok(text)
-    } else {
-        Err(format!(
-            "terraform {} failed in {}:\n{text}",
-            args.join(" "),
-            dir.display()
-        ))
-    }
-}
+pub(crate) use crate::support::terraform::terraform;
 
 /// init, fmt -check, validate and plan (saved as `plan.bin`) one main.tf in `root/name`;
 /// `Err` carries terraform's output.
@@ -51,60 +14,14 @@ fn terraform_checks(name: &str, text: &str, root: &Path) -> Result<PathBuf, Stri
     terraform_checks_with(name, text, root, &[])
 }
 
-/// [`terraform_checks`] planning with `-var NAME=VALUE` for each of `vars`; other variables
-/// without a default get a placeholder value.
+/// [`terraform_checks`] planning with `-var NAME=VALUE` for each of `vars`.
 pub(crate) fn terraform_checks_with(
     name: &str,
     text: &str,
     root: &Path,
     vars: &[(&str, &str)],
 ) -> Result<PathBuf, String> {
-    let dir = root.join(name);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("main.tf"), text).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("override.tf"), OVERRIDE).map_err(|e| e.to_string())?;
-    let cli_config = root.join("empty.tfrc");
-    terraform(
-        &dir,
-        &[
-            "init",
-            "-no-color",
-            "-input=false",
-            "-backend=false",
-            "-plugin-dir=/opt/tf-plugins",
-        ],
-        &cli_config,
-    )?;
-    terraform(
-        &dir,
-        &["fmt", "-check", "-diff", "-no-color", "main.tf"],
-        &cli_config,
-    )?;
-    terraform(&dir, &["validate", "-no-color"], &cli_config)?;
-    // Params without a default need a value to plan; any string will do.
-    let mut plan = vec![
-        "plan".to_string(),
-        "-no-color".into(),
-        "-input=false".into(),
-        "-out=plan.bin".into(),
-    ];
-    for (var, value) in vars {
-        plan.push("-var".into());
-        plan.push(format!("{var}={value}"));
-    }
-    let body = parse(text);
-    for v in body.blocks().filter(|b| b.identifier() == "variable") {
-        if attr(v, "default").is_none() && !vars.iter().any(|(var, _)| *var == label(v, 0)) {
-            plan.push("-var".into());
-            plan.push(format!("{}=plan-value", label(v, 0)));
-        }
-    }
-    let args: Vec<&str> = plan.iter().map(String::as_str).collect();
-    let out = terraform(&dir, &args, &cli_config)?;
-    if !out.contains("Plan: ") {
-        return Err(format!("no plan summary for {name}:\n{out}"));
-    }
-    Ok(dir)
+    crate::support::terraform::checks(name, text, root, vars)
 }
 
 #[test]
