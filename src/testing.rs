@@ -9,6 +9,19 @@ use crate::syntax::ast::SegmentKind;
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
+/// A text from `(part, is_param)` pairs: `text(&[("env", true), ("-v1", false)])`.
+pub fn text(parts: &[(&str, bool)]) -> Text {
+    let mut t = Text::default();
+    for (s, is_param) in parts {
+        t.push(if *is_param {
+            TextPart::Param((*s).into())
+        } else {
+            TextPart::Lit((*s).into())
+        });
+    }
+    t
+}
+
 pub fn span() -> Span {
     Span::new(FileId(0), 0, 0)
 }

@@ -9,6 +9,7 @@ mod support;
 use aprc::diag::Code;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use support::files_of;
 
 /// Codes no `aprc check` run can produce: E0601 is raised by the CloudFormation backend at
 /// build time (its tests live with the backend).
@@ -21,29 +22,12 @@ struct Expect {
     line: usize,
 }
 
+/// Every invalid fixture, absolute.
 fn fixtures() -> Vec<PathBuf> {
-    let dir = support::root().join("tests/fixtures/invalid");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures/invalid")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "apr"))
-        .collect();
-    out.sort();
-    out
-}
-
-/// The `.apr` files of a fixture: itself, or a directory's, sorted.
-fn files_of(path: &Path) -> Vec<PathBuf> {
-    if !path.is_dir() {
-        return vec![path.to_path_buf()];
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-        .expect("fixture directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "apr"))
-        .collect();
-    files.sort();
-    files
+    support::inputs("tests/fixtures/invalid")
+        .into_iter()
+        .map(|p| support::root().join(p))
+        .collect()
 }
 
 fn expectations(fixture: &Path) -> Vec<Expect> {

@@ -18,41 +18,16 @@ mod terraform;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use support::files_of;
 
 const TARGETS: [&str; 3] = ["tf", "cfn", "plan"];
 
 /// Every valid fixture (a file, or a directory forming one application), relative to the
 /// crate root, sorted.
 fn fixtures() -> Vec<PathBuf> {
-    let dir = support::root().join("tests/fixtures/valid");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/fixtures/valid")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir() || p.extension().is_some_and(|x| x == "apr"))
-        .map(|p| {
-            p.strip_prefix(support::root())
-                .expect("under root")
-                .to_path_buf()
-        })
-        .collect();
-    out.sort();
+    let out = support::inputs("tests/fixtures/valid");
     assert!(out.len() >= 25, "only {} valid fixtures", out.len());
     out
-}
-
-/// The `.apr` files of a fixture, sorted.
-fn files_of(fixture: &Path) -> Vec<PathBuf> {
-    let path = support::root().join(fixture);
-    if !path.is_dir() {
-        return vec![path];
-    }
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
-        .expect("fixture directory")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "apr"))
-        .collect();
-    files.sort();
-    files
 }
 
 fn run(args: &[&str], paths: &[PathBuf]) -> Output {

@@ -115,18 +115,7 @@ fn parse_host(host: &str) -> Option<(String, String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn text(parts: &[(&str, bool)]) -> Text {
-        let mut t = Text::default();
-        for (s, param) in parts {
-            t.push(if *param {
-                TextPart::Param((*s).into())
-            } else {
-                TextPart::Lit((*s).into())
-            });
-        }
-        t
-    }
+    use crate::testing::text;
 
     #[test]
     fn private_ecr_with_param_tag() {

@@ -91,18 +91,7 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn text(parts: &[(&str, bool)]) -> Text {
-        let mut t = Text::default();
-        for (s, is_param) in parts {
-            t.push(if *is_param {
-                TextPart::Param((*s).into())
-            } else {
-                TextPart::Lit((*s).into())
-            });
-        }
-        t
-    }
+    use crate::testing::text;
 
     #[test]
     fn stage_literal_parts_are_checked_and_params_are_not() {

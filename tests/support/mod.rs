@@ -22,11 +22,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every example: the `.apr` files of `examples/` and each directory under it (a multi-file
-/// application), as paths relative to the crate root, sorted.
-pub fn examples() -> Vec<PathBuf> {
+/// Every input of `dir` (relative to the crate root): its `.apr` files and its directories
+/// (each a multi-file application), as paths relative to the crate root, sorted.
+pub fn inputs(dir: &str) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(root().join("examples")).expect("examples/") {
+    for entry in std::fs::read_dir(root().join(dir)).expect(dir) {
         let path = entry.expect("entry").path();
         let rel = path.strip_prefix(root()).expect("under root").to_path_buf();
         if path.is_dir() || path.extension().is_some_and(|e| e == "apr") {
@@ -35,6 +35,26 @@ pub fn examples() -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// Every example: the `.apr` files of `examples/` and each directory under it.
+pub fn examples() -> Vec<PathBuf> {
+    inputs("examples")
+}
+
+/// The `.apr` files of one input (itself, or a directory's files), absolute, sorted.
+pub fn files_of(input: &Path) -> Vec<PathBuf> {
+    let path = root().join(input);
+    if !path.is_dir() {
+        return vec![path];
+    }
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+        .expect("input directory")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "apr"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// A short, stable name for an example (`seed`, `multi`).
