@@ -3,7 +3,7 @@
 //! deployment so that any route change redeploys.
 
 use crate::ir::{self, AccessLog, ApiKey, ApiMethod, Connection, Integration, Resource};
-use crate::model::{Api, Auth, Ingress, Route, Spec};
+use crate::model::{Api, Auth, Ingress, Spec};
 use crate::names;
 use crate::syntax::ast::SegmentKind;
 use sha2::{Digest, Sha256};
@@ -19,17 +19,17 @@ pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
         .map(|s| (s.name.as_str(), s.network.as_deref()))
         .collect();
 
-    let (resources, index) = resource_tree(&api.routes);
+    // Each route's path parts, once: the resource tree and the method lookup borrow them.
+    let parts: Vec<Vec<String>> = api.routes.iter().map(|r| path_parts(&r.path)).collect();
+    let (resources, index) = resource_tree(&parts);
     let mut used: BTreeSet<String> = BTreeSet::new();
     let mut methods: Vec<ApiMethod> = api
         .routes
         .iter()
-        .map(|route| {
-            let parts = path_parts(&route.path);
-            let resource = index.get(&parts).copied();
-            let stem = resource
-                .map(|i| resources[i].pascal.clone())
-                .unwrap_or_else(|| "Root".to_string());
+        .zip(&parts)
+        .map(|(route, parts)| {
+            let resource = index.get(parts.as_slice()).copied();
+            let stem = resource.map_or("Root", |i| resources[i].pascal.as_str());
             let method = route.method.as_str();
             let pascal = unique(
                 &mut used,
@@ -41,14 +41,13 @@ pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
                 },
                 None => Connection::Internet,
             };
-            let path_params: Vec<String> = variables(&route.path).into_iter().collect();
+            let path_params = variables(&route.path);
             ApiMethod {
                 resource,
                 http_method: method.to_string(),
-                path: path_string(&route.path),
+                path: path_string(parts),
                 snake: names::snake(&pascal_to_words(&pascal)),
                 pascal,
-                path_params: path_params.clone(),
                 integration: Integration {
                     service: route.service.clone(),
                     http_method: method.to_string(),
@@ -56,6 +55,7 @@ pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
                     target_path: target_string(&route.target_path),
                     path_mappings: path_params.iter().map(|p| (p.clone(), p.clone())).collect(),
                 },
+                path_params,
             }
         })
         .collect();
@@ -105,8 +105,8 @@ fn path_parts(path: &[SegmentKind]) -> Vec<String> {
         .collect()
 }
 
-fn path_string(path: &[SegmentKind]) -> String {
-    format!("/{}", path_parts(path).join("/"))
+fn path_string(parts: &[String]) -> String {
+    format!("/{}", parts.join("/"))
 }
 
 /// A target path: a greedy variable is substituted as `{name}`.
@@ -121,31 +121,39 @@ fn target_string(path: &[SegmentKind]) -> String {
     format!("/{}", parts.join("/"))
 }
 
-fn variables(path: &[SegmentKind]) -> BTreeSet<String> {
-    path.iter()
+/// The path's variables, sorted and without repeats.
+fn variables(path: &[SegmentKind]) -> Vec<String> {
+    let mut vars: Vec<String> = path
+        .iter()
         .filter_map(|s| match s {
             SegmentKind::Var(v) | SegmentKind::Greedy(v) => Some(v.clone()),
             SegmentKind::Literal(_) => None,
         })
-        .collect()
+        .collect();
+    vars.sort();
+    vars.dedup();
+    vars
 }
 
 /// Every prefix of every route path is a resource; sorting the part lists puts parents
-/// before children and siblings in path order.
-fn resource_tree(routes: &[Route]) -> (Vec<Resource>, BTreeMap<Vec<String>, usize>) {
-    let mut prefixes: BTreeSet<Vec<String>> = BTreeSet::new();
-    for route in routes {
-        let parts = path_parts(&route.path);
+/// before children and siblings in path order. The index maps each prefix (borrowed from
+/// `routes`, the routes' path parts) to its resource.
+fn resource_tree(routes: &[Vec<String>]) -> (Vec<Resource>, BTreeMap<&[String], usize>) {
+    let mut prefixes: BTreeSet<&[String]> = BTreeSet::new();
+    for parts in routes {
         for len in 1..=parts.len() {
-            prefixes.insert(parts[..len].to_vec());
+            prefixes.insert(&parts[..len]);
         }
     }
-    let mut index = BTreeMap::new();
-    let mut resources: Vec<Resource> = Vec::new();
+    let mut index: BTreeMap<&[String], usize> = BTreeMap::new();
+    let mut resources: Vec<Resource> = Vec::with_capacity(prefixes.len());
     let mut used = BTreeSet::new();
     for parts in prefixes {
+        let Some((last, parent_parts)) = parts.split_last() else {
+            continue;
+        };
         let i = resources.len();
-        let parent = index.get(&parts[..parts.len() - 1]).copied();
+        let parent = index.get(parent_parts).copied();
         let stem: String = parts.iter().map(|p| names::pascal(p)).collect();
         let pascal = unique(
             &mut used,
@@ -158,8 +166,8 @@ fn resource_tree(routes: &[Route]) -> (Vec<Resource>, BTreeMap<Vec<String>, usiz
         resources.push(Resource {
             index: i,
             parent,
-            path_part: parts[parts.len() - 1].clone(),
-            path: format!("/{}", parts.join("/")),
+            path_part: last.clone(),
+            path: path_string(parts),
             snake: names::snake(&pascal_to_words(&pascal)),
             pascal,
         });
@@ -182,13 +190,19 @@ fn pascal_to_words(pascal: &str) -> String {
 
 /// A name not yet used in this api, suffixed with a number when two paths spell the same.
 fn unique(used: &mut BTreeSet<String>, stem: String) -> String {
-    let mut name = stem.clone();
+    if !used.contains(&stem) {
+        used.insert(stem.clone());
+        return stem;
+    }
     let mut n = 2;
-    while !used.insert(name.clone()) {
-        name = format!("{stem}{n}");
+    loop {
+        let name = format!("{stem}{n}");
+        if !used.contains(&name) {
+            used.insert(name.clone());
+            return name;
+        }
         n += 1;
     }
-    name
 }
 
 /// The hashed document: `{"resources":[..],"methods":[..]}`, fields in this order.
