@@ -1,6 +1,8 @@
 //! The `aprc` command line. Only this file prints; every phase returns data.
 //! Exit status: 0 success (warnings allowed), 1 the spec has errors, 2 usage or I/O error.
 
+mod heap;
+
 use aprc::backends::Target;
 use aprc::diag::{render, Diagnostics};
 use aprc::driver;
@@ -120,6 +122,7 @@ struct DestroyArgs {
 }
 
 fn main() -> ExitCode {
+    heap::prefer_huge_pages();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(args) => build(args),
