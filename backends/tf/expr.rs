@@ -29,7 +29,7 @@ pub enum Expr<'a> {
     List(Vec<Expr<'a>>),
     /// A quoted template: literal text and interpolated references.
     Template(&'a [Piece<'a>]),
-    /// `f(arg)`.
+    /// `f(arg)` (a Terraform function: a constant).
     Call(&'static str, Box<Expr<'a>>),
     /// `expr[index]`.
     Index(Box<Expr<'a>>, Box<Expr<'a>>),
@@ -37,32 +37,31 @@ pub enum Expr<'a> {
     Attr(Box<Expr<'a>>, &'static str),
 }
 
-/// A traversal of up to four names: `aws_vpc.core.id`, `data.<kind>.<name>.json`, `var.x`.
+/// A traversal: `aws_vpc.core.id`, `data.<kind>.<name>.json`, `var.x`. Resource kinds and
+/// attribute names are this backend's own constants, valid identifiers as written; only the
+/// entity name comes from the IR, and only it is checked (and sanitized if it must be).
 #[derive(Debug, Clone, Copy)]
 pub struct Path<'a> {
-    names: [&'a str; 4],
-    len: usize,
+    root: &'static str,
+    kind: Option<&'static str>,
+    name: Option<&'a str>,
+    attr: Option<&'static str>,
 }
 
-impl<'a> Path<'a> {
-    fn new(names: &[&'a str]) -> Path<'a> {
-        let mut path = Path {
-            names: [""; 4],
-            len: 0,
-        };
-        for name in names.iter().take(4) {
-            path.names[path.len] = name;
-            path.len += 1;
-        }
-        path
-    }
-
+impl Path<'_> {
     fn write(&self, out: &mut String) {
-        for (i, name) in self.names[..self.len].iter().enumerate() {
-            if i > 0 {
-                out.push('.');
-            }
+        out.push_str(self.root);
+        if let Some(kind) = self.kind {
+            out.push('.');
+            out.push_str(kind);
+        }
+        if let Some(name) = self.name {
+            out.push('.');
             quote::ident(out, name);
+        }
+        if let Some(attr) = self.attr {
+            out.push('.');
+            out.push_str(attr);
         }
     }
 }
@@ -75,33 +74,63 @@ pub enum Piece<'a> {
 }
 
 /// `<kind>.<name>.<attr>`: the attribute of a managed resource.
-pub fn attr<'a>(kind: &'a str, name: &'a str, attribute: &'a str) -> Path<'a> {
-    Path::new(&[kind, name, attribute])
+pub fn attr<'a>(kind: &'static str, name: &'a str, attribute: &'static str) -> Path<'a> {
+    Path {
+        root: kind,
+        kind: None,
+        name: Some(name),
+        attr: Some(attribute),
+    }
 }
 
 /// `data.<kind>.<name>.<attr>`.
-pub fn data_attr<'a>(kind: &'a str, name: &'a str, attribute: &'a str) -> Path<'a> {
-    Path::new(&["data", kind, name, attribute])
+pub fn data_attr<'a>(kind: &'static str, name: &'a str, attribute: &'static str) -> Path<'a> {
+    Path {
+        root: "data",
+        kind: Some(kind),
+        name: Some(name),
+        attr: Some(attribute),
+    }
 }
 
 /// `data.<kind>.<name>`, to index a counted data source.
-pub fn data_ref<'a>(kind: &'a str, name: &'a str) -> Path<'a> {
-    Path::new(&["data", kind, name])
+pub fn data_ref<'a>(kind: &'static str, name: &'a str) -> Path<'a> {
+    Path {
+        root: "data",
+        kind: Some(kind),
+        name: Some(name),
+        attr: None,
+    }
 }
 
 /// `<kind>.<name>` without an attribute (used in `depends_on`).
-pub fn resource_ref<'a>(kind: &'a str, name: &'a str) -> Path<'a> {
-    Path::new(&[kind, name])
+pub fn resource_ref<'a>(kind: &'static str, name: &'a str) -> Path<'a> {
+    Path {
+        root: kind,
+        kind: None,
+        name: Some(name),
+        attr: None,
+    }
 }
 
 /// `var.<name>`.
 pub fn var(name: &str) -> Path<'_> {
-    Path::new(&["var", name])
+    Path {
+        root: "var",
+        kind: None,
+        name: Some(name),
+        attr: None,
+    }
 }
 
 /// `count.index`.
 pub fn count_index() -> Expr<'static> {
-    Expr::Path(Path::new(&["count", "index"]))
+    Expr::Path(Path {
+        root: "count",
+        kind: None,
+        name: None,
+        attr: Some("index"),
+    })
 }
 
 /// `expr[index]`.
@@ -137,7 +166,7 @@ impl Expr<'_> {
             }
             Expr::Template(pieces) => template(out, pieces.iter().copied()),
             Expr::Call(name, arg) => {
-                quote::ident(out, name);
+                out.push_str(name);
                 out.push('(');
                 arg.write(out);
                 out.push(')');
@@ -151,7 +180,7 @@ impl Expr<'_> {
             Expr::Attr(expr, name) => {
                 expr.write(out);
                 out.push('.');
-                quote::ident(out, name);
+                out.push_str(name);
             }
         }
     }

@@ -16,13 +16,28 @@ use std::fmt::Write as _;
 /// because hcl-rs's marker escaping pairs characters and leaves `%%{` / `$${` in user text
 /// unescaped.
 pub fn string(out: &mut String, s: &str) {
-    if has_marker(s) {
+    if is_bare(s) {
+        quote_bare(out, s);
+    } else if has_marker(s) {
         out.push('"');
         escape_literal(out, s);
         out.push('"');
     } else {
         plain(out, s);
     }
+}
+
+/// Whether `s` needs no escaping in quotes: no control byte, quote, backslash or `{` (so no
+/// marker). One cheap scan decides for almost every string of a real file.
+fn is_bare(s: &str) -> bool {
+    !s.bytes()
+        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == b'{')
+}
+
+fn quote_bare(out: &mut String, s: &str) {
+    out.push('"');
+    out.push_str(s);
+    out.push('"');
 }
 
 /// Whether `s` holds a template marker (`${` or `%{`).
@@ -35,6 +50,10 @@ pub fn has_marker(s: &str) -> bool {
 /// A string as hcl-rs quotes a `String` (block labels, marker-free literals): `"` and `\`
 /// escaped, control bytes below 0x20 as `\n`-style or lowercase `\u00xx` escapes.
 pub fn plain(out: &mut String, s: &str) {
+    if is_bare(s) {
+        quote_bare(out, s);
+        return;
+    }
     if has_marker(s) {
         // hcl-rs also rewrites markers here, pairwise; only a label could hold one.
         out.push_str(

@@ -1,6 +1,8 @@
 //! The HCL writer of the `tf` backend: blocks and attributes written in order into one
 //! `String`, laid out byte for byte as `terraform fmt` leaves them (and as hcl-rs's
-//! formatter plus a re-alignment pass wrote them before).
+//! formatter plus a re-alignment pass wrote them before). Block types and attribute names
+//! are the construct files' constants (`&'static str`), valid identifiers as written, so
+//! they are copied without the checks user-derived names get.
 //!
 //! Layout, in one place: two spaces per level; a blank line between a block and whatever
 //! precedes or follows it in the same body; an empty body written `{}` (nested: `{  }`, as
@@ -17,6 +19,7 @@
 
 use super::expr::Expr;
 use super::quote;
+use std::collections::HashSet;
 
 /// What was written last, for the blank-line rule.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -56,7 +59,7 @@ impl Writer {
     }
 
     /// A block `ident "label"... { body }`.
-    pub fn block(&mut self, ident: &str, labels: &[&str], body: impl FnOnce(&mut Writer)) {
+    pub fn block(&mut self, ident: &'static str, labels: &[&str], body: impl FnOnce(&mut Writer)) {
         self.flush_run();
         if self.depth == 0 {
             self.record_address(ident, labels);
@@ -65,7 +68,7 @@ impl Writer {
             self.out.push('\n');
         }
         self.indent();
-        quote::ident(&mut self.out, ident);
+        self.out.push_str(ident);
         for label in labels {
             self.out.push(' ');
             quote::plain(&mut self.out, label);
@@ -82,19 +85,19 @@ impl Writer {
     }
 
     /// `resource "<kind>" "<name>" { body }`.
-    pub fn resource(&mut self, kind: &str, name: &str, body: impl FnOnce(&mut Writer)) {
+    pub fn resource(&mut self, kind: &'static str, name: &str, body: impl FnOnce(&mut Writer)) {
         self.block("resource", &[kind, name], body);
     }
 
     /// `data "<kind>" "<name>" { body }`.
-    pub fn data(&mut self, kind: &str, name: &str, body: impl FnOnce(&mut Writer)) {
+    pub fn data(&mut self, kind: &'static str, name: &str, body: impl FnOnce(&mut Writer)) {
         self.block("data", &[kind, name], body);
     }
 
     /// `key = value` on one line, aligned with its neighbours.
-    pub fn attr(&mut self, key: &str, value: Expr) {
+    pub fn attr(&mut self, key: &'static str, value: Expr) {
         let start = self.begin_attribute();
-        quote::ident(&mut self.out, key);
+        self.out.push_str(key);
         self.aligned_value(start, &value);
     }
 
@@ -102,13 +105,13 @@ impl Writer {
     /// when empty.
     pub fn map<'v, K: AsRef<str>>(
         &mut self,
-        key: &str,
+        key: &'static str,
         entries: impl IntoIterator<Item = (K, Expr<'v>)>,
     ) {
         let mut entries = entries.into_iter().peekable();
         if entries.peek().is_none() {
             let start = self.begin_attribute();
-            quote::ident(&mut self.out, key);
+            self.out.push_str(key);
             let key_end = self.out.len();
             self.out.push_str(" = {}\n");
             self.run.push((start, key_end));
@@ -117,7 +120,7 @@ impl Writer {
         // The opening line is not alignable: it ends the run before it.
         self.flush_run();
         self.begin_attribute();
-        quote::ident(&mut self.out, key);
+        self.out.push_str(key);
         self.out.push_str(" = {\n");
         self.depth += 1;
         for (k, v) in entries {
@@ -204,21 +207,19 @@ impl Writer {
         self.address_ends.push(self.addresses.len());
     }
 
-    /// The first block, in writing order, whose address an earlier block already had.
+    /// The first block, in writing order, whose address an earlier block already had. The
+    /// set is only asked, never iterated, so its order cannot reach the output.
     fn first_collision(&self) -> Option<String> {
-        let address = |i: usize| {
-            let start = if i == 0 { 0 } else { self.address_ends[i - 1] };
-            &self.addresses[start..self.address_ends[i]]
-        };
-        // Sorted by address then order, each repeat follows its first occurrence.
-        let mut order: Vec<usize> = (0..self.address_ends.len()).collect();
-        order.sort_unstable_by(|&a, &b| address(a).cmp(address(b)).then(a.cmp(&b)));
-        order
-            .windows(2)
-            .filter(|w| address(w[0]) == address(w[1]))
-            .map(|w| w[1])
-            .min()
-            .map(|i| address(i).to_string())
+        let mut seen = HashSet::with_capacity(self.address_ends.len());
+        let mut start = 0;
+        for &end in &self.address_ends {
+            let address = &self.addresses[start..end];
+            if !seen.insert(address) {
+                return Some(address.to_string());
+            }
+            start = end;
+        }
+        None
     }
 }
 
