@@ -30,8 +30,10 @@ pub fn string(out: &mut String, s: &str) {
 /// Whether `s` needs no escaping in quotes: no control byte, quote, backslash or `{` (so no
 /// marker). One cheap scan decides for almost every string of a real file.
 fn is_bare(s: &str) -> bool {
-    !s.bytes()
-        .any(|b| b < 0x20 || b == b'"' || b == b'\\' || b == b'{')
+    // A fold without early exit, so the compiler can test many bytes at once.
+    !s.bytes().fold(false, |special, b| {
+        special | (b < 0x20) | (b == b'"') | (b == b'\\') | (b == b'{')
+    })
 }
 
 fn quote_bare(out: &mut String, s: &str) {
@@ -152,9 +154,9 @@ fn ascii_ident(s: &str) -> Option<bool> {
     Some(match bytes.split_first() {
         Some((first, rest)) => {
             (first.is_ascii_alphabetic() || *first == b'_')
-                && rest
-                    .iter()
-                    .all(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+                && rest.iter().fold(true, |ok, b| {
+                    ok & (b.is_ascii_alphanumeric() | (*b == b'_') | (*b == b'-'))
+                })
         }
         None => false,
     })
@@ -209,6 +211,41 @@ mod tests {
             "%{x}$${y}",
         ] {
             assert_eq!(via(plain, s), hcl(&Expression::String(s.into())), "{s:?}");
+        }
+    }
+
+    /// Random strings over the characters that matter: `plain`, `ident` and `key` must write
+    /// what hcl-rs writes for them.
+    #[test]
+    fn random_strings_match_hcl_rs() {
+        let alphabet: Vec<char> = "a_Z9-.$%{}\"\\ \n\t\u{1}\u{7f}\u{85}é✓".chars().collect();
+        let mut rng = fastrand::Rng::with_seed(7);
+        for _ in 0..5000 {
+            let len = rng.usize(0..8);
+            let s: String = (0..len)
+                .map(|_| alphabet[rng.usize(..alphabet.len())])
+                .collect();
+            assert_eq!(via(plain, &s), hcl(&Expression::String(s.clone())), "{s:?}");
+            assert_eq!(
+                via(ident, &s),
+                hcl::Identifier::sanitized(&s).as_str(),
+                "{s:?}"
+            );
+            if !has_marker(&s) {
+                let mut object = hcl::expr::Object::new();
+                object.insert(
+                    hcl::expr::ObjectKey::Expression(Expression::String(s.clone())),
+                    Expression::Null,
+                );
+                let mut formatter = hcl::format::Formatter::builder()
+                    .compact(true)
+                    .prefer_ident_keys(true)
+                    .build_vec();
+                let want =
+                    hcl::format::Format::format_string(&Expression::Object(object), &mut formatter)
+                        .unwrap_or_default();
+                assert_eq!(format!("{{ {} = null }}", via(key, &s)), want, "{s:?}");
+            }
         }
     }
 

@@ -180,9 +180,7 @@ impl Writer {
                 let end = run.get(i + 1).map_or(scratch.len(), |next| next.0 - from);
                 let (start, key_end) = (start - from, key_end - from);
                 self.out.push_str(&scratch[start..key_end]);
-                for _ in (key_end - start)..width {
-                    self.out.push(' ');
-                }
+                spaces(&mut self.out, width - (key_end - start));
                 self.out.push_str(&scratch[key_end..end]);
             }
             self.scratch = scratch;
@@ -192,9 +190,7 @@ impl Writer {
     }
 
     fn indent(&mut self) {
-        for _ in 0..self.depth {
-            self.out.push_str("  ");
-        }
+        spaces(&mut self.out, 2 * self.depth);
     }
 
     /// `<ident>.<label>...`: the address as Terraform names the block.
@@ -220,6 +216,18 @@ impl Writer {
             start = end;
         }
         None
+    }
+}
+
+/// `n` spaces, in one copy for the usual widths (a push per space was a visible cost).
+fn spaces(out: &mut String, n: usize) {
+    const SPACES: &str = "                                                                ";
+    if n <= SPACES.len() {
+        out.push_str(&SPACES[..n]);
+    } else {
+        for _ in 0..n {
+            out.push(' ');
+        }
     }
 }
 
