@@ -11,7 +11,8 @@
 use super::quote;
 use crate::text::{Text, TextPart};
 
-/// One HCL expression. Every variant writes on one line.
+/// One HCL expression. Every variant writes on one line, which the writer's alignment of
+/// `=` relies on (a multi-line value would end a run).
 #[derive(Debug, Clone)]
 pub enum Expr<'a> {
     /// A quoted literal string (escaped, markers included).

@@ -135,7 +135,7 @@ impl Writer {
         self.out.push_str("}\n");
     }
 
-    /// The text, or E0502's message naming the first address written twice.
+    /// The text, or (for E0502) the first address that an earlier block already had.
     pub fn finish(mut self) -> Result<String, String> {
         self.flush_run();
         match self.first_collision() {
