@@ -8,139 +8,143 @@
 //! IR's hash, `create_before_destroy` so the stage never points at a deleted deployment) and
 //! depends on every integration, or edits silently never go live.
 
-use super::expr::{
-    attr, block, interpolate, list, object, resource, resource_ref, string, text, Piece,
-};
-use super::{network_snake, service_snake, Blocks};
+use super::expr::{attr, resource_ref, Expr, Path, Piece};
+use super::write::Writer;
+use super::{network_snake, service_snake};
 use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
-use hcl::expr::Expression;
-use hcl::Block;
 
 const REST_API: &str = "aws_api_gateway_rest_api";
 
-pub fn emit(ir: &Ir, api: &Api, out: &mut Blocks) {
-    let a = api.names.snake.as_str();
-    out.push(
-        resource(REST_API, a)
-            .add_attribute(("name", string(api.names.physical.as_str())))
-            .add_block(block(
-                "endpoint_configuration",
-                vec![("types", list(vec![string("REGIONAL")]))],
-            ))
-            .build(),
-    );
-    for res in &api.resources {
-        let parent = match res.parent.and_then(|p| api.resources.get(p)) {
-            Some(p) => attr("aws_api_gateway_resource", &member(a, &p.snake), "id"),
+/// An api with the Terraform names of its resources and methods, made once: each is used by
+/// several blocks (parents, methods, integrations, the deployment's `depends_on`).
+struct Names<'a> {
+    api: &'a Api,
+    resources: Vec<String>,
+    methods: Vec<String>,
+}
+
+impl Names<'_> {
+    /// The id of resource `index` of the tree, or the api's root.
+    fn resource_id(&self, index: Option<usize>) -> Path<'_> {
+        let a = self.api.names.snake.as_str();
+        match index.and_then(|i| self.resources.get(i)) {
+            Some(name) => attr("aws_api_gateway_resource", name, "id"),
             None => attr(REST_API, a, "root_resource_id"),
-        };
-        out.push(
-            resource("aws_api_gateway_resource", &member(a, &res.snake))
-                .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
-                .add_attribute(("parent_id", parent))
-                .add_attribute(("path_part", string(res.path_part.as_str())))
-                .build(),
-        );
-    }
-    let mut integrations = Vec::new();
-    for m in &api.methods {
-        out.push(method_block(api, m));
-        out.push(integration_block(ir, api, m));
-        integrations.push(resource_ref(
-            "aws_api_gateway_integration",
-            &member(a, &m.snake),
-        ));
-    }
-    let triggers = object([(
-        "redeployment".to_string(),
-        string(api.deployment_hash.as_str()),
-    )]);
-    out.push(
-        resource("aws_api_gateway_deployment", a)
-            .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
-            .add_attribute(("triggers", triggers))
-            .add_block(block(
-                "lifecycle",
-                vec![("create_before_destroy", Expression::Bool(true))],
-            ))
-            .add_attribute(("depends_on", list(integrations)))
-            .build(),
-    );
-    if let Some(log) = &api.access_log {
-        out.push(
-            resource("aws_cloudwatch_log_group", a)
-                .add_attribute(("name", string(log.log_group_name.as_str())))
-                .add_attribute(("retention_in_days", u64::from(log.retention_days)))
-                .build(),
-        );
-    }
-    let mut stage = resource("aws_api_gateway_stage", a)
-        .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
-        .add_attribute(("deployment_id", attr("aws_api_gateway_deployment", a, "id")))
-        .add_attribute(("stage_name", text(&api.stage)))
-        .add_attribute(("xray_tracing_enabled", api.tracing));
-    if let Some(log) = &api.access_log {
-        stage = stage.add_block(block(
-            "access_log_settings",
-            vec![
-                (
-                    "destination_arn",
-                    attr("aws_cloudwatch_log_group", a, "arn"),
-                ),
-                ("format", string(log.format.as_str())),
-            ],
-        ));
-    }
-    out.push(stage.build());
-    if let Some(t) = &api.throttle {
-        out.push(
-            resource("aws_api_gateway_method_settings", a)
-                .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
-                .add_attribute(("stage_name", attr("aws_api_gateway_stage", a, "stage_name")))
-                .add_attribute(("method_path", "*/*"))
-                .add_block(block(
-                    "settings",
-                    vec![
-                        ("throttling_rate_limit", rate(t.rate)),
-                        (
-                            "throttling_burst_limit",
-                            Expression::from(u64::from(t.burst)),
-                        ),
-                    ],
-                ))
-                .build(),
-        );
-    }
-    if let Some(key) = &api.api_key {
-        api_key_blocks(api, key, out);
+        }
     }
 }
 
-fn method_block(api: &Api, m: &ApiMethod) -> Block {
+pub fn emit(ir: &Ir, api: &Api, w: &mut Writer) {
+    let a = api.names.snake.as_str();
+    let names = Names {
+        api,
+        resources: api.resources.iter().map(|r| member(a, &r.snake)).collect(),
+        methods: api.methods.iter().map(|m| member(a, &m.snake)).collect(),
+    };
+    let rest_api_id = || Expr::from(attr(REST_API, a, "id"));
+    w.resource(REST_API, a, |w| {
+        w.attr("name", Expr::Str(&api.names.physical));
+        w.block("endpoint_configuration", &[], |w| {
+            w.attr("types", Expr::List(vec![Expr::Str("REGIONAL")]));
+        });
+    });
+    for (res, name) in api.resources.iter().zip(&names.resources) {
+        w.resource("aws_api_gateway_resource", name, |w| {
+            w.attr("rest_api_id", rest_api_id());
+            w.attr("parent_id", names.resource_id(res.parent).into());
+            w.attr("path_part", Expr::Str(&res.path_part));
+        });
+    }
+    for (m, name) in api.methods.iter().zip(&names.methods) {
+        method_block(&names, m, name, w);
+        integration_block(ir, &names, m, name, w);
+    }
+    w.resource("aws_api_gateway_deployment", a, |w| {
+        w.attr("rest_api_id", rest_api_id());
+        w.map(
+            "triggers",
+            [("redeployment", Expr::Str(&api.deployment_hash))],
+        );
+        w.block("lifecycle", &[], |w| {
+            w.attr("create_before_destroy", Expr::Bool(true));
+        });
+        let integrations = names
+            .methods
+            .iter()
+            .map(|name| resource_ref("aws_api_gateway_integration", name).into())
+            .collect();
+        w.attr("depends_on", Expr::List(integrations));
+    });
+    if let Some(log) = &api.access_log {
+        w.resource("aws_cloudwatch_log_group", a, |w| {
+            w.attr("name", Expr::Str(&log.log_group_name));
+            w.attr(
+                "retention_in_days",
+                Expr::Int(u64::from(log.retention_days)),
+            );
+        });
+    }
+    w.resource("aws_api_gateway_stage", a, |w| {
+        w.attr("rest_api_id", rest_api_id());
+        w.attr(
+            "deployment_id",
+            attr("aws_api_gateway_deployment", a, "id").into(),
+        );
+        w.attr("stage_name", Expr::Text(&api.stage));
+        w.attr("xray_tracing_enabled", Expr::Bool(api.tracing));
+        if let Some(log) = &api.access_log {
+            w.block("access_log_settings", &[], |w| {
+                w.attr(
+                    "destination_arn",
+                    attr("aws_cloudwatch_log_group", a, "arn").into(),
+                );
+                w.attr("format", Expr::Str(&log.format));
+            });
+        }
+    });
+    if let Some(t) = &api.throttle {
+        w.resource("aws_api_gateway_method_settings", a, |w| {
+            w.attr("rest_api_id", rest_api_id());
+            w.attr(
+                "stage_name",
+                attr("aws_api_gateway_stage", a, "stage_name").into(),
+            );
+            w.attr("method_path", Expr::Str("*/*"));
+            w.block("settings", &[], |w| {
+                w.attr("throttling_rate_limit", rate(t.rate));
+                w.attr("throttling_burst_limit", Expr::Int(u64::from(t.burst)));
+            });
+        });
+    }
+    if let Some(key) = &api.api_key {
+        api_key_blocks(api, key, w);
+    }
+}
+
+fn method_block(names: &Names, m: &ApiMethod, name: &str, w: &mut Writer) {
+    let api = names.api;
     let a = api.names.snake.as_str();
     let authorization = match api.auth {
         Auth::Iam => "AWS_IAM",
         Auth::None | Auth::ApiKey => "NONE",
     };
-    let mut b = resource("aws_api_gateway_method", &member(a, &m.snake))
-        .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
-        .add_attribute(("resource_id", resource_id(api, m)))
-        .add_attribute(("http_method", string(m.http_method.as_str())))
-        .add_attribute(("authorization", authorization))
-        .add_attribute(("api_key_required", api.auth == Auth::ApiKey));
-    if !m.path_params.is_empty() {
-        let params = object(
-            m.request_parameters()
-                .map(|name| (name, Expression::Bool(true))),
-        );
-        b = b.add_attribute(("request_parameters", params));
-    }
-    b.build()
+    w.resource("aws_api_gateway_method", name, |w| {
+        w.attr("rest_api_id", attr(REST_API, a, "id").into());
+        w.attr("resource_id", names.resource_id(m.resource).into());
+        w.attr("http_method", Expr::Str(&m.http_method));
+        w.attr("authorization", Expr::Str(authorization));
+        w.attr("api_key_required", Expr::Bool(api.auth == Auth::ApiKey));
+        if !m.path_params.is_empty() {
+            w.map(
+                "request_parameters",
+                m.request_parameters().map(|p| (p, Expr::Bool(true))),
+            );
+        }
+    });
 }
 
-fn integration_block(ir: &Ir, api: &Api, m: &ApiMethod) -> Block {
-    let a = api.names.snake.as_str();
-    let name = member(a, &m.snake);
+fn integration_block(ir: &Ir, names: &Names, m: &ApiMethod, name: &str, w: &mut Writer) {
+    let a = names.api.names.snake.as_str();
     let i = &m.integration;
     let svc = service_snake(ir, &i.service);
     let host = match &i.connection {
@@ -149,92 +153,83 @@ fn integration_block(ir: &Ir, api: &Api, m: &ApiMethod) -> Block {
         }
         Connection::Internet => attr("aws_apprunner_service", &svc, "service_url"),
     };
-    let uri = interpolate(vec![
-        Piece::Lit("https://".into()),
-        Piece::Expr(host),
-        Piece::Lit(i.target_path.clone()),
-    ]);
-    let mut b = resource("aws_api_gateway_integration", &name)
-        .add_attribute(("rest_api_id", attr(REST_API, a, "id")))
-        .add_attribute(("resource_id", resource_id(api, m)))
-        .add_attribute((
-            "http_method",
-            attr("aws_api_gateway_method", &name, "http_method"),
-        ))
-        .add_attribute(("type", "HTTP_PROXY"))
-        .add_attribute(("integration_http_method", string(i.http_method.as_str())))
-        .add_attribute(("uri", uri));
-    b = match &i.connection {
-        Connection::VpcLink { network } => b
-            .add_attribute(("connection_type", "VPC_LINK"))
-            .add_attribute((
-                "connection_id",
-                attr(
-                    "aws_api_gateway_vpc_link",
-                    &network_snake(ir, network),
-                    "id",
-                ),
-            )),
-        Connection::Internet => b.add_attribute(("connection_type", "INTERNET")),
+    let uri = [
+        Piece::Lit("https://"),
+        Piece::Ref(host),
+        Piece::Lit(&i.target_path),
+    ];
+    let link = match &i.connection {
+        Connection::VpcLink { network } => Some(network_snake(ir, network)),
+        Connection::Internet => None,
     };
-    if !i.path_mappings.is_empty() {
-        let params = object(i.request_parameters().map(|(to, from)| (to, string(from))));
-        b = b.add_attribute(("request_parameters", params));
-    }
-    b.build()
+    w.resource("aws_api_gateway_integration", name, |w| {
+        w.attr("rest_api_id", attr(REST_API, a, "id").into());
+        w.attr("resource_id", names.resource_id(m.resource).into());
+        w.attr(
+            "http_method",
+            attr("aws_api_gateway_method", name, "http_method").into(),
+        );
+        w.attr("type", Expr::Str("HTTP_PROXY"));
+        w.attr("integration_http_method", Expr::Str(&i.http_method));
+        w.attr("uri", Expr::Template(&uri));
+        match &link {
+            Some(network) => {
+                w.attr("connection_type", Expr::Str("VPC_LINK"));
+                w.attr(
+                    "connection_id",
+                    attr("aws_api_gateway_vpc_link", network, "id").into(),
+                );
+            }
+            None => w.attr("connection_type", Expr::Str("INTERNET")),
+        }
+        if !i.path_mappings.is_empty() {
+            let params: Vec<(String, String)> = i.request_parameters().collect();
+            w.map(
+                "request_parameters",
+                params.iter().map(|(to, from)| (to, Expr::Str(from))),
+            );
+        }
+    });
 }
 
-fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, out: &mut Blocks) {
+fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, w: &mut Writer) {
     let a = api.names.snake.as_str();
-    out.push(
-        resource("aws_api_gateway_api_key", a)
-            .add_attribute(("name", string(key.key_name.as_str())))
-            .add_attribute(("enabled", true))
-            .build(),
-    );
-    let mut plan = resource("aws_api_gateway_usage_plan", a)
-        .add_attribute(("name", string(key.usage_plan_name.as_str())))
-        .add_block(block(
-            "api_stages",
-            vec![
-                ("api_id", attr(REST_API, a, "id")),
-                ("stage", attr("aws_api_gateway_stage", a, "stage_name")),
-            ],
-        ));
-    if let Some(t) = &api.throttle {
-        plan = plan.add_block(block(
-            "throttle_settings",
-            vec![
-                ("rate_limit", rate(t.rate)),
-                ("burst_limit", Expression::from(u64::from(t.burst))),
-            ],
-        ));
-    }
-    out.push(plan.build());
-    out.push(
-        resource("aws_api_gateway_usage_plan_key", a)
-            .add_attribute(("key_id", attr("aws_api_gateway_api_key", a, "id")))
-            .add_attribute(("key_type", "API_KEY"))
-            .add_attribute(("usage_plan_id", attr("aws_api_gateway_usage_plan", a, "id")))
-            .build(),
-    );
-}
-
-/// The method's resource: one of the tree's, or the api's root.
-fn resource_id(api: &Api, m: &ApiMethod) -> Expression {
-    let a = api.names.snake.as_str();
-    match m.resource.and_then(|r| api.resources.get(r)) {
-        Some(r) => attr("aws_api_gateway_resource", &member(a, &r.snake), "id"),
-        None => attr(REST_API, a, "root_resource_id"),
-    }
+    w.resource("aws_api_gateway_api_key", a, |w| {
+        w.attr("name", Expr::Str(&key.key_name));
+        w.attr("enabled", Expr::Bool(true));
+    });
+    w.resource("aws_api_gateway_usage_plan", a, |w| {
+        w.attr("name", Expr::Str(&key.usage_plan_name));
+        w.block("api_stages", &[], |w| {
+            w.attr("api_id", attr(REST_API, a, "id").into());
+            w.attr(
+                "stage",
+                attr("aws_api_gateway_stage", a, "stage_name").into(),
+            );
+        });
+        if let Some(t) = &api.throttle {
+            w.block("throttle_settings", &[], |w| {
+                w.attr("rate_limit", rate(t.rate));
+                w.attr("burst_limit", Expr::Int(u64::from(t.burst)));
+            });
+        }
+    });
+    w.resource("aws_api_gateway_usage_plan_key", a, |w| {
+        w.attr("key_id", attr("aws_api_gateway_api_key", a, "id").into());
+        w.attr("key_type", Expr::Str("API_KEY"));
+        w.attr(
+            "usage_plan_id",
+            attr("aws_api_gateway_usage_plan", a, "id").into(),
+        );
+    });
 }
 
 /// A whole rate is written as an integer (`100`, not `100.0`).
-fn rate(r: f64) -> Expression {
+fn rate(r: f64) -> Expr<'static> {
     if r.fract() == 0.0 && (0.0..9.0e15).contains(&r) {
-        Expression::from(r as u64)
+        Expr::Int(r as u64)
     } else {
-        Expression::from(r)
+        Expr::Float(r)
     }
 }
 

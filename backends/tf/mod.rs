@@ -1,10 +1,16 @@
 //! The `tf` backend: the IR as one Terraform `main.tf` for the AWS provider 5.x.
 //!
-//! The file is built as an `hcl::Body` (never by concatenating HCL) in a fixed order that
-//! reads top-down: `terraform` and `provider`, `variable`s, the availability-zone lookup,
-//! then each network, service and api (one construct file each), then the `output`s.
-//! hcl-rs formats it; [`layout::align`] adds the one thing `terraform fmt` does that hcl-rs
-//! does not (aligned `=`), so `terraform fmt -check` finds nothing to change.
+//! The file is written in a fixed order that reads top-down: `terraform` and `provider`,
+//! `variable`s, the availability-zone lookup, then each network, service and api (one
+//! construct file each), then the `output`s. Construct files describe blocks, attributes and
+//! typed values ([`expr::Expr`]); [`write::Writer`] lays them out exactly as `terraform fmt`
+//! does (aligned `=` included) and [`quote`] spells strings and names, so no HCL is ever
+//! written by concatenating fragments.
+//!
+//! Why a writer and not an `hcl::Body`: building the tree, sanitizing every identifier,
+//! formatting it and re-aligning the text took 360M of the 609M instructions of a
+//! 1,000-service build; writing straight from the IR takes a small fraction of that for the
+//! same bytes. hcl-rs still reads the output back in the tests and the fuzz oracle.
 //!
 //! Terraform resource names are the IR's `snake` names, prefixed by their owner where one
 //! owner has several of a kind (`aws_api_gateway_method.public_any_proxy`). Two blocks that
@@ -12,33 +18,34 @@
 
 mod api;
 mod expr;
-mod layout;
 mod network;
+mod quote;
 mod service;
 #[cfg(test)]
 mod tests;
+mod write;
 
 use super::BackendError;
 use crate::diag::Code;
 use crate::ir::{Ir, OutputValue, Vpc};
-use expr::{attr, object, string};
-use hcl::expr::{Expression, Variable};
-use hcl::format::Format;
-use hcl::{Block, Body};
-use std::collections::BTreeSet;
+use expr::{attr, Expr};
+use std::borrow::Cow;
+use write::Writer;
 
 /// Emits `main.tf`.
 pub fn emit(ir: &Ir) -> Result<String, BackendError> {
-    let mut out = Blocks::default();
-    out.push(terraform_block());
-    out.push(provider_block(ir));
+    // About 3 KB per service and per route on the benchmark; growing costs little anyway.
+    let routes: usize = ir.apis.iter().map(|a| a.methods.len()).sum();
+    let mut w = Writer::with_capacity(4096 + 3072 * (ir.services.len() + routes));
+    terraform_block(&mut w);
+    provider_block(ir, &mut w);
     for param in &ir.params {
-        let mut b = Block::builder("variable").add_label(param.name.as_str());
-        b = b.add_attribute(("type", Expression::Variable(Variable::unchecked("string"))));
-        if let Some(default) = &param.default {
-            b = b.add_attribute(("default", string(default.as_str())));
-        }
-        out.push(b.build());
+        w.block("variable", &[&param.name], |w| {
+            w.attr("type", Expr::Keyword("string"));
+            if let Some(default) = &param.default {
+                w.attr("default", Expr::Str(default));
+            }
+        });
     }
     if ir
         .networks
@@ -46,145 +53,100 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         .any(|n| matches!(n.vpc, Vpc::Create { .. }))
     {
         // Created subnets pick their zone by index into the region's available zones.
-        out.push(
-            expr::data("aws_availability_zones", network::AZS)
-                .add_attribute(("state", "available"))
-                .build(),
-        );
+        w.data("aws_availability_zones", network::AZS, |w| {
+            w.attr("state", Expr::Str("available"));
+        });
     }
     for net in &ir.networks {
-        network::emit(ir, net, &mut out);
+        network::emit(ir, net, &mut w);
     }
     for svc in &ir.services {
-        service::emit(ir, svc, &mut out);
+        service::emit(ir, svc, &mut w);
     }
     for api in &ir.apis {
-        api::emit(ir, api, &mut out);
+        api::emit(ir, api, &mut w);
     }
     for o in &ir.outputs {
-        out.push(output_block(ir, o));
+        output_block(ir, o, &mut w);
     }
-    out.finish()
+    w.finish().map_err(|first| BackendError {
+        code: Code::E0502,
+        message: format!(
+            "two Terraform blocks would both be `{first}` (Terraform names join owner and member with `_`); rename one of the declarations involved"
+        ),
+    })
 }
 
-/// The blocks of the file in order, and the addresses already used.
-#[derive(Default)]
-pub(crate) struct Blocks {
-    body: Vec<Block>,
-    seen: BTreeSet<String>,
-    collisions: Vec<String>,
+fn terraform_block(w: &mut Writer) {
+    w.block("terraform", &[], |w| {
+        w.block("required_providers", &[], |w| {
+            w.map(
+                "aws",
+                [
+                    ("source", Expr::Str("hashicorp/aws")),
+                    ("version", Expr::Str(">= 5.0")),
+                ],
+            );
+        });
+    });
 }
 
-impl Blocks {
-    pub(crate) fn push(&mut self, block: Block) {
-        let address = std::iter::once(block.identifier().to_string())
-            .chain(block.labels().iter().map(|l| l.as_str().to_string()))
-            .collect::<Vec<_>>()
-            .join(".");
-        if !self.seen.insert(address.clone()) {
-            self.collisions.push(address);
-        }
-        self.body.push(block);
-    }
-
-    fn finish(self) -> Result<String, BackendError> {
-        if let Some(first) = self.collisions.first() {
-            return Err(BackendError {
-                code: Code::E0502,
-                message: format!(
-                    "two Terraform blocks would both be `{first}` (Terraform names join owner and member with `_`); rename one of the declarations involved"
-                ),
-            });
-        }
-        let body: Body = Body::builder().add_blocks(self.body).build();
-        // Lists on one line (`[a, b]`) and bare keys where HCL allows them: both are what
-        // people write and what `terraform fmt` keeps.
-        let mut formatter = hcl::format::Formatter::builder()
-            .compact_arrays(true)
-            .prefer_ident_keys(true)
-            .build_vec();
-        let text = body
-            .format_string(&mut formatter)
-            .map_err(|e| BackendError {
-                code: Code::E0502,
-                message: format!("cannot format the Terraform output: {e}"),
-            })?;
-        Ok(layout::align(&text))
-    }
-}
-
-fn terraform_block() -> Block {
-    let aws = object([
-        ("source".to_string(), string("hashicorp/aws")),
-        ("version".to_string(), string(">= 5.0")),
-    ]);
-    Block::builder("terraform")
-        .add_block(
-            Block::builder("required_providers")
-                .add_attribute(("aws", aws))
-                .build(),
-        )
-        .build()
-}
-
-fn provider_block(ir: &Ir) -> Block {
+fn provider_block(ir: &Ir, w: &mut Writer) {
     // Provider arguments may use variables (known at plan time), so a tag value holding a
     // param is `var.x` or a template here as anywhere else.
-    let tags = expr::text_map(&ir.app.tags);
-    Block::builder("provider")
-        .add_label("aws")
-        .add_attribute(("region", string(ir.app.region.as_str())))
-        .add_block(expr::block("default_tags", vec![("tags", tags)]))
-        .build()
+    w.block("provider", &["aws"], |w| {
+        w.attr("region", Expr::Str(&ir.app.region));
+        w.block("default_tags", &[], |w| {
+            w.map("tags", ir.app.tags.iter().map(|(k, v)| (k, Expr::Text(v))));
+        });
+    });
 }
 
-fn output_block(ir: &Ir, o: &crate::ir::Output) -> Block {
-    let value = match &o.value {
-        OutputValue::InvokeUrl(api) => {
-            attr("aws_api_gateway_stage", &api_snake(ir, api), "invoke_url")
-        }
-        OutputValue::ApiKeyId(api) => attr("aws_api_gateway_api_key", &api_snake(ir, api), "id"),
-        OutputValue::ServiceArn(svc) => {
-            attr("aws_apprunner_service", &service_snake(ir, svc), "arn")
-        }
-        OutputValue::ServiceUrl(svc) => attr(
+fn output_block(ir: &Ir, o: &crate::ir::Output, w: &mut Writer) {
+    let (kind, name, attribute) = match &o.value {
+        OutputValue::InvokeUrl(api) => ("aws_api_gateway_stage", api_snake(ir, api), "invoke_url"),
+        OutputValue::ApiKeyId(api) => ("aws_api_gateway_api_key", api_snake(ir, api), "id"),
+        OutputValue::ServiceArn(svc) => ("aws_apprunner_service", service_snake(ir, svc), "arn"),
+        OutputValue::ServiceUrl(svc) => (
             "aws_apprunner_service",
-            &service_snake(ir, svc),
+            service_snake(ir, svc),
             "service_url",
         ),
-        OutputValue::IngressDomain(svc) => attr(
+        OutputValue::IngressDomain(svc) => (
             "aws_apprunner_vpc_ingress_connection",
-            &service_snake(ir, svc),
+            service_snake(ir, svc),
             "domain_name",
         ),
     };
-    Block::builder("output")
-        .add_label(o.snake.as_str())
-        .add_attribute(("description", string(o.description.as_str())))
-        .add_attribute(("value", value))
-        .build()
+    w.block("output", &[&o.snake], |w| {
+        w.attr("description", Expr::Str(&o.description));
+        w.attr("value", attr(kind, &name, attribute).into());
+    });
 }
 
 // The IR refers to entities by spec name; these give their Terraform names. Lowering
 // guarantees the entity exists; if it did not, the shared name rule still yields the name
 // lowering would have given, and `terraform validate` reports the dangling reference.
 
-pub(crate) fn network_snake(ir: &Ir, spec: &str) -> String {
-    by_spec(&ir.networks, spec, |n| &n.names.spec)
-        .map(|n| n.names.snake.clone())
-        .unwrap_or_else(|| crate::names::snake(spec))
+pub(crate) fn network_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
+    match by_spec(&ir.networks, spec, |n| &n.names.spec) {
+        Some(n) => Cow::Borrowed(&n.names.snake),
+        None => Cow::Owned(crate::names::snake(spec)),
+    }
 }
 
-pub(crate) fn service_snake(ir: &Ir, spec: &str) -> String {
-    by_spec(&ir.services, spec, |s| &s.names.spec)
-        .map(|s| s.names.snake.clone())
-        .unwrap_or_else(|| crate::names::snake(spec))
+pub(crate) fn service_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
+    match by_spec(&ir.services, spec, |s| &s.names.spec) {
+        Some(s) => Cow::Borrowed(&s.names.snake),
+        None => Cow::Owned(crate::names::snake(spec)),
+    }
 }
 
-pub(crate) fn api_snake(ir: &Ir, spec: &str) -> String {
-    by_spec(&ir.apis, spec, |a| &a.names.spec)
-        .map(|a| a.names.snake.clone())
-        .unwrap_or_else(|| crate::names::snake(spec))
+pub(crate) fn api_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
+    match by_spec(&ir.apis, spec, |a| &a.names.spec) {
+        Some(a) => Cow::Borrowed(&a.names.snake),
+        None => Cow::Owned(crate::names::snake(spec)),
+    }
 }
 
 /// The first entity named `spec`. IR collections are sorted by spec name, so a binary search

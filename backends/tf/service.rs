@@ -7,50 +7,45 @@
 //! role policies (`depends_on`): App Runner checks at creation that the access role can pull,
 //! and the role alone (without its policy) cannot.
 
-use super::expr::{attr, block, data, list, resource, string, text, text_map};
+use super::expr::{attr, data_attr, resource_ref, Expr};
 use super::network::vpc_id;
-use super::{network_snake, Blocks};
+use super::network_snake;
+use super::write::Writer;
 use crate::ir::{Ir, RepositoryType, Role, Service};
-use hcl::expr::Expression;
-use hcl::Block;
 
-pub fn emit(ir: &Ir, svc: &Service, out: &mut Blocks) {
+pub fn emit(ir: &Ir, svc: &Service, w: &mut Writer) {
     let s = svc.names.snake.as_str();
-    let mut policies = Vec::new();
-    if let Some(role) = &svc.access_role {
-        policies.push(role_blocks(&format!("{s}_access"), role, out));
-    }
-    if let Some(role) = &svc.instance_role {
-        policies.push(role_blocks(&format!("{s}_instance"), role, out));
+    // Role names, made once: the role blocks, the service's ARNs and `depends_on` use them.
+    let access = svc.access_role.as_ref().map(|r| (format!("{s}_access"), r));
+    let instance = svc
+        .instance_role
+        .as_ref()
+        .map(|r| (format!("{s}_instance"), r));
+    for (name, role) in access.iter().chain(&instance) {
+        role_blocks(name, role, w);
     }
     if let Some(scaling) = &svc.autoscaling {
-        out.push(
-            resource("aws_apprunner_auto_scaling_configuration_version", s)
-                .add_attribute((
-                    "auto_scaling_configuration_name",
-                    string(scaling.physical.as_str()),
-                ))
-                .add_attribute(("min_size", u64::from(scaling.min)))
-                .add_attribute(("max_size", u64::from(scaling.max)))
-                .add_attribute(("max_concurrency", u64::from(scaling.concurrency)))
-                .build(),
-        );
+        w.resource("aws_apprunner_auto_scaling_configuration_version", s, |w| {
+            w.attr(
+                "auto_scaling_configuration_name",
+                Expr::Str(&scaling.physical),
+            );
+            w.attr("min_size", Expr::Int(u64::from(scaling.min)));
+            w.attr("max_size", Expr::Int(u64::from(scaling.max)));
+            w.attr("max_concurrency", Expr::Int(u64::from(scaling.concurrency)));
+        });
     }
     if let Some(obs) = &svc.observability {
-        out.push(
-            resource("aws_apprunner_observability_configuration", s)
-                .add_attribute((
-                    "observability_configuration_name",
-                    string(obs.physical.as_str()),
-                ))
-                .add_block(block(
-                    "trace_configuration",
-                    vec![("vendor", string("AWSXRAY"))],
-                ))
-                .build(),
-        );
+        w.resource("aws_apprunner_observability_configuration", s, |w| {
+            w.attr("observability_configuration_name", Expr::Str(&obs.physical));
+            w.block("trace_configuration", &[], |w| {
+                w.attr("vendor", Expr::Str("AWSXRAY"));
+            });
+        });
     }
-    out.push(service_block(ir, svc, policies));
+    let access = access.as_ref().map(|(name, _)| name.as_str());
+    let instance = instance.as_ref().map(|(name, _)| name.as_str());
+    service_block(ir, svc, access, instance, w);
     if let Some(conn) = &svc.ingress_connection {
         let n = network_snake(ir, &conn.network);
         let vpc = ir
@@ -58,194 +53,189 @@ pub fn emit(ir: &Ir, svc: &Service, out: &mut Blocks) {
             .iter()
             .find(|net| net.names.spec == conn.network)
             .map(vpc_id)
-            .unwrap_or_else(|| attr("aws_vpc", &n, "id"));
-        out.push(
-            resource("aws_apprunner_vpc_ingress_connection", s)
-                .add_attribute(("name", string(conn.physical.as_str())))
-                .add_attribute(("service_arn", attr("aws_apprunner_service", s, "arn")))
-                .add_block(block(
-                    "ingress_vpc_configuration",
-                    vec![
-                        ("vpc_id", vpc),
-                        ("vpc_endpoint_id", attr("aws_vpc_endpoint", &n, "id")),
-                    ],
-                ))
-                .build(),
-        );
+            .unwrap_or_else(|| attr("aws_vpc", &n, "id").into());
+        w.resource("aws_apprunner_vpc_ingress_connection", s, |w| {
+            w.attr("name", Expr::Str(&conn.physical));
+            w.attr(
+                "service_arn",
+                attr("aws_apprunner_service", s, "arn").into(),
+            );
+            w.block("ingress_vpc_configuration", &[], |w| {
+                w.attr("vpc_id", vpc);
+                w.attr("vpc_endpoint_id", attr("aws_vpc_endpoint", &n, "id").into());
+            });
+        });
     }
 }
 
-fn service_block(ir: &Ir, svc: &Service, policies: Vec<Expression>) -> Block {
+/// The `aws_apprunner_service`; `access` and `instance` name the service's roles.
+fn service_block(
+    ir: &Ir,
+    svc: &Service,
+    access: Option<&str>,
+    instance: Option<&str>,
+    w: &mut Writer,
+) {
     let s = svc.names.snake.as_str();
-    let mut image_config =
-        Block::builder("image_configuration").add_attribute(("port", svc.port.to_string()));
-    if !svc.env.is_empty() {
-        image_config =
-            image_config.add_attribute(("runtime_environment_variables", text_map(&svc.env)));
-    }
-    if !svc.secrets.is_empty() {
-        image_config =
-            image_config.add_attribute(("runtime_environment_secrets", text_map(&svc.secrets)));
-    }
-    if let Some(cmd) = &svc.command {
-        image_config = image_config.add_attribute(("start_command", text(cmd)));
-    }
+    let port = svc.port.to_string();
     let repo_type = match svc.repository_type {
         RepositoryType::Ecr => "ECR",
         RepositoryType::EcrPublic => "ECR_PUBLIC",
     };
-    let image = Block::builder("image_repository")
-        .add_attribute(("image_identifier", text(&svc.image)))
-        .add_attribute(("image_repository_type", repo_type))
-        .add_block(image_config.build())
-        .build();
-    // Deploys happen when Terraform changes the image, not when a tag is pushed.
-    let mut source =
-        Block::builder("source_configuration").add_attribute(("auto_deployments_enabled", false));
-    if svc.access_role.is_some() {
-        source = source.add_block(block(
-            "authentication_configuration",
-            vec![(
-                "access_role_arn",
-                attr("aws_iam_role", &format!("{s}_access"), "arn"),
-            )],
-        ));
-    }
-    let source = source.add_block(image).build();
-
-    let mut instance = Block::builder("instance_configuration")
-        .add_attribute(("cpu", string(svc.cpu.as_str())))
-        .add_attribute(("memory", string(svc.memory.as_str())));
-    if svc.instance_role.is_some() {
-        instance = instance.add_attribute((
-            "instance_role_arn",
-            attr("aws_iam_role", &format!("{s}_instance"), "arn"),
-        ));
-    }
-
-    let mut b = resource("aws_apprunner_service", s)
-        .add_attribute(("service_name", string(svc.names.physical.as_str())))
-        .add_block(source)
-        .add_block(instance.build());
-    if let Some(h) = &svc.health {
-        let mut health = Block::builder("health_check_configuration")
-            .add_attribute(("protocol", string(h.protocol.as_str())));
-        if let Some(path) = &h.path {
-            health = health.add_attribute(("path", text(path)));
-        }
-        for (key, value) in [
-            ("interval", h.interval),
-            ("timeout", h.timeout),
-            ("healthy_threshold", h.healthy_threshold),
-            ("unhealthy_threshold", h.unhealthy_threshold),
-        ] {
-            if let Some(v) = value {
-                health = health.add_attribute((key, u64::from(v)));
+    w.resource("aws_apprunner_service", s, |w| {
+        w.attr("service_name", Expr::Str(&svc.names.physical));
+        w.block("source_configuration", &[], |w| {
+            // Deploys happen when Terraform changes the image, not when a tag is pushed.
+            w.attr("auto_deployments_enabled", Expr::Bool(false));
+            if let Some(access) = access {
+                w.block("authentication_configuration", &[], |w| {
+                    w.attr(
+                        "access_role_arn",
+                        attr("aws_iam_role", access, "arn").into(),
+                    );
+                });
             }
+            w.block("image_repository", &[], |w| {
+                w.attr("image_identifier", Expr::Text(&svc.image));
+                w.attr("image_repository_type", Expr::Str(repo_type));
+                w.block("image_configuration", &[], |w| {
+                    w.attr("port", Expr::Str(&port));
+                    if !svc.env.is_empty() {
+                        w.map(
+                            "runtime_environment_variables",
+                            svc.env.iter().map(|(k, v)| (k, Expr::Text(v))),
+                        );
+                    }
+                    if !svc.secrets.is_empty() {
+                        w.map(
+                            "runtime_environment_secrets",
+                            svc.secrets.iter().map(|(k, v)| (k, Expr::Text(v))),
+                        );
+                    }
+                    if let Some(cmd) = &svc.command {
+                        w.attr("start_command", Expr::Text(cmd));
+                    }
+                });
+            });
+        });
+        w.block("instance_configuration", &[], |w| {
+            w.attr("cpu", Expr::Str(&svc.cpu));
+            w.attr("memory", Expr::Str(&svc.memory));
+            if let Some(instance) = instance {
+                w.attr(
+                    "instance_role_arn",
+                    attr("aws_iam_role", instance, "arn").into(),
+                );
+            }
+        });
+        if let Some(h) = &svc.health {
+            w.block("health_check_configuration", &[], |w| {
+                w.attr("protocol", Expr::Str(&h.protocol));
+                if let Some(path) = &h.path {
+                    w.attr("path", Expr::Text(path));
+                }
+                for (key, value) in [
+                    ("interval", h.interval),
+                    ("timeout", h.timeout),
+                    ("healthy_threshold", h.healthy_threshold),
+                    ("unhealthy_threshold", h.unhealthy_threshold),
+                ] {
+                    if let Some(v) = value {
+                        w.attr(key, Expr::Int(u64::from(v)));
+                    }
+                }
+            });
         }
-        b = b.add_block(health.build());
-    }
-    if svc.autoscaling.is_some() {
-        b = b.add_attribute((
-            "auto_scaling_configuration_arn",
-            attr("aws_apprunner_auto_scaling_configuration_version", s, "arn"),
-        ));
-    }
-    if svc.observability.is_some() {
-        b = b.add_block(block(
-            "observability_configuration",
-            vec![
-                ("observability_enabled", Expression::Bool(true)),
-                (
+        if svc.autoscaling.is_some() {
+            w.attr(
+                "auto_scaling_configuration_arn",
+                attr("aws_apprunner_auto_scaling_configuration_version", s, "arn").into(),
+            );
+        }
+        if svc.observability.is_some() {
+            w.block("observability_configuration", &[], |w| {
+                w.attr("observability_enabled", Expr::Bool(true));
+                w.attr(
                     "observability_configuration_arn",
-                    attr("aws_apprunner_observability_configuration", s, "arn"),
-                ),
-            ],
-        ));
-    }
-    let mut egress = Block::builder("egress_configuration");
-    if svc.vpc_egress {
-        let n = svc
-            .network
-            .as_deref()
-            .map(|net| network_snake(ir, net))
-            .unwrap_or_default();
-        egress = egress.add_attribute(("egress_type", "VPC")).add_attribute((
-            "vpc_connector_arn",
-            attr("aws_apprunner_vpc_connector", &n, "arn"),
-        ));
-    } else {
-        egress = egress.add_attribute(("egress_type", "DEFAULT"));
-    }
-    let network = Block::builder("network_configuration")
-        .add_block(block(
-            "ingress_configuration",
-            vec![("is_publicly_accessible", Expression::Bool(!svc.private))],
-        ))
-        .add_block(egress.build())
-        .build();
-    b = b.add_block(network);
-    if !policies.is_empty() {
-        b = b.add_attribute(("depends_on", list(policies)));
-    }
-    b.build()
+                    attr("aws_apprunner_observability_configuration", s, "arn").into(),
+                );
+            });
+        }
+        w.block("network_configuration", &[], |w| {
+            w.block("ingress_configuration", &[], |w| {
+                w.attr("is_publicly_accessible", Expr::Bool(!svc.private));
+            });
+            w.block("egress_configuration", &[], |w| {
+                if svc.vpc_egress {
+                    let n = svc
+                        .network
+                        .as_deref()
+                        .map(|net| network_snake(ir, net))
+                        .unwrap_or_default();
+                    w.attr("egress_type", Expr::Str("VPC"));
+                    w.attr(
+                        "vpc_connector_arn",
+                        attr("aws_apprunner_vpc_connector", &n, "arn").into(),
+                    );
+                } else {
+                    w.attr("egress_type", Expr::Str("DEFAULT"));
+                }
+            });
+        });
+        let policies: Vec<Expr> = access
+            .iter()
+            .chain(&instance)
+            .map(|name| resource_ref("aws_iam_role_policy", name).into())
+            .collect();
+        if !policies.is_empty() {
+            w.attr("depends_on", Expr::List(policies));
+        }
+    });
 }
 
-/// The role, its trust and permission policy documents, and the inline policy. Returns the
-/// policy resource, which the service depends on.
-fn role_blocks(name: &str, role: &Role, out: &mut Blocks) -> Expression {
+/// The role, its trust and permission policy documents, and the inline policy (which the
+/// service depends on).
+fn role_blocks(name: &str, role: &Role, w: &mut Writer) {
     let assume = format!("{name}_assume");
-    let principals = block(
-        "principals",
-        vec![
-            ("type", string("Service")),
-            ("identifiers", list(vec![string(role.principal.as_str())])),
-        ],
-    );
-    out.push(
-        data("aws_iam_policy_document", &assume)
-            .add_block(
-                Block::builder("statement")
-                    .add_attribute(("effect", "Allow"))
-                    .add_attribute(("actions", list(vec![string("sts:AssumeRole")])))
-                    .add_block(principals)
-                    .build(),
-            )
-            .build(),
-    );
-    out.push(
-        resource("aws_iam_role", name)
-            .add_attribute(("name", string(role.physical.as_str())))
-            .add_attribute((
-                "assume_role_policy",
-                super::expr::data_attr("aws_iam_policy_document", &assume, "json"),
-            ))
-            .build(),
-    );
-    let mut doc = data("aws_iam_policy_document", name);
-    for st in &role.statements {
-        doc = doc.add_block(
-            Block::builder("statement")
-                .add_attribute(("sid", string(st.sid.as_str())))
-                .add_attribute(("effect", "Allow"))
-                .add_attribute((
-                    "actions",
-                    list(st.actions.iter().map(|a| string(a.as_str())).collect()),
-                ))
-                .add_attribute(("resources", list(st.resources.iter().map(text).collect())))
-                .build(),
+    w.data("aws_iam_policy_document", &assume, |w| {
+        w.block("statement", &[], |w| {
+            w.attr("effect", Expr::Str("Allow"));
+            w.attr("actions", Expr::List(vec![Expr::Str("sts:AssumeRole")]));
+            w.block("principals", &[], |w| {
+                w.attr("type", Expr::Str("Service"));
+                w.attr("identifiers", Expr::List(vec![Expr::Str(&role.principal)]));
+            });
+        });
+    });
+    w.resource("aws_iam_role", name, |w| {
+        w.attr("name", Expr::Str(&role.physical));
+        w.attr(
+            "assume_role_policy",
+            data_attr("aws_iam_policy_document", &assume, "json").into(),
         );
-    }
-    out.push(doc.build());
-    out.push(
-        resource("aws_iam_role_policy", name)
-            .add_attribute(("name", string(role.policy_name.as_str())))
-            .add_attribute(("role", attr("aws_iam_role", name, "id")))
-            .add_attribute((
-                "policy",
-                super::expr::data_attr("aws_iam_policy_document", name, "json"),
-            ))
-            .build(),
-    );
-    super::expr::resource_ref("aws_iam_role_policy", name)
+    });
+    w.data("aws_iam_policy_document", name, |w| {
+        for st in &role.statements {
+            w.block("statement", &[], |w| {
+                w.attr("sid", Expr::Str(&st.sid));
+                w.attr("effect", Expr::Str("Allow"));
+                w.attr(
+                    "actions",
+                    Expr::List(st.actions.iter().map(|a| Expr::Str(a)).collect()),
+                );
+                w.attr(
+                    "resources",
+                    Expr::List(st.resources.iter().map(Expr::Text).collect()),
+                );
+            });
+        }
+    });
+    w.resource("aws_iam_role_policy", name, |w| {
+        w.attr("name", Expr::Str(&role.policy_name));
+        w.attr("role", attr("aws_iam_role", name, "id").into());
+        w.attr(
+            "policy",
+            data_attr("aws_iam_policy_document", name, "json").into(),
+        );
+    });
 }
