@@ -7,7 +7,9 @@ use crate::model::{Api, Auth, Ingress, Spec};
 use crate::names;
 use crate::syntax::ast::SegmentKind;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, BTreeSet};
+// Hash sets and maps here are only queried, never iterated, so output order never depends on
+// them; with thousands of routes they cost a fraction of a tree's string comparisons.
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
     let app = &spec.app.name;
@@ -22,7 +24,7 @@ pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
     // Each route's path parts, once: the resource tree and the method lookup borrow them.
     let parts: Vec<Vec<String>> = api.routes.iter().map(|r| path_parts(&r.path)).collect();
     let (resources, index) = resource_tree(&parts);
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut used: HashSet<String> = HashSet::new();
     let mut methods: Vec<ApiMethod> = api
         .routes
         .iter()
@@ -138,16 +140,16 @@ fn variables(path: &[SegmentKind]) -> Vec<String> {
 /// Every prefix of every route path is a resource; sorting the part lists puts parents
 /// before children and siblings in path order. The index maps each prefix (borrowed from
 /// `routes`, the routes' path parts) to its resource.
-fn resource_tree(routes: &[Vec<String>]) -> (Vec<Resource>, BTreeMap<&[String], usize>) {
+fn resource_tree(routes: &[Vec<String>]) -> (Vec<Resource>, HashMap<&[String], usize>) {
     let mut prefixes: BTreeSet<&[String]> = BTreeSet::new();
     for parts in routes {
         for len in 1..=parts.len() {
             prefixes.insert(&parts[..len]);
         }
     }
-    let mut index: BTreeMap<&[String], usize> = BTreeMap::new();
+    let mut index: HashMap<&[String], usize> = HashMap::with_capacity(prefixes.len());
     let mut resources: Vec<Resource> = Vec::with_capacity(prefixes.len());
-    let mut used = BTreeSet::new();
+    let mut used = HashSet::with_capacity(prefixes.len());
     for parts in prefixes {
         let Some((last, parent_parts)) = parts.split_last() else {
             continue;
@@ -189,7 +191,7 @@ fn pascal_to_words(pascal: &str) -> String {
 }
 
 /// A name not yet used in this api, suffixed with a number when two paths spell the same.
-fn unique(used: &mut BTreeSet<String>, stem: String) -> String {
+fn unique(used: &mut HashSet<String>, stem: String) -> String {
     if !used.contains(&stem) {
         used.insert(stem.clone());
         return stem;
