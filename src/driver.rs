@@ -57,13 +57,34 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Vec<Module> {
 
 /// Parse and check: the checked spec, or `None` with the errors in `diags`.
 pub fn front(sources: &Sources, diags: &mut Diagnostics) -> Option<Spec> {
+    front_into(sources, diags, &mut Leftovers::default())
+}
+
+/// What a run is done with before it ends: the parsed modules and the checked spec. A caller
+/// that lets it drop frees them; the command line, which exits right after a run, forgets it
+/// instead ([`std::mem::forget`]): freeing a 1,000-service spec's trees one node at a time
+/// cost 7% of the build.
+#[derive(Default)]
+pub struct Leftovers {
+    modules: Vec<Module>,
+    spec: Option<Spec>,
+}
+
+/// [`front`], leaving the parsed modules in `left`.
+pub fn front_into(
+    sources: &Sources,
+    diags: &mut Diagnostics,
+    left: &mut Leftovers,
+) -> Option<Spec> {
     // Parse: syntax errors stop here; names are global, so checking half an app misleads.
     let modules = parse(sources, diags);
     if diags.has_errors() {
+        left.modules = modules;
         return None;
     }
     // Check: names, types and AWS rules, every error of the run reported.
     let spec = crate::check::check(&modules, diags);
+    left.modules = modules;
     if diags.has_errors() {
         return None;
     }
@@ -77,7 +98,17 @@ pub fn compile(
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
 ) -> Result<Option<Ir>, String> {
-    let Some(spec) = front(sources, diags) else {
+    compile_into(sources, baked, diags, &mut Leftovers::default())
+}
+
+/// [`compile`], leaving the parsed modules and the checked spec in `left`.
+pub fn compile_into(
+    sources: &Sources,
+    baked: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+    left: &mut Leftovers,
+) -> Result<Option<Ir>, String> {
+    let Some(spec) = front_into(sources, diags, left) else {
         return Ok(None);
     };
     for name in baked.keys() {
@@ -92,7 +123,9 @@ pub fn compile(
     // A baked value must pass the checks its param stood in for (stage names, paths).
     crate::check::baked(&spec, baked)?;
     // Lower: decide every resource, name and wire once, for all backends.
-    Ok(Some(crate::lower::lower(&spec, baked)))
+    let ir = crate::lower::lower(&spec, baked);
+    left.spec = Some(spec);
+    Ok(Some(ir))
 }
 
 /// Emits the IR for a target; a backend refusal (quota) becomes a diagnostic on `app`.

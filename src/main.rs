@@ -190,15 +190,20 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     }
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
-    let compiled = driver::compile(&sources, &baked, &mut diags);
-    let text = match compiled {
-        Ok(Some(ir)) => driver::emit(args.target, &ir, &mut diags),
+    let mut left = driver::Leftovers::default();
+    let compiled = driver::compile_into(&sources, &baked, &mut diags, &mut left);
+    let text = match &compiled {
+        Ok(Some(ir)) => driver::emit(args.target, ir, &mut diags),
         Ok(None) => None,
         Err(usage) => {
             report(&sources, &diags, args.input.message_format, false);
-            return Err(Failure::Usage(usage));
+            return Err(Failure::Usage(usage.clone()));
         }
     };
+    // The process ends after this command: freeing the spec, its AST and the IR node by node
+    // would only cost time (7% of a 1,000-service build).
+    std::mem::forget(left);
+    std::mem::forget(compiled);
     report(
         &sources,
         &diags,

@@ -8,7 +8,8 @@ use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::model::{Method, Route};
 use crate::span::Span;
 use crate::syntax::ast::{self, Segment, SegmentKind};
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 /// The API Gateway resource tree of one api.
 #[derive(Default)]
@@ -88,7 +89,8 @@ pub struct Checked {
 
 pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) -> Vec<Checked> {
     let mut tree = Tree::default();
-    let mut seen: BTreeMap<(Method, Vec<SegmentKind>), Span> = BTreeMap::new();
+    // Queried only, never iterated: hashing beats a tree's path comparisons.
+    let mut seen: HashMap<(Method, Vec<SegmentKind>), Span> = HashMap::new();
     let mut out = Vec::new();
     for (route, span) in routes {
         let method = method(ctx, &route.method);
@@ -118,8 +120,9 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) 
         }
         let path: Vec<SegmentKind> = route.path.segments.iter().map(|s| s.kind.clone()).collect();
         if let (Some(m), true) = (method, path_ok) {
-            match seen.get(&(m, path.clone())) {
-                Some(first) => {
+            match seen.entry((m, path.clone())) {
+                Entry::Occupied(first) => {
+                    let first = *first.get();
                     ctx.diags.push(
                         Diagnostic::new(
                             Code::E0401,
@@ -127,13 +130,13 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) 
                             *span,
                         )
                         .label("same method and path as an earlier route")
-                        .secondary(*first, "first route here")
+                        .secondary(first, "first route here")
                         .help("remove one of the two routes"),
                     );
                     ok = false;
                 }
-                None => {
-                    seen.insert((m, path.clone()), *span);
+                Entry::Vacant(slot) => {
+                    slot.insert(*span);
                 }
             }
         }
