@@ -1,0 +1,294 @@
+//! [`J`], the plan's own JSON value: what every step's input, wait and delete is built as.
+//!
+//! It replaces `serde_json::Value` for speed (measured with callgrind on the 1,000-service
+//! benchmark, where the plan backend spent more on building, hashing and dropping `Value`
+//! trees than on anything else). Objects are a `Vec` of pairs in insertion order, not a
+//! hashed map; keys and strings borrow from the IR or are `&'static` wherever they can; and
+//! the plan's three structured forms (`{"ref"}`, `{"param"}`, `{"join"}`) are variants of
+//! their own, so a ref holds its step id (shared, not re-formatted) and `depends_on` is read
+//! off the tree without parsing strings.
+//!
+//! `J` implements `serde::Serialize` by making exactly the serializer calls a
+//! `serde_json::Value` of the same shape makes, so serde_json still writes every byte and the
+//! document is the same as before by construction.
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use std::borrow::Cow;
+use std::rc::Rc;
+
+/// A step id (`core-vpc`, `orders-service`): shared by the step and every ref to it.
+pub type StepId = Rc<str>;
+
+/// An object key: a literal, a name borrowed from the IR, or (rarely) a built string.
+pub type Key<'a> = Cow<'a, str>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum J<'a> {
+    Null,
+    Bool(bool),
+    U64(u64),
+    F64(f64),
+    Str(Cow<'a, str>),
+    Arr(Vec<J<'a>>),
+    /// Pairs in the order they are written; keys are unique (see [`J::insert`]).
+    Obj(Vec<(Key<'a>, J<'a>)>),
+    /// `{"ref": "STEP.OUTPUT"}`: an output of an earlier step (or of this step, in its own
+    /// wait or delete).
+    Ref(StepId, Cow<'static, str>),
+    /// `{"param": NAME}`: a deploy-time parameter.
+    Param(&'a str),
+    /// `{"join": [...]}`: strings, refs and params concatenated; built only by `steps::join`,
+    /// which keeps it flat and never shorter than two parts.
+    Join(Vec<J<'a>>),
+}
+
+/// An object from `key => value` pairs, in order; values go through `J::from`.
+/// `obj! { "VpcId" => vpc_id(net), "CidrBlock" => &subnet.cidr }`. Keys must be distinct:
+/// a key that may repeat goes through [`J::insert`] instead.
+macro_rules! obj {
+    ($($key:expr => $value:expr),* $(,)?) => {
+        $crate::backends::plan::json::J::Obj(vec![
+            $((::std::borrow::Cow::Borrowed($key), $crate::backends::plan::json::J::from($value))),*
+        ])
+    };
+}
+
+/// An array of values, each through `J::from`: `arr![sg_id(net, SgKind::Nlb)]`.
+macro_rules! arr {
+    ($($value:expr),* $(,)?) => {
+        $crate::backends::plan::json::J::Arr(vec![$($crate::backends::plan::json::J::from($value)),*])
+    };
+}
+
+pub(crate) use {arr, obj};
+
+impl<'a> J<'a> {
+    /// Sets `key` like a JSON map does: a new key goes last, an existing one keeps its place
+    /// and takes the new value. For keys that come from data and so might repeat; a linear
+    /// scan, fine for the few keys such objects have. Does nothing on a non-object.
+    pub fn insert(&mut self, key: impl Into<Key<'a>>, value: J<'a>) {
+        let J::Obj(pairs) = self else {
+            return;
+        };
+        let key = key.into();
+        match pairs.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, slot)) => *slot = value,
+            None => pairs.push((key, value)),
+        }
+    }
+
+    /// An object from pairs whose keys come from data: like [`J::insert`]ing each in turn,
+    /// but checking for a repeated key by sorting, as an object can have thousands of keys
+    /// (the plan's outputs) and repeats are all but unknown.
+    pub fn map(pairs: Vec<(Key<'a>, J<'a>)>) -> J<'a> {
+        let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
+        keys.sort_unstable();
+        if keys.windows(2).all(|w| w[0] != w[1]) {
+            return J::Obj(pairs);
+        }
+        let mut out = J::Obj(Vec::with_capacity(pairs.len()));
+        for (key, value) in pairs {
+            out.insert(key, value);
+        }
+        out
+    }
+
+    /// Adds a pair whose key the caller knows is new (a literal the object does not hold).
+    pub fn push(&mut self, key: &'a str, value: impl Into<J<'a>>) {
+        if let J::Obj(pairs) = self {
+            pairs.push((Cow::Borrowed(key), value.into()));
+        }
+    }
+
+    /// An empty object.
+    pub fn object() -> J<'a> {
+        J::Obj(Vec::new())
+    }
+}
+
+impl<'a> From<&'a str> for J<'a> {
+    fn from(s: &'a str) -> J<'a> {
+        J::Str(Cow::Borrowed(s))
+    }
+}
+
+impl<'a> From<&'a String> for J<'a> {
+    fn from(s: &'a String) -> J<'a> {
+        J::Str(Cow::Borrowed(s))
+    }
+}
+
+impl<'a> From<String> for J<'a> {
+    fn from(s: String) -> J<'a> {
+        J::Str(Cow::Owned(s))
+    }
+}
+
+impl<'a> From<bool> for J<'a> {
+    fn from(b: bool) -> J<'a> {
+        J::Bool(b)
+    }
+}
+
+macro_rules! from_unsigned {
+    ($($t:ty),*) => {
+        $(impl<'a> From<$t> for J<'a> {
+            fn from(n: $t) -> J<'a> {
+                J::U64(u64::from(n))
+            }
+        })*
+    };
+}
+
+from_unsigned!(u16, u32, u64);
+
+impl<'a> From<usize> for J<'a> {
+    fn from(n: usize) -> J<'a> {
+        // usize is at most 64 bits on every target Rust supports; saturate rather than panic.
+        J::U64(u64::try_from(n).unwrap_or(u64::MAX))
+    }
+}
+
+impl<'a> From<f64> for J<'a> {
+    /// Like `serde_json::Value`: JSON has no NaN or infinity, so those are `null`.
+    fn from(f: f64) -> J<'a> {
+        if f.is_finite() {
+            J::F64(f)
+        } else {
+            J::Null
+        }
+    }
+}
+
+impl<'a> From<Vec<J<'a>>> for J<'a> {
+    fn from(items: Vec<J<'a>>) -> J<'a> {
+        J::Arr(items)
+    }
+}
+
+impl Serialize for J<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            J::Null => serializer.serialize_unit(),
+            J::Bool(b) => serializer.serialize_bool(*b),
+            J::U64(n) => serializer.serialize_u64(*n),
+            J::F64(f) => serializer.serialize_f64(*f),
+            J::Str(s) => serializer.serialize_str(s),
+            J::Arr(items) => serializer.collect_seq(items),
+            J::Obj(pairs) => {
+                let mut map = serializer.serialize_map(Some(pairs.len()))?;
+                for (key, value) in pairs {
+                    map.serialize_entry(key.as_ref(), value)?;
+                }
+                map.end()
+            }
+            J::Ref(step, output) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("ref", &RefText(step, output))?;
+                map.end()
+            }
+            J::Param(name) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("param", name)?;
+                map.end()
+            }
+            J::Join(parts) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry("join", parts)?;
+                map.end()
+            }
+        }
+    }
+}
+
+/// `STEP.OUTPUT`, the text of a ref.
+struct RefText<'r>(&'r str, &'r str);
+
+impl Serialize for RefText<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (step, output) = (self.0.as_bytes(), self.1.as_bytes());
+        let len = step.len() + 1 + output.len();
+        // Joined on the stack: formatting it through `collect_str` cost a tenth of the whole
+        // backend (about 1,000 instructions a ref).
+        let mut buf = [0u8; 128];
+        if let Some(out) = buf.get_mut(..len) {
+            let (head, tail) = out.split_at_mut(step.len());
+            head.copy_from_slice(step);
+            if let Some((dot, rest)) = tail.split_first_mut() {
+                *dot = b'.';
+                rest.copy_from_slice(output);
+            }
+            if let Ok(text) = std::str::from_utf8(out) {
+                return serializer.serialize_str(text);
+            }
+        }
+        serializer.serialize_str(&format!("{}.{}", self.0, self.1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The bytes are serde_json's: the same as a `Value` of the same shape, pretty or not.
+    #[test]
+    fn serializes_like_the_equivalent_value() {
+        let step: StepId = "core-vpc".into();
+        let value = obj! {
+            "a" => J::Null,
+            "b" => true,
+            "c" => 8080u16,
+            "d" => 2.5f64,
+            "e" => f64::NAN,
+            "f" => "x\"y\u{1}",
+            "g" => arr![J::Ref(step, "VpcId".into()), J::Param("tag")],
+            "h" => J::Join(vec!["a".into(), J::Param("p")]),
+            "i" => J::object(),
+            "j" => arr![],
+        };
+        let expected = json!({
+            "a": null, "b": true, "c": 8080, "d": 2.5, "e": null, "f": "x\"y\u{1}",
+            "g": [{ "ref": "core-vpc.VpcId" }, { "param": "tag" }],
+            "h": { "join": ["a", { "param": "p" }] },
+            "i": {},
+            "j": [],
+        });
+        assert_eq!(
+            serde_json::to_string_pretty(&value).ok(),
+            serde_json::to_string_pretty(&expected).ok()
+        );
+        assert_eq!(
+            serde_json::to_string(&value).ok(),
+            serde_json::to_string(&expected).ok()
+        );
+    }
+
+    #[test]
+    fn insert_replaces_in_place_like_a_json_map() {
+        let mut o = obj! { "a" => 1u32, "b" => 2u32 };
+        o.insert("a", J::from(3u32));
+        o.insert(String::from("c"), J::from(4u32));
+        assert_eq!(o, obj! { "a" => 3u32, "b" => 2u32, "c" => 4u32 });
+        let pairs = |keys: &[&'static str]| -> Vec<(Key, J)> {
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| (Cow::Borrowed(*k), J::from(i)))
+                .collect()
+        };
+        assert_eq!(J::map(pairs(&["b", "a"])), obj! { "b" => 0usize, "a" => 1usize });
+        assert_eq!(
+            J::map(pairs(&["b", "a", "b"])),
+            obj! { "b" => 2usize, "a" => 1usize }
+        );
+    }
+
+    #[test]
+    fn a_long_ref_is_written_whole() {
+        let long = "s".repeat(300);
+        let r = J::Ref(long.as_str().into(), "Out".into());
+        let expected = json!({ "ref": format!("{long}.Out") });
+        assert_eq!(serde_json::to_value(&r).ok(), Some(expected));
+    }
+
+}
