@@ -13,6 +13,7 @@
 mod api;
 mod json;
 mod network;
+mod pretty;
 mod service;
 mod steps;
 
@@ -55,7 +56,7 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     // About 1.2 kB per step: reserving it up front saves copying a growing 8 MB buffer.
     let mut bytes = Vec::with_capacity(1024 + steps.len() * 1200);
     // Serializing cannot fail (every key is a string); the error is kept, not unwrapped.
-    serde_json::to_writer_pretty(&mut bytes, &doc).map_err(|e| BackendError {
+    pretty::write(&mut bytes, &doc).map_err(|e| BackendError {
         code: Code::E0502,
         message: format!("cannot serialize the plan: {e}"),
     })?;
