@@ -23,7 +23,7 @@ use crate::ir::{Ir, OutputValue, Vpc};
 use json::{obj, J};
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::{BinaryHeap, HashMap};
 use steps::Step;
 
 pub use steps::kind;
@@ -142,7 +142,8 @@ fn ordered<'s>(steps: &'s [Step<'_>]) -> Result<Ordered<'s>, BackendError> {
         code: Code::E0502,
         message,
     };
-    let mut position = BTreeMap::new();
+    // Only looked up, never iterated, so the output does not depend on its order.
+    let mut position = HashMap::with_capacity(steps.len());
     for (i, step) in steps.iter().enumerate() {
         if position.insert(&*step.id, i).is_some() {
             return Err(internal(format!(

@@ -7,7 +7,7 @@
 //! delete contain, plus the explicit ordering edges added with [`Step::after`] (a policy that
 //! must be attached before a service starts, integrations before a deployment).
 
-use super::json::{arr, obj, StepId, J};
+use super::json::{arr, obj, with_joined, StepId, J};
 use crate::text::{Text, TextPart};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -106,16 +106,31 @@ pub mod kind {
 
 /// `<spec name>-<kind>`: `core-vpc`, `orders-service`.
 pub fn id(name: &str, kind: &str) -> StepId {
-    let mut s = String::with_capacity(name.len() + 1 + kind.len());
-    s.push_str(name);
-    s.push('-');
-    s.push_str(kind);
-    StepId::from(s)
+    with_joined(&[name, "-", kind], |s| StepId::from(s))
 }
 
 /// `<spec name>-<kind>-<n>` for the numbered kinds: `shop-resource-3`, `core-subnet-0`.
 pub fn id_n(name: &str, kind: &str, n: usize) -> StepId {
-    StepId::from(format!("{name}-{kind}-{n}"))
+    // Ids are made by the thousand: `format!` would be most of their cost.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            // `rest % 10` is a single digit.
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    let number = digits
+        .get(start..)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .unwrap_or_default();
+    with_joined(&[name, "-", kind, "-", number], |s| StepId::from(s))
 }
 
 /// A call without outputs of its own: a `delete`, or a `wait`'s poll.
@@ -478,6 +493,15 @@ mod tests {
         let other = obj! { "ref" => "no-dot", "x" => "f-vpc.VpcId" };
         let step = Step::new("x-service".into(), "apprunner", "CreateService", arr![env, other]);
         assert_eq!(step.dependencies(), ["e-vpc"]);
+    }
+
+    #[test]
+    fn numbered_ids_spell_the_number() {
+        assert_eq!(&*id_n("shop", "resource", 0), "shop-resource-0");
+        assert_eq!(&*id_n("shop", "method", 907), "shop-method-907");
+        let max = usize::MAX;
+        assert_eq!(&*id_n("a", "b", max), format!("a-b-{max}"));
+        assert_eq!(&*id("core", kind::VPC), "core-vpc");
     }
 
     #[test]
