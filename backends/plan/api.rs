@@ -29,9 +29,9 @@ pub fn api_key_id(api: &str) -> J<'static> {
     reference(id(api, kind::API_KEY), "ApiKeyId")
 }
 
-pub fn steps<'a>(app: &'a App, api: &'a Api) -> Vec<Step<'a>> {
+/// The api's steps, appended to `steps`.
+pub fn steps<'a>(app: &'a App, api: &'a Api, steps: &mut Vec<Step<'a>>) {
     let name = &api.names.spec;
-    let mut steps = Vec::new();
     let input = obj! {
         "name" => &api.names.physical,
         "endpointConfiguration" => obj! { "types" => arr!["REGIONAL"] },
@@ -83,14 +83,18 @@ pub fn steps<'a>(app: &'a App, api: &'a Api) -> Vec<Step<'a>> {
         Auth::ApiKey => ("NONE", true),
         Auth::Iam => ("AWS_IAM", false),
     };
-    let mut integrations = Vec::new();
+    let mut integrations = Vec::with_capacity(api.methods.len());
     for (i, method) in api.methods.iter().enumerate() {
-        let target = obj! {
-            "restApiId" => rest_api_id.clone(),
-            "resourceId" => resource_id(method.resource),
-            "httpMethod" => &method.http_method,
+        // The method's key, which every call on it starts with; `room` for the keys a call
+        // adds, so the object is allocated once (a thousand routes make it count).
+        let target = |room: usize| {
+            let mut target = J::Obj(Vec::with_capacity(3 + room));
+            target.push("restApiId", rest_api_id.clone());
+            target.push("resourceId", resource_id(method.resource));
+            target.push("httpMethod", &method.http_method);
+            target
         };
-        let mut input = target.clone();
+        let mut input = target(3);
         input.push("authorizationType", authorization);
         input.push("apiKeyRequired", key_required);
         if !method.path_params.is_empty() {
@@ -103,9 +107,9 @@ pub fn steps<'a>(app: &'a App, api: &'a Api) -> Vec<Step<'a>> {
         let method_step = id_n(name, "method", i);
         steps.push(
             Step::new(method_step.clone(), "apigateway", "PutMethod", input)
-                .delete("DeleteMethod", target.clone()),
+                .delete("DeleteMethod", target(0)),
         );
-        let mut input = target.clone();
+        let mut input = target(6);
         integration_input(&method.integration, &mut input);
         let integration_step = id_n(name, "integration", i);
         steps.push(
@@ -116,7 +120,7 @@ pub fn steps<'a>(app: &'a App, api: &'a Api) -> Vec<Step<'a>> {
                 input,
             )
             .after(method_step)
-            .delete("DeleteIntegration", target),
+            .delete("DeleteIntegration", target(0)),
         );
         integrations.push(integration_step);
     }
@@ -151,7 +155,7 @@ pub fn steps<'a>(app: &'a App, api: &'a Api) -> Vec<Step<'a>> {
         Step::new(stage_step.clone(), "apigateway", "CreateStage", input)
             .delete("DeleteStage", stage_key.clone()),
     );
-    stage_settings(app, api, stage_step.clone(), stage_key, &mut steps);
+    stage_settings(app, api, stage_step.clone(), stage_key, steps);
     if let Some(key) = &api.api_key {
         let input = obj! { "name" => &key.key_name, "enabled" => true, "tags" => tag_map(&app.tags) };
         let step = Step::new(id(name, kind::API_KEY), "apigateway", "CreateApiKey", input)
@@ -211,7 +215,6 @@ pub fn steps<'a>(app: &'a App, api: &'a Api) -> Vec<Step<'a>> {
             .delete("DeleteUsagePlanKey", delete),
         );
     }
-    steps
 }
 
 fn integration_input<'a>(integration: &'a Integration, input: &mut J<'a>) {

@@ -92,12 +92,12 @@ pub fn connector_arn<'a>(network: &str) -> J<'a> {
     reference(id(network, kind::CONNECTOR), "VpcConnectorArn")
 }
 
-pub fn steps<'a>(app: &'a App, net: &'a Network) -> Vec<Step<'a>> {
-    let mut steps = Vec::new();
-    vpc_steps(app, net, &mut steps);
-    group_steps(app, net, &mut steps);
-    endpoint_steps(app, net, &mut steps);
-    link_steps(app, net, &mut steps);
+/// The network's steps, appended to `steps`.
+pub fn steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
+    vpc_steps(app, net, steps);
+    group_steps(app, net, steps);
+    endpoint_steps(app, net, steps);
+    link_steps(app, net, steps);
     if let Some(connector) = &net.connector {
         let input = obj! {
             "VpcConnectorName" => &connector.physical,
@@ -115,7 +115,6 @@ pub fn steps<'a>(app: &'a App, net: &'a Network) -> Vec<Step<'a>> {
         let delete = obj! { "VpcConnectorArn" => step.out("VpcConnectorArn") };
         steps.push(step.delete("DeleteVpcConnector", delete));
     }
-    steps
 }
 
 fn vpc_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {

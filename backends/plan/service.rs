@@ -26,17 +26,17 @@ pub fn ingress_domain(service: &str) -> J<'static> {
     reference(id(service, kind::INGRESS), "DomainName")
 }
 
-pub fn steps<'a>(ir: &'a Ir, service: &'a Service) -> Vec<Step<'a>> {
+/// The service's steps, appended to `steps`.
+pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
     let app = &ir.app;
     let name = &service.names.spec;
-    let mut steps = Vec::new();
     let mut policies = Vec::new();
     // The role steps' ids, kept for the refs the service input makes to them.
     let mut access_role = None;
     let mut instance_role = None;
     if let Some(role) = &service.access_role {
         let (role_id, policy_id) = (id(name, kind::ACCESS_ROLE), id(name, kind::ACCESS_POLICY));
-        role_steps(app, role, role_id.clone(), policy_id.clone(), &mut steps);
+        role_steps(app, role, role_id.clone(), policy_id.clone(), steps);
         policies.push(policy_id);
         access_role = Some(role_id);
     }
@@ -45,7 +45,7 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service) -> Vec<Step<'a>> {
             id(name, kind::INSTANCE_ROLE),
             id(name, kind::INSTANCE_POLICY),
         );
-        role_steps(app, role, role_id.clone(), policy_id.clone(), &mut steps);
+        role_steps(app, role, role_id.clone(), policy_id.clone(), steps);
         policies.push(policy_id);
         instance_role = Some(role_id);
     }
@@ -155,7 +155,6 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service) -> Vec<Step<'a>> {
         );
         steps.push(step.delete("DeleteVpcIngressConnection", arn));
     }
-    steps
 }
 
 /// The ids of the service's own earlier steps that its input refers to, when they exist.
@@ -304,9 +303,15 @@ fn role_steps<'a>(
 
 /// A policy document as IAM takes it: compact JSON text inside the input.
 fn compact(doc: &J) -> String {
-    // Serializing to memory cannot fail (every key is a string): an empty text would be
-    // refused by the API models the plan is checked against, never silently deployed.
-    serde_json::to_string(doc).unwrap_or_default()
+    // Policies run to a few hundred bytes: one allocation rather than a doubling series.
+    let mut text = Vec::with_capacity(512);
+    // Serializing to memory cannot fail (every key is a string), and serde_json writes only
+    // UTF-8: an empty text would be refused by the API models the plan is checked against,
+    // never silently deployed.
+    match serde_json::to_writer(&mut text, doc) {
+        Ok(()) => String::from_utf8(text).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Marks a parameter inside serialized JSON. serde_json writes U+0001 as `\u0001`, which no

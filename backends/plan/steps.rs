@@ -220,7 +220,7 @@ impl<'a> Step<'a> {
     /// Every step this one needs: the steps its refs name (itself excluded: a wait or delete
     /// may read the step's own outputs) and its explicit ordering edges, sorted and distinct.
     pub fn dependencies(&self) -> Vec<&str> {
-        let mut deps = Vec::new();
+        let mut deps = Vec::with_capacity(8 + self.after.len());
         collect_refs(&self.input, &mut deps);
         if let Some(wait) = &self.wait {
             collect_refs(&wait.call.input, &mut deps);
