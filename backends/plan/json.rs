@@ -44,8 +44,14 @@ pub enum J<'a> {
 
 /// An object from `key => value` pairs, in order; values go through `J::from`.
 /// `obj! { "VpcId" => vpc_id(net), "CidrBlock" => &subnet.cidr }`. Keys must be distinct:
-/// a key that may repeat goes through [`J::insert`] instead.
+/// a key that may repeat goes through [`J::insert`] instead. `obj! { +2; ... }` leaves room
+/// for two more keys to be pushed without growing the object.
 macro_rules! obj {
+    (+ $room:expr; $($key:expr => $value:expr),* $(,)?) => {{
+        let mut pairs = ::std::vec::Vec::with_capacity($room + <[&str]>::len(&[$(stringify!($key)),*]));
+        $(pairs.push((::std::borrow::Cow::Borrowed($key), $crate::backends::plan::json::J::from($value)));)*
+        $crate::backends::plan::json::J::Obj(pairs)
+    }};
     ($($key:expr => $value:expr),* $(,)?) => {
         $crate::backends::plan::json::J::Obj(vec![
             $((::std::borrow::Cow::Borrowed($key), $crate::backends::plan::json::J::from($value))),*

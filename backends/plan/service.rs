@@ -166,7 +166,7 @@ struct ServiceRefs {
 }
 
 fn service_input<'a>(app: &'a App, service: &'a Service, refs: ServiceRefs) -> J<'a> {
-    let mut image_config = obj! { "Port" => service.port.to_string() };
+    let mut image_config = obj! { +3; "Port" => service.port.to_string() };
     if !service.env.is_empty() {
         image_config.push("RuntimeEnvironmentVariables", text_map(&service.env));
     }
@@ -180,7 +180,7 @@ fn service_input<'a>(app: &'a App, service: &'a Service, refs: ServiceRefs) -> J
         RepositoryType::Ecr => "ECR",
         RepositoryType::EcrPublic => "ECR_PUBLIC",
     };
-    let mut source = obj! {
+    let mut source = obj! { +1;
         "ImageRepository" => obj! {
             "ImageIdentifier" => text(&service.image),
             "ImageConfiguration" => image_config,
@@ -196,18 +196,18 @@ fn service_input<'a>(app: &'a App, service: &'a Service, refs: ServiceRefs) -> J
             obj! { "AccessRoleArn" => reference(role, "Arn") },
         );
     }
-    let mut instance = obj! { "Cpu" => &service.cpu, "Memory" => &service.memory };
+    let mut instance = obj! { +1; "Cpu" => &service.cpu, "Memory" => &service.memory };
     if let Some(role) = refs.instance_role {
         instance.push("InstanceRoleArn", reference(role, "Arn"));
     }
-    let mut input = obj! {
+    let mut input = obj! { +4;
         "ServiceName" => &service.names.physical,
         "SourceConfiguration" => source,
         "InstanceConfiguration" => instance,
         "Tags" => tag_list(&app.tags),
     };
     if let Some(health) = &service.health {
-        let mut hc = obj! { "Protocol" => &health.protocol };
+        let mut hc = obj! { +5; "Protocol" => &health.protocol };
         let optional = [
             ("Interval", health.interval),
             ("Timeout", health.timeout),
