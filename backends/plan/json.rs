@@ -40,6 +40,9 @@ pub enum J<'a> {
     /// `{"join": [...]}`: strings, refs and params concatenated; built only by `steps::join`,
     /// which keeps it flat and never shorter than two parts.
     Join(Vec<J<'a>>),
+    /// A value written in many places but built once (the app's tags, on every service's
+    /// calls): copies share it.
+    Shared(Rc<J<'a>>),
 }
 
 /// An object from `key => value` pairs, in order; values go through `J::from`.
@@ -87,9 +90,18 @@ impl<'a> J<'a> {
     /// but checking for a repeated key by sorting, as an object can have thousands of keys
     /// (the plan's outputs) and repeats are all but unknown.
     pub fn map(pairs: Vec<(Key<'a>, J<'a>)>) -> J<'a> {
-        let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
-        keys.sort_unstable();
-        if keys.windows(2).all(|w| w[0] != w[1]) {
+        // A few keys (a route's path parameters) are compared pairwise, without allocating.
+        let repeats = if pairs.len() <= 8 {
+            let keys = || pairs.iter().map(|(k, _)| k);
+            keys()
+                .enumerate()
+                .any(|(i, key)| keys().take(i).any(|k| k == key))
+        } else {
+            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
+            keys.sort_unstable();
+            keys.windows(2).any(|w| w[0] == w[1])
+        };
+        if !repeats {
             return J::Obj(pairs);
         }
         let mut out = J::Obj(Vec::with_capacity(pairs.len()));
@@ -203,6 +215,7 @@ impl Serialize for J<'_> {
                 map.serialize_entry("join", parts)?;
                 map.end()
             }
+            J::Shared(value) => value.serialize(serializer),
         }
     }
 }
@@ -257,6 +270,7 @@ mod tests {
             "h" => J::Join(vec!["a".into(), J::Param("p")]),
             "i" => J::object(),
             "j" => arr![],
+            "k" => J::Shared(Rc::new(arr!["t"])),
         };
         let expected = json!({
             "a": null, "b": true, "c": 8080, "d": 2.5, "e": null, "f": "x\"y\u{1}",
@@ -264,6 +278,7 @@ mod tests {
             "h": { "join": ["a", { "param": "p" }] },
             "i": {},
             "j": [],
+            "k": ["t"],
         });
         assert_eq!(
             serde_json::to_string_pretty(&value).ok(),
@@ -292,6 +307,17 @@ mod tests {
             J::map(pairs(&["b", "a", "b"])),
             obj! { "b" => 2usize, "a" => 1usize }
         );
+        let many = ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"];
+        let mut repeated = many.to_vec();
+        repeated.push("c");
+        match (J::map(pairs(&many)), J::map(pairs(&repeated))) {
+            (J::Obj(all), J::Obj(deduped)) => {
+                assert_eq!(all.len(), 10);
+                assert_eq!(deduped.len(), 10);
+                assert_eq!(deduped[2], (Cow::Borrowed("c"), J::from(10usize)));
+            }
+            other => panic!("not objects: {other:?}"),
+        }
     }
 
     #[test]

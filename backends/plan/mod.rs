@@ -23,6 +23,7 @@ use crate::ir::{Ir, OutputValue, Vpc};
 use json::{obj, J};
 use std::borrow::Cow;
 use std::cmp::Reverse;
+use std::rc::Rc;
 use std::collections::{BinaryHeap, HashMap};
 use steps::Step;
 
@@ -131,8 +132,10 @@ fn build(ir: &Ir) -> Vec<Step<'_>> {
     for net in &ir.networks {
         network::steps(&ir.app, net, &mut all);
     }
+    // The same tags go on every service's calls: built once, shared.
+    let tags = J::Shared(Rc::new(steps::tag_list(&ir.app.tags)));
     for service in &ir.services {
-        service::steps(ir, service, &mut all);
+        service::steps(ir, service, &tags, &mut all);
     }
     for api in &ir.apis {
         api::steps(&ir.app, api, &mut all);

@@ -9,8 +9,10 @@
 
 use super::json::{arr, obj, StepId, J};
 use super::network::{connector_arn, endpoint_id, vpc_id};
-use super::steps::{id, join, kind, reference, tag_list, text, Step};
-use crate::ir::{App, Ir, RepositoryType, Role, Service};
+#[cfg(doc)]
+use super::steps::tag_list;
+use super::steps::{id, join, kind, reference, text, Step};
+use crate::ir::{Ir, RepositoryType, Role, Service};
 use crate::text::{Text, TextPart};
 use std::borrow::Cow;
 
@@ -26,9 +28,8 @@ pub fn ingress_domain(service: &str) -> J<'static> {
     reference(id(service, kind::INGRESS), "DomainName")
 }
 
-/// The service's steps, appended to `steps`.
-pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
-    let app = &ir.app;
+/// The service's steps, appended to `steps`. `tags` is the app's [`tag_list`], shared.
+pub fn steps<'a>(ir: &'a Ir, service: &'a Service, tags: &J<'a>, steps: &mut Vec<Step<'a>>) {
     let name = &service.names.spec;
     let mut policies = Vec::new();
     // The role steps' ids, kept for the refs the service input makes to them.
@@ -36,7 +37,7 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
     let mut instance_role = None;
     if let Some(role) = &service.access_role {
         let (role_id, policy_id) = (id(name, kind::ACCESS_ROLE), id(name, kind::ACCESS_POLICY));
-        role_steps(app, role, role_id.clone(), policy_id.clone(), steps);
+        role_steps(role, role_id.clone(), policy_id.clone(), tags, steps);
         policies.push(policy_id);
         access_role = Some(role_id);
     }
@@ -45,7 +46,7 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
             id(name, kind::INSTANCE_ROLE),
             id(name, kind::INSTANCE_POLICY),
         );
-        role_steps(app, role, role_id.clone(), policy_id.clone(), steps);
+        role_steps(role, role_id.clone(), policy_id.clone(), tags, steps);
         policies.push(policy_id);
         instance_role = Some(role_id);
     }
@@ -56,7 +57,7 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
             "MaxConcurrency" => scale.concurrency,
             "MinSize" => scale.min,
             "MaxSize" => scale.max,
-            "Tags" => tag_list(&app.tags),
+            "Tags" => tags.clone(),
         };
         let step = Step::new(
             id(name, kind::AUTOSCALING),
@@ -78,7 +79,7 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
         let input = obj! {
             "ObservabilityConfigurationName" => &obs.physical,
             "TraceConfiguration" => obj! { "Vendor" => "AWSXRAY" },
-            "Tags" => tag_list(&app.tags),
+            "Tags" => tags.clone(),
         };
         let step = Step::new(
             id(name, kind::OBSERVABILITY),
@@ -105,7 +106,7 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
         id(name, kind::SERVICE),
         "apprunner",
         "CreateService",
-        service_input(app, service, refs),
+        service_input(service, refs, tags),
     )
     .output("ServiceArn", "Service.ServiceArn")
     .output("ServiceUrl", "Service.ServiceUrl");
@@ -132,7 +133,7 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, steps: &mut Vec<Step<'a>>) {
             "ServiceArn" => reference(service_id, "ServiceArn"),
             "VpcIngressConnectionName" => &conn.physical,
             "IngressVpcConfiguration" => obj! { "VpcId" => vpc_id(net), "VpcEndpointId" => endpoint_id(net) },
-            "Tags" => tag_list(&app.tags),
+            "Tags" => tags.clone(),
         };
         let step = Step::new(
             id(name, kind::INGRESS),
@@ -165,7 +166,7 @@ struct ServiceRefs {
     observability: Option<StepId>,
 }
 
-fn service_input<'a>(app: &'a App, service: &'a Service, refs: ServiceRefs) -> J<'a> {
+fn service_input<'a>(service: &'a Service, refs: ServiceRefs, tags: &J<'a>) -> J<'a> {
     let mut image_config = obj! { +3; "Port" => service.port.to_string() };
     if !service.env.is_empty() {
         image_config.push("RuntimeEnvironmentVariables", text_map(&service.env));
@@ -204,7 +205,7 @@ fn service_input<'a>(app: &'a App, service: &'a Service, refs: ServiceRefs) -> J
         "ServiceName" => &service.names.physical,
         "SourceConfiguration" => source,
         "InstanceConfiguration" => instance,
-        "Tags" => tag_list(&app.tags),
+        "Tags" => tags.clone(),
     };
     if let Some(health) = &service.health {
         let mut hc = obj! { +5; "Protocol" => &health.protocol };
@@ -266,10 +267,10 @@ fn text_map(map: &std::collections::BTreeMap<String, Text>) -> J<'_> {
 /// CreateRole and PutRolePolicy. The policy step names the role through the role's output,
 /// so it runs after the role exists and its delete (DeleteRolePolicy) runs before DeleteRole.
 fn role_steps<'a>(
-    app: &'a App,
     role: &'a Role,
     role_step: StepId,
     policy_step: StepId,
+    tags: &J<'a>,
     steps: &mut Vec<Step<'a>>,
 ) {
     let trust = obj! {
@@ -283,7 +284,7 @@ fn role_steps<'a>(
     let input = obj! {
         "RoleName" => &role.physical,
         "AssumeRolePolicyDocument" => compact(&trust),
-        "Tags" => tag_list(&app.tags),
+        "Tags" => tags.clone(),
     };
     let step = Step::new(role_step, "iam", "CreateRole", input)
         .output("Arn", "Role.Arn")

@@ -326,6 +326,7 @@ fn collect_refs<'v>(value: &'v J<'_>, out: &mut Vec<&'v str>) {
     match value {
         J::Ref(step, _) => out.push(step),
         J::Arr(items) | J::Join(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        J::Shared(value) => collect_refs(value, out),
         // An object from data that reads `{"ref": "a.b"}` (an env map `{ ref = "a.b" }`) is
         // taken for a ref to step `a`, as it always was: the executor, which reads only the
         // JSON, cannot tell the two apart either.
