@@ -217,21 +217,38 @@ impl<'a> Step<'a> {
         J::Ref(self.id.clone(), Cow::Borrowed(output))
     }
 
-    /// Every step this one needs: the steps its refs name (itself excluded: a wait or delete
-    /// may read the step's own outputs) and its explicit ordering edges, sorted and distinct.
-    pub fn dependencies(&self) -> Vec<&str> {
-        let mut deps = Vec::with_capacity(8 + self.after.len());
-        collect_refs(&self.input, &mut deps);
+    /// Appends every step this one needs to `out`: the steps its refs name (itself excluded:
+    /// a wait or delete may read the step's own outputs) and its explicit ordering edges,
+    /// sorted and distinct.
+    pub fn dependencies_into<'s>(&'s self, out: &mut Vec<&'s str>) {
+        let start = out.len();
+        collect_refs(&self.input, out);
         if let Some(wait) = &self.wait {
-            collect_refs(&wait.call.input, &mut deps);
+            collect_refs(&wait.call.input, out);
         }
         if let Some(delete) = &self.delete {
-            collect_refs(&delete.input, &mut deps);
+            collect_refs(&delete.input, out);
         }
-        deps.extend(self.after.iter().map(|s| &**s));
-        deps.sort_unstable();
-        deps.dedup();
-        deps.retain(|d| *d != &*self.id);
+        out.extend(self.after.iter().map(|s| &**s));
+        if let Some(mine) = out.get_mut(start..) {
+            mine.sort_unstable();
+        }
+        // Dedup and drop this step's own id, in place over the appended part only.
+        let mut kept = start;
+        for read in start..out.len() {
+            let d = out[read];
+            if d != &*self.id && (kept == start || out[kept - 1] != d) {
+                out[kept] = d;
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+    }
+
+    #[cfg(test)]
+    pub fn dependencies(&self) -> Vec<&str> {
+        let mut deps = Vec::new();
+        self.dependencies_into(&mut deps);
         deps
     }
 
@@ -484,6 +501,10 @@ mod tests {
             .clone()
             .delete("DeleteVpc", obj! { "VpcId" => step.out("VpcId") });
         assert_eq!(step.dependencies(), ["b-zones", "c-account", "d-policy"]);
+        // Appending keeps what the list held, even an id that sorts after.
+        let mut deps = vec!["z-before", "x-vpc"];
+        step.dependencies_into(&mut deps);
+        assert_eq!(deps, ["z-before", "x-vpc", "b-zones", "c-account", "d-policy"]);
     }
 
     /// The executor reads only JSON, where a data map `{"ref": "a.b"}` is a ref like any
