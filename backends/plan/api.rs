@@ -4,10 +4,11 @@
 //! plan deploys what it just wrote), the stage and its settings, the access-log group, and
 //! the api key with its usage plan.
 
+use super::ids::{id, id_n, kind};
 use super::json::{arr, obj, StepId, J};
 use super::network::vpc_link_id;
 use super::service::{ingress_domain, service_url};
-use super::steps::{dns_suffix, id, id_n, join, kind, partition, reference, tag_map, text, Step};
+use super::steps::{dns_suffix, join, partition, reference, tag_map, text, Step};
 use crate::ir::{Api, App, Auth, Connection, Integration};
 use std::borrow::Cow;
 
@@ -72,8 +73,8 @@ pub fn steps<'a>(app: &'a App, api: &'a Api, steps: &mut Vec<Step<'a>>) {
             "parentId" => resource_id(resource.parent),
             "pathPart" => &resource.path_part,
         };
-        let step =
-            Step::new(step_id.clone(), "apigateway", "CreateResource", input).output("ResourceId", "id");
+        let step = Step::new(step_id.clone(), "apigateway", "CreateResource", input)
+            .output("ResourceId", "id");
         let delete =
             obj! { "restApiId" => rest_api_id.clone(), "resourceId" => step.out("ResourceId") };
         steps.push(step.delete("DeleteResource", delete));
@@ -157,7 +158,8 @@ pub fn steps<'a>(app: &'a App, api: &'a Api, steps: &mut Vec<Step<'a>>) {
     );
     stage_settings(app, api, stage_step.clone(), stage_key, steps);
     if let Some(key) = &api.api_key {
-        let input = obj! { "name" => &key.key_name, "enabled" => true, "tags" => tag_map(&app.tags) };
+        let input =
+            obj! { "name" => &key.key_name, "enabled" => true, "tags" => tag_map(&app.tags) };
         let step = Step::new(id(name, kind::API_KEY), "apigateway", "CreateApiKey", input)
             .output("ApiKeyId", "id");
         let key_id = step.out("ApiKeyId");

@@ -227,7 +227,9 @@ impl Serialize for RefText<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         // Formatting it through `collect_str` cost about 1,000 instructions a ref, a tenth of
         // the whole backend.
-        with_joined(&[self.0, ".", self.1], |text| serializer.serialize_str(text))
+        with_joined(&[self.0, ".", self.1], |text| {
+            serializer.serialize_str(text)
+        })
     }
 }
 
@@ -302,7 +304,10 @@ mod tests {
                 .map(|(i, k)| (Cow::Borrowed(*k), J::from(i)))
                 .collect()
         };
-        assert_eq!(J::map(pairs(&["b", "a"])), obj! { "b" => 0usize, "a" => 1usize });
+        assert_eq!(
+            J::map(pairs(&["b", "a"])),
+            obj! { "b" => 0usize, "a" => 1usize }
+        );
         assert_eq!(
             J::map(pairs(&["b", "a", "b"])),
             obj! { "b" => 2usize, "a" => 1usize }
@@ -335,5 +340,4 @@ mod tests {
         let expected = json!({ "ref": format!("{long}.Out") });
         assert_eq!(serde_json::to_value(&r).ok(), Some(expected));
     }
-
 }

@@ -6,8 +6,9 @@
 //! Security group rules between two groups reference each other, so a group cannot be deleted
 //! while the other's rule names it: every authorize step therefore has a revoke as its delete.
 
+use super::ids::{id, id_n, kind};
 use super::json::{arr, obj, StepId, J};
-use super::steps::{id, id_n, kind, reference, tag_list, tag_map, tag_spec, text, Step};
+use super::steps::{reference, tag_list, tag_map, tag_spec, text, Step};
 use crate::ir::{App, Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc};
 
 /// Steps that do not belong to one entity: the account id (for ARNs built from parts) and
@@ -316,7 +317,10 @@ fn link_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
         "active",
         900,
     );
-    steps.push(nlb.delete("DeleteLoadBalancer", obj! { "LoadBalancerArn" => arn.clone() }));
+    steps.push(nlb.delete(
+        "DeleteLoadBalancer",
+        obj! { "LoadBalancerArn" => arn.clone() },
+    ));
     let input = obj! {
         "LoadBalancerArn" => arn.clone(),
         "Attributes" => arr![obj! { "Key" => "load_balancing.cross_zone.enabled", "Value" => "true" }],
@@ -355,7 +359,10 @@ fn link_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
     )
     .output("TargetGroupArn", "TargetGroups[0].TargetGroupArn");
     let tg_arn = tg.out("TargetGroupArn");
-    steps.push(tg.delete("DeleteTargetGroup", obj! { "TargetGroupArn" => tg_arn.clone() }));
+    steps.push(tg.delete(
+        "DeleteTargetGroup",
+        obj! { "TargetGroupArn" => tg_arn.clone() },
+    ));
     let enis = id(name, kind::ENDPOINT_ENIS);
     let targets: Vec<J> = (0..endpoint.eni_count)
         .map(|i| obj! { "Id" => reference(enis.clone(), ip_output(i)), "Port" => link.port })

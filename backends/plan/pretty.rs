@@ -58,7 +58,11 @@ impl Formatter for Pretty {
         self.close(writer, b"]")
     }
 
-    fn begin_array_value<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         self.new_line(writer, first)
     }
 
@@ -77,7 +81,11 @@ impl Formatter for Pretty {
         self.close(writer, b"}")
     }
 
-    fn begin_object_key<W: ?Sized + Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         self.new_line(writer, first)
     }
 
@@ -128,7 +136,11 @@ mod tests {
     fn deep_nesting_keeps_its_indent() {
         let mut value = json!("leaf");
         for i in 0..80 {
-            value = if i % 2 == 0 { json!([value]) } else { json!({ "k": value }) };
+            value = if i % 2 == 0 {
+                json!([value])
+            } else {
+                json!({ "k": value })
+            };
         }
         let (ours, theirs) = both(&value);
         assert_eq!(ours, theirs);

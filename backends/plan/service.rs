@@ -3,15 +3,18 @@
 //! `IsPubliclyAccessible = false`) and each private service's VPC ingress connection, whose
 //! domain name is the host of every VPC_LINK integration that targets the service (trap 4).
 //!
-//! IAM policy documents are JSON strings inside the input. They are built as JSON values and
-//! serialized; an ARN that holds a parameter is cut out and put back as a `join`, so the plan
-//! stays symbolic without hand-written JSON.
+//! IAM policy documents are JSON strings inside the input. They are built as [`J`] values and
+//! serialized compactly by serde_json; an ARN that holds a parameter is cut out and put back
+//! as a `join`, so the plan stays symbolic without hand-written JSON.
+//!
+//! The app's tags, the same on every service's calls, come in built once and shared.
 
+use super::ids::{id, kind};
 use super::json::{arr, obj, StepId, J};
 use super::network::{connector_arn, endpoint_id, vpc_id};
 #[cfg(doc)]
 use super::steps::tag_list;
-use super::steps::{id, join, kind, reference, text, Step};
+use super::steps::{join, reference, text, Step};
 use crate::ir::{Ir, RepositoryType, Role, Service};
 use crate::text::{Text, TextPart};
 use std::borrow::Cow;

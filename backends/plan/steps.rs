@@ -1,137 +1,17 @@
-//! The plan's building blocks: one [`Step`] (an AWS API call with its outputs, wait and delete),
-//! the value helpers (`ref`, `param`, `join`, tags in each API's own shape) and the step id
-//! scheme. Builders in `network.rs`, `service.rs` and `api.rs` only assemble these, so the
-//! JSON spelling of a reference or a tag lives in one place.
+//! The plan's building blocks: one [`Step`] (an AWS API call with its outputs, wait and delete)
+//! and the value helpers (`ref`, `param`, `join`, tags in each API's own shape). Builders in
+//! `network.rs`, `service.rs` and `api.rs` only assemble these, so the JSON spelling of a
+//! reference or a tag lives in one place. Values are [`J`]s, which borrow from the IR; a
+//! step is serialized field by field, straight from the struct (see `json.rs` for why).
 //!
 //! `depends_on` is never written by hand: it is derived from the refs a step's input, wait and
 //! delete contain, plus the explicit ordering edges added with [`Step::after`] (a policy that
 //! must be attached before a service starts, integrations before a deployment).
 
-use super::json::{arr, obj, with_joined, StepId, J};
+use super::json::{arr, obj, StepId, J};
 use crate::text::{Text, TextPart};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-
-/// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
-/// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
-/// pair of distinct entities even when spec names contain hyphens: a test checks it.
-pub mod kind {
-    pub const ZONES: &str = "zones";
-    pub const ACCOUNT: &str = "account";
-    pub const VPC: &str = "vpc";
-    pub const DNS_SUPPORT: &str = "dns-support";
-    pub const DNS_HOSTNAMES: &str = "dns-hostnames";
-    pub const ENDPOINT: &str = "endpoint";
-    pub const ENDPOINT_ENIS: &str = "endpoint-enis";
-    pub const NLB: &str = "nlb";
-    pub const NLB_ATTRIBUTES: &str = "nlb-attributes";
-    pub const NLB_SECURITY_GROUPS: &str = "nlb-security-groups";
-    pub const TARGET_GROUP: &str = "target-group";
-    pub const TARGETS: &str = "targets";
-    pub const LISTENER: &str = "listener";
-    pub const VPC_LINK: &str = "vpc-link";
-    pub const CONNECTOR: &str = "connector";
-    pub const ACCESS_ROLE: &str = "access-role";
-    pub const ACCESS_POLICY: &str = "access-policy";
-    pub const INSTANCE_ROLE: &str = "instance-role";
-    pub const INSTANCE_POLICY: &str = "instance-policy";
-    pub const AUTOSCALING: &str = "autoscaling";
-    pub const OBSERVABILITY: &str = "observability";
-    pub const SERVICE: &str = "service";
-    pub const INGRESS: &str = "ingress";
-    pub const REST_API: &str = "rest-api";
-    pub const DEPLOYMENT: &str = "deployment";
-    pub const STAGE: &str = "stage";
-    pub const STAGE_SETTINGS: &str = "stage-settings";
-    pub const LOG_GROUP: &str = "log-group";
-    pub const LOG_RETENTION: &str = "log-retention";
-    pub const API_KEY: &str = "api-key";
-    pub const USAGE_PLAN: &str = "usage-plan";
-    pub const USAGE_PLAN_KEY: &str = "usage-plan-key";
-    pub const USAGE_PLAN_STAGES: &str = "usage-plan-stages";
-
-    /// Every fixed kind, and the numbered ones written with `N`.
-    pub const ALL: &[&str] = &[
-        ZONES,
-        ACCOUNT,
-        VPC,
-        DNS_SUPPORT,
-        DNS_HOSTNAMES,
-        ENDPOINT,
-        ENDPOINT_ENIS,
-        NLB,
-        NLB_ATTRIBUTES,
-        NLB_SECURITY_GROUPS,
-        TARGET_GROUP,
-        TARGETS,
-        LISTENER,
-        VPC_LINK,
-        CONNECTOR,
-        ACCESS_ROLE,
-        ACCESS_POLICY,
-        INSTANCE_ROLE,
-        INSTANCE_POLICY,
-        AUTOSCALING,
-        OBSERVABILITY,
-        SERVICE,
-        INGRESS,
-        REST_API,
-        DEPLOYMENT,
-        STAGE,
-        STAGE_SETTINGS,
-        LOG_GROUP,
-        LOG_RETENTION,
-        API_KEY,
-        USAGE_PLAN,
-        USAGE_PLAN_KEY,
-        USAGE_PLAN_STAGES,
-        "subnet-N",
-        "endpoint-sg",
-        "nlb-sg",
-        "connector-sg",
-        "endpoint-sg-revoke-egress",
-        "nlb-sg-revoke-egress",
-        "connector-sg-revoke-egress",
-        "endpoint-sg-ingress-N",
-        "endpoint-sg-egress-N",
-        "nlb-sg-ingress-N",
-        "nlb-sg-egress-N",
-        "connector-sg-ingress-N",
-        "connector-sg-egress-N",
-        "resource-N",
-        "method-N",
-        "integration-N",
-    ];
-}
-
-/// `<spec name>-<kind>`: `core-vpc`, `orders-service`.
-pub fn id(name: &str, kind: &str) -> StepId {
-    with_joined(&[name, "-", kind], |s| StepId::from(s))
-}
-
-/// `<spec name>-<kind>-<n>` for the numbered kinds: `shop-resource-3`, `core-subnet-0`.
-pub fn id_n(name: &str, kind: &str, n: usize) -> StepId {
-    // Ids are made by the thousand: `format!` would be most of their cost.
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = n;
-    loop {
-        start -= 1;
-        if let Some(d) = digits.get_mut(start) {
-            // `rest % 10` is a single digit.
-            *d = b'0' + (rest % 10) as u8;
-        }
-        rest /= 10;
-        if rest == 0 || start == 0 {
-            break;
-        }
-    }
-    let number = digits
-        .get(start..)
-        .and_then(|d| std::str::from_utf8(d).ok())
-        .unwrap_or_default();
-    with_joined(&[name, "-", kind, "-", number], |s| StepId::from(s))
-}
 
 /// A call without outputs of its own: a `delete`, or a `wait`'s poll.
 #[derive(Debug, Clone)]
@@ -504,7 +384,10 @@ mod tests {
         // Appending keeps what the list held, even an id that sorts after.
         let mut deps = vec!["z-before", "x-vpc"];
         step.dependencies_into(&mut deps);
-        assert_eq!(deps, ["z-before", "x-vpc", "b-zones", "c-account", "d-policy"]);
+        assert_eq!(
+            deps,
+            ["z-before", "x-vpc", "b-zones", "c-account", "d-policy"]
+        );
     }
 
     /// The executor reads only JSON, where a data map `{"ref": "a.b"}` is a ref like any
@@ -513,17 +396,13 @@ mod tests {
     fn a_data_object_shaped_like_a_ref_counts_as_one() {
         let env = obj! { "ref" => "e-vpc.VpcId" };
         let other = obj! { "ref" => "no-dot", "x" => "f-vpc.VpcId" };
-        let step = Step::new("x-service".into(), "apprunner", "CreateService", arr![env, other]);
+        let step = Step::new(
+            "x-service".into(),
+            "apprunner",
+            "CreateService",
+            arr![env, other],
+        );
         assert_eq!(step.dependencies(), ["e-vpc"]);
-    }
-
-    #[test]
-    fn numbered_ids_spell_the_number() {
-        assert_eq!(&*id_n("shop", "resource", 0), "shop-resource-0");
-        assert_eq!(&*id_n("shop", "method", 907), "shop-method-907");
-        let max = usize::MAX;
-        assert_eq!(&*id_n("a", "b", max), format!("a-b-{max}"));
-        assert_eq!(&*id("core", kind::VPC), "core-vpc");
     }
 
     #[test]
