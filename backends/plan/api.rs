@@ -55,14 +55,11 @@ pub fn steps<'a>(app: &'a App, api: &'a Api, steps: &mut Vec<Step<'a>>) {
         .iter()
         .map(|r| id_n(name, "resource", r.index))
         .collect();
-    // A resource's parent by position; the root when there is none.
+    // A ref to the resource with index `i`, or to the root. Lowering numbers resources by
+    // position, so the id made above is shared; any other index gets the same id, built.
     let resource_id = |index: Option<usize>| match index {
-        Some(i) => match resource_ids.get(i) {
-            // The id made above when the resource at `i` has index `i` (lowering numbers
-            // them by position); otherwise the same id, built.
-            Some(step) if api.resources.get(i).map(|r| r.index) == Some(i) => {
-                reference(step.clone(), "ResourceId")
-            }
+        Some(i) => match (resource_ids.get(i), api.resources.get(i)) {
+            (Some(step), Some(r)) if r.index == i => reference(step.clone(), "ResourceId"),
             _ => reference(id_n(name, "resource", i), "ResourceId"),
         },
         None => root_id.clone(),

@@ -75,7 +75,7 @@ impl<'a> J<'a> {
     /// Sets `key` like a JSON map does: a new key goes last, an existing one keeps its place
     /// and takes the new value. For keys that come from data and so might repeat; a linear
     /// scan, fine for the few keys such objects have. Does nothing on a non-object.
-    pub fn insert(&mut self, key: impl Into<Key<'a>>, value: J<'a>) {
+    fn insert(&mut self, key: impl Into<Key<'a>>, value: J<'a>) {
         let J::Obj(pairs) = self else {
             return;
         };
