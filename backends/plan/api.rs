@@ -4,22 +4,20 @@
 //! plan deploys what it just wrote), the stage and its settings, the access-log group, and
 //! the api key with its usage plan.
 
+use super::ids::{id, id_n, kind};
+use super::json::{arr, obj, StepId, J};
 use super::network::vpc_link_id;
 use super::service::{ingress_domain, service_url};
-use super::steps::{dns_suffix, id, join, kind, partition, reference, tag_map, text, Step};
+use super::steps::{dns_suffix, join, partition, reference, tag_map, text, Step};
 use crate::ir::{Api, App, Auth, Connection, Integration};
-use serde_json::{json, Map, Value};
-
-fn rest_api_id(api: &str) -> Value {
-    reference(&id(api, kind::REST_API), "RestApiId")
-}
+use std::borrow::Cow;
 
 /// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`; the stage may hold params.
-pub fn invoke_url(app: &App, api: &Api) -> Value {
+pub fn invoke_url<'a>(app: &App, api: &'a Api) -> J<'a> {
     join(vec![
-        json!("https://"),
-        rest_api_id(&api.names.spec),
-        json!(format!(
+        J::from("https://"),
+        reference(id(&api.names.spec, kind::REST_API), "RestApiId"),
+        J::from(format!(
             ".execute-api.{}.{}/",
             app.region,
             dns_suffix(&app.region),
@@ -28,18 +26,18 @@ pub fn invoke_url(app: &App, api: &Api) -> Value {
     ])
 }
 
-pub fn api_key_id(api: &str) -> Value {
-    reference(&id(api, kind::API_KEY), "ApiKeyId")
+pub fn api_key_id(api: &str) -> J<'static> {
+    reference(id(api, kind::API_KEY), "ApiKeyId")
 }
 
-pub fn steps(app: &App, api: &Api) -> Vec<Step> {
+/// The api's steps, appended to `steps`.
+pub fn steps<'a>(app: &'a App, api: &'a Api, steps: &mut Vec<Step<'a>>) {
     let name = &api.names.spec;
-    let mut steps = Vec::new();
-    let input = json!({
-        "name": api.names.physical,
-        "endpointConfiguration": { "types": ["REGIONAL"] },
-        "tags": tag_map(&app.tags),
-    });
+    let input = obj! {
+        "name" => &api.names.physical,
+        "endpointConfiguration" => obj! { "types" => arr!["REGIONAL"] },
+        "tags" => tag_map(&app.tags),
+    };
     let rest = Step::new(
         id(name, kind::REST_API),
         "apigateway",
@@ -48,62 +46,70 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
     )
     .output("RestApiId", "id")
     .output("RootResourceId", "rootResourceId");
-    steps.push(rest.delete("DeleteRestApi", json!({ "restApiId": rest_api_id(name) })));
+    // Every later step names the api; the id is made once and shared.
+    let rest_api_id = rest.out("RestApiId");
+    let root_id = rest.out("RootResourceId");
+    steps.push(rest.delete("DeleteRestApi", obj! { "restApiId" => rest_api_id.clone() }));
+    let resource_ids: Vec<StepId> = api
+        .resources
+        .iter()
+        .map(|r| id_n(name, "resource", r.index))
+        .collect();
+    // A ref to the resource with index `i`, or to the root. Lowering numbers resources by
+    // position, so the id made above is shared; any other index gets the same id, built.
     let resource_id = |index: Option<usize>| match index {
-        Some(i) => reference(&id(name, &format!("resource-{i}")), "ResourceId"),
-        None => reference(&id(name, kind::REST_API), "RootResourceId"),
+        Some(i) => match (resource_ids.get(i), api.resources.get(i)) {
+            (Some(step), Some(r)) if r.index == i => reference(step.clone(), "ResourceId"),
+            _ => reference(id_n(name, "resource", i), "ResourceId"),
+        },
+        None => root_id.clone(),
     };
-    for resource in &api.resources {
-        let input = json!({
-            "restApiId": rest_api_id(name),
-            "parentId": resource_id(resource.parent),
-            "pathPart": resource.path_part,
-        });
-        let step = Step::new(
-            id(name, &format!("resource-{}", resource.index)),
-            "apigateway",
-            "CreateResource",
-            input,
-        )
-        .output("ResourceId", "id");
+    for (resource, step_id) in api.resources.iter().zip(&resource_ids) {
+        let input = obj! {
+            "restApiId" => rest_api_id.clone(),
+            "parentId" => resource_id(resource.parent),
+            "pathPart" => &resource.path_part,
+        };
+        let step = Step::new(step_id.clone(), "apigateway", "CreateResource", input)
+            .output("ResourceId", "id");
         let delete =
-            json!({ "restApiId": rest_api_id(name), "resourceId": step.out("ResourceId") });
+            obj! { "restApiId" => rest_api_id.clone(), "resourceId" => step.out("ResourceId") };
         steps.push(step.delete("DeleteResource", delete));
     }
-    let mut integrations = Vec::new();
+    let (authorization, key_required) = match api.auth {
+        Auth::None => ("NONE", false),
+        Auth::ApiKey => ("NONE", true),
+        Auth::Iam => ("AWS_IAM", false),
+    };
+    let mut integrations = Vec::with_capacity(api.methods.len());
     for (i, method) in api.methods.iter().enumerate() {
-        let target = json!({
-            "restApiId": rest_api_id(name),
-            "resourceId": resource_id(method.resource),
-            "httpMethod": method.http_method,
-        });
-        let mut input = target.clone();
-        let (authorization, key_required) = match api.auth {
-            Auth::None => ("NONE", false),
-            Auth::ApiKey => ("NONE", true),
-            Auth::Iam => ("AWS_IAM", false),
+        // The method's key, which every call on it starts with; `room` for the keys a call
+        // adds, so the object is allocated once (a thousand routes make it count).
+        let target = |room: usize| {
+            let mut target = J::Obj(Vec::with_capacity(3 + room));
+            target.push("restApiId", rest_api_id.clone());
+            target.push("resourceId", resource_id(method.resource));
+            target.push("httpMethod", &method.http_method);
+            target
         };
-        if let Value::Object(map) = &mut input {
-            map.insert("authorizationType".into(), json!(authorization));
-            map.insert("apiKeyRequired".into(), json!(key_required));
-            if !method.path_params.is_empty() {
-                let params: Map<String, Value> = method
-                    .request_parameters()
-                    .map(|name| (name, json!(true)))
-                    .collect();
-                map.insert("requestParameters".into(), Value::Object(params));
-            }
+        let mut input = target(3);
+        input.push("authorizationType", authorization);
+        input.push("apiKeyRequired", key_required);
+        if !method.path_params.is_empty() {
+            let params = method
+                .request_parameters()
+                .map(|name| (Cow::Owned(name), J::Bool(true)))
+                .collect();
+            input.push("requestParameters", J::map(params));
         }
-        let method_step = id(name, &format!("method-{i}"));
+        let method_step = id_n(name, "method", i);
         steps.push(
             Step::new(method_step.clone(), "apigateway", "PutMethod", input)
-                .delete("DeleteMethod", target.clone()),
+                .delete("DeleteMethod", target(0)),
         );
-        let mut input = target.clone();
-        if let Value::Object(map) = &mut input {
-            integration_input(&method.integration, map);
-        }
-        let integration_step = id(name, &format!("integration-{i}"));
+        let mut input = target(6);
+        integration_input(&method.integration, &mut input);
+        let integration_step = id_n(name, "integration", i);
         steps.push(
             Step::new(
                 integration_step.clone(),
@@ -112,11 +118,14 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
                 input,
             )
             .after(method_step)
-            .delete("DeleteIntegration", target),
+            .delete("DeleteIntegration", target(0)),
         );
         integrations.push(integration_step);
     }
-    let input = json!({ "restApiId": rest_api_id(name), "description": format!("aprc routes {}", api.deployment_hash) });
+    let input = obj! {
+        "restApiId" => rest_api_id.clone(),
+        "description" => format!("aprc routes {}", api.deployment_hash),
+    };
     let mut deployment = Step::new(
         id(name, kind::DEPLOYMENT),
         "apigateway",
@@ -124,57 +133,59 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
         input,
     )
     .output("DeploymentId", "id");
-    for step in integrations {
-        deployment = deployment.after(step);
-    }
-    let delete =
-        json!({ "restApiId": rest_api_id(name), "deploymentId": deployment.out("DeploymentId") });
+    deployment.after = integrations;
+    let delete = obj! {
+        "restApiId" => rest_api_id.clone(),
+        "deploymentId" => deployment.out("DeploymentId"),
+    };
+    let deployment_id = deployment.out("DeploymentId");
     steps.push(deployment.delete("DeleteDeployment", delete));
-    let stage_key = json!({ "restApiId": rest_api_id(name), "stageName": text(&api.stage) });
-    let input = json!({
-        "restApiId": rest_api_id(name),
-        "stageName": text(&api.stage),
-        "deploymentId": reference(&id(name, kind::DEPLOYMENT), "DeploymentId"),
-        "tracingEnabled": api.tracing,
-        "tags": tag_map(&app.tags),
-    });
+    let stage_key = obj! { "restApiId" => rest_api_id.clone(), "stageName" => text(&api.stage) };
+    let input = obj! {
+        "restApiId" => rest_api_id.clone(),
+        "stageName" => text(&api.stage),
+        "deploymentId" => deployment_id,
+        "tracingEnabled" => api.tracing,
+        "tags" => tag_map(&app.tags),
+    };
     let stage_step = id(name, kind::STAGE);
     steps.push(
         Step::new(stage_step.clone(), "apigateway", "CreateStage", input)
             .delete("DeleteStage", stage_key.clone()),
     );
-    stage_settings(app, api, &stage_key, &mut steps);
+    stage_settings(app, api, stage_step.clone(), stage_key, steps);
     if let Some(key) = &api.api_key {
-        let input = json!({ "name": key.key_name, "enabled": true, "tags": tag_map(&app.tags) });
+        let input =
+            obj! { "name" => &key.key_name, "enabled" => true, "tags" => tag_map(&app.tags) };
         let step = Step::new(id(name, kind::API_KEY), "apigateway", "CreateApiKey", input)
             .output("ApiKeyId", "id");
-        steps.push(step.delete("DeleteApiKey", json!({ "apiKey": api_key_id(name) })));
+        let key_id = step.out("ApiKeyId");
+        steps.push(step.delete("DeleteApiKey", obj! { "apiKey" => key_id.clone() }));
         // AWS refuses to delete a usage plan that still has api stages, so the stage is
         // attached by its own step, whose delete detaches it before DeleteUsagePlan runs.
-        let mut input = Map::new();
-        input.insert("name".into(), json!(key.usage_plan_name));
+        let mut input = obj! { "name" => &key.usage_plan_name };
         if let Some(t) = &api.throttle {
-            input.insert(
-                "throttle".into(),
-                json!({ "burstLimit": t.burst, "rateLimit": t.rate }),
+            input.push(
+                "throttle",
+                obj! { "burstLimit" => t.burst, "rateLimit" => t.rate },
             );
         }
-        input.insert("tags".into(), tag_map(&app.tags));
+        input.push("tags", tag_map(&app.tags));
         let plan = Step::new(
             id(name, kind::USAGE_PLAN),
             "apigateway",
             "CreateUsagePlan",
-            Value::Object(input),
+            input,
         )
         .output("UsagePlanId", "id");
         let plan_id = plan.out("UsagePlanId");
-        steps.push(plan.delete("DeleteUsagePlan", json!({ "usagePlanId": plan_id })));
-        let api_stage = join(vec![rest_api_id(name), json!(":"), text(&api.stage)]);
-        let patch = |op: &str| {
-            json!({
-                "usagePlanId": plan_id,
-                "patchOperations": [{ "op": op, "path": "/apiStages", "value": api_stage }],
-            })
+        steps.push(plan.delete("DeleteUsagePlan", obj! { "usagePlanId" => plan_id.clone() }));
+        let api_stage = join(vec![rest_api_id.clone(), J::from(":"), text(&api.stage)]);
+        let patch = |op: &'static str| {
+            obj! {
+                "usagePlanId" => plan_id.clone(),
+                "patchOperations" => arr![obj! { "op" => op, "path" => "/apiStages", "value" => api_stage.clone() }],
+            }
         };
         // The stage is named by a literal, so the edge to it is explicit.
         steps.push(
@@ -187,9 +198,12 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
             .after(stage_step)
             .delete("UpdateUsagePlan", patch("remove")),
         );
-        let input =
-            json!({ "usagePlanId": plan_id, "keyId": api_key_id(name), "keyType": "API_KEY" });
-        let delete = json!({ "usagePlanId": plan_id, "keyId": api_key_id(name) });
+        let input = obj! {
+            "usagePlanId" => plan_id.clone(),
+            "keyId" => key_id.clone(),
+            "keyType" => "API_KEY",
+        };
+        let delete = obj! { "usagePlanId" => plan_id, "keyId" => key_id };
         steps.push(
             Step::new(
                 id(name, kind::USAGE_PLAN_KEY),
@@ -200,104 +214,107 @@ pub fn steps(app: &App, api: &Api) -> Vec<Step> {
             .delete("DeleteUsagePlanKey", delete),
         );
     }
-    steps
 }
 
-fn integration_input(integration: &Integration, map: &mut Map<String, Value>) {
-    map.insert("type".into(), json!("HTTP_PROXY"));
-    map.insert(
-        "integrationHttpMethod".into(),
-        json!(integration.http_method),
-    );
+fn integration_input<'a>(integration: &'a Integration, input: &mut J<'a>) {
+    input.push("type", "HTTP_PROXY");
+    input.push("integrationHttpMethod", &integration.http_method);
     let host = match &integration.connection {
         Connection::VpcLink { .. } => ingress_domain(&integration.service),
         Connection::Internet => service_url(&integration.service),
     };
-    map.insert(
-        "uri".into(),
+    input.push(
+        "uri",
         join(vec![
-            json!("https://"),
+            J::from("https://"),
             host,
-            json!(integration.target_path),
+            J::from(&integration.target_path),
         ]),
     );
     match &integration.connection {
         Connection::VpcLink { network } => {
-            map.insert("connectionType".into(), json!("VPC_LINK"));
-            map.insert("connectionId".into(), vpc_link_id(network));
+            input.push("connectionType", "VPC_LINK");
+            input.push("connectionId", vpc_link_id(network));
         }
         Connection::Internet => {
-            map.insert("connectionType".into(), json!("INTERNET"));
+            input.push("connectionType", "INTERNET");
         }
     }
     if !integration.path_mappings.is_empty() {
-        let params: Map<String, Value> = integration
+        let params = integration
             .request_parameters()
-            .map(|(to, from)| (to, json!(from)))
+            .map(|(to, from)| (Cow::Owned(to), J::from(from)))
             .collect();
-        map.insert("requestParameters".into(), Value::Object(params));
+        input.push("requestParameters", J::map(params));
     }
 }
 
 /// The access-log group, then one UpdateStage with the throttling and access-log settings
 /// CreateStage cannot take.
-fn stage_settings(app: &App, api: &Api, stage_key: &Value, steps: &mut Vec<Step>) {
+fn stage_settings<'a>(
+    app: &'a App,
+    api: &'a Api,
+    stage_step: StepId,
+    stage_key: J<'a>,
+    steps: &mut Vec<Step<'a>>,
+) {
     let name = &api.names.spec;
     let mut patches = Vec::new();
     let mut after = None;
     if let Some(throttle) = &api.throttle {
-        patches.push(json!({ "op": "replace", "path": "/*/*/throttling/rateLimit", "value": throttle.rate.to_string() }));
-        patches.push(json!({ "op": "replace", "path": "/*/*/throttling/burstLimit", "value": throttle.burst.to_string() }));
+        patches.push(obj! { "op" => "replace", "path" => "/*/*/throttling/rateLimit", "value" => throttle.rate.to_string() });
+        patches.push(obj! { "op" => "replace", "path" => "/*/*/throttling/burstLimit", "value" => throttle.burst.to_string() });
     }
     if let Some(log) = &api.access_log {
-        let input = json!({ "logGroupName": log.log_group_name, "tags": tag_map(&app.tags) });
+        let input = obj! { "logGroupName" => &log.log_group_name, "tags" => tag_map(&app.tags) };
         let group = Step::new(id(name, kind::LOG_GROUP), "logs", "CreateLogGroup", input);
+        let group_id = group.id.clone();
         steps.push(group.delete(
             "DeleteLogGroup",
-            json!({ "logGroupName": log.log_group_name }),
+            obj! { "logGroupName" => &log.log_group_name },
         ));
-        let input =
-            json!({ "logGroupName": log.log_group_name, "retentionInDays": log.retention_days });
+        let input = obj! {
+            "logGroupName" => &log.log_group_name,
+            "retentionInDays" => log.retention_days,
+        };
         let retention = id(name, kind::LOG_RETENTION);
         steps.push(
             Step::new(retention.clone(), "logs", "PutRetentionPolicy", input)
-                .after(id(name, kind::LOG_GROUP))
+                .after(group_id)
                 .delete(
                     "DeleteRetentionPolicy",
-                    json!({ "logGroupName": log.log_group_name }),
+                    obj! { "logGroupName" => &log.log_group_name },
                 ),
         );
         let arn = join(vec![
-            json!(format!(
+            J::from(format!(
                 "arn:{}:logs:{}:",
                 partition(&app.region),
                 app.region
             )),
-            reference(&id(&app.name, kind::ACCOUNT), "Account"),
-            json!(format!(":log-group:{}", log.log_group_name)),
+            reference(id(&app.name, kind::ACCOUNT), "Account"),
+            J::from(format!(":log-group:{}", log.log_group_name)),
         ]);
         patches.push(
-            json!({ "op": "replace", "path": "/accessLogSettings/destinationArn", "value": arn }),
+            obj! { "op" => "replace", "path" => "/accessLogSettings/destinationArn", "value" => arn },
         );
         patches.push(
-            json!({ "op": "replace", "path": "/accessLogSettings/format", "value": log.format }),
+            obj! { "op" => "replace", "path" => "/accessLogSettings/format", "value" => &log.format },
         );
         after = Some(retention);
     }
     if patches.is_empty() {
         return;
     }
-    let mut input = stage_key.clone();
-    if let Value::Object(map) = &mut input {
-        map.insert("patchOperations".into(), Value::Array(patches));
-    }
+    let mut input = stage_key;
+    input.push("patchOperations", patches);
     let mut step = Step::new(
         id(name, kind::STAGE_SETTINGS),
         "apigateway",
         "UpdateStage",
         input,
     )
-    .after(id(name, kind::STAGE));
+    .after(stage_step);
     if let Some(retention) = after {
         step = step.after(retention);
     }

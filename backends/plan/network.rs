@@ -6,13 +6,14 @@
 //! Security group rules between two groups reference each other, so a group cannot be deleted
 //! while the other's rule names it: every authorize step therefore has a revoke as its delete.
 
-use super::steps::{id, kind, reference, tag_list, tag_map, tag_spec, text, Step};
+use super::ids::{id, id_n, kind};
+use super::json::{arr, obj, StepId, J};
+use super::steps::{reference, tag_list, tag_map, tag_spec, text, Step};
 use crate::ir::{App, Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc};
-use serde_json::{json, Value};
 
 /// Steps that do not belong to one entity: the account id (for ARNs built from parts) and
 /// the region's availability zones (for created subnets), each only when something needs it.
-pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step> {
+pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step<'static>> {
     let mut steps = Vec::new();
     if account {
         steps.push(
@@ -20,19 +21,19 @@ pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step> {
                 id(&app.name, kind::ACCOUNT),
                 "sts",
                 "GetCallerIdentity",
-                json!({}),
+                J::object(),
             )
             .output("Account", "Account"),
         );
     }
     if zones > 0 {
         // Only regular zones that are up: Local and Wavelength zones cannot host these resources.
-        let input = json!({
-            "Filters": [
-                { "Name": "zone-type", "Values": ["availability-zone"] },
-                { "Name": "state", "Values": ["available"] },
+        let input = obj! {
+            "Filters" => arr![
+                obj! { "Name" => "zone-type", "Values" => arr!["availability-zone"] },
+                obj! { "Name" => "state", "Values" => arr!["available"] },
             ]
-        });
+        };
         let mut step = Step::new(
             id(&app.name, kind::ZONES),
             "ec2",
@@ -56,55 +57,55 @@ fn ip_output(i: usize) -> String {
 }
 
 /// The VPC id: a ref to the created VPC, or the existing id (which may hold a param).
-pub fn vpc_id(net: &Network) -> Value {
+pub fn vpc_id(net: &Network) -> J<'_> {
     match &net.vpc {
-        Vpc::Create { .. } => reference(&id(&net.names.spec, kind::VPC), "VpcId"),
+        Vpc::Create { .. } => reference(id(&net.names.spec, kind::VPC), "VpcId"),
         Vpc::Existing { vpc_id, .. } => text(vpc_id),
     }
 }
 
-pub fn subnet_ids(net: &Network) -> Vec<Value> {
+pub fn subnet_ids(net: &Network) -> Vec<J<'_>> {
     match &net.vpc {
         Vpc::Create { subnets, .. } => (0..subnets.len())
-            .map(|i| reference(&id(&net.names.spec, &format!("subnet-{i}")), "SubnetId"))
+            .map(|i| reference(id_n(&net.names.spec, "subnet", i), "SubnetId"))
             .collect(),
         Vpc::Existing { subnet_ids, .. } => subnet_ids.iter().map(text).collect(),
     }
 }
 
-fn sg_step_id(net: &Network, group: SgKind) -> String {
+fn sg_step_id(net: &Network, group: SgKind) -> StepId {
     id(&net.names.spec, &format!("{}-sg", group.snake()))
 }
 
-pub fn sg_id(net: &Network, group: SgKind) -> Value {
-    reference(&sg_step_id(net, group), "GroupId")
+pub fn sg_id<'a>(net: &Network, group: SgKind) -> J<'a> {
+    reference(sg_step_id(net, group), "GroupId")
 }
 
-pub fn endpoint_id(net: &Network) -> Value {
-    reference(&id(&net.names.spec, kind::ENDPOINT), "VpcEndpointId")
+pub fn endpoint_id<'a>(net: &Network) -> J<'a> {
+    reference(id(&net.names.spec, kind::ENDPOINT), "VpcEndpointId")
 }
 
-pub fn vpc_link_id(network: &str) -> Value {
-    reference(&id(network, kind::VPC_LINK), "VpcLinkId")
+pub fn vpc_link_id<'a>(network: &str) -> J<'a> {
+    reference(id(network, kind::VPC_LINK), "VpcLinkId")
 }
 
-pub fn connector_arn(network: &str) -> Value {
-    reference(&id(network, kind::CONNECTOR), "VpcConnectorArn")
+pub fn connector_arn<'a>(network: &str) -> J<'a> {
+    reference(id(network, kind::CONNECTOR), "VpcConnectorArn")
 }
 
-pub fn steps(app: &App, net: &Network) -> Vec<Step> {
-    let mut steps = Vec::new();
-    vpc_steps(app, net, &mut steps);
-    group_steps(app, net, &mut steps);
-    endpoint_steps(app, net, &mut steps);
-    link_steps(app, net, &mut steps);
+/// The network's steps, appended to `steps`.
+pub fn steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
+    vpc_steps(app, net, steps);
+    group_steps(app, net, steps);
+    endpoint_steps(app, net, steps);
+    link_steps(app, net, steps);
     if let Some(connector) = &net.connector {
-        let input = json!({
-            "VpcConnectorName": connector.physical,
-            "Subnets": subnet_ids(net),
-            "SecurityGroups": [sg_id(net, SgKind::Connector)],
-            "Tags": tag_list(&app.tags),
-        });
+        let input = obj! {
+            "VpcConnectorName" => &connector.physical,
+            "Subnets" => subnet_ids(net),
+            "SecurityGroups" => arr![sg_id(net, SgKind::Connector)],
+            "Tags" => tag_list(&app.tags),
+        };
         let step = Step::new(
             id(&net.names.spec, kind::CONNECTOR),
             "apprunner",
@@ -112,13 +113,12 @@ pub fn steps(app: &App, net: &Network) -> Vec<Step> {
             input,
         )
         .output("VpcConnectorArn", "VpcConnector.VpcConnectorArn");
-        let delete = json!({ "VpcConnectorArn": step.out("VpcConnectorArn") });
+        let delete = obj! { "VpcConnectorArn" => step.out("VpcConnectorArn") };
         steps.push(step.delete("DeleteVpcConnector", delete));
     }
-    steps
 }
 
-fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+fn vpc_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
     let Vpc::Create { cidr, subnets } = &net.vpc else {
         return;
     };
@@ -127,25 +127,25 @@ fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         id(name, kind::VPC),
         "ec2",
         "CreateVpc",
-        json!({ "CidrBlock": cidr, "TagSpecifications": tag_spec("vpc", &app.tags) }),
+        obj! { "CidrBlock" => cidr, "TagSpecifications" => tag_spec("vpc", &app.tags) },
     )
     .output("VpcId", "Vpc.VpcId");
     let vpc_ref = vpc.out("VpcId");
     let vpc = vpc.wait(
         "DescribeVpcs",
-        json!({ "VpcIds": [vpc_ref] }),
+        obj! { "VpcIds" => arr![vpc_ref.clone()] },
         "Vpcs[0].State",
         "available",
         600,
     );
-    steps.push(vpc.delete("DeleteVpc", json!({ "VpcId": vpc_ref })));
+    steps.push(vpc.delete("DeleteVpc", obj! { "VpcId" => vpc_ref }));
     // The endpoint's private DNS and App Runner's ingress domains need both; the API takes one
     // attribute per call.
     for (kind, attribute) in [
         (kind::DNS_SUPPORT, "EnableDnsSupport"),
         (kind::DNS_HOSTNAMES, "EnableDnsHostnames"),
     ] {
-        let input = json!({ "VpcId": vpc_id(net), attribute: { "Value": true } });
+        let input = obj! { "VpcId" => vpc_id(net), attribute => obj! { "Value" => true } };
         steps.push(Step::new(
             id(name, kind),
             "ec2",
@@ -154,32 +154,27 @@ fn vpc_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         ));
     }
     for (i, subnet) in subnets.iter().enumerate() {
-        let input = json!({
-            "VpcId": vpc_id(net),
-            "CidrBlock": subnet.cidr,
-            "AvailabilityZone": reference(&id(&app.name, kind::ZONES), &zone_output(subnet.zone_index)),
-            "TagSpecifications": tag_spec("subnet", &app.tags),
-        });
-        let step = Step::new(
-            id(name, &format!("subnet-{i}")),
-            "ec2",
-            "CreateSubnet",
-            input,
-        )
-        .output("SubnetId", "Subnet.SubnetId");
-        let delete = json!({ "SubnetId": step.out("SubnetId") });
+        let input = obj! {
+            "VpcId" => vpc_id(net),
+            "CidrBlock" => &subnet.cidr,
+            "AvailabilityZone" => reference(id(&app.name, kind::ZONES), zone_output(subnet.zone_index)),
+            "TagSpecifications" => tag_spec("subnet", &app.tags),
+        };
+        let step = Step::new(id_n(name, "subnet", i), "ec2", "CreateSubnet", input)
+            .output("SubnetId", "Subnet.SubnetId");
+        let delete = obj! { "SubnetId" => step.out("SubnetId") };
         steps.push(step.delete("DeleteSubnet", delete));
     }
 }
 
-fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+fn group_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
     for group in &net.security_groups {
-        let input = json!({
-            "Description": group.description,
-            "GroupName": group.physical,
-            "VpcId": vpc_id(net),
-            "TagSpecifications": tag_spec("security-group", &app.tags),
-        });
+        let input = obj! {
+            "Description" => &group.description,
+            "GroupName" => &group.physical,
+            "VpcId" => vpc_id(net),
+            "TagSpecifications" => tag_spec("security-group", &app.tags),
+        };
         let step = Step::new(
             sg_step_id(net, group.kind),
             "ec2",
@@ -187,13 +182,16 @@ fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
             input,
         )
         .output("GroupId", "GroupId");
-        let delete = json!({ "GroupId": step.out("GroupId") });
+        let delete = obj! { "GroupId" => step.out("GroupId") };
         steps.push(step.delete("DeleteSecurityGroup", delete));
         // A new group allows all egress; aprc's groups have exactly the IR's rules.
-        let input = json!({
-            "GroupId": sg_id(net, group.kind),
-            "IpPermissions": [{ "IpProtocol": "-1", "IpRanges": [{ "CidrIp": "0.0.0.0/0" }] }],
-        });
+        let input = obj! {
+            "GroupId" => sg_id(net, group.kind),
+            "IpPermissions" => arr![obj! {
+                "IpProtocol" => "-1",
+                "IpRanges" => arr![obj! { "CidrIp" => "0.0.0.0/0" }],
+            }],
+        };
         let revoke = id(
             &net.names.spec,
             &format!("{}-sg-revoke-egress", group.kind.snake()),
@@ -208,9 +206,10 @@ fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
             Direction::Egress => "egress",
         };
         let n = counts.entry((rule.group, dir)).or_insert(0);
-        let step_id = id(
+        let step_id = id_n(
             &net.names.spec,
-            &format!("{}-sg-{dir}-{n}", rule.group.snake()),
+            &format!("{}-sg-{dir}", rule.group.snake()),
+            *n,
         );
         *n += 1;
         let (authorize, revoke) = match rule.direction {
@@ -220,53 +219,55 @@ fn group_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
             ),
             Direction::Egress => ("AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress"),
         };
-        let input =
-            json!({ "GroupId": sg_id(net, rule.group), "IpPermissions": [permission(net, rule)] });
+        let input = obj! {
+            "GroupId" => sg_id(net, rule.group),
+            "IpPermissions" => arr![permission(net, rule)],
+        };
         steps.push(Step::new(step_id, "ec2", authorize, input.clone()).delete(revoke, input));
     }
 }
 
-fn permission(net: &Network, rule: &SgRule) -> Value {
-    let mut perm = serde_json::Map::new();
-    match rule.protocol {
-        Protocol::Tcp => perm.insert("IpProtocol".into(), json!("tcp")),
-        Protocol::All => perm.insert("IpProtocol".into(), json!("-1")),
+fn permission<'a>(net: &Network, rule: &'a SgRule) -> J<'a> {
+    let mut perm = match rule.protocol {
+        Protocol::Tcp => obj! { "IpProtocol" => "tcp" },
+        Protocol::All => obj! { "IpProtocol" => "-1" },
     };
     if let Some((from, to)) = rule.ports {
-        perm.insert("FromPort".into(), json!(from));
-        perm.insert("ToPort".into(), json!(to));
+        perm.push("FromPort", from);
+        perm.push("ToPort", to);
     }
     match &rule.peer {
-        Peer::Group(peer) => perm.insert(
-            "UserIdGroupPairs".into(),
-            json!([{ "GroupId": sg_id(net, *peer), "Description": rule.description }]),
+        Peer::Group(peer) => perm.push(
+            "UserIdGroupPairs",
+            arr![obj! { "GroupId" => sg_id(net, *peer), "Description" => &rule.description }],
         ),
-        Peer::Cidr(cidr) => perm.insert(
-            "IpRanges".into(),
-            json!([{ "CidrIp": cidr, "Description": rule.description }]),
+        Peer::Cidr(cidr) => perm.push(
+            "IpRanges",
+            arr![obj! { "CidrIp" => cidr, "Description" => &rule.description }],
         ),
     };
-    Value::Object(perm)
+    perm
 }
 
-fn endpoint_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+fn endpoint_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
     let Some(endpoint) = &net.endpoint else {
         return;
     };
     let name = &net.names.spec;
-    let input = json!({
-        "VpcEndpointType": "Interface",
-        "VpcId": vpc_id(net),
-        "ServiceName": format!("com.amazonaws.{}.{}", app.region, endpoint.service_suffix),
-        "SubnetIds": subnet_ids(net),
-        "SecurityGroupIds": [sg_id(net, SgKind::Endpoint)],
-        "PrivateDnsEnabled": false,
-        "TagSpecifications": tag_spec("vpc-endpoint", &app.tags),
-    });
+    let input = obj! {
+        "VpcEndpointType" => "Interface",
+        "VpcId" => vpc_id(net),
+        "ServiceName" => format!("com.amazonaws.{}.{}", app.region, endpoint.service_suffix),
+        "SubnetIds" => subnet_ids(net),
+        "SecurityGroupIds" => arr![sg_id(net, SgKind::Endpoint)],
+        "PrivateDnsEnabled" => false,
+        "TagSpecifications" => tag_spec("vpc-endpoint", &app.tags),
+    };
     let step = Step::new(id(name, kind::ENDPOINT), "ec2", "CreateVpcEndpoint", input)
         .output("VpcEndpointId", "VpcEndpoint.VpcEndpointId")
         .output("NetworkInterfaceIds", "VpcEndpoint.NetworkInterfaceIds");
-    let ids = json!({ "VpcEndpointIds": [step.out("VpcEndpointId")] });
+    let ids = obj! { "VpcEndpointIds" => arr![step.out("VpcEndpointId")] };
+    let interfaces = step.out("NetworkInterfaceIds");
     let step = step.wait(
         "DescribeVpcEndpoints",
         ids.clone(),
@@ -276,7 +277,7 @@ fn endpoint_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
     );
     steps.push(step.delete("DeleteVpcEndpoints", ids));
     // Trap 1: the NLB targets are these ENIs' private IPs, one per subnet.
-    let input = json!({ "NetworkInterfaceIds": reference(&id(name, kind::ENDPOINT), "NetworkInterfaceIds") });
+    let input = obj! { "NetworkInterfaceIds" => interfaces };
     let mut enis = Step::new(
         id(name, kind::ENDPOINT_ENIS),
         "ec2",
@@ -292,35 +293,38 @@ fn endpoint_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
     steps.push(enis);
 }
 
-fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
+fn link_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
     let (Some(link), Some(endpoint)) = (&net.link, &net.endpoint) else {
         return;
     };
     let name = &net.names.spec;
-    let input = json!({
-        "Name": link.nlb_name,
-        "Subnets": subnet_ids(net),
-        "SecurityGroups": [sg_id(net, SgKind::Nlb)],
-        "Scheme": "internal",
-        "Tags": tag_list(&app.tags),
-        "Type": "network",
-        "IpAddressType": "ipv4",
-    });
+    let input = obj! {
+        "Name" => &link.nlb_name,
+        "Subnets" => subnet_ids(net),
+        "SecurityGroups" => arr![sg_id(net, SgKind::Nlb)],
+        "Scheme" => "internal",
+        "Tags" => tag_list(&app.tags),
+        "Type" => "network",
+        "IpAddressType" => "ipv4",
+    };
     let nlb = Step::new(id(name, kind::NLB), "elbv2", "CreateLoadBalancer", input)
         .output("LoadBalancerArn", "LoadBalancers[0].LoadBalancerArn");
     let arn = nlb.out("LoadBalancerArn");
     let nlb = nlb.wait(
         "DescribeLoadBalancers",
-        json!({ "LoadBalancerArns": [arn] }),
+        obj! { "LoadBalancerArns" => arr![arn.clone()] },
         "LoadBalancers[0].State.Code",
         "active",
         900,
     );
-    steps.push(nlb.delete("DeleteLoadBalancer", json!({ "LoadBalancerArn": arn })));
-    let input = json!({
-        "LoadBalancerArn": arn,
-        "Attributes": [{ "Key": "load_balancing.cross_zone.enabled", "Value": "true" }],
-    });
+    steps.push(nlb.delete(
+        "DeleteLoadBalancer",
+        obj! { "LoadBalancerArn" => arn.clone() },
+    ));
+    let input = obj! {
+        "LoadBalancerArn" => arn.clone(),
+        "Attributes" => arr![obj! { "Key" => "load_balancing.cross_zone.enabled", "Value" => "true" }],
+    };
     steps.push(Step::new(
         id(name, kind::NLB_ATTRIBUTES),
         "elbv2",
@@ -328,25 +332,25 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         input,
     ));
     // Trap 3: VPC link traffic carries no source the NLB group could admit.
-    let input = json!({
-        "LoadBalancerArn": arn,
-        "SecurityGroups": [sg_id(net, SgKind::Nlb)],
-        "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "off",
-    });
+    let input = obj! {
+        "LoadBalancerArn" => arn.clone(),
+        "SecurityGroups" => arr![sg_id(net, SgKind::Nlb)],
+        "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic" => "off",
+    };
     steps.push(Step::new(
         id(name, kind::NLB_SECURITY_GROUPS),
         "elbv2",
         "SetSecurityGroups",
         input,
     ));
-    let input = json!({
-        "Name": link.target_group_name,
-        "Protocol": "TCP",
-        "Port": link.port,
-        "VpcId": vpc_id(net),
-        "TargetType": "ip",
-        "Tags": tag_list(&app.tags),
-    });
+    let input = obj! {
+        "Name" => &link.target_group_name,
+        "Protocol" => "TCP",
+        "Port" => link.port,
+        "VpcId" => vpc_id(net),
+        "TargetType" => "ip",
+        "Tags" => tag_list(&app.tags),
+    };
     let tg = Step::new(
         id(name, kind::TARGET_GROUP),
         "elbv2",
@@ -355,12 +359,15 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
     )
     .output("TargetGroupArn", "TargetGroups[0].TargetGroupArn");
     let tg_arn = tg.out("TargetGroupArn");
-    steps.push(tg.delete("DeleteTargetGroup", json!({ "TargetGroupArn": tg_arn })));
+    steps.push(tg.delete(
+        "DeleteTargetGroup",
+        obj! { "TargetGroupArn" => tg_arn.clone() },
+    ));
     let enis = id(name, kind::ENDPOINT_ENIS);
-    let targets: Vec<Value> = (0..endpoint.eni_count)
-        .map(|i| json!({ "Id": reference(&enis, &ip_output(i)), "Port": link.port }))
+    let targets: Vec<J> = (0..endpoint.eni_count)
+        .map(|i| obj! { "Id" => reference(enis.clone(), ip_output(i)), "Port" => link.port })
         .collect();
-    let input = json!({ "TargetGroupArn": tg_arn, "Targets": targets });
+    let input = obj! { "TargetGroupArn" => tg_arn.clone(), "Targets" => targets };
     steps.push(
         Step::new(
             id(name, kind::TARGETS),
@@ -370,19 +377,23 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         )
         .delete("DeregisterTargets", input),
     );
-    let input = json!({
-        "LoadBalancerArn": arn,
-        "Protocol": "TCP",
-        "Port": link.port,
-        "DefaultActions": [{ "Type": "forward", "TargetGroupArn": tg_arn }],
-        "Tags": tag_list(&app.tags),
-    });
+    let input = obj! {
+        "LoadBalancerArn" => arn.clone(),
+        "Protocol" => "TCP",
+        "Port" => link.port,
+        "DefaultActions" => arr![obj! { "Type" => "forward", "TargetGroupArn" => tg_arn }],
+        "Tags" => tag_list(&app.tags),
+    };
     let listener = Step::new(id(name, kind::LISTENER), "elbv2", "CreateListener", input)
         .output("ListenerArn", "Listeners[0].ListenerArn");
-    let delete = json!({ "ListenerArn": listener.out("ListenerArn") });
+    let listener_id = listener.id.clone();
+    let delete = obj! { "ListenerArn" => listener.out("ListenerArn") };
     steps.push(listener.delete("DeleteListener", delete));
-    let input =
-        json!({ "name": link.vpc_link_name, "targetArns": [arn], "tags": tag_map(&app.tags) });
+    let input = obj! {
+        "name" => &link.vpc_link_name,
+        "targetArns" => arr![arn],
+        "tags" => tag_map(&app.tags),
+    };
     // The link is usable only once the NLB listens.
     let vpc_link = Step::new(
         id(name, kind::VPC_LINK),
@@ -391,8 +402,8 @@ fn link_steps(app: &App, net: &Network, steps: &mut Vec<Step>) {
         input,
     )
     .output("VpcLinkId", "id")
-    .after(id(name, kind::LISTENER));
-    let link_id = json!({ "vpcLinkId": vpc_link.out("VpcLinkId") });
+    .after(listener_id);
+    let link_id = obj! { "vpcLinkId" => vpc_link.out("VpcLinkId") };
     let vpc_link = vpc_link.wait("GetVpcLink", link_id.clone(), "status", "AVAILABLE", 900);
     steps.push(vpc_link.delete("DeleteVpcLink", link_id));
 }

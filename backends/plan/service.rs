@@ -3,61 +3,65 @@
 //! `IsPubliclyAccessible = false`) and each private service's VPC ingress connection, whose
 //! domain name is the host of every VPC_LINK integration that targets the service (trap 4).
 //!
-//! IAM policy documents are JSON strings inside the input. They are built as JSON values and
-//! serialized; an ARN that holds a parameter is cut out and put back as a `join`, so the plan
-//! stays symbolic without hand-written JSON.
+//! IAM policy documents are JSON strings inside the input. They are built as [`J`] values and
+//! serialized compactly by serde_json; an ARN that holds a parameter is cut out and put back
+//! as a `join`, so the plan stays symbolic without hand-written JSON.
+//!
+//! The app's tags, the same on every service's calls, come in built once and shared.
 
+use super::ids::{id, kind};
+use super::json::{arr, obj, StepId, J};
 use super::network::{connector_arn, endpoint_id, vpc_id};
-use super::steps::{id, join, kind, reference, tag_list, text, Step};
-use crate::ir::{App, Ir, RepositoryType, Role, Service};
+#[cfg(doc)]
+use super::steps::tag_list;
+use super::steps::{join, reference, text, Step};
+use crate::ir::{Ir, RepositoryType, Role, Service};
 use crate::text::{Text, TextPart};
-use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
-pub fn service_arn(service: &str) -> Value {
-    reference(&id(service, kind::SERVICE), "ServiceArn")
+pub fn service_arn(service: &str) -> J<'static> {
+    reference(id(service, kind::SERVICE), "ServiceArn")
 }
 
-pub fn service_url(service: &str) -> Value {
-    reference(&id(service, kind::SERVICE), "ServiceUrl")
+pub fn service_url(service: &str) -> J<'static> {
+    reference(id(service, kind::SERVICE), "ServiceUrl")
 }
 
-pub fn ingress_domain(service: &str) -> Value {
-    reference(&id(service, kind::INGRESS), "DomainName")
+pub fn ingress_domain(service: &str) -> J<'static> {
+    reference(id(service, kind::INGRESS), "DomainName")
 }
 
-pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
-    let app = &ir.app;
+/// The service's steps, appended to `steps`. `tags` is the app's [`tag_list`], shared.
+pub fn steps<'a>(ir: &'a Ir, service: &'a Service, tags: &J<'a>, steps: &mut Vec<Step<'a>>) {
     let name = &service.names.spec;
-    let mut steps = Vec::new();
     let mut policies = Vec::new();
+    // The role steps' ids, kept for the refs the service input makes to them.
+    let mut access_role = None;
+    let mut instance_role = None;
     if let Some(role) = &service.access_role {
-        role_steps(
-            app,
-            role,
-            id(name, kind::ACCESS_ROLE),
-            id(name, kind::ACCESS_POLICY),
-            &mut steps,
-        );
-        policies.push(id(name, kind::ACCESS_POLICY));
+        let (role_id, policy_id) = (id(name, kind::ACCESS_ROLE), id(name, kind::ACCESS_POLICY));
+        role_steps(role, role_id.clone(), policy_id.clone(), tags, steps);
+        policies.push(policy_id);
+        access_role = Some(role_id);
     }
     if let Some(role) = &service.instance_role {
-        role_steps(
-            app,
-            role,
+        let (role_id, policy_id) = (
             id(name, kind::INSTANCE_ROLE),
             id(name, kind::INSTANCE_POLICY),
-            &mut steps,
         );
-        policies.push(id(name, kind::INSTANCE_POLICY));
+        role_steps(role, role_id.clone(), policy_id.clone(), tags, steps);
+        policies.push(policy_id);
+        instance_role = Some(role_id);
     }
+    let mut autoscaling = None;
     if let Some(scale) = &service.autoscaling {
-        let input = json!({
-            "AutoScalingConfigurationName": scale.physical,
-            "MaxConcurrency": scale.concurrency,
-            "MinSize": scale.min,
-            "MaxSize": scale.max,
-            "Tags": tag_list(&app.tags),
-        });
+        let input = obj! {
+            "AutoScalingConfigurationName" => &scale.physical,
+            "MaxConcurrency" => scale.concurrency,
+            "MinSize" => scale.min,
+            "MaxSize" => scale.max,
+            "Tags" => tags.clone(),
+        };
         let step = Step::new(
             id(name, kind::AUTOSCALING),
             "apprunner",
@@ -69,15 +73,17 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
             "AutoScalingConfiguration.AutoScalingConfigurationArn",
         );
         let delete =
-            json!({ "AutoScalingConfigurationArn": step.out("AutoScalingConfigurationArn") });
+            obj! { "AutoScalingConfigurationArn" => step.out("AutoScalingConfigurationArn") };
+        autoscaling = Some(step.id.clone());
         steps.push(step.delete("DeleteAutoScalingConfiguration", delete));
     }
+    let mut observability = None;
     if let Some(obs) = &service.observability {
-        let input = json!({
-            "ObservabilityConfigurationName": obs.physical,
-            "TraceConfiguration": { "Vendor": "AWSXRAY" },
-            "Tags": tag_list(&app.tags),
-        });
+        let input = obj! {
+            "ObservabilityConfigurationName" => &obs.physical,
+            "TraceConfiguration" => obj! { "Vendor" => "AWSXRAY" },
+            "Tags" => tags.clone(),
+        };
         let step = Step::new(
             id(name, kind::OBSERVABILITY),
             "apprunner",
@@ -89,14 +95,21 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
             "ObservabilityConfiguration.ObservabilityConfigurationArn",
         );
         let delete =
-            json!({ "ObservabilityConfigurationArn": step.out("ObservabilityConfigurationArn") });
+            obj! { "ObservabilityConfigurationArn" => step.out("ObservabilityConfigurationArn") };
+        observability = Some(step.id.clone());
         steps.push(step.delete("DeleteObservabilityConfiguration", delete));
     }
+    let refs = ServiceRefs {
+        access_role,
+        instance_role,
+        autoscaling,
+        observability,
+    };
     let mut step = Step::new(
         id(name, kind::SERVICE),
         "apprunner",
         "CreateService",
-        service_input(app, service),
+        service_input(service, refs, tags),
     )
     .output("ServiceArn", "Service.ServiceArn")
     .output("ServiceUrl", "Service.ServiceUrl");
@@ -104,7 +117,8 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
     for policy in policies {
         step = step.after(policy);
     }
-    let arn = json!({ "ServiceArn": step.out("ServiceArn") });
+    let arn = obj! { "ServiceArn" => step.out("ServiceArn") };
+    let service_id = step.id.clone();
     let step = step.wait(
         "DescribeService",
         arn.clone(),
@@ -118,12 +132,12 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
         Some((conn, net))
     });
     if let Some((conn, net)) = connection {
-        let input = json!({
-            "ServiceArn": service_arn(name),
-            "VpcIngressConnectionName": conn.physical,
-            "IngressVpcConfiguration": { "VpcId": vpc_id(net), "VpcEndpointId": endpoint_id(net) },
-            "Tags": tag_list(&app.tags),
-        });
+        let input = obj! {
+            "ServiceArn" => reference(service_id, "ServiceArn"),
+            "VpcIngressConnectionName" => &conn.physical,
+            "IngressVpcConfiguration" => obj! { "VpcId" => vpc_id(net), "VpcEndpointId" => endpoint_id(net) },
+            "Tags" => tags.clone(),
+        };
         let step = Step::new(
             id(name, kind::INGRESS),
             "apprunner",
@@ -135,7 +149,7 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
             "VpcIngressConnection.VpcIngressConnectionArn",
         )
         .output("DomainName", "VpcIngressConnection.DomainName");
-        let arn = json!({ "VpcIngressConnectionArn": step.out("VpcIngressConnectionArn") });
+        let arn = obj! { "VpcIngressConnectionArn" => step.out("VpcIngressConnectionArn") };
         let step = step.wait(
             "DescribeVpcIngressConnection",
             arn.clone(),
@@ -145,63 +159,59 @@ pub fn steps(ir: &Ir, service: &Service) -> Vec<Step> {
         );
         steps.push(step.delete("DeleteVpcIngressConnection", arn));
     }
-    steps
 }
 
-fn service_input(app: &App, service: &Service) -> Value {
-    let name = &service.names.spec;
-    let mut image_config = Map::new();
-    image_config.insert("Port".into(), json!(service.port.to_string()));
+/// The ids of the service's own earlier steps that its input refers to, when they exist.
+struct ServiceRefs {
+    access_role: Option<StepId>,
+    instance_role: Option<StepId>,
+    autoscaling: Option<StepId>,
+    observability: Option<StepId>,
+}
+
+fn service_input<'a>(service: &'a Service, refs: ServiceRefs, tags: &J<'a>) -> J<'a> {
+    let mut image_config = obj! { +3; "Port" => service.port.to_string() };
     if !service.env.is_empty() {
-        image_config.insert("RuntimeEnvironmentVariables".into(), text_map(&service.env));
+        image_config.push("RuntimeEnvironmentVariables", text_map(&service.env));
     }
     if !service.secrets.is_empty() {
-        image_config.insert(
-            "RuntimeEnvironmentSecrets".into(),
-            text_map(&service.secrets),
-        );
+        image_config.push("RuntimeEnvironmentSecrets", text_map(&service.secrets));
     }
     if let Some(command) = &service.command {
-        image_config.insert("StartCommand".into(), text(command));
+        image_config.push("StartCommand", text(command));
     }
     let repository_type = match service.repository_type {
         RepositoryType::Ecr => "ECR",
         RepositoryType::EcrPublic => "ECR_PUBLIC",
     };
-    let mut source = Map::new();
-    source.insert(
-        "ImageRepository".into(),
-        json!({
-            "ImageIdentifier": text(&service.image),
-            "ImageConfiguration": image_config,
-            "ImageRepositoryType": repository_type,
-        }),
-    );
-    // Deploys happen when the plan runs, with the tag it names; ECR Public cannot auto-deploy.
-    source.insert("AutoDeploymentsEnabled".into(), json!(false));
-    if service.access_role.is_some() {
-        source.insert(
-            "AuthenticationConfiguration".into(),
-            json!({ "AccessRoleArn": reference(&id(name, kind::ACCESS_ROLE), "Arn") }),
+    let mut source = obj! { +1;
+        "ImageRepository" => obj! {
+            "ImageIdentifier" => text(&service.image),
+            "ImageConfiguration" => image_config,
+            "ImageRepositoryType" => repository_type,
+        },
+        // Deploys happen when the plan runs, with the tag it names; ECR Public cannot
+        // auto-deploy.
+        "AutoDeploymentsEnabled" => false,
+    };
+    if let Some(role) = refs.access_role {
+        source.push(
+            "AuthenticationConfiguration",
+            obj! { "AccessRoleArn" => reference(role, "Arn") },
         );
     }
-    let mut instance = Map::new();
-    instance.insert("Cpu".into(), json!(service.cpu));
-    instance.insert("Memory".into(), json!(service.memory));
-    if service.instance_role.is_some() {
-        instance.insert(
-            "InstanceRoleArn".into(),
-            reference(&id(name, kind::INSTANCE_ROLE), "Arn"),
-        );
+    let mut instance = obj! { +1; "Cpu" => &service.cpu, "Memory" => &service.memory };
+    if let Some(role) = refs.instance_role {
+        instance.push("InstanceRoleArn", reference(role, "Arn"));
     }
-    let mut input = Map::new();
-    input.insert("ServiceName".into(), json!(service.names.physical));
-    input.insert("SourceConfiguration".into(), Value::Object(source));
-    input.insert("InstanceConfiguration".into(), Value::Object(instance));
-    input.insert("Tags".into(), tag_list(&app.tags));
+    let mut input = obj! { +4;
+        "ServiceName" => &service.names.physical,
+        "SourceConfiguration" => source,
+        "InstanceConfiguration" => instance,
+        "Tags" => tags.clone(),
+    };
     if let Some(health) = &service.health {
-        let mut hc = Map::new();
-        hc.insert("Protocol".into(), json!(health.protocol));
+        let mut hc = obj! { +5; "Protocol" => &health.protocol };
         let optional = [
             ("Interval", health.interval),
             ("Timeout", health.timeout),
@@ -209,86 +219,103 @@ fn service_input(app: &App, service: &Service) -> Value {
             ("UnhealthyThreshold", health.unhealthy_threshold),
         ];
         if let Some(path) = &health.path {
-            hc.insert("Path".into(), text(path));
+            hc.push("Path", text(path));
         }
         for (key, value) in optional {
             if let Some(v) = value {
-                hc.insert(key.into(), json!(v));
+                hc.push(key, v);
             }
         }
-        input.insert("HealthCheckConfiguration".into(), Value::Object(hc));
+        input.push("HealthCheckConfiguration", hc);
     }
-    if service.autoscaling.is_some() {
-        input.insert(
-            "AutoScalingConfigurationArn".into(),
-            reference(&id(name, kind::AUTOSCALING), "AutoScalingConfigurationArn"),
+    if let Some(scaling) = refs.autoscaling {
+        input.push(
+            "AutoScalingConfigurationArn",
+            reference(scaling, "AutoScalingConfigurationArn"),
         );
     }
     let egress = match (&service.network, service.vpc_egress) {
         (Some(network), true) => {
-            json!({ "EgressType": "VPC", "VpcConnectorArn": connector_arn(network) })
+            obj! { "EgressType" => "VPC", "VpcConnectorArn" => connector_arn(network) }
         }
-        _ => json!({ "EgressType": "DEFAULT" }),
+        _ => obj! { "EgressType" => "DEFAULT" },
     };
-    input.insert(
-        "NetworkConfiguration".into(),
-        json!({
-            "EgressConfiguration": egress,
-            "IngressConfiguration": { "IsPubliclyAccessible": !service.private },
-        }),
+    input.push(
+        "NetworkConfiguration",
+        obj! {
+            "EgressConfiguration" => egress,
+            "IngressConfiguration" => obj! { "IsPubliclyAccessible" => !service.private },
+        },
     );
-    if service.observability.is_some() {
-        input.insert(
-            "ObservabilityConfiguration".into(),
-            json!({
-                "ObservabilityEnabled": true,
-                "ObservabilityConfigurationArn": reference(&id(name, kind::OBSERVABILITY), "ObservabilityConfigurationArn"),
-            }),
+    if let Some(observability) = refs.observability {
+        input.push(
+            "ObservabilityConfiguration",
+            obj! {
+                "ObservabilityEnabled" => true,
+                "ObservabilityConfigurationArn" => reference(observability, "ObservabilityConfigurationArn"),
+            },
         );
     }
-    Value::Object(input)
+    input
 }
 
-fn text_map(map: &std::collections::BTreeMap<String, Text>) -> Value {
-    Value::Object(map.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+fn text_map(map: &std::collections::BTreeMap<String, Text>) -> J<'_> {
+    J::Obj(
+        map.iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), text(v)))
+            .collect(),
+    )
 }
 
 /// CreateRole and PutRolePolicy. The policy step names the role through the role's output,
 /// so it runs after the role exists and its delete (DeleteRolePolicy) runs before DeleteRole.
-fn role_steps(
-    app: &App,
-    role: &Role,
-    role_step: String,
-    policy_step: String,
-    steps: &mut Vec<Step>,
+fn role_steps<'a>(
+    role: &'a Role,
+    role_step: StepId,
+    policy_step: StepId,
+    tags: &J<'a>,
+    steps: &mut Vec<Step<'a>>,
 ) {
-    let trust = json!({
-        "Version": "2012-10-17",
-        "Statement": [{
-            "Effect": "Allow",
-            "Principal": { "Service": role.principal },
-            "Action": "sts:AssumeRole",
+    let trust = obj! {
+        "Version" => "2012-10-17",
+        "Statement" => arr![obj! {
+            "Effect" => "Allow",
+            "Principal" => obj! { "Service" => &role.principal },
+            "Action" => "sts:AssumeRole",
         }],
-    });
-    let input = json!({
-        "RoleName": role.physical,
-        "AssumeRolePolicyDocument": trust.to_string(),
-        "Tags": tag_list(&app.tags),
-    });
+    };
+    let input = obj! {
+        "RoleName" => &role.physical,
+        "AssumeRolePolicyDocument" => compact(&trust),
+        "Tags" => tags.clone(),
+    };
     let step = Step::new(role_step, "iam", "CreateRole", input)
         .output("Arn", "Role.Arn")
         .output("RoleName", "Role.RoleName");
     let role_name = step.out("RoleName");
-    steps.push(step.delete("DeleteRole", json!({ "RoleName": role_name })));
-    let input = json!({
-        "RoleName": role_name,
-        "PolicyName": role.policy_name,
-        "PolicyDocument": policy_document(role),
-    });
-    let delete = json!({ "RoleName": role_name, "PolicyName": role.policy_name });
+    steps.push(step.delete("DeleteRole", obj! { "RoleName" => role_name.clone() }));
+    let input = obj! {
+        "RoleName" => role_name.clone(),
+        "PolicyName" => &role.policy_name,
+        "PolicyDocument" => policy_document(role),
+    };
+    let delete = obj! { "RoleName" => role_name, "PolicyName" => &role.policy_name };
     steps.push(
         Step::new(policy_step, "iam", "PutRolePolicy", input).delete("DeleteRolePolicy", delete),
     );
+}
+
+/// A policy document as IAM takes it: compact JSON text inside the input.
+fn compact(doc: &J) -> String {
+    // Policies run to a few hundred bytes: one allocation rather than a doubling series.
+    let mut text = Vec::with_capacity(512);
+    // Serializing to memory cannot fail (every key is a string), and serde_json writes only
+    // UTF-8: an empty text would be refused by the API models the plan is checked against,
+    // never silently deployed.
+    match serde_json::to_writer(&mut text, doc) {
+        Ok(()) => String::from_utf8(text).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 /// Marks a parameter inside serialized JSON. serde_json writes U+0001 as `\u0001`, which no
@@ -296,9 +323,9 @@ fn role_steps(
 const MARK: char = '\u{1}';
 const MARK_ESCAPED: &str = "\\u0001";
 
-fn policy_document(role: &Role) -> Value {
-    let mut params: Vec<String> = Vec::new();
-    let mut marked = |t: &Text| -> String {
+fn policy_document<'a>(role: &'a Role) -> J<'a> {
+    let mut params: Vec<&'a str> = Vec::new();
+    let mut marked = |t: &'a Text| -> J<'static> {
         let mut out = String::new();
         for part in &t.parts {
             match part {
@@ -307,25 +334,28 @@ fn policy_document(role: &Role) -> Value {
                     out.push(MARK);
                     out.push_str(&params.len().to_string());
                     out.push(MARK);
-                    params.push(p.clone());
+                    params.push(p);
                 }
             }
         }
-        out
+        J::from(out)
     };
-    let statements: Vec<Value> = role
+    let statements: Vec<J> = role
         .statements
         .iter()
         .map(|s| {
-            json!({
-                "Sid": s.sid,
-                "Effect": "Allow",
-                "Action": s.actions,
-                "Resource": s.resources.iter().map(&mut marked).collect::<Vec<_>>(),
-            })
+            obj! {
+                "Sid" => &s.sid,
+                "Effect" => "Allow",
+                "Action" => J::Arr(s.actions.iter().map(J::from).collect()),
+                "Resource" => J::Arr(s.resources.iter().map(&mut marked).collect()),
+            }
         })
         .collect();
-    let doc = json!({ "Version": "2012-10-17", "Statement": statements }).to_string();
+    let doc = compact(&obj! { "Version" => "2012-10-17", "Statement" => statements });
+    if !doc.contains(MARK_ESCAPED) {
+        return J::from(doc);
+    }
     // Even pieces are JSON text, odd pieces the index of a parameter.
     let parts = doc
         .split(MARK_ESCAPED)
@@ -335,8 +365,8 @@ fn policy_document(role: &Role) -> Value {
                 i % 2,
                 piece.parse::<usize>().ok().and_then(|n| params.get(n)),
             ) {
-                (1, Some(param)) => json!({ "param": param }),
-                _ => json!(piece),
+                (1, Some(param)) => J::Param(param),
+                _ => J::from(piece.to_string()),
             }
         })
         .collect();

@@ -1,144 +1,53 @@
-//! The plan's building blocks: one [`Step`] (an AWS API call with its outputs, wait and delete),
-//! the value helpers (`ref`, `param`, `join`, tags in each API's own shape) and the step id
-//! scheme. Builders in `network.rs`, `service.rs` and `api.rs` only assemble these, so the
-//! JSON spelling of a reference or a tag lives in one place.
+//! The plan's building blocks: one [`Step`] (an AWS API call with its outputs, wait and delete)
+//! and the value helpers (`ref`, `param`, `join`, tags in each API's own shape). Builders in
+//! `network.rs`, `service.rs` and `api.rs` only assemble these, so the JSON spelling of a
+//! reference or a tag lives in one place. Values are [`J`]s, which borrow from the IR; a
+//! step is serialized field by field, straight from the struct (see `json.rs` for why).
 //!
 //! `depends_on` is never written by hand: it is derived from the refs a step's input, wait and
 //! delete contain, plus the explicit ordering edges added with [`Step::after`] (a policy that
 //! must be attached before a service starts, integrations before a deployment).
 
+use super::json::{arr, obj, StepId, J};
 use crate::text::{Text, TextPart};
-use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
-
-/// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
-/// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
-/// pair of distinct entities even when spec names contain hyphens: a test checks it.
-pub mod kind {
-    pub const ZONES: &str = "zones";
-    pub const ACCOUNT: &str = "account";
-    pub const VPC: &str = "vpc";
-    pub const DNS_SUPPORT: &str = "dns-support";
-    pub const DNS_HOSTNAMES: &str = "dns-hostnames";
-    pub const ENDPOINT: &str = "endpoint";
-    pub const ENDPOINT_ENIS: &str = "endpoint-enis";
-    pub const NLB: &str = "nlb";
-    pub const NLB_ATTRIBUTES: &str = "nlb-attributes";
-    pub const NLB_SECURITY_GROUPS: &str = "nlb-security-groups";
-    pub const TARGET_GROUP: &str = "target-group";
-    pub const TARGETS: &str = "targets";
-    pub const LISTENER: &str = "listener";
-    pub const VPC_LINK: &str = "vpc-link";
-    pub const CONNECTOR: &str = "connector";
-    pub const ACCESS_ROLE: &str = "access-role";
-    pub const ACCESS_POLICY: &str = "access-policy";
-    pub const INSTANCE_ROLE: &str = "instance-role";
-    pub const INSTANCE_POLICY: &str = "instance-policy";
-    pub const AUTOSCALING: &str = "autoscaling";
-    pub const OBSERVABILITY: &str = "observability";
-    pub const SERVICE: &str = "service";
-    pub const INGRESS: &str = "ingress";
-    pub const REST_API: &str = "rest-api";
-    pub const DEPLOYMENT: &str = "deployment";
-    pub const STAGE: &str = "stage";
-    pub const STAGE_SETTINGS: &str = "stage-settings";
-    pub const LOG_GROUP: &str = "log-group";
-    pub const LOG_RETENTION: &str = "log-retention";
-    pub const API_KEY: &str = "api-key";
-    pub const USAGE_PLAN: &str = "usage-plan";
-    pub const USAGE_PLAN_KEY: &str = "usage-plan-key";
-    pub const USAGE_PLAN_STAGES: &str = "usage-plan-stages";
-
-    /// Every fixed kind, and the numbered ones written with `N`.
-    pub const ALL: &[&str] = &[
-        ZONES,
-        ACCOUNT,
-        VPC,
-        DNS_SUPPORT,
-        DNS_HOSTNAMES,
-        ENDPOINT,
-        ENDPOINT_ENIS,
-        NLB,
-        NLB_ATTRIBUTES,
-        NLB_SECURITY_GROUPS,
-        TARGET_GROUP,
-        TARGETS,
-        LISTENER,
-        VPC_LINK,
-        CONNECTOR,
-        ACCESS_ROLE,
-        ACCESS_POLICY,
-        INSTANCE_ROLE,
-        INSTANCE_POLICY,
-        AUTOSCALING,
-        OBSERVABILITY,
-        SERVICE,
-        INGRESS,
-        REST_API,
-        DEPLOYMENT,
-        STAGE,
-        STAGE_SETTINGS,
-        LOG_GROUP,
-        LOG_RETENTION,
-        API_KEY,
-        USAGE_PLAN,
-        USAGE_PLAN_KEY,
-        USAGE_PLAN_STAGES,
-        "subnet-N",
-        "endpoint-sg",
-        "nlb-sg",
-        "connector-sg",
-        "endpoint-sg-revoke-egress",
-        "nlb-sg-revoke-egress",
-        "connector-sg-revoke-egress",
-        "endpoint-sg-ingress-N",
-        "endpoint-sg-egress-N",
-        "nlb-sg-ingress-N",
-        "nlb-sg-egress-N",
-        "connector-sg-ingress-N",
-        "connector-sg-egress-N",
-        "resource-N",
-        "method-N",
-        "integration-N",
-    ];
-}
-
-/// `<spec name>-<kind>`: `core-vpc`, `orders-service`.
-pub fn id(name: &str, kind: &str) -> String {
-    format!("{name}-{kind}")
-}
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 /// A call without outputs of its own: a `delete`, or a `wait`'s poll.
 #[derive(Debug, Clone)]
-pub struct Call {
+pub struct Call<'a> {
     pub operation: &'static str,
-    pub input: Value,
+    pub input: J<'a>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Wait {
-    pub call: Call,
+pub struct Wait<'a> {
+    pub call: Call<'a>,
     pub path: &'static str,
     pub expect: &'static str,
     pub timeout_seconds: u32,
 }
 
+/// An output name or its response path: literals, but numbered ones (`Zone1`) are built.
+pub type Name = Cow<'static, str>;
+
+/// One AWS API call. The lifetime is the IR's: inputs borrow its names and strings.
 #[derive(Debug, Clone)]
-pub struct Step {
-    pub id: String,
+pub struct Step<'a> {
+    pub id: StepId,
     pub service: &'static str,
     pub operation: &'static str,
-    pub input: Value,
+    pub input: J<'a>,
     /// Ordering edges that no ref expresses.
-    pub after: Vec<String>,
+    pub after: Vec<StepId>,
     /// Output name -> path into the operation's response.
-    pub outputs: Vec<(String, String)>,
-    pub wait: Option<Wait>,
-    pub delete: Option<Call>,
+    pub outputs: Vec<(Name, Name)>,
+    pub wait: Option<Wait<'a>>,
+    pub delete: Option<Call<'a>>,
 }
 
-impl Step {
-    pub fn new(id: String, service: &'static str, operation: &'static str, input: Value) -> Step {
+impl<'a> Step<'a> {
+    pub fn new(id: StepId, service: &'static str, operation: &'static str, input: J<'a>) -> Self {
         Step {
             id,
             service,
@@ -151,7 +60,7 @@ impl Step {
         }
     }
 
-    pub fn output(mut self, name: impl Into<String>, path: impl Into<String>) -> Step {
+    pub fn output(mut self, name: impl Into<Name>, path: impl Into<Name>) -> Self {
         self.outputs.push((name.into(), path.into()));
         self
     }
@@ -159,11 +68,11 @@ impl Step {
     pub fn wait(
         mut self,
         operation: &'static str,
-        input: Value,
+        input: J<'a>,
         path: &'static str,
         expect: &'static str,
         timeout_seconds: u32,
-    ) -> Step {
+    ) -> Self {
         self.wait = Some(Wait {
             call: Call { operation, input },
             path,
@@ -173,39 +82,58 @@ impl Step {
         self
     }
 
-    pub fn delete(mut self, operation: &'static str, input: Value) -> Step {
+    pub fn delete(mut self, operation: &'static str, input: J<'a>) -> Self {
         self.delete = Some(Call { operation, input });
         self
     }
 
-    pub fn after(mut self, step: impl Into<String>) -> Step {
-        self.after.push(step.into());
+    pub fn after(mut self, step: StepId) -> Self {
+        self.after.push(step);
         self
     }
 
     /// A ref to one of this step's own outputs (for its wait and delete, and for later steps).
-    pub fn out(&self, output: &str) -> Value {
-        reference(&self.id, output)
+    pub fn out(&self, output: &'static str) -> J<'a> {
+        J::Ref(self.id.clone(), Cow::Borrowed(output))
     }
 
-    /// Every step this one needs: the steps its refs name (itself excluded: a wait or delete
-    /// may read the step's own outputs) and its explicit ordering edges, sorted.
-    pub fn dependencies(&self) -> BTreeSet<&str> {
-        let mut deps = BTreeSet::new();
-        collect_refs(&self.input, &mut deps);
+    /// Appends every step this one needs to `out`: the steps its refs name (itself excluded:
+    /// a wait or delete may read the step's own outputs) and its explicit ordering edges,
+    /// sorted and distinct.
+    pub fn dependencies_into<'s>(&'s self, out: &mut Vec<&'s str>) {
+        let start = out.len();
+        collect_refs(&self.input, out);
         if let Some(wait) = &self.wait {
-            collect_refs(&wait.call.input, &mut deps);
+            collect_refs(&wait.call.input, out);
         }
         if let Some(delete) = &self.delete {
-            collect_refs(&delete.input, &mut deps);
+            collect_refs(&delete.input, out);
         }
-        deps.extend(self.after.iter().map(String::as_str));
-        deps.remove(self.id.as_str());
+        out.extend(self.after.iter().map(|s| &**s));
+        if let Some(mine) = out.get_mut(start..) {
+            mine.sort_unstable();
+        }
+        // Dedup and drop this step's own id, in place over the appended part only.
+        let mut kept = start;
+        for read in start..out.len() {
+            let d = out[read];
+            if d != &*self.id && (kept == start || out[kept - 1] != d) {
+                out[kept] = d;
+                kept += 1;
+            }
+        }
+        out.truncate(kept);
+    }
+
+    #[cfg(test)]
+    pub fn dependencies(&self) -> Vec<&str> {
+        let mut deps = Vec::new();
+        self.dependencies_into(&mut deps);
         deps
     }
 
     /// The step as the plan writes it, with its computed `depends_on`.
-    pub fn to_json<'a>(&'a self, depends_on: &'a [String]) -> StepJson<'a> {
+    pub fn to_json<'s>(&'s self, depends_on: &'s [&'s str]) -> StepJson<'s, 'a> {
         StepJson {
             step: self,
             depends_on,
@@ -213,21 +141,20 @@ impl Step {
     }
 }
 
-/// One step of the plan document, serialized straight from the [`Step`]: for 1,000 services
-/// the plan is 8 MB, and cloning every input into a `serde_json::Value` tree first cost more
-/// than everything else. Keys and their order are the document's: id, service, operation,
-/// input, depends_on, then outputs, wait and delete when present.
-pub struct StepJson<'a> {
-    step: &'a Step,
-    depends_on: &'a [String],
+/// One step of the plan document, serialized straight from the [`Step`]. Keys and their
+/// order are the document's: id, service, operation, input, depends_on, then outputs, wait
+/// and delete when present.
+pub struct StepJson<'s, 'a> {
+    step: &'s Step<'a>,
+    depends_on: &'s [&'s str],
 }
 
-impl serde::Serialize for StepJson<'_> {
+impl serde::Serialize for StepJson<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let step = self.step;
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &step.id)?;
+        map.serialize_entry("id", &*step.id)?;
         map.serialize_entry("service", step.service)?;
         map.serialize_entry("operation", step.operation)?;
         map.serialize_entry("input", &step.input)?;
@@ -246,22 +173,22 @@ impl serde::Serialize for StepJson<'_> {
 }
 
 /// Output name -> response path, as a JSON object in declaration order.
-struct Pairs<'a>(&'a [(String, String)]);
+struct Pairs<'s>(&'s [(Name, Name)]);
 
 impl serde::Serialize for Pairs<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
+            map.serialize_entry(k.as_ref(), v.as_ref())?;
         }
         map.end()
     }
 }
 
-struct WaitJson<'a>(&'a Wait);
+struct WaitJson<'s, 'a>(&'s Wait<'a>);
 
-impl serde::Serialize for WaitJson<'_> {
+impl serde::Serialize for WaitJson<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let wait = self.0;
@@ -275,9 +202,9 @@ impl serde::Serialize for WaitJson<'_> {
     }
 }
 
-struct CallJson<'a>(&'a Call);
+struct CallJson<'s, 'a>(&'s Call<'a>);
 
-impl serde::Serialize for CallJson<'_> {
+impl serde::Serialize for CallJson<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(Some(2))?;
@@ -288,92 +215,94 @@ impl serde::Serialize for CallJson<'_> {
 }
 
 /// `{"ref": "STEP.OUTPUT"}`.
-pub fn reference(step: &str, output: &str) -> Value {
-    json!({ "ref": format!("{step}.{output}") })
+pub fn reference<'a>(step: StepId, output: impl Into<Name>) -> J<'a> {
+    J::Ref(step, output.into())
 }
 
-/// The step id a `{"ref": ...}` value names, if `value` is one.
-pub fn ref_step(value: &Value) -> Option<&str> {
-    let obj = value.as_object()?;
-    if obj.len() != 1 {
-        return None;
-    }
-    let target = obj.get("ref")?.as_str()?;
-    target.split_once('.').map(|(step, _)| step)
-}
-
-fn collect_refs<'a>(value: &'a Value, out: &mut BTreeSet<&'a str>) {
-    if let Some(step) = ref_step(value) {
-        out.insert(step);
-        return;
-    }
+fn collect_refs<'v>(value: &'v J<'_>, out: &mut Vec<&'v str>) {
     match value {
-        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        Value::Object(map) => map.values().for_each(|v| collect_refs(v, out)),
-        _ => {}
+        J::Ref(step, _) => out.push(step),
+        J::Arr(items) | J::Join(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        J::Shared(value) => collect_refs(value, out),
+        // An object from data that reads `{"ref": "a.b"}` (an env map `{ ref = "a.b" }`) is
+        // taken for a ref to step `a`, as it always was: the executor, which reads only the
+        // JSON, cannot tell the two apart either.
+        J::Obj(pairs) => match pairs.as_slice() {
+            [(key, J::Str(target))] if key == "ref" && target.contains('.') => {
+                out.extend(target.split_once('.').map(|(step, _)| step));
+            }
+            _ => pairs.iter().for_each(|(_, v)| collect_refs(v, out)),
+        },
+        J::Null | J::Bool(_) | J::U64(_) | J::F64(_) | J::Str(_) | J::Param(_) => {}
     }
 }
 
 /// A string that may hold parameters: a plain string, `{"param": NAME}`, or a join of both.
-pub fn text(t: &Text) -> Value {
-    join(
-        t.parts
-            .iter()
-            .map(|part| match part {
-                TextPart::Lit(s) => json!(s),
-                TextPart::Param(name) => json!({ "param": name }),
-            })
-            .collect(),
-    )
+pub fn text(t: &Text) -> J<'_> {
+    // The common shapes directly; anything else through the general merge.
+    match t.parts.as_slice() {
+        [TextPart::Lit(s)] => J::from(s),
+        [TextPart::Param(name)] => J::Param(name),
+        parts => join(
+            parts
+                .iter()
+                .map(|part| match part {
+                    TextPart::Lit(s) => J::from(s),
+                    TextPart::Param(name) => J::Param(name),
+                })
+                .collect(),
+        ),
+    }
 }
 
 /// `{"join": [...]}` with adjacent literal strings merged; a single part stands alone, so a
 /// fully literal join is just a string.
-pub fn join(parts: Vec<Value>) -> Value {
-    let mut merged: Vec<Value> = Vec::new();
+pub fn join(parts: Vec<J<'_>>) -> J<'_> {
+    let mut merged: Vec<J> = Vec::with_capacity(parts.len());
     for part in parts {
-        match (merged.last_mut(), part) {
-            (_, Value::String(s)) if s.is_empty() => {}
-            (Some(Value::String(prev)), Value::String(s)) => prev.push_str(&s),
-            (_, Value::Object(obj)) if obj.len() == 1 && obj.contains_key("join") => {
-                // Flatten a nested join so every join is one level deep.
-                if let Some(Value::Array(inner)) = obj.get("join") {
-                    for v in inner.clone() {
-                        match (merged.last_mut(), v) {
-                            (Some(Value::String(prev)), Value::String(s)) => prev.push_str(&s),
-                            (_, v) => merged.push(v),
-                        }
-                    }
-                }
-            }
-            (_, part) => merged.push(part),
+        match part {
+            J::Str(s) if s.is_empty() => {}
+            // Flatten a nested join so every join is one level deep.
+            J::Join(inner) => inner.into_iter().for_each(|v| push_merged(&mut merged, v)),
+            part => push_merged(&mut merged, part),
         }
     }
     match merged.len() {
-        0 => json!(""),
-        1 => merged.pop().unwrap_or_else(|| json!("")),
-        _ => json!({ "join": merged }),
+        0 => J::from(""),
+        1 => merged.pop().unwrap_or_else(|| J::from("")),
+        _ => J::Join(merged),
+    }
+}
+
+fn push_merged<'a>(merged: &mut Vec<J<'a>>, part: J<'a>) {
+    match (merged.last_mut(), part) {
+        (Some(J::Str(prev)), J::Str(s)) => prev.to_mut().push_str(&s),
+        (_, part) => merged.push(part),
     }
 }
 
 /// EC2, ELBv2, IAM and App Runner tags: `[{"Key": k, "Value": v}]`; a value holding a
 /// param is a [`text`] (`{"param"}` or `{"join"}`).
-pub fn tag_list(tags: &BTreeMap<String, Text>) -> Value {
-    Value::Array(
+pub fn tag_list(tags: &BTreeMap<String, Text>) -> J<'_> {
+    J::Arr(
         tags.iter()
-            .map(|(k, v)| json!({ "Key": k, "Value": text(v) }))
+            .map(|(k, v)| obj! { "Key" => k, "Value" => text(v) })
             .collect(),
     )
 }
 
 /// API Gateway and CloudWatch Logs tags: a map.
-pub fn tag_map(tags: &BTreeMap<String, Text>) -> Value {
-    Value::Object(tags.iter().map(|(k, v)| (k.clone(), text(v))).collect())
+pub fn tag_map(tags: &BTreeMap<String, Text>) -> J<'_> {
+    J::Obj(
+        tags.iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), text(v)))
+            .collect(),
+    )
 }
 
 /// EC2 `TagSpecifications` for one created resource type.
-pub fn tag_spec(resource_type: &str, tags: &BTreeMap<String, Text>) -> Value {
-    json!([{ "ResourceType": resource_type, "Tags": tag_list(tags) }])
+pub fn tag_spec<'a>(resource_type: &'static str, tags: &'a BTreeMap<String, Text>) -> J<'a> {
+    arr![obj! { "ResourceType" => resource_type, "Tags" => tag_list(tags) }]
 }
 
 /// The AWS partition of a region, for ARNs built from parts.
@@ -400,38 +329,80 @@ pub fn dns_suffix(region: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    use serde_json::json;
+
+    /// The JSON a value writes, to compare with `json!`.
+    fn v(j: J) -> serde_json::Value {
+        serde_json::to_value(j).unwrap_or_default()
+    }
+
     #[test]
     fn text_is_a_string_a_param_or_a_join() {
-        assert_eq!(text(&Text::lit("abc")), json!("abc"));
-        assert_eq!(text(&Text::default()), json!(""));
-        assert_eq!(text(&Text::param("tag")), json!({ "param": "tag" }));
+        assert_eq!(v(text(&Text::lit("abc"))), json!("abc"));
+        assert_eq!(v(text(&Text::default())), json!(""));
+        assert_eq!(v(text(&Text::param("tag"))), json!({ "param": "tag" }));
         let mixed = Text {
-            parts: vec![TextPart::Lit("repo:".into()), TextPart::Param("tag".into())],
+            parts: vec![
+                TextPart::Lit("repo:".into()),
+                TextPart::Lit("".into()),
+                TextPart::Lit("x-".into()),
+                TextPart::Param("tag".into()),
+            ],
         };
         assert_eq!(
-            text(&mixed),
-            json!({ "join": ["repo:", { "param": "tag" }] })
+            v(text(&mixed)),
+            json!({ "join": ["repo:x-", { "param": "tag" }] })
         );
     }
 
     #[test]
     fn joins_merge_literals_and_flatten() {
-        let inner = json!({ "join": ["b", { "ref": "s.O" }, "c"] });
-        let joined = join(vec![json!("a"), inner, json!("d"), json!("")]);
-        assert_eq!(joined, json!({ "join": ["ab", { "ref": "s.O" }, "cd"] }));
-        assert_eq!(join(vec![json!("a"), json!("b")]), json!("ab"));
+        let s: StepId = "s".into();
+        let inner = join(vec!["b".into(), reference(s.clone(), "O"), "c".into()]);
+        let joined = join(vec!["a".into(), inner, "d".into(), "".into()]);
+        assert_eq!(v(joined), json!({ "join": ["ab", { "ref": "s.O" }, "cd"] }));
+        assert_eq!(v(join(vec!["a".into(), "b".into()])), json!("ab"));
+        assert_eq!(v(join(vec![reference(s, "O")])), json!({ "ref": "s.O" }));
+        assert_eq!(v(join(vec!["".into()])), json!(""));
     }
 
     #[test]
     fn dependencies_come_from_refs_and_edges_but_never_self() {
-        let step = Step::new("x-vpc".into(), "ec2", "CreateVpc", json!({ "A": [{ "ref": "b-zones.Zone0" }], "B": { "join": ["p", { "ref": "c-account.Account" }] } }))
-            .after("d-policy")
+        let input = obj! {
+            "A" => arr![reference("b-zones".into(), "Zone0")],
+            "B" => join(vec!["p".into(), reference("c-account".into(), "Account")]),
+            "C" => J::Param("b-zones"),
+        };
+        let step = Step::new("x-vpc".into(), "ec2", "CreateVpc", input)
+            .after("d-policy".into())
+            .after("b-zones".into())
             .output("VpcId", "Vpc.VpcId");
         let step = step
             .clone()
-            .delete("DeleteVpc", json!({ "VpcId": step.out("VpcId") }));
-        let deps: Vec<&str> = step.dependencies().into_iter().collect();
-        assert_eq!(deps, ["b-zones", "c-account", "d-policy"]);
+            .delete("DeleteVpc", obj! { "VpcId" => step.out("VpcId") });
+        assert_eq!(step.dependencies(), ["b-zones", "c-account", "d-policy"]);
+        // Appending keeps what the list held, even an id that sorts after.
+        let mut deps = vec!["z-before", "x-vpc"];
+        step.dependencies_into(&mut deps);
+        assert_eq!(
+            deps,
+            ["z-before", "x-vpc", "b-zones", "c-account", "d-policy"]
+        );
+    }
+
+    /// The executor reads only JSON, where a data map `{"ref": "a.b"}` is a ref like any
+    /// other; `depends_on` agrees with it.
+    #[test]
+    fn a_data_object_shaped_like_a_ref_counts_as_one() {
+        let env = obj! { "ref" => "e-vpc.VpcId" };
+        let other = obj! { "ref" => "no-dot", "x" => "f-vpc.VpcId" };
+        let step = Step::new(
+            "x-service".into(),
+            "apprunner",
+            "CreateService",
+            arr![env, other],
+        );
+        assert_eq!(step.dependencies(), ["e-vpc"]);
     }
 
     #[test]

@@ -1,0 +1,162 @@
+//! Step ids: `<spec name>-<kind>` (`core-vpc`, `orders-service`), numbered kinds ending in
+//! `-<n>` (`shop-resource-3`). Every ref names a step by its id and `depends_on` lists them,
+//! so the scheme must give distinct entities distinct ids: the kinds are listed here and a
+//! test checks that no kind can be mistaken for another's suffix.
+//!
+//! Ids are made by the thousand (several per service and route), so they are joined on the
+//! stack into one shared allocation rather than through `format!` (measured with callgrind).
+
+use super::json::{with_joined, StepId};
+
+/// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
+/// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
+/// pair of distinct entities even when spec names contain hyphens: a test checks it.
+pub mod kind {
+    pub const ZONES: &str = "zones";
+    pub const ACCOUNT: &str = "account";
+    pub const VPC: &str = "vpc";
+    pub const DNS_SUPPORT: &str = "dns-support";
+    pub const DNS_HOSTNAMES: &str = "dns-hostnames";
+    pub const ENDPOINT: &str = "endpoint";
+    pub const ENDPOINT_ENIS: &str = "endpoint-enis";
+    pub const NLB: &str = "nlb";
+    pub const NLB_ATTRIBUTES: &str = "nlb-attributes";
+    pub const NLB_SECURITY_GROUPS: &str = "nlb-security-groups";
+    pub const TARGET_GROUP: &str = "target-group";
+    pub const TARGETS: &str = "targets";
+    pub const LISTENER: &str = "listener";
+    pub const VPC_LINK: &str = "vpc-link";
+    pub const CONNECTOR: &str = "connector";
+    pub const ACCESS_ROLE: &str = "access-role";
+    pub const ACCESS_POLICY: &str = "access-policy";
+    pub const INSTANCE_ROLE: &str = "instance-role";
+    pub const INSTANCE_POLICY: &str = "instance-policy";
+    pub const AUTOSCALING: &str = "autoscaling";
+    pub const OBSERVABILITY: &str = "observability";
+    pub const SERVICE: &str = "service";
+    pub const INGRESS: &str = "ingress";
+    pub const REST_API: &str = "rest-api";
+    pub const DEPLOYMENT: &str = "deployment";
+    pub const STAGE: &str = "stage";
+    pub const STAGE_SETTINGS: &str = "stage-settings";
+    pub const LOG_GROUP: &str = "log-group";
+    pub const LOG_RETENTION: &str = "log-retention";
+    pub const API_KEY: &str = "api-key";
+    pub const USAGE_PLAN: &str = "usage-plan";
+    pub const USAGE_PLAN_KEY: &str = "usage-plan-key";
+    pub const USAGE_PLAN_STAGES: &str = "usage-plan-stages";
+
+    /// Every fixed kind, and the numbered ones written with `N`.
+    pub const ALL: &[&str] = &[
+        ZONES,
+        ACCOUNT,
+        VPC,
+        DNS_SUPPORT,
+        DNS_HOSTNAMES,
+        ENDPOINT,
+        ENDPOINT_ENIS,
+        NLB,
+        NLB_ATTRIBUTES,
+        NLB_SECURITY_GROUPS,
+        TARGET_GROUP,
+        TARGETS,
+        LISTENER,
+        VPC_LINK,
+        CONNECTOR,
+        ACCESS_ROLE,
+        ACCESS_POLICY,
+        INSTANCE_ROLE,
+        INSTANCE_POLICY,
+        AUTOSCALING,
+        OBSERVABILITY,
+        SERVICE,
+        INGRESS,
+        REST_API,
+        DEPLOYMENT,
+        STAGE,
+        STAGE_SETTINGS,
+        LOG_GROUP,
+        LOG_RETENTION,
+        API_KEY,
+        USAGE_PLAN,
+        USAGE_PLAN_KEY,
+        USAGE_PLAN_STAGES,
+        "subnet-N",
+        "endpoint-sg",
+        "nlb-sg",
+        "connector-sg",
+        "endpoint-sg-revoke-egress",
+        "nlb-sg-revoke-egress",
+        "connector-sg-revoke-egress",
+        "endpoint-sg-ingress-N",
+        "endpoint-sg-egress-N",
+        "nlb-sg-ingress-N",
+        "nlb-sg-egress-N",
+        "connector-sg-ingress-N",
+        "connector-sg-egress-N",
+        "resource-N",
+        "method-N",
+        "integration-N",
+    ];
+}
+
+/// `<spec name>-<kind>`: `core-vpc`, `orders-service`.
+pub fn id(name: &str, kind: &str) -> StepId {
+    with_joined(&[name, "-", kind], |s| StepId::from(s))
+}
+
+/// `<spec name>-<kind>-<n>` for the numbered kinds: `shop-resource-3`, `core-subnet-0`.
+pub fn id_n(name: &str, kind: &str, n: usize) -> StepId {
+    // Ids are made by the thousand: `format!` would be most of their cost.
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        if let Some(d) = digits.get_mut(start) {
+            // `rest % 10` is a single digit.
+            *d = b'0' + (rest % 10) as u8;
+        }
+        rest /= 10;
+        if rest == 0 || start == 0 {
+            break;
+        }
+    }
+    let number = digits
+        .get(start..)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .unwrap_or_default();
+    with_joined(&[name, "-", kind, "-", number], |s| StepId::from(s))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::kind::ALL;
+    use super::*;
+
+    #[test]
+    fn numbered_ids_spell_the_number() {
+        assert_eq!(&*id_n("shop", "resource", 0), "shop-resource-0");
+        assert_eq!(&*id_n("shop", "method", 907), "shop-method-907");
+        let max = usize::MAX;
+        assert_eq!(&*id_n("a", "b", max), format!("a-b-{max}"));
+        assert_eq!(&*id("core", kind::VPC), "core-vpc");
+    }
+
+    /// Step ids are `<name>-<kind>`; they stay unique for hyphenated names only if no kind
+    /// ends with `-` followed by another kind.
+    #[test]
+    fn no_kind_is_a_hyphen_suffix_of_another() {
+        // Numbered kinds are written with `N`; their instances end in a number, which no kind is.
+        for a in ALL {
+            for b in ALL {
+                if a != b {
+                    assert!(!a.ends_with(&format!("-{b}")), "`{a}` ends with `-{b}`");
+                }
+            }
+            assert!(a.parse::<u64>().is_err());
+        }
+        let unique: std::collections::BTreeSet<_> = ALL.iter().collect();
+        assert_eq!(unique.len(), ALL.len());
+    }
+}

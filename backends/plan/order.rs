@@ -1,0 +1,193 @@
+//! The order the plan's steps are written in, and each step's `depends_on`.
+//!
+//! Dependencies come from the refs each step holds plus its explicit edges
+//! ([`Step::dependencies_into`]); the steps are then ordered topologically, always taking the
+//! earliest ready step in IR order, so the order is deterministic and stable under edits.
+//!
+//! Dependencies and dependents are kept in flat lists cut by offsets rather than a list per
+//! step, and ids are looked up in an FNV hash map rather than a `BTreeMap`: at 1,000 services
+//! (7,000 steps) a list per step cost 2.9M instructions more under callgrind, SipHash 2.7M
+//! more, and the `BTreeMap`'s string comparisons about 12M more.
+
+use super::steps::Step;
+use super::BackendError;
+use crate::diag::Code;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The plan order of some steps and their dependencies.
+pub struct Ordered<'s> {
+    /// Positions in the step list, in the order the plan writes them.
+    pub order: Vec<usize>,
+    /// Every step's dependencies, sorted and distinct, one step after another.
+    deps: Vec<&'s str>,
+    /// Step `i`'s dependencies are `deps[bounds[i]..bounds[i + 1]]`.
+    bounds: Vec<usize>,
+}
+
+impl<'s> Ordered<'s> {
+    /// The `depends_on` of the step at position `i`.
+    pub fn depends_on(&self, i: usize) -> &[&'s str] {
+        match (self.bounds.get(i), self.bounds.get(i + 1)) {
+            (Some(&from), Some(&to)) => self.deps.get(from..to).unwrap_or_default(),
+            _ => &[],
+        }
+    }
+}
+
+/// Topological order, dependencies first, ties broken by IR order. A duplicate id or a ref to
+/// a step that does not exist is a bug in this backend, reported rather than emitted.
+pub fn ordered<'s>(steps: &'s [Step<'_>]) -> Result<Ordered<'s>, BackendError> {
+    let internal = |message: String| BackendError {
+        code: Code::E0502,
+        message,
+    };
+    // Only looked up, never iterated, so the output does not depend on its order.
+    let mut position: HashMap<&str, usize, BuildHasherDefault<Fnv>> =
+        HashMap::with_capacity_and_hasher(steps.len(), BuildHasherDefault::default());
+    for (i, step) in steps.iter().enumerate() {
+        if position.insert(&*step.id, i).is_some() {
+            return Err(internal(format!(
+                "two plan steps would be named `{}`",
+                step.id
+            )));
+        }
+    }
+    let mut deps = Vec::with_capacity(steps.len() * 4);
+    let mut bounds = Vec::with_capacity(steps.len() + 1);
+    bounds.push(0);
+    for step in steps {
+        step.dependencies_into(&mut deps);
+        bounds.push(deps.len());
+    }
+    // Each step's dependents (positions), cut by `start` like `deps` by `bounds`: the
+    // dependencies resolved, counted per step depended on, then placed.
+    let mut resolved = Vec::with_capacity(deps.len());
+    let mut start: Vec<usize> = vec![0; steps.len() + 1];
+    for (i, step) in steps.iter().enumerate() {
+        for id in deps.get(bounds[i]..bounds[i + 1]).unwrap_or_default() {
+            let Some(&j) = position.get(id) else {
+                return Err(internal(format!(
+                    "plan step `{}` refers to the missing step `{id}`",
+                    step.id
+                )));
+            };
+            resolved.push(j);
+            start[j + 1] += 1;
+        }
+    }
+    for j in 0..steps.len() {
+        start[j + 1] += start[j];
+    }
+    let mut next = start.clone();
+    let mut dependents: Vec<usize> = vec![0; resolved.len()];
+    let mut edges = resolved.iter();
+    for i in 0..steps.len() {
+        for &j in edges.by_ref().take(bounds[i + 1] - bounds[i]) {
+            dependents[next[j]] = i;
+            next[j] += 1;
+        }
+    }
+    // Kahn's algorithm taking the lowest ready index each time: the same order as picking
+    // "the first step in IR order whose dependencies are done", but linear-logarithmic
+    // (the rescan from the start for every step made 1,000 services take seconds).
+    let mut waiting: Vec<usize> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..steps.len())
+        .filter(|&i| waiting[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut order: Vec<usize> = Vec::with_capacity(steps.len());
+    while let Some(Reverse(i)) = ready.pop() {
+        order.push(i);
+        for &k in &dependents[start[i]..start[i + 1]] {
+            waiting[k] -= 1;
+            if waiting[k] == 0 {
+                ready.push(Reverse(k));
+            }
+        }
+    }
+    if order.len() < steps.len() {
+        return Err(internal(
+            "plan steps depend on each other in a cycle".into(),
+        ));
+    }
+    Ok(Ordered {
+        order,
+        deps,
+        bounds,
+    })
+}
+
+/// FNV-1a: the ids are short and our own, so a keyed hash (std's SipHash, which resists
+/// chosen keys) buys nothing here; at 1,000 services it cost 2.7M instructions more.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::json::{obj, J};
+    use super::super::steps::{reference, Step};
+    use super::ordered;
+
+    fn step(id: &str, refs: &[&str]) -> Step<'static> {
+        let input: Vec<J> = refs.iter().map(|r| reference((*r).into(), "Out")).collect();
+        Step::new(id.into(), "ec2", "CreateVpc", obj! { "X" => input }).output("Out", "Vpc.VpcId")
+    }
+
+    fn ids(steps: Vec<Step>) -> Vec<String> {
+        match ordered(&steps) {
+            Ok(o) => o
+                .order
+                .into_iter()
+                .map(|i| steps[i].id.to_string())
+                .collect(),
+            Err(e) => vec![format!("error: {}", e.message)],
+        }
+    }
+
+    #[test]
+    fn orders_dependencies_first_then_by_position() {
+        let steps = vec![
+            step("c", &["b"]),
+            step("a", &[]),
+            step("b", &["a"]),
+            step("d", &[]),
+        ];
+        assert_eq!(ids(steps), ["a", "b", "c", "d"]);
+        let steps = vec![
+            step("a", &[]),
+            step("b", &["a", "a"]).after("a".into()),
+            step("c", &["b", "a", "c"]),
+        ];
+        let o = ordered(&steps).expect("orders");
+        assert!(o.depends_on(0).is_empty());
+        assert_eq!(o.depends_on(1), ["a"]);
+        assert_eq!(o.depends_on(2), ["a", "b"]);
+        assert!(o.depends_on(3).is_empty());
+    }
+
+    #[test]
+    fn refuses_cycles_duplicates_and_missing_steps() {
+        assert!(ids(vec![step("a", &["b"]), step("b", &["a"])])[0].contains("cycle"));
+        assert!(ids(vec![step("a", &[]), step("a", &[])])[0].contains("two plan steps"));
+        assert!(ids(vec![step("a", &["z"])])[0].contains("missing step `z`"));
+    }
+}
