@@ -8,10 +8,12 @@
 //! IR's hash, `create_before_destroy` so the stage never points at a deleted deployment) and
 //! depends on every integration, or edits silently never go live.
 
-use super::expr::{attr, resource_ref, Expr, Path, Piece};
-use super::write::Writer;
+use super::doc::{BodyExt, Doc};
+use super::expr::{attr, int, resource_ref, string, template, text, Piece};
 use super::{network_snake, service_snake};
 use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
+use hcl::expr::Traversal;
+use hcl::Expression;
 
 const REST_API: &str = "aws_api_gateway_rest_api";
 
@@ -25,7 +27,7 @@ struct Names<'a> {
 
 impl Names<'_> {
     /// The id of resource `index` of the tree, or the api's root.
-    fn resource_id(&self, index: Option<usize>) -> Path<'_> {
+    fn resource_id(&self, index: Option<usize>) -> Traversal {
         let a = self.api.names.snake.as_str();
         match index.and_then(|i| self.resources.get(i)) {
             Some(name) => attr("aws_api_gateway_resource", name, "id"),
@@ -34,25 +36,25 @@ impl Names<'_> {
     }
 }
 
-pub fn emit(ir: &Ir, api: &Api, w: &mut Writer) {
+pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
     let a = api.names.snake.as_str();
     let names = Names {
         api,
         resources: api.resources.iter().map(|r| member(a, &r.snake)).collect(),
         methods: api.methods.iter().map(|m| member(a, &m.snake)).collect(),
     };
-    let rest_api_id = || Expr::from(attr(REST_API, a, "id"));
+    let rest_api_id = || Expression::from(attr(REST_API, a, "id"));
     w.resource(REST_API, a, |w| {
-        w.attr("name", Expr::Str(&api.names.physical));
+        w.attr("name", string(&api.names.physical));
         w.block("endpoint_configuration", &[], |w| {
-            w.attr("types", Expr::List(vec![Expr::Str("REGIONAL")]));
+            w.attr("types", Expression::Array(vec![string("REGIONAL")]));
         });
     });
     for (res, name) in api.resources.iter().zip(&names.resources) {
         w.resource("aws_api_gateway_resource", name, |w| {
             w.attr("rest_api_id", rest_api_id());
             w.attr("parent_id", names.resource_id(res.parent).into());
-            w.attr("path_part", Expr::Str(&res.path_part));
+            w.attr("path_part", string(&res.path_part));
         });
     }
     for (m, name) in api.methods.iter().zip(&names.methods) {
@@ -63,24 +65,24 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Writer) {
         w.attr("rest_api_id", rest_api_id());
         w.map(
             "triggers",
-            [("redeployment", Expr::Str(&api.deployment_hash))],
+            [("redeployment", string(&api.deployment_hash))],
         );
         w.block("lifecycle", &[], |w| {
-            w.attr("create_before_destroy", Expr::Bool(true));
+            w.attr("create_before_destroy", Expression::Bool(true));
         });
         let integrations = names
             .methods
             .iter()
             .map(|name| resource_ref("aws_api_gateway_integration", name).into())
             .collect();
-        w.attr("depends_on", Expr::List(integrations));
+        w.attr("depends_on", Expression::Array(integrations));
     });
     if let Some(log) = &api.access_log {
         w.resource("aws_cloudwatch_log_group", a, |w| {
-            w.attr("name", Expr::Str(&log.log_group_name));
+            w.attr("name", string(&log.log_group_name));
             w.attr(
                 "retention_in_days",
-                Expr::Int(u64::from(log.retention_days)),
+                int(u64::from(log.retention_days)),
             );
         });
     }
@@ -90,15 +92,15 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Writer) {
             "deployment_id",
             attr("aws_api_gateway_deployment", a, "id").into(),
         );
-        w.attr("stage_name", Expr::Text(&api.stage));
-        w.attr("xray_tracing_enabled", Expr::Bool(api.tracing));
+        w.attr("stage_name", text(&api.stage));
+        w.attr("xray_tracing_enabled", Expression::Bool(api.tracing));
         if let Some(log) = &api.access_log {
             w.block("access_log_settings", &[], |w| {
                 w.attr(
                     "destination_arn",
                     attr("aws_cloudwatch_log_group", a, "arn").into(),
                 );
-                w.attr("format", Expr::Str(&log.format));
+                w.attr("format", string(&log.format));
             });
         }
     });
@@ -109,10 +111,10 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Writer) {
                 "stage_name",
                 attr("aws_api_gateway_stage", a, "stage_name").into(),
             );
-            w.attr("method_path", Expr::Str("*/*"));
+            w.attr("method_path", string("*/*"));
             w.block("settings", &[], |w| {
                 w.attr("throttling_rate_limit", rate(t.rate));
-                w.attr("throttling_burst_limit", Expr::Int(u64::from(t.burst)));
+                w.attr("throttling_burst_limit", int(u64::from(t.burst)));
             });
         });
     }
@@ -121,7 +123,7 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Writer) {
     }
 }
 
-fn method_block(names: &Names, m: &ApiMethod, name: &str, w: &mut Writer) {
+fn method_block(names: &Names, m: &ApiMethod, name: &str, w: &mut Doc) {
     let api = names.api;
     let a = api.names.snake.as_str();
     let authorization = match api.auth {
@@ -131,19 +133,19 @@ fn method_block(names: &Names, m: &ApiMethod, name: &str, w: &mut Writer) {
     w.resource("aws_api_gateway_method", name, |w| {
         w.attr("rest_api_id", attr(REST_API, a, "id").into());
         w.attr("resource_id", names.resource_id(m.resource).into());
-        w.attr("http_method", Expr::Str(&m.http_method));
-        w.attr("authorization", Expr::Str(authorization));
-        w.attr("api_key_required", Expr::Bool(api.auth == Auth::ApiKey));
+        w.attr("http_method", string(&m.http_method));
+        w.attr("authorization", string(authorization));
+        w.attr("api_key_required", Expression::Bool(api.auth == Auth::ApiKey));
         if !m.path_params.is_empty() {
             w.map(
                 "request_parameters",
-                m.request_parameters().map(|p| (p, Expr::Bool(true))),
+                m.request_parameters().map(|p| (p, Expression::Bool(true))),
             );
         }
     });
 }
 
-fn integration_block(ir: &Ir, names: &Names, m: &ApiMethod, name: &str, w: &mut Writer) {
+fn integration_block(ir: &Ir, names: &Names, m: &ApiMethod, name: &str, w: &mut Doc) {
     let a = names.api.names.snake.as_str();
     let i = &m.integration;
     let svc = service_snake(ir, &i.service);
@@ -155,7 +157,7 @@ fn integration_block(ir: &Ir, names: &Names, m: &ApiMethod, name: &str, w: &mut 
     };
     let uri = [
         Piece::Lit("https://"),
-        Piece::Ref(host),
+        Piece::Ref(host.into()),
         Piece::Lit(&i.target_path),
     ];
     let link = match &i.connection {
@@ -169,37 +171,37 @@ fn integration_block(ir: &Ir, names: &Names, m: &ApiMethod, name: &str, w: &mut 
             "http_method",
             attr("aws_api_gateway_method", name, "http_method").into(),
         );
-        w.attr("type", Expr::Str("HTTP_PROXY"));
-        w.attr("integration_http_method", Expr::Str(&i.http_method));
-        w.attr("uri", Expr::Template(&uri));
+        w.attr("type", string("HTTP_PROXY"));
+        w.attr("integration_http_method", string(&i.http_method));
+        w.attr("uri", template(uri));
         match &link {
             Some(network) => {
-                w.attr("connection_type", Expr::Str("VPC_LINK"));
+                w.attr("connection_type", string("VPC_LINK"));
                 w.attr(
                     "connection_id",
                     attr("aws_api_gateway_vpc_link", network, "id").into(),
                 );
             }
-            None => w.attr("connection_type", Expr::Str("INTERNET")),
+            None => w.attr("connection_type", string("INTERNET")),
         }
         if !i.path_mappings.is_empty() {
             let params: Vec<(String, String)> = i.request_parameters().collect();
             w.map(
                 "request_parameters",
-                params.iter().map(|(to, from)| (to, Expr::Str(from))),
+                params.iter().map(|(to, from)| (to, string(from))),
             );
         }
     });
 }
 
-fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, w: &mut Writer) {
+fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, w: &mut Doc) {
     let a = api.names.snake.as_str();
     w.resource("aws_api_gateway_api_key", a, |w| {
-        w.attr("name", Expr::Str(&key.key_name));
-        w.attr("enabled", Expr::Bool(true));
+        w.attr("name", string(&key.key_name));
+        w.attr("enabled", Expression::Bool(true));
     });
     w.resource("aws_api_gateway_usage_plan", a, |w| {
-        w.attr("name", Expr::Str(&key.usage_plan_name));
+        w.attr("name", string(&key.usage_plan_name));
         w.block("api_stages", &[], |w| {
             w.attr("api_id", attr(REST_API, a, "id").into());
             w.attr(
@@ -210,13 +212,13 @@ fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, w: &mut Writer) {
         if let Some(t) = &api.throttle {
             w.block("throttle_settings", &[], |w| {
                 w.attr("rate_limit", rate(t.rate));
-                w.attr("burst_limit", Expr::Int(u64::from(t.burst)));
+                w.attr("burst_limit", int(u64::from(t.burst)));
             });
         }
     });
     w.resource("aws_api_gateway_usage_plan_key", a, |w| {
         w.attr("key_id", attr("aws_api_gateway_api_key", a, "id").into());
-        w.attr("key_type", Expr::Str("API_KEY"));
+        w.attr("key_type", string("API_KEY"));
         w.attr(
             "usage_plan_id",
             attr("aws_api_gateway_usage_plan", a, "id").into(),
@@ -225,11 +227,11 @@ fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, w: &mut Writer) {
 }
 
 /// A whole rate is written as an integer (`100`, not `100.0`).
-fn rate(r: f64) -> Expr<'static> {
+fn rate(r: f64) -> Expression {
     if r.fract() == 0.0 && (0.0..9.0e15).contains(&r) {
-        Expr::Int(r as u64)
+        int(r as u64)
     } else {
-        Expr::Float(r)
+        Expression::from(r)
     }
 }
 

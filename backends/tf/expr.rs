@@ -1,201 +1,157 @@
-//! HCL expressions of the `tf` backend as a small typed value, [`Expr`], that borrows from
-//! the IR and writes itself straight into the output: references to other resources
-//! (`aws_vpc.core.id`), parameterised strings (`"...${var.image_tag}"`), lists and literals.
-//! Construct files build values only through these constructors, so every value is spelt
-//! the same way and no HCL is written by formatting strings.
+//! Constructors of the hcl-rs expressions the `tf` construct files use: references to other
+//! resources (`aws_vpc.core.id`), parameterised strings (`"...${var.image_tag}"`), templates,
+//! calls and literals, so every value is an `hcl::Expression` spelt the same way everywhere.
 //!
-//! This replaced building `hcl::Expression` trees (an allocation per node, every identifier
-//! sanitized through Unicode tables, then a second pass to format them): on the 1,000-service
-//! benchmark those trees and their formatting were most of the backend's 360M instructions.
+//! Identifiers are made cheaply where that is safe: resource kinds, attribute and function
+//! names are this backend's constants, valid as written, so they are taken with
+//! `Identifier::unchecked`; a name from the IR is checked by one ASCII scan and sanitized
+//! through hcl-rs (Unicode tables) only if that scan cannot vouch for it. Sanitizing every
+//! identifier cost ~88M instructions on the 1,000-service benchmark.
 
+use super::format;
 use super::quote;
 use crate::text::{Text, TextPart};
+use hcl::expr::{FuncCall, FuncName, TemplateExpr, Traversal, TraversalOperator, Variable};
+use hcl::{Expression, Identifier, Number};
 
-/// One HCL expression. Every variant writes on one line, which the writer's alignment of
-/// `=` relies on (a multi-line value would end a run).
-#[derive(Debug, Clone)]
-pub enum Expr<'a> {
-    /// A quoted literal string (escaped, markers included).
-    Str(&'a str),
-    Bool(bool),
-    Int(u64),
-    Float(f64),
-    /// A bare keyword, such as the type `string` of a variable.
-    Keyword(&'static str),
-    /// A reference: `root.a.b`.
-    Path(Path<'a>),
-    /// A possibly parameterised string.
-    Text(&'a Text),
-    /// `[a, b]`.
-    List(Vec<Expr<'a>>),
-    /// A quoted template: literal text and interpolated references.
-    Template(&'a [Piece<'a>]),
-    /// `f(arg)` (a Terraform function: a constant).
-    Call(&'static str, Box<Expr<'a>>),
-    /// `expr[index]`.
-    Index(Box<Expr<'a>>, Box<Expr<'a>>),
-    /// `expr.name`, after an index.
-    Attr(Box<Expr<'a>>, &'static str),
-}
-
-/// A traversal: `aws_vpc.core.id`, `data.<kind>.<name>.json`, `var.x`. Resource kinds and
-/// attribute names are this backend's own constants, valid identifiers as written; only the
-/// entity name comes from the IR, and only it is checked (and sanitized if it must be).
-#[derive(Debug, Clone, Copy)]
-pub struct Path<'a> {
-    root: &'static str,
-    kind: Option<&'static str>,
-    name: Option<&'a str>,
-    attr: Option<&'static str>,
-}
-
-impl Path<'_> {
-    fn write(&self, out: &mut String) {
-        out.push_str(self.root);
-        if let Some(kind) = self.kind {
-            out.push('.');
-            out.push_str(kind);
-        }
-        if let Some(name) = self.name {
-            out.push('.');
-            quote::ident(out, name);
-        }
-        if let Some(attr) = self.attr {
-            out.push('.');
-            out.push_str(attr);
-        }
+/// A name from the IR as an identifier, sanitized as hcl-rs does when it is not one already:
+/// names come from the IR's `snake` form and are valid, and a panic is never an option on
+/// user-derived names.
+pub fn ident(name: &str) -> Identifier {
+    if quote::ascii_ident(name) == Some(true) {
+        Identifier::unchecked(name)
+    } else {
+        Identifier::sanitized(name)
     }
 }
 
-/// One piece of a string template.
-#[derive(Debug, Clone, Copy)]
-pub enum Piece<'a> {
-    Lit(&'a str),
-    Ref(Path<'a>),
+/// `.name` for a constant attribute name.
+fn step(name: &'static str) -> TraversalOperator {
+    TraversalOperator::GetAttr(Identifier::unchecked(name))
+}
+
+fn root(name: &'static str) -> Expression {
+    Expression::Variable(Variable::unchecked(name))
 }
 
 /// `<kind>.<name>.<attr>`: the attribute of a managed resource.
-pub fn attr<'a>(kind: &'static str, name: &'a str, attribute: &'static str) -> Path<'a> {
-    Path {
-        root: kind,
-        kind: None,
-        name: Some(name),
-        attr: Some(attribute),
+pub fn attr(kind: &'static str, name: &str, attribute: &'static str) -> Traversal {
+    Traversal {
+        expr: root(kind),
+        operators: vec![TraversalOperator::GetAttr(ident(name)), step(attribute)],
     }
 }
 
 /// `data.<kind>.<name>.<attr>`.
-pub fn data_attr<'a>(kind: &'static str, name: &'a str, attribute: &'static str) -> Path<'a> {
-    Path {
-        root: "data",
-        kind: Some(kind),
-        name: Some(name),
-        attr: Some(attribute),
+pub fn data_attr(kind: &'static str, name: &str, attribute: &'static str) -> Traversal {
+    Traversal {
+        expr: root("data"),
+        operators: vec![
+            step(kind),
+            TraversalOperator::GetAttr(ident(name)),
+            step(attribute),
+        ],
     }
 }
 
 /// `data.<kind>.<name>`, to index a counted data source.
-pub fn data_ref<'a>(kind: &'static str, name: &'a str) -> Path<'a> {
-    Path {
-        root: "data",
-        kind: Some(kind),
-        name: Some(name),
-        attr: None,
+pub fn data_ref(kind: &'static str, name: &str) -> Traversal {
+    Traversal {
+        expr: root("data"),
+        operators: vec![step(kind), TraversalOperator::GetAttr(ident(name))],
     }
 }
 
 /// `<kind>.<name>` without an attribute (used in `depends_on`).
-pub fn resource_ref<'a>(kind: &'static str, name: &'a str) -> Path<'a> {
-    Path {
-        root: kind,
-        kind: None,
-        name: Some(name),
-        attr: None,
+pub fn resource_ref(kind: &'static str, name: &str) -> Traversal {
+    Traversal {
+        expr: root(kind),
+        operators: vec![TraversalOperator::GetAttr(ident(name))],
     }
 }
 
 /// `var.<name>`.
-pub fn var(name: &str) -> Path<'_> {
-    Path {
-        root: "var",
-        kind: None,
-        name: Some(name),
-        attr: None,
+pub fn var(name: &str) -> Traversal {
+    Traversal {
+        expr: root("var"),
+        operators: vec![TraversalOperator::GetAttr(ident(name))],
     }
 }
 
 /// `count.index`.
-pub fn count_index() -> Expr<'static> {
-    Expr::Path(Path {
-        root: "count",
-        kind: None,
-        name: None,
-        attr: Some("index"),
-    })
+pub fn count_index() -> Expression {
+    Traversal {
+        expr: root("count"),
+        operators: vec![step("index")],
+    }
+    .into()
 }
 
 /// `expr[index]`.
-pub fn index<'a>(expr: Expr<'a>, idx: Expr<'a>) -> Expr<'a> {
-    Expr::Index(Box::new(expr), Box::new(idx))
+pub fn index(expr: Expression, idx: Expression) -> Expression {
+    Traversal {
+        expr,
+        operators: vec![TraversalOperator::Index(idx)],
+    }
+    .into()
 }
 
-impl<'a> From<Path<'a>> for Expr<'a> {
-    fn from(path: Path<'a>) -> Expr<'a> {
-        Expr::Path(path)
+/// `expr.name`.
+pub fn get_attr(expr: Expression, name: &'static str) -> Expression {
+    Traversal {
+        expr,
+        operators: vec![step(name)],
+    }
+    .into()
+}
+
+/// `name(arg)`, a Terraform function (a constant name).
+pub fn call(name: &'static str, arg: Expression) -> Expression {
+    FuncCall {
+        name: FuncName::new(Identifier::unchecked(name)),
+        args: vec![arg],
+        expand_final: false,
+    }
+    .into()
+}
+
+/// A bare keyword, such as the type `string` of a variable.
+pub fn keyword(word: &'static str) -> Expression {
+    root(word)
+}
+
+pub fn int(n: u64) -> Expression {
+    Expression::Number(Number::from(n))
+}
+
+/// A quoted literal string. Without `${`/`%{` it is a plain `Expression::String` (quotes and
+/// control characters are escaped when it is written); with one it is a template whose
+/// markers are escaped here ([`quote::escape_literal`]), because hcl-rs's marker escaping
+/// pairs characters and leaves `%%{` / `$${` in user text unescaped.
+pub fn string(s: &str) -> Expression {
+    if quote::has_marker(s) {
+        let mut content = String::with_capacity(s.len() + 4);
+        quote::escape_literal(&mut content, s);
+        quoted(content)
+    } else {
+        Expression::String(s.to_owned())
     }
 }
 
-impl Expr<'_> {
-    pub fn write(&self, out: &mut String) {
-        match self {
-            Expr::Str(s) => quote::string(out, s),
-            Expr::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Expr::Int(n) => quote::uint(out, *n),
-            Expr::Float(r) => quote::float(out, *r),
-            Expr::Keyword(k) => out.push_str(k),
-            Expr::Path(path) => path.write(out),
-            Expr::Text(t) => text(out, t),
-            Expr::List(items) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    item.write(out);
-                }
-                out.push(']');
-            }
-            Expr::Template(pieces) => template(out, pieces.iter().copied()),
-            Expr::Call(name, arg) => {
-                out.push_str(name);
-                out.push('(');
-                arg.write(out);
-                out.push(')');
-            }
-            Expr::Index(expr, idx) => {
-                expr.write(out);
-                out.push('[');
-                idx.write(out);
-                out.push(']');
-            }
-            Expr::Attr(expr, name) => {
-                expr.write(out);
-                out.push('.');
-                out.push_str(name);
-            }
-        }
-    }
+/// A quoted template whose content is already escaped; it is written verbatim.
+fn quoted(content: String) -> Expression {
+    Expression::TemplateExpr(Box::new(TemplateExpr::QuotedString(content)))
 }
 
 /// A possibly parameterised string: a plain string when it holds no parameter, the variable
 /// itself when it is exactly one parameter (not `"${var.x}"`), else a template with
 /// `${var.NAME}` interpolations.
-fn text(out: &mut String, t: &Text) {
+pub fn text(t: &Text) -> Expression {
     let literal = |p: &TextPart| matches!(p, TextPart::Lit(_));
     match t.parts.as_slice() {
-        [] => quote::string(out, ""),
-        [TextPart::Lit(s)] => quote::string(out, s),
-        [TextPart::Param(name)] => var(name).write(out),
+        [] => string(""),
+        [TextPart::Lit(s)] => string(s),
+        [TextPart::Param(name)] => var(name).into(),
         parts if parts.iter().all(literal) => {
             // Adjacent literals are merged by `Text::push`; a hand-built text may not be.
             let joined: String = parts
@@ -205,24 +161,27 @@ fn text(out: &mut String, t: &Text) {
                     TextPart::Param(_) => None,
                 })
                 .collect();
-            quote::string(out, &joined);
+            string(&joined)
         }
-        parts => template(
-            out,
-            parts.iter().map(|p| match p {
-                TextPart::Lit(s) => Piece::Lit(s),
-                TextPart::Param(name) => Piece::Ref(var(name)),
-            }),
-        ),
+        parts => template(parts.iter().map(|p| match p {
+            TextPart::Lit(s) => Piece::Lit(s),
+            TextPart::Param(name) => Piece::Ref(var(name).into()),
+        })),
     }
 }
 
-/// A quoted template from literal and interpolated pieces. A literal ending in `$` right
-/// before an interpolation would make it the escape `$${`: that run of `$` is written as an
-/// interpolated string (`${"$"}`) instead.
-fn template<'p>(out: &mut String, pieces: impl Iterator<Item = Piece<'p>>) {
-    out.push('"');
-    let mut pieces = pieces.peekable();
+/// One piece of a string template.
+pub enum Piece<'a> {
+    Lit(&'a str),
+    Ref(Expression),
+}
+
+/// A quoted template from literal and interpolated pieces, each interpolation written by the
+/// backend's formatter. A literal ending in `$` right before an interpolation would make it
+/// the escape `$${`: that run of `$` is written as an interpolated string (`${"$"}`) instead.
+pub fn template<'a>(pieces: impl IntoIterator<Item = Piece<'a>>) -> Expression {
+    let mut content = String::new();
+    let mut pieces = pieces.into_iter().peekable();
     while let Some(piece) = pieces.next() {
         match piece {
             Piece::Lit(lit) => {
@@ -231,30 +190,30 @@ fn template<'p>(out: &mut String, pieces: impl Iterator<Item = Piece<'p>>) {
                 } else {
                     lit
                 };
-                quote::escape_literal(out, kept);
+                quote::escape_literal(&mut content, kept);
                 if kept.len() < lit.len() {
-                    out.push_str("${");
-                    quote::string(out, &lit[kept.len()..]);
-                    out.push('}');
+                    interpolate(&mut content, &string(&lit[kept.len()..]));
                 }
             }
-            Piece::Ref(path) => {
-                out.push_str("${");
-                path.write(out);
-                out.push('}');
-            }
+            Piece::Ref(expr) => interpolate(&mut content, &expr),
         }
     }
-    out.push('"');
+    quoted(content)
+}
+
+fn interpolate(content: &mut String, expr: &Expression) {
+    content.push_str("${");
+    format::inline(content, expr);
+    content.push('}');
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn hcl(e: &Expr) -> String {
+    fn hcl(e: &Expression) -> String {
         let mut out = String::new();
-        e.write(&mut out);
+        format::inline(&mut out, e);
         out
     }
 
@@ -267,32 +226,42 @@ mod tests {
                 TextPart::Lit("${".into()),
             ],
         };
-        assert_eq!(hcl(&Expr::Text(&t)), r#""a${"$$"}${var.p}$${""#);
-        assert_eq!(hcl(&Expr::Text(&Text::param("p"))), "var.p");
-        assert_eq!(hcl(&Expr::Text(&Text::default())), r#""""#);
+        assert_eq!(hcl(&text(&t)), r#""a${"$$"}${var.p}$${""#);
+        assert_eq!(hcl(&text(&Text::param("p"))), "var.p");
+        assert_eq!(hcl(&text(&Text::default())), r#""""#);
     }
 
     #[test]
     fn references_lists_and_indexes() {
-        let ids = Expr::Call(
+        let ids = call(
             "tolist",
-            Box::new(attr("aws_vpc_endpoint", "core", "network_interface_ids").into()),
+            attr("aws_vpc_endpoint", "core", "network_interface_ids").into(),
         );
         assert_eq!(
             hcl(&index(ids, count_index())),
             "tolist(aws_vpc_endpoint.core.network_interface_ids)[count.index]"
         );
-        let list = Expr::List(vec![
+        let list = Expression::Array(vec![
             data_attr("aws_iam_policy_document", "x", "json").into(),
-            Expr::Str("a\"b"),
-            Expr::Int(3),
-            Expr::Bool(false),
+            string("a\"b"),
+            int(3),
+            Expression::Bool(false),
         ]);
         assert_eq!(
             hcl(&list),
             r#"[data.aws_iam_policy_document.x.json, "a\"b", 3, false]"#
         );
-        assert_eq!(hcl(&Expr::List(vec![])), "[]");
+        assert_eq!(hcl(&Expression::Array(vec![])), "[]");
         assert_eq!(hcl(&var("not valid").into()), "var.not_valid");
+        assert_eq!(hcl(&var("é").into()), "var.é");
+    }
+
+    #[test]
+    fn marker_strings_are_templates_escaped_whatever_precedes_the_marker() {
+        assert_eq!(
+            hcl(&string("%%{y} $${z} ${a} %{b}")),
+            r#""%%%{y} $$${z} $${a} %%{b}""#
+        );
+        assert!(matches!(string("plain $ %"), Expression::String(_)));
     }
 }

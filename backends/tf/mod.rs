@@ -1,49 +1,53 @@
 //! The `tf` backend: the IR as one Terraform `main.tf` for the AWS provider 5.x.
 //!
-//! The file is written in a fixed order that reads top-down: `terraform` and `provider`,
-//! `variable`s, the availability-zone lookup, then each network, service and api (one
-//! construct file each), then the `output`s. Construct files describe blocks, attributes and
-//! typed values ([`expr::Expr`]); [`write::Writer`] lays them out exactly as `terraform fmt`
-//! does (aligned `=` included) and [`quote`] spells strings and names, so no HCL is ever
-//! written by concatenating fragments.
+//! The file is built with hcl-rs in a fixed order that reads top-down: `terraform` and
+//! `provider`, `variable`s, the availability-zone lookup, then each network, service and api
+//! (one construct file each), then the `output`s. Construct files make every block,
+//! attribute and expression as an hcl-rs value ([`doc`], [`expr`]); [`format::Formatter`]
+//! writes those values exactly as `terraform fmt` lays them out (aligned `=` included), one
+//! top-level block at a time, so no HCL is ever written by concatenating fragments.
 //!
-//! Why a writer and not an `hcl::Body`: building the tree, sanitizing every identifier,
-//! formatting it and re-aligning the text took 360M of the 609M instructions of a
-//! 1,000-service build; writing straight from the IR takes a small fraction of that for the
-//! same bytes. hcl-rs still reads the output back in the tests and the fuzz oracle.
+//! Why our own formatter over hcl-rs's: hcl-rs's cannot align `=`, so its output needed a
+//! second pass over the text; one pass that lays out and aligns is cheaper and simpler. What
+//! it writes is checked against hcl-rs's formatter plus that pass in the unit tests.
 //!
 //! Terraform resource names are the IR's `snake` names, prefixed by their owner where one
 //! owner has several of a kind (`aws_api_gateway_method.public_any_proxy`). Two blocks that
 //! would get the same address are refused (E0502) instead of emitting an invalid file.
 
 mod api;
+mod doc;
 mod expr;
+mod format;
+#[cfg(test)]
+mod format_tests;
+#[cfg(test)]
+mod layout;
 mod network;
 mod quote;
 mod service;
 #[cfg(test)]
 mod tests;
-mod write;
 
 use super::BackendError;
 use crate::diag::Code;
 use crate::ir::{Ir, OutputValue, Vpc};
-use expr::{attr, Expr};
+use doc::{BodyExt, Doc};
+use expr::{attr, keyword, string, text};
 use std::borrow::Cow;
-use write::Writer;
 
 /// Emits `main.tf`.
 pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     // About 3 KB per service and per route on the benchmark; growing costs little anyway.
     let routes: usize = ir.apis.iter().map(|a| a.methods.len()).sum();
-    let mut w = Writer::with_capacity(4096 + 3072 * (ir.services.len() + routes));
+    let mut w = Doc::with_capacity(4096 + 3072 * (ir.services.len() + routes));
     terraform_block(&mut w);
     provider_block(ir, &mut w);
     for param in &ir.params {
         w.block("variable", &[&param.name], |w| {
-            w.attr("type", Expr::Keyword("string"));
+            w.attr("type", keyword("string"));
             if let Some(default) = &param.default {
-                w.attr("default", Expr::Str(default));
+                w.attr("default", string(default));
             }
         });
     }
@@ -54,7 +58,7 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     {
         // Created subnets pick their zone by index into the region's available zones.
         w.data("aws_availability_zones", network::AZS, |w| {
-            w.attr("state", Expr::Str("available"));
+            w.attr("state", string("available"));
         });
     }
     for net in &ir.networks {
@@ -77,32 +81,32 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     })
 }
 
-fn terraform_block(w: &mut Writer) {
+fn terraform_block(w: &mut Doc) {
     w.block("terraform", &[], |w| {
         w.block("required_providers", &[], |w| {
             w.map(
                 "aws",
                 [
-                    ("source", Expr::Str("hashicorp/aws")),
-                    ("version", Expr::Str(">= 5.0")),
+                    ("source", string("hashicorp/aws")),
+                    ("version", string(">= 5.0")),
                 ],
             );
         });
     });
 }
 
-fn provider_block(ir: &Ir, w: &mut Writer) {
+fn provider_block(ir: &Ir, w: &mut Doc) {
     // Provider arguments may use variables (known at plan time), so a tag value holding a
     // param is `var.x` or a template here as anywhere else.
     w.block("provider", &["aws"], |w| {
-        w.attr("region", Expr::Str(&ir.app.region));
+        w.attr("region", string(&ir.app.region));
         w.block("default_tags", &[], |w| {
-            w.map("tags", ir.app.tags.iter().map(|(k, v)| (k, Expr::Text(v))));
+            w.map("tags", ir.app.tags.iter().map(|(k, v)| (k, text(v))));
         });
     });
 }
 
-fn output_block(ir: &Ir, o: &crate::ir::Output, w: &mut Writer) {
+fn output_block(ir: &Ir, o: &crate::ir::Output, w: &mut Doc) {
     let (kind, name, attribute) = match &o.value {
         OutputValue::InvokeUrl(api) => ("aws_api_gateway_stage", api_snake(ir, api), "invoke_url"),
         OutputValue::ApiKeyId(api) => ("aws_api_gateway_api_key", api_snake(ir, api), "id"),
@@ -119,7 +123,7 @@ fn output_block(ir: &Ir, o: &crate::ir::Output, w: &mut Writer) {
         ),
     };
     w.block("output", &[&o.snake], |w| {
-        w.attr("description", Expr::Str(&o.description));
+        w.attr("description", string(&o.description));
         w.attr("value", attr(kind, &name, attribute).into());
     });
 }

@@ -9,15 +9,16 @@
 //! indexing `tolist(network_interface_ids)` (a set, so sorted and stable). `for_each` over
 //! the ids would fail at plan time because they are unknown until the endpoint exists.
 
-use super::expr::{attr, count_index, data_attr, data_ref, index, Expr};
-use super::write::Writer;
+use super::doc::{BodyExt, Doc};
+use super::expr::{attr, call, count_index, data_attr, data_ref, get_attr, index, int, string, text};
 use crate::ir::{Direction, Ir, Network, Peer, Protocol, SgKind, Vpc};
+use hcl::Expression;
 use std::collections::BTreeSet;
 
 /// Name of the `aws_availability_zones` data source.
 pub const AZS: &str = "available";
 
-pub fn emit(ir: &Ir, net: &Network, w: &mut Writer) {
+pub fn emit(ir: &Ir, net: &Network, w: &mut Doc) {
     let n = net.names.snake.as_str();
     // Subnet and group names, made once: several blocks refer to each.
     let subnets: Vec<String> = match &net.vpc {
@@ -36,18 +37,18 @@ pub fn emit(ir: &Ir, net: &Network, w: &mut Writer) {
     };
     if let Vpc::Create { cidr, subnets } = &net.vpc {
         w.resource("aws_vpc", n, |w| {
-            w.attr("cidr_block", Expr::Str(cidr));
-            w.attr("enable_dns_support", Expr::Bool(true));
-            w.attr("enable_dns_hostnames", Expr::Bool(true));
+            w.attr("cidr_block", string(cidr));
+            w.attr("enable_dns_support", Expression::Bool(true));
+            w.attr("enable_dns_hostnames", Expression::Bool(true));
         });
         for (subnet, name) in subnets.iter().zip(names.subnets) {
             let az = index(
                 data_attr("aws_availability_zones", AZS, "names").into(),
-                Expr::Int(subnet.zone_index as u64),
+                int(subnet.zone_index as u64),
             );
             w.resource("aws_subnet", name, |w| {
                 w.attr("vpc_id", vpc_id(net));
-                w.attr("cidr_block", Expr::Str(&subnet.cidr));
+                w.attr("cidr_block", string(&subnet.cidr));
                 w.attr("availability_zone", az);
             });
         }
@@ -60,11 +61,11 @@ pub fn emit(ir: &Ir, net: &Network, w: &mut Writer) {
         );
         w.resource("aws_vpc_endpoint", n, |w| {
             w.attr("vpc_id", vpc_id(net));
-            w.attr("service_name", Expr::Str(&service_name));
-            w.attr("vpc_endpoint_type", Expr::Str("Interface"));
+            w.attr("service_name", string(&service_name));
+            w.attr("vpc_endpoint_type", string("Interface"));
             w.attr("subnet_ids", names.subnet_ids());
             w.attr("security_group_ids", names.group_ids(SgKind::Endpoint));
-            w.attr("private_dns_enabled", Expr::Bool(false));
+            w.attr("private_dns_enabled", Expression::Bool(false));
         });
         if let Some(link) = &net.link {
             link_blocks(&names, endpoint.eni_count, link, w);
@@ -72,7 +73,7 @@ pub fn emit(ir: &Ir, net: &Network, w: &mut Writer) {
     }
     if let Some(connector) = &net.connector {
         w.resource("aws_apprunner_vpc_connector", n, |w| {
-            w.attr("vpc_connector_name", Expr::Str(&connector.physical));
+            w.attr("vpc_connector_name", string(&connector.physical));
             w.attr("subnets", names.subnet_ids());
             w.attr("security_groups", names.group_ids(SgKind::Connector));
         });
@@ -89,20 +90,20 @@ struct Names<'a> {
 
 impl Names<'_> {
     /// The network's subnet ids, in the IR's order.
-    fn subnet_ids(&self) -> Expr<'_> {
-        Expr::List(match &self.net.vpc {
+    fn subnet_ids(&self) -> Expression {
+        Expression::Array(match &self.net.vpc {
             Vpc::Create { .. } => self
                 .subnets
                 .iter()
                 .map(|name| attr("aws_subnet", name, "id").into())
                 .collect(),
-            Vpc::Existing { subnet_ids, .. } => subnet_ids.iter().map(Expr::Text).collect(),
+            Vpc::Existing { subnet_ids, .. } => subnet_ids.iter().map(text).collect(),
         })
     }
 
     /// `[aws_security_group.<net>_<kind>.id]` when the network has that group.
-    fn group_ids(&self, kind: SgKind) -> Expr<'_> {
-        Expr::List(
+    fn group_ids(&self, kind: SgKind) -> Expression {
+        Expression::Array(
             self.groups
                 .iter()
                 .filter(|(k, _)| *k == kind)
@@ -113,56 +114,56 @@ impl Names<'_> {
 }
 
 /// NLB, target group, ENI lookups, attachments, listener and VPC link.
-fn link_blocks(names: &Names, eni_count: usize, link: &crate::ir::Link, w: &mut Writer) {
+fn link_blocks(names: &Names, eni_count: usize, link: &crate::ir::Link, w: &mut Doc) {
     let net = names.net;
     let n = net.names.snake.as_str();
     let eni = format!("{n}_endpoint");
     w.resource("aws_lb", n, |w| {
-        w.attr("name", Expr::Str(&link.nlb_name));
-        w.attr("internal", Expr::Bool(true));
-        w.attr("load_balancer_type", Expr::Str("network"));
+        w.attr("name", string(&link.nlb_name));
+        w.attr("internal", Expression::Bool(true));
+        w.attr("load_balancer_type", string("network"));
         w.attr("subnets", names.subnet_ids());
         w.attr("security_groups", names.group_ids(SgKind::Nlb));
-        w.attr("enable_cross_zone_load_balancing", Expr::Bool(true));
+        w.attr("enable_cross_zone_load_balancing", Expression::Bool(true));
         // VPC link traffic arrives over PrivateLink; enforcing the NLB group's inbound
         // rules on it would drop every request (the group has no ingress rules).
         w.attr(
             "enforce_security_group_inbound_rules_on_private_link_traffic",
-            Expr::Str("off"),
+            string("off"),
         );
     });
     w.resource("aws_lb_target_group", n, |w| {
-        w.attr("name", Expr::Str(&link.target_group_name));
-        w.attr("port", Expr::Int(u64::from(link.port)));
-        w.attr("protocol", Expr::Str("TCP"));
-        w.attr("target_type", Expr::Str("ip"));
+        w.attr("name", string(&link.target_group_name));
+        w.attr("port", int(u64::from(link.port)));
+        w.attr("protocol", string("TCP"));
+        w.attr("target_type", string("ip"));
         w.attr("vpc_id", vpc_id(net));
     });
-    let ids = Expr::Call(
+    let ids = call(
         "tolist",
-        Box::new(attr("aws_vpc_endpoint", n, "network_interface_ids").into()),
+        attr("aws_vpc_endpoint", n, "network_interface_ids").into(),
     );
     w.data("aws_network_interface", &eni, |w| {
-        w.attr("count", Expr::Int(eni_count as u64));
+        w.attr("count", int(eni_count as u64));
         w.attr("id", index(ids, count_index()));
     });
     let enis = data_ref("aws_network_interface", &eni).into();
-    let ip = Expr::Attr(Box::new(index(enis, count_index())), "private_ip");
+    let ip = get_attr(index(enis, count_index()), "private_ip");
     w.resource("aws_lb_target_group_attachment", n, |w| {
-        w.attr("count", Expr::Int(eni_count as u64));
+        w.attr("count", int(eni_count as u64));
         w.attr(
             "target_group_arn",
             attr("aws_lb_target_group", n, "arn").into(),
         );
         w.attr("target_id", ip);
-        w.attr("port", Expr::Int(u64::from(link.port)));
+        w.attr("port", int(u64::from(link.port)));
     });
     w.resource("aws_lb_listener", n, |w| {
         w.attr("load_balancer_arn", attr("aws_lb", n, "arn").into());
-        w.attr("port", Expr::Int(u64::from(link.port)));
-        w.attr("protocol", Expr::Str("TCP"));
+        w.attr("port", int(u64::from(link.port)));
+        w.attr("protocol", string("TCP"));
         w.block("default_action", &[], |w| {
-            w.attr("type", Expr::Str("forward"));
+            w.attr("type", string("forward"));
             w.attr(
                 "target_group_arn",
                 attr("aws_lb_target_group", n, "arn").into(),
@@ -170,25 +171,25 @@ fn link_blocks(names: &Names, eni_count: usize, link: &crate::ir::Link, w: &mut 
         });
     });
     w.resource("aws_api_gateway_vpc_link", n, |w| {
-        w.attr("name", Expr::Str(&link.vpc_link_name));
+        w.attr("name", string(&link.vpc_link_name));
         w.attr(
             "target_arns",
-            Expr::List(vec![attr("aws_lb", n, "arn").into()]),
+            Expression::Array(vec![attr("aws_lb", n, "arn").into()]),
         );
     });
 }
 
 /// Groups without inline rules (the provider then removes AWS's default allow-all egress),
 /// and one standalone rule resource per IR rule, each with its description.
-fn security_groups(names: &Names, w: &mut Writer) {
+fn security_groups(names: &Names, w: &mut Doc) {
     let net = names.net;
     let n = net.names.snake.as_str();
     for (sg, (_, name)) in net.security_groups.iter().zip(names.groups) {
         w.resource("aws_security_group", name, |w| {
-            w.attr("name", Expr::Str(&sg.physical));
-            w.attr("description", Expr::Str(&sg.description));
+            w.attr("name", string(&sg.physical));
+            w.attr("description", string(&sg.description));
             w.attr("vpc_id", vpc_id(net));
-            w.attr("revoke_rules_on_delete", Expr::Bool(true));
+            w.attr("revoke_rules_on_delete", Expression::Bool(true));
         });
     }
     let mut used = BTreeSet::new();
@@ -215,15 +216,15 @@ fn security_groups(names: &Names, w: &mut Writer) {
                 "security_group_id",
                 attr("aws_security_group", &group, "id").into(),
             );
-            w.attr("description", Expr::Str(&rule.description));
+            w.attr("description", string(&rule.description));
             let protocol = match rule.protocol {
                 Protocol::Tcp => "tcp",
                 Protocol::All => "-1",
             };
-            w.attr("ip_protocol", Expr::Str(protocol));
+            w.attr("ip_protocol", string(protocol));
             if let Some((from, to)) = rule.ports {
-                w.attr("from_port", Expr::Int(u64::from(from)));
-                w.attr("to_port", Expr::Int(u64::from(to)));
+                w.attr("from_port", int(u64::from(from)));
+                w.attr("to_port", int(u64::from(to)));
             }
             match &rule.peer {
                 Peer::Group(k) => {
@@ -233,7 +234,7 @@ fn security_groups(names: &Names, w: &mut Writer) {
                         attr("aws_security_group", &peer, "id").into(),
                     );
                 }
-                Peer::Cidr(c) => w.attr("cidr_ipv4", Expr::Str(c)),
+                Peer::Cidr(c) => w.attr("cidr_ipv4", string(c)),
             }
         });
     }
@@ -244,9 +245,9 @@ fn group_name(network: &str, kind: SgKind) -> String {
 }
 
 /// The network's VPC id: the created VPC's, or the existing one as written.
-pub fn vpc_id(net: &Network) -> Expr<'_> {
+pub fn vpc_id(net: &Network) -> Expression {
     match &net.vpc {
         Vpc::Create { .. } => attr("aws_vpc", &net.names.snake, "id").into(),
-        Vpc::Existing { vpc_id, .. } => Expr::Text(vpc_id),
+        Vpc::Existing { vpc_id, .. } => text(vpc_id),
     }
 }

@@ -1,31 +1,13 @@
-//! The lexical layer of the `tf` writer: quoted strings, templates, identifiers and object
-//! keys, written straight into the output buffer.
+//! The lexical layer of the `tf` formatter: quoted strings, template literals and object keys,
+//! written straight into the output buffer.
 //!
-//! The bytes are exactly those hcl-rs 0.18's formatter wrote when this backend built an
-//! `hcl::Body` (and `terraform fmt` keeps them). The common cases (ASCII identifiers, strings
-//! without `${`/`%{`) are handled here byte by byte; the rare ones (non-ASCII identifiers, a
-//! label holding a template marker, floats) are handed to hcl-rs itself, so they cannot drift
-//! from what it writes. Doing the common cases here is the point: sanitizing every identifier
-//! through hcl-rs's Unicode tables cost ~90M instructions on the 1,000-service benchmark.
+//! The bytes are exactly those hcl-rs 0.18's formatter writes for the same values (and
+//! `terraform fmt` keeps them). The common cases (ASCII identifiers, strings without
+//! `${`/`%{`) are handled here byte by byte; the rare ones (non-ASCII keys, a string holding a
+//! template marker) are handed to hcl-rs itself, so they cannot drift from what it writes.
 
 use hcl::expr::Expression;
 use std::fmt::Write as _;
-
-/// A quoted literal string. Without `${`/`%{` it is escaped as hcl-rs escapes a string
-/// ([`plain`]); with one it is a template whose markers are escaped ([`escape_literal`]),
-/// because hcl-rs's marker escaping pairs characters and leaves `%%{` / `$${` in user text
-/// unescaped.
-pub fn string(out: &mut String, s: &str) {
-    if is_bare(s) {
-        quote_bare(out, s);
-    } else if has_marker(s) {
-        out.push('"');
-        escape_literal(out, s);
-        out.push('"');
-    } else {
-        plain(out, s);
-    }
-}
 
 /// Whether `s` needs no escaping in quotes: no control byte, quote, backslash or `{` (so no
 /// marker). One cheap scan decides for almost every string of a real file.
@@ -119,23 +101,9 @@ pub fn escape_literal(out: &mut String, s: &str) {
     }
 }
 
-/// An identifier (attribute name, traversal step, block type), sanitized as hcl-rs's
-/// `Identifier::sanitized` does: names come from the IR's `snake` form and are valid already,
-/// and a panic is never an option on user-derived names.
-pub fn ident(out: &mut String, s: &str) {
-    match ascii_ident(s) {
-        Some(true) => out.push_str(s),
-        _ => out.push_str(hcl::Identifier::sanitized(s).as_str()),
-    }
-}
-
-/// An object key: bare where it is an identifier, quoted otherwise (hcl-rs's
-/// `prefer_ident_keys`), and a template when it holds a marker, as [`string`] would write it.
+/// A string object key: bare where it is an identifier, quoted otherwise (hcl-rs's
+/// `prefer_ident_keys`).
 pub fn key(out: &mut String, s: &str) {
-    if has_marker(s) {
-        string(out, s);
-        return;
-    }
     let is_ident = ascii_ident(s).unwrap_or_else(|| hcl::Identifier::new(s).is_ok());
     if is_ident {
         out.push_str(s);
@@ -146,7 +114,7 @@ pub fn key(out: &mut String, s: &str) {
 
 /// Whether an ASCII `s` is an HCL identifier (`None` when `s` is not ASCII: then Unicode's
 /// identifier tables decide, which hcl-rs holds).
-fn ascii_ident(s: &str) -> Option<bool> {
+pub fn ascii_ident(s: &str) -> Option<bool> {
     let bytes = s.as_bytes();
     if !bytes.is_ascii() {
         return None;
@@ -179,11 +147,6 @@ pub fn uint(out: &mut String, mut n: u64) {
     }
 }
 
-/// A float as hcl-rs writes a number (shortest round-trip form; `null` if not finite).
-pub fn float(out: &mut String, r: f64) {
-    out.push_str(&hcl::format::to_string(&Expression::from(r)).unwrap_or_default());
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -214,8 +177,8 @@ mod tests {
         }
     }
 
-    /// Random strings over the characters that matter: `plain`, `ident` and `key` must write
-    /// what hcl-rs writes for them.
+    /// Random strings over the characters that matter: `plain`, `key` and the identifier
+    /// check must agree with hcl-rs.
     #[test]
     fn random_strings_match_hcl_rs() {
         let alphabet: Vec<char> = "a_Z9-.$%{}\"\\ \n\t\u{1}\u{7f}\u{85}é✓".chars().collect();
@@ -226,12 +189,10 @@ mod tests {
                 .map(|_| alphabet[rng.usize(..alphabet.len())])
                 .collect();
             assert_eq!(via(plain, &s), hcl(&Expression::String(s.clone())), "{s:?}");
-            assert_eq!(
-                via(ident, &s),
-                hcl::Identifier::sanitized(&s).as_str(),
-                "{s:?}"
-            );
-            if !has_marker(&s) {
+            if let Some(ok) = ascii_ident(&s) {
+                assert_eq!(ok, hcl::Identifier::new(s.as_str()).is_ok(), "{s:?}");
+            }
+            {
                 let mut object = hcl::expr::Object::new();
                 object.insert(
                     hcl::expr::ObjectKey::Expression(Expression::String(s.clone())),
@@ -251,35 +212,13 @@ mod tests {
 
     #[test]
     fn markers_are_escaped_whatever_precedes_them() {
+        let escaped = |s: &str| via(escape_literal, s);
         assert_eq!(
-            via(string, "%%{y} $${z} ${a} %{b}"),
-            r#""%%%{y} $$${z} $${a} %%{b}""#
+            escaped("%%{y} $${z} ${a} %{b}"),
+            r#"%%%{y} $$${z} $${a} %%{b}"#
         );
-        assert_eq!(
-            via(string, "plain \"q\" \\ $$ %%"),
-            r#""plain \"q\" \\ $$ %%""#
-        );
-        assert_eq!(via(string, "${\u{1}\u{85}"), r#""$${\u0001\u0085""#);
-    }
-
-    #[test]
-    fn identifiers_match_hcl_rs_sanitizing() {
-        for s in [
-            "core",
-            "svc_1-a",
-            "",
-            "1two3",
-            "with space",
-            "é_ok",
-            "a.b",
-            "-x",
-        ] {
-            assert_eq!(
-                via(ident, s),
-                hcl::Identifier::sanitized(s).as_str(),
-                "{s:?}"
-            );
-        }
+        assert_eq!(escaped("plain \"q\" \\ $$ %%"), r#"plain \"q\" \\ $$ %%"#);
+        assert_eq!(escaped("${\u{1}\u{85}"), r#"$${\u0001\u0085"#);
     }
 
     #[test]
@@ -291,6 +230,7 @@ mod tests {
             "\"method.request.path.proxy\""
         );
         assert_eq!(via(key, "1st"), "\"1st\"");
+        // As hcl-rs writes a string key: its pairwise marker escaping.
         assert_eq!(via(key, "${x}"), "\"$${x}\"");
     }
 
@@ -299,6 +239,5 @@ mod tests {
         for n in [0, 7, 10, 8080, u64::MAX] {
             assert_eq!(via(|o, _| uint(o, n), ""), hcl(&Expression::from(n)));
         }
-        assert_eq!(via(|o, _| float(o, 12.5), ""), "12.5");
     }
 }

@@ -7,13 +7,14 @@
 //! role policies (`depends_on`): App Runner checks at creation that the access role can pull,
 //! and the role alone (without its policy) cannot.
 
-use super::expr::{attr, data_attr, resource_ref, Expr};
+use super::doc::{BodyExt, Doc};
+use super::expr::{attr, data_attr, int, resource_ref, string, text};
 use super::network::vpc_id;
 use super::network_snake;
-use super::write::Writer;
 use crate::ir::{Ir, RepositoryType, Role, Service};
+use hcl::Expression;
 
-pub fn emit(ir: &Ir, svc: &Service, w: &mut Writer) {
+pub fn emit(ir: &Ir, svc: &Service, w: &mut Doc) {
     let s = svc.names.snake.as_str();
     // Role names, made once: the role blocks, the service's ARNs and `depends_on` use them.
     let access = svc.access_role.as_ref().map(|r| (format!("{s}_access"), r));
@@ -28,18 +29,18 @@ pub fn emit(ir: &Ir, svc: &Service, w: &mut Writer) {
         w.resource("aws_apprunner_auto_scaling_configuration_version", s, |w| {
             w.attr(
                 "auto_scaling_configuration_name",
-                Expr::Str(&scaling.physical),
+                string(&scaling.physical),
             );
-            w.attr("min_size", Expr::Int(u64::from(scaling.min)));
-            w.attr("max_size", Expr::Int(u64::from(scaling.max)));
-            w.attr("max_concurrency", Expr::Int(u64::from(scaling.concurrency)));
+            w.attr("min_size", int(u64::from(scaling.min)));
+            w.attr("max_size", int(u64::from(scaling.max)));
+            w.attr("max_concurrency", int(u64::from(scaling.concurrency)));
         });
     }
     if let Some(obs) = &svc.observability {
         w.resource("aws_apprunner_observability_configuration", s, |w| {
-            w.attr("observability_configuration_name", Expr::Str(&obs.physical));
+            w.attr("observability_configuration_name", string(&obs.physical));
             w.block("trace_configuration", &[], |w| {
-                w.attr("vendor", Expr::Str("AWSXRAY"));
+                w.attr("vendor", string("AWSXRAY"));
             });
         });
     }
@@ -55,7 +56,7 @@ pub fn emit(ir: &Ir, svc: &Service, w: &mut Writer) {
             .map(vpc_id)
             .unwrap_or_else(|| attr("aws_vpc", &n, "id").into());
         w.resource("aws_apprunner_vpc_ingress_connection", s, |w| {
-            w.attr("name", Expr::Str(&conn.physical));
+            w.attr("name", string(&conn.physical));
             w.attr(
                 "service_arn",
                 attr("aws_apprunner_service", s, "arn").into(),
@@ -74,7 +75,7 @@ fn service_block(
     svc: &Service,
     access: Option<&str>,
     instance: Option<&str>,
-    w: &mut Writer,
+    w: &mut Doc,
 ) {
     let s = svc.names.snake.as_str();
     let port = svc.port.to_string();
@@ -83,10 +84,10 @@ fn service_block(
         RepositoryType::EcrPublic => "ECR_PUBLIC",
     };
     w.resource("aws_apprunner_service", s, |w| {
-        w.attr("service_name", Expr::Str(&svc.names.physical));
+        w.attr("service_name", string(&svc.names.physical));
         w.block("source_configuration", &[], |w| {
             // Deploys happen when Terraform changes the image, not when a tag is pushed.
-            w.attr("auto_deployments_enabled", Expr::Bool(false));
+            w.attr("auto_deployments_enabled", Expression::Bool(false));
             if let Some(access) = access {
                 w.block("authentication_configuration", &[], |w| {
                     w.attr(
@@ -96,31 +97,31 @@ fn service_block(
                 });
             }
             w.block("image_repository", &[], |w| {
-                w.attr("image_identifier", Expr::Text(&svc.image));
-                w.attr("image_repository_type", Expr::Str(repo_type));
+                w.attr("image_identifier", text(&svc.image));
+                w.attr("image_repository_type", string(repo_type));
                 w.block("image_configuration", &[], |w| {
-                    w.attr("port", Expr::Str(&port));
+                    w.attr("port", string(&port));
                     if !svc.env.is_empty() {
                         w.map(
                             "runtime_environment_variables",
-                            svc.env.iter().map(|(k, v)| (k, Expr::Text(v))),
+                            svc.env.iter().map(|(k, v)| (k, text(v))),
                         );
                     }
                     if !svc.secrets.is_empty() {
                         w.map(
                             "runtime_environment_secrets",
-                            svc.secrets.iter().map(|(k, v)| (k, Expr::Text(v))),
+                            svc.secrets.iter().map(|(k, v)| (k, text(v))),
                         );
                     }
                     if let Some(cmd) = &svc.command {
-                        w.attr("start_command", Expr::Text(cmd));
+                        w.attr("start_command", text(cmd));
                     }
                 });
             });
         });
         w.block("instance_configuration", &[], |w| {
-            w.attr("cpu", Expr::Str(&svc.cpu));
-            w.attr("memory", Expr::Str(&svc.memory));
+            w.attr("cpu", string(&svc.cpu));
+            w.attr("memory", string(&svc.memory));
             if let Some(instance) = instance {
                 w.attr(
                     "instance_role_arn",
@@ -130,9 +131,9 @@ fn service_block(
         });
         if let Some(h) = &svc.health {
             w.block("health_check_configuration", &[], |w| {
-                w.attr("protocol", Expr::Str(&h.protocol));
+                w.attr("protocol", string(&h.protocol));
                 if let Some(path) = &h.path {
-                    w.attr("path", Expr::Text(path));
+                    w.attr("path", text(path));
                 }
                 for (key, value) in [
                     ("interval", h.interval),
@@ -141,7 +142,7 @@ fn service_block(
                     ("unhealthy_threshold", h.unhealthy_threshold),
                 ] {
                     if let Some(v) = value {
-                        w.attr(key, Expr::Int(u64::from(v)));
+                        w.attr(key, int(u64::from(v)));
                     }
                 }
             });
@@ -154,7 +155,7 @@ fn service_block(
         }
         if svc.observability.is_some() {
             w.block("observability_configuration", &[], |w| {
-                w.attr("observability_enabled", Expr::Bool(true));
+                w.attr("observability_enabled", Expression::Bool(true));
                 w.attr(
                     "observability_configuration_arn",
                     attr("aws_apprunner_observability_configuration", s, "arn").into(),
@@ -163,7 +164,7 @@ fn service_block(
         }
         w.block("network_configuration", &[], |w| {
             w.block("ingress_configuration", &[], |w| {
-                w.attr("is_publicly_accessible", Expr::Bool(!svc.private));
+                w.attr("is_publicly_accessible", Expression::Bool(!svc.private));
             });
             w.block("egress_configuration", &[], |w| {
                 if svc.vpc_egress {
@@ -172,43 +173,43 @@ fn service_block(
                         .as_deref()
                         .map(|net| network_snake(ir, net))
                         .unwrap_or_default();
-                    w.attr("egress_type", Expr::Str("VPC"));
+                    w.attr("egress_type", string("VPC"));
                     w.attr(
                         "vpc_connector_arn",
                         attr("aws_apprunner_vpc_connector", &n, "arn").into(),
                     );
                 } else {
-                    w.attr("egress_type", Expr::Str("DEFAULT"));
+                    w.attr("egress_type", string("DEFAULT"));
                 }
             });
         });
-        let policies: Vec<Expr> = access
+        let policies: Vec<Expression> = access
             .iter()
             .chain(&instance)
             .map(|name| resource_ref("aws_iam_role_policy", name).into())
             .collect();
         if !policies.is_empty() {
-            w.attr("depends_on", Expr::List(policies));
+            w.attr("depends_on", Expression::Array(policies));
         }
     });
 }
 
 /// The role, its trust and permission policy documents, and the inline policy (which the
 /// service depends on).
-fn role_blocks(name: &str, role: &Role, w: &mut Writer) {
+fn role_blocks(name: &str, role: &Role, w: &mut Doc) {
     let assume = format!("{name}_assume");
     w.data("aws_iam_policy_document", &assume, |w| {
         w.block("statement", &[], |w| {
-            w.attr("effect", Expr::Str("Allow"));
-            w.attr("actions", Expr::List(vec![Expr::Str("sts:AssumeRole")]));
+            w.attr("effect", string("Allow"));
+            w.attr("actions", Expression::Array(vec![string("sts:AssumeRole")]));
             w.block("principals", &[], |w| {
-                w.attr("type", Expr::Str("Service"));
-                w.attr("identifiers", Expr::List(vec![Expr::Str(&role.principal)]));
+                w.attr("type", string("Service"));
+                w.attr("identifiers", Expression::Array(vec![string(&role.principal)]));
             });
         });
     });
     w.resource("aws_iam_role", name, |w| {
-        w.attr("name", Expr::Str(&role.physical));
+        w.attr("name", string(&role.physical));
         w.attr(
             "assume_role_policy",
             data_attr("aws_iam_policy_document", &assume, "json").into(),
@@ -217,21 +218,21 @@ fn role_blocks(name: &str, role: &Role, w: &mut Writer) {
     w.data("aws_iam_policy_document", name, |w| {
         for st in &role.statements {
             w.block("statement", &[], |w| {
-                w.attr("sid", Expr::Str(&st.sid));
-                w.attr("effect", Expr::Str("Allow"));
+                w.attr("sid", string(&st.sid));
+                w.attr("effect", string("Allow"));
                 w.attr(
                     "actions",
-                    Expr::List(st.actions.iter().map(|a| Expr::Str(a)).collect()),
+                    Expression::Array(st.actions.iter().map(|a| string(a)).collect()),
                 );
                 w.attr(
                     "resources",
-                    Expr::List(st.resources.iter().map(Expr::Text).collect()),
+                    Expression::Array(st.resources.iter().map(text).collect()),
                 );
             });
         }
     });
     w.resource("aws_iam_role_policy", name, |w| {
-        w.attr("name", Expr::Str(&role.policy_name));
+        w.attr("name", string(&role.policy_name));
         w.attr("role", attr("aws_iam_role", name, "id").into());
         w.attr(
             "policy",

@@ -1,0 +1,169 @@
+//! How the construct files build `main.tf`: each top-level block is an `hcl::Block` whose
+//! body (an `hcl::Body`) a closure fills through [`BodyExt`]; [`Doc`] formats each block into
+//! the output as soon as it is complete and drops it, so at most one block's tree is alive
+//! (a whole-file `Body` for 1,000 services was tens of megabytes built only to be freed).
+//!
+//! Block types and attribute names are the construct files' constants (`&'static str`), valid
+//! identifiers as written, so they become `Identifier::unchecked` without the Unicode checks
+//! that names from the IR get ([`super::expr::ident`]).
+//!
+//! [`Doc`] also keeps the address of every top-level block, back to back in one `String`, for
+//! the E0502 check (no `String` per address).
+
+use super::expr::string;
+use super::format::Formatter;
+use hcl::expr::{Object, ObjectKey};
+use hcl::{Attribute, Block, BlockLabel, Body, Expression, Identifier, Structure};
+use std::collections::HashSet;
+
+/// Filling an `hcl::Body` with attributes, objects and nested blocks.
+pub trait BodyExt {
+    /// `key = value`.
+    fn attr(&mut self, key: &'static str, value: Expression);
+
+    /// `key = { k = v ... }` from string keys (written bare where HCL allows, quoted
+    /// otherwise); `key = {}` when empty.
+    fn map<K: AsRef<str>>(
+        &mut self,
+        key: &'static str,
+        entries: impl IntoIterator<Item = (K, Expression)>,
+    );
+
+    /// A nested block `ident "label"... { body }`.
+    fn block(&mut self, ident: &'static str, labels: &[&str], body: impl FnOnce(&mut Body));
+}
+
+impl BodyExt for Body {
+    fn attr(&mut self, key: &'static str, value: Expression) {
+        self.0.push(Structure::Attribute(Attribute {
+            key: Identifier::unchecked(key),
+            expr: value,
+        }));
+    }
+
+    fn map<K: AsRef<str>>(
+        &mut self,
+        key: &'static str,
+        entries: impl IntoIterator<Item = (K, Expression)>,
+    ) {
+        let object: Object<ObjectKey, Expression> = entries
+            .into_iter()
+            .map(|(k, v)| (ObjectKey::Expression(string(k.as_ref())), v))
+            .collect();
+        self.attr(key, Expression::Object(object));
+    }
+
+    fn block(&mut self, ident: &'static str, labels: &[&str], body: impl FnOnce(&mut Body)) {
+        self.0.push(Structure::Block(block(ident, labels, body)));
+    }
+}
+
+/// An `hcl::Block` with quoted labels, its body filled by `body`.
+pub fn block(ident: &'static str, labels: &[&str], body: impl FnOnce(&mut Body)) -> Block {
+    let mut filled = Body(Vec::new());
+    body(&mut filled);
+    Block {
+        identifier: Identifier::unchecked(ident),
+        labels: labels
+            .iter()
+            .map(|l| BlockLabel::String((*l).to_owned()))
+            .collect(),
+        body: filled,
+    }
+}
+
+/// The file being written: top-level blocks in order.
+pub struct Doc {
+    fmt: Formatter,
+    /// Every top-level block's address (`resource.aws_vpc.core`), back to back.
+    addresses: String,
+    /// The end offset of each address in `addresses`, in writing order.
+    address_ends: Vec<usize>,
+}
+
+impl Doc {
+    pub fn with_capacity(bytes: usize) -> Doc {
+        Doc {
+            fmt: Formatter::with_capacity(bytes),
+            addresses: String::new(),
+            address_ends: Vec::new(),
+        }
+    }
+
+    /// Formats a top-level block into the file and drops it.
+    pub fn push(&mut self, block: Block) {
+        self.addresses.push_str(block.identifier.as_str());
+        for label in &block.labels {
+            self.addresses.push('.');
+            self.addresses.push_str(label.as_str());
+        }
+        self.address_ends.push(self.addresses.len());
+        self.fmt.block(&block);
+    }
+
+    /// A top-level block `ident "label"... { body }`.
+    pub fn block(&mut self, ident: &'static str, labels: &[&str], body: impl FnOnce(&mut Body)) {
+        self.push(block(ident, labels, body));
+    }
+
+    /// `resource "<kind>" "<name>" { body }`.
+    pub fn resource(&mut self, kind: &'static str, name: &str, body: impl FnOnce(&mut Body)) {
+        self.block("resource", &[kind, name], body);
+    }
+
+    /// `data "<kind>" "<name>" { body }`.
+    pub fn data(&mut self, kind: &'static str, name: &str, body: impl FnOnce(&mut Body)) {
+        self.block("data", &[kind, name], body);
+    }
+
+    /// The text, or (for E0502) the first address that an earlier block already had.
+    pub fn finish(self) -> Result<String, String> {
+        match self.first_collision() {
+            Some(address) => Err(address),
+            None => Ok(self.fmt.finish()),
+        }
+    }
+
+    /// The first block, in writing order, whose address an earlier block already had. The
+    /// set is only asked, never iterated, so its order cannot reach the output.
+    fn first_collision(&self) -> Option<String> {
+        let mut seen = HashSet::with_capacity(self.address_ends.len());
+        let mut start = 0;
+        for &end in &self.address_ends {
+            let address = &self.addresses[start..end];
+            if !seen.insert(address) {
+                return Some(address.to_string());
+            }
+            start = end;
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::tf::expr::int;
+
+    #[test]
+    fn the_first_repeated_address_is_reported() {
+        let mut doc = Doc::with_capacity(0);
+        doc.resource("k", "x", |_| {});
+        doc.resource("k", "y", |b| b.attr("a", int(1)));
+        doc.block("resource", &["k.y"], |_| {});
+        doc.resource("k", "x", |_| {});
+        assert_eq!(doc.finish().err().as_deref(), Some("resource.k.y"));
+    }
+
+    #[test]
+    fn blocks_are_formatted_as_they_come() {
+        let mut doc = Doc::with_capacity(0);
+        doc.block("a", &[], |_| {});
+        doc.resource("k", "n", |b| {
+            b.map("tags", [("team", string("x")), ("cost.centre", string("y"))]);
+            b.block("inner", &[], |_| {});
+        });
+        let want = "a {}\n\nresource \"k\" \"n\" {\n  tags = {\n    team          = \"x\"\n    \"cost.centre\" = \"y\"\n  }\n\n  inner {  }\n}\n";
+        assert_eq!(doc.finish().as_deref(), Ok(want));
+    }
+}
