@@ -180,7 +180,8 @@ pub enum Piece<'a> {
 /// backend's formatter. A literal ending in `$` right before an interpolation would make it
 /// the escape `$${`: that run of `$` is written as an interpolated string (`${"$"}`) instead.
 pub fn template<'a>(pieces: impl IntoIterator<Item = Piece<'a>>) -> Expression {
-    let mut content = String::new();
+    // Room for a typical URL or image name, so the pieces rarely grow it.
+    let mut content = String::with_capacity(96);
     let mut pieces = pieces.into_iter().peekable();
     while let Some(piece) = pieces.next() {
         match piece {

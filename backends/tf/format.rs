@@ -15,9 +15,9 @@
 //!
 //! Alignment follows hclwrite's rule (the formatter behind `terraform fmt`): in a run of
 //! consecutive single-line attributes (or object entries), every `=` sits one space after the
-//! longest key. A block, a multi-line value or the end of the body ends the run. The
-//! formatter knows which lines are such attributes, so it aligns each run when it ends
-//! (rewriting only that run) instead of re-scanning the whole text afterwards.
+//! longest key. A block, a multi-line value or the end of the body ends the run. Holding the
+//! tree, the formatter measures a run before writing it, so each line is written once,
+//! already padded.
 //!
 //! Rare values are handed to hcl-rs itself so they cannot drift from what it writes: numbers
 //! that are not unsigned integers, strings holding a template marker (via [`quote::plain`]),
@@ -46,9 +46,7 @@ pub struct Formatter {
     last: Last,
     /// Inside function arguments objects are written on one line (hcl-rs's compact mode).
     compact: usize,
-    /// The current run of alignable lines: (line start, key end) offsets into `out`.
-    run: Vec<(usize, usize)>,
-    /// Reused buffer for re-aligning a run.
+    /// Reused buffer for measuring object keys as written.
     scratch: String,
 }
 
@@ -76,29 +74,16 @@ impl Formatter {
             depth: 0,
             last: Last::Nothing,
             compact: 0,
-            run: Vec::new(),
             scratch: String::new(),
         }
     }
 
-    /// The text written so far, with its last run aligned.
-    pub fn finish(mut self) -> String {
-        self.flush_run();
+    pub fn finish(self) -> String {
         self.out
-    }
-
-    pub fn body(&mut self, body: &Body) {
-        for structure in body {
-            match structure {
-                Structure::Attribute(a) => self.attribute(a),
-                Structure::Block(b) => self.block(b),
-            }
-        }
     }
 
     /// A block `ident "label"... { body }`.
     pub fn block(&mut self, block: &Block) {
-        self.flush_run();
         if self.last != Last::Nothing {
             self.out.push('\n');
         }
@@ -115,39 +100,58 @@ impl Formatter {
         self.last = Last::BodyStart;
         self.depth += 1;
         self.body(&block.body);
-        self.flush_run();
         self.depth -= 1;
         self.indent();
         self.out.push_str("}\n");
         self.last = Last::Block;
     }
 
-    /// `key = value`, aligned with its neighbours when the value is on one line.
-    fn attribute(&mut self, attribute: &Attribute) {
+    pub fn body(&mut self, body: &Body) {
+        let items = body.0.as_slice();
+        let mut i = 0;
+        while let Some(item) = items.get(i) {
+            let attribute = |s: &Structure| match s {
+                Structure::Attribute(a) if one_line(&a.expr, false) => Some(a.key.len()),
+                _ => None,
+            };
+            match item {
+                Structure::Block(b) => {
+                    self.block(b);
+                    i += 1;
+                }
+                Structure::Attribute(a) if attribute(item).is_none() => {
+                    self.attribute(a, 0);
+                    i += 1;
+                }
+                Structure::Attribute(_) => {
+                    // A run of single-line attributes: every `=` after the longest key.
+                    let widths = items[i..].iter().map_while(attribute);
+                    let (run, width) = widths.fold((0, 0), |(n, w), k| (n + 1, w.max(k)));
+                    for s in &items[i..i + run] {
+                        if let Structure::Attribute(a) = s {
+                            self.attribute(a, width);
+                        }
+                    }
+                    i += run;
+                }
+            }
+        }
+    }
+
+    /// `key = value`, the key padded to `width` bytes.
+    fn attribute(&mut self, attribute: &Attribute, width: usize) {
         match self.last {
             Last::BodyStart | Last::Block => self.out.push('\n'),
             Last::Nothing | Last::Attribute => {}
         }
         self.last = Last::Attribute;
-        let start = self.out.len();
         self.indent();
-        self.out.push_str(attribute.key.as_str());
-        self.value_line(start, &attribute.expr);
-    }
-
-    /// ` = value\n` after a key: the line joins the current alignment run, or ends it when
-    /// the value spans lines.
-    fn value_line(&mut self, start: usize, value: &Expression) {
-        let key_end = self.out.len();
+        let key = attribute.key.as_str();
+        self.out.push_str(key);
+        spaces(&mut self.out, width.saturating_sub(key.len()));
         self.out.push_str(" = ");
-        self.expr(value);
-        let one_line = !self.out.as_bytes()[key_end..].contains(&b'\n');
+        self.expr(&attribute.expr);
         self.out.push('\n');
-        if one_line {
-            self.run.push((start, key_end));
-        } else {
-            self.flush_run();
-        }
     }
 
     fn expr(&mut self, expr: &Expression) {
@@ -224,7 +228,8 @@ impl Formatter {
         }
     }
 
-    /// `{}`, `{ k = v, ... }` in compact mode, else one entry per line, aligned.
+    /// `{}`, `{ k = v, ... }` in compact mode, else one entry per line, runs of single-line
+    /// entries aligned as attributes are.
     fn object(&mut self, object: &hcl::Object<ObjectKey, Expression>) {
         if object.is_empty() {
             self.out.push_str("{}");
@@ -241,29 +246,52 @@ impl Formatter {
             self.out.push_str(" }");
             return;
         }
-        // The line opening the object is not alignable: it ends the run before it.
-        self.flush_run();
         self.out.push('{');
         self.depth += 1;
-        for (key, value) in object {
-            self.out.push('\n');
-            let start = self.out.len();
-            self.indent();
-            self.object_key(key);
-            let key_end = self.out.len();
-            self.out.push_str(" = ");
-            self.expr(value);
-            if self.out.as_bytes()[key_end..].contains(&b'\n') {
-                self.flush_run();
-            } else {
-                self.run.push((start, key_end));
+        let entries = object.as_slice();
+        let mut i = 0;
+        while i < entries.len() {
+            let run = entries[i..]
+                .iter()
+                .take_while(|(_, v)| one_line(v, false))
+                .count();
+            let (run, width) = match run {
+                0 => (1, 0),
+                _ => {
+                    let width = entries[i..i + run]
+                        .iter()
+                        .map(|(k, _)| self.key_width(k))
+                        .max()
+                        .unwrap_or(0);
+                    (run, width)
+                }
+            };
+            for (key, value) in &entries[i..i + run] {
+                self.out.push('\n');
+                self.indent();
+                let start = self.out.len();
+                self.object_key(key);
+                let written = self.out.len() - start;
+                spaces(&mut self.out, width.saturating_sub(written));
+                self.out.push_str(" = ");
+                self.expr(value);
             }
+            i += run;
         }
-        self.flush_run();
         self.depth -= 1;
         self.out.push('\n');
         self.indent();
         self.out.push('}');
+    }
+
+    /// How many bytes `key` takes as written.
+    fn key_width(&mut self, key: &ObjectKey) -> usize {
+        let out = std::mem::replace(&mut self.out, std::mem::take(&mut self.scratch));
+        self.out.clear();
+        self.object_key(key);
+        let width = self.out.len();
+        self.scratch = std::mem::replace(&mut self.out, out);
+        width
     }
 
     fn object_key(&mut self, key: &ObjectKey) {
@@ -272,53 +300,64 @@ impl Formatter {
             ObjectKey::Expression(Expression::String(s)) => quote::key(&mut self.out, s),
             ObjectKey::Expression(expr) => self.expr(expr),
             // `ObjectKey` is non-exhaustive; a future kind is written by hcl-rs.
-            _ => self.delegate_key(key),
-        }
-    }
-
-    /// An expression written by hcl-rs's own formatter, configured as this backend's was.
-    fn delegate(&mut self, expr: &Expression) {
-        let mut f = hcl::format::Formatter::builder()
-            .compact_arrays(true)
-            .prefer_ident_keys(true)
-            .build_vec();
-        // Formatting into memory cannot fail; should it, `terraform validate` reports the gap.
-        self.out.push_str(&expr.format_string(&mut f).unwrap_or_default());
-    }
-
-    fn delegate_key(&mut self, key: &ObjectKey) {
-        let mut f = hcl::format::Formatter::builder()
-            .prefer_ident_keys(true)
-            .build_vec();
-        self.out.push_str(&key.format_string(&mut f).unwrap_or_default());
-    }
-
-    /// Pads the keys of the current run so its `=` line up, rewriting only the run's lines.
-    fn flush_run(&mut self) {
-        let run = std::mem::take(&mut self.run);
-        let width = run.iter().map(|(s, k)| k - s).max().unwrap_or(0);
-        if run.iter().any(|(s, k)| k - s < width) {
-            let from = run[0].0;
-            let mut scratch = std::mem::take(&mut self.scratch);
-            scratch.clear();
-            scratch.push_str(&self.out[from..]);
-            self.out.truncate(from);
-            for (i, (start, key_end)) in run.iter().enumerate() {
-                let end = run.get(i + 1).map_or(scratch.len(), |next| next.0 - from);
-                let (start, key_end) = (start - from, key_end - from);
-                self.out.push_str(&scratch[start..key_end]);
-                spaces(&mut self.out, width - (key_end - start));
-                self.out.push_str(&scratch[key_end..end]);
+            _ => {
+                let mut f = hcl::format::Formatter::builder()
+                    .prefer_ident_keys(true)
+                    .build_vec();
+                self.out
+                    .push_str(&key.format_string(&mut f).unwrap_or_default());
             }
-            self.scratch = scratch;
         }
-        self.run = run;
-        self.run.clear();
+    }
+
+    fn delegate(&mut self, expr: &Expression) {
+        self.out.push_str(&delegated(expr));
     }
 
     fn indent(&mut self) {
         spaces(&mut self.out, 2 * self.depth);
     }
+}
+
+/// Whether `expr` is written on one line (`compact`: inside function arguments), so its line
+/// can be aligned with its neighbours. Only objects and heredocs span lines; the kinds handed
+/// to hcl-rs are measured by writing them.
+fn one_line(expr: &Expression, compact: bool) -> bool {
+    match expr {
+        Expression::Null
+        | Expression::Bool(_)
+        | Expression::Number(_)
+        | Expression::String(_)
+        | Expression::Variable(_) => true,
+        Expression::Array(items) => items.iter().all(|e| one_line(e, compact)),
+        Expression::Object(object) => {
+            object.is_empty() || (compact && object.iter().all(|(_, v)| one_line(v, compact)))
+        }
+        Expression::TemplateExpr(t) => match &**t {
+            TemplateExpr::QuotedString(content) => !content.contains('\n'),
+            TemplateExpr::Heredoc(_) => false,
+        },
+        Expression::Traversal(t) => {
+            one_line(&t.expr, compact)
+                && t.operators.iter().all(|op| match op {
+                    TraversalOperator::Index(idx) => one_line(idx, compact),
+                    _ => true,
+                })
+        }
+        Expression::FuncCall(call) => call.args.iter().all(|arg| one_line(arg, true)),
+        Expression::Parenthesis(inner) => one_line(inner, compact),
+        _ => !delegated(expr).contains('\n'),
+    }
+}
+
+/// An expression written by hcl-rs's own formatter, configured as this backend's was.
+fn delegated(expr: &Expression) -> String {
+    let mut f = hcl::format::Formatter::builder()
+        .compact_arrays(true)
+        .prefer_ident_keys(true)
+        .build_vec();
+    // Formatting into memory cannot fail; should it, `terraform validate` reports the gap.
+    expr.format_string(&mut f).unwrap_or_default()
 }
 
 /// A number as hcl-rs writes it: unsigned integers here, the rest (negative, floats: the
