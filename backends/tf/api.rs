@@ -63,10 +63,7 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
     }
     w.resource("aws_api_gateway_deployment", a, |w| {
         w.attr("rest_api_id", rest_api_id());
-        w.map(
-            "triggers",
-            [("redeployment", string(&api.deployment_hash))],
-        );
+        w.map("triggers", [("redeployment", string(&api.deployment_hash))]);
         w.block("lifecycle", &[], |w| {
             w.attr("create_before_destroy", Expression::Bool(true));
         });
@@ -80,10 +77,7 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
     if let Some(log) = &api.access_log {
         w.resource("aws_cloudwatch_log_group", a, |w| {
             w.attr("name", string(&log.log_group_name));
-            w.attr(
-                "retention_in_days",
-                int(u64::from(log.retention_days)),
-            );
+            w.attr("retention_in_days", int(u64::from(log.retention_days)));
         });
     }
     w.resource("aws_api_gateway_stage", a, |w| {
@@ -135,7 +129,10 @@ fn method_block(names: &Names, m: &ApiMethod, name: &str, w: &mut Doc) {
         w.attr("resource_id", names.resource_id(m.resource).into());
         w.attr("http_method", string(&m.http_method));
         w.attr("authorization", string(authorization));
-        w.attr("api_key_required", Expression::Bool(api.auth == Auth::ApiKey));
+        w.attr(
+            "api_key_required",
+            Expression::Bool(api.auth == Auth::ApiKey),
+        );
         if !m.path_params.is_empty() {
             w.map(
                 "request_parameters",

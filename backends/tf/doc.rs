@@ -205,7 +205,10 @@ mod tests {
         let mut doc = Doc::with_capacity(0);
         doc.block("a", &[], |_| {});
         doc.resource("k", "n", |b| {
-            b.map("tags", [("team", string("x")), ("cost.centre", string("y"))]);
+            b.map(
+                "tags",
+                [("team", string("x")), ("cost.centre", string("y"))],
+            );
             b.block("inner", &[], |_| {});
         });
         let want = "a {}\n\nresource \"k\" \"n\" {\n  tags = {\n    team          = \"x\"\n    \"cost.centre\" = \"y\"\n  }\n\n  inner {  }\n}\n";

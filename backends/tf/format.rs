@@ -217,7 +217,8 @@ impl Formatter {
                     self.expr(arg);
                 }
                 self.compact -= 1;
-                self.out.push_str(if call.expand_final { "...)" } else { ")" });
+                self.out
+                    .push_str(if call.expand_final { "...)" } else { ")" });
             }
             Expression::Parenthesis(inner) => {
                 self.out.push('(');

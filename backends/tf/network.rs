@@ -10,7 +10,9 @@
 //! the ids would fail at plan time because they are unknown until the endpoint exists.
 
 use super::doc::{BodyExt, Doc};
-use super::expr::{attr, call, count_index, data_attr, data_ref, get_attr, index, int, string, text};
+use super::expr::{
+    attr, call, count_index, data_attr, data_ref, get_attr, index, int, string, text,
+};
 use crate::ir::{Direction, Ir, Network, Peer, Protocol, SgKind, Vpc};
 use hcl::Expression;
 use std::collections::BTreeSet;

@@ -27,10 +27,7 @@ pub fn emit(ir: &Ir, svc: &Service, w: &mut Doc) {
     }
     if let Some(scaling) = &svc.autoscaling {
         w.resource("aws_apprunner_auto_scaling_configuration_version", s, |w| {
-            w.attr(
-                "auto_scaling_configuration_name",
-                string(&scaling.physical),
-            );
+            w.attr("auto_scaling_configuration_name", string(&scaling.physical));
             w.attr("min_size", int(u64::from(scaling.min)));
             w.attr("max_size", int(u64::from(scaling.max)));
             w.attr("max_concurrency", int(u64::from(scaling.concurrency)));
@@ -204,7 +201,10 @@ fn role_blocks(name: &str, role: &Role, w: &mut Doc) {
             w.attr("actions", Expression::Array(vec![string("sts:AssumeRole")]));
             w.block("principals", &[], |w| {
                 w.attr("type", string("Service"));
-                w.attr("identifiers", Expression::Array(vec![string(&role.principal)]));
+                w.attr(
+                    "identifiers",
+                    Expression::Array(vec![string(&role.principal)]),
+                );
             });
         });
     });
