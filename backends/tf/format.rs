@@ -6,7 +6,7 @@
 //! needed a second pass that re-scanned every line (~80M instructions on the 1,000-service
 //! benchmark, on top of its ~65M). This formatter writes what hcl-rs's formatter writes
 //! (built with `compact_arrays` and `prefer_ident_keys`) and aligns in the same pass; a unit
-//! test checks it against hcl-rs plus that old alignment pass ([`super::layout`]).
+//! test checks it against hcl-rs plus that old alignment pass (`layout.rs`, kept for the test).
 //!
 //! Layout, in one place: two spaces per level; a blank line between a block and whatever
 //! precedes or follows it in the same body; an empty body written `{}` (nested: `{  }`, as

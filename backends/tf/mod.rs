@@ -11,6 +11,10 @@
 //! second pass over the text; one pass that lays out and aligns is cheaper and simpler. What
 //! it writes is checked against hcl-rs's formatter plus that pass in the unit tests.
 //!
+//! Cost, at 1,000 services: ~110M instructions, most of them allocating and freeing hcl-rs's
+//! nodes (every identifier and string is its own `String`). Writing straight from the IR
+//! took ~54M; hcl-rs's formatter plus the re-alignment pass, with a whole-file `Body`, ~360M.
+//!
 //! Terraform resource names are the IR's `snake` names, prefixed by their owner where one
 //! owner has several of a kind (`aws_api_gateway_method.public_any_proxy`). Two blocks that
 //! would get the same address are refused (E0502) instead of emitting an invalid file.
