@@ -9,8 +9,11 @@
     measure.py types APRC_TEMPLATE CDK_TEMPLATE
         Prints the resource count by type of two CloudFormation templates side by side.
 
-Each child is reaped with wait4, whose rusage is that child's alone, and timed from just
-before it is spawned to just after it is reaped, as benches/process.rs does. Each CDK run
+Each child is timed from just before it is spawned to just after it is reaped. Peak RSS is
+taken in a separate run of each cell under GNU time (`/usr/bin/time -f %M`), not from the
+timed runs' rusage: a child's ru_maxrss counts the memory of the process it was forked or
+vforked from until it execs, and this Python process (about 15 MiB) is larger than aprc.
+GNU time's own is about 2 MiB, below every program measured here. Each CDK run
 writes its assembly to a fresh directory ($CDK_OUTDIR) made before and removed after the
 timed span; aprc writes its document to /dev/null.
 """
@@ -37,10 +40,19 @@ def run_once(argv, env=None):
     start = time.perf_counter()
     child = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
+    _, status, _ = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
-    return wall, usage.ru_maxrss, child.returncode
+    return wall, child.returncode
+
+
+def peak_rss_kib(argv, env=None):
+    """Peak RSS of one run of `argv`, as GNU time reports it (see the module docstring)."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *argv], env=env,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        return int(report.read().split()[-1])
 
 
 class Cell:
@@ -56,13 +68,15 @@ class Cell:
             outdir = tempfile.mkdtemp(prefix="aprc-cdk-")
             env = dict(env, CDK_OUTDIR=outdir)
         try:
-            wall, rss, code = run_once(self.argv, env)
+            if record == "rss":
+                self.rss.append(peak_rss_kib(self.argv, env))
+                return
+            wall, code = run_once(self.argv, env)
         finally:
             if outdir:
                 shutil.rmtree(outdir)
         if record:
             self.walls.append(wall)
-            self.rss.append(rss)
             self.codes.add(code)
 
     @property
@@ -95,8 +109,11 @@ def runs(aprc, app_js, spec_dir, rounds):
     for _ in range(rounds):
         for cell in cells:
             cell.run(record=True)
+    for cell in cells:
+        cell.run(record="rss")
 
-    print(f"{rounds} interleaved rounds (after 1 warm-up round); wall time from spawn to reaped")
+    print(f"{rounds} interleaved rounds (after 1 warm-up round); wall time from spawn to reaped;")
+    print("peak RSS from one more run of each cell under GNU time")
     print()
     print("| workload | services | tool | target | exit | median ms | min ms | peak RSS MiB |")
     print("|---|---:|---|---|---:|---:|---:|---:|")
