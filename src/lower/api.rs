@@ -215,21 +215,25 @@ struct Canonical<'a> {
 }
 
 /// Hex SHA-256 over every resource, method and integration, in IR order: the compact JSON of
-/// [`Canonical`]. Serialized straight from the IR structs; building a `serde_json::Value`
-/// tree first cost more than the rest of lowering (the text hashed is the same).
+/// [`Canonical`]. Serialized straight from the IR structs into the hasher: neither a
+/// `serde_json::Value` tree nor a buffer of the text (about 0.6 MB at 1,000 routes, grown by
+/// doubling) is built; the bytes hashed are the same.
 fn deployment_hash(resources: &[Resource], methods: &[ApiMethod]) -> String {
     let canonical = Canonical { resources, methods };
-    // These plain structs (string keys, no floats) always serialize.
-    let text = match serde_json::to_vec(&canonical) {
-        Ok(text) => text,
-        Err(e) => unreachable!("the routes do not serialize: {e}"),
-    };
+    let mut hasher = Sha256::new();
+    // These plain structs (string keys, no floats) always serialize, and hashing never fails.
+    if let Err(e) = serde_json::to_writer(&mut hasher, &canonical) {
+        unreachable!("the routes do not serialize: {e}");
+    }
     let mut hex = String::with_capacity(64);
-    for b in Sha256::digest(&text) {
-        hex.push_str(&format!("{b:02x}"));
+    for b in hasher.finalize() {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 15)]));
     }
     hex
 }
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// JSON access-log line: one object per request with API Gateway `$context` variables.
 fn access_log_format() -> String {
