@@ -130,7 +130,17 @@ pub fn compile_into(
 
 /// Emits the IR for a target; a backend refusal (quota) becomes a diagnostic on `app`.
 pub fn emit(target: crate::backends::Target, ir: &Ir, diags: &mut Diagnostics) -> Option<String> {
-    match crate::backends::emit(target, ir) {
+    emit_with(target, ir, crate::backends::Scratch::Free, diags)
+}
+
+/// [`emit`], telling the backend what to do with its working memory.
+pub fn emit_with(
+    target: crate::backends::Target,
+    ir: &Ir,
+    scratch: crate::backends::Scratch,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match crate::backends::emit_with(target, ir, scratch) {
         Ok(text) => Some(text),
         Err(e) => {
             diags

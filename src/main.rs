@@ -3,7 +3,7 @@
 
 mod heap;
 
-use aprc::backends::Target;
+use aprc::backends::{Scratch, Target};
 use aprc::diag::{render, Diagnostics};
 use aprc::driver;
 use aprc::source::Sources;
@@ -193,7 +193,7 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     let mut left = driver::Leftovers::default();
     let compiled = driver::compile_into(&sources, &baked, &mut diags, &mut left);
     let text = match &compiled {
-        Ok(Some(ir)) => driver::emit(args.target, ir, &mut diags),
+        Ok(Some(ir)) => driver::emit_with(args.target, ir, Scratch::Keep, &mut diags),
         Ok(None) => None,
         Err(usage) => {
             report(&sources, &diags, args.input.message_format, false);

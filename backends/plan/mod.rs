@@ -37,8 +37,21 @@ use steps::Step;
 pub use ids::kind;
 
 pub fn emit(ir: &Ir) -> Result<String, BackendError> {
-    let steps = build(ir);
-    let ordered = ordered(&steps)?;
+    emit_with(ir, super::Scratch::Free)
+}
+
+/// [`emit`], leaving the steps allocated when told to ([`super::Scratch`]).
+pub fn emit_with(ir: &Ir, scratch: super::Scratch) -> Result<String, BackendError> {
+    let steps = std::mem::ManuallyDrop::new(build(ir));
+    let text = write(ir, &steps);
+    if scratch == super::Scratch::Free {
+        drop(std::mem::ManuallyDrop::into_inner(steps));
+    }
+    text
+}
+
+fn write(ir: &Ir, steps: &[Step]) -> Result<String, BackendError> {
+    let ordered = ordered(steps)?;
     let parameters = ir
         .params
         .iter()
@@ -55,7 +68,7 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         region: &ir.app.region,
         parameters: J::map(parameters),
         steps: Steps {
-            steps: &steps,
+            steps,
             ordered: &ordered,
         },
         outputs: outputs(ir),
