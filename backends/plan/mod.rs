@@ -21,15 +21,14 @@ mod ids;
 mod json;
 mod network;
 mod order;
-mod pretty;
 mod service;
 mod steps;
+mod write;
 
 use super::BackendError;
-use crate::diag::Code;
 use crate::ir::{Ir, OutputValue, Vpc};
 use json::{obj, J};
-use order::{ordered, Ordered};
+use order::ordered;
 use std::borrow::Cow;
 use std::rc::Rc;
 use steps::Step;
@@ -63,71 +62,13 @@ fn write(ir: &Ir, steps: &[Step]) -> Result<String, BackendError> {
             (Cow::Borrowed(p.name.as_str()), decl)
         })
         .collect();
-    let doc = Document {
-        app: &ir.app.name,
-        region: &ir.app.region,
-        parameters: J::map(parameters),
-        steps: Steps {
-            steps,
-            ordered: &ordered,
-        },
-        outputs: outputs(ir),
-    };
+    let parameters = J::map(parameters);
+    let outputs = outputs(ir);
     // About 1.2 kB per step: reserving it up front saves copying a growing 8 MB buffer.
-    let mut bytes = Vec::with_capacity(1024 + steps.len() * 1200);
-    // Serializing cannot fail (every key is a string); the error is kept, not unwrapped.
-    pretty::write(&mut bytes, &doc).map_err(|e| BackendError {
-        code: Code::E0502,
-        message: format!("cannot serialize the plan: {e}"),
-    })?;
-    bytes.push(b'\n');
-    // serde_json writes UTF-8 only; the check is kept rather than assumed.
-    String::from_utf8(bytes).map_err(|e| BackendError {
-        code: Code::E0502,
-        message: format!("cannot serialize the plan: {e}"),
-    })
-}
-
-/// The plan document, serialized without first building it as one value:
-/// `{"version": 1, "app", "region", "parameters", "steps", "outputs"}` in this order.
-struct Document<'a> {
-    app: &'a str,
-    region: &'a str,
-    parameters: J<'a>,
-    steps: Steps<'a>,
-    outputs: J<'a>,
-}
-
-impl serde::Serialize for Document<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(6))?;
-        map.serialize_entry("version", &1)?;
-        map.serialize_entry("app", self.app)?;
-        map.serialize_entry("region", self.region)?;
-        map.serialize_entry("parameters", &self.parameters)?;
-        map.serialize_entry("steps", &self.steps)?;
-        map.serialize_entry("outputs", &self.outputs)?;
-        map.end()
-    }
-}
-
-/// The steps in plan order, each with its `depends_on`.
-struct Steps<'a> {
-    steps: &'a [Step<'a>],
-    ordered: &'a Ordered<'a>,
-}
-
-impl serde::Serialize for Steps<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let ordered = self.ordered;
-        serializer.collect_seq(
-            ordered
-                .order
-                .iter()
-                .filter_map(|&i| Some(self.steps.get(i)?.to_json(ordered.depends_on(i)))),
-        )
-    }
+    let mut writer = write::Writer::with_capacity(1024 + steps.len() * 1200);
+    let (app, region) = (&ir.app.name, &ir.app.region);
+    writer.document(app, region, &parameters, steps, &ordered, &outputs);
+    Ok(writer.finish())
 }
 
 /// Every step in IR order: app-wide lookups, networks, services, apis.

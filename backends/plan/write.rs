@@ -1,0 +1,362 @@
+//! The plan's JSON writer: the document, its steps and their [`J`] values written straight
+//! into one pre-sized `String`, byte for byte what serde_json's `to_writer_pretty` writes for
+//! the same shape (two-space indent, `": "` after keys, a line per value, `[]`/`{}` when
+//! empty; `"` and `\` backslash-escaped, `\b \t \n \f \r` for those controls, other bytes
+//! below 0x20 as lowercase `\u00xx`, nothing else escaped). A test holds it to serde_json's
+//! `PrettyFormatter` on values of every shape; the differential check holds the whole plan.
+//!
+//! Why not serde_json itself: at 1,000 services the plan is 8 MB, and serde_json's serializer
+//! cost about 88M instructions of a 315M build, most of it escaping (a table lookup and
+//! branch per byte, and a scan of every static key) and the `Serializer`/`Formatter` call
+//! layers around each value. Here keys and values that are the backend's own literals are
+//! copied without a scan (debug-asserted clean), data strings are scanned eight bytes at a
+//! time, and a line break with its indent is one copy.
+
+use super::json::J;
+use super::order::Ordered;
+use super::steps::{Call, Name, Step, Wait};
+
+/// A comma, a newline and indent enough for the plan's deepest nesting in one copy (deeper
+/// lines take several): a line break is a slice of it.
+const BREAK: &str = ",\n                                                                ";
+
+/// How a byte is written inside a JSON string: 0 as is, else the letter after `\` (`u` for
+/// `\u00xx`). The same table as serde_json's.
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = b'u';
+        b += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+/// Whether `s` can be written between quotes as it is.
+fn clean(s: &str) -> bool {
+    s.bytes().all(|b| ESCAPE[usize::from(b)] == 0)
+}
+
+/// Whether any byte of `word` needs an escape: a control byte, `"` or `\` (bit tricks on
+/// eight bytes at once; exact, as each test below is exact for bytes under 0x80 and bytes
+/// from 0x80 up never match).
+fn word_needs_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below_space = word.wrapping_sub(ONES * 0x20);
+    let quote = (word ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let backslash = (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+    (below_space | quote | backslash) & !word & HIGH != 0
+}
+
+/// The plan document being written.
+pub struct Writer {
+    out: String,
+    depth: usize,
+}
+
+impl Writer {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Writer {
+            out: String::with_capacity(capacity),
+            depth: 0,
+        }
+    }
+
+    /// The text written, ending in a newline.
+    pub fn finish(mut self) -> String {
+        self.out.push('\n');
+        self.out
+    }
+
+    /// `{"version": 1, "app", "region", "parameters", "steps", "outputs"}` in this order; the
+    /// steps in plan order, each with its `depends_on`.
+    pub fn document(
+        &mut self,
+        app: &str,
+        region: &str,
+        parameters: &J,
+        steps: &[Step],
+        ordered: &Ordered,
+        outputs: &J,
+    ) {
+        self.open('{');
+        self.key(true, "version");
+        self.out.push('1');
+        self.key(false, "app");
+        self.string(app);
+        self.key(false, "region");
+        self.string(region);
+        self.key(false, "parameters");
+        self.value(parameters);
+        self.key(false, "steps");
+        self.open('[');
+        let mut first = true;
+        for &i in &ordered.order {
+            if let Some(step) = steps.get(i) {
+                self.line(first);
+                first = false;
+                self.step(step, ordered.depends_on(i));
+            }
+        }
+        self.close(']', first);
+        self.key(false, "outputs");
+        self.value(outputs);
+        self.close('}', false);
+    }
+
+    /// One step: id, service, operation, input, depends_on, then outputs, wait and delete
+    /// when present.
+    fn step(&mut self, step: &Step, depends_on: &[&str]) {
+        self.open('{');
+        self.key(true, "id");
+        self.string(&step.id);
+        self.key(false, "service");
+        self.literal(step.service);
+        self.call(false, step.operation, &step.input);
+        self.key(false, "depends_on");
+        self.open('[');
+        for (i, dependency) in depends_on.iter().enumerate() {
+            self.line(i == 0);
+            self.string(dependency);
+        }
+        self.close(']', depends_on.is_empty());
+        if !step.outputs.is_empty() {
+            self.key(false, "outputs");
+            self.outputs(&step.outputs);
+        }
+        if let Some(wait) = &step.wait {
+            self.key(false, "wait");
+            self.wait(wait);
+        }
+        if let Some(Call { operation, input }) = &step.delete {
+            self.key(false, "delete");
+            self.open('{');
+            self.call(true, operation, input);
+            self.close('}', false);
+        }
+        self.close('}', false);
+    }
+
+    /// `"operation": ..., "input": ...` inside an open object.
+    fn call(&mut self, first: bool, operation: &'static str, input: &J) {
+        self.key(first, "operation");
+        self.literal(operation);
+        self.key(false, "input");
+        self.value(input);
+    }
+
+    /// Output name -> response path, in declaration order.
+    fn outputs(&mut self, outputs: &[(Name, Name)]) {
+        self.open('{');
+        for (i, (name, path)) in outputs.iter().enumerate() {
+            self.data_key(i == 0, name);
+            self.string(path);
+        }
+        self.close('}', outputs.is_empty());
+    }
+
+    fn wait(&mut self, wait: &Wait) {
+        self.open('{');
+        self.call(true, wait.call.operation, &wait.call.input);
+        self.key(false, "path");
+        self.literal(wait.path);
+        self.key(false, "expect");
+        self.literal(wait.expect);
+        self.key(false, "timeout_seconds");
+        self.number(u64::from(wait.timeout_seconds));
+        self.close('}', false);
+    }
+
+    /// A [`J`], as serde_json writes the `Value` of the same shape.
+    pub fn value(&mut self, value: &J) {
+        match value {
+            J::Null => self.out.push_str("null"),
+            J::Bool(b) => self.out.push_str(if *b { "true" } else { "false" }),
+            J::U64(n) => self.number(*n),
+            // Floats are rare (none in today's plans): serde_json writes the digits, so they
+            // stay its own. It writes a non-finite float as `null` and never fails on one.
+            J::F64(f) => match serde_json::to_string(f) {
+                Ok(text) => self.out.push_str(&text),
+                Err(_) => self.out.push_str("null"),
+            },
+            J::Str(s) => self.string(s),
+            J::Arr(items) => {
+                self.open('[');
+                for (i, item) in items.iter().enumerate() {
+                    self.line(i == 0);
+                    self.value(item);
+                }
+                self.close(']', items.is_empty());
+            }
+            J::Obj(pairs) => {
+                self.open('{');
+                for (i, (key, item)) in pairs.iter().enumerate() {
+                    self.data_key(i == 0, key);
+                    self.value(item);
+                }
+                self.close('}', pairs.is_empty());
+            }
+            J::Ref(step, output) => {
+                self.open('{');
+                self.key(true, "ref");
+                // `STEP.OUTPUT`, escaped piece by piece: the same bytes as escaping it whole.
+                self.out.push('"');
+                self.escaped(step);
+                self.out.push('.');
+                self.escaped(output);
+                self.out.push('"');
+                self.close('}', false);
+            }
+            J::Param(name) => {
+                self.open('{');
+                self.key(true, "param");
+                self.string(name);
+                self.close('}', false);
+            }
+            J::Join(parts) => {
+                self.open('{');
+                self.key(true, "join");
+                self.value_list(parts);
+                self.close('}', false);
+            }
+            J::Shared(value) => self.value(value),
+        }
+    }
+
+    fn value_list(&mut self, items: &[J]) {
+        self.open('[');
+        for (i, item) in items.iter().enumerate() {
+            self.line(i == 0);
+            self.value(item);
+        }
+        self.close(']', items.is_empty());
+    }
+
+    /// A newline, after a comma unless `first`, and the indent of the current depth.
+    fn line(&mut self, first: bool) {
+        let room = BREAK.len() - 2;
+        let width = self.depth * 2;
+        self.out
+            .push_str(BREAK.get(usize::from(first)..2 + width.min(room)).unwrap_or("\n"));
+        let mut rest = width.saturating_sub(room);
+        while rest > 0 {
+            let chunk = rest.min(room);
+            self.out.push_str(BREAK.get(2..2 + chunk).unwrap_or(""));
+            rest -= chunk;
+        }
+    }
+
+    fn open(&mut self, bracket: char) {
+        self.out.push(bracket);
+        self.depth += 1;
+    }
+
+    /// Closes an array or object: on a line of its own unless it is `empty` (`[]`, `{}`).
+    fn close(&mut self, bracket: char, empty: bool) {
+        self.depth = self.depth.saturating_sub(1);
+        if !empty {
+            self.line(true);
+        }
+        self.out.push(bracket);
+    }
+
+    /// A key that is one of the backend's literals, on its own line, followed by `": "`.
+    fn key(&mut self, first: bool, key: &'static str) {
+        debug_assert!(clean(key), "key {key:?} needs escaping");
+        self.line(first);
+        self.out.push('"');
+        self.out.push_str(key);
+        self.out.push_str("\": ");
+    }
+
+    /// A key that may come from data.
+    fn data_key(&mut self, first: bool, key: &str) {
+        self.line(first);
+        self.string(key);
+        self.out.push_str(": ");
+    }
+
+    /// A string value that is one of the backend's literals (a service, operation, path).
+    fn literal(&mut self, s: &'static str) {
+        debug_assert!(clean(s), "literal {s:?} needs escaping");
+        self.out.push('"');
+        self.out.push_str(s);
+        self.out.push('"');
+    }
+
+    /// A string value from data, quoted and escaped.
+    pub fn string(&mut self, s: &str) {
+        self.out.push('"');
+        self.escaped(s);
+        self.out.push('"');
+    }
+
+    /// `s` escaped, without quotes: clean runs copied whole.
+    fn escaped(&mut self, s: &str) {
+        let bytes = s.as_bytes();
+        // Most strings need no escape: find the first byte that does, eight at a time.
+        let mut at = 0;
+        while let Some(chunk) = bytes.get(at..at + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if word_needs_escape(u64::from_le_bytes(word)) {
+                break;
+            }
+            at += 8;
+        }
+        let mut start = 0;
+        while let Some(offset) = bytes
+            .get(at..)
+            .and_then(|rest| rest.iter().position(|&b| ESCAPE[usize::from(b)] != 0))
+        {
+            let i = at + offset;
+            // `i` is an ASCII byte, so a char boundary: the run before it is whole text.
+            self.out.push_str(s.get(start..i).unwrap_or(""));
+            let b = bytes.get(i).copied().unwrap_or(0);
+            match ESCAPE[usize::from(b)] {
+                b'u' => {
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    self.out.push_str("\\u00");
+                    self.out.push(char::from(HEX[usize::from(b >> 4)]));
+                    self.out.push(char::from(HEX[usize::from(b & 0xf)]));
+                }
+                letter => {
+                    self.out.push('\\');
+                    self.out.push(char::from(letter));
+                }
+            }
+            start = i + 1;
+            at = start;
+        }
+        self.out.push_str(s.get(start..).unwrap_or(""));
+    }
+
+    /// Decimal digits, as serde_json (itoa) writes them.
+    fn number(&mut self, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        for &d in &digits[at..] {
+            self.out.push(char::from(d));
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "write_tests.rs"]
+mod tests;
