@@ -56,6 +56,30 @@ fn word_needs_escape(word: u64) -> bool {
     (below_space | quote | backslash) & !word & HIGH != 0
 }
 
+/// Whether any byte of `bytes` needs an escape. Nearly every string is clean, so this is
+/// the common path: eight bytes at a time, the last (partial) word re-read overlapping the
+/// one before it, and short strings byte by byte.
+fn needs_escape(bytes: &[u8]) -> bool {
+    let word = |at: usize| {
+        let mut word = [0u8; 8];
+        if let Some(chunk) = bytes.get(at..at + 8) {
+            word.copy_from_slice(chunk);
+        }
+        word_needs_escape(u64::from_le_bytes(word))
+    };
+    if bytes.len() < 8 {
+        return bytes.iter().any(|&b| ESCAPE[usize::from(b)] != 0);
+    }
+    let mut at = 0;
+    while at + 8 < bytes.len() {
+        if word(at) {
+            return true;
+        }
+        at += 8;
+    }
+    word(bytes.len() - 8)
+}
+
 /// The plan document being written.
 pub struct Writer {
     out: String,
@@ -299,42 +323,35 @@ impl Writer {
         self.out.push('"');
     }
 
-    /// `s` escaped, without quotes: clean runs copied whole.
+    /// `s` escaped, without quotes.
     fn escaped(&mut self, s: &str) {
-        let bytes = s.as_bytes();
-        // Most strings need no escape: find the first byte that does, eight at a time.
-        let mut at = 0;
-        while let Some(chunk) = bytes.get(at..at + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if word_needs_escape(u64::from_le_bytes(word)) {
-                break;
-            }
-            at += 8;
+        if needs_escape(s.as_bytes()) {
+            self.escaped_slowly(s);
+        } else {
+            self.out.push_str(s);
         }
+    }
+
+    /// `s` escaped, byte by byte: clean runs are copied whole.
+    fn escaped_slowly(&mut self, s: &str) {
         let mut start = 0;
-        while let Some(offset) = bytes
-            .get(at..)
-            .and_then(|rest| rest.iter().position(|&b| ESCAPE[usize::from(b)] != 0))
-        {
-            let i = at + offset;
+        for (i, &b) in s.as_bytes().iter().enumerate() {
+            let letter = ESCAPE[usize::from(b)];
+            if letter == 0 {
+                continue;
+            }
             // `i` is an ASCII byte, so a char boundary: the run before it is whole text.
             self.out.push_str(s.get(start..i).unwrap_or(""));
-            let b = bytes.get(i).copied().unwrap_or(0);
-            match ESCAPE[usize::from(b)] {
-                b'u' => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    self.out.push_str("\\u00");
-                    self.out.push(char::from(HEX[usize::from(b >> 4)]));
-                    self.out.push(char::from(HEX[usize::from(b & 0xf)]));
-                }
-                letter => {
-                    self.out.push('\\');
-                    self.out.push(char::from(letter));
-                }
+            if letter == b'u' {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                self.out.push_str("\\u00");
+                self.out.push(char::from(HEX[usize::from(b >> 4)]));
+                self.out.push(char::from(HEX[usize::from(b & 0xf)]));
+            } else {
+                self.out.push('\\');
+                self.out.push(char::from(letter));
             }
             start = i + 1;
-            at = start;
         }
         self.out.push_str(s.get(start..).unwrap_or(""));
     }
