@@ -44,40 +44,33 @@ fn clean(s: &str) -> bool {
     s.bytes().all(|b| ESCAPE[usize::from(b)] == 0)
 }
 
-/// Whether any byte of `word` needs an escape: a control byte, `"` or `\` (bit tricks on
-/// eight bytes at once; exact, as each test below is exact for bytes under 0x80 and bytes
-/// from 0x80 up never match).
-fn word_needs_escape(word: u64) -> bool {
+/// The high bit of each byte of `word` that needs an escape (a control byte, `"` or `\`),
+/// and maybe of bytes above one that does; zero exactly when none does. Bit tricks on eight
+/// bytes at once: `(x - n) & !x & 0x80` is set in the lowest byte below `n` (bytes from
+/// 0x80 up never are), and flipping bit 1 turns `"` (0x22) into 0x20 while keeping the
+/// controls below 0x20, so one test "below 0x21" finds both.
+fn escape_mask(word: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below_space = word.wrapping_sub(ONES * 0x20);
-    let quote = (word ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES);
+    let quote_or_control = (word ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21);
     let backslash = (word ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
-    (below_space | quote | backslash) & !word & HIGH != 0
+    (quote_or_control | backslash) & !word & HIGH
 }
 
 /// Whether any byte of `bytes` needs an escape. Nearly every string is clean, so this is
 /// the common path: eight bytes at a time, the last (partial) word re-read overlapping the
 /// one before it, and short strings byte by byte.
 fn needs_escape(bytes: &[u8]) -> bool {
-    let word = |at: usize| {
-        let mut word = [0u8; 8];
-        if let Some(chunk) = bytes.get(at..at + 8) {
-            word.copy_from_slice(chunk);
-        }
-        word_needs_escape(u64::from_le_bytes(word))
-    };
-    if bytes.len() < 8 {
+    // A chunk is always eight bytes; were it not, "needs escaping" is the safe answer.
+    let mask = |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map_or(1, |w| escape_mask(u64::from_le_bytes(w)));
+    let Some(last) = bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)) else {
         return bytes.iter().any(|&b| ESCAPE[usize::from(b)] != 0);
+    };
+    let mut found = mask(last);
+    for chunk in bytes.chunks_exact(8) {
+        found |= mask(chunk);
     }
-    let mut at = 0;
-    while at + 8 < bytes.len() {
-        if word(at) {
-            return true;
-        }
-        at += 8;
-    }
-    word(bytes.len() - 8)
+    found != 0
 }
 
 /// The plan document being written.

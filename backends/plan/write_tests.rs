@@ -3,7 +3,11 @@
 //! value (through `J`'s `Serialize`, which makes the calls a `serde_json::Value` makes).
 
 use super::super::json::{arr, obj, StepId, J};
-use super::{word_needs_escape, Writer, ESCAPE};
+use super::{escape_mask, Writer, ESCAPE};
+
+fn word_needs_escape(word: u64) -> bool {
+    escape_mask(word) != 0
+}
 use std::rc::Rc;
 
 fn ours(value: &J) -> String {
