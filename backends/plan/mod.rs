@@ -27,9 +27,8 @@ mod write;
 
 use super::BackendError;
 use crate::ir::{Ir, OutputValue, Vpc};
-use json::{obj, J};
+use json::{obj, Key, J};
 use order::ordered;
-use std::borrow::Cow;
 use std::rc::Rc;
 use steps::Step;
 
@@ -59,7 +58,7 @@ fn write(ir: &Ir, steps: &[Step]) -> Result<String, BackendError> {
             if let Some(default) = &p.default {
                 decl.push("default", default);
             }
-            (Cow::Borrowed(p.name.as_str()), decl)
+            (Key::from(p.name.as_str()), decl)
         })
         .collect();
     let parameters = J::map(parameters);
@@ -121,7 +120,7 @@ fn outputs(ir: &Ir) -> J<'_> {
             OutputValue::ServiceUrl(service) => service::service_url(service),
             OutputValue::IngressDomain(service) => service::ingress_domain(service),
         };
-        out.push((Cow::Borrowed(output.snake.as_str()), value));
+        out.push((Key::from(output.snake.as_str()), value));
     }
     J::map(out)
 }

@@ -8,7 +8,7 @@
 //! delete contain, plus the explicit ordering edges added with [`Step::after`] (a policy that
 //! must be attached before a service starts, integrations before a deployment).
 
-use super::json::{arr, obj, StepId, J};
+use super::json::{arr, obj, Key, StepId, J};
 use crate::text::{Text, TextPart};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -147,7 +147,7 @@ fn collect_refs<'v>(value: &'v J<'_>, out: &mut Vec<&'v str>) {
         // taken for a ref to step `a`, as it always was: the executor, which reads only the
         // JSON, cannot tell the two apart either.
         J::Obj(pairs) => match pairs.as_slice() {
-            [(key, J::Str(target))] if key == "ref" && target.contains('.') => {
+            [(key, J::Str(target))] if key.as_str() == "ref" && target.contains('.') => {
                 out.extend(target.split_once('.').map(|(step, _)| step));
             }
             _ => pairs.iter().for_each(|(_, v)| collect_refs(v, out)),
@@ -214,7 +214,7 @@ pub fn tag_list(tags: &BTreeMap<String, Text>) -> J<'_> {
 pub fn tag_map(tags: &BTreeMap<String, Text>) -> J<'_> {
     J::Obj(
         tags.iter()
-            .map(|(k, v)| (Cow::Borrowed(k.as_str()), text(v)))
+            .map(|(k, v)| (Key::from(k.as_str()), text(v)))
             .collect(),
     )
 }

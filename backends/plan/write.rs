@@ -12,7 +12,7 @@
 //! copied without a scan (debug-asserted clean), data strings are scanned eight bytes at a
 //! time, and a line break with its indent is one copy.
 
-use super::json::J;
+use super::json::{Key, J};
 use super::order::Ordered;
 use super::steps::{Call, Name, Step, Wait};
 
@@ -216,7 +216,10 @@ impl Writer {
             J::Obj(pairs) => {
                 self.open('{');
                 for (i, (key, item)) in pairs.iter().enumerate() {
-                    self.data_key(i == 0, key);
+                    match key {
+                        Key::Lit(key) => self.key(i == 0, key),
+                        Key::Data(key) => self.data_key(i == 0, key),
+                    }
                     self.value(item);
                 }
                 self.close('}', pairs.is_empty());
