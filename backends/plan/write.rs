@@ -319,7 +319,9 @@ impl Writer {
         self.out.push('"');
     }
 
-    /// `s` escaped, without quotes.
+    /// `s` escaped, without quotes. Inlined, and the slow path kept out of line, so that a
+    /// clean string (nearly every one) costs no call of its own.
+    #[inline(always)]
     fn escaped(&mut self, s: &str) {
         if needs_escape(s.as_bytes()) {
             self.escaped_slowly(s);
@@ -329,6 +331,8 @@ impl Writer {
     }
 
     /// `s` escaped, byte by byte: clean runs are copied whole.
+    #[cold]
+    #[inline(never)]
     fn escaped_slowly(&mut self, s: &str) {
         let mut start = 0;
         for (i, &b) in s.as_bytes().iter().enumerate() {
