@@ -261,6 +261,7 @@ impl Writer {
     }
 
     /// A newline, after a comma unless `first`, and the indent of the current depth.
+    #[inline(always)]
     fn line(&mut self, first: bool) {
         let room = BREAK.len() - 2;
         let width = self.depth * 2;
@@ -289,6 +290,7 @@ impl Writer {
     }
 
     /// A key that is one of the backend's literals, on its own line, followed by `": "`.
+    #[inline(always)]
     fn key(&mut self, first: bool, key: &'static str) {
         debug_assert!(clean(key), "key {key:?} needs escaping");
         self.line(first);
