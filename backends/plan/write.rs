@@ -275,12 +275,14 @@ impl Writer {
         }
     }
 
+    #[inline(always)]
     fn open(&mut self, bracket: char) {
         self.out.push(bracket);
         self.depth += 1;
     }
 
     /// Closes an array or object: on a line of its own unless it is `empty` (`[]`, `{}`).
+    #[inline(always)]
     fn close(&mut self, bracket: char, empty: bool) {
         self.depth = self.depth.saturating_sub(1);
         if !empty {
@@ -300,6 +302,7 @@ impl Writer {
     }
 
     /// A key that may come from data.
+    #[inline(always)]
     fn data_key(&mut self, first: bool, key: &str) {
         self.line(first);
         self.string(key);
@@ -307,6 +310,7 @@ impl Writer {
     }
 
     /// A string value that is one of the backend's literals (a service, operation, path).
+    #[inline(always)]
     fn literal(&mut self, s: &'static str) {
         debug_assert!(clean(s), "literal {s:?} needs escaping");
         self.out.push('"');
@@ -315,6 +319,7 @@ impl Writer {
     }
 
     /// A string value from data, quoted and escaped.
+    #[inline(always)]
     pub fn string(&mut self, s: &str) {
         self.out.push('"');
         self.escaped(s);
