@@ -8,9 +8,10 @@
 //! their own, so a ref holds its step id (shared, not re-formatted) and `depends_on` is read
 //! off the tree without parsing strings.
 //!
-//! `J` implements `serde::Serialize` by making exactly the serializer calls a
-//! `serde_json::Value` of the same shape makes, so serde_json still writes every byte and the
-//! document is the same as before by construction.
+//! The plan document is written by `write.rs`, not through serde. `J` also implements
+//! `serde::Serialize`, making exactly the serializer calls a `serde_json::Value` of the same
+//! shape makes: for the policy documents that go into the plan as compact JSON strings
+//! (`service.rs`), and as the reference the writer's bytes are tested against.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;

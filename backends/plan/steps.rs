@@ -2,7 +2,7 @@
 //! and the value helpers (`ref`, `param`, `join`, tags in each API's own shape). Builders in
 //! `network.rs`, `service.rs` and `api.rs` only assemble these, so the JSON spelling of a
 //! reference or a tag lives in one place. Values are [`J`]s, which borrow from the IR; a
-//! step is serialized field by field, straight from the struct (see `json.rs` for why).
+//! step is written field by field, straight from the struct, by `write.rs`.
 //!
 //! `depends_on` is never written by hand: it is derived from the refs a step's input, wait and
 //! delete contain, plus the explicit ordering edges added with [`Step::after`] (a policy that

@@ -62,7 +62,8 @@ fn escape_mask(word: u64) -> u64 {
 /// one before it, and short strings byte by byte.
 fn needs_escape(bytes: &[u8]) -> bool {
     // A chunk is always eight bytes; were it not, "needs escaping" is the safe answer.
-    let mask = |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map_or(1, |w| escape_mask(u64::from_le_bytes(w)));
+    let mask =
+        |chunk: &[u8]| <[u8; 8]>::try_from(chunk).map_or(1, |w| escape_mask(u64::from_le_bytes(w)));
     let Some(last) = bytes.len().checked_sub(8).and_then(|at| bytes.get(at..)) else {
         return bytes.iter().any(|&b| ESCAPE[usize::from(b)] != 0);
     };
@@ -265,8 +266,11 @@ impl Writer {
     fn line(&mut self, first: bool) {
         let room = BREAK.len() - 2;
         let width = self.depth * 2;
-        self.out
-            .push_str(BREAK.get(usize::from(first)..2 + width.min(room)).unwrap_or("\n"));
+        self.out.push_str(
+            BREAK
+                .get(usize::from(first)..2 + width.min(room))
+                .unwrap_or("\n"),
+        );
         let mut rest = width.saturating_sub(room);
         while rest > 0 {
             let chunk = rest.min(room);
@@ -355,7 +359,11 @@ impl Writer {
                     }
                     mask => at + (mask.trailing_zeros() / 8) as usize,
                 },
-                _ => match bytes.iter().skip(at).position(|&b| ESCAPE[usize::from(b)] != 0) {
+                _ => match bytes
+                    .iter()
+                    .skip(at)
+                    .position(|&b| ESCAPE[usize::from(b)] != 0)
+                {
                     Some(offset) => at + offset,
                     None => break,
                 },
