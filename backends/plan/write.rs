@@ -10,7 +10,9 @@
 //! branch per byte, and a scan of every static key) and the `Serializer`/`Formatter` call
 //! layers around each value. Here keys and values that are the backend's own literals are
 //! copied without a scan (debug-asserted clean), data strings are scanned eight bytes at a
-//! time, and a line break with its indent is one copy.
+//! time and copied whole, a line break with its indent is one copy, and the small writes are
+//! inlined (the escaping path, which few strings take, is kept out of line). Writing the
+//! plan now costs about 43M instructions at 1,000 services (callgrind).
 
 use super::json::{Key, J};
 use super::order::Ordered;
