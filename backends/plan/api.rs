@@ -5,12 +5,11 @@
 //! the api key with its usage plan.
 
 use super::ids::{id, id_n, kind};
-use super::json::{arr, obj, StepId, J};
+use super::json::{arr, obj, Key, StepId, J};
 use super::network::vpc_link_id;
 use super::service::{ingress_domain, service_url};
 use super::steps::{dns_suffix, join, partition, reference, tag_map, text, Step};
 use crate::ir::{Api, App, Auth, Connection, Integration};
-use std::borrow::Cow;
 
 /// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`; the stage may hold params.
 pub fn invoke_url<'a>(app: &App, api: &'a Api) -> J<'a> {
@@ -98,7 +97,7 @@ pub fn steps<'a>(app: &'a App, api: &'a Api, steps: &mut Vec<Step<'a>>) {
         if !method.path_params.is_empty() {
             let params = method
                 .request_parameters()
-                .map(|name| (Cow::Owned(name), J::Bool(true)))
+                .map(|name| (Key::from(name), J::Bool(true)))
                 .collect();
             input.push("requestParameters", J::map(params));
         }
@@ -243,7 +242,7 @@ fn integration_input<'a>(integration: &'a Integration, input: &mut J<'a>) {
     if !integration.path_mappings.is_empty() {
         let params = integration
             .request_parameters()
-            .map(|(to, from)| (Cow::Owned(to), J::from(from)))
+            .map(|(to, from)| (Key::from(to), J::from(from)))
             .collect();
         input.push("requestParameters", J::map(params));
     }

@@ -8,9 +8,10 @@
 //! their own, so a ref holds its step id (shared, not re-formatted) and `depends_on` is read
 //! off the tree without parsing strings.
 //!
-//! `J` implements `serde::Serialize` by making exactly the serializer calls a
-//! `serde_json::Value` of the same shape makes, so serde_json still writes every byte and the
-//! document is the same as before by construction.
+//! The plan document is written by `write.rs`, not through serde. `J` also implements
+//! `serde::Serialize`, making exactly the serializer calls a `serde_json::Value` of the same
+//! shape makes: for the policy documents that go into the plan as compact JSON strings
+//! (`service.rs`), and as the reference the writer's bytes are tested against.
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
@@ -19,8 +20,42 @@ use std::rc::Rc;
 /// A step id (`core-vpc`, `orders-service`): shared by the step and every ref to it.
 pub type StepId = Rc<str>;
 
-/// An object key: a literal, a name borrowed from the IR, or (rarely) a built string.
-pub type Key<'a> = Cow<'a, str>;
+/// An object key: one of the backend's literals, which the writer copies without scanning
+/// for bytes to escape (most keys of the plan are), or a name from data (a tag, a parameter,
+/// an env var), which it scans.
+#[derive(Debug, Clone)]
+pub enum Key<'a> {
+    Lit(&'static str),
+    Data(Cow<'a, str>),
+}
+
+impl Key<'_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Key::Lit(s) => s,
+            Key::Data(s) => s,
+        }
+    }
+}
+
+/// Keys are equal when their text is, however they were made.
+impl PartialEq for Key<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl<'a> From<&'a str> for Key<'a> {
+    fn from(s: &'a str) -> Key<'a> {
+        Key::Data(Cow::Borrowed(s))
+    }
+}
+
+impl<'a> From<String> for Key<'a> {
+    fn from(s: String) -> Key<'a> {
+        Key::Data(Cow::Owned(s))
+    }
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum J<'a> {
@@ -52,12 +87,12 @@ pub enum J<'a> {
 macro_rules! obj {
     (+ $room:expr; $($key:expr => $value:expr),* $(,)?) => {{
         let mut pairs = ::std::vec::Vec::with_capacity($room + <[&str]>::len(&[$(stringify!($key)),*]));
-        $(pairs.push((::std::borrow::Cow::Borrowed($key), $crate::backends::plan::json::J::from($value)));)*
+        $(pairs.push(($crate::backends::plan::json::Key::Lit($key), $crate::backends::plan::json::J::from($value)));)*
         $crate::backends::plan::json::J::Obj(pairs)
     }};
     ($($key:expr => $value:expr),* $(,)?) => {
         $crate::backends::plan::json::J::Obj(vec![
-            $((::std::borrow::Cow::Borrowed($key), $crate::backends::plan::json::J::from($value))),*
+            $(($crate::backends::plan::json::Key::Lit($key), $crate::backends::plan::json::J::from($value))),*
         ])
     };
 }
@@ -97,7 +132,7 @@ impl<'a> J<'a> {
                 .enumerate()
                 .any(|(i, key)| keys().take(i).any(|k| k == key))
         } else {
-            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_ref()).collect();
+            let mut keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
             keys.sort_unstable();
             keys.windows(2).any(|w| w[0] == w[1])
         };
@@ -112,9 +147,9 @@ impl<'a> J<'a> {
     }
 
     /// Adds a pair whose key the caller knows is new (a literal the object does not hold).
-    pub fn push(&mut self, key: &'a str, value: impl Into<J<'a>>) {
+    pub fn push(&mut self, key: &'static str, value: impl Into<J<'a>>) {
         if let J::Obj(pairs) = self {
-            pairs.push((Cow::Borrowed(key), value.into()));
+            pairs.push((Key::Lit(key), value.into()));
         }
     }
 
@@ -196,7 +231,7 @@ impl Serialize for J<'_> {
             J::Obj(pairs) => {
                 let mut map = serializer.serialize_map(Some(pairs.len()))?;
                 for (key, value) in pairs {
-                    map.serialize_entry(key.as_ref(), value)?;
+                    map.serialize_entry(key.as_str(), value)?;
                 }
                 map.end()
             }
@@ -301,7 +336,7 @@ mod tests {
         let pairs = |keys: &[&'static str]| -> Vec<(Key, J)> {
             keys.iter()
                 .enumerate()
-                .map(|(i, k)| (Cow::Borrowed(*k), J::from(i)))
+                .map(|(i, k)| (Key::from(*k), J::from(i)))
                 .collect()
         };
         assert_eq!(
@@ -319,7 +354,7 @@ mod tests {
             (J::Obj(all), J::Obj(deduped)) => {
                 assert_eq!(all.len(), 10);
                 assert_eq!(deduped.len(), 10);
-                assert_eq!(deduped[2], (Cow::Borrowed("c"), J::from(10usize)));
+                assert_eq!(deduped[2], (Key::from("c"), J::from(10usize)));
             }
             other => panic!("not objects: {other:?}"),
         }

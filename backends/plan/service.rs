@@ -10,14 +10,13 @@
 //! The app's tags, the same on every service's calls, come in built once and shared.
 
 use super::ids::{id, kind};
-use super::json::{arr, obj, StepId, J};
+use super::json::{arr, obj, Key, StepId, J};
 use super::network::{connector_arn, endpoint_id, vpc_id};
 #[cfg(doc)]
 use super::steps::tag_list;
 use super::steps::{join, reference, text, Step};
 use crate::ir::{Ir, RepositoryType, Role, Service};
 use crate::text::{Text, TextPart};
-use std::borrow::Cow;
 
 pub fn service_arn(service: &str) -> J<'static> {
     reference(id(service, kind::SERVICE), "ServiceArn")
@@ -262,7 +261,7 @@ fn service_input<'a>(service: &'a Service, refs: ServiceRefs, tags: &J<'a>) -> J
 fn text_map(map: &std::collections::BTreeMap<String, Text>) -> J<'_> {
     J::Obj(
         map.iter()
-            .map(|(k, v)| (Cow::Borrowed(k.as_str()), text(v)))
+            .map(|(k, v)| (Key::from(k.as_str()), text(v)))
             .collect(),
     )
 }

@@ -2,13 +2,13 @@
 //! and the value helpers (`ref`, `param`, `join`, tags in each API's own shape). Builders in
 //! `network.rs`, `service.rs` and `api.rs` only assemble these, so the JSON spelling of a
 //! reference or a tag lives in one place. Values are [`J`]s, which borrow from the IR; a
-//! step is serialized field by field, straight from the struct (see `json.rs` for why).
+//! step is written field by field, straight from the struct, by `write.rs`.
 //!
 //! `depends_on` is never written by hand: it is derived from the refs a step's input, wait and
 //! delete contain, plus the explicit ordering edges added with [`Step::after`] (a policy that
 //! must be attached before a service starts, integrations before a deployment).
 
-use super::json::{arr, obj, StepId, J};
+use super::json::{arr, obj, Key, StepId, J};
 use crate::text::{Text, TextPart};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -131,87 +131,6 @@ impl<'a> Step<'a> {
         self.dependencies_into(&mut deps);
         deps
     }
-
-    /// The step as the plan writes it, with its computed `depends_on`.
-    pub fn to_json<'s>(&'s self, depends_on: &'s [&'s str]) -> StepJson<'s, 'a> {
-        StepJson {
-            step: self,
-            depends_on,
-        }
-    }
-}
-
-/// One step of the plan document, serialized straight from the [`Step`]. Keys and their
-/// order are the document's: id, service, operation, input, depends_on, then outputs, wait
-/// and delete when present.
-pub struct StepJson<'s, 'a> {
-    step: &'s Step<'a>,
-    depends_on: &'s [&'s str],
-}
-
-impl serde::Serialize for StepJson<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let step = self.step;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("id", &*step.id)?;
-        map.serialize_entry("service", step.service)?;
-        map.serialize_entry("operation", step.operation)?;
-        map.serialize_entry("input", &step.input)?;
-        map.serialize_entry("depends_on", self.depends_on)?;
-        if !step.outputs.is_empty() {
-            map.serialize_entry("outputs", &Pairs(&step.outputs))?;
-        }
-        if let Some(wait) = &step.wait {
-            map.serialize_entry("wait", &WaitJson(wait))?;
-        }
-        if let Some(delete) = &step.delete {
-            map.serialize_entry("delete", &CallJson(delete))?;
-        }
-        map.end()
-    }
-}
-
-/// Output name -> response path, as a JSON object in declaration order.
-struct Pairs<'s>(&'s [(Name, Name)]);
-
-impl serde::Serialize for Pairs<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            map.serialize_entry(k.as_ref(), v.as_ref())?;
-        }
-        map.end()
-    }
-}
-
-struct WaitJson<'s, 'a>(&'s Wait<'a>);
-
-impl serde::Serialize for WaitJson<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let wait = self.0;
-        let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("operation", wait.call.operation)?;
-        map.serialize_entry("input", &wait.call.input)?;
-        map.serialize_entry("path", wait.path)?;
-        map.serialize_entry("expect", wait.expect)?;
-        map.serialize_entry("timeout_seconds", &wait.timeout_seconds)?;
-        map.end()
-    }
-}
-
-struct CallJson<'s, 'a>(&'s Call<'a>);
-
-impl serde::Serialize for CallJson<'_, '_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = serializer.serialize_map(Some(2))?;
-        map.serialize_entry("operation", self.0.operation)?;
-        map.serialize_entry("input", &self.0.input)?;
-        map.end()
-    }
 }
 
 /// `{"ref": "STEP.OUTPUT"}`.
@@ -228,7 +147,7 @@ fn collect_refs<'v>(value: &'v J<'_>, out: &mut Vec<&'v str>) {
         // taken for a ref to step `a`, as it always was: the executor, which reads only the
         // JSON, cannot tell the two apart either.
         J::Obj(pairs) => match pairs.as_slice() {
-            [(key, J::Str(target))] if key == "ref" && target.contains('.') => {
+            [(key, J::Str(target))] if key.as_str() == "ref" && target.contains('.') => {
                 out.extend(target.split_once('.').map(|(step, _)| step));
             }
             _ => pairs.iter().for_each(|(_, v)| collect_refs(v, out)),
@@ -295,7 +214,7 @@ pub fn tag_list(tags: &BTreeMap<String, Text>) -> J<'_> {
 pub fn tag_map(tags: &BTreeMap<String, Text>) -> J<'_> {
     J::Obj(
         tags.iter()
-            .map(|(k, v)| (Cow::Borrowed(k.as_str()), text(v)))
+            .map(|(k, v)| (Key::from(k.as_str()), text(v)))
             .collect(),
     )
 }
