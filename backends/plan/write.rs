@@ -389,21 +389,9 @@ impl Writer {
         self.out.push_str(s.get(start..).unwrap_or(""));
     }
 
-    /// Decimal digits, as serde_json (itoa) writes them.
-    fn number(&mut self, mut n: u64) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        for &d in &digits[at..] {
-            self.out.push(char::from(d));
-        }
+    /// Decimal digits, with the crate serde_json writes them with (itoa).
+    fn number(&mut self, n: u64) {
+        self.out.push_str(itoa::Buffer::new().format(n));
     }
 }
 
