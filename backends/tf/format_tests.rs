@@ -29,8 +29,8 @@ fn key(s: &str) -> ObjectKey {
 }
 
 /// Strings the escaping must get right: quotes, backslashes, control characters, template
-/// markers (escaped or not), non-ASCII text.
-const STRINGS: &[&str] = &[
+/// markers (escaped or not), non-ASCII text. `quote`'s own tests use them too.
+pub(super) const STRINGS: &[&str] = &[
     "",
     "plain",
     "q\"uo\\te",

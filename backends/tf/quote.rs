@@ -152,15 +152,7 @@ mod tests {
 
     #[test]
     fn plain_strings_match_hcl_rs() {
-        for s in [
-            "",
-            "plain",
-            "q\"uo\\te",
-            "ctl \u{1}\u{8}\u{c}\u{1f}\n\r\t\u{7f} é ✓",
-            "$ % $$ %% {} $}",
-            "a${b}",
-            "%{x}$${y}",
-        ] {
+        for &s in super::super::format_tests::STRINGS {
             assert_eq!(via(plain, s), hcl(&Expression::String(s.into())), "{s:?}");
         }
     }
