@@ -5,6 +5,7 @@ pub mod plan;
 pub mod tf;
 
 use crate::diag::Code;
+use crate::scratch::Scratch;
 
 /// A spec that compiles but cannot be emitted for this target (a CloudFormation quota).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -29,17 +30,8 @@ pub fn emit(target: Target, ir: &crate::ir::Ir) -> Result<String, BackendError> 
     emit_with(target, ir, Scratch::Free)
 }
 
-/// What a backend does with the working memory it is done with once its text is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scratch {
-    /// Free it, as any library call should.
-    Free,
-    /// Leave it allocated: for a process that exits right after emitting (the command
-    /// line), where freeing a 1,000-service plan's 7,000 steps node by node cost 6% of the
-    /// build and bought nothing.
-    Keep,
-}
-
+/// [`emit`], telling the backend what to do with its working memory once its text is
+/// written.
 pub fn emit_with(
     target: Target,
     ir: &crate::ir::Ir,

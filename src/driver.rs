@@ -4,6 +4,7 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::Ir;
 use crate::model::Spec;
+use crate::scratch::Scratch;
 use crate::source::Sources;
 use crate::syntax::ast::Module;
 use std::collections::BTreeMap;
@@ -57,34 +58,20 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Vec<Module> {
 
 /// Parse and check: the checked spec, or `None` with the errors in `diags`.
 pub fn front(sources: &Sources, diags: &mut Diagnostics) -> Option<Spec> {
-    front_into(sources, diags, &mut Leftovers::default())
+    front_with(sources, diags, Scratch::Free)
 }
 
-/// What a run is done with before it ends: the parsed modules and the checked spec. A caller
-/// that lets it drop frees them; the command line, which exits right after a run, forgets it
-/// instead ([`std::mem::forget`]): freeing a 1,000-service spec's trees one node at a time
-/// cost 7% of the build.
-#[derive(Default)]
-pub struct Leftovers {
-    modules: Vec<Module>,
-    spec: Option<Spec>,
-}
-
-/// [`front`], leaving the parsed modules in `left`.
-pub fn front_into(
-    sources: &Sources,
-    diags: &mut Diagnostics,
-    left: &mut Leftovers,
-) -> Option<Spec> {
+/// [`front`], disposing of the parsed modules as `scratch` says once they are checked.
+pub fn front_with(sources: &Sources, diags: &mut Diagnostics, scratch: Scratch) -> Option<Spec> {
     // Parse: syntax errors stop here; names are global, so checking half an app misleads.
     let modules = parse(sources, diags);
     if diags.has_errors() {
-        left.modules = modules;
+        scratch.dispose(modules);
         return None;
     }
     // Check: names, types and AWS rules, every error of the run reported.
     let spec = crate::check::check(&modules, diags);
-    left.modules = modules;
+    scratch.dispose(modules);
     if diags.has_errors() {
         return None;
     }
@@ -98,17 +85,17 @@ pub fn compile(
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
 ) -> Result<Option<Ir>, String> {
-    compile_into(sources, baked, diags, &mut Leftovers::default())
+    compile_with(sources, baked, diags, Scratch::Free)
 }
 
-/// [`compile`], leaving the parsed modules and the checked spec in `left`.
-pub fn compile_into(
+/// [`compile`], disposing of the parsed modules and the checked spec as `scratch` says.
+pub fn compile_with(
     sources: &Sources,
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
-    left: &mut Leftovers,
+    scratch: Scratch,
 ) -> Result<Option<Ir>, String> {
-    let Some(spec) = front_into(sources, diags, left) else {
+    let Some(spec) = front_with(sources, diags, scratch) else {
         return Ok(None);
     };
     for name in baked.keys() {
@@ -124,20 +111,20 @@ pub fn compile_into(
     crate::check::baked(&spec, baked)?;
     // Lower: decide every resource, name and wire once, for all backends.
     let ir = crate::lower::lower(&spec, baked);
-    left.spec = Some(spec);
+    scratch.dispose(spec);
     Ok(Some(ir))
 }
 
 /// Emits the IR for a target; a backend refusal (quota) becomes a diagnostic on `app`.
 pub fn emit(target: crate::backends::Target, ir: &Ir, diags: &mut Diagnostics) -> Option<String> {
-    emit_with(target, ir, crate::backends::Scratch::Free, diags)
+    emit_with(target, ir, Scratch::Free, diags)
 }
 
 /// [`emit`], telling the backend what to do with its working memory.
 pub fn emit_with(
     target: crate::backends::Target,
     ir: &Ir,
-    scratch: crate::backends::Scratch,
+    scratch: Scratch,
     diags: &mut Diagnostics,
 ) -> Option<String> {
     match crate::backends::emit_with(target, ir, scratch) {

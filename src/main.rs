@@ -3,9 +3,10 @@
 
 mod heap;
 
-use aprc::backends::{Scratch, Target};
+use aprc::backends::Target;
 use aprc::diag::{render, Diagnostics};
 use aprc::driver;
+use aprc::scratch::Scratch;
 use aprc::source::Sources;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
@@ -190,8 +191,9 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     }
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
-    let mut left = driver::Leftovers::default();
-    let compiled = driver::compile_into(&sources, &baked, &mut diags, &mut left);
+    // The process ends after this command: freeing the AST, the spec, the IR and the plan's
+    // steps node by node would only cost time (7-13% of a 1,000-service build).
+    let compiled = driver::compile_with(&sources, &baked, &mut diags, Scratch::Keep);
     let text = match &compiled {
         Ok(Some(ir)) => driver::emit_with(args.target, ir, Scratch::Keep, &mut diags),
         Ok(None) => None,
@@ -200,10 +202,7 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
             return Err(Failure::Usage(usage.clone()));
         }
     };
-    // The process ends after this command: freeing the spec, its AST and the IR node by node
-    // would only cost time (7% of a 1,000-service build).
-    std::mem::forget(left);
-    std::mem::forget(compiled);
+    Scratch::Keep.dispose(compiled);
     report(
         &sources,
         &diags,

@@ -29,6 +29,7 @@ mod write;
 
 use super::BackendError;
 use crate::ir::{Ir, OutputValue, Vpc};
+use crate::scratch::Scratch;
 use json::{obj, Key, J};
 use order::ordered;
 use std::rc::Rc;
@@ -37,16 +38,14 @@ use steps::Step;
 pub use ids::kind;
 
 pub fn emit(ir: &Ir) -> Result<String, BackendError> {
-    emit_with(ir, super::Scratch::Free)
+    emit_with(ir, Scratch::Free)
 }
 
-/// [`emit`], leaving the steps allocated when told to ([`super::Scratch`]).
-pub fn emit_with(ir: &Ir, scratch: super::Scratch) -> Result<String, BackendError> {
-    let steps = std::mem::ManuallyDrop::new(build(ir));
+/// [`emit`], disposing of the steps as `scratch` says once they are written.
+pub fn emit_with(ir: &Ir, scratch: Scratch) -> Result<String, BackendError> {
+    let steps = build(ir);
     let text = write(ir, &steps);
-    if scratch == super::Scratch::Free {
-        drop(std::mem::ManuallyDrop::into_inner(steps));
-    }
+    scratch.dispose(steps);
     text
 }
 
