@@ -21,32 +21,7 @@ fn check_one(n: usize, fixture: &Path, root: &Path) -> Result<(), String> {
 
 #[test]
 fn terraform_accepts_every_valid_fixture() {
-    let root = tempfile::tempdir().expect("temp dir");
-    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
-    let _ = support::moto();
     let all: Vec<(usize, PathBuf)> = fixtures().into_iter().enumerate().collect();
-    // Two cores: two workers, each taking every other fixture.
-    let failures: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|w| {
-                let all = &all;
-                let root = root.path();
-                s.spawn(move || {
-                    all.iter()
-                        .skip(w)
-                        .step_by(2)
-                        .filter_map(|(n, f)| check_one(*n, f, root).err())
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec!["a worker panicked".into()])
-            })
-            .collect()
-    });
+    let failures = support::terraform::on_two_workers(&all, |(n, f), root| check_one(*n, f, root));
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -96,3 +96,37 @@ pub fn checks(
     }
     Ok(dir)
 }
+
+/// Runs `check` on every item, with a temp root holding the empty `empty.tfrc` that
+/// [`checks`] needs and moto started, on two workers (these machines have two cores), each
+/// taking every other item. Returns every failure.
+pub fn on_two_workers<T: Sync>(
+    items: &[T],
+    check: impl Fn(&T, &Path) -> Result<(), String> + Sync,
+) -> Vec<String> {
+    let root = tempfile::tempdir().expect("temp dir");
+    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
+    let _ = super::moto();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|w| {
+                let (check, root) = (&check, root.path());
+                s.spawn(move || {
+                    items
+                        .iter()
+                        .skip(w)
+                        .step_by(2)
+                        .filter_map(|item| check(item, root).err())
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| vec!["a worker panicked".into()])
+            })
+            .collect()
+    })
+}

@@ -26,39 +26,8 @@ pub(crate) fn terraform_checks_with(
 
 #[test]
 fn terraform_fmt_validate_and_plan_every_example() {
-    let root = tempfile::tempdir().expect("temp dir");
-    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
-    let _ = support::moto();
-    let all = examples();
-    // Two cores: two workers, each taking every other example.
-    let failures: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|w| {
-                let all = &all;
-                let root = root.path();
-                s.spawn(move || {
-                    all.iter()
-                        .skip(w)
-                        .step_by(2)
-                        .filter_map(|e| {
-                            terraform_checks(
-                                &example_name(e),
-                                &build(std::slice::from_ref(e)),
-                                root,
-                            )
-                            .err()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec!["a worker panicked".into()])
-            })
-            .collect()
+    let failures = support::terraform::on_two_workers(&examples(), |e, root| {
+        terraform_checks(&example_name(e), &build(std::slice::from_ref(e)), root).map(|_| ())
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
