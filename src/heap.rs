@@ -9,7 +9,10 @@
 //! what aprc computes; where the kernel refuses, it runs as before.
 
 /// How far the heap grows at once, and the largest allocation served from it.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 const PAD: usize = 32 << 20;
+/// A transparent huge page.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 const HUGE: usize = 2 << 20;
 
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
