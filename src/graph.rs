@@ -27,7 +27,7 @@ fn build(ir: &Ir) -> Graph {
     for n in &ir.networks {
         let name = &n.names.spec;
         let (vpc_label, subnets) = match &n.vpc {
-            Vpc::Create { cidr, subnets } => (
+            Vpc::Create { cidr, subnets, .. } => (
                 format!("VPC {name} ({cidr})"),
                 subnets
                     .iter()

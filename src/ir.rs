@@ -22,7 +22,26 @@ pub struct Ir {
     pub networks: Vec<Network>,
     pub services: Vec<Service>,
     pub apis: Vec<Api>,
+    /// API Gateway's account-level CloudWatch Logs role, when an api writes access logs.
+    pub logs_role: Option<LogsRole>,
     pub outputs: Vec<Output>,
+}
+
+/// The role API Gateway writes every api's logs with, and the account-level setting that
+/// names it (spec section 8). The setting is account-wide and regional; without it, a stage
+/// with an access log fails to deploy on an account that never set it. It is set before any
+/// stage that logs, and it and its role are kept when the app is destroyed: other apis of
+/// the account may log through it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LogsRole {
+    /// Role name, where the backend names roles (plan); CloudFormation and Terraform let a
+    /// name be generated, so a re-created app never meets its kept role's name.
+    pub physical: String,
+    /// The service principal that may assume it.
+    pub principal: String,
+    /// The one policy it has: an AWS-managed policy, by its path after `:iam::aws:policy/`.
+    pub managed_policy: String,
+    pub description: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,8 +97,13 @@ pub struct Network {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Vpc {
-    /// A new VPC with DNS support and DNS host names on, and one private subnet per zone.
-    Create { cidr: String, subnets: Vec<Subnet> },
+    /// A new VPC with DNS support and DNS host names on, and one private subnet per zone,
+    /// the zones taken from `zones`.
+    Create {
+        cidr: String,
+        subnets: Vec<Subnet>,
+        zones: Zones,
+    },
     /// An existing VPC and its private subnets.
     Existing { vpc_id: Text, subnet_ids: Vec<Text> },
 }
@@ -97,9 +121,20 @@ impl Vpc {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Subnet {
     pub cidr: String,
-    /// Index into the region's availability zones (`Fn::GetAZs`, `data.aws_availability_zones`,
-    /// `DescribeAvailabilityZones`), in the order AWS lists them.
+    /// Index into the network's [`Zones`].
     pub zone_index: usize,
+}
+
+/// Where a created network's subnets go: the zones a subnet's `zone_index` counts in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub enum Zones {
+    /// The region's available availability zones, in the order AWS lists them
+    /// (`Fn::GetAZs`, `data.aws_availability_zones`, `DescribeAvailabilityZones`).
+    Region,
+    /// The zones where the interface endpoint service `com.amazonaws.<region>.<suffix>` is
+    /// offered, sorted by name: a network carrying the App Runner requests endpoint puts its
+    /// subnets only where the endpoint can have an interface (spec section 8).
+    EndpointService { suffix: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -321,8 +356,10 @@ pub struct Api {
     pub resources: Vec<Resource>,
     /// Sorted by (path, method).
     pub methods: Vec<ApiMethod>,
-    /// Hex digest of every method and integration; names the deployment (CloudFormation) or
-    /// triggers it (Terraform), so any route change redeploys.
+    /// Hex SHA-256 of what the stage serves (every method, its authorization and its
+    /// integration, down to the names of what the integration points at); names the
+    /// deployment (CloudFormation), triggers it (Terraform) and describes it (plan), so any
+    /// change redeploys (spec section 8).
     pub deployment_hash: String,
     /// Present with `auth = api_key`: the key, the usage plan and their association.
     pub api_key: Option<ApiKey>,
@@ -336,6 +373,21 @@ pub enum Auth {
     ApiKey,
     /// `AWS_IAM`
     Iam,
+}
+
+impl Auth {
+    /// API Gateway's `AuthorizationType` of every method of the api.
+    pub fn authorization_type(self) -> &'static str {
+        match self {
+            Auth::Iam => "AWS_IAM",
+            Auth::None | Auth::ApiKey => "NONE",
+        }
+    }
+
+    /// API Gateway's `ApiKeyRequired` of every method of the api.
+    pub fn api_key_required(self) -> bool {
+        self == Auth::ApiKey
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -459,4 +511,15 @@ pub enum OutputValue {
     ServiceUrl(String),
     /// A private service's ingress connection domain name.
     IngressDomain(String),
+}
+
+/// The first of `items` named `spec`. IR collections are sorted by spec name, so a binary
+/// search finds it; a linear scan per reference made 1,000 routes to 1,000 services
+/// quadratic. An unsorted (hand-built) IR still gets the first match from the scan.
+pub fn by_spec<'a, T>(items: &'a [T], spec: &str, name: impl Fn(&T) -> &str) -> Option<&'a T> {
+    let at = items.partition_point(|x| name(x) < spec);
+    match items.get(at) {
+        Some(x) if name(x) == spec => Some(x),
+        _ => items.iter().find(|x| name(x) == spec),
+    }
 }

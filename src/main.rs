@@ -333,7 +333,15 @@ fn destroy(args: DestroyArgs) -> Result<(), Failure> {
     let state = args
         .state
         .unwrap_or_else(|| PathBuf::from(aprc::apply::DEFAULT_STATE_PATH));
-    aprc::apply::destroy(&state).map_err(apply_failure)
+    let kept = aprc::apply::destroy(&state).map_err(apply_failure)?;
+    if !kept.is_empty() {
+        eprintln!(
+            "kept what outlives the app ({}); `{}` still records it",
+            kept.join(", "),
+            state.display()
+        );
+    }
+    Ok(())
 }
 
 /// A failed step is exit 1 (like a spec error), after saying which step and why.

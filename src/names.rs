@@ -37,13 +37,62 @@ pub fn physical(app: &str, name: &str) -> String {
     format!("{app}-{name}")
 }
 
+/// The name of the account's API Gateway logging role where a backend names it (the plan):
+/// `<app>-apigateway-logs`.
+pub fn logs_role(app: &str) -> String {
+    format!("{app}-apigateway-logs")
+}
+
 /// Load balancer and target group names allow only letters, digits and hyphens, at most 32,
-/// not starting or ending with a hyphen: `_` becomes `-`.
-pub fn elb_name(app: &str, name: &str) -> String {
+/// not starting or ending with a hyphen: `_` becomes `-`. This is the stem; the name is the
+/// stem with a [`replacement_suffix`] ([`elb_name`]).
+pub fn elb_stem(app: &str, name: &str) -> String {
     physical(app, name)
         .replace('_', "-")
         .trim_matches('-')
         .to_string()
+}
+
+/// The longest name Elastic Load Balancing takes for a load balancer or a target group.
+pub const ELB_NAME_MAX: usize = 32;
+
+/// Characters a [`replacement_suffix`] adds to a name: `-` and six hex digits.
+pub const SUFFIX_LEN: usize = 7;
+
+/// `<stem>-<suffix>`: a load balancer or target group name.
+pub fn elb_name(stem: &str, suffix: &str) -> String {
+    format!("{stem}-{suffix}")
+}
+
+/// Six hex digits that change whenever one of `forcing` does: the properties whose change
+/// makes AWS replace the resource (spec section 8, "Replacements succeed"). A replacement is
+/// created before the old resource is deleted (CloudFormation always, Terraform with
+/// `create_before_destroy`), and names such as a load balancer's are unique: a name that
+/// changes with exactly what forces the replacement lets the two exist side by side, and
+/// stays the same across every build that replaces nothing.
+///
+/// The hashed form is explicit and versioned (each part a JSON string on its own line after
+/// `aprc-replacement v1`), so that adding a field to a struct never renames a resource.
+pub fn replacement_suffix(kind: &str, forcing: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(b"aprc-replacement v1\n");
+    for part in std::iter::once(&kind).chain(forcing) {
+        hasher.update(serde_json::Value::from(*part).to_string().as_bytes());
+        hasher.update(b"\n");
+    }
+    hex(&hasher.finalize()[..3])
+}
+
+/// Lower-case hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    out
 }
 
 /// App Runner names (services, connectors, ingress connections, auto scaling and
@@ -69,9 +118,39 @@ mod tests {
         assert_eq!(pascal("orders-api"), "OrdersApi");
         assert_eq!(pascal("db_1"), "Db1");
         assert_eq!(snake("orders-api"), "orders_api");
-        assert_eq!(elb_name("my_app", "core"), "my-app-core");
+        assert_eq!(elb_stem("my_app", "core"), "my-app-core");
+        assert_eq!(elb_name("my-app-core", "0a1b2c"), "my-app-core-0a1b2c");
         assert!(is_valid_apprunner_name("shop-orders", 40));
         assert!(!is_valid_apprunner_name("_x-orders", 40));
         assert!(!is_valid_apprunner_name("abc", 40));
+    }
+
+    #[test]
+    fn replacement_suffixes_follow_the_forcing_properties_only() {
+        let a = replacement_suffix("nlb", &["vpc cidr 10.0.0.0/16", "internal"]);
+        assert_eq!(a.len() + 1, SUFFIX_LEN);
+        assert!(a
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+        assert_eq!(
+            a,
+            replacement_suffix("nlb", &["vpc cidr 10.0.0.0/16", "internal"])
+        );
+        assert_ne!(
+            a,
+            replacement_suffix("nlb", &["vpc cidr 10.1.0.0/16", "internal"])
+        );
+        assert_ne!(
+            a,
+            replacement_suffix("tg", &["vpc cidr 10.0.0.0/16", "internal"])
+        );
+        // Parts are delimited: moving a character between two parts changes the suffix.
+        assert_ne!(
+            replacement_suffix("k", &["ab", "c"]),
+            replacement_suffix("k", &["a", "bc"])
+        );
+        // The form is versioned and pinned (the SHA-256 of `aprc-replacement v1\n"nlb"\n"x"\n`):
+        // a change here renames, and so replaces, deployed resources.
+        assert_eq!(replacement_suffix("nlb", &["x"]), "88717c");
     }
 }

@@ -255,6 +255,137 @@ fn an_interrupted_apply_lets_running_steps_finish_and_starts_nothing_new() {
     assert_nothing_left(&region, &app, &double);
 }
 
+/// IAM is eventually consistent: App Runner may refuse a role created a moment ago ("Error
+/// in assuming access role"). The executor retries that, and only that, for a bounded time.
+#[test]
+fn a_role_app_runner_cannot_assume_yet_is_retried_until_it_can() {
+    let double = double_with(&["--fail-assume-role", "2"]);
+    let (dir, app) = copy_as_new_app("examples/seed.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Two refusals, then the service: three calls, one service.
+    assert_eq!(double.calls_of("CreateService"), 3);
+    assert_eq!(double.count("services"), 1);
+    assert_built(&plan, &region, &app, &double);
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+}
+
+/// `access_log = true` sets API Gateway's account-level CloudWatch Logs role before the stage
+/// that logs, and destroying the app keeps it (spec section 8); applying again finds it.
+#[test]
+fn access_logs_set_the_account_role_and_destroy_keeps_it() {
+    let double = double(None);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let app = format!("al{:x}", std::process::id() & 0xfffff);
+    // A region no other test of the suite uses: the account setting is one per region.
+    std::fs::write(
+        dir.path().join("app.apr"),
+        format!(
+            r#"app {app} {{
+  region = "sa-east-1"
+}}
+
+network core {{
+  cidr = 10.7.0.0/16
+}}
+
+service web {{
+  image   = "public.ecr.aws/acme/web:1.0"
+  network = core
+}}
+
+api edge {{
+  network    = core
+  access_log = true
+  route ANY /{{proxy+}} -> web
+}}
+"#
+        ),
+    )
+    .expect("spec");
+    let plan = plan(dir.path());
+    let region = "sa-east-1";
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_built(&plan, region, &app, &double);
+    let kept = format!("{app}-apigateway-logs");
+    let inv = harness::inventory(region, &app);
+    assert_eq!(inv["kept_roles"], serde_json::json!([kept]), "{inv}");
+    // Exactly the AWS-managed policy made for it, and nothing else.
+    assert_eq!(
+        inv["kept_role_policies"],
+        serde_json::json!([
+            "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+        ]),
+        "{inv}"
+    );
+    let role_arn = inv["account_cloudwatch_role"][0]
+        .as_str()
+        .unwrap_or_default();
+    assert!(role_arn.ends_with(&format!(":role/{kept}")), "{inv}");
+
+    let out = destroy(&double, dir.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("kept what outlives the app"), "{stderr}");
+    assert_nothing_left(region, &app, &double);
+    let inv = harness::inventory(region, &app);
+    assert_eq!(inv["kept_roles"], serde_json::json!([kept]), "{inv}");
+    assert_eq!(inv["account_cloudwatch_role"][0], role_arn, "{inv}");
+    // The state keeps only the retained steps, so applying again does not create the role
+    // again (IAM would refuse the name).
+    let recorded = state(dir.path());
+    let retained: Vec<&str> = plan["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter(|s| s["retain"] == true)
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    assert_eq!(retained.len(), 3, "role, policy, account setting");
+    let mut left: Vec<&str> = recorded["steps"]
+        .as_object()
+        .expect("steps")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    left.sort_unstable();
+    let mut want = retained.clone();
+    want.sort_unstable();
+    assert_eq!(left, want, "{recorded}");
+
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_built(&plan, region, &app, &double);
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(region, &app, &double);
+}
+
 #[test]
 fn dry_run_lists_every_step_and_touches_nothing() {
     let double = double(None);
@@ -374,5 +505,64 @@ fn a_plan_with_an_operation_the_executor_lacks_is_refused_before_any_call() {
             "step `x-vpc`: the executor cannot run ec2 DescribeVpcsSomehow".into()
         ))
     );
+    assert!(!state.exists());
+}
+
+/// Plan format version 2 (spec section 8): the executor runs versions 1 and 2 and refuses any
+/// other before a call; a wait's `outputs` are version 2 only.
+#[test]
+fn plan_versions_1_and_2_are_run_and_any_other_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = dir.path().join("state.json");
+    let plan = |version: u32, wait_outputs: bool| {
+        let mut wait = serde_json::json!({
+            "operation": "DescribeVpcs", "input": { "VpcIds": [{ "ref": "x-vpc.VpcId" }] },
+            "path": "Vpcs[0].State", "expect": "available", "timeout_seconds": 5
+        });
+        if wait_outputs {
+            wait["outputs"] = serde_json::json!({ "Cidr": "Vpcs[0].CidrBlock" });
+        }
+        serde_json::json!({
+            "version": version, "app": "x", "region": "eu-west-1", "parameters": {},
+            "steps": [{
+                "id": "x-vpc", "service": "ec2", "operation": "CreateVpc",
+                "input": { "CidrBlock": "10.0.0.0/16" }, "depends_on": [],
+                "outputs": { "VpcId": "Vpc.VpcId" }, "wait": wait
+            }],
+            "outputs": {}
+        })
+        .to_string()
+    };
+    let options = |dry_run| aprc::apply::ApplyOptions {
+        state_path: &state,
+        // Unreachable on purpose: nothing may be sent.
+        endpoint_url: Some("http://127.0.0.1:9"),
+        dry_run,
+    };
+    for version in [0, 3] {
+        let result = aprc::apply::apply(&plan(version, false), &options(false));
+        assert_eq!(
+            result,
+            Err(aprc::apply::Error::Usage(format!(
+                "plan version {version} is not supported: this aprc runs versions 1 and 2"
+            )))
+        );
+    }
+    let result = aprc::apply::apply(&plan(1, true), &options(false));
+    assert_eq!(
+        result,
+        Err(aprc::apply::Error::Usage(
+            "step `x-vpc`: a wait's `outputs` needs plan version 2".into()
+        ))
+    );
+    for (version, wait_outputs) in [(1, false), (2, true), (2, false)] {
+        let listed = aprc::apply::apply(&plan(version, wait_outputs), &options(true));
+        assert!(
+            listed
+                .as_ref()
+                .is_ok_and(|l| l.contains("x-vpc (ec2 CreateVpc)")),
+            "version {version}: {listed:?}"
+        );
+    }
     assert!(!state.exists());
 }

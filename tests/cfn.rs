@@ -1,8 +1,11 @@
 //! The CloudFormation target end to end: every example through `aprc build --target cfn`,
 //! checked against golden snapshots, cfn-lint (no finding at all, informational included),
 //! determinism (twice, and with declarations and routes reversed), the traps of spec section 6
-//! asserted structurally, the quotas, and the ENI lookup Lambda run for real against moto.
+//! asserted structurally, the quotas, the ENI lookup Lambda run for real against moto, and
+//! what a live account needs beyond the linter (`cfn/live.rs`, spec section 8).
 
+#[path = "cfn/live.rs"]
+mod live;
 mod support;
 #[path = "cfn/wiring.rs"]
 mod wiring;
@@ -270,8 +273,9 @@ fn a_spec_over_the_resource_quota_is_a_coded_error() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     // Each private ECR service: service, access role, ingress connection; the network: VPC,
-    // two subnets, the endpoint and its security group.
-    let expected = 3 * SERVICES + 5;
+    // two subnets, the endpoint and its security group, the lookup of the zones its endpoint
+    // service is offered in, and the lookup function with its role, log group and queue.
+    let expected = 3 * SERVICES + 5 + 5;
     assert!(stderr.contains("E0601"), "{stderr}");
     assert!(
         stderr.contains(&format!("{expected} resources")) && stderr.contains("500"),

@@ -248,7 +248,7 @@ type Breakage = fn(&mut Value);
 #[test]
 fn validator_rejects_broken_plans() {
     let good = parse(&seed_plan());
-    let breakages: [(&str, Breakage); 5] = [
+    let breakages: [(&str, Breakage); 7] = [
         ("member", |p| {
             p["steps"][1]["input"]["CidrBlok"] = "10.0.0.0/16".into()
         }),
@@ -262,6 +262,14 @@ fn validator_rejects_broken_plans() {
         ("ref", |p| {
             p["steps"][2]["input"]["VpcId"]["ref"] = "core-vpc.Id".into()
         }),
+        ("version", |p| p["version"] = 1.into()),
+        ("wait output", |p| {
+            for step in p["steps"].as_array_mut().into_iter().flatten() {
+                if let Some(outputs) = step["wait"].get_mut("outputs") {
+                    outputs["DomainName"] = "VpcIngressConnection.Domain".into();
+                }
+            }
+        }),
     ];
     for (what, breakage) in breakages {
         let mut plan = good.clone();
@@ -271,6 +279,63 @@ fn validator_rejects_broken_plans() {
         let (ok, out) = python("validate_plan.py", &[path.to_str().expect("path")]);
         assert!(!ok, "validate_plan.py accepted a broken {what}:\n{out}");
     }
+}
+
+/// Plan format version 2 (spec section 8): a literal object whose only key is a form's name
+/// (an env map `{ ref = "..." }`) is written `{"object": ..}`, so no reader takes it for a
+/// ref; botocore's models and a run on moto read it as the data it is.
+#[test]
+fn literal_objects_shaped_like_forms_are_escaped_and_run_as_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("escape.apr");
+    std::fs::write(
+        &spec,
+        r#"app escape {
+  region = "eu-west-1"
+}
+
+service web {
+  image = "public.ecr.aws/acme/web:1.0"
+  env   = { ref = "web-service.ServiceArn" }
+}
+
+service api {
+  image = "public.ecr.aws/acme/api:1.0"
+  env   = { object = "x" }
+}
+"#,
+    )
+    .expect("spec");
+    let text = build(&[spec]);
+    let plan = parse(&text);
+    check_structure(&plan);
+    let env = |id: &str| {
+        plan["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .find(|s| s["id"] == id)
+            .map(|s| {
+                s["input"]["SourceConfiguration"]["ImageRepository"]["ImageConfiguration"]
+                    ["RuntimeEnvironmentVariables"]
+                    .clone()
+            })
+            .expect("service step")
+    };
+    assert_eq!(
+        env("web-service"),
+        serde_json::json!({ "object": { "ref": "web-service.ServiceArn" } })
+    );
+    assert_eq!(
+        env("api-service"),
+        serde_json::json!({ "object": { "object": "x" } })
+    );
+    // Not a ref: no dependency of the service on itself or anything else.
+    for s in plan["steps"].as_array().expect("steps") {
+        assert_eq!(s["depends_on"], serde_json::json!([]), "{}", s["id"]);
+    }
+    validate("escape", &text);
+    run("escape", &text);
 }
 
 // ---------------------------------------------------------------------------------------

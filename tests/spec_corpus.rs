@@ -141,7 +141,7 @@ fn assert_well_formed(target: &str, name: &str, out: &str) {
         _ => {
             let v: serde_json::Value =
                 serde_json::from_str(out).unwrap_or_else(|e| panic!("{name}: JSON: {e}"));
-            assert_eq!(v["version"], 1, "{name}: plan version");
+            assert_eq!(v["version"], 2, "{name}: plan version");
             assert!(v["steps"].is_array(), "{name}: no steps");
         }
     }

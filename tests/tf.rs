@@ -1,8 +1,11 @@
 //! The `tf` target end to end: a reviewed golden `main.tf` per example, byte-identical output
 //! across runs and declaration orders, the spec's traps checked on the parsed seed output,
 //! and terraform itself (`fmt -check`, `validate`, `plan` against moto) on every example and
-//! on a spec that uses params in every string attribute (`tf/params.rs`).
+//! on a spec that uses params in every string attribute (`tf/params.rs`), and what a live
+//! account needs beyond the linters (`tf/live.rs`, spec section 8).
 
+#[path = "tf/live.rs"]
+mod live;
 #[path = "tf/params.rs"]
 mod params;
 mod support;

@@ -8,7 +8,7 @@
 use super::intrinsics::{escape_sub, get_att, ref_, sub, text};
 use super::network::vpc_link_id;
 use super::{network, BackendError, Template};
-use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
+use crate::ir::{Api, ApiMethod, Connection, Ir, LogsRole};
 use serde_json::{json, Map, Value};
 
 /// How many hex digits of the route hash name the deployment.
@@ -59,12 +59,9 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
         props.insert("HttpMethod".into(), json!(m.http_method));
         props.insert(
             "AuthorizationType".into(),
-            json!(match api.auth {
-                Auth::Iam => "AWS_IAM",
-                Auth::None | Auth::ApiKey => "NONE",
-            }),
+            json!(api.auth.authorization_type()),
         );
-        props.insert("ApiKeyRequired".into(), json!(api.auth == Auth::ApiKey));
+        props.insert("ApiKeyRequired".into(), json!(api.auth.api_key_required()));
         if !m.path_params.is_empty() {
             let params: Map<String, Value> = m
                 .request_parameters()
@@ -122,10 +119,17 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
         );
     }
     stage.insert("Tags".into(), t.tags.clone());
-    t.add(
+    // A stage that logs needs the account's logging role set first (spec section 8).
+    let after = if api.access_log.is_some() {
+        vec![LOGS_ACCOUNT_ID.to_string()]
+    } else {
+        Vec::new()
+    };
+    t.add_after(
         &format!("{p}Stage"),
         "AWS::ApiGateway::Stage",
         Value::Object(stage),
+        after,
     )?;
 
     if let Some(key) = &api.api_key {
@@ -164,6 +168,50 @@ pub fn emit(t: &mut Template, ir: &Ir, api: &Api) -> Result<(), BackendError> {
         )?;
     }
     Ok(())
+}
+
+/// Logical ids of the account's logging role and setting.
+const LOGS_ROLE_ID: &str = "ApiGatewayLogsRole";
+const LOGS_ACCOUNT_ID: &str = "ApiGatewayAccount";
+
+/// The account's API Gateway logging role and the account setting that names it, both
+/// `Retain`ed: the setting is account-wide and other apis may log through the role, so
+/// deleting the stack leaves them (spec section 8). The role has no name of its own: a stack
+/// of the same app created again makes a new one instead of meeting the kept one's name.
+pub fn emit_logs_role(t: &mut Template, role: &LogsRole) -> Result<(), BackendError> {
+    t.add_resource(
+        LOGS_ROLE_ID,
+        json!({
+            "Type": "AWS::IAM::Role",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "Description": role.description,
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [{
+                        "Effect": "Allow",
+                        "Principal": { "Service": role.principal },
+                        "Action": "sts:AssumeRole",
+                    }],
+                },
+                "ManagedPolicyArns": [sub(format!(
+                    "arn:${{AWS::Partition}}:iam::aws:policy/{}",
+                    role.managed_policy
+                ))],
+                "Tags": t.tags,
+            },
+        }),
+    )?;
+    t.add_resource(
+        LOGS_ACCOUNT_ID,
+        json!({
+            "Type": "AWS::ApiGateway::Account",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": { "CloudWatchRoleArn": get_att(LOGS_ROLE_ID, "Arn") },
+        }),
+    )
 }
 
 /// The `HTTP_PROXY` integration of one method: through the network's VPC link to the target's

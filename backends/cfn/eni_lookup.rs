@@ -1,21 +1,37 @@
-//! The ENI IP lookup (spec section 6.1): NLB targets must be the private IPs of the requests
-//! endpoint's network interfaces, which CloudFormation does not expose as an attribute.
+//! The lookups CloudFormation cannot make itself, as custom resources answered by one small
+//! inline Python Lambda (`eni_lookup.py`, embedded verbatim) that serves every network:
 //!
-//! One small inline Python Lambda (`eni_lookup.py`, embedded verbatim) serves every network;
-//! each network with a VPC link gets a `Custom::EndpointEniIps` resource whose attributes
-//! `Ip0`, `Ip1`, ... are the IPs in the network's subnets, in subnet order. The function's
-//! role may only describe endpoints and network interfaces (AWS does not scope either to a
-//! resource), write to the function's own log group and send to its own dead-letter queue.
+//! - `Custom::EndpointEniIps` (spec section 6.1): NLB targets must be the private IPs of the
+//!   requests endpoint's network interfaces, which CloudFormation does not expose. Its
+//!   attributes `Ip0`, `Ip1`, ... are the IPs in the network's subnets, in subnet order. An
+//!   endpoint's interfaces appear after the endpoint does, so the function polls until every
+//!   subnet has one (section 8), on Create and Update alike, for at most the function's
+//!   timeout less a minute kept to answer.
+//! - `Custom::EndpointServiceZones` (section 8): the zones where the App Runner requests
+//!   endpoint service is offered, sorted by name (`Zone0`, `Zone1`, ...), where a created
+//!   network that carries the endpoint puts its subnets.
+//!
+//! Each custom resource sets `ServiceTimeout` a little over the function's timeout: should the
+//! function die without answering, the stack fails then rather than after CloudFormation's
+//! default hour. The function's role may only describe endpoints, endpoint services and
+//! network interfaces (AWS scopes none of them to a resource), write to the function's own
+//! log group and send to its own dead-letter queue.
 
-use super::intrinsics::{get_att, ref_};
+use super::intrinsics::{get_att, ref_, sub};
 use super::{BackendError, Template};
 use crate::ir::Network;
 use serde_json::{json, Value};
 
 /// The Lambda's source, deployed as `index.py` through `Code.ZipFile`.
 pub const SOURCE: &str = include_str!("eni_lookup.py");
-/// CloudFormation's limit on inline (`ZipFile`) source.
+/// CloudFormation's limit on inline (`ZipFile`) source as it long stood; it has since been
+/// raised, but staying within it keeps the template deployable wherever the old one holds.
 pub const MAX_INLINE_BYTES: usize = 4096;
+/// The function's timeout: the ENI poll runs until a minute before it (`SPARE_MS`).
+pub const FUNCTION_TIMEOUT_SECONDS: u32 = 600;
+/// How long CloudFormation waits for an answer before failing the resource: the function's
+/// timeout and a margin, far under the default of an hour.
+pub const SERVICE_TIMEOUT_SECONDS: u32 = 660;
 const _: () = assert!(
     SOURCE.len() <= MAX_INLINE_BYTES,
     "eni_lookup.py is too long to deploy inline"
@@ -71,7 +87,11 @@ pub fn emit_function(t: &mut Template) -> Result<(), BackendError> {
                         {
                             "Sid": "DescribeEndpointEnis",
                             "Effect": "Allow",
-                            "Action": ["ec2:DescribeNetworkInterfaces", "ec2:DescribeVpcEndpoints"],
+                            "Action": [
+                                "ec2:DescribeNetworkInterfaces",
+                                "ec2:DescribeVpcEndpointServices",
+                                "ec2:DescribeVpcEndpoints",
+                            ],
                             // Describe calls accept no resource-level restriction.
                             "Resource": "*",
                         },
@@ -97,14 +117,14 @@ pub fn emit_function(t: &mut Template) -> Result<(), BackendError> {
         FUNCTION_ID,
         "AWS::Lambda::Function",
         json!({
-            "Description": "Answers Custom::EndpointEniIps with the private IPs of a VPC endpoint's ENIs",
+            "Description": "Answers Custom::EndpointEniIps (a VPC endpoint's ENI IPs) and Custom::EndpointServiceZones (where an endpoint service is offered)",
             "Runtime": "python3.14",
             "Handler": "index.handler",
             "Code": { "ZipFile": SOURCE },
             "Role": get_att(ROLE_ID, "Arn"),
-            // Two describe calls of at most ~45 s each (EC2_CONFIG in eni_lookup.py) and a 30 s
-            // response PUT fit with room to spare.
-            "Timeout": 300,
+            // The ENI poll stops a minute before this; a describe takes at most ~45 s
+            // (EC2_CONFIG in eni_lookup.py) and the answer's PUT 30 s.
+            "Timeout": FUNCTION_TIMEOUT_SECONDS,
             "MemorySize": 128,
             "LoggingConfig": { "LogGroup": ref_(LOG_GROUP_ID) },
             "DeadLetterConfig": { "TargetArn": get_att(DEAD_LETTER_ID, "Arn") },
@@ -126,6 +146,7 @@ pub fn emit_lookup(
         "Custom::EndpointEniIps",
         json!({
             "ServiceToken": get_att(FUNCTION_ID, "Arn"),
+            "ServiceTimeout": SERVICE_TIMEOUT_SECONDS,
             "VpcEndpointId": ref_(endpoint_id),
             "SubnetIds": super::network::subnet_values(net),
         }),
@@ -133,4 +154,27 @@ pub fn emit_lookup(
     Ok((0..count)
         .map(|i| get_att(&id, &format!("Ip{i}")))
         .collect())
+}
+
+/// The network's zone lookup for the endpoint service `com.amazonaws.<region>.<suffix>`;
+/// returns the id whose attribute `Zone<i>` is the `i`-th zone, sorted by name. `count` is how
+/// many the network needs: fewer is a failure naming both numbers.
+pub fn emit_zones(
+    t: &mut Template,
+    net: &Network,
+    suffix: &str,
+    count: usize,
+) -> Result<String, BackendError> {
+    let id = format!("{}EndpointZones", net.names.pascal);
+    t.add(
+        &id,
+        "Custom::EndpointServiceZones",
+        json!({
+            "ServiceToken": get_att(FUNCTION_ID, "Arn"),
+            "ServiceTimeout": SERVICE_TIMEOUT_SECONDS,
+            "ServiceName": sub(format!("com.amazonaws.${{AWS::Region}}.{suffix}")),
+            "Count": count,
+        }),
+    )?;
+    Ok(id)
 }

@@ -18,7 +18,7 @@ mod service;
 
 use super::BackendError;
 use crate::diag::Code;
-use crate::ir::{Ir, Network, OutputValue};
+use crate::ir::{Ir, Network, OutputValue, Vpc, Zones};
 use intrinsics::{get_att, param_id, ref_, sub};
 use serde_json::{json, Map, Value};
 
@@ -55,7 +55,16 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         }
         t.add_param(id, Value::Object(p))?;
     }
-    if ir.networks.iter().any(|n| n.link.is_some()) {
+    if ir.networks.iter().any(|n| {
+        n.link.is_some()
+            || matches!(
+                n.vpc,
+                Vpc::Create {
+                    zones: Zones::EndpointService { .. },
+                    ..
+                }
+            )
+    }) {
         eni_lookup::emit_function(&mut t)?;
     }
     for net in &ir.networks {
@@ -63,6 +72,9 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     }
     for svc in &ir.services {
         service::emit(&mut t, ir, svc)?;
+    }
+    if let Some(role) = &ir.logs_role {
+        api::emit_logs_role(&mut t, role)?;
     }
     for api in &ir.apis {
         api::emit(&mut t, ir, api)?;
@@ -139,7 +151,8 @@ impl Template {
         self.add_resource(id, json!({ "Type": ty, "Properties": properties }))
     }
 
-    /// Adds a resource that must wait for `depends_on`, which its properties do not reference.
+    /// Adds a resource that must wait for `depends_on`, which its properties do not reference
+    /// (no `DependsOn` at all when it is empty).
     pub fn add_after(
         &mut self,
         id: &str,
@@ -147,6 +160,9 @@ impl Template {
         properties: Value,
         depends_on: Vec<String>,
     ) -> Result<(), BackendError> {
+        if depends_on.is_empty() {
+            return self.add(id, ty, properties);
+        }
         self.add_resource(
             id,
             json!({ "Type": ty, "DependsOn": depends_on, "Properties": properties }),

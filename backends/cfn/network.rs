@@ -11,7 +11,7 @@
 
 use super::intrinsics::{az, get_att, ref_, sub, text};
 use super::{eni_lookup, BackendError, Template};
-use crate::ir::{Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc};
+use crate::ir::{Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc, Zones};
 use serde_json::{json, Map, Value};
 
 pub fn vpc_id(net: &Network) -> String {
@@ -63,7 +63,21 @@ fn group_ref(net: &Network, kind: SgKind) -> Vec<Value> {
 
 pub fn emit(t: &mut Template, net: &Network) -> Result<(), BackendError> {
     let p = &net.names.pascal;
-    if let Vpc::Create { cidr, subnets } = &net.vpc {
+    if let Vpc::Create {
+        cidr,
+        subnets,
+        zones,
+    } = &net.vpc
+    {
+        let lookup = match zones {
+            Zones::Region => None,
+            Zones::EndpointService { suffix } => Some(eni_lookup::emit_zones(
+                t,
+                net,
+                suffix,
+                subnets.iter().map(|s| s.zone_index + 1).max().unwrap_or(0),
+            )?),
+        };
         t.add(
             &vpc_id(net),
             "AWS::EC2::VPC",
@@ -81,7 +95,10 @@ pub fn emit(t: &mut Template, net: &Network) -> Result<(), BackendError> {
                 json!({
                     "VpcId": ref_(&vpc_id(net)),
                     "CidrBlock": subnet.cidr,
-                    "AvailabilityZone": az(subnet.zone_index),
+                    "AvailabilityZone": match &lookup {
+                        None => az(subnet.zone_index),
+                        Some(id) => get_att(id, &format!("Zone{}", subnet.zone_index)),
+                    },
                     "MapPublicIpOnLaunch": false,
                     "Tags": t.tags,
                 }),

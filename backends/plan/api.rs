@@ -7,9 +7,9 @@
 use super::ids::{id, id_n, kind};
 use super::json::{arr, obj, Key, StepId, J};
 use super::network::vpc_link_id;
-use super::service::{ingress_domain, service_url};
-use super::steps::{dns_suffix, join, partition, reference, tag_map, text, Step};
-use crate::ir::{Api, App, Auth, Connection, Integration};
+use super::service::{ingress_domain, service_url, trust_policy};
+use super::steps::{dns_suffix, join, partition, reference, tag_list, tag_map, text, Step};
+use crate::ir::{Api, App, Connection, Integration, LogsRole};
 
 /// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`; the stage may hold params.
 pub fn invoke_url<'a>(app: &App, api: &'a Api) -> J<'a> {
@@ -75,11 +75,8 @@ pub fn steps<'a>(app: &'a App, api: &'a Api, steps: &mut Vec<Step<'a>>) {
             obj! { "restApiId" => rest_api_id.clone(), "resourceId" => step.out("ResourceId") };
         steps.push(step.delete("DeleteResource", delete));
     }
-    let (authorization, key_required) = match api.auth {
-        Auth::None => ("NONE", false),
-        Auth::ApiKey => ("NONE", true),
-        Auth::Iam => ("AWS_IAM", false),
-    };
+    let (authorization, key_required) =
+        (api.auth.authorization_type(), api.auth.api_key_required());
     let mut integrations = Vec::with_capacity(api.methods.len());
     for (i, method) in api.methods.iter().enumerate() {
         // The method's key, which every call on it starts with; `room` for the keys a call
@@ -248,6 +245,52 @@ fn integration_input<'a>(integration: &'a Integration, input: &mut J<'a>) {
     }
 }
 
+/// The account's API Gateway logging role with its one managed policy, and the account
+/// setting that names it (spec section 8), before any stage that logs. All three are
+/// `retain`ed: the setting is account-wide and other apis may log through the role.
+pub fn logs_role_steps<'a>(app: &'a App, role: &'a LogsRole, steps: &mut Vec<Step<'a>>) {
+    let name = &app.name;
+    let input = obj! {
+        "RoleName" => &role.physical,
+        "Description" => &role.description,
+        "AssumeRolePolicyDocument" => trust_policy(&role.principal),
+        "Tags" => tag_list(&app.tags),
+    };
+    let create = Step::new(id(name, kind::LOGS_ROLE), "iam", "CreateRole", input)
+        .output("Arn", "Role.Arn")
+        .output("RoleName", "Role.RoleName")
+        .retained();
+    let (role_name, role_arn) = (create.out("RoleName"), create.out("Arn"));
+    steps.push(create);
+    let input = obj! {
+        "RoleName" => role_name,
+        "PolicyArn" => format!("arn:{}:iam::aws:policy/{}", partition(&app.region), role.managed_policy),
+    };
+    let attach = Step::new(
+        id(name, kind::LOGS_POLICY),
+        "iam",
+        "AttachRolePolicy",
+        input,
+    )
+    .retained();
+    let attach_id = attach.id.clone();
+    steps.push(attach);
+    let input = obj! {
+        "patchOperations" => arr![obj! { "op" => "replace", "path" => "/cloudwatchRoleArn", "value" => role_arn }],
+    };
+    // API Gateway checks that the role may write logs: the policy must be attached first.
+    steps.push(
+        Step::new(
+            id(name, kind::LOGS_ACCOUNT),
+            "apigateway",
+            "UpdateAccount",
+            input,
+        )
+        .after(attach_id)
+        .retained(),
+    );
+}
+
 /// The access-log group, then one UpdateStage with the throttling and access-log settings
 /// CreateStage cannot take.
 fn stage_settings<'a>(
@@ -302,6 +345,10 @@ fn stage_settings<'a>(
         );
         after = Some(retention);
     }
+    let logs_account = api
+        .access_log
+        .as_ref()
+        .map(|_| id(&app.name, kind::LOGS_ACCOUNT));
     if patches.is_empty() {
         return;
     }
@@ -316,6 +363,10 @@ fn stage_settings<'a>(
     .after(stage_step);
     if let Some(retention) = after {
         step = step.after(retention);
+    }
+    // The access log is set only once the account names a role to write it with.
+    if let Some(account) = logs_account {
+        step = step.after(account);
     }
     steps.push(step);
 }

@@ -13,6 +13,7 @@ use super::json::{with_joined, StepId};
 /// pair of distinct entities even when spec names contain hyphens: a test checks it.
 pub mod kind {
     pub const ZONES: &str = "zones";
+    pub const ENDPOINT_ZONES: &str = "endpoint-azs";
     pub const ACCOUNT: &str = "account";
     pub const VPC: &str = "vpc";
     pub const DNS_SUPPORT: &str = "dns-support";
@@ -45,10 +46,14 @@ pub mod kind {
     pub const USAGE_PLAN: &str = "usage-plan";
     pub const USAGE_PLAN_KEY: &str = "usage-plan-key";
     pub const USAGE_PLAN_STAGES: &str = "usage-plan-stages";
+    pub const LOGS_ROLE: &str = "apigateway-logs-role";
+    pub const LOGS_POLICY: &str = "apigateway-logs-policy";
+    pub const LOGS_ACCOUNT: &str = "apigateway-account-settings";
 
     /// Every fixed kind, and the numbered ones written with `N`.
     pub const ALL: &[&str] = &[
         ZONES,
+        ENDPOINT_ZONES,
         ACCOUNT,
         VPC,
         DNS_SUPPORT,
@@ -81,6 +86,9 @@ pub mod kind {
         USAGE_PLAN,
         USAGE_PLAN_KEY,
         USAGE_PLAN_STAGES,
+        LOGS_ROLE,
+        LOGS_POLICY,
+        LOGS_ACCOUNT,
         "subnet-N",
         "endpoint-sg",
         "nlb-sg",

@@ -228,13 +228,12 @@ impl Serialize for J<'_> {
             J::F64(f) => serializer.serialize_f64(*f),
             J::Str(s) => serializer.serialize_str(s),
             J::Arr(items) => serializer.collect_seq(items),
-            J::Obj(pairs) => {
-                let mut map = serializer.serialize_map(Some(pairs.len()))?;
-                for (key, value) in pairs {
-                    map.serialize_entry(key.as_str(), value)?;
-                }
+            J::Obj(pairs) if needs_object_escape(pairs) => {
+                let mut map = serializer.serialize_map(Some(1))?;
+                map.serialize_entry(OBJECT, &Unescaped(pairs))?;
                 map.end()
             }
+            J::Obj(pairs) => Unescaped(pairs).serialize(serializer),
             J::Ref(step, output) => {
                 let mut map = serializer.serialize_map(Some(1))?;
                 map.serialize_entry("ref", &RefText(step, output))?;
@@ -252,6 +251,32 @@ impl Serialize for J<'_> {
             }
             J::Shared(value) => value.serialize(serializer),
         }
+    }
+}
+
+/// The plan's forms: an object whose only key is one of these is a form, not data.
+pub const FORMS: [&str; 4] = ["ref", "param", "join", OBJECT];
+
+/// The escape form (plan version 2): `{"object": X}` is the literal object `X`.
+pub const OBJECT: &str = "object";
+
+/// Whether a literal object must be written `{"object": {...}}` so that no reader takes it
+/// for a form: it has exactly one key, and that key names a form (an env map `{ ref = ".." }`,
+/// a tag map with the one key `param`).
+pub fn needs_object_escape(pairs: &[(Key, J)]) -> bool {
+    matches!(pairs, [(key, _)] if FORMS.contains(&key.as_str()))
+}
+
+/// An object's pairs as they are, without the escape (what goes inside `{"object": ..}`).
+struct Unescaped<'p, 'a>(&'p [(Key<'a>, J<'a>)]);
+
+impl Serialize for Unescaped<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            map.serialize_entry(key.as_str(), value)?;
+        }
+        map.end()
     }
 }
 
@@ -325,6 +350,35 @@ mod tests {
             serde_json::to_string(&value).ok(),
             serde_json::to_string(&expected).ok()
         );
+    }
+
+    /// Plan version 2: a literal object that reads like a form is wrapped, and only then.
+    #[test]
+    fn literal_objects_shaped_like_forms_are_escaped() {
+        let step: StepId = "core-vpc".into();
+        let value = arr![
+            obj! { "ref" => "e-vpc.VpcId" },
+            J::Obj(vec![(Key::from("param"), J::Param("tag"))]),
+            obj! { "join" => arr!["a"] },
+            obj! { "object" => obj! { "x" => 1u32 } },
+            obj! { "ref" => "a.b", "other" => "c" },
+            obj! { "Ref" => "a.b" },
+            J::Ref(step, "VpcId".into()),
+            J::Param("tag"),
+            J::Join(vec!["a".into(), J::Param("p")]),
+        ];
+        let expected = json!([
+            { "object": { "ref": "e-vpc.VpcId" } },
+            { "object": { "param": { "param": "tag" } } },
+            { "object": { "join": ["a"] } },
+            { "object": { "object": { "x": 1 } } },
+            { "ref": "a.b", "other": "c" },
+            { "Ref": "a.b" },
+            { "ref": "core-vpc.VpcId" },
+            { "param": "tag" },
+            { "join": ["a", { "param": "p" }] },
+        ]);
+        assert_eq!(serde_json::to_value(&value).ok(), Some(expected));
     }
 
     #[test]

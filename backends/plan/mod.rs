@@ -15,8 +15,12 @@
 //! speed; the bytes are the same.
 //!
 //! Semantics an executor relies on: a step's `outputs` are paths into the response of the
-//! step's own operation; a `wait` runs after the operation and before any later step; refs
-//! may name only earlier steps (a `wait` or `delete` may also name its own step's outputs).
+//! step's own operation, a wait's `outputs` paths into the last response of its poll,
+//! recorded once the wait has succeeded (a value that exists only once the resource is ready,
+//! such as an ingress connection's domain name); a `wait` runs after the operation and before
+//! any later step; refs may name only earlier steps (a `wait` or `delete` may also name its
+//! own step's call outputs). A literal object whose only key is `ref`, `param`, `join` or
+//! `object` is written `{"object": {...}}`.
 
 mod api;
 mod ids;
@@ -28,7 +32,7 @@ mod steps;
 mod write;
 
 use super::BackendError;
-use crate::ir::{Ir, OutputValue, Vpc};
+use crate::ir::{Ir, OutputValue, Vpc, Zones};
 use crate::scratch::Scratch;
 use json::{obj, Key, J};
 use order::ordered;
@@ -36,6 +40,10 @@ use std::rc::Rc;
 use steps::Step;
 
 pub use ids::kind;
+
+/// The plan format's version (spec section 8): 2 added a wait's own `outputs` and the
+/// `{"object": ..}` escape of literal objects shaped like a form.
+pub const VERSION: u32 = 2;
 
 pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     emit_with(ir, Scratch::Free)
@@ -73,17 +81,32 @@ fn write(ir: &Ir, steps: &[Step]) -> Result<String, BackendError> {
 
 /// Every step in IR order: app-wide lookups, networks, services, apis.
 fn build(ir: &Ir) -> Vec<Step<'_>> {
-    let zones = ir
-        .networks
-        .iter()
-        .filter_map(|n| match &n.vpc {
-            Vpc::Create { subnets, .. } => subnets.iter().map(|s| s.zone_index + 1).max(),
-            Vpc::Existing { .. } => None,
-        })
-        .max()
-        .unwrap_or(0);
+    // How many zones of each source some created network uses.
+    let needed = |region: bool| {
+        ir.networks
+            .iter()
+            .filter_map(|n| match &n.vpc {
+                Vpc::Create { subnets, zones, .. } if matches!(zones, Zones::Region) == region => {
+                    subnets.iter().map(|s| s.zone_index + 1).max()
+                }
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0)
+    };
+    let endpoint_service = ir.networks.iter().find_map(|n| match &n.vpc {
+        Vpc::Create {
+            zones: Zones::EndpointService { suffix },
+            ..
+        } => Some(suffix.as_str()),
+        _ => None,
+    });
     let account = ir.apis.iter().any(|a| a.access_log.is_some());
-    let mut all = network::app_steps(&ir.app, zones, account);
+    let zones = network::Zones {
+        region: needed(true),
+        endpoint_service: endpoint_service.map(|s| (s, needed(false))),
+    };
+    let mut all = network::app_steps(&ir.app, &zones, account);
     // Room for every step up front (a service makes up to seven, an api three per route and
     // a few more): one allocation instead of a doubling series of copies.
     let per_api: usize = ir
@@ -99,6 +122,9 @@ fn build(ir: &Ir) -> Vec<Step<'_>> {
     let tags = J::Shared(Rc::new(steps::tag_list(&ir.app.tags)));
     for service in &ir.services {
         service::steps(ir, service, &tags, &mut all);
+    }
+    if let Some(role) = &ir.logs_role {
+        api::logs_role_steps(&ir.app, role, &mut all);
     }
     for api in &ir.apis {
         api::steps(&ir.app, api, &mut all);

@@ -9,11 +9,20 @@
 use super::ids::{id, id_n, kind};
 use super::json::{arr, obj, StepId, J};
 use super::steps::{reference, tag_list, tag_map, tag_spec, text, Step};
-use crate::ir::{App, Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc};
+use crate::ir::{App, Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc, Zones as IrZones};
 
-/// Steps that do not belong to one entity: the account id (for ARNs built from parts) and
-/// the region's availability zones (for created subnets), each only when something needs it.
-pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step<'static>> {
+/// How many zones created subnets take from each source.
+pub struct Zones<'a> {
+    /// From the region's available zones.
+    pub region: usize,
+    /// From the zones where this endpoint service (its suffix) is offered.
+    pub endpoint_service: Option<(&'a str, usize)>,
+}
+
+/// Steps that do not belong to one entity: the account id (for ARNs built from parts), the
+/// region's availability zones and the zones where the requests endpoint service is offered
+/// (for created subnets), each only when something needs it.
+pub fn app_steps<'a>(app: &'a App, zones: &Zones<'a>, account: bool) -> Vec<Step<'a>> {
     let mut steps = Vec::new();
     if account {
         steps.push(
@@ -26,7 +35,27 @@ pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step<'static>> {
             .output("Account", "Account"),
         );
     }
-    if zones > 0 {
+    if let Some((suffix, count)) = zones.endpoint_service {
+        // The zones in the order the API lists them. The other targets sort them by name,
+        // which is the order of AWS's own examples of this call.
+        let input = obj! {
+            "ServiceNames" => arr![format!("com.amazonaws.{}.{suffix}", app.region)],
+        };
+        let mut step = Step::new(
+            id(&app.name, kind::ENDPOINT_ZONES),
+            "ec2",
+            "DescribeVpcEndpointServices",
+            input,
+        );
+        for i in 0..count {
+            step = step.output(
+                zone_output(i),
+                format!("ServiceDetails[0].AvailabilityZones[{i}]"),
+            );
+        }
+        steps.push(step);
+    }
+    if zones.region > 0 {
         // Only regular zones that are up: Local and Wavelength zones cannot host these resources.
         let input = obj! {
             "Filters" => arr![
@@ -40,7 +69,7 @@ pub fn app_steps(app: &App, zones: usize, account: bool) -> Vec<Step<'static>> {
             "DescribeAvailabilityZones",
             input,
         );
-        for i in 0..zones {
+        for i in 0..zones.region {
             step = step.output(zone_output(i), format!("AvailabilityZones[{i}].ZoneName"));
         }
         steps.push(step);
@@ -119,9 +148,21 @@ pub fn steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
 }
 
 fn vpc_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
-    let Vpc::Create { cidr, subnets } = &net.vpc else {
+    let Vpc::Create {
+        cidr,
+        subnets,
+        zones,
+    } = &net.vpc
+    else {
         return;
     };
+    let zone_step = id(
+        &app.name,
+        match zones {
+            IrZones::Region => kind::ZONES,
+            IrZones::EndpointService { .. } => kind::ENDPOINT_ZONES,
+        },
+    );
     let name = &net.names.spec;
     let vpc = Step::new(
         id(name, kind::VPC),
@@ -157,7 +198,7 @@ fn vpc_steps<'a>(app: &'a App, net: &'a Network, steps: &mut Vec<Step<'a>>) {
         let input = obj! {
             "VpcId" => vpc_id(net),
             "CidrBlock" => &subnet.cidr,
-            "AvailabilityZone" => reference(id(&app.name, kind::ZONES), zone_output(subnet.zone_index)),
+            "AvailabilityZone" => reference(zone_step.clone(), zone_output(subnet.zone_index)),
             "TagSpecifications" => tag_spec("subnet", &app.tags),
         };
         let step = Step::new(id_n(name, "subnet", i), "ec2", "CreateSubnet", input)

@@ -146,16 +146,19 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, tags: &J<'a>, steps: &mut Vec
         .output(
             "VpcIngressConnectionArn",
             "VpcIngressConnection.VpcIngressConnectionArn",
-        )
-        .output("DomainName", "VpcIngressConnection.DomainName");
-        let arn = obj! { "VpcIngressConnectionArn" => step.out("VpcIngressConnectionArn") };
-        let step = step.wait(
-            "DescribeVpcIngressConnection",
-            arn.clone(),
-            "VpcIngressConnection.Status",
-            "AVAILABLE",
-            900,
         );
+        let arn = obj! { "VpcIngressConnectionArn" => step.out("VpcIngressConnectionArn") };
+        // The domain name is read once the connection is available: the create response may
+        // not carry it yet (spec section 8, "Values read when they exist").
+        let step = step
+            .wait(
+                "DescribeVpcIngressConnection",
+                arn.clone(),
+                "VpcIngressConnection.Status",
+                "AVAILABLE",
+                900,
+            )
+            .wait_output("DomainName", "VpcIngressConnection.DomainName");
         steps.push(step.delete("DeleteVpcIngressConnection", arn));
     }
 }
@@ -275,17 +278,9 @@ fn role_steps<'a>(
     tags: &J<'a>,
     steps: &mut Vec<Step<'a>>,
 ) {
-    let trust = obj! {
-        "Version" => "2012-10-17",
-        "Statement" => arr![obj! {
-            "Effect" => "Allow",
-            "Principal" => obj! { "Service" => &role.principal },
-            "Action" => "sts:AssumeRole",
-        }],
-    };
     let input = obj! {
         "RoleName" => &role.physical,
-        "AssumeRolePolicyDocument" => compact(&trust),
+        "AssumeRolePolicyDocument" => trust_policy(&role.principal),
         "Tags" => tags.clone(),
     };
     let step = Step::new(role_step, "iam", "CreateRole", input)
@@ -302,6 +297,18 @@ fn role_steps<'a>(
     steps.push(
         Step::new(policy_step, "iam", "PutRolePolicy", input).delete("DeleteRolePolicy", delete),
     );
+}
+
+/// The trust policy that lets `principal` assume a role, as IAM takes it.
+pub fn trust_policy(principal: &str) -> String {
+    compact(&obj! {
+        "Version" => "2012-10-17",
+        "Statement" => arr![obj! {
+            "Effect" => "Allow",
+            "Principal" => obj! { "Service" => principal },
+            "Action" => "sts:AssumeRole",
+        }],
+    })
 }
 
 /// A policy document as IAM takes it: compact JSON text inside the input.

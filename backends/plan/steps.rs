@@ -26,6 +26,8 @@ pub struct Wait<'a> {
     pub path: &'static str,
     pub expect: &'static str,
     pub timeout_seconds: u32,
+    /// Output name -> path into the last response of the wait, recorded once it succeeded.
+    pub outputs: Vec<(Name, Name)>,
 }
 
 /// An output name or its response path: literals, but numbered ones (`Zone1`) are built.
@@ -44,6 +46,9 @@ pub struct Step<'a> {
     pub outputs: Vec<(Name, Name)>,
     pub wait: Option<Wait<'a>>,
     pub delete: Option<Call<'a>>,
+    /// What the step makes outlives the app (it has no `delete`): destroy leaves it and keeps
+    /// its record, so that applying again finds it made.
+    pub retain: bool,
 }
 
 impl<'a> Step<'a> {
@@ -57,7 +62,14 @@ impl<'a> Step<'a> {
             outputs: Vec::new(),
             wait: None,
             delete: None,
+            retain: false,
         }
+    }
+
+    /// Marks the step as one whose resource outlives the app ([`Step::retain`]).
+    pub fn retained(mut self) -> Self {
+        self.retain = true;
+        self
     }
 
     pub fn output(mut self, name: impl Into<Name>, path: impl Into<Name>) -> Self {
@@ -78,7 +90,17 @@ impl<'a> Step<'a> {
             path,
             expect,
             timeout_seconds,
+            outputs: Vec::new(),
         });
+        self
+    }
+
+    /// An output read from the wait's last response: a value the resource has only once it
+    /// is ready. Call after [`Step::wait`].
+    pub fn wait_output(mut self, name: impl Into<Name>, path: impl Into<Name>) -> Self {
+        if let Some(wait) = &mut self.wait {
+            wait.outputs.push((name.into(), path.into()));
+        }
         self
     }
 
@@ -143,15 +165,10 @@ fn collect_refs<'v>(value: &'v J<'_>, out: &mut Vec<&'v str>) {
         J::Ref(step, _) => out.push(step),
         J::Arr(items) | J::Join(items) => items.iter().for_each(|v| collect_refs(v, out)),
         J::Shared(value) => collect_refs(value, out),
-        // An object from data that reads `{"ref": "a.b"}` (an env map `{ ref = "a.b" }`) is
-        // taken for a ref to step `a`, as it always was: the executor, which reads only the
-        // JSON, cannot tell the two apart either.
-        J::Obj(pairs) => match pairs.as_slice() {
-            [(key, J::Str(target))] if key.as_str() == "ref" && target.contains('.') => {
-                out.extend(target.split_once('.').map(|(step, _)| step));
-            }
-            _ => pairs.iter().for_each(|(_, v)| collect_refs(v, out)),
-        },
+        // A literal object is data even when it reads `{"ref": "a.b"}` (an env map
+        // `{ ref = "a.b" }`): the plan writes it `{"object": ..}` (version 2), so no reader
+        // takes it for a ref.
+        J::Obj(pairs) => pairs.iter().for_each(|(_, v)| collect_refs(v, out)),
         J::Null | J::Bool(_) | J::U64(_) | J::F64(_) | J::Str(_) | J::Param(_) => {}
     }
 }
@@ -309,19 +326,20 @@ mod tests {
         );
     }
 
-    /// The executor reads only JSON, where a data map `{"ref": "a.b"}` is a ref like any
-    /// other; `depends_on` agrees with it.
+    /// A data map that reads like a ref (an env map `{ ref = "e-vpc.VpcId" }`) is data: it
+    /// makes no dependency (the writer escapes it as `{"object": ..}`), while a real ref
+    /// inside it still does.
     #[test]
-    fn a_data_object_shaped_like_a_ref_counts_as_one() {
+    fn a_data_object_shaped_like_a_ref_is_data() {
         let env = obj! { "ref" => "e-vpc.VpcId" };
-        let other = obj! { "ref" => "no-dot", "x" => "f-vpc.VpcId" };
+        let other = obj! { "ref" => reference("f-vpc".into(), "VpcId") };
         let step = Step::new(
             "x-service".into(),
             "apprunner",
             "CreateService",
             arr![env, other],
         );
-        assert_eq!(step.dependencies(), ["e-vpc"]);
+        assert_eq!(step.dependencies(), ["f-vpc"]);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //! inlined (the escaping path, which few strings take, is kept out of line). Writing the
 //! plan now costs about 43M instructions at 1,000 services (callgrind).
 
-use super::json::{Key, J};
+use super::json::{needs_object_escape, Key, J, OBJECT};
 use super::order::Ordered;
 use super::steps::{Call, Name, Step, Wait};
 
@@ -96,7 +96,7 @@ impl Writer {
         self.out
     }
 
-    /// `{"version": 1, "app", "region", "parameters", "steps", "outputs"}` in this order; the
+    /// `{"version", "app", "region", "parameters", "steps", "outputs"}` in this order; the
     /// steps in plan order, each with its `depends_on`.
     pub fn document(
         &mut self,
@@ -109,7 +109,7 @@ impl Writer {
     ) {
         self.open('{');
         self.key(true, "version");
-        self.out.push('1');
+        self.number(u64::from(super::VERSION));
         self.key(false, "app");
         self.string(app);
         self.key(false, "region");
@@ -132,8 +132,8 @@ impl Writer {
         self.close('}', false);
     }
 
-    /// One step: id, service, operation, input, depends_on, then outputs, wait and delete
-    /// when present.
+    /// One step: id, service, operation, input, depends_on, then outputs, wait, delete and
+    /// retain when present.
     fn step(&mut self, step: &Step, depends_on: &[&str]) {
         self.open('{');
         self.key(true, "id");
@@ -161,6 +161,10 @@ impl Writer {
             self.open('{');
             self.call(true, operation, input);
             self.close('}', false);
+        }
+        if step.retain {
+            self.key(false, "retain");
+            self.out.push_str("true");
         }
         self.close('}', false);
     }
@@ -192,6 +196,10 @@ impl Writer {
         self.literal(wait.expect);
         self.key(false, "timeout_seconds");
         self.number(u64::from(wait.timeout_seconds));
+        if !wait.outputs.is_empty() {
+            self.key(false, "outputs");
+            self.outputs(&wait.outputs);
+        }
         self.close('}', false);
     }
 
@@ -216,17 +224,13 @@ impl Writer {
                 }
                 self.close(']', items.is_empty());
             }
-            J::Obj(pairs) => {
+            J::Obj(pairs) if needs_object_escape(pairs) => {
                 self.open('{');
-                for (i, (key, item)) in pairs.iter().enumerate() {
-                    match key {
-                        Key::Lit(key) => self.key(i == 0, key),
-                        Key::Data(key) => self.data_key(i == 0, key),
-                    }
-                    self.value(item);
-                }
-                self.close('}', pairs.is_empty());
+                self.key(true, OBJECT);
+                self.object(pairs);
+                self.close('}', false);
             }
+            J::Obj(pairs) => self.object(pairs),
             J::Ref(step, output) => {
                 self.open('{');
                 self.key(true, "ref");
@@ -252,6 +256,19 @@ impl Writer {
             }
             J::Shared(value) => self.value(value),
         }
+    }
+
+    /// A literal object's pairs, as they are.
+    fn object(&mut self, pairs: &[(Key, J)]) {
+        self.open('{');
+        for (i, (key, item)) in pairs.iter().enumerate() {
+            match key {
+                Key::Lit(key) => self.key(i == 0, key),
+                Key::Data(key) => self.data_key(i == 0, key),
+            }
+            self.value(item);
+        }
+        self.close('}', pairs.is_empty());
     }
 
     fn value_list(&mut self, items: &[J]) {

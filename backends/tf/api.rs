@@ -9,9 +9,9 @@
 //! depends on every integration, or edits silently never go live.
 
 use super::doc::{BodyExt, Doc};
-use super::expr::{attr, int, resource_ref, string, template, text, Piece};
+use super::expr::{attr, data_attr, int, resource_ref, string, template, text, Piece};
 use super::{network_snake, service_snake};
-use crate::ir::{Api, ApiMethod, Auth, Connection, Ir};
+use crate::ir::{Api, ApiMethod, Connection, Ir, LogsRole};
 use hcl::expr::Traversal;
 use hcl::Expression;
 
@@ -64,9 +64,7 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
     w.resource("aws_api_gateway_deployment", a, |w| {
         w.attr("rest_api_id", rest_api_id());
         w.map("triggers", [("redeployment", string(&api.deployment_hash))]);
-        w.block("lifecycle", &[], |w| {
-            w.attr("create_before_destroy", Expression::Bool(true));
-        });
+        w.create_before_destroy();
         let integrations = names
             .methods
             .iter()
@@ -96,6 +94,11 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
                 );
                 w.attr("format", string(&log.format));
             });
+            // The account's logging role must be set before a stage that logs deploys.
+            w.attr(
+                "depends_on",
+                Expression::Array(vec![resource_ref(ACCOUNT, LOGS_ACCOUNT).into()]),
+            );
         }
     });
     if let Some(t) = &api.throttle {
@@ -117,21 +120,73 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
     }
 }
 
+const ACCOUNT: &str = "aws_api_gateway_account";
+/// Names of the account's logging role (and its policy attachment) and of the setting.
+const LOGS_ROLE: &str = "apigateway_cloudwatch";
+const LOGS_ACCOUNT: &str = "apigateway";
+
+/// The account's API Gateway logging role, its one managed policy, and the account setting
+/// that names it (spec section 8). The role and its policy have `prevent_destroy`: the setting
+/// is account-wide and other apis may log through the role, so `terraform destroy` must not
+/// take it away (docs/language.md says how to leave them and destroy the rest). Destroying
+/// the setting itself changes nothing on AWS (the provider's 5.x default). The role gets a
+/// generated name, so a root applied again after such a destroy creates a new one rather
+/// than meeting the kept one's name.
+pub fn emit_logs_role(role: &LogsRole, w: &mut Doc) {
+    let assume = super::service::trust_document(LOGS_ROLE, &role.principal, w);
+    w.resource("aws_iam_role", LOGS_ROLE, |w| {
+        w.attr("description", string(&role.description));
+        w.attr(
+            "assume_role_policy",
+            data_attr("aws_iam_policy_document", &assume, "json").into(),
+        );
+        w.prevent_destroy();
+    });
+    w.data("aws_partition", PARTITION, |_| {});
+    let policy = format!(":iam::aws:policy/{}", role.managed_policy);
+    w.resource("aws_iam_role_policy_attachment", LOGS_ROLE, |w| {
+        w.attr("role", attr("aws_iam_role", LOGS_ROLE, "name").into());
+        w.attr(
+            "policy_arn",
+            template([
+                Piece::Lit("arn:"),
+                Piece::Ref(data_attr("aws_partition", PARTITION, "partition").into()),
+                Piece::Lit(&policy),
+            ]),
+        );
+        w.prevent_destroy();
+    });
+    w.resource(ACCOUNT, LOGS_ACCOUNT, |w| {
+        w.attr(
+            "cloudwatch_role_arn",
+            attr("aws_iam_role", LOGS_ROLE, "arn").into(),
+        );
+        // API Gateway checks that the role can write logs when the setting is made.
+        w.attr(
+            "depends_on",
+            Expression::Array(vec![resource_ref(
+                "aws_iam_role_policy_attachment",
+                LOGS_ROLE,
+            )
+            .into()]),
+        );
+    });
+}
+
+/// Name of the `aws_partition` data source.
+const PARTITION: &str = "current";
+
 fn method_block(names: &Names, m: &ApiMethod, name: &str, w: &mut Doc) {
     let api = names.api;
     let a = api.names.snake.as_str();
-    let authorization = match api.auth {
-        Auth::Iam => "AWS_IAM",
-        Auth::None | Auth::ApiKey => "NONE",
-    };
     w.resource("aws_api_gateway_method", name, |w| {
         w.attr("rest_api_id", attr(REST_API, a, "id").into());
         w.attr("resource_id", names.resource_id(m.resource).into());
         w.attr("http_method", string(&m.http_method));
-        w.attr("authorization", string(authorization));
+        w.attr("authorization", string(api.auth.authorization_type()));
         w.attr(
             "api_key_required",
-            Expression::Bool(api.auth == Auth::ApiKey),
+            Expression::Bool(api.auth.api_key_required()),
         );
         if !m.path_params.is_empty() {
             w.map(

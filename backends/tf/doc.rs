@@ -32,6 +32,21 @@ pub trait BodyExt {
 
     /// A nested block `ident "label"... { body }`.
     fn block(&mut self, ident: &'static str, labels: &[&str], body: impl FnOnce(&mut Body));
+
+    /// `lifecycle { create_before_destroy = true }`: the replacement is created before the
+    /// resource it replaces is destroyed (its name must let the two exist at once).
+    fn create_before_destroy(&mut self) {
+        self.block("lifecycle", &[], |w| {
+            w.attr("create_before_destroy", Expression::Bool(true));
+        });
+    }
+
+    /// `lifecycle { prevent_destroy = true }`: Terraform refuses to destroy the resource.
+    fn prevent_destroy(&mut self) {
+        self.block("lifecycle", &[], |w| {
+            w.attr("prevent_destroy", Expression::Bool(true));
+        });
+    }
 }
 
 impl BodyExt for Body {

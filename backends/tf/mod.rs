@@ -35,7 +35,7 @@ mod tests;
 
 use super::BackendError;
 use crate::diag::Code;
-use crate::ir::{Ir, OutputValue, Vpc};
+use crate::ir::{Ir, OutputValue};
 use doc::{BodyExt, Doc};
 use expr::{attr, keyword, string, text};
 use std::borrow::Cow;
@@ -55,21 +55,15 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
             }
         });
     }
-    if ir
-        .networks
-        .iter()
-        .any(|n| matches!(n.vpc, Vpc::Create { .. }))
-    {
-        // Created subnets pick their zone by index into the region's available zones.
-        w.data("aws_availability_zones", network::AZS, |w| {
-            w.attr("state", string("available"));
-        });
-    }
+    network::zone_sources(ir, &mut w);
     for net in &ir.networks {
         network::emit(ir, net, &mut w);
     }
     for svc in &ir.services {
         service::emit(ir, svc, &mut w);
+    }
+    if let Some(role) = &ir.logs_role {
+        api::emit_logs_role(role, &mut w);
     }
     for api in &ir.apis {
         api::emit(ir, api, &mut w);
@@ -85,6 +79,10 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
     })
 }
 
+/// The AWS provider versions the output is written for: every argument it uses exists from
+/// 5.30.0 on, and it is tested with 5.100.0; 6.0 changes defaults it relies on.
+pub const PROVIDER_VERSION: &str = ">= 5.30.0, < 6.0.0";
+
 fn terraform_block(w: &mut Doc) {
     w.block("terraform", &[], |w| {
         w.block("required_providers", &[], |w| {
@@ -92,7 +90,9 @@ fn terraform_block(w: &mut Doc) {
                 "aws",
                 [
                     ("source", string("hashicorp/aws")),
-                    ("version", string(">= 5.0")),
+                    // 5.30 added `enforce_security_group_inbound_rules_on_private_link_traffic`
+                    // (the newest argument used); 6.0 is an untested major version.
+                    ("version", string(PROVIDER_VERSION)),
                 ],
             );
         });
@@ -137,33 +137,22 @@ fn output_block(ir: &Ir, o: &crate::ir::Output, w: &mut Doc) {
 // lowering would have given, and `terraform validate` reports the dangling reference.
 
 pub(crate) fn network_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
-    match by_spec(&ir.networks, spec, |n| &n.names.spec) {
+    match crate::ir::by_spec(&ir.networks, spec, |n| &n.names.spec) {
         Some(n) => Cow::Borrowed(&n.names.snake),
         None => Cow::Owned(crate::names::snake(spec)),
     }
 }
 
 pub(crate) fn service_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
-    match by_spec(&ir.services, spec, |s| &s.names.spec) {
+    match crate::ir::by_spec(&ir.services, spec, |s| &s.names.spec) {
         Some(s) => Cow::Borrowed(&s.names.snake),
         None => Cow::Owned(crate::names::snake(spec)),
     }
 }
 
 pub(crate) fn api_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
-    match by_spec(&ir.apis, spec, |a| &a.names.spec) {
+    match crate::ir::by_spec(&ir.apis, spec, |a| &a.names.spec) {
         Some(a) => Cow::Borrowed(&a.names.snake),
         None => Cow::Owned(crate::names::snake(spec)),
-    }
-}
-
-/// The first entity named `spec`. IR collections are sorted by spec name, so a binary search
-/// finds it; a linear scan per reference made 1,000 routes to 1,000 services quadratic. An
-/// unsorted (hand-built) IR still gets the first match from the scan.
-fn by_spec<'a, T>(items: &'a [T], spec: &str, name: impl Fn(&T) -> &str) -> Option<&'a T> {
-    let at = items.partition_point(|x| name(x) < spec);
-    match items.get(at) {
-        Some(x) if name(x) == spec => Some(x),
-        _ => items.iter().find(|x| name(x) == spec),
     }
 }

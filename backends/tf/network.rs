@@ -13,12 +13,71 @@ use super::doc::{BodyExt, Doc};
 use super::expr::{
     attr, call, count_index, data_attr, data_ref, get_attr, index, int, string, text,
 };
-use crate::ir::{Direction, Ir, Network, Peer, Protocol, SgKind, Vpc};
+use crate::ir::{Direction, Ir, Network, Peer, Protocol, SgKind, Vpc, Zones};
 use hcl::Expression;
 use std::collections::BTreeSet;
 
 /// Name of the `aws_availability_zones` data source.
 pub const AZS: &str = "available";
+
+/// The data sources created subnets take their zones from: the region's available zones,
+/// and, for networks that carry an interface endpoint, the zones where its service is offered
+/// (one data source per endpoint service, named after it: `apprunner_requests`).
+pub fn zone_sources(ir: &Ir, w: &mut Doc) {
+    let mut region = false;
+    let mut services = BTreeSet::new();
+    for net in &ir.networks {
+        match &net.vpc {
+            Vpc::Create {
+                zones: Zones::Region,
+                ..
+            } => region = true,
+            Vpc::Create {
+                zones: Zones::EndpointService { suffix },
+                ..
+            } => {
+                services.insert(suffix.as_str());
+            }
+            Vpc::Existing { .. } => {}
+        }
+    }
+    if region {
+        w.data("aws_availability_zones", AZS, |w| {
+            w.attr("state", string("available"));
+        });
+    }
+    for suffix in services {
+        // `service` rather than `service_name`: the provider adds `com.amazonaws.<region>.`
+        // for its own region.
+        w.data("aws_vpc_endpoint_service", &endpoint_service(suffix), |w| {
+            w.attr("service", string(suffix));
+            w.attr("service_type", string("Interface"));
+        });
+    }
+}
+
+/// `apprunner.requests` -> `apprunner_requests`.
+fn endpoint_service(suffix: &str) -> String {
+    crate::names::snake(suffix)
+}
+
+/// The `index`-th zone of a created network.
+fn zone(zones: &Zones, i: usize) -> Expression {
+    let list = match zones {
+        Zones::Region => data_attr("aws_availability_zones", AZS, "names").into(),
+        // A set: sorted into a list, the same order the other targets use.
+        Zones::EndpointService { suffix } => call(
+            "sort",
+            data_attr(
+                "aws_vpc_endpoint_service",
+                &endpoint_service(suffix),
+                "availability_zones",
+            )
+            .into(),
+        ),
+    };
+    index(list, int(i as u64))
+}
 
 pub fn emit(ir: &Ir, net: &Network, w: &mut Doc) {
     let n = net.names.snake.as_str();
@@ -37,17 +96,19 @@ pub fn emit(ir: &Ir, net: &Network, w: &mut Doc) {
         subnets: &subnets,
         groups: &groups,
     };
-    if let Vpc::Create { cidr, subnets } = &net.vpc {
+    if let Vpc::Create {
+        cidr,
+        subnets,
+        zones,
+    } = &net.vpc
+    {
         w.resource("aws_vpc", n, |w| {
             w.attr("cidr_block", string(cidr));
             w.attr("enable_dns_support", Expression::Bool(true));
             w.attr("enable_dns_hostnames", Expression::Bool(true));
         });
         for (subnet, name) in subnets.iter().zip(names.subnets) {
-            let az = index(
-                data_attr("aws_availability_zones", AZS, "names").into(),
-                int(subnet.zone_index as u64),
-            );
+            let az = zone(zones, subnet.zone_index);
             w.resource("aws_subnet", name, |w| {
                 w.attr("vpc_id", vpc_id(net));
                 w.attr("cidr_block", string(&subnet.cidr));
@@ -133,6 +194,8 @@ fn link_blocks(names: &Names, eni_count: usize, link: &crate::ir::Link, w: &mut 
             "enforce_security_group_inbound_rules_on_private_link_traffic",
             string("off"),
         );
+        // Its name changes with whatever forces its replacement (lowering's suffix).
+        w.create_before_destroy();
     });
     w.resource("aws_lb_target_group", n, |w| {
         w.attr("name", string(&link.target_group_name));
@@ -140,6 +203,8 @@ fn link_blocks(names: &Names, eni_count: usize, link: &crate::ir::Link, w: &mut 
         w.attr("protocol", string("TCP"));
         w.attr("target_type", string("ip"));
         w.attr("vpc_id", vpc_id(net));
+        // Its name changes with whatever forces its replacement (lowering's suffix).
+        w.create_before_destroy();
     });
     let ids = call(
         "tolist",
@@ -192,6 +257,8 @@ fn security_groups(names: &Names, w: &mut Doc) {
             w.attr("description", string(&sg.description));
             w.attr("vpc_id", vpc_id(net));
             w.attr("revoke_rules_on_delete", Expression::Bool(true));
+            // Its name changes with whatever forces its replacement (lowering's suffix).
+            w.create_before_destroy();
         });
     }
     let mut used = BTreeSet::new();

@@ -191,23 +191,27 @@ fn service_block(
     });
 }
 
-/// The role, its trust and permission policy documents, and the inline policy (which the
-/// service depends on).
-fn role_blocks(name: &str, role: &Role, w: &mut Doc) {
-    let assume = format!("{name}_assume");
+/// `data "aws_iam_policy_document" "<role>_assume"`: `principal` may assume the role. Returns
+/// the data source's name.
+pub(super) fn trust_document(role: &str, principal: &str, w: &mut Doc) -> String {
+    let assume = format!("{role}_assume");
     w.data("aws_iam_policy_document", &assume, |w| {
         w.block("statement", &[], |w| {
             w.attr("effect", string("Allow"));
             w.attr("actions", Expression::Array(vec![string("sts:AssumeRole")]));
             w.block("principals", &[], |w| {
                 w.attr("type", string("Service"));
-                w.attr(
-                    "identifiers",
-                    Expression::Array(vec![string(&role.principal)]),
-                );
+                w.attr("identifiers", Expression::Array(vec![string(principal)]));
             });
         });
     });
+    assume
+}
+
+/// The role, its trust and permission policy documents, and the inline policy (which the
+/// service depends on).
+fn role_blocks(name: &str, role: &Role, w: &mut Doc) {
+    let assume = trust_document(name, &role.principal, w);
     w.resource("aws_iam_role", name, |w| {
         w.attr("name", string(&role.physical));
         w.attr(

@@ -2,6 +2,10 @@
 //! once every recorded step that depends on it is gone), at most `concurrency` at a time,
 //! removing each entry from the state file as soon as its delete succeeds.
 //!
+//! Retained steps (the plan's `retain`: resources that outlive the app, such as API
+//! Gateway's account-wide logging role) are neither deleted nor forgotten: their records stay
+//! in the state, and they hold back nothing else's delete.
+//!
 //! AWS deletes are eventually consistent: a security group stays "in use" for a while after
 //! the endpoint using it is deleted. Such conflicts are retried with backoff for a bounded
 //! time; a resource that is already gone counts as deleted, so a destroy that was interrupted
@@ -36,12 +40,13 @@ pub async fn destroy(
     loop {
         while failures.is_empty() && running.len() < concurrency.max(1) {
             // The most recently completed step that nothing remaining depends on.
-            let ready = state.steps.iter().rev().find(|(id, _)| {
-                !started.contains(*id)
+            let ready = state.steps.iter().rev().find(|(id, record)| {
+                !record.retain
+                    && !started.contains(*id)
                     && !state
                         .steps
                         .values()
-                        .any(|r| r.depends_on.iter().any(|d| d == *id))
+                        .any(|r| !r.retain && r.depends_on.iter().any(|d| d == *id))
             });
             let Some((id, record)) = ready else { break };
             let id = id.clone();

@@ -39,6 +39,9 @@ impl std::fmt::Display for StepFailure {
     }
 }
 
+/// What a step's wait read (its version 2 `outputs`), by output name.
+type Read = IndexMap<String, Value>;
+
 /// The call of step `idx` succeeded: record it before its wait.
 struct Called {
     idx: usize,
@@ -81,7 +84,7 @@ pub async fn apply(
         started[i] = state.is_done(&step.id);
     }
     let (tx, mut rx) = mpsc::unbounded_channel::<Called>();
-    let mut running: JoinSet<(usize, Result<(), StepFailure>)> = JoinSet::new();
+    let mut running: JoinSet<(usize, Result<Read, StepFailure>)> = JoinSet::new();
     let mut failures: Vec<StepFailure> = Vec::new();
     let mut interrupted = false;
     // Signals only set a flag (signal-hook); the loop looks at it between events.
@@ -138,10 +141,15 @@ pub async fn apply(
             }
         };
         match joined {
-            Ok((i, Ok(()))) => {
+            Ok((i, Ok(waited))) => {
                 let id = &plan.steps[i].id;
                 if let Some(record) = state.steps.get_mut(id) {
+                    // What the wait read (version 2) joins the call's outputs.
+                    record.outputs.extend(waited.clone());
                     record.waited = true;
+                }
+                if let Some(outputs) = values.outputs.get_mut(id) {
+                    outputs.extend(waited);
                 }
                 save(state, &mut failures);
                 progress.finish(id);
@@ -190,12 +198,14 @@ fn record_call(plan: &Plan, values: &mut Values, state: &mut State, called: Call
             outputs: called.outputs,
             waited: false,
             delete: called.delete,
+            retain: step.retain,
         },
     );
 }
 
 /// One step: its call (unless `resume` holds the outputs of a call already made), then its
-/// wait. The call's outputs and resolved delete are sent as soon as the call succeeds.
+/// wait. The call's outputs and resolved delete are sent as soon as the call succeeds; what
+/// the step's wait reads (its `outputs`) is returned once the wait has succeeded.
 async fn run_step(
     clients: Arc<Clients>,
     idx: usize,
@@ -203,7 +213,7 @@ async fn run_step(
     mut values: Values,
     resume: Option<IndexMap<String, Value>>,
     tx: mpsc::UnboundedSender<Called>,
-) -> (usize, Result<(), StepFailure>) {
+) -> (usize, Result<Read, StepFailure>) {
     let fail = |call: String, error: String| StepFailure {
         step: step.id.clone(),
         call,
@@ -217,11 +227,10 @@ async fn run_step(
                 Ok(input) => input,
                 Err(e) => return (idx, Err(fail(this_call, e))),
             };
-            let response =
-                match generated::call(&clients, &step.service, &step.operation, &input).await {
-                    Ok(r) => r,
-                    Err(e) => return (idx, Err(fail(this_call, e.to_string()))),
-                };
+            let response = match call_once_roles_work(&clients, &step, &input).await {
+                Ok(r) => r,
+                Err(e) => return (idx, Err(fail(this_call, e.to_string()))),
+            };
             let mut outputs = IndexMap::new();
             for (name, path) in &step.outputs {
                 match lookup(&response, path) {
@@ -255,7 +264,7 @@ async fn run_step(
         }
     };
     let Some(wait) = &step.wait else {
-        return (idx, Ok(()));
+        return (idx, Ok(IndexMap::new()));
     };
     values.outputs.insert(step.id.clone(), outputs);
     let call = format!("wait {} {}", step.service, wait.operation);
@@ -263,25 +272,90 @@ async fn run_step(
         Ok(input) => wait_for(&clients, &step.service, wait, &input).await,
         Err(e) => Err(e),
     };
-    (idx, result.map_err(|e| fail(call, e)))
+    let read = result.and_then(|last| {
+        let mut read = IndexMap::new();
+        for (name, path) in &wait.outputs {
+            let value = lookup(&last, path).ok_or_else(|| {
+                format!("wait output `{name}`: `{path}` is not in the last response")
+            })?;
+            read.insert(name.clone(), value.clone());
+        }
+        Ok(read)
+    });
+    (idx, read.map_err(|e| fail(call, e)))
 }
 
-/// Polls until the value at the wait's path is the expected one, with a growing pause.
-/// AWS errors count as "not yet" until the timeout (a resource just created may not be
-/// visible yet); a value containing `FAIL` ends the wait at once.
+/// How long a call refused because a role it names was just created is retried: IAM is
+/// eventually consistent, and a new role can take seconds (rarely minutes) to become usable
+/// by the service that assumes it.
+const IAM_PROPAGATION: Duration = Duration::from_secs(180);
+const IAM_FIRST: Duration = Duration::from_secs(2);
+const IAM_MAX: Duration = Duration::from_secs(15);
+
+/// The step's call, retried with a growing pause for up to [`IAM_PROPAGATION`] while AWS
+/// refuses it because a role it names has not yet reached the service ([`role_not_ready`]).
+/// Every other answer, success or error, is returned at once.
+async fn call_once_roles_work(
+    clients: &Clients,
+    step: &Step,
+    input: &Value,
+) -> Result<Value, CallError> {
+    let start = Instant::now();
+    let mut pause = IAM_FIRST;
+    loop {
+        match generated::call(clients, &step.service, &step.operation, input).await {
+            Err(e)
+                if role_not_ready(&step.service, &step.operation, &e)
+                    && start.elapsed() + pause < IAM_PROPAGATION =>
+            {
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(IAM_MAX);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether AWS refused a call because a role it names is not (yet) assumable by the service:
+/// App Runner's "Error in assuming access role" (or instance role) on a new service, API
+/// Gateway's "role ARN does not have required permissions" on the account's logging role.
+/// Right after the role and its policies were created, that is IAM catching up, not a wrong
+/// role: the role's trust and permissions are aprc's own.
+pub fn role_not_ready(service: &str, operation: &str, error: &CallError) -> bool {
+    let CallError::Aws {
+        code: Some(code),
+        message,
+    } = error
+    else {
+        return false;
+    };
+    match (service, operation, code.as_str()) {
+        ("apprunner", "CreateService", "InvalidRequestException") => {
+            message.contains("Error in assuming")
+        }
+        ("apigateway", "UpdateAccount", "BadRequestException") => {
+            message.contains("role ARN does not have required permissions")
+        }
+        _ => false,
+    }
+}
+
+/// Polls until the value at the wait's path is the expected one, with a growing pause, and
+/// returns that last response. AWS errors count as "not yet" until the timeout (a resource
+/// just created may not be visible yet); a value containing `FAIL` ends the wait at once.
 async fn wait_for(
     clients: &Clients,
     service: &str,
     wait: &Wait,
     input: &Value,
-) -> Result<(), String> {
+) -> Result<Value, String> {
     let start = Instant::now();
     let timeout = Duration::from_secs(wait.timeout_seconds);
     let mut pause = WAIT_FIRST;
     loop {
         let last = match generated::call(clients, service, &wait.operation, input).await {
             Ok(response) => match lookup(&response, &wait.path) {
-                Some(v) if *v == wait.expect => return Ok(()),
+                Some(v) if *v == wait.expect => return Ok(response),
                 Some(Value::String(s)) if s.to_ascii_uppercase().contains("FAIL") => {
                     return Err(format!(
                         "`{}` is `{s}`, expected {}",
@@ -302,5 +376,37 @@ async fn wait_for(
         }
         tokio::time::sleep(pause).await;
         pause = (pause * 3 / 2).min(WAIT_MAX);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn aws(code: &str, message: &str) -> CallError {
+        CallError::Aws {
+            code: Some(code.into()),
+            message: message.into(),
+        }
+    }
+
+    #[test]
+    fn only_a_role_not_yet_usable_is_retried() {
+        let assume = aws(
+            "InvalidRequestException",
+            "Error in assuming access role arn:aws:iam::123456789012:role/shop-orders-access",
+        );
+        assert!(role_not_ready("apprunner", "CreateService", &assume));
+        assert!(!role_not_ready("apprunner", "CreateVpcConnector", &assume));
+        let other = aws("InvalidRequestException", "Service name already exists");
+        assert!(!role_not_ready("apprunner", "CreateService", &other));
+        let account = aws(
+            "BadRequestException",
+            "The role ARN does not have required permissions set to API Gateway",
+        );
+        assert!(role_not_ready("apigateway", "UpdateAccount", &account));
+        assert!(!role_not_ready("apigateway", "CreateStage", &account));
+        let unsupported = CallError::Unsupported("x".into());
+        assert!(!role_not_ready("apprunner", "CreateService", &unsupported));
     }
 }

@@ -103,6 +103,7 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
         return Ok(dry_run(&plan, &state));
     }
     let mut values = Values {
+        version: plan::Version::of(plan.version).map_err(Error::Usage)?,
         params,
         outputs: state
             .steps
@@ -141,8 +142,10 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
     Ok(text)
 }
 
-/// Undoes everything the state file records, then removes the state file.
-pub fn destroy(state_path: &Path) -> Result<(), Error> {
+/// Undoes everything the state file records but what outlives the app, then removes the
+/// state file, or, when retained steps remain, keeps it with only their records. Returns the
+/// ids of the retained steps.
+pub fn destroy(state_path: &Path) -> Result<Vec<String>, Error> {
     let Some(mut state) = State::load(state_path).map_err(Error::Usage)? else {
         return Err(Error::Usage(format!(
             "no state file `{}`: nothing was applied here",
@@ -164,8 +167,12 @@ pub fn destroy(state_path: &Path) -> Result<(), Error> {
         progress.close();
         result.map_err(|f| failed("destroy", state_path, &f, state.steps.len()))
     })?;
+    if !state.steps.is_empty() {
+        return Ok(state.steps.keys().cloned().collect());
+    }
     std::fs::remove_file(state_path)
-        .map_err(|e| Error::Failed(format!("cannot remove `{}`: {e}", state_path.display())))
+        .map_err(|e| Error::Failed(format!("cannot remove `{}`: {e}", state_path.display())))?;
+    Ok(Vec::new())
 }
 
 /// Whether the executor has a typed call for this operation.

@@ -43,6 +43,9 @@ pub struct Step {
     pub wait: Option<Wait>,
     #[serde(default)]
     pub delete: Option<Call>,
+    /// What the step makes outlives the app: destroy leaves it and keeps its record.
+    #[serde(default)]
+    pub retain: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -52,6 +55,39 @@ pub struct Wait {
     pub path: String,
     pub expect: Value,
     pub timeout_seconds: u64,
+    /// Version 2: output name -> path into the wait's last response, recorded with the
+    /// step's outputs once the wait has succeeded.
+    #[serde(default)]
+    pub outputs: IndexMap<String, String>,
+}
+
+/// The plan format versions this executor reads; any other is refused, not guessed at.
+/// Version 2 (spec section 8) added a wait's `outputs` and the `{"object": ..}` escape.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Version {
+    V1,
+    #[default]
+    V2,
+}
+
+impl Version {
+    pub fn of(number: u32) -> Result<Version, String> {
+        match number {
+            1 => Ok(Version::V1),
+            2 => Ok(Version::V2),
+            n => Err(format!(
+                "plan version {n} is not supported: this aprc runs versions 1 and 2"
+            )),
+        }
+    }
+
+    /// Whether `obj` is the escape `{"object": X}`, which version 1 did not have.
+    fn escape(self, obj: &Map<String, Value>) -> Option<&Value> {
+        match self {
+            Version::V1 => None,
+            Version::V2 => obj.get("object").filter(|_| obj.len() == 1),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -60,16 +96,29 @@ pub struct Call {
     pub input: Value,
 }
 
-/// What a value may refer to: the params' values and the outputs recorded per step.
+/// What a value may refer to: the params' values and the outputs recorded per step, read in
+/// the plan's version.
 #[derive(Debug, Default, Clone)]
 pub struct Values {
+    pub version: Version,
     pub params: BTreeMap<String, String>,
     pub outputs: BTreeMap<String, IndexMap<String, Value>>,
 }
 
 impl Values {
-    /// `value` with every `ref`, `param` and `join` replaced by what it stands for.
+    /// `value` with every `ref`, `param` and `join` replaced by what it stands for, and every
+    /// `{"object": X}` by the object X (whose members are values like any other).
     pub fn resolve(&self, value: &Value) -> Result<Value, String> {
+        if let Some(inner) = value.as_object().and_then(|o| self.version.escape(o)) {
+            let Value::Object(members) = inner else {
+                return Err(format!("`object` must hold an object, found {inner}"));
+            };
+            return members
+                .iter()
+                .map(|(k, v)| Ok((k.clone(), self.resolve(v)?)))
+                .collect::<Result<Map<_, _>, String>>()
+                .map(Value::Object);
+        }
         if let Some(obj) = value.as_object().filter(|o| o.len() == 1) {
             if let Some(target) = obj.get("ref") {
                 let target = target
@@ -153,8 +202,13 @@ pub fn lookup<'a>(value: &'a Value, path: &str) -> Option<&'a Value> {
 }
 
 /// Every step id a value's refs name.
-pub fn refs(value: &Value, out: &mut Vec<String>) {
+pub fn refs(version: Version, value: &Value, out: &mut Vec<String>) {
     match value {
+        Value::Object(obj) if version.escape(obj).is_some() => {
+            if let Some(Value::Object(members)) = version.escape(obj) {
+                members.values().for_each(|v| refs(version, v, out));
+            }
+        }
         Value::Object(obj) if obj.len() == 1 && obj.contains_key("ref") => {
             if let Some((step, _)) = obj
                 .get("ref")
@@ -164,8 +218,8 @@ pub fn refs(value: &Value, out: &mut Vec<String>) {
                 out.push(step.to_string());
             }
         }
-        Value::Object(obj) => obj.values().for_each(|v| refs(v, out)),
-        Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+        Value::Object(obj) => obj.values().for_each(|v| refs(version, v, out)),
+        Value::Array(items) => items.iter().for_each(|v| refs(version, v, out)),
         _ => {}
     }
 }
@@ -174,11 +228,18 @@ impl Plan {
     /// Checks what the executor relies on: known version, unique ids, dependencies that
     /// exist and come first (so the plan is a DAG), and refs covered by `depends_on`.
     pub fn validate(&self) -> Result<(), String> {
-        if self.version != 1 {
-            return Err(format!(
-                "plan version {} is not supported (expected 1)",
-                self.version
-            ));
+        let version = Version::of(self.version)?;
+        if version == Version::V1 {
+            if let Some(step) = self
+                .steps
+                .iter()
+                .find(|s| s.wait.as_ref().is_some_and(|w| !w.outputs.is_empty()))
+            {
+                return Err(format!(
+                    "step `{}`: a wait's `outputs` needs plan version 2",
+                    step.id
+                ));
+            }
         }
         let mut seen = std::collections::BTreeSet::new();
         for step in &self.steps {
@@ -191,12 +252,12 @@ impl Plan {
                 }
             }
             let mut used = Vec::new();
-            refs(&step.input, &mut used);
+            refs(version, &step.input, &mut used);
             if let Some(w) = &step.wait {
-                refs(&w.input, &mut used);
+                refs(version, &w.input, &mut used);
             }
             if let Some(d) = &step.delete {
-                refs(&d.input, &mut used);
+                refs(version, &d.input, &mut used);
             }
             if let Some(r) = used
                 .iter()
@@ -275,6 +336,52 @@ mod tests {
         assert!(values.resolve(&json!({ "join": ["a", 1] })).is_err());
     }
 
+    /// Version 2's escape: `{"object": X}` is the object X, its one key no form, its members
+    /// values; version 1 had no escape, so there it is an object with the key `object`.
+    #[test]
+    fn objects_are_literal_in_version_2_only() {
+        let mut values = Values::default();
+        values.params.insert("tag".into(), "1.4".into());
+        values.outputs.insert(
+            "core-vpc".into(),
+            [("VpcId".to_string(), json!("vpc-9"))]
+                .into_iter()
+                .collect(),
+        );
+        let env = json!({ "object": { "ref": { "param": "tag" } } });
+        assert_eq!(values.resolve(&env), Ok(json!({ "ref": "1.4" })));
+        let nested = json!({ "object": { "object": { "ref": "core-vpc.VpcId" } } });
+        assert_eq!(values.resolve(&nested), Ok(json!({ "object": "vpc-9" })));
+        assert!(values.resolve(&json!({ "object": "x" })).is_err());
+        let mut used = Vec::new();
+        refs(
+            Version::V2,
+            &json!({ "object": { "ref": "a.b" } }),
+            &mut used,
+        );
+        assert!(used.is_empty());
+        refs(
+            Version::V2,
+            &json!({ "object": { "x": { "ref": "c.d" } } }),
+            &mut used,
+        );
+        assert_eq!(used, ["c"]);
+        values.version = Version::V1;
+        assert_eq!(
+            values.resolve(&json!({ "object": { "ref": "core-vpc.VpcId" } })),
+            Ok(json!({ "object": "vpc-9" }))
+        );
+    }
+
+    #[test]
+    fn unknown_versions_are_refused() {
+        assert_eq!(Version::of(1), Ok(Version::V1));
+        assert_eq!(Version::of(2), Ok(Version::V2));
+        for n in [0, 3, 99] {
+            assert!(Version::of(n).is_err_and(|e| e.contains("versions 1 and 2")));
+        }
+    }
+
     #[test]
     fn plans_with_forward_or_undeclared_dependencies_are_refused() {
         let step = |id: &str, deps: &[&str], input: Value| Step {
@@ -286,6 +393,7 @@ mod tests {
             outputs: IndexMap::new(),
             wait: None,
             delete: None,
+            retain: false,
         };
         let plan = |steps| Plan {
             version: 1,

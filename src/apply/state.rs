@@ -38,6 +38,10 @@ pub struct Record {
     pub waited: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delete: Option<Call>,
+    /// The step's resource outlives the app (the plan's `retain`): destroy keeps the record,
+    /// so that applying again finds it made.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retain: bool,
 }
 
 impl State {
@@ -114,6 +118,7 @@ mod tests {
                     .into_iter()
                     .collect(),
                 waited: true,
+                retain: false,
                 delete: Some(Call {
                     operation: "DeleteVpc".into(),
                     input: json!({ "VpcId": "vpc-1" }),

@@ -64,6 +64,36 @@ pub fn check(
         }
     }
 
+    // The account's API Gateway logging role, which the plan names, when an api logs.
+    let logging = apis
+        .values()
+        .find(|a| a.model.as_ref().is_some_and(|m| m.access_log));
+    if let Some(api) = logging {
+        let role = names::logs_role(app_name);
+        if role.chars().count() > 64 {
+            let span = syms
+                .apis
+                .values()
+                .find(|d| api.model.as_ref().is_some_and(|m| m.name == d.name.name))
+                .map_or(app_span, |d| d.name.span);
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0501,
+                    format!(
+                        "the IAM role name `{role}` has {} characters, more than 64",
+                        role.chars().count()
+                    ),
+                    app_span,
+                )
+                .label(format!(
+                    "makes the account's API Gateway logging role `{role}`"
+                ))
+                .secondary(span, "writes an access log, which needs that role")
+                .help("shorten the app's name to at most 48 characters"),
+            );
+        }
+    }
+
     let nlb_networks: BTreeSet<&String> = apis
         .values()
         .flat_map(|a| a.private_networks.iter())
@@ -86,15 +116,24 @@ pub fn check(
             }
         }
         if nlb_networks.contains(name) {
-            let n = names::elb_name(app_name, name);
-            if n.is_empty() || n.chars().count() > 32 {
-                ctx.diags.push(too_long(
-                    "load balancer and target group name",
-                    &n,
-                    32,
-                    net.name_span,
-                    app_span,
-                ));
+            // The stem, then `-` and six hex digits that change with a replacement.
+            let n = names::elb_stem(app_name, name);
+            let max = names::ELB_NAME_MAX - names::SUFFIX_LEN;
+            if n.is_empty() || n.chars().count() > max {
+                ctx.diags.push(
+                    too_long(
+                        "load balancer and target group name stem",
+                        &n,
+                        max,
+                        net.name_span,
+                        app_span,
+                    )
+                    .help(format!(
+                        "shorten this name or the app's name: aprc adds `-` and 6 hex digits that \
+                         change when the resource is replaced, and AWS allows {} characters",
+                        names::ELB_NAME_MAX
+                    )),
+                );
             } else if n.to_ascii_lowercase().starts_with("internal-") {
                 // Elastic Load Balancing reserves the prefix (CreateLoadBalancer `Name`);
                 // Terraform and CloudFormation both refuse such a name at deploy time.

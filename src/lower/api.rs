@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 // them; with thousands of routes they cost a fraction of a tree's string comparisons.
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
+pub(super) fn lower(spec: &Spec, api: &Api, targets: &Targets) -> ir::Api {
     let app = &spec.app.name;
     let names = super::names(app, &api.name);
     let private: BTreeMap<&str, Option<&str>> = spec
@@ -66,15 +66,16 @@ pub(super) fn lower(spec: &Spec, api: &Api) -> ir::Api {
     let uses_link = methods
         .iter()
         .any(|m| matches!(m.integration.connection, Connection::VpcLink { .. }));
-    let deployment_hash = deployment_hash(&resources, &methods);
+    let auth = match api.auth {
+        Auth::None => ir::Auth::None,
+        Auth::ApiKey => ir::Auth::ApiKey,
+        Auth::Iam => ir::Auth::Iam,
+    };
+    let deployment_hash = deployment_hash(deployment_identity(auth, &methods, targets));
     ir::Api {
         network: if uses_link { api.network.clone() } else { None },
         stage: api.stage.clone(),
-        auth: match api.auth {
-            Auth::None => ir::Auth::None,
-            Auth::ApiKey => ir::Auth::ApiKey,
-            Auth::Iam => ir::Auth::Iam,
-        },
+        auth,
         tracing: api.tracing,
         throttle: api.throttle.map(|t| ir::Throttle {
             rate: t.rate,
@@ -207,33 +208,137 @@ fn unique(used: &mut HashSet<String>, stem: String) -> String {
     }
 }
 
-/// The hashed document: `{"resources":[..],"methods":[..]}`, fields in this order.
-#[derive(serde::Serialize)]
-struct Canonical<'a> {
-    resources: &'a [Resource],
-    methods: &'a [ApiMethod],
-}
-
-/// Hex SHA-256 over every resource, method and integration, in IR order: the compact JSON of
-/// [`Canonical`]. Serialized straight from the IR structs into the hasher: neither a
-/// `serde_json::Value` tree nor a buffer of the text (about 0.6 MB at 1,000 routes, grown by
-/// doubling) is built; the bytes hashed are the same.
-fn deployment_hash(resources: &[Resource], methods: &[ApiMethod]) -> String {
-    let canonical = Canonical { resources, methods };
+/// The deployment's identity (spec section 8): the hex SHA-256 of the lines of
+/// [`deployment_identity`] joined by `\n`, streamed into the hasher.
+fn deployment_hash(lines: impl Iterator<Item = String>) -> String {
     let mut hasher = Sha256::new();
-    // These plain structs (string keys, no floats) always serialize, and hashing never fails.
-    if let Err(e) = serde_json::to_writer(&mut hasher, &canonical) {
-        unreachable!("the routes do not serialize: {e}");
+    for (i, line) in lines.enumerate() {
+        if i > 0 {
+            hasher.update(b"\n");
+        }
+        hasher.update(line.as_bytes());
     }
-    let mut hex = String::with_capacity(64);
-    for b in hasher.finalize() {
-        hex.push(char::from(HEX[usize::from(b >> 4)]));
-        hex.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    hex
+    names::hex(&hasher.finalize())
 }
 
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// The version of [`deployment_identity`]'s form. Changing the form redeploys every api, so
+/// a change bumps this and docs/decisions.md says why.
+pub(crate) const IDENTITY_VERSION: &str = "1";
+
+/// What a stage serves, as explicit lines, each a JSON array of strings: a header with the
+/// form's version, then per method its HTTP method, path and authorization, the path
+/// parameters it requires, and its integration (type, method, timeout, connection, what makes
+/// the host it proxies to, target path, parameter mappings). Whatever changes one of these
+/// changes the deployment: the CloudFormation logical id suffix, the Terraform `triggers`,
+/// the plan's deployment step.
+///
+/// A host is named by what would replace it: a private service's ingress connection domain
+/// changes with the connection, the service or the VPC; a public service's URL with the
+/// service; a VPC link with its load balancer, whose name carries its replacement suffix.
+/// Each field is written here by hand, never by serializing IR structs, so an internal
+/// field added later cannot redeploy every api.
+pub(crate) fn deployment_identity<'a>(
+    auth: ir::Auth,
+    methods: &'a [ApiMethod],
+    targets: &'a Targets<'a>,
+) -> impl Iterator<Item = String> + 'a {
+    let header = vec![
+        "aprc-deployment-identity".to_string(),
+        IDENTITY_VERSION.into(),
+    ];
+    std::iter::once(header)
+        .chain(
+            methods
+                .iter()
+                .map(move |m| method_identity(auth, m, targets)),
+        )
+        .map(|fields| serde_json::Value::from(fields).to_string())
+}
+
+fn method_identity(auth: ir::Auth, m: &ApiMethod, targets: &Targets) -> Vec<String> {
+    let i = &m.integration;
+    let mut f: Vec<String> = Vec::with_capacity(32);
+    let mut put = |items: &[&str]| f.extend(items.iter().map(|s| s.to_string()));
+    put(&["method", &m.http_method, &m.path]);
+    put(&["authorization", auth.authorization_type()]);
+    put(&[
+        "api-key-required",
+        if auth.api_key_required() {
+            "true"
+        } else {
+            "false"
+        },
+    ]);
+    put(&["integration", INTEGRATION_TYPE, &i.http_method]);
+    put(&["timeout-ms", INTEGRATION_TIMEOUT_MS]);
+    let service = targets.service(&i.service);
+    let service_name = service.map_or("", |s| s.names.physical.as_str());
+    match &i.connection {
+        Connection::VpcLink { network } => {
+            let network = targets.network(network);
+            let link = network.and_then(|n| n.link.as_ref());
+            put(&["connection", "VPC_LINK"]);
+            put(&["vpc-link", link.map_or("", |l| l.vpc_link_name.as_str())]);
+            put(&["load-balancer", link.map_or("", |l| l.nlb_name.as_str())]);
+            let connection = service.and_then(|s| s.ingress_connection.as_ref());
+            put(&["host", "ingress-connection-domain"]);
+            put(&[
+                "ingress-connection",
+                connection.map_or("", |c| c.physical.as_str()),
+            ]);
+            put(&["service", service_name]);
+            let vpc = network.map(|n| super::network::vpc_identity(&n.vpc));
+            put(&["vpc", vpc.as_deref().unwrap_or("")]);
+        }
+        Connection::Internet => {
+            put(&["connection", "INTERNET"]);
+            put(&["host", "service-url", "service", service_name]);
+        }
+    }
+    put(&["target-path", &i.target_path]);
+    f.push("method-request-parameters".to_string());
+    f.extend(m.request_parameters());
+    f.push("integration-request-parameters".to_string());
+    f.extend(
+        i.request_parameters()
+            .map(|(to, from)| format!("{to}={from}")),
+    );
+    f
+}
+
+/// Every route is a proxy integration, with API Gateway's default timeout.
+const INTEGRATION_TYPE: &str = "HTTP_PROXY";
+const INTEGRATION_TIMEOUT_MS: &str = "29000";
+
+/// What an api's integrations point at: the lowered networks and services, sorted by spec
+/// name (lowering's order), whose physical names decide hosts and links.
+pub(crate) struct Targets<'a> {
+    pub networks: &'a [ir::Network],
+    pub services: &'a [ir::Service],
+}
+
+impl Targets<'_> {
+    fn service(&self, spec: &str) -> Option<&ir::Service> {
+        ir::by_spec(self.services, spec, |s| &s.names.spec)
+    }
+
+    fn network(&self, spec: &str) -> Option<&ir::Network> {
+        ir::by_spec(self.networks, spec, |n| &n.names.spec)
+    }
+}
+
+/// The account's API Gateway logging role (spec section 8): trusted by API Gateway, with
+/// the AWS-managed policy made for it and nothing else.
+pub(super) fn logs_role(app: &str) -> ir::LogsRole {
+    ir::LogsRole {
+        physical: names::logs_role(app),
+        principal: "apigateway.amazonaws.com".to_string(),
+        managed_policy: "service-role/AmazonAPIGatewayPushToCloudWatchLogs".to_string(),
+        description: format!(
+            "API Gateway's account-wide CloudWatch Logs role, set by aprc app {app}; kept when the app is destroyed, as other apis may log through it"
+        ),
+    }
+}
 
 /// JSON access-log line: one object per request with API Gateway `$context` variables.
 fn access_log_format() -> String {

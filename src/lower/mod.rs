@@ -19,7 +19,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Ir {
     let mut tags = spec.app.tags.clone();
     tags.insert("app".to_string(), Text::lit(app.clone()));
 
-    let networks = spec
+    let networks: Vec<ir::Network> = spec
         .networks
         .iter()
         .map(|n| network::lower(&spec, n))
@@ -29,8 +29,21 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Ir {
         .iter()
         .map(|s| service::lower(app, s))
         .collect();
-    let apis: Vec<ir::Api> = spec.apis.iter().map(|a| api::lower(&spec, a)).collect();
+    // Apis last: a deployment's identity names what its integrations point at.
+    let targets = api::Targets {
+        networks: &networks,
+        services: &services,
+    };
+    let apis: Vec<ir::Api> = spec
+        .apis
+        .iter()
+        .map(|a| api::lower(&spec, a, &targets))
+        .collect();
     let outputs = outputs(&services, &apis);
+    let logs_role = apis
+        .iter()
+        .any(|a| a.access_log.is_some())
+        .then(|| api::logs_role(app));
 
     Ir {
         app: ir::App {
@@ -51,6 +64,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Ir {
         networks,
         services,
         apis,
+        logs_role,
         outputs,
     }
 }

@@ -3,13 +3,16 @@
 
 use crate::ir::{
     self, Connector, Direction, Endpoint, Link, Peer, Protocol, SecurityGroup, SgKind, SgRule,
-    Subnet, Vpc,
+    Subnet, Vpc, Zones,
 };
 use crate::model::{Egress, Ingress, Network, NetworkSource, Spec};
 use crate::names;
 
 /// The port App Runner's requests endpoint listens on, and so the NLB.
 pub(super) const HTTPS: u16 = 443;
+
+/// The App Runner requests endpoint service, after `com.amazonaws.<region>.`.
+const REQUESTS_ENDPOINT: &str = "apprunner.requests";
 
 pub(super) fn lower(spec: &Spec, network: &Network) -> ir::Network {
     let app = &spec.app.name;
@@ -52,10 +55,18 @@ pub(super) fn lower(spec: &Spec, network: &Network) -> ir::Network {
                 })
                 .collect();
             let block = cidr(u64::from(*base), *prefix);
+            let zones = if private.is_empty() {
+                Zones::Region
+            } else {
+                Zones::EndpointService {
+                    suffix: REQUESTS_ENDPOINT.to_string(),
+                }
+            };
             (
                 Vpc::Create {
                     cidr: block.clone(),
                     subnets,
+                    zones,
                 },
                 Some(block),
             )
@@ -70,13 +81,36 @@ pub(super) fn lower(spec: &Spec, network: &Network) -> ir::Network {
     };
 
     let endpoint = (!private.is_empty()).then(|| Endpoint {
-        service_suffix: "apprunner.requests".to_string(),
+        service_suffix: REQUESTS_ENDPOINT.to_string(),
         eni_count: vpc.subnet_count(),
         services: private.clone(),
     });
+    // Load balancer and target group names carry a suffix that changes with what forces
+    // their replacement, so a replacement can be created beside the one it replaces.
+    let identity = vpc_identity(&vpc);
+    let stem = names::elb_stem(app, &network.name);
+    let subnets = subnet_identity(&vpc);
     let link = (!linked_apis.is_empty()).then(|| Link {
-        nlb_name: names::elb_name(app, &network.name),
-        target_group_name: names::elb_name(app, &network.name),
+        nlb_name: names::elb_name(
+            &stem,
+            &names::replacement_suffix(
+                "network load balancer",
+                &[
+                    &identity,
+                    &subnets,
+                    "internal",
+                    "network",
+                    "security group nlb",
+                ],
+            ),
+        ),
+        target_group_name: names::elb_name(
+            &stem,
+            &names::replacement_suffix(
+                "target group",
+                &[&identity, "TCP", &HTTPS.to_string(), "ip"],
+            ),
+        ),
         vpc_link_name: names.physical.clone(),
         port: HTTPS,
         apis: linked_apis,
@@ -88,10 +122,15 @@ pub(super) fn lower(spec: &Spec, network: &Network) -> ir::Network {
 
     let mut security_groups = Vec::new();
     let mut rules = Vec::new();
-    let group = |kind: SgKind, what: &str| SecurityGroup {
-        kind,
-        physical: format!("{}-{}", names.physical, kind.snake()),
-        description: format!("{what} of {}", names.physical),
+    let group = |kind: SgKind, what: &str| {
+        let description = format!("{what} of {}", names.physical);
+        let suffix =
+            names::replacement_suffix("security group", &[&identity, kind.snake(), &description]);
+        SecurityGroup {
+            kind,
+            physical: format!("{}-{}-{suffix}", names.physical, kind.snake()),
+            description,
+        }
     };
     if endpoint.is_some() {
         security_groups.push(group(SgKind::Endpoint, "App Runner requests endpoint"));
@@ -142,6 +181,38 @@ pub(super) fn lower(spec: &Spec, network: &Network) -> ir::Network {
         endpoint,
         link,
         connector,
+    }
+}
+
+/// What identifies the VPC to AWS as far as replacements go: a created VPC is replaced when
+/// its block changes, an existing one is another VPC when its id does. Everything inside a
+/// VPC (groups, endpoint, load balancer, target group) is replaced with it.
+pub(super) fn vpc_identity(vpc: &Vpc) -> String {
+    match vpc {
+        Vpc::Create { cidr, .. } => format!("created vpc {cidr}"),
+        Vpc::Existing { vpc_id, .. } => format!("existing vpc {vpc_id}"),
+    }
+}
+
+/// The network's subnets, as the load balancer is placed in them.
+fn subnet_identity(vpc: &Vpc) -> String {
+    match vpc {
+        Vpc::Create { subnets, zones, .. } => {
+            let zones = match zones {
+                Zones::Region => "the region's zones".to_string(),
+                Zones::EndpointService { suffix } => format!("the zones of {suffix}"),
+            };
+            let subnets: Vec<String> = subnets
+                .iter()
+                .map(|s| format!("{} in zone {} of {zones}", s.cidr, s.zone_index))
+                .collect();
+            subnets.join(", ")
+        }
+        Vpc::Existing { subnet_ids, .. } => subnet_ids
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
     }
 }
 

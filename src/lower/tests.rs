@@ -1,7 +1,7 @@
 //! Lowering on hand-built specs, so these facts hold whatever the checker does.
 
 use super::lower;
-use crate::ir::{Connection, Direction, Peer, SgKind, Vpc};
+use crate::ir::{Connection, Direction, Peer, SgKind, Vpc, Zones};
 use crate::model::*;
 use crate::syntax::ast::SegmentKind;
 use crate::testing::seed_spec;
@@ -12,10 +12,22 @@ use std::collections::BTreeMap;
 fn seed_has_the_whole_private_chain() {
     let ir = lower(&seed_spec(), &BTreeMap::new());
     let net = &ir.networks[0];
-    let Vpc::Create { cidr, subnets } = &net.vpc else {
+    let Vpc::Create {
+        cidr,
+        subnets,
+        zones,
+    } = &net.vpc
+    else {
         panic!("created VPC expected")
     };
     assert_eq!(cidr, "10.0.0.0/16");
+    // The endpoint's network is placed where the endpoint service is offered.
+    assert_eq!(
+        zones,
+        &Zones::EndpointService {
+            suffix: "apprunner.requests".into()
+        }
+    );
     assert_eq!(
         subnets.iter().map(|s| s.cidr.as_str()).collect::<Vec<_>>(),
         ["10.0.0.0/24", "10.0.1.0/24"]
@@ -24,7 +36,14 @@ fn seed_has_the_whole_private_chain() {
     assert_eq!(endpoint.eni_count, 2);
     assert_eq!(endpoint.service_suffix, "apprunner.requests");
     let link = net.link.as_ref().expect("link");
-    assert_eq!((link.nlb_name.as_str(), link.port), ("seed-core", 443));
+    assert_eq!(link.port, 443);
+    // `<app>-<network>-` and six hex digits that change with a replacement.
+    for name in [&link.nlb_name, &link.target_group_name] {
+        let suffix = name.strip_prefix("seed-core-").expect("stem");
+        assert_eq!(suffix.len(), 6, "{name}");
+        assert!(suffix.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
+    }
+    assert_ne!(link.nlb_name, link.target_group_name);
     assert!(net.connector.is_none());
     // Endpoint admits 443 only from the NLB group; nothing from a CIDR.
     assert!(net.rules.iter().any(|r| r.group == SgKind::Endpoint
@@ -85,24 +104,6 @@ fn seed_has_the_whole_private_chain() {
         ]
     );
     assert_eq!(ir.app.tags.get("app"), Some(&Text::lit("seed")));
-}
-
-#[test]
-fn route_changes_change_the_deployment_hash() {
-    let before = lower(&seed_spec(), &BTreeMap::new()).apis[0]
-        .deployment_hash
-        .clone();
-    let mut spec = seed_spec();
-    spec.apis[0].routes[0].method = Method::Get;
-    let after = lower(&spec, &BTreeMap::new()).apis[0]
-        .deployment_hash
-        .clone();
-    assert_ne!(before, after);
-    assert_eq!(
-        before,
-        lower(&seed_spec(), &BTreeMap::new()).apis[0].deployment_hash,
-        "stable across runs"
-    );
 }
 
 #[test]
@@ -211,26 +212,103 @@ fn resource_tree_has_parents_first_and_unique_names() {
     );
 }
 
-/// The hash is streamed into the hasher for speed; it must stay the SHA-256 of the compact
-/// JSON `{"resources": [...], "methods": [...]}`, or every existing stack would redeploy.
-#[test]
-fn deployment_hash_is_sha256_of_the_canonical_json() {
-    use sha2::{Digest, Sha256};
-    let mut spec = seed_spec();
-    let mut route = spec.apis[0].routes[0].clone();
-    route.method = Method::Get;
-    route.path = vec![
-        SegmentKind::Literal("users".into()),
-        SegmentKind::Var("id".into()),
-    ];
-    route.target_path = route.path.clone();
-    spec.apis[0].routes.push(route);
-    let ir = lower(&spec, &BTreeMap::new());
+fn identity_lines(spec: &Spec) -> Vec<String> {
+    let ir = lower(spec, &BTreeMap::new());
+    let targets = super::api::Targets {
+        networks: &ir.networks,
+        services: &ir.services,
+    };
     let api = &ir.apis[0];
-    let text = serde_json::json!({ "resources": api.resources, "methods": api.methods });
-    let expected: String = Sha256::digest(text.to_string().as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(api.deployment_hash, expected);
+    super::api::deployment_identity(api.auth, &api.methods, &targets).collect()
+}
+
+/// The identity is an explicit, versioned form (spec section 8): pinned here line by line,
+/// so that a change to it is a reviewed change (it redeploys every api), and it can never
+/// follow an internal struct by accident.
+#[test]
+fn the_deployment_identity_is_an_explicit_versioned_form() {
+    let ir = lower(&seed_spec(), &BTreeMap::new());
+    let link = ir.networks[0].link.as_ref().expect("link");
+    let lines = identity_lines(&seed_spec());
+    assert_eq!(
+        lines,
+        [
+            r#"["aprc-deployment-identity","1"]"#.to_string(),
+            format!(
+                concat!(
+                    r#"["method","ANY","/{{proxy+}}","authorization","NONE","api-key-required","true","#,
+                    r#""integration","HTTP_PROXY","ANY","timeout-ms","29000","#,
+                    r#""connection","VPC_LINK","vpc-link","seed-core","load-balancer","{nlb}","#,
+                    r#""host","ingress-connection-domain","ingress-connection","seed-orders","#,
+                    r#""service","seed-orders","vpc","created vpc 10.0.0.0/16","#,
+                    r#""target-path","/{{proxy}}","#,
+                    r#""method-request-parameters","method.request.path.proxy","#,
+                    r#""integration-request-parameters","integration.request.path.proxy=method.request.path.proxy"]"#
+                ),
+                nlb = link.nlb_name
+            ),
+        ]
+    );
+    use sha2::{Digest, Sha256};
+    let expected = crate::names::hex(&Sha256::digest(lines.join("\n").as_bytes()));
+    assert_eq!(ir.apis[0].deployment_hash, expected);
+}
+
+/// Every change to what the stage serves changes the deployment (spec section 8); the same
+/// spec gives the same deployment.
+#[test]
+fn every_change_a_stage_serves_changes_the_deployment() {
+    let hash = |spec: &Spec| {
+        lower(spec, &BTreeMap::new()).apis[0]
+            .deployment_hash
+            .clone()
+    };
+    let seed = hash(&seed_spec());
+    assert_eq!(seed, hash(&seed_spec()), "stable across runs");
+    let mut variants: Vec<(&str, Spec)> = Vec::new();
+    for (what, auth) in [("auth none", Auth::None), ("auth iam", Auth::Iam)] {
+        let mut spec = seed_spec();
+        spec.apis[0].auth = auth;
+        variants.push((what, spec));
+    }
+    let mut spec = seed_spec();
+    spec.app.name = "seed2".into();
+    variants.push(("app name", spec));
+    let mut spec = seed_spec();
+    let mut other = spec.services[0].clone();
+    other.name = "other".into();
+    spec.services.push(other);
+    spec.apis[0].routes[0].service = "other".into();
+    variants.push(("route target", spec));
+    let mut spec = seed_spec();
+    spec.apis[0].routes[0].target_path = vec![
+        SegmentKind::Literal("v1".into()),
+        SegmentKind::Greedy("proxy".into()),
+    ];
+    variants.push(("target path", spec));
+    let mut spec = seed_spec();
+    spec.networks[0].source = NetworkSource::Create {
+        base: 0x0a01_0000,
+        prefix: 16,
+        zones: 2,
+        subnet_size: 24,
+    };
+    variants.push(("the VPC behind the link", spec));
+    let mut spec = seed_spec();
+    spec.services[0].ingress = Ingress::Public;
+    variants.push(("private to public target", spec));
+    let mut spec = seed_spec();
+    spec.apis[0].routes[0].method = Method::Post;
+    variants.push(("method", spec));
+    let mut all = std::collections::BTreeSet::from([seed.clone()]);
+    for (what, spec) in &variants {
+        let h = hash(spec);
+        assert_ne!(h, seed, "{what} must redeploy");
+        assert!(all.insert(h), "{what} collides with another variant");
+    }
+    // What a stage does not serve leaves it alone: a tag, the stage's tracing.
+    let mut spec = seed_spec();
+    spec.app.tags.insert("owner".into(), Text::lit("x"));
+    spec.apis[0].tracing = true;
+    assert_eq!(hash(&spec), seed);
 }

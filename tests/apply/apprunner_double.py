@@ -21,10 +21,13 @@ Test controls:
   (the service is kept), to fail a wait after its call succeeded;
 - `--running-after SECONDS`: a service reports RUNNING only that long after its creation,
   so that a test can interrupt apply while a wait is in progress;
+- `--fail-assume-role N`: the first N CreateService calls that name a role answer App Runner's
+  "Error in assuming access role ARN" (InvalidRequestException), as the real service does
+  while a role just created has not yet propagated through IAM;
 - `GET /_inventory`: every live resource by kind, for the tests to look at.
 
 Usage: python3 apprunner_double.py MOTO_ENDPOINT PARENT_PID [--fail-once OPERATION] [--fail-status-once]
-       [--running-after SECONDS]
+       [--running-after SECONDS] [--fail-assume-role N]
 Prints `ready PORT` once listening on a free loopback port; exits when PARENT_PID does.
 """
 import hashlib
@@ -51,8 +54,9 @@ class Fail(Exception):
 
 
 class Double:
-    def __init__(self, moto, fail_once, fail_status_once, running_after):
+    def __init__(self, moto, fail_once, fail_status_once, running_after, fail_assume_role=0):
         self.moto = moto
+        self.fail_assume_role = fail_assume_role
         self.running_after = running_after
         self.fail_status_once = fail_status_once
         self.clients = {}
@@ -187,6 +191,11 @@ class Double:
         auth = p["SourceConfiguration"].get("AuthenticationConfiguration", {})
         if image["ImageRepositoryType"] == "ECR" and not auth.get("AccessRoleArn"):
             raise Fail("InvalidRequestException", "a private ECR image needs an AccessRoleArn")
+        role = auth.get("AccessRoleArn") or p.get("InstanceConfiguration", {}).get("InstanceRoleArn")
+        if role and self.fail_assume_role > 0:
+            self.fail_assume_role -= 1
+            kind = "access" if auth.get("AccessRoleArn") else "instance"
+            raise Fail("InvalidRequestException", f"Error in assuming {kind} role {role}")
         arn = self._arn("service", name)
         service_id = arn.rsplit("/", 1)[1]
         now = time.time()
@@ -316,7 +325,9 @@ def main():
         sys.exit(f"refusing a non-loopback moto endpoint {moto}")
     fail_once = [args[i + 1] for i in range(2, len(args) - 1) if args[i] == "--fail-once"]
     after = [float(args[i + 1]) for i in range(2, len(args) - 1) if args[i] == "--running-after"]
-    double = Double(moto, fail_once, "--fail-status-once" in args, after[0] if after else 0.0)
+    assume = [int(args[i + 1]) for i in range(2, len(args) - 1) if args[i] == "--fail-assume-role"]
+    double = Double(moto, fail_once, "--fail-status-once" in args, after[0] if after else 0.0,
+                    assume[0] if assume else 0)
     server = serve(double)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"ready {server.server_address[1]}", flush=True)

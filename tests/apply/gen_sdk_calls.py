@@ -52,7 +52,7 @@ OPERATIONS = {
         "AuthorizeSecurityGroupIngress", "RevokeSecurityGroupIngress",
         "AuthorizeSecurityGroupEgress", "RevokeSecurityGroupEgress",
         "CreateVpcEndpoint", "DescribeVpcEndpoints", "DeleteVpcEndpoints", "DescribeVpcs",
-        "DescribeNetworkInterfaces",
+        "DescribeNetworkInterfaces", "DescribeVpcEndpointServices",
     ],
     "elbv2": [
         "CreateLoadBalancer", "DescribeLoadBalancers", "DeleteLoadBalancer",
@@ -60,7 +60,7 @@ OPERATIONS = {
         "DeleteTargetGroup", "RegisterTargets", "DeregisterTargets", "CreateListener",
         "DeleteListener",
     ],
-    "iam": ["CreateRole", "DeleteRole", "PutRolePolicy", "DeleteRolePolicy"],
+    "iam": ["CreateRole", "DeleteRole", "PutRolePolicy", "DeleteRolePolicy", "AttachRolePolicy"],
     "apprunner": [
         "CreateService", "DescribeService", "DeleteService",
         "CreateVpcIngressConnection", "DescribeVpcIngressConnection", "DeleteVpcIngressConnection",
@@ -74,6 +74,7 @@ OPERATIONS = {
         "DeleteIntegration", "CreateDeployment", "DeleteDeployment", "CreateStage",
         "DeleteStage", "UpdateStage", "CreateApiKey", "DeleteApiKey", "CreateUsagePlan",
         "DeleteUsagePlan", "UpdateUsagePlan", "CreateUsagePlanKey", "DeleteUsagePlanKey",
+        "UpdateAccount",
     ],
     "logs": ["CreateLogGroup", "DeleteLogGroup", "DeleteRetentionPolicy", "PutRetentionPolicy"],
 }

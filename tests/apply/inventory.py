@@ -5,7 +5,10 @@ Usage: python3 inventory.py MOTO_ENDPOINT REGION APP
 Prints one JSON object: for each kind of resource the plan creates, the ids of those that
 belong to APP (EC2 resources by their `app` tag, the others by the `<app>-` name prefix that
 aprc gives them), sorted. Only resources of APP are listed, so tests sharing a moto server
-see only their own. Only MOTO_ENDPOINT (loopback) is contacted.
+see only their own. What outlives the app by design (API Gateway's account-wide logging
+role, `<app>-apigateway-logs`) is listed apart, under `kept_roles`, with the policies attached
+to it (`kept_role_policies`) and the region's account setting (`account_cloudwatch_role`).
+Only MOTO_ENDPOINT (loopback) is contacted.
 """
 import json
 import sys
@@ -26,6 +29,8 @@ def main():
     iam, logs = boto3.client("iam", **kw), boto3.client("logs", **kw)
     tagged = [{"Name": "tag:app", "Values": [app]}]
     prefix = f"{app}-"
+    roles = [r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)]
+    kept = f"{app}-apigateway-logs"
     lbs = [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["LoadBalancerName"].startswith(prefix)]
     out = {
         "vpcs": [v["VpcId"] for v in ec2.describe_vpcs(Filters=tagged)["Vpcs"]],
@@ -42,7 +47,11 @@ def main():
         "rest_apis": [a["id"] for a in apigw.get_rest_apis()["items"] if a["name"].startswith(prefix)],
         "api_keys": [k["id"] for k in apigw.get_api_keys()["items"] if k.get("name", "").startswith(prefix)],
         "usage_plans": [u["id"] for u in apigw.get_usage_plans()["items"] if u["name"].startswith(prefix)],
-        "roles": [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)],
+        "roles": [r["RoleName"] for r in roles if r["RoleName"] != kept],
+        "kept_roles": [r["RoleName"] for r in roles if r["RoleName"] == kept],
+        "kept_role_policies": [p["PolicyArn"] for r in roles if r["RoleName"] == kept
+                               for p in iam.list_attached_role_policies(RoleName=kept)["AttachedPolicies"]],
+        "account_cloudwatch_role": [a for a in [apigw.get_account().get("cloudwatchRoleArn")] if a],
         "log_groups": [g["logGroupName"] for g in
                        logs.describe_log_groups(logGroupNamePrefix=f"/aws/apigateway/{prefix}")["logGroups"]],
     }

@@ -183,6 +183,7 @@ const UNSCOPED_ACTIONS: &[&str] = &[
     "xray:GetSamplingRules",
     "xray:GetSamplingTargets",
     "ec2:DescribeNetworkInterfaces",
+    "ec2:DescribeVpcEndpointServices",
     "ec2:DescribeVpcEndpoints",
 ];
 
@@ -232,7 +233,29 @@ fn every_example_is_private_and_least_privilege_by_default() {
                         p.get("RoleName").is_none(),
                         "{name}: {id} names its role (needs CAPABILITY_NAMED_IAM)"
                     );
-                    for policy in p["Policies"].as_array().expect("inline policies") {
+                    // The account's API Gateway logging role: exactly the AWS-managed policy
+                    // made for it, kept when the stack goes (spec section 8).
+                    if let Some(managed) = p.get("ManagedPolicyArns") {
+                        assert_eq!(
+                            *managed,
+                            serde_json::json!([{ "Fn::Sub": "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs" }]),
+                            "{name}: {id}"
+                        );
+                        assert!(p.get("Policies").is_none(), "{name}: {id}");
+                        assert_eq!(res["DeletionPolicy"], "Retain", "{name}: {id}");
+                        assert_eq!(
+                            p["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["Service"],
+                            "apigateway.amazonaws.com",
+                            "{name}: {id}"
+                        );
+                    }
+                    let inline = p["Policies"].as_array().map(Vec::as_slice);
+                    let inline = if p.get("ManagedPolicyArns").is_some() {
+                        &[][..]
+                    } else {
+                        inline.expect("inline policies")
+                    };
+                    for policy in inline {
                         for st in policy["PolicyDocument"]["Statement"]
                             .as_array()
                             .expect("statements")
@@ -293,12 +316,22 @@ fn every_example_is_private_and_least_privilege_by_default() {
                 );
             }
         }
-        // Region-agnostic: zones come from Fn::GetAZs, the endpoint from AWS::Region.
+        // Region-agnostic: zones come from Fn::GetAZs, or, in a network that carries the App
+        // Runner requests endpoint, from the lookup of the zones its service is offered in
+        // (spec section 8), whose service name is built from AWS::Region.
+        let endpoint_zones = of_type(&t, "Custom::EndpointServiceZones");
         for (id, subnet) in of_type(&t, "AWS::EC2::Subnet") {
-            assert!(
-                subnet["Properties"]["AvailabilityZone"]["Fn::Select"][1]
-                    .get("Fn::GetAZs")
-                    .is_some(),
+            let az = &subnet["Properties"]["AvailabilityZone"];
+            let from_region = az["Fn::Select"][1].get("Fn::GetAZs").is_some();
+            let from_endpoint_service = az["Fn::GetAtt"][0]
+                .as_str()
+                .is_some_and(|lookup| endpoint_zones.iter().any(|(z, _)| z.as_str() == lookup));
+            assert!(from_region || from_endpoint_service, "{name}: {id}: {az}");
+        }
+        for (id, lookup) in &endpoint_zones {
+            assert_eq!(
+                lookup["Properties"]["ServiceName"],
+                serde_json::json!({ "Fn::Sub": "com.amazonaws.${AWS::Region}.apprunner.requests" }),
                 "{name}: {id}"
             );
         }
@@ -317,6 +350,8 @@ fn taggable_resources_are_tagged_and_untaggable_ones_are_not() {
         "AWS::ApiGateway::Deployment",
         "AWS::ApiGateway::UsagePlanKey",
         "Custom::EndpointEniIps",
+        "Custom::EndpointServiceZones",
+        "AWS::ApiGateway::Account",
     ];
     for (id, res) in resources(&t) {
         let ty = res["Type"].as_str().unwrap_or_default();

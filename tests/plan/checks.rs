@@ -18,6 +18,11 @@ pub fn step<'a>(plan: &'a Value, id: &str) -> &'a Value {
 /// `(step, output)` of every ref inside `value`.
 pub fn refs(value: &Value, out: &mut Vec<(String, String)>) {
     match value {
+        // Version 2's escape: the literal object inside is data, its members values.
+        Value::Object(map) if map.len() == 1 && map.contains_key("object") => {
+            let inner = map["object"].as_object().expect("`object` holds an object");
+            inner.values().for_each(|v| refs(v, out));
+        }
         Value::Object(map) if map.len() == 1 && map.contains_key("ref") => {
             let r = map["ref"].as_str().expect("a ref is a string");
             let (step, output) = r.split_once('.').expect("STEP.OUTPUT");
@@ -34,6 +39,7 @@ pub fn check_structure(plan: &Value) {
     for key in ["version", "app", "region", "parameters", "steps", "outputs"] {
         assert!(plan.get(key).is_some(), "missing `{key}`");
     }
+    assert_eq!(plan["version"], 2, "plan format version");
     let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for s in steps(plan) {
         let id = s["id"].as_str().expect("id").to_string();
@@ -96,15 +102,26 @@ pub fn check_structure(plan: &Value) {
         let creates = ["Create", "Put", "Register", "Authorize"]
             .iter()
             .any(|p| op.starts_with(p));
+        // Only what outlives the app by design (`retain`) is left by destroy.
+        let retained = s.get("retain") == Some(&Value::Bool(true));
         assert!(
-            !creates || s.get("delete").is_some(),
+            !creates || s.get("delete").is_some() || retained,
             "{id} ({op}) creates something but has no delete"
+        );
+        assert!(
+            !retained || s.get("delete").is_none(),
+            "{id} is retained but has a delete"
         );
         if let Some(wait) = s.get("wait") {
             assert!(
                 wait["timeout_seconds"].as_u64().is_some_and(|t| t > 0),
                 "{id}: wait without timeout"
             );
+        }
+        // Later steps may also read what the step's wait read (version 2).
+        let mut outputs = outputs;
+        if let Some(read) = s["wait"].get("outputs").and_then(Value::as_object) {
+            outputs.extend(read.keys().cloned());
         }
         seen.insert(id, outputs);
     }

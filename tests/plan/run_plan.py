@@ -64,6 +64,10 @@ class Runner:
         return self.clients[service]
 
     def resolve(self, value, where):
+        if isinstance(value, dict) and len(value) == 1 and "object" in value:
+            if not isinstance(value["object"], dict):
+                raise PlanError(f"{where}: `object` must hold an object")
+            return {k: self.resolve(v, where) for k, v in value["object"].items()}
         if isinstance(value, dict) and len(value) == 1 and "ref" in value:
             step, _, name = value["ref"].partition(".")
             if step not in self.outputs or name not in self.outputs[step]:
@@ -112,9 +116,15 @@ class Runner:
             recorded[name] = value
         self.outputs[sid] = recorded
         if "wait" in step:
-            self.wait(step)
+            last = self.wait(step)
+            for name, path in step["wait"].get("outputs", {}).items():
+                value = jmespath.search(path, last) if last is not None else None
+                if value is None:
+                    raise PlanError(f"{sid}: wait output {name} ({path}) is not in the last response")
+                recorded[name] = value
 
     def wait(self, step):
+        """Polls until the wait's path has its value; returns that last response."""
         wait = step["wait"]
         sid = step["id"]
         deadline = time.monotonic() + min(WAIT_LIMIT_SECONDS, wait["timeout_seconds"])
@@ -122,10 +132,10 @@ class Runner:
         while True:
             response = self.invoke(step["service"], wait["operation"], params, f"{sid}.wait")
             if response is None:
-                return
+                return None
             got = jmespath.search(wait["path"], response)
             if got == wait["expect"]:
-                return
+                return response
             if time.monotonic() > deadline:
                 raise PlanError(f"{sid}: waited for {wait['path']} == {wait['expect']}, last saw {got!r}")
             time.sleep(0.2)
@@ -197,6 +207,25 @@ def check_built(runner):
                 raise PlanError(f"{step['id']}: INTERNET integration host {host} is no service URL")
 
 
+def remove_retained(runner):
+    """Retained steps outlive the app by design: check the deletes left them, then remove them
+    (the account's logging role and its policy; the account setting has nothing to remove)."""
+    iam = runner.client("iam")
+    for step in runner.plan["steps"]:
+        if not step.get("retain") or step["id"] not in runner.outputs:
+            continue
+        if step["operation"] == "CreateRole":
+            name = runner.outputs[step["id"]]["RoleName"]
+            try:
+                iam.get_role(RoleName=name)
+            except ClientError as e:
+                raise PlanError(f"{step['id']}: the retained role {name} is gone: {e}")
+            for policy in iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]:
+                iam.detach_role_policy(RoleName=name, PolicyArn=policy["PolicyArn"])
+            iam.delete_role(RoleName=name)
+            print(f"KEPT {step['id']} (role {name}) as the plan says; removed by the test runner")
+
+
 def _gone(call, *missing_codes):
     try:
         result = call()
@@ -229,7 +258,7 @@ def leftovers(runner):
             "CreateRole": lambda: _gone(lambda: iam.get_role(RoleName=out["RoleName"]), "NoSuchEntity"),
             "CreateLogGroup": lambda: [g for g in logs.describe_log_groups(logGroupNamePrefix=step["input"]["logGroupName"])["logGroups"] if g["logGroupName"] == step["input"]["logGroupName"]],
         }
-        if op in checks:
+        if op in checks and not step.get("retain"):
             remaining = checks[op]()
             if remaining is not True and remaining:
                 left.append(f"{step['id']} ({op})")
@@ -349,6 +378,7 @@ def main():
     except Exception as e:
         print(f"FAILED while applying: {e}")
         runner.run_deletes(best_effort=True)
+        _quietly(lambda: remove_retained(runner))
         _quietly(cleanup_stand_ins)
         sys.exit(1)
     try:
@@ -358,6 +388,7 @@ def main():
         sys.exit(1)
     try:
         left = leftovers(runner)
+        remove_retained(runner)
     except Exception as e:
         print(f"FAILED while looking for leftovers: {e}")
         sys.exit(1)

@@ -166,6 +166,14 @@ pub fn kitchen_sink_ir() -> Ir {
         retention_days: 365,
         format: r#"{"requestId":"$context.requestId","status":"$context.status"}"#.into(),
     });
+    // A stage that logs needs the account's logging role.
+    ir.logs_role = Some(LogsRole {
+        physical: "sink-apigateway-logs".into(),
+        principal: "apigateway.amazonaws.com".into(),
+        managed_policy: "service-role/AmazonAPIGatewayPushToCloudWatchLogs".into(),
+        description: "API Gateway's logging role".into(),
+    });
+    let api = &mut ir.apis[0];
     api.resources.push(Resource {
         index: 1,
         parent: None,

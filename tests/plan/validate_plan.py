@@ -7,8 +7,11 @@ input validates against the operation's input shape (botocore's ParamValidator),
 `ref`, `param` and `join` replaced by a placeholder of the type its position needs. Every
 output path and wait path must also name members of the operation's output shape, so a typo
 in `Vpc.VpcId` is caught here rather than at run time; and every ref must name an output
-declared by an earlier step (or, in a wait or delete, by the step itself) that the step lists
-in `depends_on`. Exits 1 listing every problem.
+declared by an earlier step (or, in a wait or delete, by the step's own call) that the step
+lists in `depends_on`. Plan format version 2: a wait's own `outputs` are paths into the wait
+operation's response, readable by later steps; `{"object": X}` is the literal object X (its
+members still values), validated as X; `retain` is a boolean on a step without a delete.
+Exits 1 listing every problem.
 """
 import json
 import re
@@ -21,8 +24,18 @@ SERVICES = {"ec2", "elbv2", "iam", "apprunner", "apigateway", "logs", "sts"}
 SESSION = botocore.session.get_session()
 
 
+VERSION = 2
+
+
 def is_symbolic(value):
     return isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("ref", "param", "join")
+
+
+def escaped(value):
+    """The X of `{"object": X}`, or None."""
+    if isinstance(value, dict) and len(value) == 1 and "object" in value:
+        return value["object"]
+    return None
 
 
 def placeholder(shape):
@@ -49,6 +62,12 @@ def placeholder(shape):
 
 def substitute(value, shape, where, problems):
     """Replaces symbolic values by placeholders, checking where they are allowed."""
+    inner = escaped(value)
+    if inner is not None:
+        if not isinstance(inner, dict):
+            problems.append(f"{where}: `object` must hold an object, found {inner!r}")
+            return {}
+        return {k: substitute(v, member_shape(shape, k), f"{where}.{k}", problems) for k, v in inner.items()}
     if is_symbolic(value):
         check_symbolic(value, where, problems)
         if shape is None:
@@ -57,15 +76,20 @@ def substitute(value, shape, where, problems):
             problems.append(f"{where}: a join yields a string, but the API wants {shape.type_name}")
         return placeholder(shape)
     if isinstance(value, dict):
-        if shape is not None and shape.type_name == "structure":
-            return {k: substitute(v, shape.members.get(k), f"{where}.{k}", problems) for k, v in value.items()}
-        if shape is not None and shape.type_name == "map":
-            return {k: substitute(v, shape.value, f"{where}.{k}", problems) for k, v in value.items()}
-        return {k: substitute(v, None, f"{where}.{k}", problems) for k, v in value.items()}
+        return {k: substitute(v, member_shape(shape, k), f"{where}.{k}", problems) for k, v in value.items()}
     if isinstance(value, list):
         member = shape.member if shape is not None and shape.type_name == "list" else None
         return [substitute(v, member, f"{where}[{i}]", problems) for i, v in enumerate(value)]
     return value
+
+
+def member_shape(shape, key):
+    """The shape of member `key` of a structure, or of any value of a map."""
+    if shape is not None and shape.type_name == "structure":
+        return shape.members.get(key)
+    if shape is not None and shape.type_name == "map":
+        return shape.value
+    return None
 
 
 def check_symbolic(value, where, problems):
@@ -127,7 +151,11 @@ def check_call(service, call, where, problems, outputs=None):
 
 
 def refs(value):
-    if isinstance(value, dict):
+    inner = escaped(value)
+    if isinstance(inner, dict):
+        for v in inner.values():
+            yield from refs(v)
+    elif isinstance(value, dict):
         if set(value) == {"ref"} and isinstance(value["ref"], str):
             yield value["ref"]
         else:
@@ -145,7 +173,10 @@ def check_refs(plan, problems):
         if sid in declared:
             problems.append(f"{sid}: duplicate step id")
         deps = set(step.get("depends_on", []))
+        # A wait or delete of the step itself may read its call's outputs; later steps may
+        # also read what its wait read.
         own = set(step.get("outputs", {}))
+        waited = set(step.get("wait", {}).get("outputs", {}))
         for dep in deps:
             if dep not in declared:
                 problems.append(f"{sid}: depends on {dep}, which is not an earlier step")
@@ -163,7 +194,7 @@ def check_refs(plan, problems):
                     problems.append(f"{sid}.{where}: ref {r}: {target} has no output {output}")
                 elif target not in deps:
                     problems.append(f"{sid}.{where}: ref {r} but {target} is not in depends_on")
-        declared[sid] = own
+        declared[sid] = own | waited
     for r in refs(plan.get("outputs", {})):
         target, _, output = r.partition(".")
         if output not in declared.get(target, set()):
@@ -177,6 +208,8 @@ def main():
     for key in ("version", "app", "region", "parameters", "steps", "outputs"):
         if key not in plan:
             problems.append(f"missing top-level {key!r}")
+    if plan.get("version") != VERSION:
+        problems.append(f"version {plan.get('version')!r}, expected {VERSION}")
     for step in plan.get("steps", []):
         sid = step.get("id", "?")
         service = step.get("service")
@@ -186,7 +219,7 @@ def main():
         check_call(service, step, sid, problems, step.get("outputs"))
         if "wait" in step:
             wait = step["wait"]
-            op = check_call(service, wait, f"{sid}.wait", problems)
+            op = check_call(service, wait, f"{sid}.wait", problems, wait.get("outputs"))
             if op is not None:
                 check_path(op.output_shape, wait.get("path", ""), f"{sid}.wait.path", problems)
             if not isinstance(wait.get("timeout_seconds"), int) or wait["timeout_seconds"] <= 0:
@@ -195,6 +228,8 @@ def main():
                 problems.append(f"{sid}.wait: expect must be a string")
         if "delete" in step:
             check_call(service, step["delete"], f"{sid}.delete", problems)
+        if "retain" in step and (step["retain"] is not True or "delete" in step):
+            problems.append(f"{sid}: `retain` must be true, on a step without a delete")
     check_refs(plan, problems)
     if problems:
         print("\n".join(problems))

@@ -8,7 +8,11 @@ import sys
 import threading
 import time
 
-from moto.server import ThreadedMotoServer
+# AWS-managed IAM policies exist in every account; moto loads them only when asked. aprc
+# attaches one (API Gateway's CloudWatch Logs policy) to the account's logging role.
+os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+
+from moto.server import ThreadedMotoServer  # noqa: E402 - after the setting above
 
 
 def main() -> None:

@@ -33,6 +33,7 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
         "GetVpcLink" => get_vpc_link(c, input).await,
         "PutIntegration" => put_integration(c, input).await,
         "PutMethod" => put_method(c, input).await,
+        "UpdateAccount" => update_account(c, input).await,
         "UpdateStage" => update_stage(c, input).await,
         "UpdateUsagePlan" => update_usage_plan(c, input).await,
         _ => Err(CallError::Unsupported(format!("apigateway {operation}"))),
@@ -618,6 +619,16 @@ async fn put_method(c: &sdk::Client, input: &Value) -> Result<Value, CallError> 
     }
     if let Some(x) = obj.get("authorizationScopes") {
         r = r.set_authorization_scopes(Some(FromJson::from_json(x, "authorizationScopes")?));
+    }
+    let out = r.send().await.map_err(sdk_error)?;
+    Ok(out.to_json().unwrap_or_default())
+}
+
+async fn update_account(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+    let obj = object(input, "input", &["patchOperations"])?;
+    let mut r = c.update_account();
+    if let Some(x) = obj.get("patchOperations") {
+        r = r.set_patch_operations(Some(FromJson::from_json(x, "patchOperations")?));
     }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
@@ -1429,6 +1440,17 @@ impl ToJson for sdk::types::TlsConfig {
 impl ToJson for sdk::types::UnauthorizedCacheControlHeaderStrategy {
     fn to_json(&self) -> Option<Value> {
         Some(Value::String(self.as_str().to_string()))
+    }
+}
+
+impl ToJson for sdk::operation::update_account::UpdateAccountOutput {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "cloudwatchRoleArn", &self.cloudwatch_role_arn);
+        put(&mut m, "throttleSettings", &self.throttle_settings);
+        put(&mut m, "features", &self.features);
+        put(&mut m, "apiKeyVersion", &self.api_key_version);
+        Some(Value::Object(m))
     }
 }
 

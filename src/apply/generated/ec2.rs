@@ -24,6 +24,7 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
         "DeleteVpcEndpoints" => delete_vpc_endpoints(c, input).await,
         "DescribeAvailabilityZones" => describe_availability_zones(c, input).await,
         "DescribeNetworkInterfaces" => describe_network_interfaces(c, input).await,
+        "DescribeVpcEndpointServices" => describe_vpc_endpoint_services(c, input).await,
         "DescribeVpcEndpoints" => describe_vpc_endpoints(c, input).await,
         "DescribeVpcs" => describe_vpcs(c, input).await,
         "ModifyVpcAttribute" => modify_vpc_attribute(c, input).await,
@@ -529,6 +530,45 @@ async fn describe_network_interfaces(c: &sdk::Client, input: &Value) -> Result<V
     }
     if let Some(x) = obj.get("Filters") {
         r = r.set_filters(Some(FromJson::from_json(x, "Filters")?));
+    }
+    let out = r.send().await.map_err(sdk_error)?;
+    Ok(out.to_json().unwrap_or_default())
+}
+
+async fn describe_vpc_endpoint_services(
+    c: &sdk::Client,
+    input: &Value,
+) -> Result<Value, CallError> {
+    let obj = object(
+        input,
+        "input",
+        &[
+            "DryRun",
+            "ServiceNames",
+            "Filters",
+            "MaxResults",
+            "NextToken",
+            "ServiceRegions",
+        ],
+    )?;
+    let mut r = c.describe_vpc_endpoint_services();
+    if let Some(x) = obj.get("DryRun") {
+        r = r.set_dry_run(Some(FromJson::from_json(x, "DryRun")?));
+    }
+    if let Some(x) = obj.get("ServiceNames") {
+        r = r.set_service_names(Some(FromJson::from_json(x, "ServiceNames")?));
+    }
+    if let Some(x) = obj.get("Filters") {
+        r = r.set_filters(Some(FromJson::from_json(x, "Filters")?));
+    }
+    if let Some(x) = obj.get("MaxResults") {
+        r = r.set_max_results(Some(FromJson::from_json(x, "MaxResults")?));
+    }
+    if let Some(x) = obj.get("NextToken") {
+        r = r.set_next_token(Some(FromJson::from_json(x, "NextToken")?));
+    }
+    if let Some(x) = obj.get("ServiceRegions") {
+        r = r.set_service_regions(Some(FromJson::from_json(x, "ServiceRegions")?));
     }
     let out = r.send().await.map_err(sdk_error)?;
     Ok(out.to_json().unwrap_or_default())
@@ -1330,6 +1370,16 @@ impl ToJson for sdk::operation::describe_network_interfaces::DescribeNetworkInte
     }
 }
 
+impl ToJson for sdk::operation::describe_vpc_endpoint_services::DescribeVpcEndpointServicesOutput {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "ServiceNames", &self.service_names);
+        put(&mut m, "ServiceDetails", &self.service_details);
+        put(&mut m, "NextToken", &self.next_token);
+        Some(Value::Object(m))
+    }
+}
+
 impl ToJson for sdk::operation::describe_vpc_endpoints::DescribeVpcEndpointsOutput {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
@@ -1354,6 +1404,12 @@ impl ToJson for sdk::types::DnsEntry {
         put(&mut m, "DnsName", &self.dns_name);
         put(&mut m, "HostedZoneId", &self.hosted_zone_id);
         Some(Value::Object(m))
+    }
+}
+
+impl ToJson for sdk::types::DnsNameState {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.as_str().to_string()))
     }
 }
 
@@ -1599,11 +1655,25 @@ impl ToJson for sdk::types::OperatorResponse {
     }
 }
 
+impl ToJson for sdk::types::PayerResponsibility {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.as_str().to_string()))
+    }
+}
+
 impl ToJson for sdk::types::PrefixListId {
     fn to_json(&self) -> Option<Value> {
         let mut m = Map::new();
         put(&mut m, "Description", &self.description);
         put(&mut m, "PrefixListId", &self.prefix_list_id);
+        Some(Value::Object(m))
+    }
+}
+
+impl ToJson for sdk::types::PrivateDnsDetails {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "PrivateDnsName", &self.private_dns_name);
         Some(Value::Object(m))
     }
 }
@@ -1733,6 +1803,66 @@ impl ToJson for sdk::types::SecurityGroupRule {
             "SecurityGroupRuleArn",
             &self.security_group_rule_arn,
         );
+        Some(Value::Object(m))
+    }
+}
+
+impl ToJson for sdk::types::ServiceConnectivityType {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.as_str().to_string()))
+    }
+}
+
+impl ToJson for sdk::types::ServiceDetail {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "ServiceName", &self.service_name);
+        put(&mut m, "ServiceId", &self.service_id);
+        put(&mut m, "ServiceType", &self.service_type);
+        put(&mut m, "ServiceRegion", &self.service_region);
+        put(&mut m, "AvailabilityZoneIds", &self.availability_zone_ids);
+        put(&mut m, "AvailabilityZones", &self.availability_zones);
+        put(&mut m, "Owner", &self.owner);
+        put(
+            &mut m,
+            "BaseEndpointDnsNames",
+            &self.base_endpoint_dns_names,
+        );
+        put(&mut m, "PrivateDnsName", &self.private_dns_name);
+        put(&mut m, "PrivateDnsNames", &self.private_dns_names);
+        put(
+            &mut m,
+            "VpcEndpointPolicySupported",
+            &self.vpc_endpoint_policy_supported,
+        );
+        put(&mut m, "AcceptanceRequired", &self.acceptance_required);
+        put(&mut m, "ManagesVpcEndpoints", &self.manages_vpc_endpoints);
+        put(&mut m, "PayerResponsibility", &self.payer_responsibility);
+        put(&mut m, "Tags", &self.tags);
+        put(
+            &mut m,
+            "PrivateDnsNameVerificationState",
+            &self.private_dns_name_verification_state,
+        );
+        put(
+            &mut m,
+            "SupportedIpAddressTypes",
+            &self.supported_ip_address_types,
+        );
+        Some(Value::Object(m))
+    }
+}
+
+impl ToJson for sdk::types::ServiceType {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::String(self.as_str().to_string()))
+    }
+}
+
+impl ToJson for sdk::types::ServiceTypeDetail {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "ServiceType", &self.service_type);
         Some(Value::Object(m))
     }
 }

@@ -12,12 +12,26 @@ use serde_json::{Map, Value};
 /// Runs one `iam` operation of the plan.
 pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Value, CallError> {
     match operation {
+        "AttachRolePolicy" => attach_role_policy(c, input).await,
         "CreateRole" => create_role(c, input).await,
         "DeleteRole" => delete_role(c, input).await,
         "DeleteRolePolicy" => delete_role_policy(c, input).await,
         "PutRolePolicy" => put_role_policy(c, input).await,
         _ => Err(CallError::Unsupported(format!("iam {operation}"))),
     }
+}
+
+async fn attach_role_policy(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+    let obj = object(input, "input", &["RoleName", "PolicyArn"])?;
+    let mut r = c.attach_role_policy();
+    if let Some(x) = obj.get("RoleName") {
+        r = r.set_role_name(Some(FromJson::from_json(x, "RoleName")?));
+    }
+    if let Some(x) = obj.get("PolicyArn") {
+        r = r.set_policy_arn(Some(FromJson::from_json(x, "PolicyArn")?));
+    }
+    let out = r.send().await.map_err(sdk_error)?;
+    Ok(out.to_json().unwrap_or_default())
 }
 
 async fn create_role(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
@@ -117,6 +131,12 @@ impl FromJson for sdk::types::Tag {
             b = b.set_value(Some(FromJson::from_json(x, &at_member(at, "Value"))?));
         }
         b.build().built(at)
+    }
+}
+
+impl ToJson for sdk::operation::attach_role_policy::AttachRolePolicyOutput {
+    fn to_json(&self) -> Option<Value> {
+        Some(Value::Object(Map::new()))
     }
 }
 
