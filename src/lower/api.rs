@@ -71,7 +71,7 @@ pub(super) fn lower(spec: &Spec, api: &Api, targets: &Targets) -> ir::Api {
         Auth::ApiKey => ir::Auth::ApiKey,
         Auth::Iam => ir::Auth::Iam,
     };
-    let deployment_hash = deployment_hash(deployment_identity(auth, &methods, targets));
+    let deployment_hash = deployment_hash(auth, &methods, targets);
     ir::Api {
         network: if uses_link { api.network.clone() } else { None },
         stage: api.stage.clone(),
@@ -210,14 +210,16 @@ fn unique(used: &mut HashSet<String>, stem: String) -> String {
 
 /// The deployment's identity (spec section 8): the hex SHA-256 of the lines of
 /// [`deployment_identity`] joined by `\n`, streamed into the hasher.
-fn deployment_hash(lines: impl Iterator<Item = String>) -> String {
+fn deployment_hash(auth: ir::Auth, methods: &[ApiMethod], targets: &Targets) -> String {
     let mut hasher = Sha256::new();
-    for (i, line) in lines.enumerate() {
-        if i > 0 {
+    let mut first = true;
+    deployment_identity(auth, methods, targets, |line| {
+        if !first {
             hasher.update(b"\n");
         }
-        hasher.update(line.as_bytes());
-    }
+        first = false;
+        hasher.update(line);
+    });
     names::hex(&hasher.finalize())
 }
 
@@ -225,85 +227,119 @@ fn deployment_hash(lines: impl Iterator<Item = String>) -> String {
 /// a change bumps this and docs/decisions.md says why.
 pub(crate) const IDENTITY_VERSION: &str = "1";
 
-/// What a stage serves, as explicit lines, each a JSON array of strings: a header with the
-/// form's version, then per method its HTTP method, path and authorization, the path
-/// parameters it requires, and its integration (type, method, timeout, connection, what makes
-/// the host it proxies to, target path, parameter mappings). Whatever changes one of these
-/// changes the deployment: the CloudFormation logical id suffix, the Terraform `triggers`,
-/// the plan's deployment step.
+/// What a stage serves, as explicit lines given to `line` one by one, each a JSON array of
+/// strings: a header with the form's version, then per method its HTTP method, path and
+/// authorization, and its integration (type, method, timeout, connection, what makes the host
+/// it proxies to, target path), the path parameters the method requires and the
+/// integration's mappings. Whatever changes one of these changes the deployment: the
+/// CloudFormation logical id suffix, the Terraform `triggers`, the plan's deployment step.
 ///
 /// A host is named by what would replace it: a private service's ingress connection domain
 /// changes with the connection, the service or the VPC; a public service's URL with the
 /// service; a VPC link with its load balancer, whose name carries its replacement suffix.
-/// Each field is written here by hand, never by serializing IR structs, so an internal
-/// field added later cannot redeploy every api.
-pub(crate) fn deployment_identity<'a>(
+/// Each field is written here by hand, never by serializing IR structs, so an internal field
+/// added later cannot redeploy every api. One buffer is reused for every line (a thousand
+/// routes made a `String` per field a tenth of the build).
+pub(crate) fn deployment_identity(
     auth: ir::Auth,
-    methods: &'a [ApiMethod],
-    targets: &'a Targets<'a>,
-) -> impl Iterator<Item = String> + 'a {
-    let header = vec![
-        "aprc-deployment-identity".to_string(),
-        IDENTITY_VERSION.into(),
-    ];
-    std::iter::once(header)
-        .chain(
-            methods
-                .iter()
-                .map(move |m| method_identity(auth, m, targets)),
-        )
-        .map(|fields| serde_json::Value::from(fields).to_string())
+    methods: &[ApiMethod],
+    targets: &Targets,
+    mut line: impl FnMut(&[u8]),
+) {
+    let mut w = Line::default();
+    w.fields(&["aprc-deployment-identity", IDENTITY_VERSION]);
+    w.finish(&mut line);
+    for m in methods {
+        let i = &m.integration;
+        w.fields(&["method", &m.http_method, &m.path]);
+        w.fields(&["authorization", auth.authorization_type()]);
+        w.fields(&[
+            "api-key-required",
+            if auth.api_key_required() {
+                "true"
+            } else {
+                "false"
+            },
+        ]);
+        w.fields(&["integration", INTEGRATION_TYPE, &i.http_method]);
+        w.fields(&["timeout-ms", INTEGRATION_TIMEOUT_MS]);
+        let service = targets.service(&i.service);
+        let service_name = service.map_or("", |s| s.names.physical.as_str());
+        match &i.connection {
+            Connection::VpcLink { network } => {
+                let network = targets.network(network);
+                let link = network.and_then(|n| n.link.as_ref());
+                let connection = service.and_then(|s| s.ingress_connection.as_ref());
+                w.fields(&["connection", "VPC_LINK"]);
+                w.fields(&["vpc-link", link.map_or("", |l| l.vpc_link_name.as_str())]);
+                w.fields(&["load-balancer", link.map_or("", |l| l.nlb_name.as_str())]);
+                w.fields(&["host", "ingress-connection-domain"]);
+                w.fields(&[
+                    "ingress-connection",
+                    connection.map_or("", |c| c.physical.as_str()),
+                ]);
+                w.fields(&["service", service_name]);
+                let vpc = network.map(|n| super::network::vpc_identity(&n.vpc));
+                w.fields(&["vpc", vpc.as_deref().unwrap_or("")]);
+            }
+            Connection::Internet => {
+                w.fields(&["connection", "INTERNET"]);
+                w.fields(&["host", "service-url", "service", service_name]);
+            }
+        }
+        w.fields(&["target-path", &i.target_path]);
+        w.fields(&["method-request-parameters"]);
+        for p in &m.path_params {
+            w.joined(&["method.request.path.", p]);
+        }
+        w.fields(&["integration-request-parameters"]);
+        for (to, from) in &i.path_mappings {
+            w.joined(&[
+                "integration.request.path.",
+                to,
+                "=method.request.path.",
+                from,
+            ]);
+        }
+        w.finish(&mut line);
+    }
 }
 
-fn method_identity(auth: ir::Auth, m: &ApiMethod, targets: &Targets) -> Vec<String> {
-    let i = &m.integration;
-    let mut f: Vec<String> = Vec::with_capacity(32);
-    let mut put = |items: &[&str]| f.extend(items.iter().map(|s| s.to_string()));
-    put(&["method", &m.http_method, &m.path]);
-    put(&["authorization", auth.authorization_type()]);
-    put(&[
-        "api-key-required",
-        if auth.api_key_required() {
-            "true"
-        } else {
-            "false"
-        },
-    ]);
-    put(&["integration", INTEGRATION_TYPE, &i.http_method]);
-    put(&["timeout-ms", INTEGRATION_TIMEOUT_MS]);
-    let service = targets.service(&i.service);
-    let service_name = service.map_or("", |s| s.names.physical.as_str());
-    match &i.connection {
-        Connection::VpcLink { network } => {
-            let network = targets.network(network);
-            let link = network.and_then(|n| n.link.as_ref());
-            put(&["connection", "VPC_LINK"]);
-            put(&["vpc-link", link.map_or("", |l| l.vpc_link_name.as_str())]);
-            put(&["load-balancer", link.map_or("", |l| l.nlb_name.as_str())]);
-            let connection = service.and_then(|s| s.ingress_connection.as_ref());
-            put(&["host", "ingress-connection-domain"]);
-            put(&[
-                "ingress-connection",
-                connection.map_or("", |c| c.physical.as_str()),
-            ]);
-            put(&["service", service_name]);
-            let vpc = network.map(|n| super::network::vpc_identity(&n.vpc));
-            put(&["vpc", vpc.as_deref().unwrap_or("")]);
-        }
-        Connection::Internet => {
-            put(&["connection", "INTERNET"]);
-            put(&["host", "service-url", "service", service_name]);
+/// One line of the identity being written: `[` then JSON strings separated by `,`.
+#[derive(Default)]
+struct Line {
+    buf: Vec<u8>,
+    /// Pieces of a field made of several, joined before escaping.
+    scratch: String,
+}
+
+impl Line {
+    fn separator(&mut self) {
+        self.buf.push(if self.buf.is_empty() { b'[' } else { b',' });
+    }
+
+    fn fields(&mut self, fields: &[&str]) {
+        for field in fields {
+            self.separator();
+            // Writing a string into memory cannot fail.
+            let _ = serde_json::to_writer(&mut self.buf, field);
         }
     }
-    put(&["target-path", &i.target_path]);
-    f.push("method-request-parameters".to_string());
-    f.extend(m.request_parameters());
-    f.push("integration-request-parameters".to_string());
-    f.extend(
-        i.request_parameters()
-            .map(|(to, from)| format!("{to}={from}")),
-    );
-    f
+
+    /// One field, the concatenation of `pieces`.
+    fn joined(&mut self, pieces: &[&str]) {
+        self.scratch.clear();
+        pieces.iter().for_each(|p| self.scratch.push_str(p));
+        self.separator();
+        let _ = serde_json::to_writer(&mut self.buf, &self.scratch);
+    }
+
+    /// Closes the line, gives it to `line`, and empties the buffer for the next one.
+    fn finish(&mut self, line: &mut impl FnMut(&[u8])) {
+        self.buf.push(b']');
+        line(&self.buf);
+        self.buf.clear();
+    }
 }
 
 /// Every route is a proxy integration, with API Gateway's default timeout.

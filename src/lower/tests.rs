@@ -219,7 +219,11 @@ fn identity_lines(spec: &Spec) -> Vec<String> {
         services: &ir.services,
     };
     let api = &ir.apis[0];
-    super::api::deployment_identity(api.auth, &api.methods, &targets).collect()
+    let mut lines = Vec::new();
+    super::api::deployment_identity(api.auth, &api.methods, &targets, |line| {
+        lines.push(String::from_utf8_lossy(line).into_owned())
+    });
+    lines
 }
 
 /// The identity is an explicit, versioned form (spec section 8): pinned here line by line,
