@@ -15,6 +15,16 @@ pub struct BackendError {
     pub message: String,
 }
 
+impl BackendError {
+    /// What the backend found inconsistent in the graph: a bug in aprc, never the user's.
+    pub fn internal(e: crate::rg::Internal) -> BackendError {
+        BackendError {
+            code: Code::E0901,
+            message: e.to_string(),
+        }
+    }
+}
+
 /// The output targets of `aprc build`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Target {
@@ -26,7 +36,7 @@ pub enum Target {
     Plan,
 }
 
-pub fn emit(target: Target, ir: &crate::ir::Ir) -> Result<String, BackendError> {
+pub fn emit(target: Target, ir: &crate::driver::Lowered) -> Result<String, BackendError> {
     emit_with(target, ir, Scratch::Free)
 }
 
@@ -34,12 +44,12 @@ pub fn emit(target: Target, ir: &crate::ir::Ir) -> Result<String, BackendError> 
 /// written.
 pub fn emit_with(
     target: Target,
-    ir: &crate::ir::Ir,
+    lowered: &crate::driver::Lowered,
     scratch: Scratch,
 ) -> Result<String, BackendError> {
     match target {
-        Target::Cfn => cfn::emit(ir),
-        Target::Tf => tf::emit(ir),
-        Target::Plan => plan::emit_with(ir, scratch),
+        Target::Cfn => cfn::emit(&lowered.ir),
+        Target::Tf => tf::emit(&lowered.ir),
+        Target::Plan => plan::emit_with(&lowered.graph, scratch),
     }
 }

@@ -46,7 +46,10 @@ fn phases(c: &mut Criterion) {
         let spec = aprc::check::check(&modules, &mut diags);
         assert!(!diags.has_errors(), "workload {label} must check clean");
         let spec = spec.expect("a clean check yields a spec");
-        let ir = aprc::lower::lower(&spec, &baked);
+        let ir = driver::Lowered {
+            ir: aprc::lower::lower(&spec, &baked),
+            graph: aprc::lowering::lower(&spec, &baked),
+        };
 
         let mut group = c.benchmark_group(label);
         group
@@ -68,7 +71,7 @@ fn phases(c: &mut Criterion) {
             })
         });
         group.bench_function("lower", |b| {
-            b.iter(|| black_box(aprc::lower::lower(black_box(&spec), &baked)))
+            b.iter(|| black_box(aprc::lowering::lower(black_box(&spec), &baked)))
         });
         for (name, target) in [
             ("cfn", Target::Cfn),

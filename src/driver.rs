@@ -78,13 +78,20 @@ pub fn front_with(sources: &Sources, diags: &mut Diagnostics, scratch: Scratch) 
     spec
 }
 
+/// What lowering hands the backends.
+#[derive(Debug, Clone)]
+pub struct Lowered {
+    pub ir: Ir,
+    pub graph: crate::rg::Graph,
+}
+
 /// The whole front half: sources to IR. `baked` holds `--param NAME=VALUE` values; a name
 /// that is not a declared param is a usage error (`Err`).
 pub fn compile(
     sources: &Sources,
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
-) -> Result<Option<Ir>, String> {
+) -> Result<Option<Lowered>, String> {
     compile_with(sources, baked, diags, Scratch::Free)
 }
 
@@ -94,7 +101,7 @@ pub fn compile_with(
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
     scratch: Scratch,
-) -> Result<Option<Ir>, String> {
+) -> Result<Option<Lowered>, String> {
     let Some(spec) = front_with(sources, diags, scratch) else {
         return Ok(None);
     };
@@ -111,27 +118,33 @@ pub fn compile_with(
     crate::check::baked(&spec, baked)?;
     // Lower: decide every resource, name and wire once, for all backends.
     let ir = crate::lower::lower(&spec, baked);
+    let graph = crate::lowering::lower(&spec, baked);
     scratch.dispose(spec);
-    Ok(Some(ir))
+    Ok(Some(Lowered { ir, graph }))
 }
 
 /// Emits the IR for a target; a backend refusal (quota) becomes a diagnostic on `app`.
-pub fn emit(target: crate::backends::Target, ir: &Ir, diags: &mut Diagnostics) -> Option<String> {
+pub fn emit(
+    target: crate::backends::Target,
+    ir: &Lowered,
+    diags: &mut Diagnostics,
+) -> Option<String> {
     emit_with(target, ir, Scratch::Free, diags)
 }
 
 /// [`emit`], telling the backend what to do with its working memory.
 pub fn emit_with(
     target: crate::backends::Target,
-    ir: &Ir,
+    ir: &Lowered,
     scratch: Scratch,
     diags: &mut Diagnostics,
 ) -> Option<String> {
     match crate::backends::emit_with(target, ir, scratch) {
         Ok(text) => Some(text),
         Err(e) => {
-            diags
-                .push(Diagnostic::new(e.code, e.message, ir.app.span).label("in this application"));
+            diags.push(
+                Diagnostic::new(e.code, e.message, ir.graph.app.span).label("in this application"),
+            );
             None
         }
     }

@@ -247,8 +247,8 @@ fn graph(args: GraphArgs) -> Result<(), Failure> {
         return Err(Failure::Spec);
     };
     let text = match args.format {
-        GraphFormat::Dot => aprc::graph::dot(&ir),
-        GraphFormat::Mermaid => aprc::graph::mermaid(&ir),
+        GraphFormat::Dot => aprc::graph::dot(&ir.ir),
+        GraphFormat::Mermaid => aprc::graph::mermaid(&ir.ir),
     };
     std::io::stdout()
         .write_all(text.as_bytes())

@@ -42,6 +42,8 @@ pub struct Param {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Network {
     pub name: String,
+    /// The declaration's name in the source.
+    pub span: Span,
     pub source: NetworkSource,
 }
 
@@ -102,6 +104,8 @@ pub struct Service {
     pub tracing: bool,
     pub health: Option<Health>,
     pub scale: Option<Scale>,
+    /// The declaration's name in the source.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -157,6 +161,8 @@ pub struct Api {
     pub throttle: Option<Throttle>,
     /// Sorted by (path, method).
     pub routes: Vec<Route>,
+    /// The declaration's name in the source.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -208,4 +214,6 @@ pub struct Route {
     pub service: String,
     /// Defaults to `path` when not written.
     pub target_path: Vec<SegmentKind>,
+    /// The route statement.
+    pub span: Span,
 }

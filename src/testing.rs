@@ -54,6 +54,7 @@ pub fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
         tracing: false,
         health: None,
         scale: None,
+        span: span(),
     }
 }
 
@@ -68,6 +69,7 @@ pub fn route(
         path,
         service: service.into(),
         target_path: target,
+        span: span(),
     }
 }
 
@@ -87,6 +89,7 @@ pub fn seed_spec() -> Spec {
         }],
         networks: vec![Network {
             name: "core".into(),
+            span: span(),
             source: NetworkSource::Create {
                 base: 0x0a00_0000,
                 prefix: 16,
@@ -103,6 +106,7 @@ pub fn seed_spec() -> Spec {
             tracing: false,
             access_log: false,
             throttle: None,
+            span: span(),
             routes: vec![route(
                 Method::Any,
                 vec![SegmentKind::Greedy("proxy".into())],
@@ -111,6 +115,11 @@ pub fn seed_spec() -> Spec {
             )],
         }],
     }
+}
+
+/// The seed's resource graph, through the real lowering.
+pub fn seed_graph() -> crate::rg::Graph {
+    crate::lowering::lower(&seed_spec(), &BTreeMap::new())
 }
 
 /// The seed's IR, through the real lowering.

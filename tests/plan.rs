@@ -3,8 +3,9 @@
 //! `tests/plan/run_plan.py` (every call run against moto and an App Runner test double, then
 //! every delete in reverse, then nothing may be left).
 //!
-//! The seed architecture is also built as a hand-written IR (`tests/plan/seed_ir.rs`), so the
-//! backend is tested on its own as well as through the whole pipeline.
+//! The backend is also called on its own: on the seed's resource graph, lowered from its
+//! hand-built checked spec (`aprc::testing`), and on a kitchen sink of every feature a plan
+//! spells (`tests/plan/kitchen_sink.apr`).
 
 #[path = "plan/checks.rs"]
 mod checks;
@@ -12,8 +13,6 @@ mod checks;
 mod oracles;
 #[path = "plan/reorder.rs"]
 mod reorder;
-#[path = "plan/seed_ir.rs"]
-mod seed_ir;
 mod support;
 
 use checks::{check_seed, check_structure, step, steps};
@@ -41,7 +40,7 @@ fn build(paths: &[PathBuf]) -> String {
 }
 
 fn seed_plan() -> String {
-    aprc::backends::plan::emit(&seed_ir::seed_ir()).expect("the seed IR emits")
+    aprc::backends::plan::emit(&aprc::testing::seed_graph()).expect("the seed graph emits")
 }
 
 fn parse(text: &str) -> Value {
@@ -49,35 +48,35 @@ fn parse(text: &str) -> Value {
 }
 
 #[test]
-fn seed_ir_plan_has_every_trap_handled() {
+fn seed_graph_plan_has_every_trap_handled() {
     check_seed(&parse(&seed_plan()));
 }
 
 #[test]
-fn seed_ir_plan_is_deterministic_and_ends_with_newline() {
+fn seed_graph_plan_is_deterministic_and_ends_with_newline() {
     let a = seed_plan();
     assert_eq!(a, seed_plan());
     assert!(a.ends_with("}\n"));
 }
 
 #[test]
-fn seed_ir_plan_validates_against_botocore() {
+fn seed_graph_plan_validates_against_botocore() {
     validate("seed-ir", &seed_plan());
 }
 
 #[test]
-fn seed_ir_plan_runs_against_moto_and_deletes_everything() {
+fn seed_graph_plan_runs_against_moto_and_deletes_everything() {
     // Renamed: the seed example creates the same physical names on the shared moto server.
     let out = run("seed-ir", &rename(&parse(&seed_plan()), "ir").to_string());
     assert!(out.contains("nothing left"), "{out}");
 }
 
 fn sink_plan() -> String {
-    aprc::backends::plan::emit(&seed_ir::kitchen_sink_ir()).expect("the kitchen-sink IR emits")
+    build(&[PathBuf::from("tests/plan/kitchen_sink.apr")])
 }
 
 #[test]
-fn kitchen_sink_ir_plan_spells_every_feature() {
+fn kitchen_sink_plan_spells_every_feature() {
     let plan = parse(&sink_plan());
     check_structure(&plan);
     // An existing VPC with nothing in it needs no call at all.
@@ -111,18 +110,33 @@ fn kitchen_sink_ir_plan_spells_every_feature() {
         "db_secret"
     );
     assert_eq!(service["HealthCheckConfiguration"]["UnhealthyThreshold"], 3);
-    // The instance policy names the param's ARN exactly: the document is a join around it.
+    // The instance policy names the param's ARN exactly: the document is a join around it
+    // (for both reads: the param may be a Secrets Manager or an SSM ARN).
     let doc = &step(&plan, "orders-instance-policy")["input"]["PolicyDocument"]["join"];
-    assert_eq!(doc[1]["param"], "db_secret");
-    let filled = format!(
-        "{}{}{}",
-        doc[0].as_str().expect("text"),
-        "arn:x",
-        doc[2].as_str().expect("text")
-    );
+    let doc = doc.as_array().expect("a join");
+    let mut filled = String::new();
+    for part in doc {
+        match (part.as_str(), part["param"].as_str()) {
+            (Some(text), _) => filled.push_str(text),
+            (None, Some("db_secret")) => filled.push_str("arn:x"),
+            other => panic!("unexpected part {other:?}"),
+        }
+    }
     let filled: Value =
         serde_json::from_str(&filled).expect("the policy is JSON once the param is filled");
-    assert_eq!(filled["Statement"][0]["Resource"][0], "arn:x");
+    let statements = filled["Statement"].as_array().expect("statements");
+    for sid in ["ReadSecrets", "ReadParameters"] {
+        let st = statements
+            .iter()
+            .find(|s| s["Sid"] == sid)
+            .unwrap_or_else(|| panic!("{sid}"));
+        assert!(
+            st["Resource"]
+                .as_array()
+                .is_some_and(|r| r.contains(&"arn:x".into())),
+            "{st}"
+        );
+    }
     // A public service over the internet, by its service URL.
     let web = steps(&plan)
         .iter()
@@ -169,10 +183,10 @@ fn kitchen_sink_ir_plan_spells_every_feature() {
 }
 
 #[test]
-fn kitchen_sink_ir_plan_validates_and_runs() {
+fn kitchen_sink_plan_validates_and_runs() {
     let text = sink_plan();
-    validate("sink-ir", &text);
-    let out = run("sink-ir", &text);
+    validate("sink", &text);
+    let out = run("sink", &text);
     assert!(out.contains("nothing left"), "{out}");
 }
 

@@ -9,28 +9,34 @@ use aprc::diag::Diagnostics;
 use aprc::source::Sources;
 use std::collections::BTreeMap;
 
-fn lower(text: &str) -> (aprc::ir::Ir, Diagnostics) {
+fn lower(text: &str) -> (aprc::rg::Graph, Diagnostics) {
     let mut sources = Sources::new();
     sources.add("gen.apr", text.to_string());
     let mut diags = Diagnostics::new();
-    let ir = aprc::driver::compile(&sources, &BTreeMap::new(), &mut diags)
+    let lowered = aprc::driver::compile(&sources, &BTreeMap::new(), &mut diags)
         .expect("no --param given")
         .expect("the generated spec checks clean");
-    (ir, diags)
+    (lowered.graph, diags)
 }
 
 #[test]
 fn generated_specs_check_clean_and_lower_to_n_services() {
     for n in [1usize, 2, 100] {
-        let (ir, diags) = lower(&specgen::spec(n));
+        let (g, diags) = lower(&specgen::spec(n));
         assert!(diags.is_empty(), "n={n}: {:?}", diags.sorted());
-        assert_eq!(ir.networks.len(), 1);
-        assert_eq!(ir.services.len(), n);
-        assert_eq!(ir.apis.len(), 1);
+        assert_eq!(g.all::<aprc::rg::Vpc>().count(), 1);
+        assert_eq!(g.all::<aprc::rg::AppRunnerService>().count(), n);
+        assert_eq!(g.all::<aprc::rg::RestApi>().count(), 1);
         // `ANY /svcK/{proxy+}`: one method and two resources (`svcK`, `{proxy+}`) per route.
-        assert_eq!(ir.apis[0].methods.len(), n);
-        assert_eq!(ir.apis[0].resources.len(), 2 * n);
-        let names: Vec<&str> = ir.services.iter().map(|s| s.names.spec.as_str()).collect();
+        assert_eq!(g.all::<aprc::rg::Method>().count(), n);
+        assert_eq!(g.all::<aprc::rg::ApiResource>().count(), 2 * n);
+        let names: Vec<&str> = g
+            .decls
+            .iter()
+            .filter(|d| d.kind == aprc::rg::DeclKind::Service)
+            .map(|d| d.names.spec.as_str())
+            .collect();
+        assert_eq!(names.len(), n);
         assert!(names.contains(&format!("svc{n}").as_str()), "{names:?}");
     }
 }

@@ -7,6 +7,7 @@
 //! stack into one shared allocation rather than through `format!` (measured with callgrind).
 
 use super::json::{with_joined, StepId};
+use crate::rg::{Direction, Graph, Id, Internal, Props, RoleUse};
 
 /// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
 /// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
@@ -106,6 +107,65 @@ pub mod kind {
         "method-N",
         "integration-N",
     ];
+}
+
+/// The id of the step that makes resource `id`: `<owner>-<kind>`, numbered for the kinds an
+/// owner has several of. Refs to the resource name this step.
+pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
+    let r = g.resource(id)?;
+    let owner = &g.decl(r.decl)?.names.spec;
+    Ok(match &r.props {
+        Props::RegionZones(_) => self::id(owner, kind::ZONES),
+        Props::ServiceZones(_) => self::id(owner, kind::ENDPOINT_ZONES),
+        Props::Vpc(_) => self::id(owner, kind::VPC),
+        Props::Subnet(s) => id_n(owner, "subnet", s.index),
+        Props::SecurityGroup(sg) => self::id(owner, &format!("{}-sg", sg.role.snake())),
+        Props::SgRule(rule) => {
+            let group = match &g.resource(rule.group.id)?.props {
+                Props::SecurityGroup(sg) => sg.role.snake(),
+                other => {
+                    return Err(Internal(format!(
+                        "a security group rule belongs to a {}",
+                        other.kind_name()
+                    )))
+                }
+            };
+            let dir = match rule.direction {
+                Direction::Ingress => "ingress",
+                Direction::Egress => "egress",
+            };
+            id_n(owner, &format!("{group}-sg-{dir}"), rule.ordinal)
+        }
+        Props::VpcEndpoint(_) => self::id(owner, kind::ENDPOINT),
+        Props::EndpointEnis(_) => self::id(owner, kind::ENDPOINT_ENIS),
+        Props::LoadBalancer(_) => self::id(owner, kind::NLB),
+        Props::TargetGroup(_) => self::id(owner, kind::TARGET_GROUP),
+        Props::Listener(_) => self::id(owner, kind::LISTENER),
+        Props::VpcLink(_) => self::id(owner, kind::VPC_LINK),
+        Props::VpcConnector(_) => self::id(owner, kind::CONNECTOR),
+        Props::Role(role) => self::id(
+            owner,
+            match role.role_use {
+                RoleUse::Access => kind::ACCESS_ROLE,
+                RoleUse::Instance => kind::INSTANCE_ROLE,
+            },
+        ),
+        Props::AutoScaling(_) => self::id(owner, kind::AUTOSCALING),
+        Props::Observability(_) => self::id(owner, kind::OBSERVABILITY),
+        Props::AppRunnerService(_) => self::id(owner, kind::SERVICE),
+        Props::IngressConnection(_) => self::id(owner, kind::INGRESS),
+        Props::LogsRole(_) => self::id(owner, kind::LOGS_ROLE),
+        Props::ApiAccount(_) => self::id(owner, kind::LOGS_ACCOUNT),
+        Props::RestApi(_) => self::id(owner, kind::REST_API),
+        Props::ApiResource(res) => id_n(owner, "resource", res.index),
+        Props::Method(m) => id_n(owner, "method", m.index),
+        Props::Deployment(_) => self::id(owner, kind::DEPLOYMENT),
+        Props::LogGroup(_) => self::id(owner, kind::LOG_GROUP),
+        Props::Stage(_) => self::id(owner, kind::STAGE),
+        Props::ApiKey(_) => self::id(owner, kind::API_KEY),
+        Props::UsagePlan(_) => self::id(owner, kind::USAGE_PLAN),
+        Props::UsagePlanKey(_) => self::id(owner, kind::USAGE_PLAN_KEY),
+    })
 }
 
 /// `<spec name>-<kind>`: `core-vpc`, `orders-service`.

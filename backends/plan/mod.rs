@@ -23,6 +23,7 @@
 //! `object` is written `{"object": {...}}`.
 
 mod api;
+mod cx;
 mod ids;
 mod json;
 mod network;
@@ -32,11 +33,11 @@ mod steps;
 mod write;
 
 use super::BackendError;
-use crate::ir::{Ir, OutputValue, Vpc, Zones};
+use crate::rg::{Graph, Id, Internal, OutputValue, Props};
 use crate::scratch::Scratch;
+use cx::Cx;
 use json::{obj, Key, J};
 use order::ordered;
-use std::rc::Rc;
 use steps::Step;
 
 pub use ids::kind;
@@ -45,21 +46,27 @@ pub use ids::kind;
 /// `{"object": ..}` escape of literal objects shaped like a form.
 pub const VERSION: u32 = 2;
 
-pub fn emit(ir: &Ir) -> Result<String, BackendError> {
-    emit_with(ir, Scratch::Free)
+pub fn emit(g: &Graph) -> Result<String, BackendError> {
+    emit_with(g, Scratch::Free)
 }
 
 /// [`emit`], disposing of the steps as `scratch` says once they are written.
-pub fn emit_with(ir: &Ir, scratch: Scratch) -> Result<String, BackendError> {
-    let steps = build(ir);
-    let text = write(ir, &steps);
+pub fn emit_with(g: &Graph, scratch: Scratch) -> Result<String, BackendError> {
+    let cx = Cx::new(g).map_err(internal)?;
+    let steps = build(&cx).map_err(internal)?;
+    let text = write(&cx, &steps);
     scratch.dispose(steps);
     text
 }
 
-fn write(ir: &Ir, steps: &[Step]) -> Result<String, BackendError> {
+fn internal(e: Internal) -> BackendError {
+    BackendError::internal(e)
+}
+
+fn write(cx: &Cx, steps: &[Step]) -> Result<String, BackendError> {
+    let g = cx.g;
     let ordered = ordered(steps)?;
-    let parameters = ir
+    let parameters = g
         .params
         .iter()
         .map(|p| {
@@ -71,83 +78,108 @@ fn write(ir: &Ir, steps: &[Step]) -> Result<String, BackendError> {
         })
         .collect();
     let parameters = J::map(parameters);
-    let outputs = outputs(ir);
+    let outputs = outputs(cx).map_err(internal)?;
     // About 1.2 kB per step: reserving it up front saves copying a growing 8 MB buffer.
     let mut writer = write::Writer::with_capacity(1024 + steps.len() * 1200);
-    let (app, region) = (&ir.app.name, &ir.app.region);
+    let (app, region) = (&g.app.name, &g.app.region);
     writer.document(app, region, &parameters, steps, &ordered, &outputs);
     Ok(writer.finish())
 }
 
-/// Every step in IR order: app-wide lookups, networks, services, apis.
-fn build(ir: &Ir) -> Vec<Step<'_>> {
-    // How many zones of each source some created network uses.
-    let needed = |region: bool| {
-        ir.networks
-            .iter()
-            .filter_map(|n| match &n.vpc {
-                Vpc::Create { subnets, zones, .. } if matches!(zones, Zones::Region) == region => {
-                    subnets.iter().map(|s| s.zone_index + 1).max()
-                }
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0)
-    };
-    let endpoint_service = ir.networks.iter().find_map(|n| match &n.vpc {
-        Vpc::Create {
-            zones: Zones::EndpointService { suffix },
-            ..
-        } => Some(suffix.as_str()),
-        _ => None,
-    });
-    let account = ir.apis.iter().any(|a| a.access_log.is_some());
-    let zones = network::Zones {
-        region: needed(true),
-        endpoint_service: endpoint_service.map(|s| (s, needed(false))),
-    };
-    let mut all = network::app_steps(&ir.app, &zones, account);
-    // Room for every step up front (a service makes up to seven, an api three per route and
-    // a few more): one allocation instead of a doubling series of copies.
-    let per_api: usize = ir
-        .apis
-        .iter()
-        .map(|a| a.resources.len() + 2 * a.methods.len() + 12)
-        .sum();
-    all.reserve(ir.services.len() * 7 + per_api);
-    for net in &ir.networks {
-        network::steps(&ir.app, net, &mut all);
+/// Every step, resource by resource in graph order, with one placement of the plan's own: a
+/// stage's access-log group is written by the stage, between CreateStage and the UpdateStage
+/// that points the stage at it. First, when a stage logs, the lookup of the account id its
+/// log group's ARN is built with.
+fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
+    let g = cx.g;
+    let mut all = Vec::with_capacity(g.resources.len() * 2);
+    let logged: std::collections::BTreeSet<Id> = g
+        .all::<crate::rg::Stage>()
+        .filter_map(|(_, s)| s.access_log.as_ref().map(|l| l.group.id))
+        .collect();
+    if !logged.is_empty() {
+        all.push(api::account_lookup(cx));
     }
-    // The same tags go on every service's calls: built once, shared.
-    let tags = J::Shared(Rc::new(steps::tag_list(&ir.app.tags)));
-    for service in &ir.services {
-        service::steps(ir, service, &tags, &mut all);
+    for (id, r) in g.iter() {
+        let out = &mut all;
+        match &r.props {
+            Props::RegionZones(z) => network::region_zones(cx, id, z, out),
+            Props::ServiceZones(z) => network::service_zones(cx, id, z, out),
+            Props::Vpc(v) => network::vpc(cx, id, v, out),
+            Props::Subnet(s) => network::subnet(cx, id, s, out),
+            Props::SecurityGroup(sg) => network::security_group(cx, id, sg, out),
+            Props::SgRule(rule) => network::sg_rule(cx, id, rule, out),
+            Props::VpcEndpoint(e) => network::endpoint(cx, id, e, out),
+            Props::EndpointEnis(e) => network::endpoint_enis(cx, id, e, out),
+            Props::LoadBalancer(lb) => network::load_balancer(cx, id, lb, out),
+            Props::TargetGroup(tg) => network::target_group(cx, id, tg, out),
+            Props::Listener(l) => network::listener(cx, id, l, out),
+            Props::VpcLink(link) => network::vpc_link(cx, id, link, out),
+            Props::VpcConnector(c) => network::connector(cx, id, c, out),
+            Props::Role(role) => service::role(cx, id, role, out),
+            Props::AutoScaling(a) => service::autoscaling(cx, id, a, out),
+            Props::Observability(o) => service::observability(cx, id, o, out),
+            Props::AppRunnerService(s) => service::service(cx, id, s, out),
+            Props::IngressConnection(c) => service::ingress(cx, id, c, out),
+            Props::LogsRole(role) => api::logs_role(cx, id, role, out),
+            Props::ApiAccount(a) => api::account(cx, id, a, out),
+            Props::RestApi(a) => api::rest_api(cx, id, a, out),
+            Props::ApiResource(res) => api::resource(cx, id, res, out),
+            Props::Method(m) => api::method(cx, id, m, out),
+            Props::Deployment(d) => api::deployment(cx, id, d, out),
+            // Written by the stage that logs to it.
+            Props::LogGroup(_) if logged.contains(&id) => Ok(()),
+            Props::LogGroup(l) => api::log_group(cx, id, l, out),
+            Props::Stage(s) => api::stage(cx, id, s, out),
+            Props::ApiKey(k) => api::api_key(cx, id, k, out),
+            Props::UsagePlan(p) => api::usage_plan(cx, id, p, out),
+            Props::UsagePlanKey(k) => api::usage_plan_key(cx, id, k, out),
+        }?;
     }
-    if let Some(role) = &ir.logs_role {
-        api::logs_role_steps(&ir.app, role, &mut all);
-    }
-    for api in &ir.apis {
-        api::steps(&ir.app, api, &mut all);
-    }
-    all
+    Ok(all)
 }
 
-/// Outputs per `ir.outputs`: refs into recorded responses, never an api key's value.
-fn outputs(ir: &Ir) -> J<'_> {
-    let mut out = Vec::with_capacity(ir.outputs.len());
-    for output in &ir.outputs {
-        let value = match &output.value {
-            OutputValue::InvokeUrl(api) => match ir.apis.iter().find(|a| &a.names.spec == api) {
-                Some(api) => api::invoke_url(&ir.app, api),
-                None => continue,
-            },
-            OutputValue::ApiKeyId(api) => api::api_key_id(api),
-            OutputValue::ServiceArn(service) => service::service_arn(service),
+/// The graph's outputs: refs into recorded responses, never an api key's value.
+fn outputs<'a>(cx: &Cx<'a>) -> Result<J<'a>, Internal> {
+    let mut out = Vec::with_capacity(cx.g.outputs.len());
+    for output in &cx.g.outputs {
+        let value = match output.value {
+            OutputValue::InvokeUrl(stage) => api::invoke_url(cx, stage)?,
+            OutputValue::ApiKeyId(key) => cx.out(key, "ApiKeyId")?,
+            OutputValue::ServiceArn(service) => cx.out(service, "ServiceArn")?,
             // The host name as App Runner gives it, like the other targets' outputs.
-            OutputValue::ServiceUrl(service) => service::service_url(service),
-            OutputValue::IngressDomain(service) => service::ingress_domain(service),
+            OutputValue::ServiceUrl(service) => cx.out(service, "ServiceUrl")?,
+            OutputValue::IngressDomain(conn) => cx.out(conn, "DomainName")?,
         };
         out.push((Key::from(output.snake.as_str()), value));
     }
-    J::map(out)
+    Ok(J::map(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Code;
+    use crate::rg::LogGroup;
+
+    /// A graph that breaks its own rules is aprc's bug, reported as such (E0901), never as a
+    /// user error and never by a panic.
+    #[test]
+    fn an_inconsistent_graph_is_an_internal_error() {
+        let mut g = crate::testing::seed_graph();
+        let vpc = g
+            .iter()
+            .find(|(_, r)| matches!(r.props, Props::Vpc(_)))
+            .map(|(id, _)| id)
+            .expect("the seed has a VPC");
+        // Every ref to the VPC now names a resource of another kind.
+        g.resources[vpc.index()].props = Props::LogGroup(LogGroup {
+            name: "x".into(),
+            retention_days: 1,
+        });
+        let err = emit(&g).expect_err("a broken graph");
+        assert_eq!(err.code, Code::E0901);
+        assert!(err.message.contains("this is a bug in aprc"), "{err}");
+        assert!(err.message.contains("not a VPC"), "{err}");
+    }
 }

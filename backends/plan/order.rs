@@ -40,8 +40,8 @@ impl<'s> Ordered<'s> {
 /// a step that does not exist is a bug in this backend, reported rather than emitted.
 pub fn ordered<'s>(steps: &'s [Step<'_>]) -> Result<Ordered<'s>, BackendError> {
     let internal = |message: String| BackendError {
-        code: Code::E0502,
-        message,
+        code: Code::E0901,
+        message: format!("internal error (this is a bug in aprc): {message}"),
     };
     // Only looked up, never iterated, so the output does not depend on its order. FNV: the
     // ids are short and our own, so a keyed hash (std's SipHash, which resists chosen keys)

@@ -1,123 +1,149 @@
-//! Service steps: the access and instance roles with their exact inline policies, the auto
-//! scaling and observability configurations, the App Runner service (private ones with
-//! `IsPubliclyAccessible = false`) and each private service's VPC ingress connection, whose
-//! domain name is the host of every VPC_LINK integration that targets the service (trap 4).
+//! Service kinds as API calls: a role (CreateRole, then its inline policy by PutRolePolicy),
+//! the auto scaling and observability configurations, the App Runner service (private ones
+//! with `IsPubliclyAccessible = false`), and a private service's VPC ingress connection,
+//! whose domain name is the host of every VPC link integration that targets the service
+//! (trap 4), read once the connection is available.
 //!
 //! IAM policy documents are JSON strings inside the input. They are built as [`J`] values and
 //! serialized compactly by serde_json; an ARN that holds a parameter is cut out and put back
 //! as a `join`, so the plan stays symbolic without hand-written JSON.
-//!
-//! The app's tags, the same on every service's calls, come in built once and shared.
 
+use super::cx::Cx;
 use super::ids::{id, kind};
-use super::json::{arr, obj, Key, StepId, J};
-use super::network::{connector_arn, endpoint_id, vpc_id};
-#[cfg(doc)]
-use super::steps::tag_list;
-use super::steps::{join, reference, text, Step};
-use crate::ir::{Ir, RepositoryType, Role, Service};
+use super::json::{arr, obj, Key, J};
+use super::steps::{join, text, Step};
+use crate::rg::{
+    AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
+    RoleUse,
+};
 use crate::text::{Text, TextPart};
 
-pub fn service_arn(service: &str) -> J<'static> {
-    reference(id(service, kind::SERVICE), "ServiceArn")
-}
-
-pub fn service_url(service: &str) -> J<'static> {
-    reference(id(service, kind::SERVICE), "ServiceUrl")
-}
-
-pub fn ingress_domain(service: &str) -> J<'static> {
-    reference(id(service, kind::INGRESS), "DomainName")
-}
-
-/// The service's steps, appended to `steps`. `tags` is the app's [`tag_list`], shared.
-pub fn steps<'a>(ir: &'a Ir, service: &'a Service, tags: &J<'a>, steps: &mut Vec<Step<'a>>) {
-    let name = &service.names.spec;
-    let mut policies = Vec::new();
-    // The role steps' ids, kept for the refs the service input makes to them.
-    let mut access_role = None;
-    let mut instance_role = None;
-    if let Some(role) = &service.access_role {
-        let (role_id, policy_id) = (id(name, kind::ACCESS_ROLE), id(name, kind::ACCESS_POLICY));
-        role_steps(role, role_id.clone(), policy_id.clone(), tags, steps);
-        policies.push(policy_id);
-        access_role = Some(role_id);
-    }
-    if let Some(role) = &service.instance_role {
-        let (role_id, policy_id) = (
-            id(name, kind::INSTANCE_ROLE),
-            id(name, kind::INSTANCE_POLICY),
-        );
-        role_steps(role, role_id.clone(), policy_id.clone(), tags, steps);
-        policies.push(policy_id);
-        instance_role = Some(role_id);
-    }
-    let mut autoscaling = None;
-    if let Some(scale) = &service.autoscaling {
-        let input = obj! {
-            "AutoScalingConfigurationName" => &scale.physical,
-            "MaxConcurrency" => scale.concurrency,
-            "MinSize" => scale.min,
-            "MaxSize" => scale.max,
-            "Tags" => tags.clone(),
-        };
-        let step = Step::new(
-            id(name, kind::AUTOSCALING),
-            "apprunner",
-            "CreateAutoScalingConfiguration",
-            input,
-        )
-        .output(
-            "AutoScalingConfigurationArn",
-            "AutoScalingConfiguration.AutoScalingConfigurationArn",
-        );
-        let delete =
-            obj! { "AutoScalingConfigurationArn" => step.out("AutoScalingConfigurationArn") };
-        autoscaling = Some(step.id.clone());
-        steps.push(step.delete("DeleteAutoScalingConfiguration", delete));
-    }
-    let mut observability = None;
-    if let Some(obs) = &service.observability {
-        let input = obj! {
-            "ObservabilityConfigurationName" => &obs.physical,
-            "TraceConfiguration" => obj! { "Vendor" => "AWSXRAY" },
-            "Tags" => tags.clone(),
-        };
-        let step = Step::new(
-            id(name, kind::OBSERVABILITY),
-            "apprunner",
-            "CreateObservabilityConfiguration",
-            input,
-        )
-        .output(
-            "ObservabilityConfigurationArn",
-            "ObservabilityConfiguration.ObservabilityConfigurationArn",
-        );
-        let delete =
-            obj! { "ObservabilityConfigurationArn" => step.out("ObservabilityConfigurationArn") };
-        observability = Some(step.id.clone());
-        steps.push(step.delete("DeleteObservabilityConfiguration", delete));
-    }
-    let refs = ServiceRefs {
-        access_role,
-        instance_role,
-        autoscaling,
-        observability,
+/// The step that puts a role's policy: a service starts only once it has run.
+pub fn policy_step(cx: &Cx, role: Id) -> Result<super::json::StepId, Internal> {
+    let r = match &cx.g.resource(role)?.props {
+        crate::rg::Props::Role(r) => r,
+        other => {
+            return Err(Internal(format!(
+                "a service's role is a {}",
+                other.kind_name()
+            )))
+        }
     };
+    Ok(id(
+        &cx.g.owner(role)?.names.spec,
+        match r.role_use {
+            RoleUse::Access => kind::ACCESS_POLICY,
+            RoleUse::Instance => kind::INSTANCE_POLICY,
+        },
+    ))
+}
+
+/// CreateRole and PutRolePolicy. The policy step names the role through the role's output,
+/// so it runs after the role exists and its delete (DeleteRolePolicy) runs before DeleteRole.
+pub fn role<'a>(
+    cx: &Cx<'a>,
+    me: Id,
+    role: &'a Role,
+    out: &mut Vec<Step<'a>>,
+) -> Result<(), Internal> {
+    let input = obj! {
+        "RoleName" => &role.physical,
+        "AssumeRolePolicyDocument" => trust_policy(&role.principal),
+        "Tags" => cx.tags.clone(),
+    };
+    let step = Step::new(cx.step(me)?, "iam", "CreateRole", input)
+        .output("Arn", "Role.Arn")
+        .output("RoleName", "Role.RoleName");
+    let role_name = step.out("RoleName");
+    out.push(step.delete("DeleteRole", obj! { "RoleName" => role_name.clone() }));
+    let input = obj! {
+        "RoleName" => role_name.clone(),
+        "PolicyName" => &role.policy_name,
+        "PolicyDocument" => policy_document(role),
+    };
+    let delete = obj! { "RoleName" => role_name, "PolicyName" => &role.policy_name };
+    out.push(
+        Step::new(policy_step(cx, me)?, "iam", "PutRolePolicy", input)
+            .delete("DeleteRolePolicy", delete),
+    );
+    Ok(())
+}
+
+pub fn autoscaling<'a>(
+    cx: &Cx<'a>,
+    me: Id,
+    scale: &'a AutoScaling,
+    out: &mut Vec<Step<'a>>,
+) -> Result<(), Internal> {
+    let input = obj! {
+        "AutoScalingConfigurationName" => &scale.physical,
+        "MaxConcurrency" => scale.concurrency,
+        "MinSize" => scale.min,
+        "MaxSize" => scale.max,
+        "Tags" => cx.tags.clone(),
+    };
+    let step = Step::new(
+        cx.step(me)?,
+        "apprunner",
+        "CreateAutoScalingConfiguration",
+        input,
+    )
+    .output(
+        "AutoScalingConfigurationArn",
+        "AutoScalingConfiguration.AutoScalingConfigurationArn",
+    );
+    let delete = obj! { "AutoScalingConfigurationArn" => step.out("AutoScalingConfigurationArn") };
+    out.push(step.delete("DeleteAutoScalingConfiguration", delete));
+    Ok(())
+}
+
+pub fn observability<'a>(
+    cx: &Cx<'a>,
+    me: Id,
+    obs: &'a Observability,
+    out: &mut Vec<Step<'a>>,
+) -> Result<(), Internal> {
+    let input = obj! {
+        "ObservabilityConfigurationName" => &obs.physical,
+        "TraceConfiguration" => obj! { "Vendor" => obs.vendor },
+        "Tags" => cx.tags.clone(),
+    };
+    let step = Step::new(
+        cx.step(me)?,
+        "apprunner",
+        "CreateObservabilityConfiguration",
+        input,
+    )
+    .output(
+        "ObservabilityConfigurationArn",
+        "ObservabilityConfiguration.ObservabilityConfigurationArn",
+    );
+    let delete =
+        obj! { "ObservabilityConfigurationArn" => step.out("ObservabilityConfigurationArn") };
+    out.push(step.delete("DeleteObservabilityConfiguration", delete));
+    Ok(())
+}
+
+/// The service, after its roles' policies: App Runner checks at creation that the access
+/// role can pull, which the role alone cannot.
+pub fn service<'a>(
+    cx: &Cx<'a>,
+    me: Id,
+    service: &'a AppRunnerService,
+    out: &mut Vec<Step<'a>>,
+) -> Result<(), Internal> {
     let mut step = Step::new(
-        id(name, kind::SERVICE),
+        cx.step(me)?,
         "apprunner",
         "CreateService",
-        service_input(service, refs, tags),
+        service_input(cx, service)?,
     )
     .output("ServiceArn", "Service.ServiceArn")
     .output("ServiceUrl", "Service.ServiceUrl");
-    // The roles' permissions must be in place before App Runner pulls the image and starts.
-    for policy in policies {
-        step = step.after(policy);
+    for role in service.access_role.iter().chain(&service.instance_role) {
+        step = step.after(policy_step(cx, role.id)?);
     }
     let arn = obj! { "ServiceArn" => step.out("ServiceArn") };
-    let service_id = step.id.clone();
     let step = step.wait(
         "DescribeService",
         arn.clone(),
@@ -125,53 +151,11 @@ pub fn steps<'a>(ir: &'a Ir, service: &'a Service, tags: &J<'a>, steps: &mut Vec
         "RUNNING",
         1800,
     );
-    steps.push(step.delete("DeleteService", arn));
-    let connection = service.ingress_connection.as_ref().and_then(|conn| {
-        let net = ir.networks.iter().find(|n| n.names.spec == conn.network)?;
-        Some((conn, net))
-    });
-    if let Some((conn, net)) = connection {
-        let input = obj! {
-            "ServiceArn" => reference(service_id, "ServiceArn"),
-            "VpcIngressConnectionName" => &conn.physical,
-            "IngressVpcConfiguration" => obj! { "VpcId" => vpc_id(net), "VpcEndpointId" => endpoint_id(net) },
-            "Tags" => tags.clone(),
-        };
-        let step = Step::new(
-            id(name, kind::INGRESS),
-            "apprunner",
-            "CreateVpcIngressConnection",
-            input,
-        )
-        .output(
-            "VpcIngressConnectionArn",
-            "VpcIngressConnection.VpcIngressConnectionArn",
-        );
-        let arn = obj! { "VpcIngressConnectionArn" => step.out("VpcIngressConnectionArn") };
-        // The domain name is read once the connection is available: the create response may
-        // not carry it yet (spec section 8, "Values read when they exist").
-        let step = step
-            .wait(
-                "DescribeVpcIngressConnection",
-                arn.clone(),
-                "VpcIngressConnection.Status",
-                "AVAILABLE",
-                900,
-            )
-            .wait_output("DomainName", "VpcIngressConnection.DomainName");
-        steps.push(step.delete("DeleteVpcIngressConnection", arn));
-    }
+    out.push(step.delete("DeleteService", arn));
+    Ok(())
 }
 
-/// The ids of the service's own earlier steps that its input refers to, when they exist.
-struct ServiceRefs {
-    access_role: Option<StepId>,
-    instance_role: Option<StepId>,
-    autoscaling: Option<StepId>,
-    observability: Option<StepId>,
-}
-
-fn service_input<'a>(service: &'a Service, refs: ServiceRefs, tags: &J<'a>) -> J<'a> {
+fn service_input<'a>(cx: &Cx<'a>, service: &'a AppRunnerService) -> Result<J<'a>, Internal> {
     let mut image_config = obj! { +3; "Port" => service.port.to_string() };
     if !service.env.is_empty() {
         image_config.push("RuntimeEnvironmentVariables", text_map(&service.env));
@@ -182,38 +166,32 @@ fn service_input<'a>(service: &'a Service, refs: ServiceRefs, tags: &J<'a>) -> J
     if let Some(command) = &service.command {
         image_config.push("StartCommand", text(command));
     }
-    let repository_type = match service.repository_type {
-        RepositoryType::Ecr => "ECR",
-        RepositoryType::EcrPublic => "ECR_PUBLIC",
-    };
     let mut source = obj! { +1;
         "ImageRepository" => obj! {
             "ImageIdentifier" => text(&service.image),
             "ImageConfiguration" => image_config,
-            "ImageRepositoryType" => repository_type,
+            "ImageRepositoryType" => service.repository_type.as_aws(),
         },
-        // Deploys happen when the plan runs, with the tag it names; ECR Public cannot
-        // auto-deploy.
-        "AutoDeploymentsEnabled" => false,
+        "AutoDeploymentsEnabled" => service.auto_deployments,
     };
-    if let Some(role) = refs.access_role {
+    if let Some(role) = service.access_role {
         source.push(
             "AuthenticationConfiguration",
-            obj! { "AccessRoleArn" => reference(role, "Arn") },
+            obj! { "AccessRoleArn" => cx.out(role, "Arn")? },
         );
     }
     let mut instance = obj! { +1; "Cpu" => &service.cpu, "Memory" => &service.memory };
-    if let Some(role) = refs.instance_role {
-        instance.push("InstanceRoleArn", reference(role, "Arn"));
+    if let Some(role) = service.instance_role {
+        instance.push("InstanceRoleArn", cx.out(role, "Arn")?);
     }
     let mut input = obj! { +4;
-        "ServiceName" => &service.names.physical,
+        "ServiceName" => &service.physical,
         "SourceConfiguration" => source,
         "InstanceConfiguration" => instance,
-        "Tags" => tags.clone(),
+        "Tags" => cx.tags.clone(),
     };
     if let Some(health) = &service.health {
-        let mut hc = obj! { +5; "Protocol" => &health.protocol };
+        let mut hc = obj! { +5; "Protocol" => health.protocol };
         let optional = [
             ("Interval", health.interval),
             ("Timeout", health.timeout),
@@ -230,17 +208,18 @@ fn service_input<'a>(service: &'a Service, refs: ServiceRefs, tags: &J<'a>) -> J
         }
         input.push("HealthCheckConfiguration", hc);
     }
-    if let Some(scaling) = refs.autoscaling {
+    if let Some(scaling) = service.autoscaling {
         input.push(
             "AutoScalingConfigurationArn",
-            reference(scaling, "AutoScalingConfigurationArn"),
+            cx.out(scaling, "AutoScalingConfigurationArn")?,
         );
     }
-    let egress = match (&service.network, service.vpc_egress) {
-        (Some(network), true) => {
-            obj! { "EgressType" => "VPC", "VpcConnectorArn" => connector_arn(network) }
-        }
-        _ => obj! { "EgressType" => "DEFAULT" },
+    let egress = match &service.egress {
+        Egress::Vpc(connector) => obj! {
+            "EgressType" => service.egress.as_aws(),
+            "VpcConnectorArn" => cx.out(*connector, "VpcConnectorArn")?,
+        },
+        Egress::Default => obj! { "EgressType" => service.egress.as_aws() },
     };
     input.push(
         "NetworkConfiguration",
@@ -249,54 +228,57 @@ fn service_input<'a>(service: &'a Service, refs: ServiceRefs, tags: &J<'a>) -> J
             "IngressConfiguration" => obj! { "IsPubliclyAccessible" => !service.private },
         },
     );
-    if let Some(observability) = refs.observability {
+    if let Some(observability) = service.observability {
         input.push(
             "ObservabilityConfiguration",
             obj! {
                 "ObservabilityEnabled" => true,
-                "ObservabilityConfigurationArn" => reference(observability, "ObservabilityConfigurationArn"),
+                "ObservabilityConfigurationArn" => cx.out(observability, "ObservabilityConfigurationArn")?,
             },
         );
     }
-    input
+    Ok(input)
 }
 
-fn text_map(map: &std::collections::BTreeMap<String, Text>) -> J<'_> {
-    J::Obj(
-        map.iter()
-            .map(|(k, v)| (Key::from(k.as_str()), text(v)))
-            .collect(),
+/// The connection, whose domain name is read once it is available: the create response may
+/// not carry it yet (spec section 8, "Values read when they exist").
+pub fn ingress<'a>(
+    cx: &Cx<'a>,
+    me: Id,
+    conn: &'a IngressConnection,
+    out: &mut Vec<Step<'a>>,
+) -> Result<(), Internal> {
+    let input = obj! {
+        "ServiceArn" => cx.out(conn.service, "ServiceArn")?,
+        "VpcIngressConnectionName" => &conn.physical,
+        "IngressVpcConfiguration" => obj! {
+            "VpcId" => cx.vpc_id(&conn.vpc)?,
+            "VpcEndpointId" => cx.out(conn.endpoint, "VpcEndpointId")?,
+        },
+        "Tags" => cx.tags.clone(),
+    };
+    let step = Step::new(
+        cx.step(me)?,
+        "apprunner",
+        "CreateVpcIngressConnection",
+        input,
     )
-}
-
-/// CreateRole and PutRolePolicy. The policy step names the role through the role's output,
-/// so it runs after the role exists and its delete (DeleteRolePolicy) runs before DeleteRole.
-fn role_steps<'a>(
-    role: &'a Role,
-    role_step: StepId,
-    policy_step: StepId,
-    tags: &J<'a>,
-    steps: &mut Vec<Step<'a>>,
-) {
-    let input = obj! {
-        "RoleName" => &role.physical,
-        "AssumeRolePolicyDocument" => trust_policy(&role.principal),
-        "Tags" => tags.clone(),
-    };
-    let step = Step::new(role_step, "iam", "CreateRole", input)
-        .output("Arn", "Role.Arn")
-        .output("RoleName", "Role.RoleName");
-    let role_name = step.out("RoleName");
-    steps.push(step.delete("DeleteRole", obj! { "RoleName" => role_name.clone() }));
-    let input = obj! {
-        "RoleName" => role_name.clone(),
-        "PolicyName" => &role.policy_name,
-        "PolicyDocument" => policy_document(role),
-    };
-    let delete = obj! { "RoleName" => role_name, "PolicyName" => &role.policy_name };
-    steps.push(
-        Step::new(policy_step, "iam", "PutRolePolicy", input).delete("DeleteRolePolicy", delete),
+    .output(
+        "VpcIngressConnectionArn",
+        "VpcIngressConnection.VpcIngressConnectionArn",
     );
+    let arn = obj! { "VpcIngressConnectionArn" => step.out("VpcIngressConnectionArn") };
+    let step = step
+        .wait(
+            "DescribeVpcIngressConnection",
+            arn.clone(),
+            "VpcIngressConnection.Status",
+            "AVAILABLE",
+            900,
+        )
+        .wait_output("DomainName", "VpcIngressConnection.DomainName");
+    out.push(step.delete("DeleteVpcIngressConnection", arn));
+    Ok(())
 }
 
 /// The trust policy that lets `principal` assume a role, as IAM takes it.
@@ -377,4 +359,12 @@ fn policy_document<'a>(role: &'a Role) -> J<'a> {
         })
         .collect();
     join(parts)
+}
+
+fn text_map(map: &std::collections::BTreeMap<String, Text>) -> J<'_> {
+    J::Obj(
+        map.iter()
+            .map(|(k, v)| (Key::from(k.as_str()), text(v)))
+            .collect(),
+    )
 }

@@ -73,6 +73,7 @@ fn kitchen() -> Spec {
     ));
     spec.networks.push(Network {
         name: "legacy".into(),
+        span: crate::testing::span(),
         source: NetworkSource::Existing {
             vpc_id: Text::lit("vpc-0a1b2c3d4e5f60718"),
             subnet_ids: vec![Text::lit("subnet-0123456789abcdef0")],
@@ -91,6 +92,7 @@ fn kitchen() -> Spec {
             tracing: false,
             access_log: false,
             throttle: None,
+            span: crate::testing::span(),
             routes: vec![route(
                 Method::Get,
                 vec![],

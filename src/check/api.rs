@@ -169,6 +169,7 @@ pub fn check(
             access_log,
             throttle: throttle.flatten(),
             routes,
+            span: decl.name.span,
         })
     })();
     Checked {

@@ -69,7 +69,8 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
         (Some(_), None) => created(ctx, &attrs, decl),
         (None, Some(_)) => existing(ctx, &attrs),
     };
-    source.map(|source| Network { name, source })
+    let span = decl.name.span;
+    source.map(|source| Network { name, span, source })
 }
 
 fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {

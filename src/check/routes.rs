@@ -158,6 +158,7 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) 
                     path,
                     service: route.target.name.clone(),
                     target_path,
+                    span: *span,
                 }),
                 _ => None,
             },

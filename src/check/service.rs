@@ -207,6 +207,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
             tracing,
             health: health.flatten(),
             scale: scale.flatten(),
+            span: decl.name.span,
         })
     })();
     Checked {

@@ -95,6 +95,9 @@ codes! {
     // Backend quotas.
     E0601 => "CloudFormation quota exceeded",
 
+    // Bugs.
+    E0901 => "internal error: a bug in aprc",
+
     // Warnings.
     W0001 => "private service is unreachable",
     W0002 => "only one availability zone",

@@ -176,18 +176,21 @@ fn resource_tree_has_parents_first_and_unique_names() {
             path: vec![seg("users"), SegmentKind::Var("id".into())],
             service: "orders".into(),
             target_path: vec![seg("v1"), SegmentKind::Var("id".into())],
+            span: crate::testing::span(),
         },
         Route {
             method: Method::Get,
             path: vec![seg("users"), seg("id")],
             service: "orders".into(),
             target_path: vec![seg("x")],
+            span: crate::testing::span(),
         },
         Route {
             method: Method::Get,
             path: vec![],
             service: "orders".into(),
             target_path: vec![],
+            span: crate::testing::span(),
         },
     ];
     let ir = lower(&spec, &BTreeMap::new());

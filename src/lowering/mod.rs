@@ -1,0 +1,187 @@
+//! Lowering: the checked spec to the resource graph ([`crate::rg`]). Everything the backends
+//! must agree on is decided here once: which AWS resources exist, how each is named and
+//! wired, every AWS fact about it. Input collections are sorted by name (the checker's
+//! promise), and resources are added in one fixed order, so the graph is deterministic.
+//!
+//! Order: the zone lookups created subnets need, each network, each service, the account's
+//! API Gateway logging role (when an api logs), each api; each resource after what it
+//! refers to.
+
+mod api;
+mod identity;
+mod network;
+mod service;
+
+use crate::model::{NetworkSource, Spec};
+use crate::names;
+use crate::rg::{self, Builder, DeclId, Graph, Names, Output, OutputValue};
+use crate::text::Text;
+use std::collections::BTreeMap;
+
+/// `baked` holds `--param` values, already known to name declared params.
+pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
+    let spec = bake(spec, baked);
+    let app = &spec.app.name;
+    let mut tags = spec.app.tags.clone();
+    tags.insert("app".to_string(), Text::lit(app.clone()));
+    let params = spec
+        .params
+        .iter()
+        .filter(|p| !baked.contains_key(&p.name))
+        .map(|p| rg::Param {
+            name: p.name.clone(),
+            default: p.default.clone(),
+            span: p.span,
+        })
+        .collect();
+    let mut b = Builder::new(
+        rg::App {
+            name: app.clone(),
+            region: spec.app.region.clone(),
+            tags,
+            span: spec.app.span,
+        },
+        params,
+        names(app, app),
+    );
+
+    // The zone lookups that created subnets are placed by.
+    let zones = network::zone_lookups(&mut b, &spec);
+    let networks: BTreeMap<&str, network::Lowered> = spec
+        .networks
+        .iter()
+        .map(|n| (n.name.as_str(), network::lower(&mut b, &spec, n, &zones)))
+        .collect();
+    let services: BTreeMap<&str, service::Lowered> = spec
+        .services
+        .iter()
+        .map(|s| (s.name.as_str(), service::lower(&mut b, app, s, &networks)))
+        .collect();
+    let account = spec
+        .apis
+        .iter()
+        .any(|a| a.access_log)
+        .then(|| api::account(&mut b, app));
+    for a in &spec.apis {
+        let lowered = api::lower(&mut b, app, a, &services, account);
+        outputs_of_api(&mut b, a.name.as_str(), &lowered);
+    }
+    for (name, lowered) in &services {
+        outputs_of_service(&mut b, name, lowered);
+    }
+    b.finish()
+}
+
+/// The names of one declaration of the application.
+pub(crate) fn names(app: &str, spec_name: &str) -> Names {
+    Names {
+        spec: spec_name.to_string(),
+        pascal: names::pascal(spec_name),
+        snake: names::snake(spec_name),
+        physical: names::physical(app, spec_name),
+    }
+}
+
+/// Replaces baked params in every string of the spec, so lowering never sees them.
+fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
+    let mut spec = spec.clone();
+    if baked.is_empty() {
+        return spec;
+    }
+    for value in spec.app.tags.values_mut() {
+        *value = value.bake(baked);
+    }
+    for network in &mut spec.networks {
+        if let NetworkSource::Existing { vpc_id, subnet_ids } = &mut network.source {
+            *vpc_id = vpc_id.bake(baked);
+            for id in subnet_ids.iter_mut() {
+                *id = id.bake(baked);
+            }
+        }
+    }
+    for service in &mut spec.services {
+        service.image = service.image.bake(baked);
+        service.command = service.command.as_ref().map(|c| c.bake(baked));
+        for value in service.env.values_mut().chain(service.secrets.values_mut()) {
+            *value = value.bake(baked);
+        }
+        if let Some(path) = service.health.as_mut().and_then(|h| h.path.as_mut()) {
+            *path = path.bake(baked);
+        }
+    }
+    for api in &mut spec.apis {
+        api.stage = api.stage.bake(baked);
+    }
+    spec
+}
+
+fn push_output(
+    b: &mut Builder,
+    decl: DeclId,
+    kind: (&str, &str),
+    description: String,
+    value: OutputValue,
+) {
+    let Ok(names) = b.graph().decl(decl).map(|d| d.names.clone()) else {
+        return;
+    };
+    b.output(Output {
+        pascal: format!("{}{}", names.pascal, kind.0),
+        snake: format!("{}_{}", names.snake, kind.1),
+        description,
+        value,
+        decl,
+    });
+}
+
+/// Each api's invoke URL and, with an api key, the key's id (never its value).
+fn outputs_of_api(b: &mut Builder, name: &str, api: &api::Lowered) {
+    let stage = b
+        .graph()
+        .get(api.stage)
+        .map(|s| s.name.to_string())
+        .unwrap_or_default();
+    push_output(
+        b,
+        api.decl,
+        ("InvokeUrl", "invoke_url"),
+        format!("Invoke URL of api `{name}` (stage `{stage}`)"),
+        OutputValue::InvokeUrl(api.stage),
+    );
+    if let Some(key) = api.key {
+        push_output(
+            b,
+            api.decl,
+            ("ApiKeyId", "api_key_id"),
+            format!("Id of the api key of `{name}` (not its value)"),
+            OutputValue::ApiKeyId(key),
+        );
+    }
+}
+
+/// Each service's ARN, and a private service's ingress domain or a public one's URL.
+fn outputs_of_service(b: &mut Builder, name: &str, service: &service::Lowered) {
+    push_output(
+        b,
+        service.decl,
+        ("ServiceArn", "service_arn"),
+        format!("ARN of App Runner service `{name}`"),
+        OutputValue::ServiceArn(service.service),
+    );
+    match service.ingress {
+        Some(ingress) => push_output(
+            b,
+            service.decl,
+            ("IngressDomain", "ingress_domain"),
+            format!("Private domain name of `{name}`'s VPC ingress connection"),
+            OutputValue::IngressDomain(ingress),
+        ),
+        None => push_output(
+            b,
+            service.decl,
+            ("ServiceUrl", "service_url"),
+            format!("Public URL of App Runner service `{name}`"),
+            OutputValue::ServiceUrl(service.service),
+        ),
+    }
+}

@@ -1,0 +1,246 @@
+//! One App Runner service: its roles with exact permissions, its auto scaling and
+//! observability configurations, the service in App Runner's spelling of its size, and a
+//! private service's VPC ingress connection to its network's requests endpoint.
+
+use super::network;
+use crate::model::{Egress, HealthProtocol, ImageSource, Ingress, Service};
+use crate::rg::{
+    self, AppRunnerService, AutoScaling, Builder, DeclId, DeclKind, IngressConnection,
+    Observability, Ref, RepositoryType, Role, RoleUse, Statement, VpcLink,
+};
+use crate::text::Text;
+use std::collections::BTreeMap;
+
+/// What an api's integrations refer to.
+pub(super) struct Lowered {
+    pub decl: DeclId,
+    pub service: Ref<AppRunnerService>,
+    pub ingress: Option<Ref<IngressConnection>>,
+    /// The VPC link of its network, through which apis reach it when it is private.
+    pub link: Option<Ref<VpcLink>>,
+}
+
+pub(super) fn lower(
+    b: &mut Builder,
+    app: &str,
+    service: &Service,
+    networks: &BTreeMap<&str, network::Lowered>,
+) -> Lowered {
+    let names = super::names(app, &service.name);
+    let physical = names.physical.clone();
+    let decl = b.decl(DeclKind::Service, names, service.span);
+    let network = service.network.as_deref().and_then(|n| networks.get(n));
+    let private = service.ingress == Ingress::Private;
+
+    // Roles first: the service starts only once they and their policies exist.
+    let access_role = access_role(&physical, &service.image_source).map(|r| b.add(decl, r));
+    let instance_role = instance_role(&physical, service).map(|r| b.add(decl, r));
+    let autoscaling = service.scale.map(|s| {
+        b.add(
+            decl,
+            AutoScaling {
+                physical: physical.clone(),
+                min: s.min,
+                max: s.max,
+                concurrency: s.concurrency,
+            },
+        )
+    });
+    let observability = service.tracing.then(|| {
+        b.add(
+            decl,
+            Observability {
+                physical: physical.clone(),
+                vendor: "AWSXRAY",
+            },
+        )
+    });
+    let egress = match (service.egress, network.and_then(|n| n.connector)) {
+        (Egress::Vpc, Some(connector)) => rg::Egress::Vpc(connector),
+        _ => rg::Egress::Default,
+    };
+    let runner = b.add(
+        decl,
+        AppRunnerService {
+            physical: physical.clone(),
+            image: service.image.clone(),
+            repository_type: match service.image_source {
+                ImageSource::EcrPrivate { .. } => RepositoryType::Ecr,
+                ImageSource::EcrPublic => RepositoryType::EcrPublic,
+            },
+            port: service.port,
+            cpu: format!("{} vCPU", thousandths(service.cpu_millis)),
+            memory: format!("{} GB", thousandths(service.memory_mb * 1000 / 1024)),
+            command: service.command.clone(),
+            env: service.env.clone(),
+            secrets: service.secrets.clone(),
+            access_role,
+            instance_role,
+            health: service.health.as_ref().map(|h| rg::Health {
+                protocol: match h.protocol {
+                    HealthProtocol::Http => "HTTP",
+                    HealthProtocol::Tcp => "TCP",
+                },
+                path: h.path.clone(),
+                interval: h.interval,
+                timeout: h.timeout,
+                healthy_threshold: h.healthy,
+                unhealthy_threshold: h.unhealthy,
+            }),
+            autoscaling,
+            observability,
+            private,
+            egress,
+            auto_deployments: false,
+        },
+    );
+    let ingress = match (private, network) {
+        (true, Some(network)) => network.endpoint.map(|endpoint| {
+            b.add(
+                decl,
+                IngressConnection {
+                    physical: physical.clone(),
+                    service: runner,
+                    vpc: network.vpc.clone(),
+                    endpoint,
+                },
+            )
+        }),
+        _ => None,
+    };
+    Lowered {
+        decl,
+        service: runner,
+        ingress,
+        link: network.and_then(|n| n.link).filter(|_| private),
+    }
+}
+
+/// `1000` -> `1`, `250` -> `0.25`, `500` -> `0.5`.
+fn thousandths(value: u32) -> String {
+    let whole = value / 1000;
+    let frac = value % 1000;
+    if frac == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{:03}", frac)
+            .trim_end_matches('0')
+            .to_string()
+    }
+}
+
+/// Pull rights on exactly the image's repository (private ECR only).
+fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
+    let ImageSource::EcrPrivate {
+        partition,
+        account,
+        region,
+        repository,
+    } = source
+    else {
+        return None;
+    };
+    Some(Role {
+        role_use: RoleUse::Access,
+        physical: format!("{physical}-access"),
+        principal: "build.apprunner.amazonaws.com".to_string(),
+        policy_name: "pull-image".to_string(),
+        statements: vec![
+            Statement {
+                sid: "EcrAuthorizationToken".to_string(),
+                actions: vec!["ecr:GetAuthorizationToken".to_string()],
+                resources: vec![Text::lit("*")],
+            },
+            Statement {
+                sid: "PullImage".to_string(),
+                actions: [
+                    "ecr:BatchCheckLayerAvailability",
+                    "ecr:BatchGetImage",
+                    "ecr:DescribeImages",
+                    "ecr:GetDownloadUrlForLayer",
+                ]
+                .map(String::from)
+                .to_vec(),
+                resources: vec![Text::lit(format!(
+                    "arn:{partition}:ecr:{region}:{account}:repository/{repository}"
+                ))],
+            },
+        ],
+    })
+}
+
+/// Read rights on exactly the service's secrets, and X-Ray writes when tracing.
+fn instance_role(physical: &str, service: &Service) -> Option<Role> {
+    let mut secrets_manager = Vec::new();
+    let mut parameters = Vec::new();
+    for arn in service.secrets.values() {
+        let literal = arn
+            .parts
+            .iter()
+            .any(|p| matches!(p, crate::text::TextPart::Lit(s) if s.contains(":secretsmanager:")));
+        let ssm = arn
+            .parts
+            .iter()
+            .any(|p| matches!(p, crate::text::TextPart::Lit(s) if s.contains(":ssm:")));
+        // A param-valued ARN may be either kind: grant both reads on that exact ARN.
+        if literal || !ssm {
+            secrets_manager.push(arn.clone());
+        }
+        if ssm || !literal {
+            parameters.push(arn.clone());
+        }
+    }
+    let mut statements = Vec::new();
+    for (sid, action, mut resources) in [
+        (
+            "ReadSecrets",
+            "secretsmanager:GetSecretValue",
+            secrets_manager,
+        ),
+        ("ReadParameters", "ssm:GetParameters", parameters),
+    ] {
+        if !resources.is_empty() {
+            resources.sort();
+            resources.dedup();
+            statements.push(Statement {
+                sid: sid.to_string(),
+                actions: vec![action.to_string()],
+                resources,
+            });
+        }
+    }
+    if service.tracing {
+        statements.push(Statement {
+            sid: "WriteTraces".to_string(),
+            actions: [
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+                "xray:PutTelemetryRecords",
+                "xray:PutTraceSegments",
+            ]
+            .map(String::from)
+            .to_vec(),
+            resources: vec![Text::lit("*")],
+        });
+    }
+    (!statements.is_empty()).then(|| Role {
+        role_use: RoleUse::Instance,
+        physical: format!("{physical}-instance"),
+        principal: "tasks.apprunner.amazonaws.com".to_string(),
+        policy_name: "runtime".to_string(),
+        statements,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::thousandths;
+
+    #[test]
+    fn spells_sizes_as_app_runner_does() {
+        assert_eq!(thousandths(250), "0.25");
+        assert_eq!(thousandths(500), "0.5");
+        assert_eq!(thousandths(1000), "1");
+        assert_eq!(thousandths(4000), "4");
+    }
+}

@@ -1,0 +1,185 @@
+//! Service kinds: the App Runner service, its IAM roles with their exact permissions, its
+//! auto scaling and observability configurations, and a private service's VPC ingress
+//! connection to its network's requests endpoint.
+
+use super::{Id, Ref, Refs, VpcConnector, VpcEndpoint, VpcRef};
+use crate::text::Text;
+use std::collections::BTreeMap;
+
+/// Which of a service's roles a role is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RoleUse {
+    /// Lets App Runner pull from private ECR (`build.apprunner.amazonaws.com`).
+    Access,
+    /// Assumed by the running instances (`tasks.apprunner.amazonaws.com`).
+    Instance,
+}
+
+impl RoleUse {
+    pub fn pascal(self) -> &'static str {
+        match self {
+            RoleUse::Access => "Access",
+            RoleUse::Instance => "Instance",
+        }
+    }
+
+    pub fn snake(self) -> &'static str {
+        match self {
+            RoleUse::Access => "access",
+            RoleUse::Instance => "instance",
+        }
+    }
+}
+
+/// An IAM role a service principal may assume, with one inline policy of exactly these
+/// statements.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Role {
+    pub role_use: RoleUse,
+    /// The role name, where a backend names roles (Terraform, plan); CloudFormation leaves
+    /// it to the stack so that `CAPABILITY_IAM` suffices.
+    pub physical: String,
+    pub principal: String,
+    pub policy_name: String,
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Statement {
+    pub sid: String,
+    pub actions: Vec<String>,
+    /// Exact ARNs; `*` only for actions AWS does not scope to resources.
+    pub resources: Vec<Text>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AutoScaling {
+    /// 4-32 characters.
+    pub physical: String,
+    pub min: u32,
+    pub max: u32,
+    pub concurrency: u32,
+}
+
+/// Tracing through an observability configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observability {
+    /// 4-32 characters.
+    pub physical: String,
+    /// `AWSXRAY`.
+    pub vendor: &'static str,
+}
+
+/// Where App Runner pulls the image from: `ECR` or `ECR_PUBLIC`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RepositoryType {
+    Ecr,
+    EcrPublic,
+}
+
+impl RepositoryType {
+    pub fn as_aws(self) -> &'static str {
+        match self {
+            RepositoryType::Ecr => "ECR",
+            RepositoryType::EcrPublic => "ECR_PUBLIC",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Health {
+    /// `HTTP` or `TCP`.
+    pub protocol: &'static str,
+    pub path: Option<Text>,
+    pub interval: Option<u32>,
+    pub timeout: Option<u32>,
+    pub healthy_threshold: Option<u32>,
+    pub unhealthy_threshold: Option<u32>,
+}
+
+/// How a service reaches out: App Runner's default egress, or through a VPC connector.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Egress {
+    Default,
+    Vpc(Ref<VpcConnector>),
+}
+
+impl Egress {
+    /// App Runner's `EgressType`.
+    pub fn as_aws(&self) -> &'static str {
+        match self {
+            Egress::Default => "DEFAULT",
+            Egress::Vpc(_) => "VPC",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppRunnerService {
+    /// The service name.
+    pub physical: String,
+    pub image: Text,
+    pub repository_type: RepositoryType,
+    pub port: u16,
+    /// App Runner's spelling: `"1 vCPU"`, `"0.25 vCPU"`.
+    pub cpu: String,
+    /// App Runner's spelling: `"2 GB"`, `"0.5 GB"`.
+    pub memory: String,
+    pub command: Option<Text>,
+    pub env: BTreeMap<String, Text>,
+    pub secrets: BTreeMap<String, Text>,
+    /// The service starts only once the role and its policy exist.
+    pub access_role: Option<Ref<Role>>,
+    pub instance_role: Option<Ref<Role>>,
+    pub health: Option<Health>,
+    pub autoscaling: Option<Ref<AutoScaling>>,
+    pub observability: Option<Ref<Observability>>,
+    /// `IsPubliclyAccessible` is the opposite.
+    pub private: bool,
+    pub egress: Egress,
+    /// Deploys happen when the output changes the image, never when a tag is pushed (and
+    /// ECR Public cannot auto-deploy).
+    pub auto_deployments: bool,
+}
+
+/// Binds a private service to a VPC and its requests endpoint. Its `DomainName` is the host
+/// of every VPC link integration that targets the service.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IngressConnection {
+    pub physical: String,
+    pub service: Ref<AppRunnerService>,
+    pub vpc: VpcRef,
+    pub endpoint: Ref<VpcEndpoint>,
+}
+
+impl Refs for Role {
+    fn refs(&self, _: &mut Vec<Id>) {}
+}
+
+impl Refs for AutoScaling {
+    fn refs(&self, _: &mut Vec<Id>) {}
+}
+
+impl Refs for Observability {
+    fn refs(&self, _: &mut Vec<Id>) {}
+}
+
+impl Refs for AppRunnerService {
+    fn refs(&self, out: &mut Vec<Id>) {
+        self.access_role.refs(out);
+        self.instance_role.refs(out);
+        self.autoscaling.refs(out);
+        self.observability.refs(out);
+        if let Egress::Vpc(connector) = &self.egress {
+            connector.refs(out);
+        }
+    }
+}
+
+impl Refs for IngressConnection {
+    fn refs(&self, out: &mut Vec<Id>) {
+        self.service.refs(out);
+        self.vpc.refs(out);
+        self.endpoint.refs(out);
+    }
+}
