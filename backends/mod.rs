@@ -48,8 +48,8 @@ pub fn emit_with(
     scratch: Scratch,
 ) -> Result<String, BackendError> {
     match target {
-        Target::Cfn => cfn::emit(&lowered.ir),
-        Target::Tf => tf::emit(&lowered.ir),
+        Target::Cfn => cfn::emit(&lowered.graph),
+        Target::Tf => tf::emit(&lowered.graph),
         Target::Plan => plan::emit_with(&lowered.graph, scratch),
     }
 }

@@ -78,6 +78,16 @@ pub fn front_with(sources: &Sources, diags: &mut Diagnostics, scratch: Scratch) 
     spec
 }
 
+/// What `aprc check` runs: parse, check, lower and validate the graph, every error of the
+/// run reported. The graph, when there is no error.
+pub fn check(sources: &Sources, diags: &mut Diagnostics) -> Option<crate::rg::Graph> {
+    let spec = front(sources, diags)?;
+    // Lower: the resources, named and wired; Validate: what only they can tell.
+    let graph = crate::lowering::lower(&spec, &BTreeMap::new());
+    crate::validate::validate(&graph, diags);
+    (!diags.has_errors()).then_some(graph)
+}
+
 /// What lowering hands the backends.
 #[derive(Debug, Clone)]
 pub struct Lowered {
@@ -120,6 +130,11 @@ pub fn compile_with(
     let ir = crate::lower::lower(&spec, baked);
     let graph = crate::lowering::lower(&spec, baked);
     scratch.dispose(spec);
+    // Validate: the names and ids only the resources can tell, exactly as `check` does.
+    crate::validate::validate(&graph, diags);
+    if diags.has_errors() {
+        return Ok(None);
+    }
     Ok(Some(Lowered { ir, graph }))
 }
 

@@ -23,6 +23,7 @@ pub mod source;
 pub mod span;
 pub mod syntax;
 pub mod text;
+pub mod validate;
 
 #[doc(hidden)]
 pub mod testing;

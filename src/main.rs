@@ -223,7 +223,7 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
 fn check(args: CheckArgs) -> Result<(), Failure> {
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
-    driver::front(&sources, &mut diags);
+    driver::check(&sources, &mut diags);
     report(&sources, &diags, args.input.message_format, false);
     if diags.has_errors() {
         Err(Failure::Spec)

@@ -29,6 +29,8 @@ pub struct App {
     pub tags: BTreeMap<String, Text>,
     /// The `app` declaration, where whole-spec errors (quotas) point.
     pub span: Span,
+    /// The app's name, where errors about names it prefixes point.
+    pub name_span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -81,6 +81,7 @@ pub fn seed_spec() -> Spec {
             region: "eu-west-1".into(),
             tags: BTreeMap::from([("team".to_string(), Text::lit("platform"))]),
             span: span(),
+            name_span: span(),
         },
         params: vec![Param {
             name: "image_tag".into(),

@@ -56,13 +56,12 @@ fn parse_codes(text: &str) -> (bool, Vec<Code>) {
     (parsed, diags.iter().map(|d| d.code).collect())
 }
 
-/// Runs parse and check; `None` when the checker reported nothing and returned nothing, which
-/// only the unimplemented checker does.
-fn front_codes(text: &str) -> Vec<Code> {
+/// The codes `aprc check` reports for `text`: parse, check, lower and validate.
+fn check_codes(text: &str) -> Vec<Code> {
     let mut sources = Sources::new();
     sources.add("example.apr", text.to_string());
     let mut diags = Diagnostics::new();
-    aprc::driver::front(&sources, &mut diags);
+    aprc::driver::check(&sources, &mut diags);
     diags.iter().map(|d| d.code).collect()
 }
 
@@ -182,7 +181,7 @@ fn examples_check_as_documented() {
             continue;
         };
         let name = code.as_str();
-        let codes = front_codes(fix);
+        let codes = check_codes(fix);
         let errors: Vec<&Code> = codes.iter().filter(|c| !c.is_warning()).collect();
         assert!(
             errors.is_empty(),
@@ -192,7 +191,7 @@ fn examples_check_as_documented() {
             !codes.contains(&code),
             "{name}: the fixed example still reports {name}"
         );
-        let codes = front_codes(trigger);
+        let codes = check_codes(trigger);
         assert!(
             codes.contains(&code),
             "{name}: the triggering example reports {codes:?}, not {name}"
@@ -231,7 +230,7 @@ fn language_reference_snippets_parse() {
 fn language_reference_first_example_checks() {
     let blocks = apr_blocks(&language_reference());
     let first = blocks.first().expect("a first example");
-    let codes = front_codes(first);
+    let codes = check_codes(first);
     assert!(codes.is_empty(), "the first example reports {codes:?}");
 }
 

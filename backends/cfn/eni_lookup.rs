@@ -17,10 +17,11 @@
 //! network interfaces (AWS scopes none of them to a resource), write to the function's own
 //! log group and send to its own dead-letter queue.
 
+use super::cx::Cx;
 use super::intrinsics::{get_att, ref_, sub};
 use super::{BackendError, Template};
-use crate::ir::Network;
-use serde_json::{json, Value};
+use crate::rg::{EndpointEnis, Graph, Id, Props, ServiceZones};
+use serde_json::json;
 
 /// The Lambda's source, deployed as `index.py` through `Code.ZipFile`.
 pub const SOURCE: &str = include_str!("eni_lookup.py");
@@ -41,6 +42,9 @@ const FUNCTION_ID: &str = "EniLookupFunction";
 const ROLE_ID: &str = "EniLookupRole";
 const LOG_GROUP_ID: &str = "EniLookupLogGroup";
 const DEAD_LETTER_ID: &str = "EniLookupDeadLetterQueue";
+
+/// The logical ids of the function and what it needs, in the order they are written.
+pub const IDS: [&str; 4] = [LOG_GROUP_ID, DEAD_LETTER_ID, ROLE_ID, FUNCTION_ID];
 
 /// The shared function, its role, log group and dead-letter queue.
 pub fn emit_function(t: &mut Template) -> Result<(), BackendError> {
@@ -133,48 +137,40 @@ pub fn emit_function(t: &mut Template) -> Result<(), BackendError> {
     )
 }
 
-/// The network's lookup resource; returns the `count` target IPs as `Fn::GetAtt` values.
-pub fn emit_lookup(
-    t: &mut Template,
-    net: &Network,
-    endpoint_id: &str,
-    count: usize,
-) -> Result<Vec<Value>, BackendError> {
-    let id = format!("{}EniIps", net.names.pascal);
+/// Whether the template needs the function: some resource is answered by it.
+pub fn needed(g: &Graph) -> bool {
+    g.iter()
+        .any(|(_, r)| matches!(r.props, Props::EndpointEnis(_) | Props::ServiceZones(_)))
+}
+
+/// The lookup of an endpoint's interface IPs: attributes `Ip0`, `Ip1`, ... in subnet order.
+pub fn enis(cx: &Cx, t: &mut Template, me: Id, e: &EndpointEnis) -> Result<(), BackendError> {
+    let endpoint = cx.ref_(e.endpoint).map_err(BackendError::internal)?;
+    let subnets = super::network::subnet_values(cx, &e.subnets)?;
     t.add(
-        &id,
+        cx.id(me).map_err(BackendError::internal)?,
         "Custom::EndpointEniIps",
         json!({
             "ServiceToken": get_att(FUNCTION_ID, "Arn"),
             "ServiceTimeout": SERVICE_TIMEOUT_SECONDS,
-            "VpcEndpointId": ref_(endpoint_id),
-            "SubnetIds": super::network::subnet_values(net),
+            "VpcEndpointId": endpoint,
+            "SubnetIds": subnets,
         }),
-    )?;
-    Ok((0..count)
-        .map(|i| get_att(&id, &format!("Ip{i}")))
-        .collect())
+    )
 }
 
-/// The network's zone lookup for the endpoint service `com.amazonaws.<region>.<suffix>`;
-/// returns the id whose attribute `Zone<i>` is the `i`-th zone, sorted by name. `count` is how
-/// many the network needs: fewer is a failure naming both numbers.
-pub fn emit_zones(
-    t: &mut Template,
-    net: &Network,
-    suffix: &str,
-    count: usize,
-) -> Result<String, BackendError> {
-    let id = format!("{}EndpointZones", net.names.pascal);
+/// The zones where the endpoint service `com.amazonaws.<region>.<service>` is offered:
+/// attribute `Zone<i>` is the `i`-th, sorted by name. `Count` is how many some network needs:
+/// fewer is a failure naming both numbers.
+pub fn zones(cx: &Cx, t: &mut Template, me: Id, z: &ServiceZones) -> Result<(), BackendError> {
     t.add(
-        &id,
+        cx.id(me).map_err(BackendError::internal)?,
         "Custom::EndpointServiceZones",
         json!({
             "ServiceToken": get_att(FUNCTION_ID, "Arn"),
             "ServiceTimeout": SERVICE_TIMEOUT_SECONDS,
-            "ServiceName": sub(format!("com.amazonaws.${{AWS::Region}}.{suffix}")),
-            "Count": count,
+            "ServiceName": sub(format!("com.amazonaws.${{AWS::Region}}.{}", z.service)),
+            "Count": z.count,
         }),
-    )?;
-    Ok(id)
+    )
 }

@@ -11,6 +11,7 @@
 //! insertion order, so the bytes depend only on the IR.
 
 mod api;
+mod cx;
 mod eni_lookup;
 pub mod intrinsics;
 mod network;
@@ -18,9 +19,12 @@ mod service;
 
 use super::BackendError;
 use crate::diag::Code;
-use crate::ir::{Ir, Network, OutputValue, Vpc, Zones};
-use intrinsics::{get_att, param_id, ref_, sub};
+use crate::rg::{Graph, Internal, OutputValue, Props};
+use cx::Cx;
+use intrinsics::{param_id, sub};
 use serde_json::{json, Map, Value};
+
+pub use cx::{logical_ids, valid as valid_logical_id};
 
 /// CloudFormation's per-stack quotas.
 pub const MAX_RESOURCES: usize = 500;
@@ -31,9 +35,10 @@ pub const MAX_BODY_BYTES: usize = 1_048_576;
 /// `TemplateBody` passed inline (`aws cloudformation deploy` without `--s3-bucket`).
 pub const MAX_INLINE_BODY_BYTES: usize = 51_200;
 
-pub fn emit(ir: &Ir) -> Result<String, BackendError> {
-    let mut t = Template::new(ir);
-    for param in &ir.params {
+pub fn emit(g: &Graph) -> Result<String, BackendError> {
+    let cx = Cx::new(g).map_err(BackendError::internal)?;
+    let mut t = Template::new(g);
+    for param in &g.params {
         let mut p = Map::new();
         p.insert("Type".into(), json!("String"));
         p.insert(
@@ -43,53 +48,53 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
         if let Some(default) = &param.default {
             p.insert("Default".into(), json!(default));
         }
-        let id = param_id(&param.name);
-        if id.is_empty() {
-            return Err(BackendError {
-                code: Code::E0502,
-                message: format!(
-                    "param `{}` has no letter or digit, so it has no CloudFormation parameter id; rename it",
-                    param.name
-                ),
-            });
-        }
-        t.add_param(id, Value::Object(p))?;
+        t.add_param(param_id(&param.name), Value::Object(p))?;
     }
-    if ir.networks.iter().any(|n| {
-        n.link.is_some()
-            || matches!(
-                n.vpc,
-                Vpc::Create {
-                    zones: Zones::EndpointService { .. },
-                    ..
-                }
-            )
-    }) {
+    if eni_lookup::needed(g) {
         eni_lookup::emit_function(&mut t)?;
     }
-    for net in &ir.networks {
-        network::emit(&mut t, net)?;
+    for (id, r) in g.iter() {
+        let t = &mut t;
+        match &r.props {
+            // `Fn::GetAZs` where a subnet needs a zone: no resource.
+            Props::RegionZones(_) => Ok(()),
+            Props::ServiceZones(z) => eni_lookup::zones(&cx, t, id, z),
+            Props::Vpc(v) => network::vpc(&cx, t, id, v),
+            Props::Subnet(s) => network::subnet(&cx, t, id, s),
+            Props::SecurityGroup(sg) => network::security_group(&cx, t, id, sg),
+            Props::SgRule(rule) => network::sg_rule(&cx, t, id, rule),
+            Props::VpcEndpoint(e) => network::endpoint(&cx, t, id, e),
+            Props::EndpointEnis(e) => eni_lookup::enis(&cx, t, id, e),
+            Props::LoadBalancer(lb) => network::load_balancer(&cx, t, id, lb),
+            Props::TargetGroup(tg) => network::target_group(&cx, t, id, tg),
+            Props::Listener(l) => network::listener(&cx, t, id, l),
+            Props::VpcLink(link) => network::vpc_link(&cx, t, id, link),
+            Props::VpcConnector(c) => network::connector(&cx, t, id, c),
+            Props::Role(role) => service::role(&cx, t, id, role),
+            Props::AutoScaling(a) => service::autoscaling(&cx, t, id, a),
+            Props::Observability(o) => service::observability(&cx, t, id, o),
+            Props::AppRunnerService(s) => service::service(&cx, t, id, s),
+            Props::IngressConnection(c) => service::ingress(&cx, t, id, c),
+            Props::LogsRole(role) => api::logs_role(&cx, t, id, role),
+            Props::ApiAccount(a) => api::account(&cx, t, id, a),
+            Props::RestApi(a) => api::rest_api(&cx, t, id, a),
+            Props::ApiResource(res) => api::resource(&cx, t, id, res),
+            Props::Method(m) => api::method(&cx, t, id, m),
+            Props::Deployment(d) => api::deployment(&cx, t, id, d),
+            Props::LogGroup(l) => api::log_group(&cx, t, id, l),
+            Props::Stage(s) => api::stage(&cx, t, id, s),
+            Props::ApiKey(k) => api::api_key(&cx, t, id, k),
+            Props::UsagePlan(p) => api::usage_plan(&cx, t, id, p),
+            Props::UsagePlanKey(k) => api::usage_plan_key(&cx, t, id, k),
+        }?;
     }
-    for svc in &ir.services {
-        service::emit(&mut t, ir, svc)?;
-    }
-    if let Some(role) = &ir.logs_role {
-        api::emit_logs_role(&mut t, role)?;
-    }
-    for api in &ir.apis {
-        api::emit(&mut t, ir, api)?;
-    }
-    for out in &ir.outputs {
-        let value = output_value(ir, &out.value)?;
-        let valid = !out.pascal.is_empty() && out.pascal.chars().all(|c| c.is_ascii_alphanumeric());
-        if !valid || t.outputs.contains_key(&out.pascal) {
-            return Err(BackendError {
-                code: Code::E0502,
-                message: format!(
-                    "two outputs, or an invalid one, would get the CloudFormation output id `{}`",
-                    out.pascal
-                ),
-            });
+    for out in &g.outputs {
+        let value = output_value(&cx, out.value).map_err(BackendError::internal)?;
+        if !cx::valid(&out.pascal) || t.outputs.contains_key(&out.pascal) {
+            return Err(BackendError::internal(Internal(format!(
+                "two outputs, or an invalid one, would get the CloudFormation output id `{}`, which the check should have refused",
+                out.pascal
+            ))));
         }
         t.outputs.insert(
             out.pascal.clone(),
@@ -110,32 +115,28 @@ pub(crate) struct Template {
 }
 
 impl Template {
-    fn new(ir: &Ir) -> Self {
+    fn new(g: &Graph) -> Self {
         Template {
             parameters: Map::new(),
             resources: Map::new(),
             outputs: Map::new(),
-            app: ir.app.name.clone(),
-            tags: intrinsics::tags(&ir.app.tags),
+            app: g.app.name.clone(),
+            tags: intrinsics::tags(&g.app.tags),
         }
     }
 
     /// Parameters and resources share one logical-id namespace, of 1-255 letters and digits.
+    /// The check refuses a spec that would break that (E0502); meeting it here is a bug.
     fn claim(&self, id: &str) -> Result<(), BackendError> {
-        if id.is_empty() || id.len() > 255 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
-            return Err(BackendError {
-                code: Code::E0502,
-                message: format!(
-                    "`{id}` is not a valid CloudFormation logical id (1-255 letters and digits); \
-                     rename the declaration it comes from"
-                ),
-            });
+        if !cx::valid(id) {
+            return Err(BackendError::internal(Internal(format!(
+                "`{id}` is not a valid CloudFormation logical id, which the check should have refused"
+            ))));
         }
         if self.parameters.contains_key(id) || self.resources.contains_key(id) {
-            return Err(BackendError {
-                code: Code::E0502,
-                message: format!("two entities would both get the CloudFormation logical id `{id}`; rename one of them"),
-            });
+            return Err(BackendError::internal(Internal(format!(
+                "two entities would both get the CloudFormation logical id `{id}`, which the check should have refused"
+            ))));
         }
         Ok(())
     }
@@ -217,8 +218,9 @@ impl Template {
             } else {
                 serde_json::to_string(&doc)
             };
-            text.map(|t| t + "\n")
-                .map_err(|e| internal(format!("cannot render the template: {e}")))
+            text.map(|t| t + "\n").map_err(|e| {
+                BackendError::internal(Internal(format!("cannot render the template: {e}")))
+            })
         };
         // Readable when it fits the inline limit of `aws cloudformation deploy`; compact when
         // only that keeps the template deployable without an S3 bucket.
@@ -228,16 +230,6 @@ impl Template {
         }
         check_quota("template body bytes", body.len(), MAX_BODY_BYTES)?;
         Ok(body)
-    }
-}
-
-/// An IR that breaks one of its own invariants (lowering's bug, not the user's). The backend
-/// refuses to emit a dangling reference rather than panic; no code fits better than the
-/// backend's own.
-pub(crate) fn internal(message: String) -> BackendError {
-    BackendError {
-        code: Code::E0601,
-        message: format!("internal error: {message}"),
     }
 }
 
@@ -254,60 +246,20 @@ fn check_quota(what: &str, count: usize, max: usize) -> Result<(), BackendError>
     Ok(())
 }
 
-/// The network named `spec`, or an error naming what referred to it (lowering guarantees it
-/// exists; the backend still refuses to emit a dangling reference).
-pub(crate) fn network<'a>(ir: &'a Ir, spec: &str, user: &str) -> Result<&'a Network, BackendError> {
-    ir.networks
-        .iter()
-        .find(|n| n.names.spec == spec)
-        .ok_or_else(|| {
-            internal(format!(
-                "{user} refers to network `{spec}`, which the IR does not hold"
-            ))
-        })
-}
-
-fn pascal_of<'a>(
-    items: impl IntoIterator<Item = &'a crate::ir::Names>,
-    spec: &str,
-    what: &str,
-) -> Result<String, BackendError> {
-    items
-        .into_iter()
-        .find(|n| n.spec == spec)
-        .map(|n| n.pascal.clone())
-        .ok_or_else(|| {
-            internal(format!(
-                "an output refers to {what} `{spec}`, which the IR does not hold"
-            ))
-        })
-}
-
-fn output_value(ir: &Ir, value: &OutputValue) -> Result<Value, BackendError> {
-    let services = || ir.services.iter().map(|s| &s.names);
-    let apis = || ir.apis.iter().map(|a| &a.names);
+fn output_value(cx: &Cx, value: OutputValue) -> Result<Value, Internal> {
     Ok(match value {
-        OutputValue::InvokeUrl(api) => {
-            let p = pascal_of(apis(), api, "api")?;
+        OutputValue::InvokeUrl(stage) => {
+            let s = cx.g.get(stage)?;
+            let (api, stage) = (cx.id(s.api.id)?, cx.id(stage.id)?);
             // The stage's Ref is its name, and referring to it waits for the stage to exist.
-            sub(format!("https://${{{p}Api}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/${{{p}Stage}}"))
+            sub(format!(
+                "https://${{{api}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/${{{stage}}}"
+            ))
         }
-        OutputValue::ApiKeyId(api) => ref_(&format!("{}ApiKey", pascal_of(apis(), api, "api")?)),
-        OutputValue::ServiceArn(svc) => get_att(
-            &format!("{}Service", pascal_of(services(), svc, "service")?),
-            "ServiceArn",
-        ),
-        OutputValue::ServiceUrl(svc) => get_att(
-            &format!("{}Service", pascal_of(services(), svc, "service")?),
-            "ServiceUrl",
-        ),
-        OutputValue::IngressDomain(svc) => get_att(
-            &format!(
-                "{}IngressConnection",
-                pascal_of(services(), svc, "service")?
-            ),
-            "DomainName",
-        ),
+        OutputValue::ApiKeyId(key) => cx.ref_(key)?,
+        OutputValue::ServiceArn(service) => cx.att(service, "ServiceArn")?,
+        OutputValue::ServiceUrl(service) => cx.att(service, "ServiceUrl")?,
+        OutputValue::IngressDomain(conn) => cx.att(conn, "DomainName")?,
     })
 }
 

@@ -1,255 +1,116 @@
-//! One network: the VPC and subnets (or the existing ids), the security groups and their
-//! rules, the App Runner requests endpoint, the NLB chain in front of it (target group whose
-//! targets are the endpoint's ENI IPs, listener, API Gateway VPC link) and the VPC connector.
+//! Network kinds as CloudFormation resources: the VPC and subnets, the security groups and
+//! their rules, the App Runner requests endpoint, the NLB chain in front of it (target group
+//! whose targets are the endpoint's ENI IPs, listener, API Gateway VPC link) and the VPC
+//! connector. The lookups (ENI IPs, zones) are in `eni_lookup.rs`.
 //!
 //! Security group rules are separate `SecurityGroupIngress`/`Egress` resources: the endpoint
-//! and NLB groups refer to each other, and inline rules would make a dependency cycle. Every
-//! group also carries one inline placeholder egress rule that matches nothing (ICMP type 252
-//! code 86 to 255.255.255.255/32, as CDK writes it): without any inline egress rule
-//! CloudFormation creates the group with AWS's allow-all egress, which separate egress
-//! resources do not remove, and the IR's rules are meant to be the only ones.
+//! and NLB groups refer to each other, and inline rules would make a dependency cycle. A
+//! group with exactly the graph's rules also carries one inline placeholder egress rule that
+//! matches nothing (ICMP type 252 code 86 to 255.255.255.255/32, as CDK writes it): without
+//! any inline egress rule CloudFormation creates the group with AWS's allow-all egress, which
+//! separate egress resources do not remove.
 
-use super::intrinsics::{az, get_att, ref_, sub, text};
-use super::{eni_lookup, BackendError, Template};
-use crate::ir::{Direction, Network, Peer, Protocol, SgKind, SgRule, Vpc, Zones};
+use super::cx::Cx;
+use super::intrinsics::{az, sub, text};
+use super::{BackendError, Template};
+use crate::rg::{
+    Direction, Id, Internal, Listener, LoadBalancer, Peer, Ref, SecurityGroup, SgRule, Subnet,
+    SubnetRef, TargetGroup, Vpc, VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
+};
 use serde_json::{json, Map, Value};
 
-pub fn vpc_id(net: &Network) -> String {
-    format!("{}Vpc", net.names.pascal)
+fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
+    cx.id(me).map_err(BackendError::internal)
 }
 
-pub fn endpoint_id(net: &Network) -> String {
-    format!("{}VpcEndpoint", net.names.pascal)
+fn internal(e: Internal) -> BackendError {
+    BackendError::internal(e)
 }
 
-pub fn connector_id(net: &Network) -> String {
-    format!("{}VpcConnector", net.names.pascal)
-}
-
-pub fn vpc_link_id(net: &Network) -> String {
-    format!("{}VpcLink", net.names.pascal)
-}
-
-fn group_id(net: &Network, kind: SgKind) -> String {
-    format!("{}{}SecurityGroup", net.names.pascal, kind.pascal())
-}
-
-/// The VPC id: a Ref to the created VPC, or the existing id (which may use a parameter).
-pub fn vpc_value(net: &Network) -> Value {
-    match &net.vpc {
-        Vpc::Create { .. } => ref_(&vpc_id(net)),
-        Vpc::Existing { vpc_id, .. } => text(vpc_id),
+/// A VPC's id: a Ref to the created VPC, or the existing id (which may use a parameter).
+pub fn vpc_value(cx: &Cx, vpc: &VpcRef) -> Result<Value, BackendError> {
+    match vpc {
+        VpcRef::Created(r) => cx.ref_(*r).map_err(internal),
+        VpcRef::Existing(id) => Ok(text(id)),
     }
 }
 
-/// The subnet ids, in the IR's order (zone order for created subnets).
-pub fn subnet_values(net: &Network) -> Vec<Value> {
-    match &net.vpc {
-        Vpc::Create { subnets, .. } => (0..subnets.len())
-            .map(|i| ref_(&format!("{}Subnet{i}", net.names.pascal)))
-            .collect(),
-        Vpc::Existing { subnet_ids, .. } => subnet_ids.iter().map(text).collect(),
-    }
-}
-
-/// The id of the network's group of `kind`, when the IR has that group.
-fn group_ref(net: &Network, kind: SgKind) -> Vec<Value> {
-    net.security_groups
+/// Subnet ids, in the graph's order (zone order for created subnets).
+pub fn subnet_values(cx: &Cx, subnets: &[SubnetRef]) -> Result<Vec<Value>, BackendError> {
+    subnets
         .iter()
-        .filter(|g| g.kind == kind)
-        .map(|g| get_att(&group_id(net, g.kind), "GroupId"))
+        .map(|s| match s {
+            SubnetRef::Created(r) => cx.ref_(*r).map_err(internal),
+            SubnetRef::Existing(id) => Ok(text(id)),
+        })
         .collect()
 }
 
-pub fn emit(t: &mut Template, net: &Network) -> Result<(), BackendError> {
-    let p = &net.names.pascal;
-    if let Vpc::Create {
-        cidr,
-        subnets,
-        zones,
-    } = &net.vpc
-    {
-        let lookup = match zones {
-            Zones::Region => None,
-            Zones::EndpointService { suffix } => Some(eni_lookup::emit_zones(
-                t,
-                net,
-                suffix,
-                subnets.iter().map(|s| s.zone_index + 1).max().unwrap_or(0),
-            )?),
-        };
-        t.add(
-            &vpc_id(net),
-            "AWS::EC2::VPC",
-            json!({
-                "CidrBlock": cidr,
-                "EnableDnsSupport": true,
-                "EnableDnsHostnames": true,
-                "Tags": t.tags,
-            }),
-        )?;
-        for (i, subnet) in subnets.iter().enumerate() {
-            t.add(
-                &format!("{p}Subnet{i}"),
-                "AWS::EC2::Subnet",
-                json!({
-                    "VpcId": ref_(&vpc_id(net)),
-                    "CidrBlock": subnet.cidr,
-                    "AvailabilityZone": match &lookup {
-                        None => az(subnet.zone_index),
-                        Some(id) => get_att(id, &format!("Zone{}", subnet.zone_index)),
-                    },
-                    "MapPublicIpOnLaunch": false,
-                    "Tags": t.tags,
-                }),
-            )?;
-        }
-    }
-    for group in &net.security_groups {
-        t.add(
-            &group_id(net, group.kind),
-            "AWS::EC2::SecurityGroup",
-            json!({
-                "GroupName": group.physical,
-                "GroupDescription": group.description,
-                "VpcId": vpc_value(net),
-                "SecurityGroupEgress": [{
-                    "IpProtocol": "icmp",
-                    "FromPort": 252,
-                    "ToPort": 86,
-                    "CidrIp": "255.255.255.255/32",
-                    "Description": "Disallow all traffic",
-                }],
-                "Tags": t.tags,
-            }),
-        )?;
-    }
-    emit_rules(t, net)?;
-    if let Some(endpoint) = &net.endpoint {
-        t.add(
-            &endpoint_id(net),
-            "AWS::EC2::VPCEndpoint",
-            json!({
-                "VpcEndpointType": "Interface",
-                "ServiceName": sub(format!("com.amazonaws.${{AWS::Region}}.{}", endpoint.service_suffix)),
-                "VpcId": vpc_value(net),
-                "SubnetIds": subnet_values(net),
-                "SecurityGroupIds": group_ref(net, SgKind::Endpoint),
-                "PrivateDnsEnabled": false,
-                "Tags": t.tags,
-            }),
-        )?;
-    }
-    if let Some(link) = &net.link {
-        let Some(endpoint) = &net.endpoint else {
-            return Err(super::internal(format!(
-                "network `{}` has a VPC link but no requests endpoint",
-                net.names.spec
-            )));
-        };
-        let ips = eni_lookup::emit_lookup(t, net, &endpoint_id(net), endpoint.eni_count)?;
-        t.add(
-            &format!("{p}Nlb"),
-            "AWS::ElasticLoadBalancingV2::LoadBalancer",
-            json!({
-                "Name": link.nlb_name,
-                "Type": "network",
-                "Scheme": "internal",
-                "Subnets": subnet_values(net),
-                "SecurityGroups": group_ref(net, SgKind::Nlb),
-                // API Gateway's VPC link traffic arrives over PrivateLink; with enforcement on,
-                // the NLB group (which has no ingress rule) would drop it.
-                "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic": "off",
-                "LoadBalancerAttributes": [{ "Key": "load_balancing.cross_zone.enabled", "Value": "true" }],
-                "Tags": t.tags,
-            }),
-        )?;
-        let targets: Vec<Value> = ips
-            .iter()
-            .map(|ip| json!({ "Id": ip, "Port": link.port }))
-            .collect();
-        t.add(
-            &format!("{p}TargetGroup"),
-            "AWS::ElasticLoadBalancingV2::TargetGroup",
-            json!({
-                "Name": link.target_group_name,
-                "Protocol": "TCP",
-                "Port": link.port,
-                "TargetType": "ip",
-                "VpcId": vpc_value(net),
-                "Targets": targets,
-                "Tags": t.tags,
-            }),
-        )?;
-        t.add(
-            &format!("{p}Listener"),
-            "AWS::ElasticLoadBalancingV2::Listener",
-            json!({
-                "LoadBalancerArn": ref_(&format!("{p}Nlb")),
-                "Protocol": "TCP",
-                "Port": link.port,
-                "DefaultActions": [{ "Type": "forward", "TargetGroupArn": ref_(&format!("{p}TargetGroup")) }],
-            }),
-        )?;
-        t.add(
-            &vpc_link_id(net),
-            "AWS::ApiGateway::VpcLink",
-            json!({
-                "Name": link.vpc_link_name,
-                "TargetArns": [ref_(&format!("{p}Nlb"))],
-                "Tags": t.tags,
-            }),
-        )?;
-    }
-    if let Some(connector) = &net.connector {
-        t.add(
-            &connector_id(net),
-            "AWS::AppRunner::VpcConnector",
-            json!({
-                "VpcConnectorName": connector.physical,
-                "Subnets": subnet_values(net),
-                "SecurityGroups": group_ref(net, SgKind::Connector),
-                "Tags": t.tags,
-            }),
-        )?;
-    }
-    Ok(())
+fn group_ids(cx: &Cx, groups: &[Ref<SecurityGroup>]) -> Result<Vec<Value>, BackendError> {
+    groups
+        .iter()
+        .map(|g| cx.att(*g, "GroupId").map_err(internal))
+        .collect()
 }
 
-/// Each rule as its own resource, numbered per group and direction in the IR's order.
-fn emit_rules(t: &mut Template, net: &Network) -> Result<(), BackendError> {
-    let mut counters: std::collections::BTreeMap<(SgKind, &str), usize> = Default::default();
-    for rule in &net.rules {
-        let dir = match rule.direction {
-            Direction::Ingress => "Ingress",
-            Direction::Egress => "Egress",
-        };
-        let n = counters.entry((rule.group, dir)).or_default();
-        let id = format!("{}{}{dir}{n}", net.names.pascal, rule.group.pascal());
-        *n += 1;
-        let ty = match rule.direction {
-            Direction::Ingress => "AWS::EC2::SecurityGroupIngress",
-            Direction::Egress => "AWS::EC2::SecurityGroupEgress",
-        };
-        t.add(&id, ty, rule_properties(net, rule))?;
-    }
-    Ok(())
+pub fn vpc(cx: &Cx, t: &mut Template, me: Id, v: &Vpc) -> Result<(), BackendError> {
+    let props = json!({
+        "CidrBlock": v.cidr,
+        "EnableDnsSupport": v.dns_support,
+        "EnableDnsHostnames": v.dns_hostnames,
+        "Tags": t.tags,
+    });
+    t.add(id(cx, me)?, "AWS::EC2::VPC", props)
 }
 
-fn rule_properties(net: &Network, rule: &SgRule) -> Value {
+pub fn subnet(cx: &Cx, t: &mut Template, me: Id, s: &Subnet) -> Result<(), BackendError> {
+    let zone = match s.zone {
+        ZoneRef::Region(_, i) => az(i),
+        ZoneRef::Service(r, i) => cx.att(r, &format!("Zone{i}")).map_err(internal)?,
+    };
+    let props = json!({
+        "VpcId": cx.ref_(s.vpc).map_err(internal)?,
+        "CidrBlock": s.cidr,
+        "AvailabilityZone": zone,
+        "MapPublicIpOnLaunch": s.map_public_ip,
+        "Tags": t.tags,
+    });
+    t.add(id(cx, me)?, "AWS::EC2::Subnet", props)
+}
+
+pub fn security_group(
+    cx: &Cx,
+    t: &mut Template,
+    me: Id,
+    sg: &SecurityGroup,
+) -> Result<(), BackendError> {
+    let mut props = Map::new();
+    props.insert("GroupName".into(), json!(sg.physical));
+    props.insert("GroupDescription".into(), json!(sg.description));
+    props.insert("VpcId".into(), vpc_value(cx, &sg.vpc)?);
+    if sg.exact_rules {
+        props.insert(
+            "SecurityGroupEgress".into(),
+            json!([{
+                "IpProtocol": "icmp",
+                "FromPort": 252,
+                "ToPort": 86,
+                "CidrIp": "255.255.255.255/32",
+                "Description": "Disallow all traffic",
+            }]),
+        );
+    }
+    props.insert("Tags".into(), t.tags.clone());
+    t.add(id(cx, me)?, "AWS::EC2::SecurityGroup", Value::Object(props))
+}
+
+pub fn sg_rule(cx: &Cx, t: &mut Template, me: Id, rule: &SgRule) -> Result<(), BackendError> {
     let mut p = Map::new();
     p.insert(
         "GroupId".into(),
-        get_att(&group_id(net, rule.group), "GroupId"),
+        cx.att(rule.group, "GroupId").map_err(internal)?,
     );
-    match rule.protocol {
-        Protocol::Tcp => {
-            p.insert("IpProtocol".into(), json!("tcp"));
-        }
-        Protocol::All => {
-            p.insert("IpProtocol".into(), json!("-1"));
-        }
-    }
+    p.insert("IpProtocol".into(), json!(rule.protocol.as_aws()));
     if let Some((from, to)) = rule.ports {
         p.insert("FromPort".into(), json!(from));
         p.insert("ToPort".into(), json!(to));
@@ -258,19 +119,129 @@ fn rule_properties(net: &Network, rule: &SgRule) -> Value {
         (Peer::Cidr(cidr), _) => {
             p.insert("CidrIp".into(), json!(cidr));
         }
-        (Peer::Group(kind), Direction::Ingress) => {
+        (Peer::Group(peer), Direction::Ingress) => {
             p.insert(
                 "SourceSecurityGroupId".into(),
-                get_att(&group_id(net, *kind), "GroupId"),
+                cx.att(*peer, "GroupId").map_err(internal)?,
             );
         }
-        (Peer::Group(kind), Direction::Egress) => {
+        (Peer::Group(peer), Direction::Egress) => {
             p.insert(
                 "DestinationSecurityGroupId".into(),
-                get_att(&group_id(net, *kind), "GroupId"),
+                cx.att(*peer, "GroupId").map_err(internal)?,
             );
         }
     }
     p.insert("Description".into(), json!(rule.description));
-    Value::Object(p)
+    let ty = match rule.direction {
+        Direction::Ingress => "AWS::EC2::SecurityGroupIngress",
+        Direction::Egress => "AWS::EC2::SecurityGroupEgress",
+    };
+    t.add(id(cx, me)?, ty, Value::Object(p))
+}
+
+pub fn endpoint(cx: &Cx, t: &mut Template, me: Id, e: &VpcEndpoint) -> Result<(), BackendError> {
+    let props = json!({
+        "VpcEndpointType": e.endpoint_type,
+        "ServiceName": sub(format!("com.amazonaws.${{AWS::Region}}.{}", e.service)),
+        "VpcId": vpc_value(cx, &e.vpc)?,
+        "SubnetIds": subnet_values(cx, &e.subnets)?,
+        "SecurityGroupIds": group_ids(cx, &e.security_groups)?,
+        "PrivateDnsEnabled": e.private_dns,
+        "Tags": t.tags,
+    });
+    t.add(id(cx, me)?, "AWS::EC2::VPCEndpoint", props)
+}
+
+/// API Gateway's VPC link traffic arrives over PrivateLink; with enforcement on, the NLB
+/// group (which has no ingress rule) would drop it.
+pub fn load_balancer(
+    cx: &Cx,
+    t: &mut Template,
+    me: Id,
+    lb: &LoadBalancer,
+) -> Result<(), BackendError> {
+    let props = json!({
+        "Name": lb.physical,
+        "Type": lb.lb_type,
+        "Scheme": if lb.internal { "internal" } else { "internet-facing" },
+        "Subnets": subnet_values(cx, &lb.subnets)?,
+        "SecurityGroups": group_ids(cx, &lb.security_groups)?,
+        "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic":
+            if lb.enforce_inbound_on_private_link { "on" } else { "off" },
+        "LoadBalancerAttributes": [{
+            "Key": "load_balancing.cross_zone.enabled",
+            "Value": if lb.cross_zone { "true" } else { "false" },
+        }],
+        "Tags": t.tags,
+    });
+    t.add(
+        id(cx, me)?,
+        "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        props,
+    )
+}
+
+/// The target group, its targets the endpoint's ENI IPs (`Fn::GetAtt` of the lookup).
+pub fn target_group(
+    cx: &Cx,
+    t: &mut Template,
+    me: Id,
+    tg: &TargetGroup,
+) -> Result<(), BackendError> {
+    let enis = cx.g.get(tg.targets).map_err(internal)?;
+    let targets: Vec<Value> = (0..enis.count)
+        .map(|i| {
+            Ok(json!({
+                "Id": cx.att(tg.targets, &format!("Ip{i}")).map_err(internal)?,
+                "Port": tg.port,
+            }))
+        })
+        .collect::<Result<_, BackendError>>()?;
+    let props = json!({
+        "Name": tg.physical,
+        "Protocol": tg.protocol,
+        "Port": tg.port,
+        "TargetType": tg.target_type,
+        "VpcId": vpc_value(cx, &tg.vpc)?,
+        "Targets": targets,
+        "Tags": t.tags,
+    });
+    t.add(
+        id(cx, me)?,
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        props,
+    )
+}
+
+pub fn listener(cx: &Cx, t: &mut Template, me: Id, l: &Listener) -> Result<(), BackendError> {
+    let props = json!({
+        "LoadBalancerArn": cx.ref_(l.load_balancer).map_err(internal)?,
+        "Protocol": l.protocol,
+        "Port": l.port,
+        "DefaultActions": [{
+            "Type": "forward",
+            "TargetGroupArn": cx.ref_(l.target_group).map_err(internal)?,
+        }],
+    });
+    t.add(id(cx, me)?, "AWS::ElasticLoadBalancingV2::Listener", props)
+}
+
+pub fn vpc_link(cx: &Cx, t: &mut Template, me: Id, link: &VpcLink) -> Result<(), BackendError> {
+    let props = json!({
+        "Name": link.physical,
+        "TargetArns": [cx.ref_(link.target).map_err(internal)?],
+        "Tags": t.tags,
+    });
+    t.add(id(cx, me)?, "AWS::ApiGateway::VpcLink", props)
+}
+
+pub fn connector(cx: &Cx, t: &mut Template, me: Id, c: &VpcConnector) -> Result<(), BackendError> {
+    let props = json!({
+        "VpcConnectorName": c.physical,
+        "Subnets": subnet_values(cx, &c.subnets)?,
+        "SecurityGroups": group_ids(cx, &c.security_groups)?,
+        "Tags": t.tags,
+    });
+    t.add(id(cx, me)?, "AWS::AppRunner::VpcConnector", props)
 }

@@ -1,61 +1,104 @@
-//! One App Runner service: its access and instance roles (the IR's statements, verbatim, as
-//! one inline policy each; no `RoleName`, so `CAPABILITY_IAM` suffices), its auto scaling
-//! and observability configurations, the service itself, and, when private, its VPC ingress
-//! connection to the network's requests endpoint.
+//! Service kinds as CloudFormation resources: IAM roles (the graph's statements, verbatim, as
+//! one inline policy each; no `RoleName`, so `CAPABILITY_IAM` suffices, and the role is
+//! complete only with its policy, so the service that refers to it waits for both), auto
+//! scaling and observability configurations, the App Runner service, and a private service's
+//! VPC ingress connection.
 
-use super::intrinsics::{get_att, ref_, text};
-use super::network::{connector_id, endpoint_id, vpc_value};
-use super::{network, BackendError, Template};
-use crate::ir::{Ir, RepositoryType, Role, Service};
+use super::cx::Cx;
+use super::intrinsics::text;
+use super::network::vpc_value;
+use super::{BackendError, Template};
+use crate::rg::{
+    AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
+};
 use crate::text::Text;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
-pub fn emit(t: &mut Template, ir: &Ir, svc: &Service) -> Result<(), BackendError> {
-    let p = &svc.names.pascal;
-    let net = match &svc.network {
-        Some(name) => Some(network(ir, name, &format!("service `{}`", svc.names.spec))?),
-        None => None,
-    };
-    if let Some(role) = &svc.access_role {
-        t.add(
-            &format!("{p}AccessRole"),
-            "AWS::IAM::Role",
-            role_properties(t, role),
-        )?;
-    }
-    if let Some(role) = &svc.instance_role {
-        t.add(
-            &format!("{p}InstanceRole"),
-            "AWS::IAM::Role",
-            role_properties(t, role),
-        )?;
-    }
-    if let Some(scaling) = &svc.autoscaling {
-        t.add(
-            &format!("{p}AutoScaling"),
-            "AWS::AppRunner::AutoScalingConfiguration",
-            json!({
-                "AutoScalingConfigurationName": scaling.physical,
-                "MinSize": scaling.min,
-                "MaxSize": scaling.max,
-                "MaxConcurrency": scaling.concurrency,
-                "Tags": t.tags,
-            }),
-        )?;
-    }
-    if let Some(obs) = &svc.observability {
-        t.add(
-            &format!("{p}Observability"),
-            "AWS::AppRunner::ObservabilityConfiguration",
-            json!({
-                "ObservabilityConfigurationName": obs.physical,
-                "TraceConfiguration": { "Vendor": "AWSXRAY" },
-                "Tags": t.tags,
-            }),
-        )?;
-    }
+fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
+    cx.id(me).map_err(BackendError::internal)
+}
 
+fn internal(e: Internal) -> BackendError {
+    BackendError::internal(e)
+}
+
+/// A role assumable by its service principal, with its statements as its one inline policy.
+pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), BackendError> {
+    let statements: Vec<Value> = role
+        .statements
+        .iter()
+        .map(|s| {
+            json!({
+                "Sid": s.sid,
+                "Effect": "Allow",
+                "Action": s.actions,
+                "Resource": s.resources.iter().map(text).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let props = json!({
+        "AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": { "Service": role.principal },
+                "Action": "sts:AssumeRole",
+            }],
+        },
+        "Policies": [{
+            "PolicyName": role.policy_name,
+            "PolicyDocument": { "Version": "2012-10-17", "Statement": statements },
+        }],
+        "Tags": t.tags,
+    });
+    t.add(id(cx, me)?, "AWS::IAM::Role", props)
+}
+
+pub fn autoscaling(
+    cx: &Cx,
+    t: &mut Template,
+    me: Id,
+    scale: &AutoScaling,
+) -> Result<(), BackendError> {
+    let props = json!({
+        "AutoScalingConfigurationName": scale.physical,
+        "MinSize": scale.min,
+        "MaxSize": scale.max,
+        "MaxConcurrency": scale.concurrency,
+        "Tags": t.tags,
+    });
+    t.add(
+        id(cx, me)?,
+        "AWS::AppRunner::AutoScalingConfiguration",
+        props,
+    )
+}
+
+pub fn observability(
+    cx: &Cx,
+    t: &mut Template,
+    me: Id,
+    obs: &Observability,
+) -> Result<(), BackendError> {
+    let props = json!({
+        "ObservabilityConfigurationName": obs.physical,
+        "TraceConfiguration": { "Vendor": obs.vendor },
+        "Tags": t.tags,
+    });
+    t.add(
+        id(cx, me)?,
+        "AWS::AppRunner::ObservabilityConfiguration",
+        props,
+    )
+}
+
+pub fn service(
+    cx: &Cx,
+    t: &mut Template,
+    me: Id,
+    svc: &AppRunnerService,
+) -> Result<(), BackendError> {
     let mut image_config = Map::new();
     image_config.insert("Port".into(), json!(svc.port.to_string()));
     if !svc.env.is_empty() {
@@ -68,23 +111,20 @@ pub fn emit(t: &mut Template, ir: &Ir, svc: &Service) -> Result<(), BackendError
         image_config.insert("StartCommand".into(), text(command));
     }
     let mut source = Map::new();
-    if svc.access_role.is_some() {
+    if let Some(role) = svc.access_role {
         source.insert(
             "AuthenticationConfiguration".into(),
-            json!({ "AccessRoleArn": get_att(&format!("{p}AccessRole"), "Arn") }),
+            json!({ "AccessRoleArn": cx.att(role, "Arn").map_err(internal)? }),
         );
     }
     // The template decides what runs (the image tag is a parameter): App Runner must not
     // redeploy on its own when a tag is pushed (and ECR Public does not support it at all).
-    source.insert("AutoDeploymentsEnabled".into(), json!(false));
+    source.insert("AutoDeploymentsEnabled".into(), json!(svc.auto_deployments));
     source.insert(
         "ImageRepository".into(),
         json!({
             "ImageIdentifier": text(&svc.image),
-            "ImageRepositoryType": match svc.repository_type {
-                RepositoryType::Ecr => "ECR",
-                RepositoryType::EcrPublic => "ECR_PUBLIC",
-            },
+            "ImageRepositoryType": svc.repository_type.as_aws(),
             "ImageConfiguration": image_config,
         }),
     );
@@ -92,32 +132,24 @@ pub fn emit(t: &mut Template, ir: &Ir, svc: &Service) -> Result<(), BackendError
     let mut instance = Map::new();
     instance.insert("Cpu".into(), json!(svc.cpu));
     instance.insert("Memory".into(), json!(svc.memory));
-    if svc.instance_role.is_some() {
+    if let Some(role) = svc.instance_role {
         instance.insert(
             "InstanceRoleArn".into(),
-            get_att(&format!("{p}InstanceRole"), "Arn"),
+            cx.att(role, "Arn").map_err(internal)?,
         );
     }
 
     let mut egress = Map::new();
-    if svc.vpc_egress {
-        let Some(net) = net.filter(|n| n.connector.is_some()) else {
-            return Err(internal(
-                svc,
-                "has VPC egress but its network has no VPC connector",
-            ));
-        };
-        egress.insert("EgressType".into(), json!("VPC"));
+    egress.insert("EgressType".into(), json!(svc.egress.as_aws()));
+    if let Egress::Vpc(connector) = &svc.egress {
         egress.insert(
             "VpcConnectorArn".into(),
-            get_att(&connector_id(net), "VpcConnectorArn"),
+            cx.att(*connector, "VpcConnectorArn").map_err(internal)?,
         );
-    } else {
-        egress.insert("EgressType".into(), json!("DEFAULT"));
     }
 
     let mut props = Map::new();
-    props.insert("ServiceName".into(), json!(svc.names.physical));
+    props.insert("ServiceName".into(), json!(svc.physical));
     props.insert("SourceConfiguration".into(), Value::Object(source));
     props.insert("InstanceConfiguration".into(), Value::Object(instance));
     if let Some(h) = &svc.health {
@@ -140,18 +172,21 @@ pub fn emit(t: &mut Template, ir: &Ir, svc: &Service) -> Result<(), BackendError
         }
         props.insert("HealthCheckConfiguration".into(), Value::Object(health));
     }
-    if svc.autoscaling.is_some() {
+    if let Some(scaling) = svc.autoscaling {
         props.insert(
             "AutoScalingConfigurationArn".into(),
-            get_att(&format!("{p}AutoScaling"), "AutoScalingConfigurationArn"),
+            cx.att(scaling, "AutoScalingConfigurationArn")
+                .map_err(internal)?,
         );
     }
-    if svc.observability.is_some() {
+    if let Some(observability) = svc.observability {
         props.insert(
             "ObservabilityConfiguration".into(),
             json!({
                 "ObservabilityEnabled": true,
-                "ObservabilityConfigurationArn": get_att(&format!("{p}Observability"), "ObservabilityConfigurationArn"),
+                "ObservabilityConfigurationArn": cx
+                    .att(observability, "ObservabilityConfigurationArn")
+                    .map_err(internal)?,
             }),
         );
     }
@@ -163,43 +198,25 @@ pub fn emit(t: &mut Template, ir: &Ir, svc: &Service) -> Result<(), BackendError
         }),
     );
     props.insert("Tags".into(), t.tags.clone());
-    t.add(
-        &format!("{p}Service"),
-        "AWS::AppRunner::Service",
-        Value::Object(props),
-    )?;
-
-    if let Some(conn) = &svc.ingress_connection {
-        let net = network(
-            ir,
-            &conn.network,
-            &format!("the ingress connection of service `{}`", svc.names.spec),
-        )?;
-        if net.endpoint.is_none() {
-            return Err(internal(
-                svc,
-                "is private but its network has no requests endpoint",
-            ));
-        }
-        t.add(
-            &format!("{p}IngressConnection"),
-            "AWS::AppRunner::VpcIngressConnection",
-            json!({
-                "VpcIngressConnectionName": conn.physical,
-                "ServiceArn": get_att(&format!("{p}Service"), "ServiceArn"),
-                "IngressVpcConfiguration": {
-                    "VpcId": vpc_value(net),
-                    "VpcEndpointId": ref_(&endpoint_id(net)),
-                },
-                "Tags": t.tags,
-            }),
-        )?;
-    }
-    Ok(())
+    t.add(id(cx, me)?, "AWS::AppRunner::Service", Value::Object(props))
 }
 
-fn internal(svc: &Service, what: &str) -> BackendError {
-    super::internal(format!("service `{}` {what}", svc.names.spec))
+pub fn ingress(
+    cx: &Cx,
+    t: &mut Template,
+    me: Id,
+    conn: &IngressConnection,
+) -> Result<(), BackendError> {
+    let props = json!({
+        "VpcIngressConnectionName": conn.physical,
+        "ServiceArn": cx.att(conn.service, "ServiceArn").map_err(internal)?,
+        "IngressVpcConfiguration": {
+            "VpcId": vpc_value(cx, &conn.vpc)?,
+            "VpcEndpointId": cx.ref_(conn.endpoint).map_err(internal)?,
+        },
+        "Tags": t.tags,
+    });
+    t.add(id(cx, me)?, "AWS::AppRunner::VpcIngressConnection", props)
 }
 
 /// `[{Name, Value}]`, sorted by name (the map is ordered).
@@ -209,36 +226,4 @@ fn pairs(map: &BTreeMap<String, Text>) -> Value {
             .map(|(k, v)| json!({ "Name": k, "Value": text(v) }))
             .collect(),
     )
-}
-
-/// A role assumable by the IR's service principal, with the IR's statements as its one
-/// inline policy.
-fn role_properties(t: &Template, role: &Role) -> Value {
-    let statements: Vec<Value> = role
-        .statements
-        .iter()
-        .map(|s| {
-            json!({
-                "Sid": s.sid,
-                "Effect": "Allow",
-                "Action": s.actions,
-                "Resource": s.resources.iter().map(text).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    json!({
-        "AssumeRolePolicyDocument": {
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Effect": "Allow",
-                "Principal": { "Service": role.principal },
-                "Action": "sts:AssumeRole",
-            }],
-        },
-        "Policies": [{
-            "PolicyName": role.policy_name,
-            "PolicyDocument": { "Version": "2012-10-17", "Statement": statements },
-        }],
-        "Tags": t.tags,
-    })
 }

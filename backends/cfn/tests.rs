@@ -1,26 +1,37 @@
-//! Unit tests on the seed architecture's IR (examples/seed.apr, hand-built as a checked spec
-//! in `crate::testing` and lowered), so the emitter is tested without parser or checker. The integration tests (`tests/cfn.rs`)
-//! cover every example through the real pipeline and run cfn-lint.
+//! Unit tests on the seed architecture's resource graph (examples/seed.apr, hand-built as a
+//! checked spec in `crate::testing` and lowered), so the emitter is tested without parser or
+//! checker. The integration tests (`tests/cfn.rs`) cover every example through the real
+//! pipeline and run cfn-lint.
 
-use super::emit;
-use crate::ir::*;
+use super::{emit, logical_ids};
+use crate::diag::Code;
+use crate::rg::*;
 use crate::text::Text;
 use serde_json::Value;
 
 /// The seed architecture (examples/seed.apr) through the real lowering.
-fn seed_ir() -> Ir {
-    crate::testing::seed_ir()
+fn seed() -> Graph {
+    crate::testing::seed_graph()
 }
 
-fn template(ir: &Ir) -> Value {
-    let body = emit(ir).expect("seed emits");
+fn template(g: &Graph) -> Value {
+    let body = emit(g).expect("seed emits");
     assert!(body.ends_with("}\n"), "pretty JSON with a trailing newline");
     serde_json::from_str(&body).expect("valid JSON")
 }
 
+fn param(name: &str) -> Param {
+    Param {
+        name: name.into(),
+        default: None,
+        span: crate::testing::span(),
+    }
+}
+
 #[test]
 fn seed_wires_the_private_chain() {
-    let t = template(&seed_ir());
+    let g = seed();
+    let t = template(&g);
     let r = &t["Resources"];
     assert_eq!(
         r["CoreVpcEndpoint"]["Properties"]["VpcEndpointType"],
@@ -49,11 +60,9 @@ fn seed_wires_the_private_chain() {
         "https://${OrdersIngressConnection.DomainName}/{proxy}"
     );
     assert_eq!(integ["ConnectionId"]["Ref"], "CoreVpcLink");
-    // The deployment waits for every method and is named after the route hash.
-    let deployment = format!(
-        "PublicDeployment{}",
-        &seed_ir().apis[0].deployment_hash[..12]
-    );
+    // The deployment waits for every method and is named after what the stage serves.
+    let (_, d) = g.all::<Deployment>().next().expect("a deployment");
+    let deployment = format!("PublicDeployment{}", &d.identity[..12]);
     assert_eq!(
         r[deployment.as_str()]["DependsOn"],
         serde_json::json!(["PublicAnyProxyMethod"])
@@ -68,7 +77,7 @@ fn seed_wires_the_private_chain() {
 
 #[test]
 fn every_security_group_drops_the_default_egress() {
-    let t = template(&seed_ir());
+    let t = template(&seed());
     for (id, res) in t["Resources"].as_object().expect("resources") {
         if res["Type"] == "AWS::EC2::SecurityGroup" {
             let egress = res["Properties"]["SecurityGroupEgress"]
@@ -80,42 +89,33 @@ fn every_security_group_drops_the_default_egress() {
     }
 }
 
+/// Ids that repeat or that CloudFormation refuses are the check's to report (E0502, from
+/// [`logical_ids`]); a build that meets one anyway reports its own bug (E0901), never a
+/// template that overwrites one resource with another.
 #[test]
-fn colliding_logical_ids_are_an_error_not_an_overwrite() {
-    let mut ir = seed_ir();
-    // `orders_service` the param and `orders` the service would both be `OrdersService`.
-    ir.params.push(Param {
-        name: "orders_service".into(),
-        default: None,
-    });
-    let err = emit(&ir).expect_err("collision");
-    assert_eq!(err.code, crate::diag::Code::E0502);
-    assert!(err.message.contains("OrdersService"), "{}", err.message);
-}
-
-#[test]
-fn a_param_without_letters_or_digits_is_an_error_not_an_empty_id() {
-    let mut ir = seed_ir();
-    ir.params.push(Param {
-        name: "_".into(),
-        default: None,
-    });
-    let err = emit(&ir).expect_err("no id");
-    assert_eq!(err.code, crate::diag::Code::E0502);
-    assert!(err.message.contains("param `_`"), "{}", err.message);
+fn colliding_or_invalid_logical_ids_are_listed_for_the_check_and_never_written() {
+    for (name, id) in [("orders_service", "OrdersService"), ("_", "")] {
+        let mut g = seed();
+        g.params.push(param(name));
+        let (ids, _) = logical_ids(&g).expect("ids");
+        let count = ids.iter().filter(|(i, _)| i == id).count();
+        assert!(
+            count == 2 || !super::valid_logical_id(id),
+            "{name}: {ids:?}"
+        );
+        let err = emit(&g).expect_err("refused");
+        assert_eq!(err.code, Code::E0901, "{name}: {err}");
+    }
 }
 
 #[test]
 fn too_many_parameters_is_a_quota_error() {
-    let mut ir = seed_ir();
+    let mut g = seed();
     for i in 0..super::MAX_PARAMETERS {
-        ir.params.push(Param {
-            name: format!("p{i}"),
-            default: None,
-        });
+        g.params.push(param(&format!("p{i}")));
     }
-    let err = emit(&ir).expect_err("quota");
-    assert_eq!(err.code, crate::diag::Code::E0601);
+    let err = emit(&g).expect_err("quota");
+    assert_eq!(err.code, Code::E0601);
     assert!(
         err.message.contains("201 parameters") && err.message.contains("200"),
         "{}",
@@ -123,39 +123,38 @@ fn too_many_parameters_is_a_quota_error() {
     );
 }
 
-/// Writes the hand-built seed template where `APRC_CFN_DUMP` says (for cfn-lint and checkov
-/// runs by hand while lowering is not there yet); does nothing otherwise.
-#[test]
-fn dump_seed_template_on_request() {
-    if let Ok(path) = std::env::var("APRC_CFN_DUMP") {
-        std::fs::write(path, emit(&seed_ir()).expect("seed emits")).expect("dump written");
-    }
-}
-
-/// An IR that breaks its own invariants (a lowering bug) gets a coded error naming what is
+/// A graph that breaks its own rules (a lowering bug) gets the internal error naming what is
 /// wrong, never a panic and never a template with a dangling reference.
-/// Breaks one invariant of an IR.
-type Break = fn(&mut Ir);
-
 #[test]
-fn broken_ir_is_an_error_not_a_panic() {
+fn a_broken_graph_is_an_internal_error_not_a_panic() {
+    type Break = fn(&mut Graph);
     let cases: Vec<(&str, Break)> = vec![
-        ("network `core`", |ir| ir.networks.clear()),
-        ("resource #7", |ir| ir.apis[0].methods[0].resource = Some(7)),
-        ("no requests endpoint", |ir| ir.networks[0].endpoint = None),
-        ("service `nope`", |ir| {
-            ir.apis[0].methods[0].integration.service = "nope".into()
+        ("not a VPC", |g| {
+            if let Some(r) = g
+                .resources
+                .iter_mut()
+                .find(|r| matches!(r.props, Props::Vpc(_)))
+            {
+                r.props = Props::ApiKey(ApiKey {
+                    name: "x".into(),
+                    enabled: true,
+                });
+            }
         }),
-        ("service `ghost`", |ir| {
-            ir.outputs[2].value = OutputValue::ServiceArn("ghost".into())
+        ("is not in the graph", |g| {
+            g.resources.truncate(3);
+        }),
+        ("declaration #", |g| {
+            g.decls.truncate(1);
         }),
     ];
     for (expected, breaks) in cases {
-        let mut ir = seed_ir();
-        breaks(&mut ir);
-        let err = emit(&ir).expect_err(expected);
+        let mut g = seed();
+        breaks(&mut g);
+        let err = emit(&g).expect_err(expected);
+        assert_eq!(err.code, Code::E0901, "{expected}: {err}");
         assert!(
-            err.message.contains("internal error") && err.message.contains(expected),
+            err.message.contains("bug in aprc") && err.message.contains(expected),
             "{expected}: {}",
             err.message
         );
@@ -163,43 +162,34 @@ fn broken_ir_is_an_error_not_a_panic() {
 }
 
 #[test]
-fn duplicate_output_ids_are_an_error() {
-    let mut ir = seed_ir();
-    let twin = ir.outputs[0].clone();
-    let name = twin.pascal.clone();
-    ir.outputs.push(twin);
-    let err = emit(&ir).expect_err("duplicate");
-    assert_eq!(err.code, crate::diag::Code::E0502);
-    assert!(err.message.contains(&name), "{}", err.message);
-}
-
-#[test]
 fn too_many_outputs_is_a_quota_error() {
-    let mut ir = seed_ir();
-    let template = ir.outputs[2].clone();
+    let mut g = seed();
+    let template = g.outputs[2].clone();
     for i in 0..super::MAX_OUTPUTS {
-        ir.outputs.push(Output {
+        g.outputs.push(Output {
             pascal: format!("Extra{i}"),
             ..template.clone()
         });
     }
-    let err = emit(&ir).expect_err("quota");
-    assert_eq!(err.code, crate::diag::Code::E0601);
+    let err = emit(&g).expect_err("quota");
+    assert_eq!(err.code, Code::E0601);
     let expected = format!("{} outputs", super::MAX_OUTPUTS + 4);
     assert!(err.message.contains(&expected), "{}", err.message);
 }
 
 #[test]
 fn a_body_over_one_megabyte_is_a_quota_error() {
-    let mut ir = seed_ir();
+    let mut g = seed();
     // 300 variables of 4 KB: few resources, but well over 1 MB of template.
-    for i in 0..300 {
-        ir.services[0]
-            .env
-            .insert(format!("V{i}"), Text::lit("x".repeat(4096)));
+    for r in &mut g.resources {
+        if let Props::AppRunnerService(s) = &mut r.props {
+            for i in 0..300 {
+                s.env.insert(format!("V{i}"), Text::lit("x".repeat(4096)));
+            }
+        }
     }
-    let err = emit(&ir).expect_err("quota");
-    assert_eq!(err.code, crate::diag::Code::E0601);
+    let err = emit(&g).expect_err("quota");
+    assert_eq!(err.code, Code::E0601);
     assert!(
         err.message.contains("template body bytes") && err.message.contains("1048576"),
         "{}",

@@ -7,7 +7,7 @@
 //! stack into one shared allocation rather than through `format!` (measured with callgrind).
 
 use super::json::{with_joined, StepId};
-use crate::rg::{Direction, Graph, Id, Internal, Props, RoleUse};
+use crate::rg::{Direction, Graph, Id, Internal, Origin, Props, RoleUse};
 
 /// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
 /// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
@@ -166,6 +166,61 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
         Props::UsagePlan(_) => self::id(owner, kind::USAGE_PLAN),
         Props::UsagePlanKey(_) => self::id(owner, kind::USAGE_PLAN_KEY),
     })
+}
+
+/// Every step id the plan will hold, with what it is written for, then every output name:
+/// what the check compares to find two that repeat.
+pub fn all(g: &Graph) -> Result<(Vec<(String, Origin)>, Vec<(String, Origin)>), Internal> {
+    let mut steps: Vec<(String, Origin)> = Vec::with_capacity(g.resources.len() * 2);
+    if g.all::<crate::rg::Stage>()
+        .any(|(_, s)| s.access_log.is_some())
+    {
+        steps.push((
+            self::id(&g.app.name, kind::ACCOUNT).to_string(),
+            Origin::Backend("the lookup of the account id"),
+        ));
+    }
+    for (rid, r) in g.iter() {
+        let owner = &g.decl(r.decl)?.names.spec;
+        let origin = Origin::Resource(rid);
+        steps.push((main(g, rid)?.to_string(), origin));
+        let mut extra = |kind: &str| steps.push((self::id(owner, kind).to_string(), origin));
+        match &r.props {
+            Props::Vpc(_) => {
+                extra(kind::DNS_SUPPORT);
+                extra(kind::DNS_HOSTNAMES);
+            }
+            Props::SecurityGroup(sg) if sg.exact_rules => {
+                extra(&format!("{}-sg-revoke-egress", sg.role.snake()));
+            }
+            Props::LoadBalancer(_) => {
+                extra(kind::NLB_ATTRIBUTES);
+                extra(kind::NLB_SECURITY_GROUPS);
+            }
+            Props::TargetGroup(_) => extra(kind::TARGETS),
+            Props::Role(role) => extra(match role.role_use {
+                RoleUse::Access => kind::ACCESS_POLICY,
+                RoleUse::Instance => kind::INSTANCE_POLICY,
+            }),
+            Props::LogsRole(_) => extra(kind::LOGS_POLICY),
+            Props::LogGroup(_) => extra(kind::LOG_RETENTION),
+            Props::Stage(s) if s.throttle.is_some() || s.access_log.is_some() => {
+                extra(kind::STAGE_SETTINGS)
+            }
+            Props::UsagePlan(_) => extra(kind::USAGE_PLAN_STAGES),
+            Props::Method(m) => {
+                steps.push((id_n(owner, "integration", m.index).to_string(), origin));
+            }
+            _ => {}
+        }
+    }
+    let outputs = g
+        .outputs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.snake.clone(), Origin::Output(i)))
+        .collect();
+    Ok((steps, outputs))
 }
 
 /// `<spec name>-<kind>`: `core-vpc`, `orders-service`.

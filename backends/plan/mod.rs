@@ -40,7 +40,7 @@ use json::{obj, Key, J};
 use order::ordered;
 use steps::Step;
 
-pub use ids::kind;
+pub use ids::{all as step_ids, kind};
 
 /// The plan format's version (spec section 8): 2 added a wait's own `outputs` and the
 /// `{"object": ..}` escape of literal objects shaped like a form.

@@ -1,112 +1,177 @@
-//! An api's resources: the REST API, its resource tree, one method and one HTTP_PROXY
-//! integration per route, the deployment and stage (tracing, access log), stage throttling,
-//! and with `auth = api_key` the key, usage plan and their association.
+//! Api kinds as Terraform blocks: the REST API, its resource tree, one method and one
+//! HTTP_PROXY integration per route, the deployment and stage (tracing, access log), stage
+//! throttling, the api key with its usage plan and their association, and the account's API
+//! Gateway logging role with the account setting that names it.
 //!
 //! Two traps live here (spec 6.5 and 6.6). Every path variable is required on the method
 //! (`method.request.path.X = true`) and mapped on the integration, or API Gateway answers
-//! 403/404/502. The deployment is replaced whenever a route changes (`triggers` with the
-//! IR's hash, `create_before_destroy` so the stage never points at a deleted deployment) and
-//! depends on every integration, or edits silently never go live.
+//! 403/404/502. The deployment is replaced whenever what the stage serves changes (`triggers`
+//! with the graph's identity, `create_before_destroy` so the stage never points at a deleted
+//! deployment) and depends on every integration, or edits silently never go live.
 
+use super::cx::{Cx, PARTITION};
 use super::doc::{BodyExt, Doc};
 use super::expr::{attr, data_attr, int, resource_ref, string, template, text, Piece};
-use super::{network_snake, service_snake};
-use crate::ir::{Api, ApiMethod, Connection, Ir, LogsRole};
+use crate::rg::{
+    ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
+    LogsRole, Method, Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
+};
 use hcl::expr::Traversal;
 use hcl::Expression;
 
-const REST_API: &str = "aws_api_gateway_rest_api";
-
-/// An api with the Terraform names of its resources and methods, made once: each is used by
-/// several blocks (parents, methods, integrations, the deployment's `depends_on`).
-struct Names<'a> {
-    api: &'a Api,
-    resources: Vec<String>,
-    methods: Vec<String>,
-}
-
-impl Names<'_> {
-    /// The id of resource `index` of the tree, or the api's root.
-    fn resource_id(&self, index: Option<usize>) -> Traversal {
-        let a = self.api.names.snake.as_str();
-        match index.and_then(|i| self.resources.get(i)) {
-            Some(name) => attr("aws_api_gateway_resource", name, "id"),
-            None => attr(REST_API, a, "root_resource_id"),
-        }
-    }
-}
-
-pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
-    let a = api.names.snake.as_str();
-    let names = Names {
-        api,
-        resources: api.resources.iter().map(|r| member(a, &r.snake)).collect(),
-        methods: api.methods.iter().map(|m| member(a, &m.snake)).collect(),
-    };
-    let rest_api_id = || Expression::from(attr(REST_API, a, "id"));
-    w.resource(REST_API, a, |w| {
-        w.attr("name", string(&api.names.physical));
+pub fn rest_api(cx: &Cx, me: Id, api: &RestApi, w: &mut Doc) -> Result<(), Internal> {
+    w.resource("aws_api_gateway_rest_api", cx.name(me)?, |w| {
+        w.attr("name", string(&api.physical));
         w.block("endpoint_configuration", &[], |w| {
-            w.attr("types", Expression::Array(vec![string("REGIONAL")]));
+            w.attr("types", Expression::Array(vec![string(api.endpoint_type)]));
         });
     });
-    for (res, name) in api.resources.iter().zip(&names.resources) {
-        w.resource("aws_api_gateway_resource", name, |w| {
-            w.attr("rest_api_id", rest_api_id());
-            w.attr("parent_id", names.resource_id(res.parent).into());
-            w.attr("path_part", string(&res.path_part));
-        });
+    Ok(())
+}
+
+/// The id of a resource of the tree, or of the api's root.
+fn resource_id(
+    cx: &Cx,
+    api: Ref<RestApi>,
+    resource: Option<Ref<ApiResource>>,
+) -> Result<Traversal, Internal> {
+    match resource {
+        Some(r) => cx.attr(r, "id"),
+        None => cx.attr(api, "root_resource_id"),
     }
-    for (m, name) in api.methods.iter().zip(&names.methods) {
-        method_block(&names, m, name, w);
-        integration_block(ir, &names, m, name, w);
-    }
-    w.resource("aws_api_gateway_deployment", a, |w| {
-        w.attr("rest_api_id", rest_api_id());
-        w.map("triggers", [("redeployment", string(&api.deployment_hash))]);
-        w.create_before_destroy();
-        let integrations = names
-            .methods
-            .iter()
-            .map(|name| resource_ref("aws_api_gateway_integration", name).into())
-            .collect();
-        w.attr("depends_on", Expression::Array(integrations));
+}
+
+pub fn resource(cx: &Cx, me: Id, res: &ApiResource, w: &mut Doc) -> Result<(), Internal> {
+    let api = cx.attr(res.api, "id")?;
+    let parent = resource_id(cx, res.api, res.parent)?;
+    w.resource("aws_api_gateway_resource", cx.name(me)?, |w| {
+        w.attr("rest_api_id", api.into());
+        w.attr("parent_id", parent.into());
+        w.attr("path_part", string(&res.path_part));
     });
-    if let Some(log) = &api.access_log {
-        w.resource("aws_cloudwatch_log_group", a, |w| {
-            w.attr("name", string(&log.log_group_name));
-            w.attr("retention_in_days", int(u64::from(log.retention_days)));
-        });
-    }
-    w.resource("aws_api_gateway_stage", a, |w| {
-        w.attr("rest_api_id", rest_api_id());
-        w.attr(
-            "deployment_id",
-            attr("aws_api_gateway_deployment", a, "id").into(),
-        );
-        w.attr("stage_name", text(&api.stage));
-        w.attr("xray_tracing_enabled", Expression::Bool(api.tracing));
-        if let Some(log) = &api.access_log {
-            w.block("access_log_settings", &[], |w| {
-                w.attr(
-                    "destination_arn",
-                    attr("aws_cloudwatch_log_group", a, "arn").into(),
-                );
-                w.attr("format", string(&log.format));
-            });
-            // The account's logging role must be set before a stage that logs deploys.
-            w.attr(
-                "depends_on",
-                Expression::Array(vec![resource_ref(ACCOUNT, LOGS_ACCOUNT).into()]),
+    Ok(())
+}
+
+/// The method, then its integration (same name).
+pub fn method(cx: &Cx, me: Id, m: &Method, w: &mut Doc) -> Result<(), Internal> {
+    let name = cx.name(me)?;
+    let api = cx.attr(m.api, "id")?;
+    let resource = resource_id(cx, m.api, m.resource)?;
+    w.resource("aws_api_gateway_method", name, |w| {
+        w.attr("rest_api_id", api.clone().into());
+        w.attr("resource_id", resource.clone().into());
+        w.attr("http_method", string(&m.http_method));
+        w.attr("authorization", string(m.authorization_type));
+        w.attr("api_key_required", Expression::Bool(m.api_key_required));
+        if !m.request_parameters.is_empty() {
+            w.map(
+                "request_parameters",
+                m.request_parameters
+                    .iter()
+                    .map(|p| (p, Expression::Bool(true))),
             );
         }
     });
-    if let Some(t) = &api.throttle {
-        w.resource("aws_api_gateway_method_settings", a, |w| {
-            w.attr("rest_api_id", rest_api_id());
+    let i = &m.integration;
+    let host = match i.host {
+        Host::IngressDomain(conn) => cx.attr(conn, "domain_name")?,
+        Host::ServiceUrl(service) => cx.attr(service, "service_url")?,
+    };
+    let uri = [
+        Piece::Lit("https://"),
+        Piece::Ref(host.into()),
+        Piece::Lit(&i.target_path),
+    ];
+    let link = match i.connection {
+        Connection::VpcLink(link) => Some(cx.attr(link, "id")?),
+        Connection::Internet => None,
+    };
+    w.resource("aws_api_gateway_integration", name, |w| {
+        w.attr("rest_api_id", api.into());
+        w.attr("resource_id", resource.into());
+        w.attr(
+            "http_method",
+            attr("aws_api_gateway_method", name, "http_method").into(),
+        );
+        w.attr("type", string(i.integration_type));
+        w.attr("integration_http_method", string(&i.http_method));
+        w.attr("uri", template(uri));
+        w.attr("connection_type", string(i.connection.as_aws()));
+        if let Some(link) = link {
+            w.attr("connection_id", link.into());
+        }
+        if !i.request_parameters.is_empty() {
+            w.map(
+                "request_parameters",
+                i.request_parameters
+                    .iter()
+                    .map(|(to, from)| (to, string(from))),
+            );
+        }
+    });
+    Ok(())
+}
+
+pub fn deployment(cx: &Cx, me: Id, d: &Deployment, w: &mut Doc) -> Result<(), Internal> {
+    let api = cx.attr(d.api, "id")?;
+    let integrations: Vec<Expression> = d
+        .methods
+        .iter()
+        .map(|m| Ok(resource_ref("aws_api_gateway_integration", cx.name(m.id)?).into()))
+        .collect::<Result<_, Internal>>()?;
+    let replace_first = cx.g.resource(me)?.replace_first;
+    w.resource("aws_api_gateway_deployment", cx.name(me)?, |w| {
+        w.attr("rest_api_id", api.into());
+        w.map("triggers", [("redeployment", string(&d.identity))]);
+        if replace_first {
+            w.create_before_destroy();
+        }
+        w.attr("depends_on", Expression::Array(integrations));
+    });
+    Ok(())
+}
+
+pub fn log_group(cx: &Cx, me: Id, log: &LogGroup, w: &mut Doc) -> Result<(), Internal> {
+    w.resource("aws_cloudwatch_log_group", cx.name(me)?, |w| {
+        w.attr("name", string(&log.name));
+        w.attr("retention_in_days", int(u64::from(log.retention_days)));
+    });
+    Ok(())
+}
+
+/// The stage (it waits for the account's logging role when it logs), then its throttling.
+pub fn stage(cx: &Cx, me: Id, s: &Stage, w: &mut Doc) -> Result<(), Internal> {
+    let name = cx.name(me)?;
+    let api = cx.attr(s.api, "id")?;
+    let deployment = cx.attr(s.deployment, "id")?;
+    let log = match &s.access_log {
+        Some(log) => Some((
+            cx.attr(log.group, "arn")?,
+            &log.format,
+            resource_ref("aws_api_gateway_account", cx.name(log.account.id)?),
+        )),
+        None => None,
+    };
+    w.resource("aws_api_gateway_stage", name, |w| {
+        w.attr("rest_api_id", api.clone().into());
+        w.attr("deployment_id", deployment.into());
+        w.attr("stage_name", text(&s.name));
+        w.attr("xray_tracing_enabled", Expression::Bool(s.tracing));
+        if let Some((group, format, account)) = log {
+            w.block("access_log_settings", &[], |w| {
+                w.attr("destination_arn", group.into());
+                w.attr("format", string(format));
+            });
+            // The account's logging role must be set before a stage that logs deploys.
+            w.attr("depends_on", Expression::Array(vec![account.into()]));
+        }
+    });
+    if let Some(t) = &s.throttle {
+        w.resource("aws_api_gateway_method_settings", name, |w| {
+            w.attr("rest_api_id", api.into());
             w.attr(
                 "stage_name",
-                attr("aws_api_gateway_stage", a, "stage_name").into(),
+                attr("aws_api_gateway_stage", name, "stage_name").into(),
             );
             w.attr("method_path", string("*/*"));
             w.block("settings", &[], |w| {
@@ -115,26 +180,56 @@ pub fn emit(ir: &Ir, api: &Api, w: &mut Doc) {
             });
         });
     }
-    if let Some(key) = &api.api_key {
-        api_key_blocks(api, key, w);
-    }
+    Ok(())
 }
 
-const ACCOUNT: &str = "aws_api_gateway_account";
-/// Names of the account's logging role (and its policy attachment) and of the setting.
-const LOGS_ROLE: &str = "apigateway_cloudwatch";
-const LOGS_ACCOUNT: &str = "apigateway";
+pub fn api_key(cx: &Cx, me: Id, key: &ApiKey, w: &mut Doc) -> Result<(), Internal> {
+    w.resource("aws_api_gateway_api_key", cx.name(me)?, |w| {
+        w.attr("name", string(&key.name));
+        w.attr("enabled", Expression::Bool(key.enabled));
+    });
+    Ok(())
+}
 
-/// The account's API Gateway logging role, its one managed policy, and the account setting
-/// that names it (spec section 8). The role and its policy have `prevent_destroy`: the setting
-/// is account-wide and other apis may log through the role, so `terraform destroy` must not
-/// take it away (docs/language.md says how to leave them and destroy the rest). Destroying
-/// the setting itself changes nothing on AWS (the provider's 5.x default). The role gets a
-/// generated name, so a root applied again after such a destroy creates a new one rather
-/// than meeting the kept one's name.
-pub fn emit_logs_role(role: &LogsRole, w: &mut Doc) {
-    let assume = super::service::trust_document(LOGS_ROLE, &role.principal, w);
-    w.resource("aws_iam_role", LOGS_ROLE, |w| {
+pub fn usage_plan(cx: &Cx, me: Id, plan: &UsagePlan, w: &mut Doc) -> Result<(), Internal> {
+    let api = cx.attr(plan.api, "id")?;
+    let stage = cx.attr(plan.stage, "stage_name")?;
+    w.resource("aws_api_gateway_usage_plan", cx.name(me)?, |w| {
+        w.attr("name", string(&plan.name));
+        w.block("api_stages", &[], |w| {
+            w.attr("api_id", api.into());
+            w.attr("stage", stage.into());
+        });
+        if let Some(t) = &plan.throttle {
+            w.block("throttle_settings", &[], |w| {
+                w.attr("rate_limit", rate(t.rate));
+                w.attr("burst_limit", int(u64::from(t.burst)));
+            });
+        }
+    });
+    Ok(())
+}
+
+pub fn usage_plan_key(cx: &Cx, me: Id, k: &UsagePlanKey, w: &mut Doc) -> Result<(), Internal> {
+    let key = cx.attr(k.key, "id")?;
+    let plan = cx.attr(k.plan, "id")?;
+    w.resource("aws_api_gateway_usage_plan_key", cx.name(me)?, |w| {
+        w.attr("key_id", key.into());
+        w.attr("key_type", string(k.key_type));
+        w.attr("usage_plan_id", plan.into());
+    });
+    Ok(())
+}
+
+/// The account's API Gateway logging role and its one managed policy. Both have
+/// `prevent_destroy`: the setting is account-wide and other apis may log through the role, so
+/// `terraform destroy` must not take it away (docs/language.md says how to leave them and
+/// destroy the rest). The role gets a generated name, so a root applied again after such a
+/// destroy creates a new one rather than meeting the kept one's name.
+pub fn logs_role(cx: &Cx, me: Id, role: &LogsRole, w: &mut Doc) -> Result<(), Internal> {
+    let name = cx.name(me)?;
+    let assume = super::service::trust_document(name, &role.principal, w);
+    w.resource("aws_iam_role", name, |w| {
         w.attr("description", string(&role.description));
         w.attr(
             "assume_role_policy",
@@ -144,8 +239,8 @@ pub fn emit_logs_role(role: &LogsRole, w: &mut Doc) {
     });
     w.data("aws_partition", PARTITION, |_| {});
     let policy = format!(":iam::aws:policy/{}", role.managed_policy);
-    w.resource("aws_iam_role_policy_attachment", LOGS_ROLE, |w| {
-        w.attr("role", attr("aws_iam_role", LOGS_ROLE, "name").into());
+    w.resource("aws_iam_role_policy_attachment", name, |w| {
+        w.attr("role", attr("aws_iam_role", name, "name").into());
         w.attr(
             "policy_arn",
             template([
@@ -156,126 +251,19 @@ pub fn emit_logs_role(role: &LogsRole, w: &mut Doc) {
         );
         w.prevent_destroy();
     });
-    w.resource(ACCOUNT, LOGS_ACCOUNT, |w| {
-        w.attr(
-            "cloudwatch_role_arn",
-            attr("aws_iam_role", LOGS_ROLE, "arn").into(),
-        );
+    Ok(())
+}
+
+/// The account setting; destroying it changes nothing on AWS (the provider's 5.x default).
+pub fn account(cx: &Cx, me: Id, account: &ApiAccount, w: &mut Doc) -> Result<(), Internal> {
+    let role = cx.attr(account.role, "arn")?;
+    let attachment = resource_ref("aws_iam_role_policy_attachment", cx.name(account.role.id)?);
+    w.resource("aws_api_gateway_account", cx.name(me)?, |w| {
+        w.attr("cloudwatch_role_arn", role.into());
         // API Gateway checks that the role can write logs when the setting is made.
-        w.attr(
-            "depends_on",
-            Expression::Array(vec![resource_ref(
-                "aws_iam_role_policy_attachment",
-                LOGS_ROLE,
-            )
-            .into()]),
-        );
+        w.attr("depends_on", Expression::Array(vec![attachment.into()]));
     });
-}
-
-/// Name of the `aws_partition` data source.
-const PARTITION: &str = "current";
-
-fn method_block(names: &Names, m: &ApiMethod, name: &str, w: &mut Doc) {
-    let api = names.api;
-    let a = api.names.snake.as_str();
-    w.resource("aws_api_gateway_method", name, |w| {
-        w.attr("rest_api_id", attr(REST_API, a, "id").into());
-        w.attr("resource_id", names.resource_id(m.resource).into());
-        w.attr("http_method", string(&m.http_method));
-        w.attr("authorization", string(api.auth.authorization_type()));
-        w.attr(
-            "api_key_required",
-            Expression::Bool(api.auth.api_key_required()),
-        );
-        if !m.path_params.is_empty() {
-            w.map(
-                "request_parameters",
-                m.request_parameters().map(|p| (p, Expression::Bool(true))),
-            );
-        }
-    });
-}
-
-fn integration_block(ir: &Ir, names: &Names, m: &ApiMethod, name: &str, w: &mut Doc) {
-    let a = names.api.names.snake.as_str();
-    let i = &m.integration;
-    let svc = service_snake(ir, &i.service);
-    let host = match &i.connection {
-        Connection::VpcLink { .. } => {
-            attr("aws_apprunner_vpc_ingress_connection", &svc, "domain_name")
-        }
-        Connection::Internet => attr("aws_apprunner_service", &svc, "service_url"),
-    };
-    let uri = [
-        Piece::Lit("https://"),
-        Piece::Ref(host.into()),
-        Piece::Lit(&i.target_path),
-    ];
-    let link = match &i.connection {
-        Connection::VpcLink { network } => Some(network_snake(ir, network)),
-        Connection::Internet => None,
-    };
-    w.resource("aws_api_gateway_integration", name, |w| {
-        w.attr("rest_api_id", attr(REST_API, a, "id").into());
-        w.attr("resource_id", names.resource_id(m.resource).into());
-        w.attr(
-            "http_method",
-            attr("aws_api_gateway_method", name, "http_method").into(),
-        );
-        w.attr("type", string("HTTP_PROXY"));
-        w.attr("integration_http_method", string(&i.http_method));
-        w.attr("uri", template(uri));
-        match &link {
-            Some(network) => {
-                w.attr("connection_type", string("VPC_LINK"));
-                w.attr(
-                    "connection_id",
-                    attr("aws_api_gateway_vpc_link", network, "id").into(),
-                );
-            }
-            None => w.attr("connection_type", string("INTERNET")),
-        }
-        if !i.path_mappings.is_empty() {
-            let params: Vec<(String, String)> = i.request_parameters().collect();
-            w.map(
-                "request_parameters",
-                params.iter().map(|(to, from)| (to, string(from))),
-            );
-        }
-    });
-}
-
-fn api_key_blocks(api: &Api, key: &crate::ir::ApiKey, w: &mut Doc) {
-    let a = api.names.snake.as_str();
-    w.resource("aws_api_gateway_api_key", a, |w| {
-        w.attr("name", string(&key.key_name));
-        w.attr("enabled", Expression::Bool(true));
-    });
-    w.resource("aws_api_gateway_usage_plan", a, |w| {
-        w.attr("name", string(&key.usage_plan_name));
-        w.block("api_stages", &[], |w| {
-            w.attr("api_id", attr(REST_API, a, "id").into());
-            w.attr(
-                "stage",
-                attr("aws_api_gateway_stage", a, "stage_name").into(),
-            );
-        });
-        if let Some(t) = &api.throttle {
-            w.block("throttle_settings", &[], |w| {
-                w.attr("rate_limit", rate(t.rate));
-                w.attr("burst_limit", int(u64::from(t.burst)));
-            });
-        }
-    });
-    w.resource("aws_api_gateway_usage_plan_key", a, |w| {
-        w.attr("key_id", attr("aws_api_gateway_api_key", a, "id").into());
-        w.attr("key_type", string("API_KEY"));
-        w.attr(
-            "usage_plan_id",
-            attr("aws_api_gateway_usage_plan", a, "id").into(),
-        );
-    });
+    Ok(())
 }
 
 /// A whole rate is written as an integer (`100`, not `100.0`).
@@ -285,9 +273,4 @@ fn rate(r: f64) -> Expression {
     } else {
         Expression::from(r)
     }
-}
-
-/// `<api>_<member>`: resources and methods are unique within an api, not across apis.
-fn member(api: &str, name: &str) -> String {
-    format!("{api}_{name}")
 }

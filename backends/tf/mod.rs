@@ -15,11 +15,13 @@
 //! nodes (every identifier and string is its own `String`). Writing straight from the IR
 //! took ~54M; hcl-rs's formatter plus the re-alignment pass, with a whole-file `Body`, ~360M.
 //!
-//! Terraform resource names are the IR's `snake` names, prefixed by their owner where one
-//! owner has several of a kind (`aws_api_gateway_method.public_any_proxy`). Two blocks that
-//! would get the same address are refused (E0502) instead of emitting an invalid file.
+//! Each resource of the graph is written by its kind's spelling (`network.rs`, `service.rs`,
+//! `api.rs`), in graph order; names and references come from `cx.rs`. Two blocks with one
+//! address are found by the check before a build ([`addresses`]); should a build still meet
+//! one, it is an internal error (E0901), never an invalid file.
 
 mod api;
+mod cx;
 mod doc;
 mod expr;
 mod format;
@@ -34,20 +36,21 @@ mod service;
 mod tests;
 
 use super::BackendError;
-use crate::diag::Code;
-use crate::ir::{Ir, OutputValue};
+use crate::rg::{Graph, Internal, OutputValue, Props};
+use cx::Cx;
 use doc::{BodyExt, Doc};
-use expr::{attr, keyword, string, text};
-use std::borrow::Cow;
+use expr::{keyword, string, text};
+
+pub use cx::addresses;
 
 /// Emits `main.tf`.
-pub fn emit(ir: &Ir) -> Result<String, BackendError> {
-    // About 3 KB per service and per route on the benchmark; growing costs little anyway.
-    let routes: usize = ir.apis.iter().map(|a| a.methods.len()).sum();
-    let mut w = Doc::with_capacity(4096 + 3072 * (ir.services.len() + routes));
+pub fn emit(g: &Graph) -> Result<String, BackendError> {
+    let cx = Cx::new(g).map_err(BackendError::internal)?;
+    // About 3 KB per resource of a service or route; growing costs little anyway.
+    let mut w = Doc::with_capacity(4096 + 1024 * g.resources.len());
     terraform_block(&mut w);
-    provider_block(ir, &mut w);
-    for param in &ir.params {
+    provider_block(g, &mut w);
+    for param in &g.params {
         w.block("variable", &[&param.name], |w| {
             w.attr("type", keyword("string"));
             if let Some(default) = &param.default {
@@ -55,28 +58,54 @@ pub fn emit(ir: &Ir) -> Result<String, BackendError> {
             }
         });
     }
-    network::zone_sources(ir, &mut w);
-    for net in &ir.networks {
-        network::emit(ir, net, &mut w);
+    resources(&cx, &mut w).map_err(BackendError::internal)?;
+    for o in &g.outputs {
+        output_block(&cx, o, &mut w).map_err(BackendError::internal)?;
     }
-    for svc in &ir.services {
-        service::emit(ir, svc, &mut w);
-    }
-    if let Some(role) = &ir.logs_role {
-        api::emit_logs_role(role, &mut w);
-    }
-    for api in &ir.apis {
-        api::emit(ir, api, &mut w);
-    }
-    for o in &ir.outputs {
-        output_block(ir, o, &mut w);
-    }
-    w.finish().map_err(|first| BackendError {
-        code: Code::E0502,
-        message: format!(
-            "two Terraform blocks would both be `{first}` (Terraform names join owner and member with `_`); rename one of the declarations involved"
-        ),
+    w.finish().map_err(|first| {
+        BackendError::internal(Internal(format!(
+            "two Terraform blocks would both be `{first}`, which the check should have refused"
+        )))
     })
+}
+
+/// Every resource by its kind's spelling, in graph order. The endpoint's interface lookup is
+/// written with the target group's attachments, which read it by `count.index`.
+fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
+    for (id, r) in cx.g.iter() {
+        match &r.props {
+            Props::RegionZones(z) => network::region_zones(cx, id, z, w),
+            Props::ServiceZones(z) => network::service_zones(cx, id, z, w),
+            Props::Vpc(v) => network::vpc(cx, id, v, w),
+            Props::Subnet(s) => network::subnet(cx, id, s, w),
+            Props::SecurityGroup(sg) => network::security_group(cx, id, sg, w),
+            Props::SgRule(rule) => network::sg_rule(cx, id, rule, w),
+            Props::VpcEndpoint(e) => network::endpoint(cx, id, e, w),
+            Props::EndpointEnis(_) => Ok(()),
+            Props::LoadBalancer(lb) => network::load_balancer(cx, id, lb, w),
+            Props::TargetGroup(tg) => network::target_group(cx, id, tg, w),
+            Props::Listener(l) => network::listener(cx, id, l, w),
+            Props::VpcLink(link) => network::vpc_link(cx, id, link, w),
+            Props::VpcConnector(c) => network::connector(cx, id, c, w),
+            Props::Role(role) => service::role(cx, id, role, w),
+            Props::AutoScaling(a) => service::autoscaling(cx, id, a, w),
+            Props::Observability(o) => service::observability(cx, id, o, w),
+            Props::AppRunnerService(s) => service::service(cx, id, s, w),
+            Props::IngressConnection(c) => service::ingress(cx, id, c, w),
+            Props::LogsRole(role) => api::logs_role(cx, id, role, w),
+            Props::ApiAccount(a) => api::account(cx, id, a, w),
+            Props::RestApi(a) => api::rest_api(cx, id, a, w),
+            Props::ApiResource(res) => api::resource(cx, id, res, w),
+            Props::Method(m) => api::method(cx, id, m, w),
+            Props::Deployment(d) => api::deployment(cx, id, d, w),
+            Props::LogGroup(l) => api::log_group(cx, id, l, w),
+            Props::Stage(s) => api::stage(cx, id, s, w),
+            Props::ApiKey(k) => api::api_key(cx, id, k, w),
+            Props::UsagePlan(p) => api::usage_plan(cx, id, p, w),
+            Props::UsagePlanKey(k) => api::usage_plan_key(cx, id, k, w),
+        }?;
+    }
+    Ok(())
 }
 
 /// The AWS provider versions the output is written for: every argument it uses exists from
@@ -99,60 +128,28 @@ fn terraform_block(w: &mut Doc) {
     });
 }
 
-fn provider_block(ir: &Ir, w: &mut Doc) {
+fn provider_block(g: &Graph, w: &mut Doc) {
     // Provider arguments may use variables (known at plan time), so a tag value holding a
     // param is `var.x` or a template here as anywhere else.
     w.block("provider", &["aws"], |w| {
-        w.attr("region", string(&ir.app.region));
+        w.attr("region", string(&g.app.region));
         w.block("default_tags", &[], |w| {
-            w.map("tags", ir.app.tags.iter().map(|(k, v)| (k, text(v))));
+            w.map("tags", g.app.tags.iter().map(|(k, v)| (k, text(v))));
         });
     });
 }
 
-fn output_block(ir: &Ir, o: &crate::ir::Output, w: &mut Doc) {
-    let (kind, name, attribute) = match &o.value {
-        OutputValue::InvokeUrl(api) => ("aws_api_gateway_stage", api_snake(ir, api), "invoke_url"),
-        OutputValue::ApiKeyId(api) => ("aws_api_gateway_api_key", api_snake(ir, api), "id"),
-        OutputValue::ServiceArn(svc) => ("aws_apprunner_service", service_snake(ir, svc), "arn"),
-        OutputValue::ServiceUrl(svc) => (
-            "aws_apprunner_service",
-            service_snake(ir, svc),
-            "service_url",
-        ),
-        OutputValue::IngressDomain(svc) => (
-            "aws_apprunner_vpc_ingress_connection",
-            service_snake(ir, svc),
-            "domain_name",
-        ),
+fn output_block(cx: &Cx, o: &crate::rg::Output, w: &mut Doc) -> Result<(), Internal> {
+    let value = match o.value {
+        OutputValue::InvokeUrl(stage) => cx.attr(stage, "invoke_url")?,
+        OutputValue::ApiKeyId(key) => cx.attr(key, "id")?,
+        OutputValue::ServiceArn(service) => cx.attr(service, "arn")?,
+        OutputValue::ServiceUrl(service) => cx.attr(service, "service_url")?,
+        OutputValue::IngressDomain(conn) => cx.attr(conn, "domain_name")?,
     };
     w.block("output", &[&o.snake], |w| {
         w.attr("description", string(&o.description));
-        w.attr("value", attr(kind, &name, attribute).into());
+        w.attr("value", value.into());
     });
-}
-
-// The IR refers to entities by spec name; these give their Terraform names. Lowering
-// guarantees the entity exists; if it did not, the shared name rule still yields the name
-// lowering would have given, and `terraform validate` reports the dangling reference.
-
-pub(crate) fn network_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
-    match crate::ir::by_spec(&ir.networks, spec, |n| &n.names.spec) {
-        Some(n) => Cow::Borrowed(&n.names.snake),
-        None => Cow::Owned(crate::names::snake(spec)),
-    }
-}
-
-pub(crate) fn service_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
-    match crate::ir::by_spec(&ir.services, spec, |s| &s.names.spec) {
-        Some(s) => Cow::Borrowed(&s.names.snake),
-        None => Cow::Owned(crate::names::snake(spec)),
-    }
-}
-
-pub(crate) fn api_snake<'a>(ir: &'a Ir, spec: &str) -> Cow<'a, str> {
-    match crate::ir::by_spec(&ir.apis, spec, |a| &a.names.spec) {
-        Some(a) => Cow::Borrowed(&a.names.snake),
-        None => Cow::Owned(crate::names::snake(spec)),
-    }
+    Ok(())
 }

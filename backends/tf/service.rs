@@ -1,199 +1,24 @@
-//! A service's resources: its IAM roles (access role for private ECR, instance role for
-//! secrets and tracing), auto scaling and observability configurations, the App Runner
-//! service itself, and the VPC ingress connection of a private service.
+//! Service kinds as Terraform blocks: IAM roles (trust and permission policy documents, the
+//! role, its inline policy), the auto scaling and observability configurations, the App Runner
+//! service, and a private service's VPC ingress connection.
 //!
-//! Policies are `data "aws_iam_policy_document"` with the IR's statements verbatim: exact
+//! Policies are `data "aws_iam_policy_document"` with the graph's statements verbatim: exact
 //! actions and ARNs, so nothing here widens what lowering granted. The service waits for its
 //! role policies (`depends_on`): App Runner checks at creation that the access role can pull,
 //! and the role alone (without its policy) cannot.
 
+use super::cx::Cx;
 use super::doc::{BodyExt, Doc};
-use super::expr::{attr, data_attr, int, resource_ref, string, text};
+use super::expr::{data_attr, int, resource_ref, string, text};
 use super::network::vpc_id;
-use super::network_snake;
-use crate::ir::{Ir, RepositoryType, Role, Service};
+use crate::rg::{
+    AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
+};
 use hcl::Expression;
-
-pub fn emit(ir: &Ir, svc: &Service, w: &mut Doc) {
-    let s = svc.names.snake.as_str();
-    // Role names, made once: the role blocks, the service's ARNs and `depends_on` use them.
-    let access = svc.access_role.as_ref().map(|r| (format!("{s}_access"), r));
-    let instance = svc
-        .instance_role
-        .as_ref()
-        .map(|r| (format!("{s}_instance"), r));
-    for (name, role) in access.iter().chain(&instance) {
-        role_blocks(name, role, w);
-    }
-    if let Some(scaling) = &svc.autoscaling {
-        w.resource("aws_apprunner_auto_scaling_configuration_version", s, |w| {
-            w.attr("auto_scaling_configuration_name", string(&scaling.physical));
-            w.attr("min_size", int(u64::from(scaling.min)));
-            w.attr("max_size", int(u64::from(scaling.max)));
-            w.attr("max_concurrency", int(u64::from(scaling.concurrency)));
-        });
-    }
-    if let Some(obs) = &svc.observability {
-        w.resource("aws_apprunner_observability_configuration", s, |w| {
-            w.attr("observability_configuration_name", string(&obs.physical));
-            w.block("trace_configuration", &[], |w| {
-                w.attr("vendor", string("AWSXRAY"));
-            });
-        });
-    }
-    let access = access.as_ref().map(|(name, _)| name.as_str());
-    let instance = instance.as_ref().map(|(name, _)| name.as_str());
-    service_block(ir, svc, access, instance, w);
-    if let Some(conn) = &svc.ingress_connection {
-        let n = network_snake(ir, &conn.network);
-        let vpc = ir
-            .networks
-            .iter()
-            .find(|net| net.names.spec == conn.network)
-            .map(vpc_id)
-            .unwrap_or_else(|| attr("aws_vpc", &n, "id").into());
-        w.resource("aws_apprunner_vpc_ingress_connection", s, |w| {
-            w.attr("name", string(&conn.physical));
-            w.attr(
-                "service_arn",
-                attr("aws_apprunner_service", s, "arn").into(),
-            );
-            w.block("ingress_vpc_configuration", &[], |w| {
-                w.attr("vpc_id", vpc);
-                w.attr("vpc_endpoint_id", attr("aws_vpc_endpoint", &n, "id").into());
-            });
-        });
-    }
-}
-
-/// The `aws_apprunner_service`; `access` and `instance` name the service's roles.
-fn service_block(
-    ir: &Ir,
-    svc: &Service,
-    access: Option<&str>,
-    instance: Option<&str>,
-    w: &mut Doc,
-) {
-    let s = svc.names.snake.as_str();
-    let port = svc.port.to_string();
-    let repo_type = match svc.repository_type {
-        RepositoryType::Ecr => "ECR",
-        RepositoryType::EcrPublic => "ECR_PUBLIC",
-    };
-    w.resource("aws_apprunner_service", s, |w| {
-        w.attr("service_name", string(&svc.names.physical));
-        w.block("source_configuration", &[], |w| {
-            // Deploys happen when Terraform changes the image, not when a tag is pushed.
-            w.attr("auto_deployments_enabled", Expression::Bool(false));
-            if let Some(access) = access {
-                w.block("authentication_configuration", &[], |w| {
-                    w.attr(
-                        "access_role_arn",
-                        attr("aws_iam_role", access, "arn").into(),
-                    );
-                });
-            }
-            w.block("image_repository", &[], |w| {
-                w.attr("image_identifier", text(&svc.image));
-                w.attr("image_repository_type", string(repo_type));
-                w.block("image_configuration", &[], |w| {
-                    w.attr("port", string(&port));
-                    if !svc.env.is_empty() {
-                        w.map(
-                            "runtime_environment_variables",
-                            svc.env.iter().map(|(k, v)| (k, text(v))),
-                        );
-                    }
-                    if !svc.secrets.is_empty() {
-                        w.map(
-                            "runtime_environment_secrets",
-                            svc.secrets.iter().map(|(k, v)| (k, text(v))),
-                        );
-                    }
-                    if let Some(cmd) = &svc.command {
-                        w.attr("start_command", text(cmd));
-                    }
-                });
-            });
-        });
-        w.block("instance_configuration", &[], |w| {
-            w.attr("cpu", string(&svc.cpu));
-            w.attr("memory", string(&svc.memory));
-            if let Some(instance) = instance {
-                w.attr(
-                    "instance_role_arn",
-                    attr("aws_iam_role", instance, "arn").into(),
-                );
-            }
-        });
-        if let Some(h) = &svc.health {
-            w.block("health_check_configuration", &[], |w| {
-                w.attr("protocol", string(&h.protocol));
-                if let Some(path) = &h.path {
-                    w.attr("path", text(path));
-                }
-                for (key, value) in [
-                    ("interval", h.interval),
-                    ("timeout", h.timeout),
-                    ("healthy_threshold", h.healthy_threshold),
-                    ("unhealthy_threshold", h.unhealthy_threshold),
-                ] {
-                    if let Some(v) = value {
-                        w.attr(key, int(u64::from(v)));
-                    }
-                }
-            });
-        }
-        if svc.autoscaling.is_some() {
-            w.attr(
-                "auto_scaling_configuration_arn",
-                attr("aws_apprunner_auto_scaling_configuration_version", s, "arn").into(),
-            );
-        }
-        if svc.observability.is_some() {
-            w.block("observability_configuration", &[], |w| {
-                w.attr("observability_enabled", Expression::Bool(true));
-                w.attr(
-                    "observability_configuration_arn",
-                    attr("aws_apprunner_observability_configuration", s, "arn").into(),
-                );
-            });
-        }
-        w.block("network_configuration", &[], |w| {
-            w.block("ingress_configuration", &[], |w| {
-                w.attr("is_publicly_accessible", Expression::Bool(!svc.private));
-            });
-            w.block("egress_configuration", &[], |w| {
-                if svc.vpc_egress {
-                    let n = svc
-                        .network
-                        .as_deref()
-                        .map(|net| network_snake(ir, net))
-                        .unwrap_or_default();
-                    w.attr("egress_type", string("VPC"));
-                    w.attr(
-                        "vpc_connector_arn",
-                        attr("aws_apprunner_vpc_connector", &n, "arn").into(),
-                    );
-                } else {
-                    w.attr("egress_type", string("DEFAULT"));
-                }
-            });
-        });
-        let policies: Vec<Expression> = access
-            .iter()
-            .chain(&instance)
-            .map(|name| resource_ref("aws_iam_role_policy", name).into())
-            .collect();
-        if !policies.is_empty() {
-            w.attr("depends_on", Expression::Array(policies));
-        }
-    });
-}
 
 /// `data "aws_iam_policy_document" "<role>_assume"`: `principal` may assume the role. Returns
 /// the data source's name.
-pub(super) fn trust_document(role: &str, principal: &str, w: &mut Doc) -> String {
+pub fn trust_document(role: &str, principal: &str, w: &mut Doc) -> String {
     let assume = format!("{role}_assume");
     w.data("aws_iam_policy_document", &assume, |w| {
         w.block("statement", &[], |w| {
@@ -210,7 +35,8 @@ pub(super) fn trust_document(role: &str, principal: &str, w: &mut Doc) -> String
 
 /// The role, its trust and permission policy documents, and the inline policy (which the
 /// service depends on).
-fn role_blocks(name: &str, role: &Role, w: &mut Doc) {
+pub fn role(cx: &Cx, me: Id, role: &Role, w: &mut Doc) -> Result<(), Internal> {
+    let name = cx.name(me)?;
     let assume = trust_document(name, &role.principal, w);
     w.resource("aws_iam_role", name, |w| {
         w.attr("name", string(&role.physical));
@@ -237,10 +63,161 @@ fn role_blocks(name: &str, role: &Role, w: &mut Doc) {
     });
     w.resource("aws_iam_role_policy", name, |w| {
         w.attr("name", string(&role.policy_name));
-        w.attr("role", attr("aws_iam_role", name, "id").into());
+        w.attr("role", super::expr::attr("aws_iam_role", name, "id").into());
         w.attr(
             "policy",
             data_attr("aws_iam_policy_document", name, "json").into(),
         );
     });
+    Ok(())
+}
+
+pub fn autoscaling(cx: &Cx, me: Id, scale: &AutoScaling, w: &mut Doc) -> Result<(), Internal> {
+    w.resource(
+        "aws_apprunner_auto_scaling_configuration_version",
+        cx.name(me)?,
+        |w| {
+            w.attr("auto_scaling_configuration_name", string(&scale.physical));
+            w.attr("min_size", int(u64::from(scale.min)));
+            w.attr("max_size", int(u64::from(scale.max)));
+            w.attr("max_concurrency", int(u64::from(scale.concurrency)));
+        },
+    );
+    Ok(())
+}
+
+pub fn observability(cx: &Cx, me: Id, obs: &Observability, w: &mut Doc) -> Result<(), Internal> {
+    w.resource(
+        "aws_apprunner_observability_configuration",
+        cx.name(me)?,
+        |w| {
+            w.attr("observability_configuration_name", string(&obs.physical));
+            w.block("trace_configuration", &[], |w| {
+                w.attr("vendor", string(obs.vendor));
+            });
+        },
+    );
+    Ok(())
+}
+
+pub fn service(cx: &Cx, me: Id, svc: &AppRunnerService, w: &mut Doc) -> Result<(), Internal> {
+    let port = svc.port.to_string();
+    let access = svc.access_role.map(|r| cx.attr(r, "arn")).transpose()?;
+    let instance = svc.instance_role.map(|r| cx.attr(r, "arn")).transpose()?;
+    let scaling = svc.autoscaling.map(|r| cx.attr(r, "arn")).transpose()?;
+    let observability = svc.observability.map(|r| cx.attr(r, "arn")).transpose()?;
+    let connector = match &svc.egress {
+        Egress::Vpc(c) => Some(cx.attr(*c, "arn")?),
+        Egress::Default => None,
+    };
+    let policies: Vec<Expression> = svc
+        .access_role
+        .iter()
+        .chain(&svc.instance_role)
+        .map(|r| Ok(resource_ref("aws_iam_role_policy", cx.name(r.id)?).into()))
+        .collect::<Result<_, Internal>>()?;
+    w.resource("aws_apprunner_service", cx.name(me)?, |w| {
+        w.attr("service_name", string(&svc.physical));
+        w.block("source_configuration", &[], |w| {
+            // Deploys happen when Terraform changes the image, not when a tag is pushed.
+            w.attr(
+                "auto_deployments_enabled",
+                Expression::Bool(svc.auto_deployments),
+            );
+            if let Some(access) = access {
+                w.block("authentication_configuration", &[], |w| {
+                    w.attr("access_role_arn", access.into());
+                });
+            }
+            w.block("image_repository", &[], |w| {
+                w.attr("image_identifier", text(&svc.image));
+                w.attr(
+                    "image_repository_type",
+                    string(svc.repository_type.as_aws()),
+                );
+                w.block("image_configuration", &[], |w| {
+                    w.attr("port", string(&port));
+                    if !svc.env.is_empty() {
+                        w.map(
+                            "runtime_environment_variables",
+                            svc.env.iter().map(|(k, v)| (k, text(v))),
+                        );
+                    }
+                    if !svc.secrets.is_empty() {
+                        w.map(
+                            "runtime_environment_secrets",
+                            svc.secrets.iter().map(|(k, v)| (k, text(v))),
+                        );
+                    }
+                    if let Some(cmd) = &svc.command {
+                        w.attr("start_command", text(cmd));
+                    }
+                });
+            });
+        });
+        w.block("instance_configuration", &[], |w| {
+            w.attr("cpu", string(&svc.cpu));
+            w.attr("memory", string(&svc.memory));
+            if let Some(instance) = instance {
+                w.attr("instance_role_arn", instance.into());
+            }
+        });
+        if let Some(h) = &svc.health {
+            w.block("health_check_configuration", &[], |w| {
+                w.attr("protocol", string(h.protocol));
+                if let Some(path) = &h.path {
+                    w.attr("path", text(path));
+                }
+                for (key, value) in [
+                    ("interval", h.interval),
+                    ("timeout", h.timeout),
+                    ("healthy_threshold", h.healthy_threshold),
+                    ("unhealthy_threshold", h.unhealthy_threshold),
+                ] {
+                    if let Some(v) = value {
+                        w.attr(key, int(u64::from(v)));
+                    }
+                }
+            });
+        }
+        if let Some(scaling) = scaling {
+            w.attr("auto_scaling_configuration_arn", scaling.into());
+        }
+        if let Some(observability) = observability {
+            w.block("observability_configuration", &[], |w| {
+                w.attr("observability_enabled", Expression::Bool(true));
+                w.attr("observability_configuration_arn", observability.into());
+            });
+        }
+        w.block("network_configuration", &[], |w| {
+            w.block("ingress_configuration", &[], |w| {
+                w.attr("is_publicly_accessible", Expression::Bool(!svc.private));
+            });
+            w.block("egress_configuration", &[], |w| {
+                w.attr("egress_type", string(svc.egress.as_aws()));
+                if let Some(connector) = connector {
+                    w.attr("vpc_connector_arn", connector.into());
+                }
+            });
+        });
+        if !policies.is_empty() {
+            w.attr("depends_on", Expression::Array(policies));
+        }
+    });
+    Ok(())
+}
+
+pub fn ingress(cx: &Cx, me: Id, conn: &IngressConnection, w: &mut Doc) -> Result<(), Internal> {
+    let service = cx.attr(conn.service, "arn")?;
+    let vpc = vpc_id(cx, &conn.vpc)?;
+    let endpoint = cx.attr(conn.endpoint, "id")?;
+    w.resource("aws_apprunner_vpc_ingress_connection", cx.name(me)?, |w| {
+        w.attr("name", string(&conn.physical));
+        w.attr("service_arn", service.into());
+        w.block("ingress_vpc_configuration", &[], |w| {
+            w.attr("vpc_id", vpc);
+            w.attr("vpc_endpoint_id", endpoint.into());
+        });
+    });
+    Ok(())
 }

@@ -1,9 +1,9 @@
-//! The emitter on hand-built specs lowered to IR, so these facts hold whatever the checker
+//! The emitter on hand-built specs lowered to the resource graph, so these facts hold whatever the checker
 //! does: the seed chain, every optional construct, escaping, and name collisions. The
 //! end-to-end suite (`tests/tf.rs`) runs terraform itself on every example.
 
 use super::emit;
-use crate::lower::lower;
+use crate::lowering::lower;
 use crate::model::*;
 use crate::syntax::ast::SegmentKind;
 use crate::testing::{route, seed_spec as seed, service, span};
@@ -176,8 +176,10 @@ fn optional_constructs_are_emitted() {
     }
 }
 
+/// Two blocks with one address are the check's to refuse (E0502, from [`super::addresses`]);
+/// a build that meets one anyway reports its own bug (E0901), never an invalid file.
 #[test]
-fn colliding_addresses_are_refused() {
+fn colliding_addresses_are_listed_for_the_check_and_never_written() {
     // Api `a` with `/b_c` and api `a_b` with `/c` both name a resource `a_b_c`.
     let mut spec = seed();
     let mut a = spec.apis[0].clone();
@@ -188,8 +190,15 @@ fn colliding_addresses_are_refused() {
     ab.name = "a_b".into();
     ab.routes[0].path = vec![SegmentKind::Literal("c".into())];
     spec.apis = vec![a, ab];
-    let err = emit(&lower(&spec, &BTreeMap::new())).err();
-    assert_eq!(err.as_ref().map(|e| e.code), Some(crate::diag::Code::E0502));
+    let g = lower(&spec, &BTreeMap::new());
+    let addresses = super::addresses(&g).expect("addresses");
+    let twice = addresses
+        .iter()
+        .filter(|(a, _)| a == "resource.aws_api_gateway_resource.a_b_c")
+        .count();
+    assert_eq!(twice, 2, "{addresses:?}");
+    let err = emit(&g).err();
+    assert_eq!(err.as_ref().map(|e| e.code), Some(crate::diag::Code::E0901));
     let message = err.map(|e| e.message).unwrap_or_default();
     assert!(
         message.contains("resource.aws_api_gateway_resource.a_b_c"),
@@ -203,4 +212,32 @@ fn emits_identically_twice() {
     let first = tf(&kitchen());
     println!("{first}");
     assert_eq!(first, tf(&kitchen()));
+}
+
+/// The check's list of addresses is exactly what a build writes: the names come from one
+/// place, so the check cannot miss a block the file has.
+#[test]
+fn addresses_are_exactly_the_blocks_written() {
+    for spec in [seed(), kitchen()] {
+        let g = lower(&spec, &BTreeMap::new());
+        let body = hcl::parse(&tf(&spec)).expect("HCL");
+        let mut written: Vec<String> = body
+            .blocks()
+            .filter(|b| !matches!(b.identifier(), "terraform" | "provider"))
+            .map(|b| {
+                std::iter::once(b.identifier().to_string())
+                    .chain(b.labels().iter().map(|l| l.as_str().to_string()))
+                    .collect::<Vec<_>>()
+                    .join(".")
+            })
+            .collect();
+        let mut listed: Vec<String> = super::addresses(&g)
+            .expect("addresses")
+            .into_iter()
+            .map(|(a, _)| a)
+            .collect();
+        written.sort();
+        listed.sort();
+        assert_eq!(written, listed);
+    }
 }

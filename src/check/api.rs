@@ -21,8 +21,6 @@ pub struct Checked {
     pub model: Option<Api>,
     /// Services some route of this api targets.
     pub targets: BTreeSet<String>,
-    /// Networks whose private services this api routes to (they get an NLB and a VPC link).
-    pub private_networks: BTreeSet<String>,
 }
 
 pub fn check_all(
@@ -110,7 +108,6 @@ pub fn check(
     }
     let checked = routes::check_all(ctx, syms, &attrs.routes);
     let mut targets = BTreeSet::new();
-    let mut private_networks = BTreeSet::new();
     let mut unnetworked: Option<Span> = None;
     for target in checked.iter().filter_map(|c| c.target.as_ref()) {
         targets.insert(target.0.clone());
@@ -129,9 +126,6 @@ pub fn check(
                         .help("an api reaches private services only in its own network; move the service or use another api"),
                 );
                 ok = false;
-            }
-            (Some(_), _, Some(svc_net)) => {
-                private_networks.insert(svc_net.clone());
             }
             (None, None, Some(_)) => unnetworked = unnetworked.or(Some(target.1)),
             _ => {}
@@ -172,11 +166,7 @@ pub fn check(
             span: decl.name.span,
         })
     })();
-    Checked {
-        model,
-        targets,
-        private_networks,
-    }
+    Checked { model, targets }
 }
 
 /// `rate` a number >= 0 and `burst` an integer 0 to 2^31-1 (API Gateway's `burstLimit` is a 32-bit

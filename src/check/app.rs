@@ -73,6 +73,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
         region: region?,
         tags,
         span: decl.block.span,
+        name_span: decl.name.span,
     })
 }
 

@@ -8,10 +8,10 @@
 mod api;
 mod app;
 mod cidr;
+mod collisions;
 mod env;
 mod health;
 mod image;
-mod limits;
 mod network;
 mod partial;
 mod routes;
@@ -78,7 +78,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
             );
         }
     }
-    limits::check(&mut ctx, &syms, &networks, &services, &apis);
+    collisions::check(&mut ctx, &syms);
 
     if ctx.diags.has_errors() {
         return None;

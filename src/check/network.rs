@@ -17,7 +17,6 @@ const ATTRS: [&str; 5] = ["cidr", "zones", "subnet_size", "vpc_id", "subnet_ids"
 
 pub struct Checked {
     pub model: Option<Network>,
-    pub name_span: Span,
 }
 
 pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
@@ -28,7 +27,6 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
                 name.to_string(),
                 Checked {
                     model: check(ctx, *decl),
-                    name_span: decl.name.span,
                 },
             )
         })

@@ -1,5 +1,5 @@
 //! Whole-checker unit tests: the rules that fixtures cannot show well (absence of cascading
-//! errors, limits checked only when the resource will exist, defaults in the Spec).
+//! errors, defaults in the Spec). Names and ids are the validation pass's (src/validate/tests.rs).
 
 use crate::diag::Diagnostics;
 use crate::model::{Ingress, Spec};
@@ -40,25 +40,6 @@ fn a_misspelt_ingress_is_one_error() {
 fn a_duplicate_declaration_is_still_checked() {
     let src = format!("{APP}service web {{\n image = \"public.ecr.aws/a/web:1\"\n}}\nservice web {{\n image = \"public.ecr.aws/a/web:1\"\n port = 0\n}}\n");
     assert_eq!(run(&[&src]).0, ["E0104", "E0303"]);
-}
-
-#[test]
-fn nlb_name_is_checked_only_when_an_api_reaches_the_network() {
-    let long = "app a-very-long-application-name {\n  region = \"eu-west-1\"\n}\nnetwork core-net {\n cidr = 10.0.0.0/16\n}\nservice web {\n image = \"public.ecr.aws/a/web:1\"\n network = core-net\n}\n";
-    // No api: no NLB, so only the reachability warning.
-    assert_eq!(run(&[long]).0, ["W0001"]);
-    let with_api =
-        format!("{long}api edge {{\n network = core-net\n route ANY /{{proxy+}} -> web\n}}\n");
-    assert_eq!(run(&[&with_api]).0, ["E0501"]);
-}
-
-#[test]
-fn connector_name_is_checked_only_with_vpc_egress() {
-    let base = |egress: &str| {
-        format!("app application-name-of-thirty-c {{\n region = \"eu-west-1\"\n}}\nnetwork network-twelve {{\n cidr = 10.0.0.0/16\n}}\nservice web {{\n image = \"public.ecr.aws/a/web:1\"\n network = network-twelve\n ingress = public\n egress = {egress}\n}}\n")
-    };
-    assert_eq!(run(&[&base("internet")]).0, Vec::<&str>::new());
-    assert_eq!(run(&[&base("vpc")]).0, ["E0501"]);
 }
 
 #[test]

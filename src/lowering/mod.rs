@@ -43,6 +43,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
         },
         params,
         names(app, app),
+        spec.app.name_span,
     );
 
     // The zone lookups that created subnets are placed by.

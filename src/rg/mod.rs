@@ -367,8 +367,10 @@ pub struct Builder {
 }
 
 impl Builder {
-    pub fn new(app: App, params: Vec<Param>, app_names: Names) -> Builder {
-        let span = app.span;
+    /// `name_span` is the app's name in the source, where diagnostics about the app's
+    /// resources point.
+    pub fn new(app: App, params: Vec<Param>, app_names: Names, name_span: Span) -> Builder {
+        let span = name_span;
         Builder {
             graph: Graph {
                 app,
@@ -442,6 +444,19 @@ impl Builder {
         self.graph.outputs.sort_by(|a, b| a.pascal.cmp(&b.pascal));
         self.graph
     }
+}
+
+/// What a name a target writes comes from: each backend lists every name it will write
+/// with its origin, so that the check can refuse two that repeat, pointing at both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// `params[i]`.
+    Param(usize),
+    Resource(Id),
+    /// `outputs[i]`.
+    Output(usize),
+    /// Something the backend writes on its own (CloudFormation's lookup function), named here.
+    Backend(&'static str),
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,0 +1,277 @@
+//! Terraform names and references. Every resource's main block has a name made here once
+//! ([`Cx::new`]); a reference to a resource is an attribute of that block. [`addresses`]
+//! lists every block a resource is written as (a role is two data sources and two
+//! resources), for the check that no two blocks share an address.
+//!
+//! Names are the declarations' `snake` names, prefixed by their owner where one owner has
+//! several of a kind (`aws_api_gateway_method.public_any_proxy`). Security group rules are
+//! `<group>_<from|to>_<peer>`, with `_2`, `_3`... for a repeat within the network.
+
+use super::expr::{attr, data_attr};
+use crate::names;
+use crate::rg::{DeclId, Direction, Graph, Id, Internal, Kind, Origin, Peer, Props, Ref};
+use hcl::expr::Traversal;
+use std::collections::BTreeSet;
+
+/// Name of the `aws_availability_zones` data source.
+pub const AZS: &str = "available";
+/// Names of the account's logging role (and its policy attachment) and of the setting.
+pub const LOGS_ROLE: &str = "apigateway_cloudwatch";
+pub const LOGS_ACCOUNT: &str = "apigateway";
+/// Name of the `aws_partition` data source.
+pub const PARTITION: &str = "current";
+
+pub struct Cx<'a> {
+    pub g: &'a Graph,
+    /// The main block's name of each resource, by position.
+    names: Vec<String>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(g: &'a Graph) -> Result<Cx<'a>, Internal> {
+        Ok(Cx {
+            g,
+            names: main_names(g)?,
+        })
+    }
+
+    /// The name of resource `id`'s main block.
+    pub fn name(&self, id: Id) -> Result<&str, Internal> {
+        self.names
+            .get(id.index())
+            .map(String::as_str)
+            .ok_or_else(|| Internal(format!("resource #{} has no Terraform name", id.0)))
+    }
+
+    /// `<type>.<name>.<attribute>` (or `data.<type>...`) of `r`'s main block.
+    pub fn attr<T: Kind>(&self, r: Ref<T>, attribute: &'static str) -> Result<Traversal, Internal> {
+        let resource = self.g.resource(r.id)?;
+        self.g.get(r)?;
+        let (block, ty) = main_block(&resource.props);
+        let name = self.name(r.id)?;
+        Ok(match block {
+            Block::Data => data_attr(ty, name, attribute),
+            Block::Resource => attr(ty, name, attribute),
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Block {
+    Resource,
+    Data,
+}
+
+impl Block {
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Block::Resource => "resource",
+            Block::Data => "data",
+        }
+    }
+}
+
+/// The kind of block and the Terraform type of a resource's main block.
+pub fn main_block(props: &Props) -> (Block, &'static str) {
+    use Block::{Data, Resource};
+    match props {
+        Props::RegionZones(_) => (Data, "aws_availability_zones"),
+        Props::ServiceZones(_) => (Data, "aws_vpc_endpoint_service"),
+        Props::Vpc(_) => (Resource, "aws_vpc"),
+        Props::Subnet(_) => (Resource, "aws_subnet"),
+        Props::SecurityGroup(_) => (Resource, "aws_security_group"),
+        Props::SgRule(rule) => match rule.direction {
+            Direction::Ingress => (Resource, "aws_vpc_security_group_ingress_rule"),
+            Direction::Egress => (Resource, "aws_vpc_security_group_egress_rule"),
+        },
+        Props::VpcEndpoint(_) => (Resource, "aws_vpc_endpoint"),
+        Props::EndpointEnis(_) => (Data, "aws_network_interface"),
+        Props::LoadBalancer(_) => (Resource, "aws_lb"),
+        Props::TargetGroup(_) => (Resource, "aws_lb_target_group"),
+        Props::Listener(_) => (Resource, "aws_lb_listener"),
+        Props::VpcLink(_) => (Resource, "aws_api_gateway_vpc_link"),
+        Props::VpcConnector(_) => (Resource, "aws_apprunner_vpc_connector"),
+        Props::Role(_) | Props::LogsRole(_) => (Resource, "aws_iam_role"),
+        Props::AutoScaling(_) => (Resource, "aws_apprunner_auto_scaling_configuration_version"),
+        Props::Observability(_) => (Resource, "aws_apprunner_observability_configuration"),
+        Props::AppRunnerService(_) => (Resource, "aws_apprunner_service"),
+        Props::IngressConnection(_) => (Resource, "aws_apprunner_vpc_ingress_connection"),
+        Props::ApiAccount(_) => (Resource, "aws_api_gateway_account"),
+        Props::RestApi(_) => (Resource, "aws_api_gateway_rest_api"),
+        Props::ApiResource(_) => (Resource, "aws_api_gateway_resource"),
+        Props::Method(_) => (Resource, "aws_api_gateway_method"),
+        Props::Deployment(_) => (Resource, "aws_api_gateway_deployment"),
+        Props::LogGroup(_) => (Resource, "aws_cloudwatch_log_group"),
+        Props::Stage(_) => (Resource, "aws_api_gateway_stage"),
+        Props::ApiKey(_) => (Resource, "aws_api_gateway_api_key"),
+        Props::UsagePlan(_) => (Resource, "aws_api_gateway_usage_plan"),
+        Props::UsagePlanKey(_) => (Resource, "aws_api_gateway_usage_plan_key"),
+    }
+}
+
+/// `<owner>_<member>`.
+fn member(owner: &str, name: &str) -> String {
+    format!("{owner}_{name}")
+}
+
+/// The name of each resource's main block, in graph order.
+fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
+    // Rules repeat a shape within a network: the first keeps it, the next get `_2`, `_3`...
+    let mut rule_names: BTreeSet<(DeclId, String)> = BTreeSet::new();
+    let mut out = Vec::with_capacity(g.resources.len());
+    for (_, r) in g.iter() {
+        let owner = g.decl(r.decl)?.names.snake.as_str();
+        let group_name = |group: Id| -> Result<String, Internal> {
+            match &g.resource(group)?.props {
+                Props::SecurityGroup(sg) => {
+                    Ok(member(&g.owner(group)?.names.snake, sg.role.snake()))
+                }
+                other => Err(Internal(format!(
+                    "a security group rule names a {}",
+                    other.kind_name()
+                ))),
+            }
+        };
+        out.push(match &r.props {
+            Props::RegionZones(_) => AZS.to_string(),
+            Props::ServiceZones(z) => names::snake(&z.service),
+            Props::Subnet(s) => member(owner, &s.index.to_string()),
+            Props::SecurityGroup(sg) => member(owner, sg.role.snake()),
+            Props::SgRule(rule) => {
+                let dir = match rule.direction {
+                    Direction::Ingress => "from",
+                    Direction::Egress => "to",
+                };
+                let peer = match &rule.peer {
+                    Peer::Group(p) => g.get(*p)?.role.snake(),
+                    Peer::Cidr(_) => "cidr",
+                };
+                let base = format!("{}_{dir}_{peer}", group_name(rule.group.id)?);
+                let mut name = base.clone();
+                let mut k = 2;
+                while !rule_names.insert((r.decl, name.clone())) {
+                    name = format!("{base}_{k}");
+                    k += 1;
+                }
+                name
+            }
+            Props::EndpointEnis(e) => {
+                // Named after the endpoint it reads.
+                member(&g.owner(e.endpoint.id)?.names.snake, "endpoint")
+            }
+            Props::Role(role) => member(owner, role.role_use.snake()),
+            Props::LogsRole(_) => LOGS_ROLE.to_string(),
+            Props::ApiAccount(_) => LOGS_ACCOUNT.to_string(),
+            Props::ApiResource(res) => member(owner, &res.snake),
+            Props::Method(m) => member(owner, &m.snake),
+            Props::Vpc(_)
+            | Props::VpcEndpoint(_)
+            | Props::LoadBalancer(_)
+            | Props::TargetGroup(_)
+            | Props::Listener(_)
+            | Props::VpcLink(_)
+            | Props::VpcConnector(_)
+            | Props::AutoScaling(_)
+            | Props::Observability(_)
+            | Props::AppRunnerService(_)
+            | Props::IngressConnection(_)
+            | Props::RestApi(_)
+            | Props::Deployment(_)
+            | Props::LogGroup(_)
+            | Props::Stage(_)
+            | Props::ApiKey(_)
+            | Props::UsagePlan(_)
+            | Props::UsagePlanKey(_) => owner.to_string(),
+        });
+    }
+    Ok(out)
+}
+
+/// Every top-level block the file will hold, as `<block>.<type>.<name>` (`resource.aws_vpc.core`),
+/// with what it is written for: what the check compares to find two blocks with one address.
+pub fn addresses(g: &Graph) -> Result<Vec<(String, Origin)>, Internal> {
+    let names = main_names(g)?;
+    let mut out: Vec<(String, Origin)> = g
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (format!("variable.{}", p.name), Origin::Param(i)))
+        .collect();
+    let mut push = |block: Block, ty: &str, name: &str, id: Option<Id>| {
+        let origin = id.map_or(Origin::Backend("the file"), Origin::Resource);
+        out.push((format!("{}.{ty}.{name}", block.keyword()), origin));
+    };
+    let mut partition = false;
+    for (id, r) in g.iter() {
+        let name = names
+            .get(id.index())
+            .ok_or_else(|| Internal(format!("resource #{} has no name", id.0)))?;
+        let (block, ty) = main_block(&r.props);
+        match &r.props {
+            Props::Role(_) => {
+                push(
+                    Block::Data,
+                    "aws_iam_policy_document",
+                    &format!("{name}_assume"),
+                    Some(id),
+                );
+                push(block, ty, name, Some(id));
+                push(Block::Data, "aws_iam_policy_document", name, Some(id));
+                push(Block::Resource, "aws_iam_role_policy", name, Some(id));
+            }
+            Props::LogsRole(_) => {
+                push(
+                    Block::Data,
+                    "aws_iam_policy_document",
+                    &format!("{name}_assume"),
+                    Some(id),
+                );
+                push(block, ty, name, Some(id));
+                if !partition {
+                    push(Block::Data, "aws_partition", PARTITION, Some(id));
+                    partition = true;
+                }
+                push(
+                    Block::Resource,
+                    "aws_iam_role_policy_attachment",
+                    name,
+                    Some(id),
+                );
+            }
+            Props::TargetGroup(_) => {
+                push(block, ty, name, Some(id));
+                push(
+                    Block::Resource,
+                    "aws_lb_target_group_attachment",
+                    name,
+                    Some(id),
+                );
+            }
+            Props::Method(_) => {
+                push(block, ty, name, Some(id));
+                push(
+                    Block::Resource,
+                    "aws_api_gateway_integration",
+                    name,
+                    Some(id),
+                );
+            }
+            Props::Stage(s) => {
+                push(block, ty, name, Some(id));
+                if s.throttle.is_some() {
+                    push(
+                        Block::Resource,
+                        "aws_api_gateway_method_settings",
+                        name,
+                        Some(id),
+                    );
+                }
+            }
+            _ => push(block, ty, name, Some(id)),
+        }
+    }
+    for (i, o) in g.outputs.iter().enumerate() {
+        out.push((format!("output.{}", o.snake), Origin::Output(i)));
+    }
+    Ok(out)
+}
