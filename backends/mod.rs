@@ -1,10 +1,12 @@
-//! Backends: each one function from `&Ir` to text. A backend sees only the IR.
+//! Backends: each a spelling of the resource graph ([`crate::ir`]) in one target's
+//! language, one function from `&Graph` to text. A backend sees only the graph.
 
 pub mod cfn;
 pub mod plan;
 pub mod tf;
 
 use crate::diag::Code;
+use crate::ir::Graph;
 use crate::scratch::Scratch;
 
 /// A spec that compiles but cannot be emitted for this target (a CloudFormation quota).
@@ -17,7 +19,7 @@ pub struct BackendError {
 
 impl BackendError {
     /// What the backend found inconsistent in the graph: a bug in aprc, never the user's.
-    pub fn internal(e: crate::rg::Internal) -> BackendError {
+    pub fn internal(e: crate::ir::Internal) -> BackendError {
         BackendError {
             code: Code::E0901,
             message: e.to_string(),
@@ -36,20 +38,16 @@ pub enum Target {
     Plan,
 }
 
-pub fn emit(target: Target, ir: &crate::driver::Lowered) -> Result<String, BackendError> {
-    emit_with(target, ir, Scratch::Free)
+pub fn emit(target: Target, graph: &Graph) -> Result<String, BackendError> {
+    emit_with(target, graph, Scratch::Free)
 }
 
 /// [`emit`], telling the backend what to do with its working memory once its text is
 /// written.
-pub fn emit_with(
-    target: Target,
-    lowered: &crate::driver::Lowered,
-    scratch: Scratch,
-) -> Result<String, BackendError> {
+pub fn emit_with(target: Target, graph: &Graph, scratch: Scratch) -> Result<String, BackendError> {
     match target {
-        Target::Cfn => cfn::emit(&lowered.graph),
-        Target::Tf => tf::emit(&lowered.graph),
-        Target::Plan => plan::emit_with(&lowered.graph, scratch),
+        Target::Cfn => cfn::emit(graph),
+        Target::Tf => tf::emit(graph),
+        Target::Plan => plan::emit_with(graph, scratch),
     }
 }

@@ -46,10 +46,7 @@ fn phases(c: &mut Criterion) {
         let spec = aprc::check::check(&modules, &mut diags);
         assert!(!diags.has_errors(), "workload {label} must check clean");
         let spec = spec.expect("a clean check yields a spec");
-        let ir = driver::Lowered {
-            ir: aprc::lower::lower(&spec, &baked),
-            graph: aprc::lowering::lower(&spec, &baked),
-        };
+        let graph = aprc::lower::lower(&spec, &baked);
 
         let mut group = c.benchmark_group(label);
         group
@@ -71,15 +68,22 @@ fn phases(c: &mut Criterion) {
             })
         });
         group.bench_function("lower", |b| {
-            b.iter(|| black_box(aprc::lowering::lower(black_box(&spec), &baked)))
+            b.iter(|| black_box(aprc::lower::lower(black_box(&spec), &baked)))
+        });
+        group.bench_function("validate", |b| {
+            b.iter(|| {
+                let mut d = Diagnostics::new();
+                aprc::validate::validate(black_box(&graph), &mut d);
+                black_box(d)
+            })
         });
         for (name, target) in [
             ("cfn", Target::Cfn),
             ("tf", Target::Tf),
             ("plan", Target::Plan),
         ] {
-            group.bench_with_input(BenchmarkId::new("emit", name), &ir, |b, ir| {
-                b.iter(|| black_box(backends::emit(target, black_box(ir))))
+            group.bench_with_input(BenchmarkId::new("emit", name), &graph, |b, graph| {
+                b.iter(|| black_box(backends::emit(target, black_box(graph))))
             });
         }
         group.finish();

@@ -65,6 +65,10 @@ fn compile_and_emit(text: &str) -> Outcome {
         let first = backends::emit(target, &ir);
         let second = backends::emit(target, &ir);
         assert_eq!(first, second, "{target:?} output differs between two runs");
+        // A backend refuses nothing the validation passed but a CloudFormation quota.
+        if let Err(e) = &first {
+            assert_eq!(e.code, aprc::diag::Code::E0601, "{target:?}: {e}");
+        }
         outputs.push(format!("{first:?}"));
         if let Ok(out) = first {
             match target {
@@ -81,8 +85,9 @@ fn compile_and_emit(text: &str) -> Outcome {
             }
         }
     }
-    let _ = aprc::graph::dot(&ir.ir);
-    let _ = aprc::graph::mermaid(&ir.ir);
+    if let Err(e) = aprc::graph::dot(&ir).and(aprc::graph::mermaid(&ir)) {
+        panic!("graph: {e}");
+    }
     Outcome {
         codes,
         outputs: Some(outputs),

@@ -2,7 +2,7 @@
 //! reported. The CLI, the tests and the benchmarks all go through here.
 
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::ir::Ir;
+use crate::ir::Graph;
 use crate::model::Spec;
 use crate::scratch::Scratch;
 use crate::source::Sources;
@@ -80,19 +80,12 @@ pub fn front_with(sources: &Sources, diags: &mut Diagnostics, scratch: Scratch) 
 
 /// What `aprc check` runs: parse, check, lower and validate the graph, every error of the
 /// run reported. The graph, when there is no error.
-pub fn check(sources: &Sources, diags: &mut Diagnostics) -> Option<crate::rg::Graph> {
+pub fn check(sources: &Sources, diags: &mut Diagnostics) -> Option<Graph> {
     let spec = front(sources, diags)?;
     // Lower: the resources, named and wired; Validate: what only they can tell.
-    let graph = crate::lowering::lower(&spec, &BTreeMap::new());
+    let graph = crate::lower::lower(&spec, &BTreeMap::new());
     crate::validate::validate(&graph, diags);
     (!diags.has_errors()).then_some(graph)
-}
-
-/// What lowering hands the backends.
-#[derive(Debug, Clone)]
-pub struct Lowered {
-    pub ir: Ir,
-    pub graph: crate::rg::Graph,
 }
 
 /// The whole front half: sources to IR. `baked` holds `--param NAME=VALUE` values; a name
@@ -101,7 +94,7 @@ pub fn compile(
     sources: &Sources,
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
-) -> Result<Option<Lowered>, String> {
+) -> Result<Option<Graph>, String> {
     compile_with(sources, baked, diags, Scratch::Free)
 }
 
@@ -111,7 +104,7 @@ pub fn compile_with(
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
     scratch: Scratch,
-) -> Result<Option<Lowered>, String> {
+) -> Result<Option<Graph>, String> {
     let Some(spec) = front_with(sources, diags, scratch) else {
         return Ok(None);
     };
@@ -127,38 +120,37 @@ pub fn compile_with(
     // A baked value must pass the checks its param stood in for (stage names, paths).
     crate::check::baked(&spec, baked)?;
     // Lower: decide every resource, name and wire once, for all backends.
-    let ir = crate::lower::lower(&spec, baked);
-    let graph = crate::lowering::lower(&spec, baked);
+    let graph = crate::lower::lower(&spec, baked);
     scratch.dispose(spec);
     // Validate: the names and ids only the resources can tell, exactly as `check` does.
     crate::validate::validate(&graph, diags);
     if diags.has_errors() {
         return Ok(None);
     }
-    Ok(Some(Lowered { ir, graph }))
+    Ok(Some(graph))
 }
 
 /// Emits the IR for a target; a backend refusal (quota) becomes a diagnostic on `app`.
 pub fn emit(
     target: crate::backends::Target,
-    ir: &Lowered,
+    graph: &Graph,
     diags: &mut Diagnostics,
 ) -> Option<String> {
-    emit_with(target, ir, Scratch::Free, diags)
+    emit_with(target, graph, Scratch::Free, diags)
 }
 
 /// [`emit`], telling the backend what to do with its working memory.
 pub fn emit_with(
     target: crate::backends::Target,
-    ir: &Lowered,
+    graph: &Graph,
     scratch: Scratch,
     diags: &mut Diagnostics,
 ) -> Option<String> {
-    match crate::backends::emit_with(target, ir, scratch) {
+    match crate::backends::emit_with(target, graph, scratch) {
         Ok(text) => Some(text),
         Err(e) => {
             diags.push(
-                Diagnostic::new(e.code, e.message, ir.graph.app.span).label("in this application"),
+                Diagnostic::new(e.code, e.message, graph.app.span).label("in this application"),
             );
             None
         }

@@ -1,212 +1,151 @@
-//! `aprc graph`: the IR's resources and how they are wired, as Graphviz dot or Mermaid.
-//! One walk of the IR builds nodes and edges; the two formats only spell them.
+//! `aprc graph`: the resource graph every backend spells, as Graphviz dot or Mermaid. A node
+//! per resource, in graph order; an edge from a resource to each resource it needs
+//! ([`Resource::dependencies`]), so what the picture shows is what the backends order by.
+//! The two formats only spell the same nodes and edges.
 
-use crate::ir::{Connection, Ir, Vpc};
+use crate::ir::{Direction, Graph, Id, Internal, Props, Resource, RoleUse};
 
-struct Graph {
-    nodes: Vec<(String, String)>,
-    edges: Vec<(String, String)>,
+/// The node of resource `id`: `<kind>:<declaration>[:<which>]` (`nlb:core`,
+/// `method:public:AnyProxy`). Unique within a graph that validates: one declaration has at
+/// most one resource of each kind, save the kinds numbered or named here.
+fn node(g: &Graph, id: Id) -> Result<String, Internal> {
+    let r = g.resource(id)?;
+    let owner = &g.decl(r.decl)?.names.spec;
+    Ok(match &r.props {
+        Props::RegionZones(_) => format!("zones:{owner}"),
+        Props::ServiceZones(_) => format!("service-zones:{owner}"),
+        Props::Vpc(_) => format!("vpc:{owner}"),
+        Props::Subnet(s) => format!("subnet:{owner}:{}", s.index),
+        Props::SecurityGroup(sg) => format!("sg:{owner}:{}", sg.role.snake()),
+        Props::SgRule(rule) => {
+            let Props::SecurityGroup(sg) = &g.resource(rule.group.id)?.props else {
+                return Err(Internal(format!(
+                    "rule #{} belongs to no security group",
+                    id.0
+                )));
+            };
+            let direction = match rule.direction {
+                Direction::Ingress => "ingress",
+                Direction::Egress => "egress",
+            };
+            format!(
+                "sg-rule:{owner}:{}:{direction}:{}",
+                sg.role.snake(),
+                rule.ordinal
+            )
+        }
+        Props::VpcEndpoint(_) => format!("endpoint:{owner}"),
+        Props::EndpointEnis(_) => format!("eni-ips:{owner}"),
+        Props::LoadBalancer(_) => format!("nlb:{owner}"),
+        Props::TargetGroup(_) => format!("tg:{owner}"),
+        Props::Listener(_) => format!("listener:{owner}"),
+        Props::VpcLink(_) => format!("vpclink:{owner}"),
+        Props::VpcConnector(_) => format!("connector:{owner}"),
+        Props::Role(role) => match role.role_use {
+            RoleUse::Access => format!("access-role:{owner}"),
+            RoleUse::Instance => format!("instance-role:{owner}"),
+        },
+        Props::AutoScaling(_) => format!("autoscaling:{owner}"),
+        Props::Observability(_) => format!("observability:{owner}"),
+        Props::AppRunnerService(_) => format!("service:{owner}"),
+        Props::IngressConnection(_) => format!("ingress:{owner}"),
+        Props::LogsRole(_) => format!("logs-role:{owner}"),
+        Props::ApiAccount(_) => format!("api-account:{owner}"),
+        Props::RestApi(_) => format!("api:{owner}"),
+        Props::ApiResource(res) => format!("resource:{owner}:{}", res.pascal),
+        Props::Method(m) => format!("method:{owner}:{}", m.pascal),
+        Props::Deployment(_) => format!("deployment:{owner}"),
+        Props::LogGroup(_) => format!("logs:{owner}"),
+        Props::Stage(_) => format!("stage:{owner}"),
+        Props::ApiKey(_) => format!("apikey:{owner}"),
+        Props::UsagePlan(_) => format!("usageplan:{owner}"),
+        Props::UsagePlanKey(_) => format!("usageplan-key:{owner}"),
+    })
 }
 
-impl Graph {
-    fn node(&mut self, id: String, label: String) -> String {
-        self.nodes.push((id.clone(), label));
-        id
-    }
-
-    fn edge(&mut self, from: &str, to: &str) {
-        self.edges.push((from.to_string(), to.to_string()));
+/// What a reader needs to recognise the resource: its kind and its name or key facts.
+fn label(r: &Resource) -> String {
+    match &r.props {
+        Props::RegionZones(z) => format!("availability zones ({})", z.count),
+        Props::ServiceZones(z) => format!("zones offering {} ({})", z.service, z.count),
+        Props::Vpc(v) => format!("VPC {}", v.cidr),
+        Props::Subnet(s) => format!("subnet {}", s.cidr),
+        Props::SecurityGroup(sg) => format!("security group {}", sg.physical),
+        Props::SgRule(rule) => format!(
+            "{} rule: {}",
+            match rule.direction {
+                Direction::Ingress => "ingress",
+                Direction::Egress => "egress",
+            },
+            rule.description
+        ),
+        Props::VpcEndpoint(e) => format!("endpoint {} ({})", e.service, e.endpoint_type),
+        Props::EndpointEnis(e) => format!("ENI IP lookup ({})", e.count),
+        Props::LoadBalancer(lb) => format!(
+            "NLB {} ({})",
+            lb.physical,
+            if lb.internal {
+                "internal"
+            } else {
+                "internet-facing"
+            }
+        ),
+        Props::TargetGroup(tg) => format!(
+            "target group {} ({}, {} {})",
+            tg.physical, tg.target_type, tg.protocol, tg.port
+        ),
+        Props::Listener(l) => format!("listener {} {}", l.protocol, l.port),
+        Props::VpcLink(l) => format!("VPC link {}", l.physical),
+        Props::VpcConnector(c) => format!("VPC connector {}", c.physical),
+        Props::Role(role) => format!("IAM role {}", role.physical),
+        Props::AutoScaling(a) => {
+            format!("auto scaling {}-{} x{}", a.min, a.max, a.concurrency)
+        }
+        Props::Observability(o) => format!("observability {} ({})", o.physical, o.vendor),
+        Props::AppRunnerService(s) => format!(
+            "App Runner {} ({}, {}, {})",
+            s.physical,
+            if s.private { "private" } else { "public" },
+            s.cpu,
+            s.memory
+        ),
+        Props::IngressConnection(c) => format!("ingress connection {}", c.physical),
+        Props::LogsRole(role) => format!("IAM role {} (account)", role.physical),
+        Props::ApiAccount(_) => "API Gateway account logging".to_string(),
+        Props::RestApi(api) => format!("REST API {}", api.physical),
+        Props::ApiResource(res) => format!("resource {}", res.path),
+        Props::Method(m) => format!("{} {}", m.http_method, m.path),
+        Props::Deployment(d) => {
+            format!("deployment {}", d.identity.get(..8).unwrap_or(&d.identity))
+        }
+        Props::LogGroup(l) => format!("log group {}", l.name),
+        Props::Stage(s) => format!("stage {}", s.name),
+        Props::ApiKey(k) => format!("api key {}", k.name),
+        Props::UsagePlan(p) => format!("usage plan {}", p.name),
+        Props::UsagePlanKey(_) => "usage plan key".to_string(),
     }
 }
 
-fn build(ir: &Ir) -> Graph {
-    let mut g = Graph {
-        nodes: Vec::new(),
-        edges: Vec::new(),
-    };
-    for n in &ir.networks {
-        let name = &n.names.spec;
-        let (vpc_label, subnets) = match &n.vpc {
-            Vpc::Create { cidr, subnets, .. } => (
-                format!("VPC {name} ({cidr})"),
-                subnets
-                    .iter()
-                    .map(|s| format!("subnet {}", s.cidr))
-                    .collect::<Vec<_>>(),
-            ),
-            Vpc::Existing { vpc_id, subnet_ids } => (
-                format!("VPC {name} ({vpc_id})"),
-                subnet_ids.iter().map(|s| format!("subnet {s}")).collect(),
-            ),
-        };
-        let vpc = g.node(format!("vpc:{name}"), vpc_label);
-        let subnet_ids: Vec<String> = subnets
-            .into_iter()
-            .enumerate()
-            .map(|(i, label)| {
-                let id = g.node(format!("subnet:{name}:{i}"), label);
-                g.edge(&id, &vpc);
-                id
-            })
-            .collect();
-        for sg in &n.security_groups {
-            let id = g.node(
-                format!("sg:{name}:{}", sg.kind.snake()),
-                format!("security group {}", sg.physical),
-            );
-            g.edge(&id, &vpc);
-        }
-        if let Some(endpoint) = &n.endpoint {
-            let id = g.node(
-                format!("endpoint:{name}"),
-                format!(
-                    "endpoint {} ({} ENIs)",
-                    endpoint.service_suffix, endpoint.eni_count
-                ),
-            );
-            for s in &subnet_ids {
-                g.edge(&id, s);
-            }
-            g.edge(&id, &format!("sg:{name}:endpoint"));
-            let lookup = g.node(format!("eni-ips:{name}"), "ENI IP lookup".to_string());
-            g.edge(&lookup, &id);
-        }
-        if let Some(link) = &n.link {
-            let nlb = g.node(
-                format!("nlb:{name}"),
-                format!("NLB {} (internal, TCP {})", link.nlb_name, link.port),
-            );
-            for s in &subnet_ids {
-                g.edge(&nlb, s);
-            }
-            g.edge(&nlb, &format!("sg:{name}:nlb"));
-            let tg = g.node(
-                format!("tg:{name}"),
-                format!(
-                    "target group {} (ip, TCP {})",
-                    link.target_group_name, link.port
-                ),
-            );
-            g.edge(&tg, &format!("eni-ips:{name}"));
-            let listener = g.node(
-                format!("listener:{name}"),
-                format!("listener TCP {}", link.port),
-            );
-            g.edge(&listener, &nlb);
-            g.edge(&listener, &tg);
-            let vpc_link = g.node(
-                format!("vpclink:{name}"),
-                format!("VPC link {}", link.vpc_link_name),
-            );
-            g.edge(&vpc_link, &nlb);
-        }
-        if let Some(connector) = &n.connector {
-            let id = g.node(
-                format!("connector:{name}"),
-                format!("VPC connector {}", connector.physical),
-            );
-            for s in &subnet_ids {
-                g.edge(&id, s);
-            }
-            g.edge(&id, &format!("sg:{name}:connector"));
+/// Nodes (id, label) in graph order and edges (from, to), from a resource to what it needs.
+type Drawing = (Vec<(String, String)>, Vec<(String, String)>);
+
+fn draw(g: &Graph) -> Result<Drawing, Internal> {
+    let ids: Vec<String> = g
+        .iter()
+        .map(|(id, _)| node(g, id))
+        .collect::<Result<_, _>>()?;
+    let mut nodes = Vec::with_capacity(ids.len());
+    let mut edges = Vec::new();
+    for ((_, r), id) in g.iter().zip(&ids) {
+        nodes.push((id.clone(), label(r)));
+        for needed in r.dependencies() {
+            let to = ids
+                .get(needed.index())
+                .ok_or_else(|| Internal(format!("resource #{} is not in the graph", needed.0)))?;
+            edges.push((id.clone(), to.clone()));
         }
     }
-    for s in &ir.services {
-        let name = &s.names.spec;
-        let visibility = if s.private { "private" } else { "public" };
-        let service = g.node(
-            format!("service:{name}"),
-            format!(
-                "App Runner {} ({visibility}, {}, {})",
-                s.names.physical, s.cpu, s.memory
-            ),
-        );
-        for (role, kind) in [
-            (&s.access_role, "access-role"),
-            (&s.instance_role, "instance-role"),
-        ] {
-            if let Some(role) = role {
-                let id = g.node(
-                    format!("{kind}:{name}"),
-                    format!("IAM role {}", role.physical),
-                );
-                g.edge(&service, &id);
-            }
-        }
-        if let Some(a) = &s.autoscaling {
-            let id = g.node(
-                format!("autoscaling:{name}"),
-                format!("auto scaling {}-{} x{}", a.min, a.max, a.concurrency),
-            );
-            g.edge(&service, &id);
-        }
-        if s.observability.is_some() {
-            let id = g.node(format!("observability:{name}"), "X-Ray tracing".to_string());
-            g.edge(&service, &id);
-        }
-        if let (true, Some(network)) = (s.vpc_egress, &s.network) {
-            g.edge(&service, &format!("connector:{network}"));
-        }
-        if let Some(ingress) = &s.ingress_connection {
-            let id = g.node(
-                format!("ingress:{name}"),
-                format!("ingress connection {}", ingress.physical),
-            );
-            g.edge(&id, &service);
-            g.edge(&id, &format!("endpoint:{}", ingress.network));
-        }
-    }
-    for a in &ir.apis {
-        let name = &a.names.spec;
-        let api = g.node(
-            format!("api:{name}"),
-            format!("REST API {}", a.names.physical),
-        );
-        let deployment = g.node(
-            format!("deployment:{name}"),
-            format!(
-                "deployment {}",
-                &a.deployment_hash[..a.deployment_hash.len().min(8)]
-            ),
-        );
-        for m in &a.methods {
-            let id = g.node(
-                format!("method:{name}:{}", m.pascal),
-                format!("{} {}", m.http_method, m.path),
-            );
-            g.edge(&id, &api);
-            match &m.integration.connection {
-                Connection::VpcLink { network } => {
-                    g.edge(&id, &format!("vpclink:{network}"));
-                    g.edge(&id, &format!("ingress:{}", m.integration.service));
-                }
-                Connection::Internet => g.edge(&id, &format!("service:{}", m.integration.service)),
-            }
-            g.edge(&deployment, &id);
-        }
-        let stage = g.node(format!("stage:{name}"), format!("stage {}", a.stage));
-        g.edge(&stage, &deployment);
-        if let Some(log) = &a.access_log {
-            let id = g.node(
-                format!("logs:{name}"),
-                format!("log group {}", log.log_group_name),
-            );
-            g.edge(&stage, &id);
-        }
-        if let Some(key) = &a.api_key {
-            let plan = g.node(
-                format!("usageplan:{name}"),
-                format!("usage plan {}", key.usage_plan_name),
-            );
-            g.edge(&plan, &stage);
-            let id = g.node(
-                format!("apikey:{name}"),
-                format!("api key {}", key.key_name),
-            );
-            g.edge(&id, &plan);
-        }
-    }
-    g
+    Ok((nodes, edges))
 }
 
 fn quote(s: &str) -> String {
@@ -214,44 +153,109 @@ fn quote(s: &str) -> String {
 }
 
 /// Graphviz dot; edges point from a resource to what it needs.
-pub fn dot(ir: &Ir) -> String {
-    let g = build(ir);
+pub fn dot(g: &Graph) -> Result<String, Internal> {
+    let (nodes, edges) = draw(g)?;
     let mut out = format!(
         "digraph \"{}\" {{\n  rankdir=LR;\n  node [shape=box];\n",
-        quote(&ir.app.name)
+        quote(&g.app.name)
     );
-    for (id, label) in &g.nodes {
+    for (id, label) in &nodes {
         out.push_str(&format!(
             "  \"{}\" [label=\"{}\"];\n",
             quote(id),
             quote(label)
         ));
     }
-    for (from, to) in &g.edges {
+    for (from, to) in &edges {
         out.push_str(&format!("  \"{}\" -> \"{}\";\n", quote(from), quote(to)));
     }
     out.push_str("}\n");
-    out
+    Ok(out)
 }
 
 /// Mermaid flowchart; ids are made safe, labels quoted.
-pub fn mermaid(ir: &Ir) -> String {
-    let g = build(ir);
+pub fn mermaid(g: &Graph) -> Result<String, Internal> {
+    let (nodes, edges) = draw(g)?;
     let id = |s: &str| {
         s.chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect::<String>()
     };
     let mut out = String::from("flowchart LR\n");
-    for (node, label) in &g.nodes {
+    for (node, label) in &nodes {
         out.push_str(&format!(
             "  {}[\"{}\"]\n",
             id(node),
             label.replace('"', "#quot;")
         ));
     }
-    for (from, to) in &g.edges {
+    for (from, to) in &edges {
         out.push_str(&format!("  {} --> {}\n", id(from), id(to)));
     }
-    out
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn graphs() -> Vec<Graph> {
+        let mut out = vec![crate::testing::seed_graph()];
+        for text in [
+            include_str!("../tests/plan/kitchen_sink.apr"),
+            include_str!("../examples/shop.apr"),
+        ] {
+            let mut sources = crate::source::Sources::new();
+            sources.add("main.apr", text.to_string());
+            let mut diags = crate::diag::Diagnostics::new();
+            let g = crate::driver::check(&sources, &mut diags);
+            out.push(g.unwrap_or_else(|| panic!("{:?}", diags.sorted())));
+        }
+        out
+    }
+
+    #[test]
+    fn every_resource_is_one_node_and_every_dependency_an_edge() {
+        for g in graphs() {
+            let (nodes, edges) = draw(&g).unwrap();
+            assert_eq!(nodes.len(), g.resources.len());
+            let ids: BTreeSet<&str> = nodes.iter().map(|(id, _)| id.as_str()).collect();
+            assert_eq!(ids.len(), nodes.len(), "node ids repeat in {}", g.app.name);
+            // Mermaid's ids too, once made safe.
+            let safe: BTreeSet<String> = ids
+                .iter()
+                .map(|s| s.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+                .collect();
+            assert_eq!(safe.len(), ids.len());
+            let deps: usize = g.resources.iter().map(|r| r.dependencies().len()).sum();
+            assert_eq!(edges.len(), deps);
+            for (from, to) in &edges {
+                assert!(ids.contains(from.as_str()) && ids.contains(to.as_str()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_private_chain_is_drawn() {
+        let g = crate::testing::seed_graph();
+        let dot = dot(&g).unwrap();
+        for needle in [
+            "\"nlb:core\" -> \"sg:core:nlb\"",
+            "\"listener:core\" -> \"tg:core\"",
+            "\"tg:core\" -> \"eni-ips:core\"",
+            "\"eni-ips:core\" -> \"endpoint:core\"",
+            "\"vpclink:core\" -> \"nlb:core\"",
+            "\"ingress:orders\" -> \"endpoint:core\"",
+            "\"method:public:AnyProxy\" -> \"vpclink:core\"",
+            "\"method:public:AnyProxy\" -> \"ingress:orders\"",
+        ] {
+            assert!(dot.contains(needle), "missing {needle} in\n{dot}");
+        }
+        let mermaid = mermaid(&g).unwrap();
+        assert!(
+            mermaid.contains("  ingress_orders --> endpoint_core\n"),
+            "{mermaid}"
+        );
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! The pipeline is the architecture (see [`driver::compile`]):
 //! `syntax` (parse) -> `check` (AST -> checked [`model::Spec`] + diagnostics) ->
-//! `lower` (spec -> [`ir::Ir`]) -> `backends` (IR -> text).
+//! `lower` (spec -> the resource graph, [`ir::Graph`]) -> `validate` (the graph's names and
+//! ids, as `aprc check` reports them) -> `backends` (graph -> text, one spelling per target).
 
 #[cfg(feature = "apply")]
 pub mod apply;
@@ -14,10 +15,8 @@ pub mod fmt;
 pub mod graph;
 pub mod ir;
 pub mod lower;
-pub mod lowering;
 pub mod model;
 pub mod names;
-pub mod rg;
 pub mod scratch;
 pub mod source;
 pub mod span;

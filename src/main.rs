@@ -235,20 +235,17 @@ fn check(args: CheckArgs) -> Result<(), Failure> {
 fn graph(args: GraphArgs) -> Result<(), Failure> {
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
-    let compiled =
-        driver::compile(&sources, &BTreeMap::new(), &mut diags).map_err(Failure::Usage)?;
-    report(
-        &sources,
-        &diags,
-        args.input.message_format,
-        compiled.is_some(),
-    );
-    let Some(ir) = compiled else {
+    // The graph `check` validates: what every target would be built from.
+    let text = driver::check(&sources, &mut diags).and_then(|g| {
+        let drawn = match args.format {
+            GraphFormat::Dot => aprc::graph::dot(&g),
+            GraphFormat::Mermaid => aprc::graph::mermaid(&g),
+        };
+        drawn.map_err(|e| diags.push(e.diagnostic(&g))).ok()
+    });
+    report(&sources, &diags, args.input.message_format, text.is_some());
+    let Some(text) = text else {
         return Err(Failure::Spec);
-    };
-    let text = match args.format {
-        GraphFormat::Dot => aprc::graph::dot(&ir.ir),
-        GraphFormat::Mermaid => aprc::graph::mermaid(&ir.ir),
     };
     std::io::stdout()
         .write_all(text.as_bytes())

@@ -1,8 +1,7 @@
 //! Hand-built inputs shared by the tests of every phase: `examples/seed.apr` as a checked
 //! spec, so lowering and each backend can be tested without the phases before them, and its
-//! IR through the real lowering. Not part of the public API.
+//! resource graph through the real lowering. Not part of the public API.
 
-use crate::ir::Ir;
 use crate::model::*;
 use crate::span::{FileId, Span};
 use crate::syntax::ast::SegmentKind;
@@ -119,11 +118,6 @@ pub fn seed_spec() -> Spec {
 }
 
 /// The seed's resource graph, through the real lowering.
-pub fn seed_graph() -> crate::rg::Graph {
-    crate::lowering::lower(&seed_spec(), &BTreeMap::new())
-}
-
-/// The seed's IR, through the real lowering.
-pub fn seed_ir() -> Ir {
+pub fn seed_graph() -> crate::ir::Graph {
     crate::lower::lower(&seed_spec(), &BTreeMap::new())
 }

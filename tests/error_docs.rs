@@ -1,12 +1,9 @@
 //! The error pages in `docs/errors/` and the code table in `src/diag/codes.rs` must not drift:
 //! every code has its page, every page is a known code, and each page's title names its code
 //! and summary. Each page's examples are real `.apr`: the first fenced `apr` block triggers the
-//! code and the last one is the fix, so the examples are checked against the front end rather
+//! code and the last one is the fix, so the examples are checked as `aprc check` runs rather
 //! than trusted. The language reference is held to the same standard: its snippets parse, its
 //! first example checks cleanly, it names every JSON diagnostic field, and links resolve.
-//!
-//! Checks that need the checker skip (saying so on stderr) while `check::check` is the stub
-//! that reports nothing and returns nothing; they run as soon as the checker lands.
 
 use aprc::diag::{Code, Diagnostics};
 use aprc::source::Sources;

@@ -71,25 +71,46 @@ fn seed(app: &[(String, String)]) -> u64 {
 // ---- the in-process pipeline --------------------------------------------------------
 
 /// Runs every phase that applies to this application; panics (failing the test) only on
-/// a broken property. `what` names the mutant for the failure message. `checker` is false
-/// while `check` is still the skeleton's stub (it reports nothing and returns no spec).
-fn pipeline(files: &[(String, String)], what: &str, checker: bool) -> bool {
+/// a broken property. `what` names the mutant for the failure message. `check` and `build`
+/// must agree: a mutant `check` accepts builds for every target (a CloudFormation quota
+/// aside), one it refuses builds for none.
+fn pipeline(files: &[(String, String)], what: &str) -> bool {
     let mut sources = Sources::new();
     for (name, text) in files {
         sources.add(name.clone(), text.clone());
     }
     let mut diags = Diagnostics::new();
-    let clean = aprc::driver::front(&sources, &mut diags).is_some();
-    if clean {
-        // Lowering and every backend; a backend refusal is a diagnostic, not a failure.
-        let ir = aprc::driver::compile(&sources, &BTreeMap::new(), &mut diags);
-        if let Ok(Some(ir)) = ir {
-            for target in [Target::Cfn, Target::Tf, Target::Plan] {
-                aprc::driver::emit(target, &ir, &mut diags);
+    let clean = aprc::driver::check(&sources, &mut diags).is_some();
+    assert_eq!(
+        clean,
+        !diags.has_errors(),
+        "{what}: check's answer and its errors disagree"
+    );
+    let mut build = Diagnostics::new();
+    let compiled = aprc::driver::compile(&sources, &BTreeMap::new(), &mut build);
+    let Ok(compiled) = compiled else {
+        panic!("{what}: no --param was given, yet a usage error");
+    };
+    assert_eq!(
+        compiled.is_some(),
+        clean,
+        "{what}: check says {}, build says {:?}",
+        if clean { "clean" } else { "errors" },
+        build.sorted()
+    );
+    if let Some(graph) = compiled {
+        for target in [Target::Cfn, Target::Tf, Target::Plan] {
+            let mut emitted = Diagnostics::new();
+            aprc::driver::emit(target, &graph, &mut emitted);
+            for d in emitted.iter() {
+                assert_eq!(
+                    d.code.as_str(),
+                    "E0601",
+                    "{what}: {target:?} refused: {d:?}"
+                );
             }
+            diags.extend(emitted);
         }
-    } else if checker {
-        assert!(diags.has_errors(), "{what}: front failed without an error");
     }
     let sorted = diags.sorted();
     let json = render::json(&sources, &sorted);
@@ -129,31 +150,16 @@ fn pipeline(files: &[(String, String)], what: &str, checker: bool) -> bool {
     clean
 }
 
-/// Whether `check` is implemented: the skeleton's stub returns no spec and no diagnostic
-/// for anything, which no real checker does for a valid example.
-fn checker_landed(app: &[(String, String)]) -> bool {
-    let mut sources = Sources::new();
-    for (name, text) in app {
-        sources.add(name.clone(), text.clone());
-    }
-    let mut diags = Diagnostics::new();
-    aprc::driver::front(&sources, &mut diags).is_some() || !diags.is_empty()
-}
-
 #[test]
 fn mutants_never_panic_in_process() {
     let apps = applications();
-    let checker = checker_landed(&apps[0]);
-    if !checker {
-        eprintln!("note: `check` is still a stub; lowering and the backends are not reached yet");
-    }
     let mut total = 0;
     let mut clean = 0;
     for app in apps {
         let mut rng = fastrand::Rng::with_seed(seed(&app));
-        let example_clean = pipeline(&app, &app[0].0, checker);
+        let example_clean = pipeline(&app, &app[0].0);
         assert!(
-            example_clean || !checker,
+            example_clean,
             "{}: the example itself must check clean",
             app[0].0
         );
@@ -162,7 +168,7 @@ fn mutants_never_panic_in_process() {
             let victim = rng.usize(..files.len());
             files[victim].1 = mutate(&mut rng, &files[victim].1);
             let what = format!("{} mutant #{n}", files[victim].0);
-            if pipeline(&files, &what, checker) {
+            if pipeline(&files, &what) {
                 clean += 1;
             }
             total += 1;
@@ -171,16 +177,14 @@ fn mutants_never_panic_in_process() {
     eprintln!("{clean} of {total} mutants checked clean");
     // The mutations must reach past the checker often enough to exercise the later phases,
     // and break things often enough to exercise error reporting.
-    if checker {
-        assert!(
-            clean * 20 > total,
-            "only {clean} of {total} mutants checked clean"
-        );
-        assert!(
-            clean * 10 < total * 9,
-            "{clean} of {total} mutants checked clean: mutations too weak"
-        );
-    }
+    assert!(
+        clean * 20 > total,
+        "only {clean} of {total} mutants checked clean"
+    );
+    assert!(
+        clean * 10 < total * 9,
+        "{clean} of {total} mutants checked clean: mutations too weak"
+    );
 }
 
 /// The mutants must mostly still parse, or fmt and the checker are barely exercised.

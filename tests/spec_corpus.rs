@@ -1,9 +1,8 @@
 //! The held-out spec corpus: `tests/fixtures/valid/` holds specs written only from
 //! `shared/apr-spec.md` (every form of section 3, every attribute of section 4), the way an
 //! outside user would write them. Each must check with exit 0 and no error (only the warnings
-//! its header announces, `# warn: W0002 line 9`), and build for every target that is
-//! implemented, byte-identically across runs, `-o` and stdout, and declaration orders. A
-//! target that still answers "not implemented" is skipped with a printed note, never silently.
+//! its header announces, `# warn: W0002 line 9`), and build for every target,
+//! byte-identically across runs, `-o` and stdout, and declaration orders.
 //! terraform itself validates and plans every `tf` output (`spec_corpus/terraform.rs`),
 //! cfn-lint and botocore's models check every `cfn` and `plan` output (`spec_corpus/oracles.rs`);
 //! `aprc fmt` and `aprc graph` must handle every fixture too. (Invalid specs live in
@@ -110,19 +109,6 @@ fn every_valid_fixture_checks_without_errors() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Whether `aprc build --target TARGET` is implemented: the verbatim example of the spec's
-/// section 3 either builds or answers "not implemented" (then every fixture must say so).
-fn implemented(target: &str) -> bool {
-    let probe = PathBuf::from("tests/fixtures/valid/01-spec-section3-verbatim.apr");
-    let out = run(&["build", "--target", target], &[probe]);
-    let stderr = text(&out.stderr);
-    if !out.status.success() && stderr.contains("not implemented") {
-        println!("note: `--target {target}` is not implemented yet; its corpus builds are skipped");
-        return false;
-    }
-    true
-}
-
 /// The output must be a document of the target's kind, not just any bytes.
 fn assert_well_formed(target: &str, name: &str, out: &str) {
     match target {
@@ -148,23 +134,14 @@ fn assert_well_formed(target: &str, name: &str, out: &str) {
 }
 
 #[test]
-fn every_valid_fixture_builds_identically_for_each_implemented_target() {
+fn every_valid_fixture_builds_identically_for_each_target() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut built = 0;
     for target in TARGETS {
-        let implemented = implemented(target);
         for fixture in fixtures() {
             let name = format!("{} --target {target}", fixture.display());
             let args = ["build", "--target", target];
             let first = run(&args, std::slice::from_ref(&fixture));
-            if !implemented {
-                // Skipped, but a target is either implemented or not, for every spec.
-                assert!(
-                    !first.status.success() && text(&first.stderr).contains("not implemented"),
-                    "{name}: builds although the probe said not implemented"
-                );
-                continue;
-            }
             assert!(
                 first.status.success(),
                 "{name}: exit {:?}\n{}",
@@ -240,7 +217,7 @@ fn items(source: &str) -> Vec<String> {
 #[test]
 fn output_does_not_depend_on_declaration_order_or_file_split() {
     let root = tempfile::tempdir().expect("temp dir");
-    let targets: Vec<&str> = TARGETS.into_iter().filter(|t| implemented(t)).collect();
+    let targets = TARGETS;
     let mut compared = 0;
     for (n, fixture) in fixtures().iter().enumerate() {
         let all: Vec<String> = files_of(fixture)

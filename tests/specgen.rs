@@ -9,14 +9,14 @@ use aprc::diag::Diagnostics;
 use aprc::source::Sources;
 use std::collections::BTreeMap;
 
-fn lower(text: &str) -> (aprc::rg::Graph, Diagnostics) {
+fn lower(text: &str) -> (aprc::ir::Graph, Diagnostics) {
     let mut sources = Sources::new();
     sources.add("gen.apr", text.to_string());
     let mut diags = Diagnostics::new();
     let lowered = aprc::driver::compile(&sources, &BTreeMap::new(), &mut diags)
         .expect("no --param given")
         .expect("the generated spec checks clean");
-    (lowered.graph, diags)
+    (lowered, diags)
 }
 
 #[test]
@@ -24,16 +24,16 @@ fn generated_specs_check_clean_and_lower_to_n_services() {
     for n in [1usize, 2, 100] {
         let (g, diags) = lower(&specgen::spec(n));
         assert!(diags.is_empty(), "n={n}: {:?}", diags.sorted());
-        assert_eq!(g.all::<aprc::rg::Vpc>().count(), 1);
-        assert_eq!(g.all::<aprc::rg::AppRunnerService>().count(), n);
-        assert_eq!(g.all::<aprc::rg::RestApi>().count(), 1);
+        assert_eq!(g.all::<aprc::ir::Vpc>().count(), 1);
+        assert_eq!(g.all::<aprc::ir::AppRunnerService>().count(), n);
+        assert_eq!(g.all::<aprc::ir::RestApi>().count(), 1);
         // `ANY /svcK/{proxy+}`: one method and two resources (`svcK`, `{proxy+}`) per route.
-        assert_eq!(g.all::<aprc::rg::Method>().count(), n);
-        assert_eq!(g.all::<aprc::rg::ApiResource>().count(), 2 * n);
+        assert_eq!(g.all::<aprc::ir::Method>().count(), n);
+        assert_eq!(g.all::<aprc::ir::ApiResource>().count(), 2 * n);
         let names: Vec<&str> = g
             .decls
             .iter()
-            .filter(|d| d.kind == aprc::rg::DeclKind::Service)
+            .filter(|d| d.kind == aprc::ir::DeclKind::Service)
             .map(|d| d.names.spec.as_str())
             .collect();
         assert_eq!(names.len(), n);

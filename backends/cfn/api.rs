@@ -10,7 +10,7 @@
 use super::cx::{Cx, HASH_DIGITS};
 use super::intrinsics::{escape_sub, sub, text};
 use super::{BackendError, Template};
-use crate::rg::{
+use crate::ir::{
     ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
     LogsRole, Method, Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
 };

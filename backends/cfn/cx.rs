@@ -7,8 +7,8 @@
 
 use super::eni_lookup;
 use super::intrinsics::{get_att, param_id, ref_};
+use crate::ir::{Direction, Graph, Id, Internal, Kind, Origin, Props, Ref};
 use crate::names;
-use crate::rg::{Direction, Graph, Id, Internal, Kind, Origin, Props, Ref};
 use serde_json::Value;
 
 /// Logical ids of the account's logging role and setting.

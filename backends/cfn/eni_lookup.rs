@@ -20,7 +20,7 @@
 use super::cx::Cx;
 use super::intrinsics::{get_att, ref_, sub};
 use super::{BackendError, Template};
-use crate::rg::{EndpointEnis, Graph, Id, Props, ServiceZones};
+use crate::ir::{EndpointEnis, Graph, Id, Props, ServiceZones};
 use serde_json::json;
 
 /// The Lambda's source, deployed as `index.py` through `Code.ZipFile`.

@@ -19,7 +19,7 @@ mod service;
 
 use super::BackendError;
 use crate::diag::Code;
-use crate::rg::{Graph, Internal, OutputValue, Props};
+use crate::ir::{Graph, Internal, OutputValue, Props};
 use cx::Cx;
 use intrinsics::{param_id, sub};
 use serde_json::{json, Map, Value};

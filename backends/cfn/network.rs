@@ -13,7 +13,7 @@
 use super::cx::Cx;
 use super::intrinsics::{az, sub, text};
 use super::{BackendError, Template};
-use crate::rg::{
+use crate::ir::{
     Direction, Id, Internal, Listener, LoadBalancer, Peer, Ref, SecurityGroup, SgRule, Subnet,
     SubnetRef, TargetGroup, Vpc, VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
 };

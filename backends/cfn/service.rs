@@ -8,7 +8,7 @@ use super::cx::Cx;
 use super::intrinsics::text;
 use super::network::vpc_value;
 use super::{BackendError, Template};
-use crate::rg::{
+use crate::ir::{
     AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
 };
 use crate::text::Text;

@@ -5,7 +5,7 @@
 
 use super::{emit, logical_ids};
 use crate::diag::Code;
-use crate::rg::*;
+use crate::ir::*;
 use crate::text::Text;
 use serde_json::Value;
 

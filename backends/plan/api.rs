@@ -10,7 +10,7 @@ use super::ids::{id, id_n, kind};
 use super::json::{arr, obj, Key, StepId, J};
 use super::service::trust_policy;
 use super::steps::{dns_suffix, join, partition, reference, tag_map, text, Step};
-use crate::rg::{
+use crate::ir::{
     ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
     LogsRole, Method, Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
 };

@@ -5,7 +5,7 @@
 use super::ids;
 use super::json::{StepId, J};
 use super::steps::{reference, tag_list, text, Name};
-use crate::rg::{Graph, Id, Internal, Kind, Ref, SubnetRef, VpcRef};
+use crate::ir::{Graph, Id, Internal, Kind, Ref, SubnetRef, VpcRef};
 use std::rc::Rc;
 
 pub struct Cx<'a> {

@@ -33,7 +33,7 @@ mod steps;
 mod write;
 
 use super::BackendError;
-use crate::rg::{Graph, Id, Internal, OutputValue, Props};
+use crate::ir::{Graph, Id, Internal, OutputValue, Props};
 use crate::scratch::Scratch;
 use cx::Cx;
 use json::{obj, Key, J};
@@ -94,7 +94,7 @@ fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
     let g = cx.g;
     let mut all = Vec::with_capacity(g.resources.len() * 2);
     let logged: std::collections::BTreeSet<Id> = g
-        .all::<crate::rg::Stage>()
+        .all::<crate::ir::Stage>()
         .filter_map(|(_, s)| s.access_log.as_ref().map(|l| l.group.id))
         .collect();
     if !logged.is_empty() {
@@ -160,7 +160,7 @@ fn outputs<'a>(cx: &Cx<'a>) -> Result<J<'a>, Internal> {
 mod tests {
     use super::*;
     use crate::diag::Code;
-    use crate::rg::LogGroup;
+    use crate::ir::LogGroup;
 
     /// A graph that breaks its own rules is aprc's bug, reported as such (E0901), never as a
     /// user error and never by a panic.

@@ -12,7 +12,7 @@ use super::cx::Cx;
 use super::ids::{id, kind};
 use super::json::{arr, obj, J};
 use super::steps::{reference, tag_map, tag_spec, Step};
-use crate::rg::{
+use crate::ir::{
     Direction, EndpointEnis, Id, Internal, Listener, LoadBalancer, Peer, RegionZones,
     SecurityGroup, ServiceZones, SgRule, Subnet, TargetGroup, Vpc, VpcConnector, VpcEndpoint,
     VpcLink, ZoneRef,

@@ -12,7 +12,7 @@ use super::cx::Cx;
 use super::ids::{id, kind};
 use super::json::{arr, obj, Key, J};
 use super::steps::{join, text, Step};
-use crate::rg::{
+use crate::ir::{
     AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
     RoleUse,
 };
@@ -21,7 +21,7 @@ use crate::text::{Text, TextPart};
 /// The step that puts a role's policy: a service starts only once it has run.
 pub fn policy_step(cx: &Cx, role: Id) -> Result<super::json::StepId, Internal> {
     let r = match &cx.g.resource(role)?.props {
-        crate::rg::Props::Role(r) => r,
+        crate::ir::Props::Role(r) => r,
         other => {
             return Err(Internal(format!(
                 "a service's role is a {}",

@@ -12,7 +12,7 @@
 use super::cx::{Cx, PARTITION};
 use super::doc::{BodyExt, Doc};
 use super::expr::{attr, data_attr, int, resource_ref, string, template, text, Piece};
-use crate::rg::{
+use crate::ir::{
     ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
     LogsRole, Method, Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
 };

@@ -8,8 +8,8 @@
 //! `<group>_<from|to>_<peer>`, with `_2`, `_3`... for a repeat within the network.
 
 use super::expr::{attr, data_attr};
+use crate::ir::{DeclId, Direction, Graph, Id, Internal, Kind, Origin, Peer, Props, Ref};
 use crate::names;
-use crate::rg::{DeclId, Direction, Graph, Id, Internal, Kind, Origin, Peer, Props, Ref};
 use hcl::expr::Traversal;
 use std::collections::BTreeSet;
 

@@ -36,7 +36,7 @@ mod service;
 mod tests;
 
 use super::BackendError;
-use crate::rg::{Graph, Internal, OutputValue, Props};
+use crate::ir::{Graph, Internal, OutputValue, Props};
 use cx::Cx;
 use doc::{BodyExt, Doc};
 use expr::{keyword, string, text};
@@ -139,7 +139,7 @@ fn provider_block(g: &Graph, w: &mut Doc) {
     });
 }
 
-fn output_block(cx: &Cx, o: &crate::rg::Output, w: &mut Doc) -> Result<(), Internal> {
+fn output_block(cx: &Cx, o: &crate::ir::Output, w: &mut Doc) -> Result<(), Internal> {
     let value = match o.value {
         OutputValue::InvokeUrl(stage) => cx.attr(stage, "invoke_url")?,
         OutputValue::ApiKeyId(key) => cx.attr(key, "id")?,

@@ -12,7 +12,7 @@
 use super::cx::Cx;
 use super::doc::{BodyExt, Doc};
 use super::expr::{attr, call, count_index, data_ref, get_attr, index, int, string, text};
-use crate::rg::{
+use crate::ir::{
     Direction, Id, Internal, Listener, LoadBalancer, Peer, Ref, RegionZones, SecurityGroup,
     ServiceZones, SgRule, Subnet, SubnetRef, TargetGroup, Vpc, VpcConnector, VpcEndpoint, VpcLink,
     VpcRef, ZoneRef,

@@ -11,7 +11,7 @@ use super::cx::Cx;
 use super::doc::{BodyExt, Doc};
 use super::expr::{data_attr, int, resource_ref, string, text};
 use super::network::vpc_id;
-use crate::rg::{
+use crate::ir::{
     AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
 };
 use hcl::Expression;

@@ -3,7 +3,7 @@
 //! end-to-end suite (`tests/tf.rs`) runs terraform itself on every example.
 
 use super::emit;
-use crate::lowering::lower;
+use crate::lower::lower;
 use crate::model::*;
 use crate::syntax::ast::SegmentKind;
 use crate::testing::{route, seed_spec as seed, service, span};

@@ -1,100 +1,239 @@
 //! One REST API: the resource tree implied by its routes, a proxy method and integration per
-//! route with every path parameter declared and mapped, and the hash that names its
-//! deployment so that any route change redeploys.
+//! route with every path parameter declared and mapped, the deployment whose identity covers
+//! everything the stage serves, the stage with its access log, and with `auth = api_key` the
+//! key and usage plan. Also the account's API Gateway logging role, made once per app when
+//! an api logs.
 
-use crate::ir::{self, AccessLog, ApiKey, ApiMethod, Connection, Integration, Resource};
-use crate::model::{Api, Auth, Ingress, Spec};
+use super::{identity, service};
+use crate::ir::{
+    AccessLog, ApiAccount, ApiKey, ApiResource, Builder, Connection, DeclId, DeclKind, Deployment,
+    Host, Integration, LogGroup, LogsRole, Method, Ref, RestApi, Stage, Throttle, UsagePlan,
+    UsagePlanKey,
+};
+use crate::model::{Api, Auth};
 use crate::names;
 use crate::syntax::ast::SegmentKind;
-use sha2::{Digest, Sha256};
 // Hash sets and maps here are only queried, never iterated, so output order never depends on
 // them; with thousands of routes they cost a fraction of a tree's string comparisons.
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-pub(super) fn lower(spec: &Spec, api: &Api, targets: &Targets) -> ir::Api {
-    let app = &spec.app.name;
-    let names = super::names(app, &api.name);
-    let private: BTreeMap<&str, Option<&str>> = spec
-        .services
-        .iter()
-        .filter(|s| s.ingress == Ingress::Private)
-        .map(|s| (s.name.as_str(), s.network.as_deref()))
-        .collect();
+/// What the app's outputs refer to.
+pub(super) struct Lowered {
+    pub decl: DeclId,
+    pub stage: Ref<Stage>,
+    pub key: Option<Ref<ApiKey>>,
+}
 
-    // Each route's path parts, once: the resource tree and the method lookup borrow them.
+/// The account's API Gateway logging role (trusted by API Gateway, with the AWS-managed
+/// policy made for it and nothing else) and the account setting that names it; both kept
+/// when the app is destroyed, as other apis of the account may log through them.
+pub(super) fn account(b: &mut Builder, app: &str) -> Ref<ApiAccount> {
+    let decl = b.app_decl();
+    let role = b.add(
+        decl,
+        LogsRole {
+            physical: names::logs_role(app),
+            principal: "apigateway.amazonaws.com".to_string(),
+            managed_policy: "service-role/AmazonAPIGatewayPushToCloudWatchLogs".to_string(),
+            description: format!(
+                "API Gateway's account-wide CloudWatch Logs role, set by aprc app {app}; kept when the app is destroyed, as other apis may log through it"
+            ),
+        },
+    );
+    b.retain(role);
+    let account = b.add(decl, ApiAccount { role });
+    b.retain(account);
+    account
+}
+
+pub(super) fn lower(
+    b: &mut Builder,
+    app: &str,
+    api: &Api,
+    services: &BTreeMap<&str, service::Lowered>,
+    account: Option<Ref<ApiAccount>>,
+) -> Lowered {
+    let names = super::names(app, &api.name);
+    let physical = names.physical.clone();
+    let decl = b.decl(DeclKind::Api, names, api.span);
+    let rest = b.add(
+        decl,
+        RestApi {
+            physical: physical.clone(),
+            endpoint_type: "REGIONAL",
+        },
+    );
+
+    // The resource tree: every prefix of every route path, parents first.
     let parts: Vec<Vec<String>> = api.routes.iter().map(|r| path_parts(&r.path)).collect();
-    let (resources, index) = resource_tree(&parts);
+    let tree = resource_tree(&parts);
+    let mut index: HashMap<&[String], Ref<ApiResource>> = HashMap::with_capacity(tree.len());
+    for node in &tree {
+        let parent = node
+            .parts
+            .split_last()
+            .and_then(|(_, parent)| index.get(parent).copied());
+        let resource = b.add(
+            decl,
+            ApiResource {
+                api: rest,
+                parent,
+                path_part: node.parts.last().cloned().unwrap_or_default(),
+                path: path_string(node.parts),
+                pascal: node.pascal.clone(),
+                snake: names::snake(&pascal_to_words(&node.pascal)),
+                index: node.index,
+            },
+        );
+        index.insert(node.parts, resource);
+    }
+
+    // One method per route, with its proxy integration, in (path, method) order.
+    let (authorization_type, api_key_required) = match api.auth {
+        Auth::Iam => ("AWS_IAM", false),
+        Auth::ApiKey => ("NONE", true),
+        Auth::None => ("NONE", false),
+    };
     let mut used: HashSet<String> = HashSet::new();
-    let mut methods: Vec<ApiMethod> = api
+    let mut methods: Vec<(Method, crate::span::Span)> = api
         .routes
         .iter()
         .zip(&parts)
-        .map(|(route, parts)| {
+        .filter_map(|(route, parts)| {
             let resource = index.get(parts.as_slice()).copied();
-            let stem = resource.map_or("Root", |i| resources[i].pascal.as_str());
+            let stem = tree_pascal(&tree, parts).unwrap_or("Root");
             let method = route.method.as_str();
             let pascal = unique(
                 &mut used,
                 format!("{}{stem}", names::pascal(&method.to_ascii_lowercase())),
             );
-            let connection = match private.get(route.service.as_str()) {
-                Some(network) => Connection::VpcLink {
-                    network: network.unwrap_or_default().to_string(),
-                },
-                None => Connection::Internet,
+            let target = services.get(route.service.as_str())?;
+            let (connection, host) = match (target.ingress, target.link) {
+                (Some(ingress), Some(link)) => {
+                    (Connection::VpcLink(link), Host::IngressDomain(ingress))
+                }
+                _ => (Connection::Internet, Host::ServiceUrl(target.service)),
             };
             let path_params = variables(&route.path);
-            ApiMethod {
-                resource,
-                http_method: method.to_string(),
-                path: path_string(parts),
-                snake: names::snake(&pascal_to_words(&pascal)),
-                pascal,
-                integration: Integration {
-                    service: route.service.clone(),
+            Some((
+                Method {
+                    api: rest,
+                    resource,
                     http_method: method.to_string(),
-                    connection,
-                    target_path: target_string(&route.target_path),
-                    path_mappings: path_params.iter().map(|p| (p.clone(), p.clone())).collect(),
+                    path: path_string(parts),
+                    authorization_type,
+                    api_key_required,
+                    request_parameters: path_params
+                        .iter()
+                        .map(|p| format!("method.request.path.{p}"))
+                        .collect(),
+                    integration: Integration {
+                        integration_type: "HTTP_PROXY",
+                        http_method: method.to_string(),
+                        connection,
+                        host,
+                        target_path: target_string(&route.target_path),
+                        request_parameters: path_params
+                            .iter()
+                            .map(|p| {
+                                (
+                                    format!("integration.request.path.{p}"),
+                                    format!("method.request.path.{p}"),
+                                )
+                            })
+                            .collect(),
+                    },
+                    snake: names::snake(&pascal_to_words(&pascal)),
+                    pascal,
+                    index: 0,
                 },
-                path_params,
-            }
+                route.span,
+            ))
         })
         .collect();
-    methods.sort_by(|a, b| (&a.path, &a.http_method).cmp(&(&b.path, &b.http_method)));
-
-    let uses_link = methods
-        .iter()
-        .any(|m| matches!(m.integration.connection, Connection::VpcLink { .. }));
-    let auth = match api.auth {
-        Auth::None => ir::Auth::None,
-        Auth::ApiKey => ir::Auth::ApiKey,
-        Auth::Iam => ir::Auth::Iam,
+    methods.sort_by(|(a, _), (b, _)| (&a.path, &a.http_method).cmp(&(&b.path, &b.http_method)));
+    let identity = {
+        let all: Vec<&Method> = methods.iter().map(|(m, _)| m).collect();
+        identity::deployment(b.graph(), &all)
     };
-    let deployment_hash = deployment_hash(auth, &methods, targets);
-    ir::Api {
-        network: if uses_link { api.network.clone() } else { None },
-        stage: api.stage.clone(),
-        auth,
-        tracing: api.tracing,
-        throttle: api.throttle.map(|t| ir::Throttle {
-            rate: t.rate,
-            burst: t.burst,
-        }),
-        access_log: api.access_log.then(|| AccessLog {
-            log_group_name: format!("/aws/apigateway/{}", names.physical),
-            retention_days: 365,
-            format: access_log_format(),
-        }),
-        resources,
-        methods,
-        deployment_hash,
-        api_key: (api.auth == Auth::ApiKey).then(|| ApiKey {
-            key_name: names.physical.clone(),
-            usage_plan_name: names.physical.clone(),
-        }),
-        names,
-    }
+    let methods: Vec<Ref<Method>> = methods
+        .into_iter()
+        .enumerate()
+        .map(|(i, (mut method, span))| {
+            method.index = i;
+            b.add_at(decl, span, method)
+        })
+        .collect();
+
+    let deployment = b.add(
+        decl,
+        Deployment {
+            api: rest,
+            identity,
+            methods,
+        },
+    );
+    b.replace_first(deployment);
+    let access_log = match (api.access_log, account) {
+        (true, Some(account)) => {
+            let group = b.add(
+                decl,
+                LogGroup {
+                    name: format!("/aws/apigateway/{physical}"),
+                    retention_days: 365,
+                },
+            );
+            Some(AccessLog {
+                group,
+                format: access_log_format(),
+                account,
+            })
+        }
+        _ => None,
+    };
+    let throttle = api.throttle.map(|t| Throttle {
+        rate: t.rate,
+        burst: t.burst,
+    });
+    let stage = b.add(
+        decl,
+        Stage {
+            api: rest,
+            deployment,
+            name: api.stage.clone(),
+            tracing: api.tracing,
+            throttle,
+            access_log,
+        },
+    );
+    let key = (api.auth == Auth::ApiKey).then(|| {
+        let key = b.add(
+            decl,
+            ApiKey {
+                name: physical.clone(),
+                enabled: true,
+            },
+        );
+        let plan = b.add(
+            decl,
+            UsagePlan {
+                name: physical.clone(),
+                api: rest,
+                stage,
+                throttle,
+            },
+        );
+        b.add(
+            decl,
+            UsagePlanKey {
+                key,
+                plan,
+                key_type: "API_KEY",
+            },
+        );
+        key
+    });
+    Lowered { decl, stage, key }
 }
 
 /// The path parts as API Gateway writes them: `orders`, `{id}`, `{proxy+}`.
@@ -138,45 +277,54 @@ fn variables(path: &[SegmentKind]) -> Vec<String> {
     vars
 }
 
+/// One node of the resource tree: a path prefix, its unique name within the api.
+struct Node<'p> {
+    parts: &'p [String],
+    pascal: String,
+    index: usize,
+}
+
 /// Every prefix of every route path is a resource; sorting the part lists puts parents
-/// before children and siblings in path order. The index maps each prefix (borrowed from
-/// `routes`, the routes' path parts) to its resource.
-fn resource_tree(routes: &[Vec<String>]) -> (Vec<Resource>, HashMap<&[String], usize>) {
+/// before children and siblings in path order.
+fn resource_tree(routes: &[Vec<String>]) -> Vec<Node<'_>> {
     let mut prefixes: BTreeSet<&[String]> = BTreeSet::new();
     for parts in routes {
         for len in 1..=parts.len() {
             prefixes.insert(&parts[..len]);
         }
     }
-    let mut index: HashMap<&[String], usize> = HashMap::with_capacity(prefixes.len());
-    let mut resources: Vec<Resource> = Vec::with_capacity(prefixes.len());
     let mut used = HashSet::with_capacity(prefixes.len());
-    for parts in prefixes {
-        let Some((last, parent_parts)) = parts.split_last() else {
-            continue;
-        };
-        let i = resources.len();
-        let parent = index.get(parent_parts).copied();
-        let stem: String = parts.iter().map(|p| names::pascal(p)).collect();
-        let pascal = unique(
-            &mut used,
-            if stem.is_empty() {
-                "Path".to_string()
-            } else {
-                stem
-            },
-        );
-        resources.push(Resource {
-            index: i,
-            parent,
-            path_part: last.clone(),
-            path: path_string(parts),
-            snake: names::snake(&pascal_to_words(&pascal)),
-            pascal,
-        });
-        index.insert(parts, i);
+    prefixes
+        .into_iter()
+        .enumerate()
+        .map(|(index, parts)| {
+            let stem: String = parts.iter().map(|p| names::pascal(p)).collect();
+            let pascal = unique(
+                &mut used,
+                if stem.is_empty() {
+                    "Path".to_string()
+                } else {
+                    stem
+                },
+            );
+            Node {
+                parts,
+                pascal,
+                index,
+            }
+        })
+        .collect()
+}
+
+/// The name of the tree's node for `parts`; `None` for the root.
+fn tree_pascal<'t>(tree: &'t [Node], parts: &[String]) -> Option<&'t str> {
+    if parts.is_empty() {
+        return None;
     }
-    (resources, index)
+    let at = tree.partition_point(|n| n.parts < parts);
+    tree.get(at)
+        .filter(|n| n.parts == parts)
+        .map(|n| n.pascal.as_str())
 }
 
 /// `AnyOrdersProxy` -> `any-orders-proxy` (then snake-cased by the caller).
@@ -205,174 +353,6 @@ fn unique(used: &mut HashSet<String>, stem: String) -> String {
             return name;
         }
         n += 1;
-    }
-}
-
-/// The deployment's identity (spec section 8): the hex SHA-256 of the lines of
-/// [`deployment_identity`] joined by `\n`, streamed into the hasher.
-fn deployment_hash(auth: ir::Auth, methods: &[ApiMethod], targets: &Targets) -> String {
-    let mut hasher = Sha256::new();
-    let mut first = true;
-    deployment_identity(auth, methods, targets, |line| {
-        if !first {
-            hasher.update(b"\n");
-        }
-        first = false;
-        hasher.update(line);
-    });
-    names::hex(&hasher.finalize())
-}
-
-/// The version of [`deployment_identity`]'s form. Changing the form redeploys every api, so
-/// a change bumps this and docs/decisions.md says why.
-pub(crate) const IDENTITY_VERSION: &str = "1";
-
-/// What a stage serves, as explicit lines given to `line` one by one, each a JSON array of
-/// strings: a header with the form's version, then per method its HTTP method, path and
-/// authorization, and its integration (type, method, timeout, connection, what makes the host
-/// it proxies to, target path), the path parameters the method requires and the
-/// integration's mappings. Whatever changes one of these changes the deployment: the
-/// CloudFormation logical id suffix, the Terraform `triggers`, the plan's deployment step.
-///
-/// A host is named by what would replace it: a private service's ingress connection domain
-/// changes with the connection, the service or the VPC; a public service's URL with the
-/// service; a VPC link with its load balancer, whose name carries its replacement suffix.
-/// Each field is written here by hand, never by serializing IR structs, so an internal field
-/// added later cannot redeploy every api. One buffer is reused for every line (a thousand
-/// routes made a `String` per field a tenth of the build).
-pub(crate) fn deployment_identity(
-    auth: ir::Auth,
-    methods: &[ApiMethod],
-    targets: &Targets,
-    mut line: impl FnMut(&[u8]),
-) {
-    let mut w = Line::default();
-    w.fields(&["aprc-deployment-identity", IDENTITY_VERSION]);
-    w.finish(&mut line);
-    for m in methods {
-        let i = &m.integration;
-        w.fields(&["method", &m.http_method, &m.path]);
-        w.fields(&["authorization", auth.authorization_type()]);
-        w.fields(&[
-            "api-key-required",
-            if auth.api_key_required() {
-                "true"
-            } else {
-                "false"
-            },
-        ]);
-        w.fields(&["integration", INTEGRATION_TYPE, &i.http_method]);
-        w.fields(&["timeout-ms", INTEGRATION_TIMEOUT_MS]);
-        let service = targets.service(&i.service);
-        let service_name = service.map_or("", |s| s.names.physical.as_str());
-        match &i.connection {
-            Connection::VpcLink { network } => {
-                let network = targets.network(network);
-                let link = network.and_then(|n| n.link.as_ref());
-                let connection = service.and_then(|s| s.ingress_connection.as_ref());
-                w.fields(&["connection", "VPC_LINK"]);
-                w.fields(&["vpc-link", link.map_or("", |l| l.vpc_link_name.as_str())]);
-                w.fields(&["load-balancer", link.map_or("", |l| l.nlb_name.as_str())]);
-                w.fields(&["host", "ingress-connection-domain"]);
-                w.fields(&[
-                    "ingress-connection",
-                    connection.map_or("", |c| c.physical.as_str()),
-                ]);
-                w.fields(&["service", service_name]);
-                let vpc = network.map(|n| super::network::vpc_identity(&n.vpc));
-                w.fields(&["vpc", vpc.as_deref().unwrap_or("")]);
-            }
-            Connection::Internet => {
-                w.fields(&["connection", "INTERNET"]);
-                w.fields(&["host", "service-url", "service", service_name]);
-            }
-        }
-        w.fields(&["target-path", &i.target_path]);
-        w.fields(&["method-request-parameters"]);
-        for p in &m.path_params {
-            w.joined(&["method.request.path.", p]);
-        }
-        w.fields(&["integration-request-parameters"]);
-        for (to, from) in &i.path_mappings {
-            w.joined(&[
-                "integration.request.path.",
-                to,
-                "=method.request.path.",
-                from,
-            ]);
-        }
-        w.finish(&mut line);
-    }
-}
-
-/// One line of the identity being written: `[` then JSON strings separated by `,`.
-#[derive(Default)]
-struct Line {
-    buf: Vec<u8>,
-    /// Pieces of a field made of several, joined before escaping.
-    scratch: String,
-}
-
-impl Line {
-    fn separator(&mut self) {
-        self.buf.push(if self.buf.is_empty() { b'[' } else { b',' });
-    }
-
-    fn fields(&mut self, fields: &[&str]) {
-        for field in fields {
-            self.separator();
-            // Writing a string into memory cannot fail.
-            let _ = serde_json::to_writer(&mut self.buf, field);
-        }
-    }
-
-    /// One field, the concatenation of `pieces`.
-    fn joined(&mut self, pieces: &[&str]) {
-        self.scratch.clear();
-        pieces.iter().for_each(|p| self.scratch.push_str(p));
-        self.separator();
-        let _ = serde_json::to_writer(&mut self.buf, &self.scratch);
-    }
-
-    /// Closes the line, gives it to `line`, and empties the buffer for the next one.
-    fn finish(&mut self, line: &mut impl FnMut(&[u8])) {
-        self.buf.push(b']');
-        line(&self.buf);
-        self.buf.clear();
-    }
-}
-
-/// Every route is a proxy integration, with API Gateway's default timeout.
-const INTEGRATION_TYPE: &str = "HTTP_PROXY";
-const INTEGRATION_TIMEOUT_MS: &str = "29000";
-
-/// What an api's integrations point at: the lowered networks and services, sorted by spec
-/// name (lowering's order), whose physical names decide hosts and links.
-pub(crate) struct Targets<'a> {
-    pub networks: &'a [ir::Network],
-    pub services: &'a [ir::Service],
-}
-
-impl Targets<'_> {
-    fn service(&self, spec: &str) -> Option<&ir::Service> {
-        ir::by_spec(self.services, spec, |s| &s.names.spec)
-    }
-
-    fn network(&self, spec: &str) -> Option<&ir::Network> {
-        ir::by_spec(self.networks, spec, |n| &n.names.spec)
-    }
-}
-
-/// The account's API Gateway logging role (spec section 8): trusted by API Gateway, with
-/// the AWS-managed policy made for it and nothing else.
-pub(super) fn logs_role(app: &str) -> ir::LogsRole {
-    ir::LogsRole {
-        physical: names::logs_role(app),
-        principal: "apigateway.amazonaws.com".to_string(),
-        managed_policy: "service-role/AmazonAPIGatewayPushToCloudWatchLogs".to_string(),
-        description: format!(
-            "API Gateway's account-wide CloudWatch Logs role, set by aprc app {app}; kept when the app is destroyed, as other apis may log through it"
-        ),
     }
 }
 

@@ -1,75 +1,79 @@
-//! Lowering: the checked spec to the IR. Everything the backends must agree on is decided
-//! here once: which shared network resources exist, how they are wired, every name.
-//! Input collections are sorted by name (the checker's promise), so the IR is too.
+//! Lowering: the checked spec to the resource graph ([`crate::ir`]). Everything the backends
+//! must agree on is decided here once: which AWS resources exist, how each is named and
+//! wired, every AWS fact about it. Input collections are sorted by name (the checker's
+//! promise), and resources are added in one fixed order, so the graph is deterministic.
+//!
+//! Order: the zone lookups created subnets need, each network, each service, the account's
+//! API Gateway logging role (when an api logs), each api; each resource after what it
+//! refers to.
 
 mod api;
+mod identity;
 mod network;
 mod service;
 
-use crate::ir::{self, Ir, Names, Output, OutputValue};
-use crate::model::Spec;
+use crate::ir::{self, Builder, DeclId, Graph, Names, Output, OutputValue};
+use crate::model::{NetworkSource, Spec};
 use crate::names;
 use crate::text::Text;
 use std::collections::BTreeMap;
 
 /// `baked` holds `--param` values, already known to name declared params.
-pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Ir {
+pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
     let spec = bake(spec, baked);
     let app = &spec.app.name;
     let mut tags = spec.app.tags.clone();
     tags.insert("app".to_string(), Text::lit(app.clone()));
-
-    let networks: Vec<ir::Network> = spec
-        .networks
+    let params = spec
+        .params
         .iter()
-        .map(|n| network::lower(&spec, n))
+        .filter(|p| !baked.contains_key(&p.name))
+        .map(|p| ir::Param {
+            name: p.name.clone(),
+            default: p.default.clone(),
+            span: p.span,
+        })
         .collect();
-    let services: Vec<ir::Service> = spec
-        .services
-        .iter()
-        .map(|s| service::lower(app, s))
-        .collect();
-    // Apis last: a deployment's identity names what its integrations point at.
-    let targets = api::Targets {
-        networks: &networks,
-        services: &services,
-    };
-    let apis: Vec<ir::Api> = spec
-        .apis
-        .iter()
-        .map(|a| api::lower(&spec, a, &targets))
-        .collect();
-    let outputs = outputs(&services, &apis);
-    let logs_role = apis
-        .iter()
-        .any(|a| a.access_log.is_some())
-        .then(|| api::logs_role(app));
-
-    Ir {
-        app: ir::App {
+    let mut b = Builder::new(
+        ir::App {
             name: app.clone(),
             region: spec.app.region.clone(),
             tags,
             span: spec.app.span,
         },
-        params: spec
-            .params
-            .iter()
-            .filter(|p| !baked.contains_key(&p.name))
-            .map(|p| ir::Param {
-                name: p.name.clone(),
-                default: p.default.clone(),
-            })
-            .collect(),
-        networks,
-        services,
-        apis,
-        logs_role,
-        outputs,
+        params,
+        names(app, app),
+        spec.app.name_span,
+    );
+
+    // The zone lookups that created subnets are placed by.
+    let zones = network::zone_lookups(&mut b, &spec);
+    let networks: BTreeMap<&str, network::Lowered> = spec
+        .networks
+        .iter()
+        .map(|n| (n.name.as_str(), network::lower(&mut b, &spec, n, &zones)))
+        .collect();
+    let services: BTreeMap<&str, service::Lowered> = spec
+        .services
+        .iter()
+        .map(|s| (s.name.as_str(), service::lower(&mut b, app, s, &networks)))
+        .collect();
+    let account = spec
+        .apis
+        .iter()
+        .any(|a| a.access_log)
+        .then(|| api::account(&mut b, app));
+    for a in &spec.apis {
+        let lowered = api::lower(&mut b, app, a, &services, account);
+        outputs_of_api(&mut b, a.name.as_str(), &lowered);
     }
+    for (name, lowered) in &services {
+        outputs_of_service(&mut b, name, lowered);
+    }
+    b.finish()
 }
 
-/// The names of one entity of the application.
+/// The names of one declaration of the application.
 pub(crate) fn names(app: &str, spec_name: &str) -> Names {
     Names {
         spec: spec_name.to_string(),
@@ -89,7 +93,7 @@ fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
         *value = value.bake(baked);
     }
     for network in &mut spec.networks {
-        if let crate::model::NetworkSource::Existing { vpc_id, subnet_ids } = &mut network.source {
+        if let NetworkSource::Existing { vpc_id, subnet_ids } = &mut network.source {
             *vpc_id = vpc_id.bake(baked);
             for id in subnet_ids.iter_mut() {
                 *id = id.bake(baked);
@@ -112,71 +116,75 @@ fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
     spec
 }
 
-fn outputs(services: &[ir::Service], apis: &[ir::Api]) -> Vec<Output> {
-    let mut out = Vec::new();
-    let mut push = |stem: &str,
-                    snake_stem: &str,
-                    kind: (&str, &str),
-                    description: String,
-                    value: OutputValue| {
-        out.push(Output {
-            pascal: format!("{stem}{}", kind.0),
-            snake: format!("{snake_stem}_{}", kind.1),
-            description,
-            value,
-        });
+fn push_output(
+    b: &mut Builder,
+    decl: DeclId,
+    kind: (&str, &str),
+    description: String,
+    value: OutputValue,
+) {
+    let Ok(names) = b.graph().decl(decl).map(|d| d.names.clone()) else {
+        return;
     };
-    for api in apis {
-        let n = &api.names;
-        push(
-            &n.pascal,
-            &n.snake,
-            ("InvokeUrl", "invoke_url"),
-            format!("Invoke URL of api `{}` (stage `{}`)", n.spec, api.stage),
-            OutputValue::InvokeUrl(n.spec.clone()),
+    b.output(Output {
+        pascal: format!("{}{}", names.pascal, kind.0),
+        snake: format!("{}_{}", names.snake, kind.1),
+        description,
+        value,
+        decl,
+    });
+}
+
+/// Each api's invoke URL and, with an api key, the key's id (never its value).
+fn outputs_of_api(b: &mut Builder, name: &str, api: &api::Lowered) {
+    let stage = b
+        .graph()
+        .get(api.stage)
+        .map(|s| s.name.to_string())
+        .unwrap_or_default();
+    push_output(
+        b,
+        api.decl,
+        ("InvokeUrl", "invoke_url"),
+        format!("Invoke URL of api `{name}` (stage `{stage}`)"),
+        OutputValue::InvokeUrl(api.stage),
+    );
+    if let Some(key) = api.key {
+        push_output(
+            b,
+            api.decl,
+            ("ApiKeyId", "api_key_id"),
+            format!("Id of the api key of `{name}` (not its value)"),
+            OutputValue::ApiKeyId(key),
         );
-        if api.api_key.is_some() {
-            push(
-                &n.pascal,
-                &n.snake,
-                ("ApiKeyId", "api_key_id"),
-                format!("Id of the api key of `{}` (not its value)", n.spec),
-                OutputValue::ApiKeyId(n.spec.clone()),
-            );
-        }
     }
-    for service in services {
-        let n = &service.names;
-        push(
-            &n.pascal,
-            &n.snake,
-            ("ServiceArn", "service_arn"),
-            format!("ARN of App Runner service `{}`", n.spec),
-            OutputValue::ServiceArn(n.spec.clone()),
-        );
-        if service.private {
-            push(
-                &n.pascal,
-                &n.snake,
-                ("IngressDomain", "ingress_domain"),
-                format!(
-                    "Private domain name of `{}`'s VPC ingress connection",
-                    n.spec
-                ),
-                OutputValue::IngressDomain(n.spec.clone()),
-            );
-        } else {
-            push(
-                &n.pascal,
-                &n.snake,
-                ("ServiceUrl", "service_url"),
-                format!("Public URL of App Runner service `{}`", n.spec),
-                OutputValue::ServiceUrl(n.spec.clone()),
-            );
-        }
+}
+
+/// Each service's ARN, and a private service's ingress domain or a public one's URL.
+fn outputs_of_service(b: &mut Builder, name: &str, service: &service::Lowered) {
+    push_output(
+        b,
+        service.decl,
+        ("ServiceArn", "service_arn"),
+        format!("ARN of App Runner service `{name}`"),
+        OutputValue::ServiceArn(service.service),
+    );
+    match service.ingress {
+        Some(ingress) => push_output(
+            b,
+            service.decl,
+            ("IngressDomain", "ingress_domain"),
+            format!("Private domain name of `{name}`'s VPC ingress connection"),
+            OutputValue::IngressDomain(ingress),
+        ),
+        None => push_output(
+            b,
+            service.decl,
+            ("ServiceUrl", "service_url"),
+            format!("Public URL of App Runner service `{name}`"),
+            OutputValue::ServiceUrl(service.service),
+        ),
     }
-    out.sort_by(|a, b| a.pascal.cmp(&b.pascal));
-    out
 }
 
 #[cfg(test)]

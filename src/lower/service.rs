@@ -1,61 +1,118 @@
-//! One App Runner service: its instance size in App Runner's spelling, its roles with exact
-//! permissions, and the configurations and ingress connection it needs.
+//! One App Runner service: its roles with exact permissions, its auto scaling and
+//! observability configurations, the service in App Runner's spelling of its size, and a
+//! private service's VPC ingress connection to its network's requests endpoint.
 
+use super::network;
 use crate::ir::{
-    self, AutoScaling, IngressConnection, Observability, RepositoryType, Role, Statement,
+    self, AppRunnerService, AutoScaling, Builder, DeclId, DeclKind, IngressConnection,
+    Observability, Ref, RepositoryType, Role, RoleUse, Statement, VpcLink,
 };
 use crate::model::{Egress, HealthProtocol, ImageSource, Ingress, Service};
 use crate::text::Text;
+use std::collections::BTreeMap;
 
-pub(super) fn lower(app: &str, service: &Service) -> ir::Service {
+/// What an api's integrations refer to.
+pub(super) struct Lowered {
+    pub decl: DeclId,
+    pub service: Ref<AppRunnerService>,
+    pub ingress: Option<Ref<IngressConnection>>,
+    /// The VPC link of its network, through which apis reach it when it is private.
+    pub link: Option<Ref<VpcLink>>,
+}
+
+pub(super) fn lower(
+    b: &mut Builder,
+    app: &str,
+    service: &Service,
+    networks: &BTreeMap<&str, network::Lowered>,
+) -> Lowered {
     let names = super::names(app, &service.name);
+    let physical = names.physical.clone();
+    let decl = b.decl(DeclKind::Service, names, service.span);
+    let network = service.network.as_deref().and_then(|n| networks.get(n));
     let private = service.ingress == Ingress::Private;
-    ir::Service {
-        network: service.network.clone(),
-        image: service.image.clone(),
-        repository_type: match service.image_source {
-            ImageSource::EcrPrivate { .. } => RepositoryType::Ecr,
-            ImageSource::EcrPublic => RepositoryType::EcrPublic,
-        },
-        port: service.port,
-        cpu: format!("{} vCPU", thousandths(service.cpu_millis)),
-        memory: format!("{} GB", thousandths(service.memory_mb * 1000 / 1024)),
-        command: service.command.clone(),
-        env: service.env.clone(),
-        secrets: service.secrets.clone(),
-        access_role: access_role(&names.physical, &service.image_source),
-        instance_role: instance_role(&names.physical, service),
-        health: service.health.as_ref().map(|h| ir::Health {
-            protocol: match h.protocol {
-                HealthProtocol::Http => "HTTP",
-                HealthProtocol::Tcp => "TCP",
-            }
-            .to_string(),
-            path: h.path.clone(),
-            interval: h.interval,
-            timeout: h.timeout,
-            healthy_threshold: h.healthy,
-            unhealthy_threshold: h.unhealthy,
-        }),
-        autoscaling: service.scale.map(|s| AutoScaling {
-            physical: names.physical.clone(),
-            min: s.min,
-            max: s.max,
-            concurrency: s.concurrency,
-        }),
-        observability: service.tracing.then(|| Observability {
-            physical: names.physical.clone(),
-        }),
-        private,
-        ingress_connection: match (&service.network, private) {
-            (Some(network), true) => Some(IngressConnection {
-                physical: names.physical.clone(),
-                network: network.clone(),
+
+    // Roles first: the service starts only once they and their policies exist.
+    let access_role = access_role(&physical, &service.image_source).map(|r| b.add(decl, r));
+    let instance_role = instance_role(&physical, service).map(|r| b.add(decl, r));
+    let autoscaling = service.scale.map(|s| {
+        b.add(
+            decl,
+            AutoScaling {
+                physical: physical.clone(),
+                min: s.min,
+                max: s.max,
+                concurrency: s.concurrency,
+            },
+        )
+    });
+    let observability = service.tracing.then(|| {
+        b.add(
+            decl,
+            Observability {
+                physical: physical.clone(),
+                vendor: "AWSXRAY",
+            },
+        )
+    });
+    let egress = match (service.egress, network.and_then(|n| n.connector)) {
+        (Egress::Vpc, Some(connector)) => ir::Egress::Vpc(connector),
+        _ => ir::Egress::Default,
+    };
+    let runner = b.add(
+        decl,
+        AppRunnerService {
+            physical: physical.clone(),
+            image: service.image.clone(),
+            repository_type: match service.image_source {
+                ImageSource::EcrPrivate { .. } => RepositoryType::Ecr,
+                ImageSource::EcrPublic => RepositoryType::EcrPublic,
+            },
+            port: service.port,
+            cpu: format!("{} vCPU", thousandths(service.cpu_millis)),
+            memory: format!("{} GB", thousandths(service.memory_mb * 1000 / 1024)),
+            command: service.command.clone(),
+            env: service.env.clone(),
+            secrets: service.secrets.clone(),
+            access_role,
+            instance_role,
+            health: service.health.as_ref().map(|h| ir::Health {
+                protocol: match h.protocol {
+                    HealthProtocol::Http => "HTTP",
+                    HealthProtocol::Tcp => "TCP",
+                },
+                path: h.path.clone(),
+                interval: h.interval,
+                timeout: h.timeout,
+                healthy_threshold: h.healthy,
+                unhealthy_threshold: h.unhealthy,
             }),
-            _ => None,
+            autoscaling,
+            observability,
+            private,
+            egress,
+            auto_deployments: false,
         },
-        vpc_egress: service.egress == Egress::Vpc,
-        names,
+    );
+    let ingress = match (private, network) {
+        (true, Some(network)) => network.endpoint.map(|endpoint| {
+            b.add(
+                decl,
+                IngressConnection {
+                    physical: physical.clone(),
+                    service: runner,
+                    vpc: network.vpc.clone(),
+                    endpoint,
+                },
+            )
+        }),
+        _ => None,
+    };
+    Lowered {
+        decl,
+        service: runner,
+        ingress,
+        link: network.and_then(|n| n.link).filter(|_| private),
     }
 }
 
@@ -84,6 +141,7 @@ fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
         return None;
     };
     Some(Role {
+        role_use: RoleUse::Access,
         physical: format!("{physical}-access"),
         principal: "build.apprunner.amazonaws.com".to_string(),
         policy_name: "pull-image".to_string(),
@@ -166,6 +224,7 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
         });
     }
     (!statements.is_empty()).then(|| Role {
+        role_use: RoleUse::Instance,
         physical: format!("{physical}-instance"),
         principal: "tasks.apprunner.amazonaws.com".to_string(),
         policy_name: "runtime".to_string(),

@@ -1,99 +1,114 @@
 //! Lowering on hand-built specs, so these facts hold whatever the checker does.
 
 use super::lower;
-use crate::ir::{Connection, Direction, Peer, SgKind, Vpc, Zones};
+use crate::ir::{self, Connection, Direction, Graph, Host, Peer, Props, ZoneRef};
 use crate::model::*;
 use crate::syntax::ast::SegmentKind;
 use crate::testing::seed_spec;
 use crate::text::Text;
 use std::collections::BTreeMap;
 
+fn graph(spec: &Spec) -> Graph {
+    lower(spec, &BTreeMap::new())
+}
+
+fn one<T: ir::Kind>(g: &Graph) -> &T {
+    let mut all = g.all::<T>();
+    let (_, first) = all.next().unwrap_or_else(|| panic!("no {}", T::NAME));
+    assert!(all.next().is_none(), "more than one {}", T::NAME);
+    first
+}
+
 #[test]
 fn seed_has_the_whole_private_chain() {
-    let ir = lower(&seed_spec(), &BTreeMap::new());
-    let net = &ir.networks[0];
-    let Vpc::Create {
-        cidr,
-        subnets,
-        zones,
-    } = &net.vpc
-    else {
-        panic!("created VPC expected")
-    };
-    assert_eq!(cidr, "10.0.0.0/16");
+    let g = graph(&seed_spec());
+    let vpc = one::<ir::Vpc>(&g);
+    assert_eq!(vpc.cidr, "10.0.0.0/16");
     // The endpoint's network is placed where the endpoint service is offered.
+    let zones = one::<ir::ServiceZones>(&g);
     assert_eq!(
-        zones,
-        &Zones::EndpointService {
-            suffix: "apprunner.requests".into()
-        }
+        (zones.service.as_str(), zones.count),
+        ("apprunner.requests", 2)
     );
+    assert_eq!(g.all::<ir::RegionZones>().count(), 0);
+    let subnets: Vec<&ir::Subnet> = g.all::<ir::Subnet>().map(|(_, s)| s).collect();
     assert_eq!(
         subnets.iter().map(|s| s.cidr.as_str()).collect::<Vec<_>>(),
         ["10.0.0.0/24", "10.0.1.0/24"]
     );
-    let endpoint = net.endpoint.as_ref().expect("endpoint");
-    assert_eq!(endpoint.eni_count, 2);
-    assert_eq!(endpoint.service_suffix, "apprunner.requests");
-    let link = net.link.as_ref().expect("link");
-    assert_eq!(link.port, 443);
+    for (i, s) in subnets.iter().enumerate() {
+        assert!(matches!(s.zone, ZoneRef::Service(_, n) if n == i));
+    }
+    let endpoint = one::<ir::VpcEndpoint>(&g);
+    assert_eq!(endpoint.service, "apprunner.requests");
+    assert!(!endpoint.private_dns);
+    assert_eq!(one::<ir::EndpointEnis>(&g).count, 2);
+    // Each fact once: cross-zone on, PrivateLink inbound enforcement off, internal.
+    let lb = one::<ir::LoadBalancer>(&g);
+    assert!(lb.internal && lb.cross_zone && !lb.enforce_inbound_on_private_link);
+    let tg = one::<ir::TargetGroup>(&g);
+    assert_eq!((tg.port, tg.target_type, tg.protocol), (443, "ip", "TCP"));
     // `<app>-<network>-` and six hex digits that change with a replacement.
-    for name in [&link.nlb_name, &link.target_group_name] {
+    for name in [&lb.physical, &tg.physical] {
         let suffix = name.strip_prefix("seed-core-").expect("stem");
         assert_eq!(suffix.len(), 6, "{name}");
         assert!(suffix.chars().all(|c| c.is_ascii_hexdigit()), "{name}");
     }
-    assert_ne!(link.nlb_name, link.target_group_name);
-    assert!(net.connector.is_none());
-    // Endpoint admits 443 only from the NLB group; nothing from a CIDR.
-    assert!(net.rules.iter().any(|r| r.group == SgKind::Endpoint
-        && r.direction == Direction::Ingress
-        && r.peer == Peer::Group(SgKind::Nlb)
-        && r.ports == Some((443, 443))));
-    assert!(!net
-        .rules
+    assert_ne!(lb.physical, tg.physical);
+    assert_eq!(g.all::<ir::VpcConnector>().count(), 0);
+    // The endpoint admits 443 only from the NLB's group; nothing from a CIDR.
+    let groups: BTreeMap<ir::Id, ir::GroupRole> = g
+        .all::<ir::SecurityGroup>()
+        .map(|(r, sg)| (r.id, sg.role))
+        .collect();
+    let rules: Vec<&ir::SgRule> = g.all::<ir::SgRule>().map(|(_, r)| r).collect();
+    assert!(rules
+        .iter()
+        .any(|r| groups[&r.group.id] == ir::GroupRole::Endpoint
+            && r.direction == Direction::Ingress
+            && matches!(r.peer, Peer::Group(p) if groups[&p.id] == ir::GroupRole::Nlb)
+            && r.ports == Some((443, 443))));
+    assert!(!rules
         .iter()
         .any(|r| r.direction == Direction::Ingress && matches!(r.peer, Peer::Cidr(_))));
 
-    let svc = &ir.services[0];
+    let svc = one::<ir::AppRunnerService>(&g);
     assert!(svc.private);
-    assert_eq!(
-        svc.ingress_connection.as_ref().map(|c| c.network.as_str()),
-        Some("core")
-    );
     assert_eq!((svc.cpu.as_str(), svc.memory.as_str()), ("1 vCPU", "2 GB"));
-    let role = svc
-        .access_role
-        .as_ref()
-        .expect("private ECR needs an access role");
+    assert_eq!(svc.repository_type, ir::RepositoryType::Ecr);
+    let role = g
+        .get(svc.access_role.expect("private ECR needs an access role"))
+        .unwrap();
     assert!(role.statements.iter().any(|s| s.resources
         == [Text::lit(
             "arn:aws:ecr:eu-west-1:123456789012:repository/orders"
         )]));
     assert!(svc.instance_role.is_none());
+    let ingress = one::<ir::IngressConnection>(&g);
+    assert_eq!(g.owner(ingress.service.id).unwrap().names.spec, "orders");
 
-    let api = &ir.apis[0];
-    assert_eq!(api.resources.len(), 1);
-    assert_eq!(api.resources[0].path_part, "{proxy+}");
-    let m = &api.methods[0];
-    assert_eq!(
-        (m.http_method.as_str(), m.path_params.as_slice()),
-        ("ANY", ["proxy".to_string()].as_slice())
-    );
+    let resources: Vec<&ir::ApiResource> = g.all::<ir::ApiResource>().map(|(_, r)| r).collect();
+    assert_eq!(resources.len(), 1);
+    assert_eq!(resources[0].path_part, "{proxy+}");
+    let m = one::<ir::Method>(&g);
+    assert_eq!(m.http_method, "ANY");
+    assert_eq!(m.request_parameters, ["method.request.path.proxy"]);
     assert_eq!(m.integration.target_path, "/{proxy}");
     assert_eq!(
-        m.integration.path_mappings,
-        [("proxy".to_string(), "proxy".to_string())]
+        m.integration.request_parameters,
+        [(
+            "integration.request.path.proxy".to_string(),
+            "method.request.path.proxy".to_string()
+        )]
     );
-    assert_eq!(
-        m.integration.connection,
-        Connection::VpcLink {
-            network: "core".into()
-        }
-    );
-    assert!(api.api_key.is_some());
-    assert_eq!(api.deployment_hash.len(), 64);
-    let outputs: Vec<&str> = ir.outputs.iter().map(|o| o.pascal.as_str()).collect();
+    let Connection::VpcLink(link) = m.integration.connection else {
+        panic!("a private target is reached over the VPC link");
+    };
+    assert_eq!(g.get(link).unwrap().physical, "seed-core");
+    assert!(matches!(m.integration.host, Host::IngressDomain(_)));
+    assert_eq!(g.all::<ir::ApiKey>().count(), 1);
+    assert_eq!(one::<ir::Deployment>(&g).identity.len(), 64);
+    let outputs: Vec<&str> = g.outputs.iter().map(|o| o.pascal.as_str()).collect();
     assert_eq!(
         outputs,
         [
@@ -103,16 +118,37 @@ fn seed_has_the_whole_private_chain() {
             "PublicInvokeUrl"
         ]
     );
-    assert_eq!(ir.app.tags.get("app"), Some(&Text::lit("seed")));
+    assert_eq!(g.app.tags.get("app"), Some(&Text::lit("seed")));
+}
+
+#[test]
+fn every_reference_points_back_in_the_graph() {
+    for spec in [seed_spec(), {
+        let mut spec = seed_spec();
+        spec.services[0].egress = Egress::Vpc;
+        spec.services[0].tracing = true;
+        spec
+    }] {
+        let g = graph(&spec);
+        for (id, r) in g.iter() {
+            for needed in r.dependencies() {
+                assert!(needed < id, "#{} needs #{} added after it", id.0, needed.0);
+            }
+            assert!(g.decl(r.decl).is_ok());
+        }
+    }
 }
 
 #[test]
 fn baked_params_disappear() {
     let baked = BTreeMap::from([("image_tag".to_string(), "2.0".to_string())]);
-    let ir = lower(&seed_spec(), &baked);
-    assert!(ir.params.is_empty());
+    let g = lower(&seed_spec(), &baked);
+    assert!(g.params.is_empty());
     assert_eq!(
-        ir.services[0].image.as_literal().as_deref(),
+        one::<ir::AppRunnerService>(&g)
+            .image
+            .as_literal()
+            .as_deref(),
         Some("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:2.0")
     );
 }
@@ -121,26 +157,36 @@ fn baked_params_disappear() {
 fn public_targets_integrate_over_the_internet_and_need_no_link() {
     let mut spec = seed_spec();
     spec.services[0].ingress = Ingress::Public;
-    let ir = lower(&spec, &BTreeMap::new());
-    assert!(ir.networks[0].endpoint.is_none() && ir.networks[0].link.is_none());
-    assert_eq!(
-        ir.apis[0].methods[0].integration.connection,
-        Connection::Internet
-    );
-    assert!(ir.apis[0].network.is_none());
-    assert!(ir.services[0].ingress_connection.is_none());
+    let g = graph(&spec);
+    assert_eq!(g.all::<ir::VpcEndpoint>().count(), 0);
+    assert_eq!(g.all::<ir::LoadBalancer>().count(), 0);
+    assert_eq!(g.all::<ir::VpcLink>().count(), 0);
+    assert_eq!(g.all::<ir::IngressConnection>().count(), 0);
+    let m = one::<ir::Method>(&g);
+    assert_eq!(m.integration.connection, Connection::Internet);
+    assert!(matches!(m.integration.host, Host::ServiceUrl(_)));
 }
 
 #[test]
 fn vpc_egress_gets_a_connector_scoped_to_the_vpc() {
     let mut spec = seed_spec();
     spec.services[0].egress = Egress::Vpc;
-    let ir = lower(&spec, &BTreeMap::new());
-    assert!(ir.networks[0].connector.is_some());
-    assert!(ir.networks[0]
-        .rules
-        .iter()
-        .any(|r| r.group == SgKind::Connector && r.peer == Peer::Cidr("10.0.0.0/16".into())));
+    let g = graph(&spec);
+    let (connector, _) = g.all::<ir::VpcConnector>().next().expect("connector");
+    assert_eq!(
+        one::<ir::AppRunnerService>(&g).egress,
+        ir::Egress::Vpc(connector)
+    );
+    let connector_group = g
+        .all::<ir::SecurityGroup>()
+        .find(|(_, sg)| sg.role == ir::GroupRole::Connector)
+        .expect("connector group")
+        .0;
+    assert!(g
+        .all::<ir::SgRule>()
+        .any(|(_, r)| r.group == connector_group
+            && r.direction == Direction::Egress
+            && r.peer == Peer::Cidr("10.0.0.0/16".into())));
 }
 
 #[test]
@@ -155,55 +201,47 @@ fn secrets_and_tracing_get_an_exact_instance_role() {
         "FLAGS".into(),
         Text::lit("arn:aws:ssm:eu-west-1:123456789012:parameter/flags"),
     );
-    let ir = lower(&spec, &BTreeMap::new());
-    let role = ir.services[0]
-        .instance_role
-        .as_ref()
-        .expect("instance role");
+    let g = graph(&spec);
+    let svc = one::<ir::AppRunnerService>(&g);
+    let role = g.get(svc.instance_role.expect("instance role")).unwrap();
     let sids: Vec<&str> = role.statements.iter().map(|s| s.sid.as_str()).collect();
     assert_eq!(sids, ["ReadSecrets", "ReadParameters", "WriteTraces"]);
     assert_eq!(role.statements[0].resources.len(), 1);
     assert_eq!(role.statements[1].resources.len(), 1);
+    let observability = g.get(svc.observability.expect("tracing")).unwrap();
+    assert_eq!(observability.vendor, "AWSXRAY");
 }
 
 #[test]
 fn resource_tree_has_parents_first_and_unique_names() {
     let mut spec = seed_spec();
     let seg = |s: &str| SegmentKind::Literal(s.into());
+    let route = |path, target_path| Route {
+        method: Method::Get,
+        path,
+        service: "orders".into(),
+        target_path,
+        span: crate::testing::span(),
+    };
     spec.apis[0].routes = vec![
-        Route {
-            method: Method::Get,
-            path: vec![seg("users"), SegmentKind::Var("id".into())],
-            service: "orders".into(),
-            target_path: vec![seg("v1"), SegmentKind::Var("id".into())],
-            span: crate::testing::span(),
-        },
-        Route {
-            method: Method::Get,
-            path: vec![seg("users"), seg("id")],
-            service: "orders".into(),
-            target_path: vec![seg("x")],
-            span: crate::testing::span(),
-        },
-        Route {
-            method: Method::Get,
-            path: vec![],
-            service: "orders".into(),
-            target_path: vec![],
-            span: crate::testing::span(),
-        },
+        route(
+            vec![seg("users"), SegmentKind::Var("id".into())],
+            vec![seg("v1"), SegmentKind::Var("id".into())],
+        ),
+        route(vec![seg("users"), seg("id")], vec![seg("x")]),
+        route(vec![], vec![]),
     ];
-    let ir = lower(&spec, &BTreeMap::new());
-    let api = &ir.apis[0];
-    let paths: Vec<&str> = api.resources.iter().map(|r| r.path.as_str()).collect();
+    let g = graph(&spec);
+    let resources: Vec<(ir::Ref<ir::ApiResource>, &ir::ApiResource)> =
+        g.all::<ir::ApiResource>().collect();
+    let paths: Vec<&str> = resources.iter().map(|(_, r)| r.path.as_str()).collect();
     assert_eq!(paths, ["/users", "/users/id", "/users/{id}"]);
-    assert_eq!(api.resources[1].parent, Some(0));
-    let names: Vec<&str> = api.resources.iter().map(|r| r.pascal.as_str()).collect();
+    assert_eq!(resources[1].1.parent, Some(resources[0].0));
+    let names: Vec<&str> = resources.iter().map(|(_, r)| r.pascal.as_str()).collect();
     assert_eq!(names, ["Users", "UsersId", "UsersId2"]);
-    let root = api
-        .methods
-        .iter()
-        .find(|m| m.path == "/")
+    let (_, root) = g
+        .all::<ir::Method>()
+        .find(|(_, m)| m.path == "/")
         .expect("root method");
     assert_eq!(
         (
@@ -215,15 +253,10 @@ fn resource_tree_has_parents_first_and_unique_names() {
     );
 }
 
-fn identity_lines(spec: &Spec) -> Vec<String> {
-    let ir = lower(spec, &BTreeMap::new());
-    let targets = super::api::Targets {
-        networks: &ir.networks,
-        services: &ir.services,
-    };
-    let api = &ir.apis[0];
+fn identity_lines(g: &Graph) -> Vec<String> {
+    let methods: Vec<&ir::Method> = g.all::<ir::Method>().map(|(_, m)| m).collect();
     let mut lines = Vec::new();
-    super::api::deployment_identity(api.auth, &api.methods, &targets, |line| {
+    super::identity::deployment_lines(g, &methods, |line| {
         lines.push(String::from_utf8_lossy(line).into_owned())
     });
     lines
@@ -234,9 +267,9 @@ fn identity_lines(spec: &Spec) -> Vec<String> {
 /// follow an internal struct by accident.
 #[test]
 fn the_deployment_identity_is_an_explicit_versioned_form() {
-    let ir = lower(&seed_spec(), &BTreeMap::new());
-    let link = ir.networks[0].link.as_ref().expect("link");
-    let lines = identity_lines(&seed_spec());
+    let g = graph(&seed_spec());
+    let nlb = &one::<ir::LoadBalancer>(&g).physical;
+    let lines = identity_lines(&g);
     assert_eq!(
         lines,
         [
@@ -252,24 +285,20 @@ fn the_deployment_identity_is_an_explicit_versioned_form() {
                     r#""method-request-parameters","method.request.path.proxy","#,
                     r#""integration-request-parameters","integration.request.path.proxy=method.request.path.proxy"]"#
                 ),
-                nlb = link.nlb_name
+                nlb = nlb
             ),
         ]
     );
     use sha2::{Digest, Sha256};
     let expected = crate::names::hex(&Sha256::digest(lines.join("\n").as_bytes()));
-    assert_eq!(ir.apis[0].deployment_hash, expected);
+    assert_eq!(one::<ir::Deployment>(&g).identity, expected);
 }
 
 /// Every change to what the stage serves changes the deployment (spec section 8); the same
 /// spec gives the same deployment.
 #[test]
 fn every_change_a_stage_serves_changes_the_deployment() {
-    let hash = |spec: &Spec| {
-        lower(spec, &BTreeMap::new()).apis[0]
-            .deployment_hash
-            .clone()
-    };
+    let hash = |spec: &Spec| one::<ir::Deployment>(&graph(spec)).identity.clone();
     let seed = hash(&seed_spec());
     assert_eq!(seed, hash(&seed_spec()), "stable across runs");
     let mut variants: Vec<(&str, Spec)> = Vec::new();
@@ -318,4 +347,30 @@ fn every_change_a_stage_serves_changes_the_deployment() {
     spec.app.tags.insert("owner".into(), Text::lit("x"));
     spec.apis[0].tracing = true;
     assert_eq!(hash(&spec), seed);
+}
+
+/// Only the kinds a declaration has several of are numbered; every other kind appears at
+/// most once per declaration, which the backends' ids and `aprc graph` rely on.
+#[test]
+fn one_resource_of_each_kind_per_declaration_save_the_numbered_ones() {
+    let mut spec = seed_spec();
+    spec.services[0].egress = Egress::Vpc;
+    spec.services[0].tracing = true;
+    let g = graph(&spec);
+    let mut seen = std::collections::BTreeSet::new();
+    for (_, r) in g.iter() {
+        let which = match &r.props {
+            Props::Subnet(s) => format!("subnet {}", s.index),
+            Props::SecurityGroup(sg) => format!("group {:?}", sg.role),
+            Props::SgRule(rule) => format!(
+                "rule {:?} {:?} {}",
+                rule.group, rule.direction, rule.ordinal
+            ),
+            Props::Role(role) => format!("role {:?}", role.role_use),
+            Props::ApiResource(res) => format!("resource {}", res.index),
+            Props::Method(m) => format!("method {}", m.index),
+            other => other.kind_name().to_string(),
+        };
+        assert!(seen.insert((r.decl, which.clone())), "{which} twice");
+    }
 }

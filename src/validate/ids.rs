@@ -7,16 +7,14 @@
 
 use crate::backends::{cfn, plan, tf};
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::rg::{DeclKind, Graph, Internal, Origin, Props};
+use crate::ir::{DeclKind, Graph, Internal, Origin, Props};
 use crate::span::Span;
 use std::collections::{BTreeSet, HashMap};
 
 pub(super) fn check(g: &Graph, diags: &mut Diagnostics) {
     if let Err(e) = targets(g, diags) {
         // The backends could not even name the graph: their bug, reported as such.
-        diags.push(
-            Diagnostic::new(Code::E0901, e.to_string(), g.app.span).label("in this application"),
-        );
+        diags.push(e.diagnostic(g));
     }
 }
 

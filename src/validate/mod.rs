@@ -11,7 +11,7 @@ mod ids;
 mod names;
 
 use crate::diag::Diagnostics;
-use crate::rg::Graph;
+use crate::ir::Graph;
 
 /// Reports every name and id problem of `g` into `diags`.
 pub fn validate(g: &Graph, diags: &mut Diagnostics) {

@@ -5,8 +5,8 @@
 //! (in the order below) says what to shorten.
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::ir::{DeclKind, Graph, Props, Resource};
 use crate::names;
-use crate::rg::{DeclKind, Graph, Props, Resource};
 use crate::span::Span;
 use std::collections::BTreeSet;
 
@@ -89,7 +89,7 @@ fn problem(g: &Graph, r: &Resource, app_span: Span) -> Option<Diagnostic> {
                 .find(|d| d.kind == DeclKind::Api)
                 .map_or(app_span, |d| d.span);
             let logging = g
-                .all::<crate::rg::Stage>()
+                .all::<crate::ir::Stage>()
                 .find(|(_, s)| s.access_log.is_some())
                 .and_then(|(r, _)| g.resource(r.id).ok())
                 .and_then(|r| g.decl(r.decl).ok())

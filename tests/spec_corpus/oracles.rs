@@ -2,9 +2,9 @@
 //! warnings and informational rules) in each template, linted in the region its app names, so
 //! a resource type App Runner lacks there is a finding; and every plan step, wait and delete
 //! validates against botocore's models (`tests/plan/validate_plan.py`, the plan backend's own
-//! oracle). A target still "not implemented" is skipped with a note by `implemented`.
+//! oracle).
 
-use super::{files_of, fixtures, implemented, run, text};
+use super::{files_of, fixtures, run, text};
 use crate::support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -47,9 +47,6 @@ fn build_all(target: &str, dir: &std::path::Path) -> BTreeMap<String, Vec<PathBu
 
 #[test]
 fn cfn_lint_finds_nothing_in_any_fixture() {
-    if !implemented("cfn") {
-        return;
-    }
     let dir = tempfile::tempdir().expect("temp dir");
     let by_region = build_all("cfn", dir.path());
     let mut findings = Vec::new();
@@ -85,9 +82,6 @@ fn cfn_lint_finds_nothing_in_any_fixture() {
 
 #[test]
 fn every_plan_validates_against_botocore() {
-    if !implemented("plan") {
-        return;
-    }
     let dir = tempfile::tempdir().expect("temp dir");
     let mut problems = Vec::new();
     let all = fixtures();

@@ -303,6 +303,14 @@ impl<T: Refs> Refs for Vec<T> {
 #[error("internal error (this is a bug in aprc): {0}")]
 pub struct Internal(pub String);
 
+impl Internal {
+    /// The diagnostic that reports it (E0901), on the application `g`.
+    pub fn diagnostic(self, g: &Graph) -> crate::diag::Diagnostic {
+        crate::diag::Diagnostic::new(crate::diag::Code::E0901, self.to_string(), g.app.span)
+            .label("in this application")
+    }
+}
+
 impl Graph {
     pub fn resource(&self, id: Id) -> Result<&Resource, Internal> {
         self.resources

@@ -4,8 +4,8 @@
 //! graph structs, so that adding an internal field can neither redeploy every api nor rename
 //! a resource.
 
+use crate::ir::{Connection, Graph, Host, Method, VpcRef};
 use crate::names;
-use crate::rg::{Connection, Graph, Host, Method, VpcRef};
 use sha2::{Digest, Sha256};
 
 /// What identifies the VPC to AWS as far as replacements go: a created VPC is replaced when
