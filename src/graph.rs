@@ -81,15 +81,7 @@ fn label(r: &Resource) -> String {
         ),
         Props::VpcEndpoint(e) => format!("endpoint {} ({})", e.service, e.endpoint_type),
         Props::EndpointEnis(e) => format!("ENI IP lookup ({})", e.count),
-        Props::LoadBalancer(lb) => format!(
-            "NLB {} ({})",
-            lb.physical,
-            if lb.internal {
-                "internal"
-            } else {
-                "internet-facing"
-            }
-        ),
+        Props::LoadBalancer(lb) => format!("NLB {} ({})", lb.physical, lb.scheme()),
         Props::TargetGroup(tg) => format!(
             "target group {} ({}, {} {})",
             tg.physical, tg.target_type, tg.protocol, tg.port

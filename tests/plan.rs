@@ -16,7 +16,7 @@ mod reorder;
 mod support;
 
 use checks::{check_seed, check_structure, step, steps};
-use oracles::{python, run, run_failing, validate, write_temp};
+use oracles::{python, run, run_failing, validate, validate_all};
 use reorder::reversed;
 
 use serde_json::Value;
@@ -279,19 +279,32 @@ fn validator_rejects_broken_plans() {
         ("version", |p| p["version"] = 1.into()),
         ("wait output", |p| {
             for step in p["steps"].as_array_mut().into_iter().flatten() {
-                if let Some(outputs) = step["wait"].get_mut("outputs") {
+                let wait = step.get_mut("wait");
+                if let Some(outputs) = wait.and_then(|w| w.get_mut("outputs")) {
                     outputs["DomainName"] = "VpcIngressConnection.Domain".into();
                 }
             }
         }),
     ];
+    // One run over every broken plan (botocore's models load once); each must be refused.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut paths = Vec::new();
     for (what, breakage) in breakages {
         let mut plan = good.clone();
         assert_eq!(plan["steps"][1]["operation"], "CreateVpc");
         breakage(&mut plan);
-        let (_dir, path) = write_temp("broken", &plan.to_string());
-        let (ok, out) = python("validate_plan.py", &[path.to_str().expect("path")]);
-        assert!(!ok, "validate_plan.py accepted a broken {what}:\n{out}");
+        let path = dir.path().join(format!("{}.json", what.replace(' ', "-")));
+        std::fs::write(&path, plan.to_string()).expect("write plan");
+        paths.push((what, path.display().to_string()));
+    }
+    let args: Vec<&str> = paths.iter().map(|(_, p)| p.as_str()).collect();
+    let (ok, out) = python("validate_plan.py", &args);
+    assert!(!ok, "validate_plan.py accepted every broken plan:\n{out}");
+    for (what, path) in &paths {
+        assert!(
+            out.contains(&format!("{path}:\n")) && !out.contains(&format!("ok: {path}:")),
+            "validate_plan.py accepted a broken {what}:\n{out}"
+        );
     }
 }
 
@@ -404,10 +417,11 @@ fn seed_example_handles_every_trap() {
 
 #[test]
 fn examples_validate_against_botocore() {
-    for example in support::examples() {
-        let name = support::example_name(&example);
-        validate(&name, &build(&[example]));
-    }
+    let plans: Vec<(String, String)> = support::examples()
+        .into_iter()
+        .map(|example| (support::example_name(&example), build(&[example])))
+        .collect();
+    validate_all(&plans);
 }
 
 #[test]

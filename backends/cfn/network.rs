@@ -164,15 +164,16 @@ pub fn load_balancer(
     let props = json!({
         "Name": lb.physical,
         "Type": lb.lb_type,
-        "Scheme": if lb.internal { "internal" } else { "internet-facing" },
+        "Scheme": lb.scheme(),
         "Subnets": subnet_values(cx, &lb.subnets)?,
         "SecurityGroups": group_ids(cx, &lb.security_groups)?,
         "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic":
-            if lb.enforce_inbound_on_private_link { "on" } else { "off" },
-        "LoadBalancerAttributes": [{
-            "Key": "load_balancing.cross_zone.enabled",
-            "Value": if lb.cross_zone { "true" } else { "false" },
-        }],
+            lb.private_link_enforcement(),
+        "LoadBalancerAttributes": lb
+            .attributes()
+            .iter()
+            .map(|(key, value)| json!({ "Key": key, "Value": value }))
+            .collect::<Vec<_>>(),
         "Tags": t.tags,
     });
     t.add(

@@ -265,7 +265,7 @@ pub fn load_balancer<'a>(
         "Name" => &lb.physical,
         "Subnets" => cx.subnet_ids(&lb.subnets)?,
         "SecurityGroups" => groups.clone(),
-        "Scheme" => if lb.internal { "internal" } else { "internet-facing" },
+        "Scheme" => lb.scheme(),
         "Tags" => cx.tags.clone(),
         "Type" => lb.lb_type,
         "IpAddressType" => lb.ip_address_type,
@@ -286,10 +286,12 @@ pub fn load_balancer<'a>(
     ));
     let input = obj! {
         "LoadBalancerArn" => arn.clone(),
-        "Attributes" => arr![obj! {
-            "Key" => "load_balancing.cross_zone.enabled",
-            "Value" => if lb.cross_zone { "true" } else { "false" },
-        }],
+        "Attributes" => J::Arr(
+            lb.attributes()
+                .iter()
+                .map(|(key, value)| obj! { "Key" => *key, "Value" => *value })
+                .collect(),
+        ),
     };
     out.push(Step::new(
         id(owner, kind::NLB_ATTRIBUTES),
@@ -301,7 +303,7 @@ pub fn load_balancer<'a>(
         "LoadBalancerArn" => arn,
         "SecurityGroups" => groups,
         "EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic" =>
-            if lb.enforce_inbound_on_private_link { "on" } else { "off" },
+            lb.private_link_enforcement(),
     };
     out.push(Step::new(
         id(owner, kind::NLB_SECURITY_GROUPS),

@@ -170,11 +170,7 @@ pub fn load_balancer(cx: &Cx, me: Id, lb: &LoadBalancer, w: &mut Doc) -> Result<
         // rules on it would drop every request (the group has no ingress rules).
         w.attr(
             "enforce_security_group_inbound_rules_on_private_link_traffic",
-            string(if lb.enforce_inbound_on_private_link {
-                "on"
-            } else {
-                "off"
-            }),
+            string(lb.private_link_enforcement()),
         );
         if replace_first {
             // Its name changes with whatever forces its replacement (lowering's suffix).

@@ -191,6 +191,35 @@ pub struct LoadBalancer {
     pub enforce_inbound_on_private_link: bool,
 }
 
+impl LoadBalancer {
+    /// Elastic Load Balancing's `Scheme`.
+    pub fn scheme(&self) -> &'static str {
+        if self.internal {
+            "internal"
+        } else {
+            "internet-facing"
+        }
+    }
+
+    /// The load balancer attributes, as Elastic Load Balancing's API and CloudFormation both
+    /// take them (`Key`, `Value`); Terraform has an argument for each.
+    pub fn attributes(&self) -> [(&'static str, &'static str); 1] {
+        [(
+            "load_balancing.cross_zone.enabled",
+            if self.cross_zone { "true" } else { "false" },
+        )]
+    }
+
+    /// `EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic`'s value.
+    pub fn private_link_enforcement(&self) -> &'static str {
+        if self.enforce_inbound_on_private_link {
+            "on"
+        } else {
+            "off"
+        }
+    }
+}
+
 /// A target group of IP targets on TCP: the endpoint's interface IPs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetGroup {

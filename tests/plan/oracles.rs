@@ -28,9 +28,22 @@ pub fn write_temp(name: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 pub fn validate(name: &str, text: &str) {
-    let (_dir, path) = write_temp(name, text);
-    let (ok, out) = python("validate_plan.py", &[path.to_str().expect("path")]);
-    assert!(ok, "validate_plan.py rejected the {name} plan:\n{out}");
+    validate_all(&[(name.to_string(), text.to_string())]);
+}
+
+/// Validates every (name, plan) in one run of `validate_plan.py`: botocore's models load once.
+pub fn validate_all(plans: &[(String, String)]) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut paths = Vec::new();
+    for (name, text) in plans {
+        let path = dir.path().join(format!("{name}.json"));
+        std::fs::write(&path, text).expect("write plan");
+        paths.push(path.display().to_string());
+    }
+    let args: Vec<&str> = paths.iter().map(String::as_str).collect();
+    let (ok, out) = python("validate_plan.py", &args);
+    assert!(ok, "validate_plan.py rejected a plan:\n{out}");
+    assert_eq!(out.matches("ok: ").count(), plans.len(), "{out}");
 }
 
 /// Runs the plan against moto; required params get a value shaped like what they hold.

@@ -201,9 +201,8 @@ def check_refs(plan, problems):
             problems.append(f"outputs: ref {r} names no step output")
 
 
-def main():
-    with open(sys.argv[1]) as f:
-        plan = json.load(f)
+def problems_of(plan):
+    """Every way `plan` breaks the format or botocore's models."""
     problems = []
     for key in ("version", "app", "region", "parameters", "steps", "outputs"):
         if key not in plan:
@@ -219,6 +218,9 @@ def main():
         check_call(service, step, sid, problems, step.get("outputs"))
         if "wait" in step:
             wait = step["wait"]
+            if not isinstance(wait, dict):
+                problems.append(f"{sid}.wait: must be an object")
+                continue
             op = check_call(service, wait, f"{sid}.wait", problems, wait.get("outputs"))
             if op is not None:
                 check_path(op.output_shape, wait.get("path", ""), f"{sid}.wait.path", problems)
@@ -231,10 +233,27 @@ def main():
         if "retain" in step and (step["retain"] is not True or "delete" in step):
             problems.append(f"{sid}: `retain` must be true, on a step without a delete")
     check_refs(plan, problems)
-    if problems:
-        print("\n".join(problems))
+    return problems
+
+
+def main():
+    """Validates every plan named on the command line, loading botocore's models once."""
+    failed = False
+    for path in sys.argv[1:]:
+        with open(path) as f:
+            plan = json.load(f)
+        try:
+            problems = problems_of(plan)
+        except Exception as e:  # noqa: BLE001 - a malformed plan is a problem, not a crash
+            problems = [f"malformed plan: {type(e).__name__}: {e}"]
+        if problems:
+            failed = True
+            print(f"{path}:")
+            print("\n".join(problems))
+        else:
+            print(f"ok: {path}: {len(plan['steps'])} steps valid against botocore {botocore.__version__}")
+    if failed or len(sys.argv) < 2:
         sys.exit(1)
-    print(f"ok: {len(plan['steps'])} steps valid against botocore {botocore.__version__}")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
-//! terraform itself on an emitted main.tf, shared by the example tests (`tests/tf.rs`) and the
-//! spec corpus (`tests/spec_corpus.rs`): `init` from the local provider mirror, `fmt -check`,
-//! `validate`, and `plan` against moto on loopback.
+//! terraform itself on emitted main.tf files, shared by the example tests (`tests/tf.rs`) and
+//! the spec corpus (`tests/spec_corpus.rs`). Every document of a test binary is checked in one
+//! batch, so each terraform command runs once over all of them rather than once per document:
+//! each main.tf becomes a child module of one generated root, then one `init` from the local
+//! provider mirror, one `fmt -check` over every main.tf, one `validate` and one `plan` against
+//! moto on loopback. Terraform names the module (`module.<name>`) in any error.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Test-only provider settings for moto, merged into `provider "aws"` by Terraform's
-/// override-file rule; never part of the emitted main.tf.
+/// Test-only provider settings for moto, merged into each module's `provider "aws"` by
+/// Terraform's override-file rule; never part of the emitted main.tf.
 const OVERRIDE: &str = r#"provider "aws" {
   skip_credentials_validation = true
   skip_requesting_account_id  = true
@@ -14,6 +17,52 @@ const OVERRIDE: &str = r#"provider "aws" {
   skip_region_validation      = true
 }
 "#;
+
+/// One emitted main.tf to check, as module `name`, planned with `-var NAME=VALUE` for each
+/// of `vars` (a placeholder for any other variable without a default).
+pub struct Doc {
+    pub name: String,
+    pub text: String,
+    pub vars: Vec<(String, String)>,
+}
+
+impl Doc {
+    /// `name` must be a Terraform identifier: a letter first, then letters, digits, `_`, `-`.
+    pub fn new(name: &str, text: String) -> Doc {
+        Doc {
+            name: name.to_string(),
+            text,
+            vars: Vec::new(),
+        }
+    }
+
+    pub fn with_vars(mut self, vars: &[(&str, &str)]) -> Doc {
+        self.vars = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        self
+    }
+}
+
+/// A batch that terraform accepted: the planned changes of every module.
+pub struct Planned {
+    /// `terraform show -json` of the saved plan.
+    pub plan: serde_json::Value,
+    _root: tempfile::TempDir,
+}
+
+impl Planned {
+    /// The planned values of `address` (`aws_vpc.core`) in module `module`.
+    pub fn after(&self, module: &str, address: &str) -> serde_json::Value {
+        let full = format!("module.{module}.{address}");
+        self.plan["resource_changes"]
+            .as_array()
+            .and_then(|all| all.iter().find(|c| c["address"] == full.as_str()))
+            .map(|c| c["change"]["after"].clone())
+            .unwrap_or_else(|| panic!("{full} is not in the plan"))
+    }
+}
 
 /// Runs terraform in `dir` against moto; `Err` carries its output.
 pub fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, String> {
@@ -44,20 +93,55 @@ pub fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String,
     }
 }
 
-/// init, fmt -check, validate and plan (saved as `plan.bin`) one main.tf in `root/name`,
-/// planning with `-var NAME=VALUE` for each of `vars` and a placeholder for any other
-/// variable without a default. `root` must hold an empty `empty.tfrc`.
-pub fn checks(
-    name: &str,
-    text: &str,
-    root: &Path,
-    vars: &[(&str, &str)],
-) -> Result<PathBuf, String> {
-    let dir = root.join(name);
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("main.tf"), text).map_err(|e| e.to_string())?;
-    std::fs::write(dir.join("override.tf"), OVERRIDE).map_err(|e| e.to_string())?;
-    let cli_config = root.join("empty.tfrc");
+/// The variables of `text` that have no default.
+fn required_variables(text: &str) -> Result<Vec<String>, String> {
+    let body = hcl::parse(text).map_err(|e| format!("main.tf does not parse: {e}"))?;
+    Ok(body
+        .blocks()
+        .filter(|b| b.identifier() == "variable")
+        .filter(|v| !v.body().attributes().any(|a| a.key() == "default"))
+        .filter_map(|v| v.labels().first().map(|l| l.as_str().to_string()))
+        .collect())
+}
+
+/// The root module's call of `doc`, laid out as `terraform fmt` would.
+fn module_call(doc: &Doc) -> Result<String, String> {
+    let mut args: Vec<(String, String)> = vec![("source".into(), format!("./{}", doc.name))];
+    args.extend(doc.vars.iter().cloned());
+    for var in required_variables(&doc.text).map_err(|e| format!("{}: {e}", doc.name))? {
+        if !doc.vars.iter().any(|(k, _)| *k == var) {
+            args.push((var, "plan-value".into()));
+        }
+    }
+    let width = args.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    let mut out = format!("module \"{}\" {{\n", doc.name);
+    for (key, value) in &args {
+        let value = serde_json::to_string(value).map_err(|e| e.to_string())?;
+        out.push_str(&format!("  {key:width$} = {value}\n"));
+    }
+    out.push_str("}\n");
+    Ok(out)
+}
+
+/// init, fmt -check, validate and plan every doc, once, as modules of one root; `Err`
+/// carries terraform's output (which names the module).
+pub fn check_all(docs: &[Doc]) -> Result<Planned, String> {
+    let _ = super::moto();
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let dir = root.path();
+    let cli_config = dir.join("empty.tfrc");
+    std::fs::write(&cli_config, "").map_err(|e| e.to_string())?;
+    let mut calls = Vec::new();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for doc in docs {
+        let module = dir.join(&doc.name);
+        std::fs::create_dir_all(&module).map_err(|e| e.to_string())?;
+        std::fs::write(module.join("main.tf"), &doc.text).map_err(|e| e.to_string())?;
+        std::fs::write(module.join("override.tf"), OVERRIDE).map_err(|e| e.to_string())?;
+        files.push(PathBuf::from(&doc.name).join("main.tf"));
+        calls.push(module_call(doc)?);
+    }
+    std::fs::write(dir.join("main.tf"), calls.join("\n")).map_err(|e| e.to_string())?;
     let init = [
         "init",
         "-no-color",
@@ -65,68 +149,54 @@ pub fn checks(
         "-backend=false",
         "-plugin-dir=/opt/tf-plugins",
     ];
-    terraform(&dir, &init, &cli_config)?;
-    terraform(
-        &dir,
-        &["fmt", "-check", "-diff", "-no-color", "main.tf"],
+    terraform(dir, &init, &cli_config)?;
+    let mut fmt: Vec<&str> = vec!["fmt", "-check", "-diff", "-no-color"];
+    fmt.extend(files.iter().filter_map(|f| f.to_str()));
+    terraform(dir, &fmt, &cli_config)?;
+    terraform(dir, &["validate", "-no-color"], &cli_config)?;
+    let planned = terraform(
+        dir,
+        &["plan", "-no-color", "-input=false", "-out=plan.bin"],
         &cli_config,
     )?;
-    terraform(&dir, &["validate", "-no-color"], &cli_config)?;
-    let mut plan: Vec<String> = ["plan", "-no-color", "-input=false", "-out=plan.bin"]
-        .map(String::from)
-        .to_vec();
-    for (var, value) in vars {
-        plan.push("-var".into());
-        plan.push(format!("{var}={value}"));
+    if !planned.contains("Plan: ") {
+        return Err(format!("no plan summary:\n{planned}"));
     }
-    let body = hcl::parse(text).map_err(|e| format!("{name}: main.tf does not parse: {e}"))?;
-    for v in body.blocks().filter(|b| b.identifier() == "variable") {
-        let has_default = v.body().attributes().any(|a| a.key() == "default");
-        if let Some(label) = v.labels().first().map(|l| l.as_str()) {
-            if !has_default && !vars.iter().any(|(var, _)| *var == label) {
-                plan.push("-var".into());
-                plan.push(format!("{label}=plan-value"));
-            }
+    let json = terraform(dir, &["show", "-json", "plan.bin"], &cli_config)?;
+    let plan: serde_json::Value =
+        serde_json::from_str(&json).map_err(|e| format!("plan json: {e}"))?;
+    // Every module planned something: none was silently left out.
+    for doc in docs {
+        let prefix = format!("module.{}.", doc.name);
+        let any = plan["resource_changes"].as_array().is_some_and(|all| {
+            all.iter().any(|c| {
+                c["address"]
+                    .as_str()
+                    .is_some_and(|a| a.starts_with(&prefix))
+            })
+        });
+        if !any {
+            return Err(format!("module {} planned nothing", doc.name));
         }
     }
-    let args: Vec<&str> = plan.iter().map(String::as_str).collect();
-    let out = terraform(&dir, &args, &cli_config)?;
-    if !out.contains("Plan: ") {
-        return Err(format!("no plan summary for {name}:\n{out}"));
-    }
-    Ok(dir)
+    Ok(Planned { plan, _root: root })
 }
 
-/// Runs `check` on every item, with a temp root holding the empty `empty.tfrc` that
-/// [`checks`] needs and moto started, on two workers (these machines have two cores), each
-/// taking every other item. Returns every failure.
-pub fn on_two_workers<T: Sync>(
-    items: &[T],
-    check: impl Fn(&T, &Path) -> Result<(), String> + Sync,
-) -> Vec<String> {
-    let root = tempfile::tempdir().expect("temp dir");
-    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
-    let _ = super::moto();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|w| {
-                let (check, root) = (&check, root.path());
-                s.spawn(move || {
-                    items
-                        .iter()
-                        .skip(w)
-                        .step_by(2)
-                        .filter_map(|item| check(item, root).err())
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| vec!["a worker panicked".into()])
-            })
-            .collect()
-    })
+/// A Terraform identifier for a file name: `01-spec-section3` becomes `f01-spec-section3`.
+pub fn module_name(file: &str) -> String {
+    let stem: String = file
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        stem
+    } else {
+        format!("f{stem}")
+    }
 }

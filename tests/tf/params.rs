@@ -3,11 +3,9 @@
 //! stage names, health paths), and terraform itself, planning against moto with `-var`
 //! values, evaluates every one of them to the value the spec means.
 
-use super::terraform::{terraform, terraform_checks_with};
 use super::{attr, blocks, build, key, nested, parse, src};
-use crate::support;
+use crate::support::terraform::Doc;
 use hcl::{Block, Body};
-use serde_json::Value;
 use std::path::PathBuf;
 
 const FIXTURE: &str = "tests/fixtures/params/everywhere.apr";
@@ -72,30 +70,20 @@ fn params_are_variables_in_tags_stages_and_health_paths() {
     assert_eq!(health("web"), "\"/ready/${var.env}\"");
 }
 
+/// The fixture for the terraform batch, planned with these `-var` values.
+pub(crate) fn doc() -> Doc {
+    Doc::new("everywhere", build(&[PathBuf::from(FIXTURE)])).with_vars(&[
+        ("env", "qa"),
+        ("owner", "ops"),
+        ("db_secret", SECRET),
+    ])
+}
+
 /// terraform plans the fixture with `-var` values; the planned resources carry them.
 #[test]
 fn terraform_plans_every_param_with_the_given_values() {
-    let root = tempfile::tempdir().expect("temp dir");
-    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
-    let _ = support::moto();
-    let text = build(&[PathBuf::from(FIXTURE)]);
-    let vars = [("env", "qa"), ("owner", "ops"), ("db_secret", SECRET)];
-    let dir = terraform_checks_with("everywhere", &text, root.path(), &vars)
-        .unwrap_or_else(|e| panic!("{e}"));
-    let json = terraform(
-        &dir,
-        &["show", "-json", "plan.bin"],
-        &root.path().join("empty.tfrc"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let plan: Value = serde_json::from_str(&json).expect("plan json");
-    let after = |address: &str| -> Value {
-        plan["resource_changes"]
-            .as_array()
-            .and_then(|all| all.iter().find(|c| c["address"] == address))
-            .map(|c| c["change"]["after"].clone())
-            .unwrap_or_else(|| panic!("{address} is not in the plan"))
-    };
+    let planned = super::terraform::planned();
+    let after = |address: &str| planned.after("everywhere", address);
     assert_eq!(after("aws_api_gateway_stage.public")["stage_name"], "qa_v1");
     assert_eq!(after("aws_api_gateway_stage.admin")["stage_name"], "qa");
     let tags = after("aws_vpc.core")["tags_all"].clone();

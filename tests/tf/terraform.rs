@@ -1,48 +1,16 @@
 //! terraform itself on the emitted main.tf: `init` from the local provider mirror, `fmt
-//! -check`, `validate`, and `plan` against moto, for every example and for a spec of hostile
-//! strings whose evaluated values are compared with what the spec says.
+//! -check`, `validate`, and `plan` against moto, for every example, for a spec of hostile
+//! strings whose evaluated values are compared with what the spec says, and for the params
+//! fixture (`params.rs`). All of them in one batch: each terraform command runs once.
 
 use super::build;
-use crate::support::{self, example_name, examples};
-use std::path::{Path, PathBuf};
-
-pub(crate) use crate::support::terraform::terraform;
-
-/// init, fmt -check, validate and plan (saved as `plan.bin`) one main.tf in `root/name`;
-/// `Err` carries terraform's output.
-fn terraform_checks(name: &str, text: &str, root: &Path) -> Result<PathBuf, String> {
-    terraform_checks_with(name, text, root, &[])
-}
-
-/// [`terraform_checks`] planning with `-var NAME=VALUE` for each of `vars`.
-pub(crate) fn terraform_checks_with(
-    name: &str,
-    text: &str,
-    root: &Path,
-    vars: &[(&str, &str)],
-) -> Result<PathBuf, String> {
-    crate::support::terraform::checks(name, text, root, vars)
-}
-
-#[test]
-fn terraform_fmt_validate_and_plan_every_example() {
-    let failures = support::terraform::on_two_workers(&examples(), |e, root| {
-        terraform_checks(&example_name(e), &build(std::slice::from_ref(e)), root).map(|_| ())
-    });
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
+use crate::support::terraform::{check_all, module_name, Doc, Planned};
+use crate::support::{example_name, examples};
+use std::sync::OnceLock;
 
 /// User strings that HCL would misread if written raw: quotes, backslashes, control
-/// characters, literal `${` / `%{`, and a literal `$` right before a param. Terraform itself
-/// must evaluate each to exactly what the spec says.
-#[test]
-fn hostile_strings_reach_aws_unchanged() {
-    let root = tempfile::tempdir().expect("temp dir");
-    std::fs::write(root.path().join("empty.tfrc"), "").expect("empty cli config");
-    let spec = root.path().join("tricky.apr");
-    std::fs::write(
-        &spec,
-        r#"app tricky {
+/// characters, literal `${` / `%{`, and a literal `$` right before a param.
+const TRICKY: &str = r#"app tricky {
   region = "eu-west-1"
   tags   = { note = "50%{off} \${x}" }
 }
@@ -60,27 +28,56 @@ service web {
 api edge {
   route GET / -> web
 }
-"#,
-    )
-    .expect("write spec");
-    let text = build(&[spec]);
-    let dir = terraform_checks("tricky", &text, root.path()).unwrap_or_else(|e| panic!("{e}"));
-    let json = terraform(
-        &dir,
-        &["show", "-json", "plan.bin"],
-        &root.path().join("empty.tfrc"),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    let plan: serde_json::Value = serde_json::from_str(&json).expect("plan json");
-    let changes = plan["resource_changes"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
-    let web = changes
-        .iter()
-        .find(|c| c["address"] == "aws_apprunner_service.web")
-        .map(|c| c["change"]["after"].clone())
-        .expect("service in plan");
+"#;
+
+/// Every main.tf this test binary gives terraform, checked once, together.
+pub(crate) fn planned() -> &'static Planned {
+    static BATCH: OnceLock<Result<Planned, String>> = OnceLock::new();
+    let batch = BATCH.get_or_init(|| {
+        let mut docs: Vec<Doc> = examples()
+            .iter()
+            .map(|e| {
+                Doc::new(
+                    &module_name(&example_name(e)),
+                    build(std::slice::from_ref(e)),
+                )
+            })
+            .collect();
+        let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+        let spec = dir.path().join("tricky.apr");
+        std::fs::write(&spec, TRICKY).map_err(|e| e.to_string())?;
+        docs.push(Doc::new("tricky", build(&[spec])));
+        docs.push(super::params::doc());
+        check_all(&docs)
+    });
+    batch.as_ref().unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn terraform_fmt_validate_and_plan_every_example() {
+    let planned = planned();
+    for example in examples() {
+        let module = module_name(&example_name(&example));
+        let prefix = format!("module.{module}.");
+        let count = planned.plan["resource_changes"]
+            .as_array()
+            .map_or(0, |all| {
+                all.iter()
+                    .filter(|c| {
+                        c["address"]
+                            .as_str()
+                            .is_some_and(|a| a.starts_with(&prefix))
+                    })
+                    .count()
+            });
+        assert!(count >= 5, "{module}: only {count} planned changes");
+    }
+}
+
+/// Terraform itself must evaluate each hostile string to exactly what the spec says.
+#[test]
+fn hostile_strings_reach_aws_unchanged() {
+    let web = planned().after("tricky", "aws_apprunner_service.web");
     let config = &web["source_configuration"][0]["image_repository"][0]["image_configuration"][0];
     let env = &config["runtime_environment_variables"];
     assert_eq!(env["DOLLAR_PARAM"], "cost $1.0");
