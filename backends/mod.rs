@@ -7,7 +7,6 @@ pub mod tf;
 
 use crate::diag::Code;
 use crate::ir::Graph;
-use crate::scratch::Scratch;
 
 /// A spec that compiles but cannot be emitted for this target (a CloudFormation quota).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,15 +38,9 @@ pub enum Target {
 }
 
 pub fn emit(target: Target, graph: &Graph) -> Result<String, BackendError> {
-    emit_with(target, graph, Scratch::Free)
-}
-
-/// [`emit`], telling the backend what to do with its working memory once its text is
-/// written.
-pub fn emit_with(target: Target, graph: &Graph, scratch: Scratch) -> Result<String, BackendError> {
     match target {
         Target::Cfn => cfn::emit(graph),
         Target::Tf => tf::emit(graph),
-        Target::Plan => plan::emit_with(graph, scratch),
+        Target::Plan => plan::emit(graph),
     }
 }

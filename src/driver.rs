@@ -4,7 +4,6 @@
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ir::Graph;
 use crate::model::Spec;
-use crate::scratch::Scratch;
 use crate::source::Sources;
 use crate::syntax::ast::Module;
 use std::collections::BTreeMap;
@@ -58,20 +57,13 @@ pub fn parse(sources: &Sources, diags: &mut Diagnostics) -> Vec<Module> {
 
 /// Parse and check: the checked spec, or `None` with the errors in `diags`.
 pub fn front(sources: &Sources, diags: &mut Diagnostics) -> Option<Spec> {
-    front_with(sources, diags, Scratch::Free)
-}
-
-/// [`front`], disposing of the parsed modules as `scratch` says once they are checked.
-pub fn front_with(sources: &Sources, diags: &mut Diagnostics, scratch: Scratch) -> Option<Spec> {
     // Parse: syntax errors stop here; names are global, so checking half an app misleads.
     let modules = parse(sources, diags);
     if diags.has_errors() {
-        scratch.dispose(modules);
         return None;
     }
     // Check: names, types and AWS rules, every error of the run reported.
     let spec = crate::check::check(&modules, diags);
-    scratch.dispose(modules);
     if diags.has_errors() {
         return None;
     }
@@ -95,17 +87,7 @@ pub fn compile(
     baked: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
 ) -> Result<Option<Graph>, String> {
-    compile_with(sources, baked, diags, Scratch::Free)
-}
-
-/// [`compile`], disposing of the parsed modules and the checked spec as `scratch` says.
-pub fn compile_with(
-    sources: &Sources,
-    baked: &BTreeMap<String, String>,
-    diags: &mut Diagnostics,
-    scratch: Scratch,
-) -> Result<Option<Graph>, String> {
-    let Some(spec) = front_with(sources, diags, scratch) else {
+    let Some(spec) = front(sources, diags) else {
         return Ok(None);
     };
     for name in baked.keys() {
@@ -121,7 +103,6 @@ pub fn compile_with(
     crate::check::baked(&spec, baked)?;
     // Lower: decide every resource, name and wire once, for all backends.
     let graph = crate::lower::lower(&spec, baked);
-    scratch.dispose(spec);
     // Validate: the names and ids only the resources can tell, exactly as `check` does.
     crate::validate::validate(&graph, diags);
     if diags.has_errors() {
@@ -130,23 +111,14 @@ pub fn compile_with(
     Ok(Some(graph))
 }
 
-/// Emits the IR for a target; a backend refusal (quota) becomes a diagnostic on `app`.
+/// Spells the graph for a target; a backend refusal (a CloudFormation quota, or a bug in
+/// aprc) becomes a diagnostic on `app`.
 pub fn emit(
     target: crate::backends::Target,
     graph: &Graph,
     diags: &mut Diagnostics,
 ) -> Option<String> {
-    emit_with(target, graph, Scratch::Free, diags)
-}
-
-/// [`emit`], telling the backend what to do with its working memory.
-pub fn emit_with(
-    target: crate::backends::Target,
-    graph: &Graph,
-    scratch: Scratch,
-    diags: &mut Diagnostics,
-) -> Option<String> {
-    match crate::backends::emit_with(target, graph, scratch) {
+    match crate::backends::emit(target, graph) {
         Ok(text) => Some(text),
         Err(e) => {
             diags.push(

@@ -17,7 +17,6 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod names;
-pub mod scratch;
 pub mod source;
 pub mod span;
 pub mod syntax;

@@ -7,7 +7,7 @@
 
 use super::eni_lookup;
 use super::intrinsics::{get_att, param_id, ref_};
-use crate::ir::{Direction, Graph, Id, Internal, Kind, Origin, Props, Ref};
+use crate::ir::{Direction, Graph, Id, Ids, Internal, Kind, Origin, Props, Ref};
 use crate::names;
 use serde_json::Value;
 
@@ -119,7 +119,7 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
 
 /// Every logical id the template will hold: parameters and resources (one namespace, each
 /// id at most once), then outputs (a namespace of their own).
-pub fn logical_ids(g: &Graph) -> Result<(Vec<(String, Origin)>, Vec<(String, Origin)>), Internal> {
+pub fn logical_ids(g: &Graph) -> Result<(Ids, Ids), Internal> {
     let mut ids: Vec<(String, Origin)> = g
         .params
         .iter()

@@ -7,7 +7,7 @@
 //! stack into one shared allocation rather than through `format!` (measured with callgrind).
 
 use super::json::{with_joined, StepId};
-use crate::ir::{Direction, Graph, Id, Internal, Origin, Props, RoleUse};
+use crate::ir::{Direction, Graph, Id, Ids, Internal, Origin, Props, RoleUse};
 
 /// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
 /// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
@@ -170,7 +170,7 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
 
 /// Every step id the plan will hold, with what it is written for, then every output name:
 /// what the check compares to find two that repeat.
-pub fn all(g: &Graph) -> Result<(Vec<(String, Origin)>, Vec<(String, Origin)>), Internal> {
+pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
     let mut steps: Vec<(String, Origin)> = Vec::with_capacity(g.resources.len() * 2);
     if g.all::<crate::ir::Stage>()
         .any(|(_, s)| s.access_log.is_some())

@@ -28,13 +28,14 @@ mod ids;
 mod json;
 mod network;
 mod order;
+#[cfg(test)]
+mod reference;
 mod service;
 mod steps;
 mod write;
 
 use super::BackendError;
 use crate::ir::{Graph, Id, Internal, OutputValue, Props};
-use crate::scratch::Scratch;
 use cx::Cx;
 use json::{obj, Key, J};
 use order::ordered;
@@ -47,37 +48,35 @@ pub use ids::{all as step_ids, kind};
 pub const VERSION: u32 = 2;
 
 pub fn emit(g: &Graph) -> Result<String, BackendError> {
-    emit_with(g, Scratch::Free)
-}
-
-/// [`emit`], disposing of the steps as `scratch` says once they are written.
-pub fn emit_with(g: &Graph, scratch: Scratch) -> Result<String, BackendError> {
     let cx = Cx::new(g).map_err(internal)?;
     let steps = build(&cx).map_err(internal)?;
-    let text = write(&cx, &steps);
-    scratch.dispose(steps);
-    text
+    write(&cx, &steps)
 }
 
 fn internal(e: Internal) -> BackendError {
     BackendError::internal(e)
 }
 
+/// `{"NAME": {"type": "string", "default": ..}}` for each param left symbolic.
+fn parameters(g: &Graph) -> J<'_> {
+    J::map(
+        g.params
+            .iter()
+            .map(|p| {
+                let mut decl = obj! { "type" => "string" };
+                if let Some(default) = &p.default {
+                    decl.push("default", default);
+                }
+                (Key::from(p.name.as_str()), decl)
+            })
+            .collect(),
+    )
+}
+
 fn write(cx: &Cx, steps: &[Step]) -> Result<String, BackendError> {
     let g = cx.g;
     let ordered = ordered(steps)?;
-    let parameters = g
-        .params
-        .iter()
-        .map(|p| {
-            let mut decl = obj! { "type" => "string" };
-            if let Some(default) = &p.default {
-                decl.push("default", default);
-            }
-            (Key::from(p.name.as_str()), decl)
-        })
-        .collect();
-    let parameters = J::map(parameters);
+    let parameters = parameters(g);
     let outputs = outputs(cx).map_err(internal)?;
     // About 1.2 kB per step: reserving it up front saves copying a growing 8 MB buffer.
     let mut writer = write::Writer::with_capacity(1024 + steps.len() * 1200);
@@ -161,6 +160,38 @@ mod tests {
     use super::*;
     use crate::diag::Code;
     use crate::ir::LogGroup;
+
+    /// The writer against its plain reference (serde_json's pretty printer) on whole plans:
+    /// the seed and the kitchen sink (every kind and form).
+    #[test]
+    fn the_writer_writes_what_serde_json_would() {
+        let mut graphs = vec![crate::testing::seed_graph()];
+        let mut sink = crate::source::Sources::new();
+        sink.add(
+            "sink.apr",
+            include_str!("../../tests/plan/kitchen_sink.apr").to_string(),
+        );
+        let mut diags = crate::diag::Diagnostics::new();
+        graphs.push(crate::driver::check(&sink, &mut diags).expect("the kitchen sink checks"));
+        for g in &graphs {
+            let cx = Cx::new(g).expect("context");
+            let steps = build(&cx).expect("steps");
+            let ours = write(&cx, &steps).expect("written");
+            let ordered = ordered(&steps).expect("ordered");
+            let parameters = parameters(g);
+            let outputs = outputs(&cx).expect("outputs");
+            let theirs = reference::Document {
+                app: &g.app.name,
+                region: &g.app.region,
+                parameters: &parameters,
+                steps: &steps,
+                ordered: &ordered,
+                outputs: &outputs,
+            }
+            .write();
+            assert_eq!(ours, theirs, "{}", g.app.name);
+        }
+    }
 
     /// A graph that breaks its own rules is aprc's bug, reported as such (E0901), never as a
     /// user error and never by a panic.

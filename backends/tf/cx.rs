@@ -8,7 +8,7 @@
 //! `<group>_<from|to>_<peer>`, with `_2`, `_3`... for a repeat within the network.
 
 use super::expr::{attr, data_attr};
-use crate::ir::{DeclId, Direction, Graph, Id, Internal, Kind, Origin, Peer, Props, Ref};
+use crate::ir::{DeclId, Direction, Graph, Id, Ids, Internal, Kind, Origin, Peer, Props, Ref};
 use crate::names;
 use hcl::expr::Traversal;
 use std::collections::BTreeSet;
@@ -189,7 +189,7 @@ fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
 
 /// Every top-level block the file will hold, as `<block>.<type>.<name>` (`resource.aws_vpc.core`),
 /// with what it is written for: what the check compares to find two blocks with one address.
-pub fn addresses(g: &Graph) -> Result<Vec<(String, Origin)>, Internal> {
+pub fn addresses(g: &Graph) -> Result<Ids, Internal> {
     let names = main_names(g)?;
     let mut out: Vec<(String, Origin)> = g
         .params
@@ -199,7 +199,15 @@ pub fn addresses(g: &Graph) -> Result<Vec<(String, Origin)>, Internal> {
         .collect();
     let mut push = |block: Block, ty: &str, name: &str, id: Option<Id>| {
         let origin = id.map_or(Origin::Backend("the file"), Origin::Resource);
-        out.push((format!("{}.{ty}.{name}", block.keyword()), origin));
+        // Built by hand: a `format!` per block was a third of the check at 1,000 services.
+        let keyword = block.keyword();
+        let mut address = String::with_capacity(keyword.len() + ty.len() + name.len() + 2);
+        address.push_str(keyword);
+        address.push('.');
+        address.push_str(ty);
+        address.push('.');
+        address.push_str(name);
+        out.push((address, origin));
     };
     let mut partition = false;
     for (id, r) in g.iter() {

@@ -467,6 +467,10 @@ pub enum Origin {
     Backend(&'static str),
 }
 
+/// Every name of one kind a target writes (logical ids, block addresses, step ids, output
+/// names), each with its origin.
+pub type Ids = Vec<(String, Origin)>;
+
 // ---------------------------------------------------------------------------------------
 // Outputs
 // ---------------------------------------------------------------------------------------
