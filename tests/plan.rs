@@ -9,6 +9,8 @@
 
 #[path = "plan/checks.rs"]
 mod checks;
+#[path = "plan/lifecycle.rs"]
+mod lifecycle;
 #[path = "plan/oracles.rs"]
 mod oracles;
 #[path = "plan/reorder.rs"]

@@ -26,6 +26,7 @@ mod api;
 mod cx;
 mod ids;
 mod json;
+pub mod lifecycle;
 mod network;
 mod order;
 #[cfg(test)]
