@@ -1,6 +1,8 @@
 //! The `aprc` command line. Only this file prints; every phase returns data.
 //! Exit status: 0 success (warnings allowed), 1 the spec has errors, 2 usage or I/O error.
 
+mod hugepages;
+
 use aprc::backends::Target;
 use aprc::diag::{render, Diagnostics};
 use aprc::driver;
@@ -186,6 +188,7 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
         baked.insert(name, value);
     }
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
+    hugepages::for_large_input(sources.ids().map(|id| sources.text(id).len()).sum());
     let mut diags = Diagnostics::new();
     let compiled = driver::compile(&sources, &baked, &mut diags);
     let text = match &compiled {

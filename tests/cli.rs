@@ -1,6 +1,8 @@
 //! The command line as a user meets it: exit codes, output files, every example for every
 //! target, and the graph.
 
+#[path = "../benches/support/specgen.rs"]
+mod specgen;
 mod support;
 
 use std::path::Path;
@@ -200,4 +202,41 @@ fn graph_shows_the_private_chain() {
             && mermaid.contains("ingress_orders --> endpoint_core"),
         "{mermaid}"
     );
+}
+
+/// A large input (past `src/hugepages.rs`'s threshold) makes the build re-execute itself with
+/// glibc's huge-page tunable; what it writes, prints and exits with must be exactly what the
+/// same build without the re-exec (the variable already set) gives, success or failure.
+#[test]
+fn a_large_build_is_the_same_with_or_without_huge_pages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("large.apr");
+    let text = specgen::spec(400);
+    assert!(text.len() >= 64 << 10, "the spec must pass the threshold");
+    std::fs::write(&good, &text).expect("write");
+    let bad = dir.path().join("bad.apr");
+    std::fs::write(&bad, text.replace("port    = 8080", "port    = 0")).expect("write");
+    for (n, (spec, target)) in [(&good, "plan"), (&good, "tf"), (&bad, "tf")]
+        .into_iter()
+        .enumerate()
+    {
+        let run = |tunables: Option<&str>, out: &Path| {
+            let mut cmd = aprc();
+            cmd.args(["build", "--target", target, "-o"])
+                .arg(out)
+                .arg(spec);
+            match tunables {
+                Some(value) => cmd.env("GLIBC_TUNABLES", value),
+                None => cmd.env_remove("GLIBC_TUNABLES"),
+            };
+            let result = cmd.output().expect("aprc runs");
+            (result.status.code(), result.stderr, std::fs::read(out).ok())
+        };
+        let with = run(None, &dir.path().join(format!("with{n}.out")));
+        let without = run(Some(""), &dir.path().join(format!("without{n}.out")));
+        assert_eq!(with, without, "{} --target {target}", spec.display());
+        let failed = spec == &bad;
+        assert_eq!(with.0, Some(if failed { 1 } else { 0 }));
+        assert_eq!(with.2.is_none(), failed, "a failed build writes no file");
+    }
 }
