@@ -187,6 +187,23 @@ fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
     Ok(out)
 }
 
+/// The blocks a resource is written as besides its main one, each under its name.
+fn companions(props: &Props) -> &'static [(Block, &'static str)] {
+    match props {
+        Props::Role(_) => &[
+            (Block::Data, "aws_iam_policy_document"),
+            (Block::Resource, "aws_iam_role_policy"),
+        ],
+        Props::LogsRole(_) => &[(Block::Resource, "aws_iam_role_policy_attachment")],
+        Props::TargetGroup(_) => &[(Block::Resource, "aws_lb_target_group_attachment")],
+        Props::Method(_) => &[(Block::Resource, "aws_api_gateway_integration")],
+        Props::Stage(s) if s.throttle.is_some() => {
+            &[(Block::Resource, "aws_api_gateway_method_settings")]
+        }
+        _ => &[],
+    }
+}
+
 /// Every top-level block the file will hold, as `<block>.<type>.<name>` (`resource.aws_vpc.core`),
 /// with what it is written for: what the check compares to find two blocks with one address.
 pub fn addresses(g: &Graph) -> Result<Ids, Internal> {
@@ -215,67 +232,17 @@ pub fn addresses(g: &Graph) -> Result<Ids, Internal> {
             .get(id.index())
             .ok_or_else(|| Internal(format!("resource #{} has no name", id.0)))?;
         let (block, ty) = main_block(&r.props);
-        match &r.props {
-            Props::Role(_) => {
-                push(
-                    Block::Data,
-                    "aws_iam_policy_document",
-                    &format!("{name}_assume"),
-                    Some(id),
-                );
-                push(block, ty, name, Some(id));
-                push(Block::Data, "aws_iam_policy_document", name, Some(id));
-                push(Block::Resource, "aws_iam_role_policy", name, Some(id));
-            }
-            Props::LogsRole(_) => {
-                push(
-                    Block::Data,
-                    "aws_iam_policy_document",
-                    &format!("{name}_assume"),
-                    Some(id),
-                );
-                push(block, ty, name, Some(id));
-                if !partition {
-                    push(Block::Data, "aws_partition", PARTITION, Some(id));
-                    partition = true;
-                }
-                push(
-                    Block::Resource,
-                    "aws_iam_role_policy_attachment",
-                    name,
-                    Some(id),
-                );
-            }
-            Props::TargetGroup(_) => {
-                push(block, ty, name, Some(id));
-                push(
-                    Block::Resource,
-                    "aws_lb_target_group_attachment",
-                    name,
-                    Some(id),
-                );
-            }
-            Props::Method(_) => {
-                push(block, ty, name, Some(id));
-                push(
-                    Block::Resource,
-                    "aws_api_gateway_integration",
-                    name,
-                    Some(id),
-                );
-            }
-            Props::Stage(s) => {
-                push(block, ty, name, Some(id));
-                if s.throttle.is_some() {
-                    push(
-                        Block::Resource,
-                        "aws_api_gateway_method_settings",
-                        name,
-                        Some(id),
-                    );
-                }
-            }
-            _ => push(block, ty, name, Some(id)),
+        if matches!(r.props, Props::Role(_) | Props::LogsRole(_)) {
+            let assume = format!("{name}_assume");
+            push(Block::Data, "aws_iam_policy_document", &assume, Some(id));
+        }
+        push(block, ty, name, Some(id));
+        if matches!(r.props, Props::LogsRole(_)) && !partition {
+            push(Block::Data, "aws_partition", PARTITION, Some(id));
+            partition = true;
+        }
+        for (block, ty) in companions(&r.props) {
+            push(*block, ty, name, Some(id));
         }
     }
     for (i, o) in g.outputs.iter().enumerate() {
