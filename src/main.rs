@@ -70,6 +70,9 @@ struct BuildArgs {
     /// Bake a param's value in: NAME=VALUE (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE")]
     params: Vec<String>,
+    /// Print nothing on success (by default, `-o` prints what it wrote).
+    #[arg(long, short)]
+    quiet: bool,
 }
 
 #[derive(Args)]
@@ -209,10 +212,43 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
         return Err(Failure::Spec);
     };
     match &args.output {
-        Some(path) => write_atomically(path, &text).map_err(Failure::Usage),
+        Some(path) => {
+            write_atomically(path, &text).map_err(Failure::Usage)?;
+            if let (false, Ok(Some(graph))) = (args.quiet, &compiled) {
+                eprintln!("wrote {}: {}", path.display(), written(args.target, graph));
+            }
+            Ok(())
+        }
         None => std::io::stdout()
             .write_all(text.as_bytes())
             .map_err(|e| Failure::Usage(e.to_string())),
+    }
+}
+
+/// What a target's file holds, in its own terms: `29 resources, 4 outputs` (a plan's are
+/// steps). Counted from the ids the backend writes, as the validation pass lists them.
+fn written(target: Target, graph: &aprc::ir::Graph) -> String {
+    use aprc::backends::{cfn, plan, tf};
+    use aprc::ir::Origin;
+    let counted = match target {
+        Target::Cfn => cfn::logical_ids(graph).map(|(ids, outputs)| {
+            let resources = ids
+                .iter()
+                .filter(|(_, o)| !matches!(o, Origin::Param(_)))
+                .count();
+            (resources, "resources", outputs.len())
+        }),
+        Target::Tf => tf::addresses(graph).map(|ids| {
+            let count = |prefix: &str| ids.iter().filter(|(a, _)| a.starts_with(prefix)).count();
+            (count("resource."), "resources", count("output."))
+        }),
+        Target::Plan => {
+            plan::step_ids(graph).map(|(steps, outputs)| (steps.len(), "steps", outputs.len()))
+        }
+    };
+    match counted {
+        Ok((n, what, outputs)) => format!("{n} {what}, {outputs} outputs"),
+        Err(_) => "done".to_string(),
     }
 }
 
@@ -350,17 +386,39 @@ fn apply_failure(e: aprc::apply::Error) -> Failure {
 }
 
 /// Writes to a temporary file beside `path`, then renames, so a reader never sees half a
-/// file and a failure leaves no file behind.
+/// file and a failure leaves no file behind. The file gets the mode a new file gets (0666
+/// less the umask), or keeps the mode of the file it replaces; missing directories on the
+/// way to it are created.
 fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create directory `{}`: {e}", dir.display()))?;
+    let mut tmp =
+        new_file_beside(dir).map_err(|e| format!("cannot write in `{}`: {e}", dir.display()))?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        tmp.as_file()
+            .set_permissions(existing.permissions())
+            .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+    }
     tmp.write_all(text.as_bytes())
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     tmp.persist(path)
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     Ok(())
+}
+
+/// A temporary file in `dir` created as an ordinary new file is (tempfile's own default,
+/// 0600, would be kept by the rename).
+fn new_file_beside(dir: &Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // open(2) applies the umask to this mode, as it does for any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }

@@ -222,7 +222,8 @@ fn a_large_build_is_the_same_with_or_without_huge_pages() {
     {
         let run = |tunables: Option<&str>, out: &Path| {
             let mut cmd = aprc();
-            cmd.args(["build", "--target", target, "-o"])
+            // Quiet: the file names differ, and the line naming them is tested elsewhere.
+            cmd.args(["build", "--quiet", "--target", target, "-o"])
                 .arg(out)
                 .arg(spec);
             match tunables {
@@ -230,13 +231,131 @@ fn a_large_build_is_the_same_with_or_without_huge_pages() {
                 None => cmd.env_remove("GLIBC_TUNABLES"),
             };
             let result = cmd.output().expect("aprc runs");
-            (result.status.code(), result.stderr, std::fs::read(out).ok())
+            let stderr = String::from_utf8_lossy(&result.stderr).into_owned();
+            (result.status.code(), stderr, std::fs::read(out).ok())
         };
         let with = run(None, &dir.path().join(format!("with{n}.out")));
         let without = run(Some(""), &dir.path().join(format!("without{n}.out")));
-        assert_eq!(with, without, "{} --target {target}", spec.display());
+        let what = format!("{} --target {target}", spec.display());
+        assert_eq!((&with.0, &with.1), (&without.0, &without.1), "{what}");
+        assert!(with.2 == without.2, "{what}: the files differ");
         let failed = spec == &bad;
         assert_eq!(with.0, Some(if failed { 1 } else { 0 }));
         assert_eq!(with.2.is_none(), failed, "a failed build writes no file");
+    }
+}
+
+/// `aprc ARGS` under `umask MASK` (through sh, the one safe way to set a child's umask),
+/// in `dir`.
+fn under_umask(mask: &str, dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("umask {mask} && exec \"$0\" \"$@\""))
+        .arg(env!("CARGO_BIN_EXE_aprc"))
+        .args(args)
+        .output()
+        .expect("sh runs")
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("written")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// Written files are ordinary files: a new one as the umask gives it, a replaced one keeps
+/// its mode (and so `fmt` keeps a file's mode); `-o` creates missing directories.
+#[cfg(unix)]
+#[test]
+fn written_files_have_ordinary_modes_and_directories_are_made() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let seed = support::root().join("examples/seed.apr");
+    let seed = seed.to_str().expect("utf-8 path");
+    for (mask, expected) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let out = format!("m{mask}/infra/main.tf");
+        let run = under_umask(
+            mask,
+            dir.path(),
+            &["build", seed, "--target", "tf", "-o", &out],
+        );
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        assert_eq!(mode(&dir.path().join(&out)), expected, "umask {mask}");
+    }
+    // Replacing keeps the mode: a build over an existing file, and fmt.
+    let existing = dir.path().join("kept.json");
+    std::fs::write(&existing, "{}").expect("write");
+    std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+    let run = under_umask(
+        "077",
+        dir.path(),
+        &["build", seed, "--target", "cfn", "-o", "kept.json"],
+    );
+    assert!(run.status.success());
+    assert_eq!(mode(&existing), 0o640);
+    let messy = dir.path().join("messy.apr");
+    std::fs::write(&messy, "app messy {\nregion = \"eu-west-1\"\n}\n").expect("write");
+    std::fs::set_permissions(&messy, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let run = under_umask("077", dir.path(), &["fmt", "messy.apr"]);
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&messy).expect("read"),
+        "app messy {\n  region = \"eu-west-1\"\n}\n",
+        "fmt rewrote the file"
+    );
+    assert_eq!(mode(&messy), 0o644, "fmt keeps the mode");
+}
+
+/// A build that writes a file says so in one line on stderr, unless `--quiet`; on stdout the
+/// document itself is the answer, and stderr stays empty.
+#[test]
+fn a_build_says_what_it_wrote_unless_quiet() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (target, file, line) in [
+        ("cfn", "seed.json", "seed.json: 29 resources, 4 outputs"),
+        ("tf", "main.tf", "main.tf: 26 resources, 4 outputs"),
+        ("plan", "plan.json", "plan.json: 35 steps, 4 outputs"),
+    ] {
+        let out = dir.path().join(file);
+        let run = build(Path::new("examples/seed.apr"), target, &out);
+        assert!(run.status.success());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert_eq!(
+            stderr,
+            format!("wrote {}\n", dir.path().join(line).display())
+        );
+        let quiet = aprc()
+            .current_dir(support::root())
+            .args([
+                "build",
+                "examples/seed.apr",
+                "--quiet",
+                "--target",
+                target,
+                "-o",
+            ])
+            .arg(&out)
+            .output()
+            .expect("aprc runs");
+        assert!(quiet.status.success() && quiet.stderr.is_empty());
+        let stdout = aprc()
+            .current_dir(support::root())
+            .args(["build", "examples/seed.apr", "--target", target])
+            .output()
+            .expect("aprc runs");
+        assert!(stdout.status.success() && stdout.stderr.is_empty());
     }
 }
