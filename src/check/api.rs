@@ -217,10 +217,7 @@ fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
         }
         None => None,
     };
-    for missing in ["rate", "burst"]
-        .into_iter()
-        .filter(|n| attrs.get(n).is_none())
-    {
+    for missing in ["rate", "burst"].into_iter().filter(|n| attrs.missing(n)) {
         ctx.diags.push(
             Diagnostic::new(
                 Code::E0109,

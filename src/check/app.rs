@@ -38,7 +38,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
             }
             Some(region)
         }
-        None if attrs.get("region").is_none() => {
+        None if attrs.missing("region") => {
             ctx.diags.push(
                 Diagnostic::new(
                     Code::E0109,

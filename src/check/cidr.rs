@@ -6,8 +6,8 @@ pub enum CidrError {
     /// The 0-based octet index and its text.
     Octet(usize, String),
     Prefix(String),
-    /// Host bits are set; carries the corrected block.
-    HostBits(String),
+    /// Host bits are set; carries the address as written and its prefix.
+    HostBits(u32, u8),
 }
 
 /// Parses and validates; returns the base address and prefix.
@@ -32,12 +32,23 @@ pub fn parse(text: &str) -> Result<(u32, u8), CidrError> {
     };
     let masked = base & mask(prefix);
     if masked != base {
-        return Err(CidrError::HostBits(format!(
-            "{}/{prefix}",
-            format_addr(masked)
-        )));
+        return Err(CidrError::HostBits(base, prefix));
     }
     Ok((base, prefix))
+}
+
+/// The block nearest to `text` that is valid with a prefix from `min` to `max`: its address
+/// kept as far as the prefix allows, the prefix moved into range. `None` when `text` is
+/// already such a block or is no address at all.
+pub fn within(text: &str, min: u8, max: u8) -> Option<String> {
+    let (base, prefix) = match parse(text) {
+        Ok((_, p)) if (min..=max).contains(&p) => return None,
+        Ok(ok) => ok,
+        Err(CidrError::HostBits(base, prefix)) => (base, prefix),
+        Err(_) => return None,
+    };
+    let prefix = prefix.clamp(min, max);
+    Some(format!("{}/{prefix}", format_addr(base & mask(prefix))))
 }
 
 pub fn mask(prefix: u8) -> u32 {
@@ -92,12 +103,26 @@ mod tests {
     fn host_bits_give_the_corrected_block() {
         assert_eq!(
             parse("10.0.1.0/16"),
-            Err(CidrError::HostBits("10.0.0.0/16".into()))
+            Err(CidrError::HostBits(0x0a00_0100, 16))
         );
         assert_eq!(
-            parse("192.168.1.77/28"),
-            Err(CidrError::HostBits("192.168.1.64/28".into()))
+            within("10.0.1.0/16", 16, 28),
+            Some("10.0.0.0/16".to_string())
         );
+        assert_eq!(
+            within("192.168.1.77/28", 16, 28),
+            Some("192.168.1.64/28".to_string())
+        );
+        // Out of range too: the address kept, at the nearest prefix allowed.
+        assert_eq!(
+            within("10.20.0.0/8", 16, 28),
+            Some("10.20.0.0/16".to_string())
+        );
+        assert_eq!(
+            within("10.0.0.0/30", 16, 28),
+            Some("10.0.0.0/28".to_string())
+        );
+        assert_eq!(within("10.0.0.0/16", 16, 28), None);
     }
 
     #[test]

@@ -68,6 +68,8 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
             name,
             &[Unit::Ms, Unit::S, Unit::M, Unit::H],
             "a duration such as `10s`",
+            // Seconds, within what App Runner takes.
+            |n| Some(format!("{}s", n.round().clamp(1.0, 20.0))),
         )?;
         match whole_seconds(q) {
             Some(s) if (1..=20).contains(&s) => Some(s as u32),

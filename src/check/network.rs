@@ -4,7 +4,7 @@
 
 use super::cidr::{self, CidrError};
 use super::symbols::{Decl, Symbols};
-use super::values::{expect_string, mismatch, Attrs};
+use super::values::{expect_string, mismatch, mismatch_with_help, Attrs};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Network, NetworkSource};
@@ -56,7 +56,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
             );
             None
         }
-        (None, None) => {
+        (None, None) if attrs.missing("cidr") && attrs.missing("vpc_id") => {
             ctx.diags.push(
                 Diagnostic::new(Code::E0204, format!("network `{name}` needs `cidr` or `vpc_id`"), decl.name.span)
                     .label("neither `cidr` nor `vpc_id`")
@@ -64,6 +64,8 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
             );
             None
         }
+        // One of them misspelt: reported as such, not also as missing.
+        (None, None) => None,
         (Some(_), None) => created(ctx, &attrs, decl),
         (None, Some(_)) => existing(ctx, &attrs),
     };
@@ -80,10 +82,6 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
         );
     }
     let expr = attrs.get("cidr")?;
-    let block = match &expr.kind {
-        ExprKind::Cidr(text) => cidr_block(ctx, text, expr.span),
-        _ => mismatch(ctx, expr, "cidr", "a CIDR block such as `10.0.0.0/16`"),
-    };
     let zones = match attrs.int(ctx, "zones") {
         Some((z, span)) if !(1..=6).contains(&z) => {
             ctx.diags.push(
@@ -122,6 +120,30 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
         Some((s, _)) => u8::try_from(s).ok().or(Some(u8::MAX)),
         None if size_span.is_some() => None,
         None => Some(24),
+    };
+    // The smallest block a proposed fix may be: one that holds a subnet per zone.
+    let fits = match (zones, subnet_size) {
+        (Some(z), Some(s)) if (VPC_PREFIXES.0..=VPC_PREFIXES.1).contains(&s) => {
+            let bits = u8::try_from(u32::from(z).next_power_of_two().trailing_zeros()).unwrap_or(0);
+            s.saturating_sub(bits).clamp(VPC_PREFIXES.0, VPC_PREFIXES.1)
+        }
+        _ => VPC_PREFIXES.1,
+    };
+    let expected = "a CIDR block such as `10.0.0.0/16`";
+    let block = match &expr.kind {
+        ExprKind::Cidr(text) => cidr_block(ctx, text, expr.span, fits),
+        // A block in quotes: the help unquotes it, moved to a block that fits if it is not one.
+        ExprKind::Str(s) => {
+            let help = s
+                .as_literal()
+                .and_then(|l| match cidr::parse(&l) {
+                    Ok((_, p)) if (VPC_PREFIXES.0..=fits).contains(&p) => Some(l),
+                    _ => cidr::within(&l, VPC_PREFIXES.0, fits),
+                })
+                .map(|fixed| format!("write it without quotes: `cidr = {fixed}`"));
+            mismatch_with_help(ctx, expr, "cidr", expected, help)
+        }
+        _ => mismatch(ctx, expr, "cidr", expected),
     };
     let (base, prefix) = block?;
     let (zones, subnet_size) = (zones?, subnet_size?);
@@ -172,10 +194,16 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
     })
 }
 
-/// E0201 (validity) then E0202 (/16 to /28, what a VPC accepts).
-fn cidr_block(ctx: &mut Ctx, text: &str, span: Span) -> Option<(u32, u8)> {
+/// The prefixes a VPC block may have.
+const VPC_PREFIXES: (u8, u8) = (16, 28);
+
+/// E0201 (validity) then E0202 (/16 to /28, what a VPC accepts). A proposed fix is a block
+/// that passes both and is no smaller than `/fits` (room for the network's subnets).
+fn cidr_block(ctx: &mut Ctx, text: &str, span: Span, fits: u8) -> Option<(u32, u8)> {
+    let (min, max) = VPC_PREFIXES;
+    let fixed = cidr::within(text, min, fits).unwrap_or_default();
     match cidr::parse(text) {
-        Ok((base, prefix)) if !(16..=28).contains(&prefix) => {
+        Ok((_, prefix)) if !(min..=max).contains(&prefix) => {
             ctx.diags.push(
                 Diagnostic::new(
                     Code::E0202,
@@ -183,10 +211,7 @@ fn cidr_block(ctx: &mut Ctx, text: &str, span: Span) -> Option<(u32, u8)> {
                     span,
                 )
                 .label("prefix out of range")
-                .help(format!(
-                    "for example `{}/16`",
-                    cidr::format_addr(base & cidr::mask(16))
-                )),
+                .help(format!("use a /16 to /28 block, such as `cidr = {fixed}`")),
             );
             None
         }
@@ -205,13 +230,13 @@ fn cidr_block(ctx: &mut Ctx, text: &str, span: Span) -> Option<(u32, u8)> {
                     span,
                 )
                 .label("the prefix must be 0 to 32"),
-                CidrError::HostBits(fixed) => Diagnostic::new(
+                CidrError::HostBits(..) => Diagnostic::new(
                     Code::E0201,
                     format!("invalid CIDR block `{text}`: host bits are set"),
                     span,
                 )
                 .label("the address has bits set past the prefix")
-                .help(format!("did you mean `{fixed}`?")),
+                .help(format!("did you mean `cidr = {fixed}`?")),
             };
             ctx.diags.push(d);
             None
@@ -238,7 +263,7 @@ fn existing(ctx: &mut Ctx, attrs: &Attrs) -> Option<NetworkSource> {
         t
     });
     let Some((items, list_span)) = attrs.list(ctx, "subnet_ids") else {
-        if attrs.get("subnet_ids").is_none() {
+        if attrs.missing("subnet_ids") {
             let span = attrs.get("vpc_id").map(|e| e.span)?;
             ctx.diags.push(
                 Diagnostic::new(Code::E0205, "`vpc_id` needs `subnet_ids`", span)

@@ -50,7 +50,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
     let image = match attrs.string(ctx, "image") {
         Some((text, span)) => image(ctx, text, span),
         None => {
-            if attrs.get("image").is_none() {
+            if attrs.missing("image") {
                 ctx.diags.push(
                     Diagnostic::new(Code::E0109, format!("service `{name}` has no `image`"), decl.name.span)
                         .label("missing `image`")
@@ -247,6 +247,7 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
         "cpu",
         &[Unit::Vcpu],
         "a vCPU quantity such as `1 vcpu`",
+        sizes::cpu_for_unitless,
     ) {
         Some((q, span)) => match thousandths(&q.value).and_then(|t| u32::try_from(t).ok()) {
             Some(m) if sizes::valid_cpu(m) => Some((m, Some(span))),
@@ -271,6 +272,7 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
         "memory",
         &[Unit::Mb, Unit::Gb],
         "a memory quantity such as `2 gb`",
+        sizes::memory_for_unitless,
     ) {
         Some((q, span)) => {
             let factor = if q.unit == Unit::Gb { 1024 } else { 1 };

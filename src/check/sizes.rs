@@ -45,6 +45,39 @@ pub fn format_gb(mb: u32) -> String {
     }
 }
 
+/// The memory a bare number most likely means, as a size App Runner has: a large number is
+/// megabytes (`4096` -> `4 gb`), a small one gigabytes (`4` -> `4 gb`); a size it does not
+/// have becomes the nearest one it has.
+pub fn memory_for_unitless(n: f64) -> Option<String> {
+    let mb = if n >= 256.0 { n } else { n * 1024.0 };
+    let nearest = PAIRS
+        .iter()
+        .flat_map(|(_, m)| m.iter().copied())
+        .min_by(|a, b| {
+            (f64::from(*a) - mb)
+                .abs()
+                .total_cmp(&(f64::from(*b) - mb).abs())
+        })?;
+    Some(format!("{} gb", format_gb(nearest)))
+}
+
+/// The vCPU a bare number most likely means, as a size App Runner has: a large number is
+/// CPU units, 1,024 to a vCPU (`1024` -> `1 vcpu`), a small one vCPUs; a size it does not
+/// have becomes the nearest one it has.
+pub fn cpu_for_unitless(n: f64) -> Option<String> {
+    let millis = if n >= 128.0 {
+        n * 1000.0 / 1024.0
+    } else {
+        n * 1000.0
+    };
+    let nearest = PAIRS.iter().map(|(c, _)| *c).min_by(|a, b| {
+        (f64::from(*a) - millis)
+            .abs()
+            .total_cmp(&(f64::from(*b) - millis).abs())
+    })?;
+    Some(format!("{} vcpu", format_cpu(nearest)))
+}
+
 /// 250 -> "0.25".
 pub fn format_cpu(millis: u32) -> String {
     if millis % 1000 == 0 {

@@ -19,6 +19,9 @@ pub struct Attrs<'a> {
     values: BTreeMap<&'a str, (&'a Expr, Span)>,
     pub blocks: BTreeMap<&'a str, &'a Block>,
     pub routes: Vec<(&'a Route, Span)>,
+    /// The known names that an unknown attribute was reported as a misspelling of: such a
+    /// name is not also missing ([`Attrs::missing`]), one mistake being one error.
+    misspelt: Vec<&'static str>,
 }
 
 impl<'a> Attrs<'a> {
@@ -28,7 +31,7 @@ impl<'a> Attrs<'a> {
         ctx: &mut Ctx,
         owner: String,
         body: &'a [Stmt],
-        known: &[&str],
+        known: &[&'static str],
         nested: &[&str],
         routes_allowed: bool,
     ) -> Self {
@@ -37,6 +40,7 @@ impl<'a> Attrs<'a> {
             values: BTreeMap::new(),
             blocks: BTreeMap::new(),
             routes: Vec::new(),
+            misspelt: Vec::new(),
         };
         for stmt in body {
             match &stmt.kind {
@@ -50,6 +54,7 @@ impl<'a> Attrs<'a> {
                         .label("unknown attribute");
                         if let Some(s) = did_you_mean(&name.name, known.iter().copied()) {
                             d = d.help(format!("did you mean `{s}`?"));
+                            attrs.misspelt.push(s);
                         } else {
                             d = d.help(format!("{} takes {}", attrs.owner, list_names(known)));
                         }
@@ -138,6 +143,12 @@ impl<'a> Attrs<'a> {
         attrs
     }
 
+    /// Whether `name` is absent and no unknown attribute was reported as its misspelling:
+    /// what a "missing attribute" error asks before it is reported.
+    pub fn missing(&self, name: &str) -> bool {
+        self.get(name).is_none() && !self.misspelt.contains(&name)
+    }
+
     pub fn get(&self, name: &str) -> Option<&'a Expr> {
         self.values.get(name).map(|(e, _)| *e)
     }
@@ -208,13 +219,16 @@ impl<'a> Attrs<'a> {
         }
     }
 
-    /// A quantity in one of `units`.
+    /// A quantity in one of `units`. A bare number gets a help line with `unitless`'s
+    /// reading of it (`4096` -> `4 gb`), which must be a value that checks; with none, the
+    /// help names the unit only.
     pub fn quantity(
         &self,
         ctx: &mut Ctx,
         name: &str,
         units: &[Unit],
         expected: &str,
+        unitless: impl Fn(f64) -> Option<String>,
     ) -> Option<(&'a Quantity, Span)> {
         let e = self.get(name)?;
         match &e.kind {
@@ -226,12 +240,10 @@ impl<'a> Attrs<'a> {
                     ExprKind::Decimal(d) => d.clone(),
                     _ => String::new(),
                 };
-                let unit = match units.first() {
-                    Some(Unit::Vcpu) => "vcpu",
-                    Some(Unit::Mb | Unit::Gb) => "gb",
-                    _ => "s",
+                let help = match number.parse::<f64>().ok().and_then(&unitless) {
+                    Some(value) => format!("write it with its unit: `{name} = {value}`"),
+                    None => format!("add the unit: {expected}"),
                 };
-                let help = format!("add the unit: `{name} = {number} {unit}`");
                 ctx.diags.push(mismatch_diag(e, name, expected).help(help));
                 None
             }
@@ -342,7 +354,25 @@ pub fn text_of(ctx: &mut Ctx, s: &StrLit) -> Option<Text> {
 
 /// Reports "expected X, found Y" and yields nothing, so callers can `return mismatch(..)`.
 pub fn mismatch<T>(ctx: &mut Ctx, e: &Expr, what: &str, expected: &str) -> Option<T> {
+    mark_params_used(ctx, e);
     ctx.diags.push(mismatch_diag(e, what, expected));
+    None
+}
+
+/// [`mismatch`], with the caller's own help line when it has one.
+pub fn mismatch_with_help<T>(
+    ctx: &mut Ctx,
+    e: &Expr,
+    what: &str,
+    expected: &str,
+    help: Option<String>,
+) -> Option<T> {
+    mark_params_used(ctx, e);
+    let d = mismatch_diag(e, what, expected);
+    ctx.diags.push(match help {
+        Some(help) => d.help(help),
+        None => d,
+    });
     None
 }
 
@@ -373,6 +403,27 @@ fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
         }
     }
     d
+}
+
+/// Every param a value interpolates, marked used: a value of the wrong type still names
+/// them, and "never used" beside its type error would be a second, wrong diagnostic.
+fn mark_params_used(ctx: &mut Ctx, e: &Expr) {
+    match &e.kind {
+        ExprKind::Str(s) => {
+            for part in &s.parts {
+                if let StrPart::Interp(id) = part {
+                    if ctx.params.contains_key(&id.name) {
+                        ctx.used_params.insert(id.name.clone());
+                    }
+                }
+            }
+        }
+        ExprKind::List(items) => items.iter().for_each(|item| mark_params_used(ctx, item)),
+        ExprKind::Map(entries) => entries
+            .iter()
+            .for_each(|entry| mark_params_used(ctx, &entry.value)),
+        _ => {}
+    }
 }
 
 /// `a`, `b` or `c`, each in backticks.
