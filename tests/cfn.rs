@@ -12,7 +12,6 @@ mod wiring;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use support::{aprc, example_name, examples, root};
 
 /// `aprc build INPUT --target cfn` (a file, or a directory = one app), which must succeed;
@@ -124,7 +123,7 @@ fn cfn_lint_finds_nothing_in_any_example() {
     regions.sort();
     regions.dedup();
     assert!(!regions.is_empty());
-    let out = Command::new("cfn-lint")
+    let out = support::oracle(support::Oracle::CfnLint)
         .args(["--include-experimental", "-c", "I", "--regions"])
         .args(&regions)
         .arg("--")
@@ -306,7 +305,7 @@ fn eni_lookup_lambda_answers_every_request_against_moto() {
     let dir = tempfile::tempdir().expect("temp dir");
     let index = dir.path().join("index.py");
     std::fs::write(&index, source).expect("write");
-    let out = Command::new("python3")
+    let out = support::oracle(support::Oracle::Python)
         .arg(root().join("tests/cfn_lambda.py"))
         .env("APRC_MOTO_ENDPOINT", support::moto())
         .env("APRC_CFN_LAMBDA", &index)

@@ -327,3 +327,44 @@ fn relative_links_resolve() {
     }
     assert!(checked > 20, "only {checked} links found");
 }
+
+/// The repository's documents stand alone: none refers to a specification outside it (a
+/// reader of README.md or docs/ has nothing else).
+#[test]
+fn docs_never_refer_to_an_outside_specification() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut docs = vec![root.join("README.md")];
+    let mut dirs = vec![root.join("docs")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("docs").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                docs.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    for doc in &docs {
+        let text = std::fs::read_to_string(doc).expect("doc").to_lowercase();
+        for (n, line) in text.lines().enumerate() {
+            let section = line
+                .match_indices("section ")
+                .any(|(i, m)| line[i + m.len()..].starts_with(|c: char| c.is_ascii_digit()));
+            if section
+                || line.contains("apr-spec")
+                || line.contains("shared/")
+                || line.contains("specification")
+            {
+                found.push(format!("{}:{}: {line}", doc.display(), n + 1));
+            }
+        }
+    }
+    assert!(docs.len() > 20, "only {} documents found", docs.len());
+    assert!(
+        found.is_empty(),
+        "documents refer outside the repository:\n{}",
+        found.join("\n")
+    );
+}

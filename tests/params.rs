@@ -144,7 +144,7 @@ fn cfn_spells_params_as_ref_and_sub_and_passes_cfn_lint() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("everywhere.json");
     std::fs::write(&path, &text).expect("template written");
-    let out = std::process::Command::new("cfn-lint")
+    let out = support::oracle(support::Oracle::CfnLint)
         .args([
             "--include-experimental",
             "-c",

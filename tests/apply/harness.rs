@@ -24,7 +24,7 @@ impl Drop for Double {
 
 /// The double, with its test controls (`--fail-once OPERATION`, `--fail-status-once`).
 pub fn double_with(args: &[&str]) -> Double {
-    let mut cmd = Command::new("python3");
+    let mut cmd = support::oracle(support::Oracle::Python);
     cmd.arg(support::root().join("tests/apply/apprunner_double.py"))
         .arg(support::moto())
         .arg(std::process::id().to_string())
@@ -177,7 +177,7 @@ pub fn destroy(double: &Double, dir: &Path) -> Output {
 
 /// What moto holds for `app`, by kind.
 pub fn inventory(region: &str, app: &str) -> Value {
-    let out = Command::new("python3")
+    let out = support::oracle(support::Oracle::Python)
         .arg(support::root().join("tests/apply/inventory.py"))
         .args([&support::moto(), region, app])
         .output()

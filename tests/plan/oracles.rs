@@ -4,10 +4,9 @@
 use crate::support;
 use serde_json::Value;
 use std::path::PathBuf;
-use std::process::Command;
 
 pub fn python(script: &str, args: &[&str]) -> (bool, String) {
-    let mut cmd = Command::new("python3");
+    let mut cmd = support::oracle(support::Oracle::Python);
     cmd.current_dir(support::root())
         .arg(format!("tests/plan/{script}"))
         .args(args);

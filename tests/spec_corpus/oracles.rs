@@ -8,7 +8,6 @@ use super::{files_of, fixtures, run, text};
 use crate::support;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::Command;
 
 /// The region a fixture's app declares, as the checker reads it.
 fn region_of(fixture: &std::path::Path) -> String {
@@ -51,7 +50,7 @@ fn cfn_lint_finds_nothing_in_any_fixture() {
     let by_region = build_all("cfn", dir.path());
     let mut findings = Vec::new();
     for (region, paths) in &by_region {
-        let out = Command::new("cfn-lint")
+        let out = support::oracle(support::Oracle::CfnLint)
             .args([
                 "--include-experimental",
                 "-c",
@@ -95,7 +94,7 @@ fn every_plan_validates_against_botocore() {
     assert!(paths.len() >= 25, "only {} plans", paths.len());
     // One run over every plan: botocore's models load once. Problems name the numbered file:
     // fixture n (sorted) is `nn.json`.
-    let out = Command::new("python3")
+    let out = support::oracle(support::Oracle::Python)
         .current_dir(support::root())
         .arg("tests/plan/validate_plan.py")
         .args(&paths)

@@ -14,6 +14,67 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
+/// An external oracle the suite runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oracle {
+    CfnLint,
+    /// Python 3 with boto3, botocore and moto's server.
+    Python,
+    /// terraform with the AWS provider mirror in /opt/tf-plugins.
+    Terraform,
+}
+
+impl Oracle {
+    /// Whether it is installed, asked once per test process.
+    fn present(self) -> bool {
+        static FOUND: OnceLock<[bool; 3]> = OnceLock::new();
+        let found = FOUND.get_or_init(|| {
+            let runs = |cmd: &mut Command| {
+                cmd.stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            };
+            [
+                runs(Command::new("cfn-lint").arg("--version")),
+                runs(
+                    Command::new("python3")
+                        .args(["-c", "import boto3, botocore, moto.server, flask_cors"]),
+                ),
+                runs(Command::new("terraform").arg("version"))
+                    && Path::new("/opt/tf-plugins/registry.terraform.io/hashicorp/aws").is_dir(),
+            ]
+        });
+        found[self as usize]
+    }
+
+    fn install(self) -> &'static str {
+        match self {
+            Oracle::CfnLint => "cfn-lint: `pip install cfn-lint`",
+            Oracle::Python => "Python 3 with boto3 and moto: `pip install boto3 \"moto[server]\"`",
+            Oracle::Terraform => {
+                "terraform on PATH and the AWS provider 5.100.0 mirrored in /opt/tf-plugins \
+                 (`terraform providers mirror /opt/tf-plugins` from a root that requires it)"
+            }
+        }
+    }
+}
+
+/// A command of `oracle`, after checking it is installed: when it is not, the test fails
+/// with one line naming what to install (`.ci/run` installs the Python ones itself).
+pub fn oracle(oracle: Oracle) -> Command {
+    assert!(
+        oracle.present(),
+        "this test needs {} (or run .ci/run, which installs what it can)",
+        oracle.install()
+    );
+    Command::new(match oracle {
+        Oracle::CfnLint => "cfn-lint",
+        Oracle::Python => "python3",
+        Oracle::Terraform => "terraform",
+    })
+}
+
 pub fn aprc() -> Command {
     Command::new(env!("CARGO_BIN_EXE_aprc"))
 }
@@ -80,7 +141,7 @@ pub fn moto() -> String {
                 .and_then(|l| l.local_addr())
                 .expect("a free loopback port")
                 .port();
-            let mut child = Command::new("python3")
+            let mut child = oracle(Oracle::Python)
                 .arg(root().join("tests/support/moto_server.py"))
                 .arg(port.to_string())
                 .arg(std::process::id().to_string())

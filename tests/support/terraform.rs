@@ -6,7 +6,6 @@
 //! moto on loopback. Terraform names the module (`module.<name>`) in any error.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Test-only provider settings for moto, merged into each module's `provider "aws"` by
 /// Terraform's override-file rule; never part of the emitted main.tf.
@@ -66,7 +65,7 @@ impl Planned {
 
 /// Runs terraform in `dir` against moto; `Err` carries its output.
 pub fn terraform(dir: &Path, args: &[&str], cli_config: &Path) -> Result<String, String> {
-    let mut cmd = Command::new("terraform");
+    let mut cmd = super::oracle(super::Oracle::Terraform);
     cmd.current_dir(dir)
         .args(args)
         .env("TF_CLI_CONFIG_FILE", cli_config)
