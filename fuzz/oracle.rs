@@ -110,8 +110,18 @@ fn check_fmt(text: &str, original: &Outcome) {
     let twice = aprc::fmt::format(&once, &reparsed);
     assert_eq!(once, twice, "fmt is not idempotent");
     let formatted = compile_and_emit(&once);
+    // W0005 is about layout (an attribute on a route's line): fmt puts every statement on
+    // its own line, which is the fix, so it is the one diagnostic fmt may take away.
+    let layout_free = |codes: &[&'static str]| {
+        codes
+            .iter()
+            .copied()
+            .filter(|c| *c != "W0005")
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        original.codes, formatted.codes,
+        layout_free(&original.codes),
+        layout_free(&formatted.codes),
         "formatting changed the diagnostics\n--- formatted ---\n{once}"
     );
     assert_eq!(

@@ -103,4 +103,5 @@ codes! {
     W0002 => "only one availability zone",
     W0003 => "unused parameter",
     W0004 => "path segment API Gateway refuses",
+    W0005 => "attribute on a route's line",
 }

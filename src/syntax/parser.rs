@@ -14,6 +14,7 @@ pub(super) struct AprParser;
 
 struct Ctx<'d> {
     file: FileId,
+    text: &'d str,
     diags: &'d mut Diagnostics,
     errors: bool,
 }
@@ -79,6 +80,7 @@ pub(super) fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option
         .collect();
     let mut ctx = Ctx {
         file,
+        text,
         diags,
         errors: false,
     };
@@ -131,11 +133,51 @@ fn block(ctx: &mut Ctx, pair: Pair<Rule>) -> Block {
             _ => body.push(stmt(ctx, p)),
         }
     }
+    trailing_after_route(ctx, &body);
     Block {
         kind: kind.expect("grammar: block kind"),
         name,
         body,
         span,
+    }
+}
+
+/// W0005: an attribute on the line a route ends on (`route GET /a -> x auth = iam`) reads as
+/// the route's, but it is the block's: newlines are not significant, so it sets `auth` for
+/// every route of the api.
+fn trailing_after_route(ctx: &mut Ctx, body: &[Stmt]) {
+    for pair in body.windows(2) {
+        let (StmtKind::Route(_), StmtKind::Attr { name, value }) = (&pair[0].kind, &pair[1].kind)
+        else {
+            continue;
+        };
+        let between = ctx
+            .text
+            .get(pair[0].span.end as usize..pair[1].span.start as usize)
+            .unwrap_or("\n");
+        if between.contains(['\n', '\r', '#']) {
+            continue;
+        }
+        let written = ctx
+            .text
+            .get(name.span.start as usize..value.span.end as usize)
+            .unwrap_or(&name.name)
+            .to_string();
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::W0005,
+                format!("`{written}` is on the route's line, but it is not the route's"),
+                Span {
+                    end: value.span.end,
+                    ..name.span
+                },
+            )
+            .label("an attribute of the enclosing block, for all of it")
+            .secondary(pair[0].span, "this route does not get it alone")
+            .help(format!(
+                "move `{written}` to a line of its own, where it is plainly the block's"
+            )),
+        );
     }
 }
 
