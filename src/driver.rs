@@ -1,7 +1,7 @@
 //! The one driver that runs the phases in order and stops before lowering if any error was
 //! reported. The CLI, the tests and the benchmarks all go through here.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::ir::Graph;
 use crate::model::Spec;
 use crate::source::Sources;
@@ -121,9 +121,7 @@ pub fn emit(
     match crate::backends::emit(target, graph) {
         Ok(text) => Some(text),
         Err(e) => {
-            diags.push(
-                Diagnostic::new(e.code, e.message, graph.app.span).label("in this application"),
-            );
+            diags.push(graph.app_diagnostic(e.code, e.message));
             None
         }
     }

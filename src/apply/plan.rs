@@ -316,8 +316,8 @@ mod tests {
         assert_eq!(lookup(&v, "Vpc[0"), None);
     }
 
-    #[test]
-    fn values_resolve_refs_params_and_joins() {
+    /// A param `tag` and one output, `core-vpc.VpcId`.
+    fn sample_values() -> Values {
         let mut values = Values::default();
         values.params.insert("tag".into(), "1.4".into());
         values.outputs.insert(
@@ -326,6 +326,12 @@ mod tests {
                 .into_iter()
                 .collect(),
         );
+        values
+    }
+
+    #[test]
+    fn values_resolve_refs_params_and_joins() {
+        let values = sample_values();
         let v = json!({ "A": [{ "ref": "core-vpc.VpcId" }], "B": { "join": ["img:", { "param": "tag" }] }, "C": 3 });
         assert_eq!(
             values.resolve(&v),
@@ -340,14 +346,7 @@ mod tests {
     /// values; version 1 had no escape, so there it is an object with the key `object`.
     #[test]
     fn objects_are_literal_in_version_2_only() {
-        let mut values = Values::default();
-        values.params.insert("tag".into(), "1.4".into());
-        values.outputs.insert(
-            "core-vpc".into(),
-            [("VpcId".to_string(), json!("vpc-9"))]
-                .into_iter()
-                .collect(),
-        );
+        let mut values = sample_values();
         let env = json!({ "object": { "ref": { "param": "tag" } } });
         assert_eq!(values.resolve(&env), Ok(json!({ "ref": "1.4" })));
         let nested = json!({ "object": { "object": { "ref": "core-vpc.VpcId" } } });

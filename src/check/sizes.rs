@@ -50,15 +50,8 @@ pub fn format_gb(mb: u32) -> String {
 /// have becomes the nearest one it has.
 pub fn memory_for_unitless(n: f64) -> Option<String> {
     let mb = if n >= 256.0 { n } else { n * 1024.0 };
-    let nearest = PAIRS
-        .iter()
-        .flat_map(|(_, m)| m.iter().copied())
-        .min_by(|a, b| {
-            (f64::from(*a) - mb)
-                .abs()
-                .total_cmp(&(f64::from(*b) - mb).abs())
-        })?;
-    Some(format!("{} gb", format_gb(nearest)))
+    let sizes = PAIRS.iter().flat_map(|(_, m)| m.iter().copied());
+    nearest(sizes, mb).map(|mb| format!("{} gb", format_gb(mb)))
 }
 
 /// The vCPU a bare number most likely means, as a size App Runner has: a large number is
@@ -70,12 +63,16 @@ pub fn cpu_for_unitless(n: f64) -> Option<String> {
     } else {
         n * 1000.0
     };
-    let nearest = PAIRS.iter().map(|(c, _)| *c).min_by(|a, b| {
-        (f64::from(*a) - millis)
+    nearest(PAIRS.iter().map(|(c, _)| *c), millis).map(|m| format!("{} vcpu", format_cpu(m)))
+}
+
+/// The size closest to `target`.
+fn nearest(sizes: impl Iterator<Item = u32>, target: f64) -> Option<u32> {
+    sizes.min_by(|a, b| {
+        (f64::from(*a) - target)
             .abs()
-            .total_cmp(&(f64::from(*b) - millis).abs())
-    })?;
-    Some(format!("{} vcpu", format_cpu(nearest)))
+            .total_cmp(&(f64::from(*b) - target).abs())
+    })
 }
 
 /// 250 -> "0.25".

@@ -306,12 +306,20 @@ pub struct Internal(pub String);
 impl Internal {
     /// The diagnostic that reports it (E0901), on the application `g`.
     pub fn diagnostic(self, g: &Graph) -> crate::diag::Diagnostic {
-        crate::diag::Diagnostic::new(crate::diag::Code::E0901, self.to_string(), g.app.span)
-            .label("in this application")
+        g.app_diagnostic(crate::diag::Code::E0901, self.to_string())
     }
 }
 
 impl Graph {
+    /// A diagnostic about the application as a whole (a quota, a bug in aprc), at its name.
+    pub fn app_diagnostic(
+        &self,
+        code: crate::diag::Code,
+        message: impl Into<String>,
+    ) -> crate::diag::Diagnostic {
+        crate::diag::Diagnostic::new(code, message, self.app.span).label("in this application")
+    }
+
     pub fn resource(&self, id: Id) -> Result<&Resource, Internal> {
         self.resources
             .get(id.index())

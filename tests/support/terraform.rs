@@ -52,6 +52,20 @@ pub struct Planned {
 }
 
 impl Planned {
+    /// How many changes the plan holds for module `module`.
+    pub fn changes_in(&self, module: &str) -> usize {
+        let prefix = format!("module.{module}.");
+        self.plan["resource_changes"].as_array().map_or(0, |all| {
+            all.iter()
+                .filter(|c| {
+                    c["address"]
+                        .as_str()
+                        .is_some_and(|a| a.starts_with(&prefix))
+                })
+                .count()
+        })
+    }
+
     /// The planned values of `address` (`aws_vpc.core`) in module `module`.
     pub fn after(&self, module: &str, address: &str) -> serde_json::Value {
         let full = format!("module.{module}.{address}");
@@ -162,23 +176,13 @@ pub fn check_all(docs: &[Doc]) -> Result<Planned, String> {
         return Err(format!("no plan summary:\n{planned}"));
     }
     let json = terraform(dir, &["show", "-json", "plan.bin"], &cli_config)?;
-    let plan: serde_json::Value =
-        serde_json::from_str(&json).map_err(|e| format!("plan json: {e}"))?;
+    let plan = serde_json::from_str(&json).map_err(|e| format!("plan json: {e}"))?;
+    let planned = Planned { plan, _root: root };
     // Every module planned something: none was silently left out.
-    for doc in docs {
-        let prefix = format!("module.{}.", doc.name);
-        let any = plan["resource_changes"].as_array().is_some_and(|all| {
-            all.iter().any(|c| {
-                c["address"]
-                    .as_str()
-                    .is_some_and(|a| a.starts_with(&prefix))
-            })
-        });
-        if !any {
-            return Err(format!("module {} planned nothing", doc.name));
-        }
+    if let Some(doc) = docs.iter().find(|d| planned.changes_in(&d.name) == 0) {
+        return Err(format!("module {} planned nothing", doc.name));
     }
-    Ok(Planned { plan, _root: root })
+    Ok(planned)
 }
 
 /// A Terraform identifier for a file name: `01-spec-section3` becomes `f01-spec-section3`.

@@ -58,18 +58,7 @@ fn terraform_fmt_validate_and_plan_every_example() {
     let planned = planned();
     for example in examples() {
         let module = module_name(&example_name(&example));
-        let prefix = format!("module.{module}.");
-        let count = planned.plan["resource_changes"]
-            .as_array()
-            .map_or(0, |all| {
-                all.iter()
-                    .filter(|c| {
-                        c["address"]
-                            .as_str()
-                            .is_some_and(|a| a.starts_with(&prefix))
-                    })
-                    .count()
-            });
+        let count = planned.changes_in(&module);
         assert!(count >= 5, "{module}: only {count} planned changes");
     }
 }
