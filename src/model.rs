@@ -106,8 +106,17 @@ pub struct Service {
     pub tracing: bool,
     pub health: Option<Health>,
     pub scale: Option<Scale>,
+    /// `allow` statements: sorted, without repeats.
+    pub grants: Vec<Grant>,
     /// The declaration's name in the source.
     pub span: Span,
+}
+
+/// `allow ACTIONS on RESOURCES` on the service's own role; both sorted, without repeats.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Grant {
+    pub actions: Vec<String>,
+    pub resources: Vec<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

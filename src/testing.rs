@@ -53,6 +53,7 @@ pub fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
         tracing: false,
         health: None,
         scale: None,
+        grants: Vec::new(),
         span: span(),
     }
 }

@@ -6,7 +6,7 @@ use super::partial;
 use super::routes;
 use super::service;
 use super::symbols::{Decl, Kind, Symbols};
-use super::values::Attrs;
+use super::values::{Attrs, Statements};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Api, Auth, Ingress, Throttle};
@@ -47,7 +47,7 @@ pub fn check(
         &decl.block.body,
         &ATTRS,
         &["throttle"],
-        true,
+        Statements::Routes,
     );
     let mut ok = true;
     let network_attr = attrs.ident(ctx, "network", "a network name");
@@ -178,7 +178,7 @@ fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
         &block.body,
         &["rate", "burst"],
         &[],
-        false,
+        Statements::None,
     );
     // A closure, so a wrongly typed `rate` still lets `burst` be checked.
     let rate = attrs.get("rate").and_then(|e| {

@@ -2,7 +2,7 @@
 //! whole seconds because App Runner's health check settings are integers of seconds.
 
 use super::partial;
-use super::values::Attrs;
+use super::values::{Attrs, Statements};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Health, HealthProtocol, Scale};
@@ -19,7 +19,7 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
         "healthy",
         "unhealthy",
     ];
-    let attrs = Attrs::gather(ctx, owner, &block.body, &known, &[], false);
+    let attrs = Attrs::gather(ctx, owner, &block.body, &known, &[], Statements::None);
     let mut ok = true;
     let protocol = attrs.keyword(ctx, "protocol", &["http", "tcp"]);
     ok &= protocol.is_some() || attrs.get("protocol").is_none();
@@ -138,7 +138,7 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Scale> {
         &block.body,
         &["min", "max", "concurrency"],
         &[],
-        false,
+        Statements::None,
     );
     let min = bounded(ctx, &attrs, "min", 1, 25, Code::E0307, "scale `min`");
     let max = bounded(ctx, &attrs, "max", 1, 25, Code::E0307, "scale `max`");

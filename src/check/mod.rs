@@ -5,6 +5,7 @@
 //! `Diagnostics` and carrying on; the `Spec` is assembled only when no error was reported,
 //! so lowering never sees a half-checked application.
 
+mod allow;
 mod api;
 mod app;
 mod cidr;

@@ -4,7 +4,7 @@
 
 use super::cidr::{self, CidrError};
 use super::symbols::{Decl, Symbols};
-use super::values::{expect_string, mismatch, mismatch_with_help, Attrs};
+use super::values::{Statements, expect_string, mismatch, mismatch_with_help, Attrs};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Network, NetworkSource};
@@ -41,7 +41,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
         &decl.block.body,
         &ATTRS,
         &[],
-        false,
+        Statements::None,
     );
     let cidr_expr = attrs.get("cidr");
     let vpc_expr = attrs.get("vpc_id");

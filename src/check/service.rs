@@ -1,12 +1,13 @@
 //! `service` blocks: image (E0109, E0310, E0312), port (E0303), cpu and memory (E0301, E0302,
 //! E0313), network, ingress and egress (E0308, E0309), env and secrets (E0304, E0305), and the
-//! nested `health`/`scale` blocks. Also the reachability warning (W0001), which needs the apis.
+//! nested `health`/`scale` blocks, and `allow` grants (`allow.rs`). Also the reachability
+//! warning (W0001), which needs the apis.
 
 use super::env::{secret_arn, variables};
 use super::image::{classify, ImageError};
 use super::symbols::{Decl, Kind, Symbols};
-use super::values::{thousandths, Attrs};
-use super::{api, health, sizes, Ctx};
+use super::values::{Statements, thousandths, Attrs};
+use super::{allow, api, health, sizes, Ctx};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Egress, Ingress, Service};
 use crate::span::Span;
@@ -43,7 +44,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         &decl.block.body,
         &ATTRS,
         &["health", "scale"],
-        false,
+        Statements::Allows,
     );
     let mut ok = true;
 
@@ -182,6 +183,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         .get("scale")
         .map(|b| health::scale(ctx, &name, b));
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));
+    let grants = allow::grants(ctx, &attrs.allows);
 
     let model = (|| {
         let (image, image_source) = image?;
@@ -207,6 +209,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
             tracing,
             health: health.flatten(),
             scale: scale.flatten(),
+            grants: grants?,
             span: decl.name.span,
         })
     })();

@@ -7,18 +7,29 @@ use super::Ctx;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::span::Span;
 use crate::syntax::ast::{
-    Block, Expr, ExprKind, MapEntry, Quantity, Route, Stmt, StmtKind, StrLit, StrPart, Unit,
+    Allow, Block, Expr, ExprKind, MapEntry, Quantity, Route, Stmt, StmtKind, StrLit, StrPart, Unit,
 };
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
-/// The attributes, nested blocks and routes of one block body, each name at most once.
+/// Which statements other than attributes and nested blocks a block takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Statements {
+    None,
+    /// An api's `route` statements.
+    Routes,
+    /// A service's `allow` statements.
+    Allows,
+}
+
+/// The attributes, nested blocks, routes and grants of one block body, each name at most once.
 pub struct Attrs<'a> {
     /// What the block is called in messages (`service \`orders\``).
     pub owner: String,
     values: BTreeMap<&'a str, (&'a Expr, Span)>,
     pub blocks: BTreeMap<&'a str, &'a Block>,
     pub routes: Vec<(&'a Route, Span)>,
+    pub allows: Vec<(&'a Allow, Span)>,
     /// The known names that an unknown attribute was reported as a misspelling of: such a
     /// name is not also missing ([`Attrs::missing`]), one mistake being one error.
     misspelt: Vec<&'static str>,
@@ -26,20 +37,21 @@ pub struct Attrs<'a> {
 
 impl<'a> Attrs<'a> {
     /// Gathers `body`, reporting names not in `known`/`nested` (E0101), repeats (E0102,
-    /// E0114) and routes where `routes_allowed` is false (E0101).
+    /// E0114) and statements other than `statements` (E0101).
     pub fn gather(
         ctx: &mut Ctx,
         owner: String,
         body: &'a [Stmt],
         known: &[&'static str],
         nested: &[&str],
-        routes_allowed: bool,
+        statements: Statements,
     ) -> Self {
         let mut attrs = Attrs {
             owner,
             values: BTreeMap::new(),
             blocks: BTreeMap::new(),
             routes: Vec::new(),
+            allows: Vec::new(),
             misspelt: Vec::new(),
         };
         for stmt in body {
@@ -124,7 +136,7 @@ impl<'a> Attrs<'a> {
                         end: end.end,
                         ..stmt.span
                     };
-                    if routes_allowed {
+                    if statements == Statements::Routes {
                         attrs.routes.push((route, span));
                     } else {
                         ctx.diags.push(
@@ -135,6 +147,21 @@ impl<'a> Attrs<'a> {
                             )
                             .label("route outside an api")
                             .help("routes belong in an `api` block"),
+                        );
+                    }
+                }
+                StmtKind::Allow(allow) => {
+                    if statements == Statements::Allows {
+                        attrs.allows.push((allow, stmt.span));
+                    } else {
+                        ctx.diags.push(
+                            Diagnostic::new(
+                                Code::E0101,
+                                format!("`allow` is not allowed in {}", attrs.owner),
+                                stmt.span,
+                            )
+                            .label("a grant outside a service")
+                            .help("permissions are granted to a service: put `allow` in a `service` block"),
                         );
                     }
                 }
@@ -354,9 +381,7 @@ pub fn text_of(ctx: &mut Ctx, s: &StrLit) -> Option<Text> {
 
 /// Reports "expected X, found Y" and yields nothing, so callers can `return mismatch(..)`.
 pub fn mismatch<T>(ctx: &mut Ctx, e: &Expr, what: &str, expected: &str) -> Option<T> {
-    mark_params_used(ctx, e);
-    ctx.diags.push(mismatch_diag(e, what, expected));
-    None
+    mismatch_with_help(ctx, e, what, expected, None)
 }
 
 /// [`mismatch`], with the caller's own help line when it has one.

@@ -95,6 +95,11 @@ codes! {
     // Backend quotas.
     E0601 => "CloudFormation quota exceeded",
 
+    // Permissions.
+    E0701 => "IAM action granting a whole service or every service",
+    E0702 => "malformed IAM action",
+    E0703 => "malformed resource ARN",
+
     // Bugs.
     E0901 => "internal error: a bug in aprc",
 
@@ -104,4 +109,5 @@ codes! {
     W0003 => "unused parameter",
     W0004 => "path segment API Gateway refuses",
     W0005 => "attribute on a route's line",
+    W0006 => "grant on every resource",
 }

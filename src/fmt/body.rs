@@ -3,7 +3,7 @@
 
 use super::align::{Keyed, Layout};
 use super::{trivia, Printer};
-use crate::syntax::ast::{Block, Route, Stmt, StmtKind};
+use crate::syntax::ast::{Allow, Block, ExprKind, Route, Stmt, StmtKind};
 
 /// Column widths shared by every route of one block.
 #[derive(Default)]
@@ -53,6 +53,7 @@ impl Printer<'_> {
                     self.keyed(indent, &name.name, layout, value);
                 }
                 StmtKind::Block(block) => self.block(indent, block),
+                StmtKind::Allow(allow) => self.allow(indent, allow),
                 StmtKind::Route(route) => {
                     let end = stmt_end(stmt);
                     self.interior(indent, end);
@@ -63,6 +64,38 @@ impl Printer<'_> {
             }
             prev_was_block = Some(is_block);
         }
+    }
+
+    /// `allow ACTIONS on RESOURCES` on one line when it fits; otherwise the resources list
+    /// takes one line per entry, then the actions list too.
+    fn allow(&mut self, indent: usize, allow: &Allow) {
+        let column = indent * 2 + "allow ".len();
+        if let Some(actions) = self.inline(&allow.actions, column) {
+            let prefix = format!("allow {actions} on ");
+            return self.value(indent, &prefix, &allow.resources, "", false);
+        }
+        let open = allow.actions.span.start as usize + 1;
+        let close = (allow.actions.span.end as usize).saturating_sub(1);
+        // Only a collection fails to fit on one line.
+        let (left, right) = match &allow.actions.kind {
+            ExprKind::Map(_) => ('{', '}'),
+            _ => ('[', ']'),
+        };
+        self.interior(indent, open);
+        let after_open = self.trailing(open);
+        self.open_line(indent, &format!("allow {left}"), &after_open);
+        match &allow.actions.kind {
+            ExprKind::Map(entries) => self.map_entries(indent + 1, entries),
+            ExprKind::List(items) => {
+                for item in items {
+                    self.leading(indent + 1, item.span.start as usize);
+                    self.value(indent + 1, "", item, ",", false);
+                }
+            }
+            _ => {}
+        }
+        self.dangling(indent + 1, close);
+        self.value(indent, &format!("{right} on "), &allow.resources, "", false);
     }
 
     fn attr_layouts(&self, indent: usize, stmts: &[Stmt]) -> Vec<Layout> {

@@ -66,7 +66,7 @@ impl Printer<'_> {
         self.close_line(indent, &format!("{right}{suffix}"), &after_close);
     }
 
-    fn map_entries(&mut self, indent: usize, entries: &[MapEntry]) {
+    pub(super) fn map_entries(&mut self, indent: usize, entries: &[MapEntry]) {
         let lines: Vec<Keyed> = entries
             .iter()
             .map(|e| Keyed {

@@ -169,7 +169,8 @@ fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
     })
 }
 
-/// Read rights on exactly the service's secrets, and X-Ray writes when tracing.
+/// Read rights on exactly the service's secrets, X-Ray writes when tracing, and what its
+/// `allow` statements grant.
 fn instance_role(physical: &str, service: &Service) -> Option<Role> {
     let mut secrets_manager = Vec::new();
     let mut parameters = Vec::new();
@@ -221,6 +222,14 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
             .map(String::from)
             .to_vec(),
             resources: vec![Text::lit("*")],
+        });
+    }
+    // The user's grants, in the checked order (sorted), numbered from one.
+    for (n, grant) in service.grants.iter().enumerate() {
+        statements.push(Statement {
+            sid: format!("Allow{}", n + 1),
+            actions: grant.actions.clone(),
+            resources: grant.resources.clone(),
         });
     }
     (!statements.is_empty()).then(|| Role {

@@ -64,6 +64,14 @@ pub enum StmtKind {
     Attr { name: Ident, value: Expr },
     Block(Block),
     Route(Route),
+    Allow(Allow),
+}
+
+/// `allow ACTIONS on RESOURCES`: each side a string or a list of strings (the checker's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Allow {
+    pub actions: Expr,
+    pub resources: Expr,
 }
 
 /// `route METHOD PATH -> SERVICE [TARGET_PATH]`.

@@ -54,6 +54,8 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
                     | Rule::route
                     | Rule::nested_block
                     | Rule::kw_route
+                    | Rule::allow
+                    | Rule::kw_allow
             )
         }),
         ErrorVariant::CustomError { .. } => false,
@@ -110,7 +112,13 @@ fn describe(positives: &[Rule]) -> String {
             Rule::ident | Rule::method => "a name",
             Rule::path => "a path",
             Rule::EOI | Rule::block | Rule::param_decl | Rule::kw_param => "a declaration",
-            Rule::attr | Rule::route | Rule::nested_block | Rule::kw_route => "an attribute",
+            Rule::attr
+            | Rule::route
+            | Rule::nested_block
+            | Rule::kw_route
+            | Rule::allow
+            | Rule::kw_allow => "an attribute",
+            Rule::kw_on => "`on`",
             Rule::unit => "a unit",
             Rule::string => "a string",
             _ => "a value",

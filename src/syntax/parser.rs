@@ -47,6 +47,8 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
                 | Rule::rbracket
                 | Rule::kw_param
                 | Rule::kw_route
+                | Rule::kw_allow
+                | Rule::kw_on
                 | Rule::EOI
         )
     })
@@ -209,6 +211,12 @@ fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
                 kind,
                 span: Span { end, ..span },
             };
+        }
+        Rule::allow => {
+            let mut inner = children(pair);
+            let actions = expr(ctx, inner.next().expect("grammar: actions"));
+            let resources = expr(ctx, inner.next().expect("grammar: resources"));
+            StmtKind::Allow(Allow { actions, resources })
         }
         _ => StmtKind::Block(block(ctx, pair)),
     };

@@ -47,6 +47,10 @@ fn erase_block(block: &mut Block) {
                 erase_expr(value);
             }
             StmtKind::Block(block) => erase_block(block),
+            StmtKind::Allow(allow) => {
+                erase_expr(&mut allow.actions);
+                erase_expr(&mut allow.resources);
+            }
             StmtKind::Route(route) => {
                 route.method.span = ZERO;
                 route.target.span = ZERO;

@@ -1,0 +1,320 @@
+//! `allow ACTIONS on RESOURCES` in a service (E0701-E0703, W0006): exact IAM grants on the
+//! service's own role. An action is `service:Action` (wildcards inside the name narrow it; a
+//! whole service or `*` is refused), a resource is an ARN or an ARN pattern, and `*` as the
+//! resource is a warning unless every action is one AWS does not scope to resources.
+
+use super::values::{expect_literal, expect_string, mismatch};
+use super::Ctx;
+use crate::diag::{Code, Diagnostic};
+use crate::model::Grant;
+use crate::span::Span;
+use crate::syntax::ast::{Allow, Expr, ExprKind};
+use crate::text::{Text, TextPart};
+
+/// Actions whose Service Authorization Reference entry has no resource type: `*` is their
+/// only resource, so granting them on `*` is not a warning. Compared ignoring case.
+const UNSCOPED: [&str; 24] = [
+    "cloudwatch:GetMetricData",
+    "cloudwatch:ListMetrics",
+    "cloudwatch:PutMetricData",
+    "cognito-idp:ListUserPools",
+    "dynamodb:ListTables",
+    "ec2:Describe*",
+    "ecr:GetAuthorizationToken",
+    "kms:ListAliases",
+    "kms:ListKeys",
+    "lambda:ListFunctions",
+    "s3:ListAllMyBuckets",
+    "secretsmanager:GetRandomPassword",
+    "secretsmanager:ListSecrets",
+    "sns:ListTopics",
+    "sqs:ListQueues",
+    "ssm:DescribeParameters",
+    "states:ListStateMachines",
+    "sts:GetCallerIdentity",
+    "tag:GetResources",
+    "xray:GetSamplingRules",
+    "xray:GetSamplingStatisticSummaries",
+    "xray:GetSamplingTargets",
+    "xray:PutTelemetryRecords",
+    "xray:PutTraceSegments",
+];
+
+/// The service's grants, sorted and without repeats (the role's policy does not depend on
+/// the order of the statements); `None` when one of them has an error.
+pub fn grants(ctx: &mut Ctx, allows: &[(&Allow, Span)]) -> Option<Vec<Grant>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (allow, _) in allows {
+        match grant(ctx, allow) {
+            Some(g) => out.push(g),
+            None => ok = false,
+        }
+    }
+    out.sort();
+    out.dedup();
+    ok.then_some(out)
+}
+
+fn grant(ctx: &mut Ctx, allow: &Allow) -> Option<Grant> {
+    let action_exprs = elements(ctx, &allow.actions, "allow", "an IAM action")?;
+    let resource_exprs = elements(ctx, &allow.resources, "on", "a resource ARN")?;
+    let mut ok = true;
+    let mut actions = Vec::new();
+    for e in &action_exprs {
+        let why = "IAM checks actions as written: write the action out";
+        match expect_literal(ctx, e, "allow", why) {
+            Some(a) => match action(ctx, &a, e.span, &allow.resources) {
+                Some(a) => actions.push(a),
+                None => ok = false,
+            },
+            None => ok = false,
+        }
+    }
+    let mut resources = Vec::new();
+    let mut every = None;
+    for e in &resource_exprs {
+        match expect_string(ctx, e, "on") {
+            Some(text) if text.as_literal().as_deref() == Some("*") => {
+                every = Some(e.span);
+                resources.push(text);
+            }
+            Some(text) => {
+                ok &= resource(ctx, &text, e, &actions);
+                resources.push(text);
+            }
+            None => ok = false,
+        }
+    }
+    if let (Some(span), true) = (every, ok) {
+        every_resource(ctx, span, &actions);
+    }
+    actions.sort();
+    actions.dedup();
+    resources.sort();
+    resources.dedup();
+    ok.then_some(Grant { actions, resources })
+}
+
+/// A string or a non-empty list of strings, as its elements.
+fn elements<'e>(ctx: &mut Ctx, e: &'e Expr, what: &str, one: &str) -> Option<Vec<&'e Expr>> {
+    match &e.kind {
+        ExprKind::Str(_) => Some(vec![e]),
+        ExprKind::List(items) if items.is_empty() => {
+            let code = if what == "allow" {
+                Code::E0702
+            } else {
+                Code::E0703
+            };
+            ctx.diags.push(
+                Diagnostic::new(code, format!("an empty list after `{what}` grants nothing"), e.span)
+                    .label(format!("expected at least {one}"))
+                    .help("name what the service needs, or remove the `allow`"),
+            );
+            None
+        }
+        ExprKind::List(items) => Some(items.iter().collect()),
+        _ => mismatch(ctx, e, what, "a string or a list of strings"),
+    }
+}
+
+/// `service:Action`, with `*` and `?` allowed inside the name; returns it as written.
+fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String> {
+    let Some((service, name)) = a.split_once(':') else {
+        if !a.is_empty() && a.bytes().all(|b| b == b'*') {
+            let service = resource_service(resources);
+            let mut d = Diagnostic::new(
+                Code::E0701,
+                format!("`{a}` grants every action of every AWS service"),
+                span,
+            )
+            .label("every action");
+            d = match service {
+                Some(s) => d.help(format!(
+                    "name the actions the service calls, or a narrower pattern: `\"{s}:Get*\"`"
+                )),
+                None => d.help("name the actions the service calls, as SERVICE:Action"),
+            };
+            ctx.diags.push(d);
+            return None;
+        }
+        ctx.diags.push(
+            Diagnostic::new(Code::E0702, format!("`{a}` is not an IAM action"), span)
+                .label("expected SERVICE:Action")
+                .help("an action names its service first, as in s3:GetObject"),
+        );
+        return None;
+    };
+    let service_ok = !service.is_empty()
+        && service
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+    let name_ok = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'*' || b == b'?');
+    if !service_ok || !name_ok {
+        let mut d = Diagnostic::new(Code::E0702, format!("`{a}` is not an IAM action"), span)
+            .label(if service_ok {
+                "an action name is letters and digits, with `*` or `?` as wildcards"
+            } else {
+                "a service prefix is letters, digits and `-`"
+            });
+        let cleaned: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let prefix = service.trim().to_ascii_lowercase();
+        let fixed = format!("{prefix}:{cleaned}");
+        d = if !cleaned.is_empty()
+            && !prefix.is_empty()
+            && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            d.help(format!("write it as `\"{fixed}\"`"))
+        } else {
+            d.help("an action is SERVICE:Action, as in s3:GetObject")
+        };
+        ctx.diags.push(d);
+        return None;
+    }
+    if service.bytes().any(|b| b.is_ascii_uppercase()) {
+        let fixed = format!("{}:{name}", service.to_ascii_lowercase());
+        ctx.diags.push(
+            Diagnostic::new(Code::E0702, format!("`{a}` is not an IAM action"), span)
+                .label("service prefixes are lowercase")
+                .help(format!("write `\"{fixed}\"`")),
+        );
+        return None;
+    }
+    if name.bytes().all(|b| b == b'*') {
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::E0701,
+                format!("`{a}` grants every action of `{service}`"),
+                span,
+            )
+            .label("a whole service")
+            .help(format!(
+                "name the actions the service calls, or a narrower pattern: `\"{service}:Get*\"`"
+            )),
+        );
+        return None;
+    }
+    Some(a.to_string())
+}
+
+/// The service of the first ARN among the resources, for a help line about `*` actions.
+fn resource_service(resources: &Expr) -> Option<String> {
+    let items: Vec<&Expr> = match &resources.kind {
+        ExprKind::List(items) => items.iter().collect(),
+        _ => vec![resources],
+    };
+    items.into_iter().find_map(|e| {
+        let ExprKind::Str(s) = &e.kind else {
+            return None;
+        };
+        let text = s.as_literal()?;
+        let service = text.strip_prefix("arn:")?.split(':').nth(1)?;
+        let ok = !service.is_empty()
+            && service
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        ok.then(|| service.to_string())
+    })
+}
+
+/// An ARN or ARN pattern: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`. A string with
+/// params is checked as far as its literal start.
+fn resource(ctx: &mut Ctx, text: &Text, e: &Expr, actions: &[String]) -> bool {
+    let ok = match text.as_literal() {
+        Some(s) => is_arn_pattern(&s),
+        None => match text.parts.first() {
+            Some(TextPart::Lit(l)) => l.starts_with("arn:") || "arn:".starts_with(l.as_str()),
+            _ => true,
+        },
+    };
+    if ok {
+        return true;
+    }
+    let literal = text.as_literal().unwrap_or_default();
+    let all_s3 = !actions.is_empty() && actions.iter().all(|a| a.starts_with("s3:"));
+    let mut d = Diagnostic::new(
+        Code::E0703,
+        format!("`{text}` is not a resource ARN"),
+        e.span,
+    )
+    .label("expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE");
+    d = if all_s3 && !literal.is_empty() && !literal.starts_with("arn:") && is_arn_pattern(&format!("arn:aws:s3:::{literal}")) {
+        d.help(format!("an S3 bucket or object is written `\"arn:aws:s3:::{literal}\"`"))
+    } else {
+        d.help("write the resource's ARN; a star in it matches any run of characters")
+    };
+    ctx.diags.push(d);
+    false
+}
+
+pub fn is_arn_pattern(s: &str) -> bool {
+    let parts: Vec<&str> = s.splitn(6, ':').collect();
+    let [arn, partition, service, region, account, resource] = parts.as_slice() else {
+        return false;
+    };
+    let word = |w: &str, extra: &[u8]| {
+        w.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || extra.contains(&b))
+    };
+    *arn == "arn"
+        && (["aws", "aws-cn", "aws-us-gov"].contains(partition)
+            || (partition.contains('*') && word(partition, b"-*?")))
+        && !service.is_empty()
+        && word(service, b"-*?")
+        && word(region, b"-*?")
+        && (account.is_empty()
+            || *account == "aws"
+            || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
+            || (account.contains(['*', '?']) && account.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'?')))
+        && !resource.is_empty()
+        && !resource.contains(char::is_whitespace)
+}
+
+/// W0006: `*` for an action AWS scopes to resources grants it on everything it can reach.
+fn every_resource(ctx: &mut Ctx, span: Span, actions: &[String]) {
+    let scoped: Vec<&String> = actions
+        .iter()
+        .filter(|a| !UNSCOPED.iter().any(|u| u.eq_ignore_ascii_case(a)))
+        .collect();
+    let Some(first) = scoped.first() else {
+        return;
+    };
+    let more = match scoped.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    ctx.diags.push(
+        Diagnostic::new(
+            Code::W0006,
+            format!("`*` grants `{first}`{more} on every resource"),
+            span,
+        )
+        .label("every resource")
+        .help("name the resources by ARN; only actions AWS does not scope to resources need `*`"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_arn_pattern;
+
+    #[test]
+    fn arn_patterns() {
+        assert!(is_arn_pattern("arn:aws:s3:::orders-archive/*"));
+        assert!(is_arn_pattern(
+            "arn:aws:dynamodb:eu-west-1:123456789012:table/orders"
+        ));
+        assert!(is_arn_pattern("arn:aws:sqs:*:123456789012:jobs-*"));
+        assert!(is_arn_pattern("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+        assert!(is_arn_pattern("arn:aws-cn:s3:::b"));
+        assert!(!is_arn_pattern("orders-archive/*"));
+        assert!(!is_arn_pattern("arn:aws:s3:::"));
+        assert!(!is_arn_pattern("arn:aws:s3::"));
+        assert!(!is_arn_pattern("arn:amazon:s3:::b"));
+        assert!(!is_arn_pattern("arn:aws:dynamodb:eu-west-1:1234:table/t"));
+        assert!(!is_arn_pattern("arn:aws:S3:::b"));
+    }
+}
