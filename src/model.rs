@@ -101,7 +101,7 @@ pub struct Service {
     pub network: Option<String>,
     pub ingress: Ingress,
     pub egress: Egress,
-    pub env: BTreeMap<String, Text>,
+    pub env: BTreeMap<String, EnvValue>,
     pub secrets: BTreeMap<String, Text>,
     pub tracing: bool,
     pub health: Option<Health>,
@@ -112,7 +112,68 @@ pub struct Service {
     pub span: Span,
 }
 
-/// `allow ACTIONS on RESOURCES` on the service's own role; both sorted, without repeats.
+/// A value of `env`: text that may hold params, and the URLs of the application's own apis
+/// and public services (`orders.url`, `"${api.public.url}/v1"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct EnvValue {
+    pub parts: Vec<EnvPart>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EnvPart {
+    Text(Text),
+    Url(UrlOf),
+}
+
+/// Whose `https://` URL: an api's invoke URL with its stage, or a public service's.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UrlOf {
+    Api(String),
+    Service(String),
+}
+
+impl EnvValue {
+    pub fn text(text: Text) -> Self {
+        EnvValue {
+            parts: vec![EnvPart::Text(text)],
+        }
+    }
+
+    /// Appends text, merged into the text before it.
+    pub fn push_text(&mut self, text: Text) {
+        match self.parts.last_mut() {
+            Some(EnvPart::Text(prev)) => {
+                for part in text.parts {
+                    prev.push(part);
+                }
+            }
+            _ => self.parts.push(EnvPart::Text(text)),
+        }
+    }
+
+    pub fn urls(&self) -> impl Iterator<Item = &UrlOf> {
+        self.parts.iter().filter_map(|p| match p {
+            EnvPart::Url(u) => Some(u),
+            EnvPart::Text(_) => None,
+        })
+    }
+
+    /// Replaces every param that has a value in `values` by that value.
+    pub fn bake(&self, values: &BTreeMap<String, String>) -> EnvValue {
+        EnvValue {
+            parts: self
+                .parts
+                .iter()
+                .map(|p| match p {
+                    EnvPart::Text(t) => EnvPart::Text(t.bake(values)),
+                    EnvPart::Url(u) => EnvPart::Url(u.clone()),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `allow ACTIONS on the service's own role; both sorted, without repeats.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Grant {
     pub actions: Vec<String>,

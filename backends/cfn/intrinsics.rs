@@ -50,6 +50,12 @@ pub fn text(t: &Text) -> Value {
         return ref_(&param_id(name));
     }
     let mut template = String::new();
+    push_template(&mut template, t);
+    sub(template)
+}
+
+/// Appends `t` to an `Fn::Sub` template: literal `${` escaped, each parameter `${ParamId}`.
+pub fn push_template(template: &mut String, t: &Text) {
     for part in &t.parts {
         match part {
             TextPart::Lit(s) => template.push_str(&escape_sub(s)),
@@ -60,7 +66,6 @@ pub fn text(t: &Text) -> Value {
             }
         }
     }
-    sub(template)
 }
 
 /// The app's tags as a CloudFormation tag list, sorted by key (the map is ordered); a value

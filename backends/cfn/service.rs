@@ -5,11 +5,12 @@
 //! VPC ingress connection.
 
 use super::cx::Cx;
-use super::intrinsics::text;
+use super::intrinsics::{push_template, sub, text};
 use super::network::vpc_value;
 use super::{BackendError, Template};
 use crate::ir::{
-    AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
+    AppRunnerService, AutoScaling, Egress, EnvPart, EnvValue, Id, IngressConnection, Internal,
+    Observability, Role,
 };
 use crate::text::Text;
 use serde_json::{json, Map, Value};
@@ -33,7 +34,7 @@ pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), Backen
                 "Sid": s.sid,
                 "Effect": "Allow",
                 "Action": s.actions,
-                "Resource": s.resources.iter().map(text).collect::<Vec<_>>(),
+                "Resource": s.resources.iter().map(resource_arn).collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -53,6 +54,22 @@ pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), Backen
         "Tags": t.tags,
     });
     t.add(id(cx, me)?, "AWS::IAM::Role", props)
+}
+
+/// A policy's resource as [`text`] writes it, except that an `Fn::Sub` (an ARN with a param)
+/// names its partition `${AWS::Partition}`, as cfn-lint asks: a policy can only ever match
+/// ARNs of the partition it is deployed in, so this changes nothing it grants.
+fn resource_arn(t: &Text) -> Value {
+    let mut value = text(t);
+    if let Some(Value::String(template)) = value.get_mut("Fn::Sub") {
+        for partition in ["aws", "aws-cn", "aws-us-gov"] {
+            if let Some(rest) = template.strip_prefix(&format!("arn:{partition}:")) {
+                *template = format!("arn:${{AWS::Partition}}:{rest}");
+                break;
+            }
+        }
+    }
+    value
 }
 
 pub fn autoscaling(
@@ -102,7 +119,13 @@ pub fn service(
     let mut image_config = Map::new();
     image_config.insert("Port".into(), json!(svc.port.to_string()));
     if !svc.env.is_empty() {
-        image_config.insert("RuntimeEnvironmentVariables".into(), pairs(&svc.env));
+        let env = svc
+            .env
+            .iter()
+            .map(|(k, v)| Ok(json!({ "Name": k, "Value": env_value(cx, v)? })))
+            .collect::<Result<Vec<Value>, Internal>>()
+            .map_err(internal)?;
+        image_config.insert("RuntimeEnvironmentVariables".into(), Value::Array(env));
     }
     if !svc.secrets.is_empty() {
         image_config.insert("RuntimeEnvironmentSecrets".into(), pairs(&svc.secrets));
@@ -220,6 +243,33 @@ pub fn ingress(
 }
 
 /// `[{Name, Value}]`, sorted by name (the map is ordered).
+/// An `env` value: its text as [`text`] spells it, or with URLs one `Fn::Sub` where the REST
+/// API's `Ref` is its id and the service's `ServiceUrl` its host name.
+fn env_value(cx: &Cx, value: &EnvValue) -> Result<Value, Internal> {
+    if let Some(t) = value.as_text() {
+        return Ok(text(t));
+    }
+    let mut template = String::new();
+    for part in &value.parts {
+        match part {
+            EnvPart::Text(t) => push_template(&mut template, t),
+            EnvPart::ApiUrl { api, stage } => {
+                cx.g.get(*api)?;
+                template.push_str(&format!(
+                    "https://${{{}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/",
+                    cx.id(api.id)?
+                ));
+                push_template(&mut template, stage);
+            }
+            EnvPart::ServiceUrl(service) => {
+                cx.g.get(*service)?;
+                template.push_str(&format!("https://${{{}.ServiceUrl}}", cx.id(service.id)?));
+            }
+        }
+    }
+    Ok(sub(template))
+}
+
 fn pairs(map: &BTreeMap<String, Text>) -> Value {
     Value::Array(
         map.iter()

@@ -184,7 +184,10 @@ fn a_body_over_one_megabyte_is_a_quota_error() {
     for r in &mut g.resources {
         if let Props::AppRunnerService(s) = &mut r.props {
             for i in 0..300 {
-                s.env.insert(format!("V{i}"), Text::lit("x".repeat(4096)));
+                let value = crate::ir::EnvValue {
+                    parts: vec![crate::ir::EnvPart::Text(Text::lit("x".repeat(4096)))],
+                };
+                s.env.insert(format!("V{i}"), value);
             }
         }
     }

@@ -11,10 +11,10 @@
 use super::cx::Cx;
 use super::ids::{id, kind};
 use super::json::{arr, obj, Key, J};
-use super::steps::{join, text, Step};
+use super::steps::{dns_suffix, join, text, Step};
 use crate::ir::{
-    AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
-    RoleUse,
+    AppRunnerService, AutoScaling, Egress, EnvPart, EnvValue, Id, IngressConnection, Internal,
+    Observability, Role, RoleUse,
 };
 use crate::text::{Text, TextPart};
 
@@ -158,7 +158,12 @@ pub fn service<'a>(
 fn service_input<'a>(cx: &Cx<'a>, service: &'a AppRunnerService) -> Result<J<'a>, Internal> {
     let mut image_config = obj! { +3; "Port" => service.port.to_string() };
     if !service.env.is_empty() {
-        image_config.push("RuntimeEnvironmentVariables", text_map(&service.env));
+        let env = service
+            .env
+            .iter()
+            .map(|(k, v)| Ok((Key::from(k.as_str()), env_value(cx, v)?)))
+            .collect::<Result<_, Internal>>()?;
+        image_config.push("RuntimeEnvironmentVariables", J::Obj(env));
     }
     if !service.secrets.is_empty() {
         image_config.push("RuntimeEnvironmentSecrets", text_map(&service.secrets));
@@ -359,6 +364,35 @@ fn policy_document<'a>(role: &'a Role) -> J<'a> {
         })
         .collect();
     join(parts)
+}
+
+/// An `env` value: its text, or with URLs a join of the REST API's id and the service's host
+/// name as their steps return them.
+fn env_value<'a>(cx: &Cx<'a>, value: &'a EnvValue) -> Result<J<'a>, Internal> {
+    if let Some(t) = value.as_text() {
+        return Ok(text(t));
+    }
+    let region = &cx.g.app.region;
+    let mut parts = Vec::new();
+    for part in &value.parts {
+        match part {
+            EnvPart::Text(t) => parts.push(text(t)),
+            EnvPart::ApiUrl { api, stage } => {
+                parts.push(J::from("https://"));
+                parts.push(cx.out(*api, "RestApiId")?);
+                parts.push(J::from(format!(
+                    ".execute-api.{region}.{}/",
+                    dns_suffix(region)
+                )));
+                parts.push(text(stage));
+            }
+            EnvPart::ServiceUrl(service) => {
+                parts.push(J::from("https://"));
+                parts.push(cx.out(*service, "ServiceUrl")?);
+            }
+        }
+    }
+    Ok(join(parts))
 }
 
 fn text_map(map: &std::collections::BTreeMap<String, Text>) -> J<'_> {

@@ -252,14 +252,7 @@ pub fn partition(region: &str) -> &'static str {
     }
 }
 
-/// The DNS suffix of public endpoints in a region's partition.
-pub fn dns_suffix(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    }
-}
+pub use crate::backends::dns_suffix;
 
 #[cfg(test)]
 mod tests {

@@ -163,11 +163,16 @@ pub fn text(t: &Text) -> Expression {
                 .collect();
             string(&joined)
         }
-        parts => template(parts.iter().map(|p| match p {
-            TextPart::Lit(s) => Piece::Lit(s),
-            TextPart::Param(name) => Piece::Ref(var(name).into()),
-        })),
+        _ => template(pieces(t)),
     }
+}
+
+/// The text as template pieces: literals, and each parameter as `var.NAME`.
+pub fn pieces(t: &Text) -> impl Iterator<Item = Piece<'_>> {
+    t.parts.iter().map(|p| match p {
+        TextPart::Lit(s) => Piece::Lit(s),
+        TextPart::Param(name) => Piece::Ref(var(name).into()),
+    })
 }
 
 /// One piece of a string template.

@@ -9,10 +9,11 @@
 
 use super::cx::Cx;
 use super::doc::{BodyExt, Doc};
-use super::expr::{data_attr, int, resource_ref, string, text};
+use super::expr::{data_attr, int, pieces, resource_ref, string, template, text, Piece};
 use super::network::vpc_id;
 use crate::ir::{
-    AppRunnerService, AutoScaling, Egress, Id, IngressConnection, Internal, Observability, Role,
+    AppRunnerService, AutoScaling, Egress, EnvPart, EnvValue, Id, IngressConnection, Internal,
+    Observability, Role,
 };
 use hcl::Expression;
 
@@ -100,6 +101,36 @@ pub fn observability(cx: &Cx, me: Id, obs: &Observability, w: &mut Doc) -> Resul
     Ok(())
 }
 
+/// An `env` value: its text as [`text`] writes it, or with URLs a template interpolating the
+/// REST API's id and the service's host name.
+fn env_value(cx: &Cx, value: &EnvValue) -> Result<Expression, Internal> {
+    if let Some(t) = value.as_text() {
+        return Ok(text(t));
+    }
+    let region = &cx.g.app.region;
+    let api_host = format!(
+        ".execute-api.{region}.{}/",
+        crate::backends::dns_suffix(region)
+    );
+    let mut out = Vec::new();
+    for part in &value.parts {
+        match part {
+            EnvPart::Text(t) => out.extend(pieces(t)),
+            EnvPart::ApiUrl { api, stage } => {
+                out.push(Piece::Lit("https://"));
+                out.push(Piece::Ref(cx.attr(*api, "id")?.into()));
+                out.push(Piece::Lit(&api_host));
+                out.extend(pieces(stage));
+            }
+            EnvPart::ServiceUrl(service) => {
+                out.push(Piece::Lit("https://"));
+                out.push(Piece::Ref(cx.attr(*service, "service_url")?.into()));
+            }
+        }
+    }
+    Ok(template(out))
+}
+
 pub fn service(cx: &Cx, me: Id, svc: &AppRunnerService, w: &mut Doc) -> Result<(), Internal> {
     let port = svc.port.to_string();
     let access = svc.access_role.map(|r| cx.attr(r, "arn")).transpose()?;
@@ -116,6 +147,11 @@ pub fn service(cx: &Cx, me: Id, svc: &AppRunnerService, w: &mut Doc) -> Result<(
         .chain(&svc.instance_role)
         .map(|r| Ok(resource_ref("aws_iam_role_policy", cx.name(r.id)?).into()))
         .collect::<Result<_, Internal>>()?;
+    let env = svc
+        .env
+        .iter()
+        .map(|(k, v)| Ok((k, env_value(cx, v)?)))
+        .collect::<Result<Vec<_>, Internal>>()?;
     w.resource("aws_apprunner_service", cx.name(me)?, |w| {
         w.attr("service_name", string(&svc.physical));
         w.block("source_configuration", &[], |w| {
@@ -137,10 +173,10 @@ pub fn service(cx: &Cx, me: Id, svc: &AppRunnerService, w: &mut Doc) -> Result<(
                 );
                 w.block("image_configuration", &[], |w| {
                     w.attr("port", string(&port));
-                    if !svc.env.is_empty() {
+                    if !env.is_empty() {
                         w.map(
                             "runtime_environment_variables",
-                            svc.env.iter().map(|(k, v)| (k, text(v))),
+                            env.iter().map(|(k, v)| (*k, v.clone())),
                         );
                     }
                     if !svc.secrets.is_empty() {

@@ -21,17 +21,18 @@ fn kitchen() -> Spec {
     });
     let orders = &mut spec.services[0];
     orders.egress = Egress::Vpc;
-    orders
-        .env
-        .insert("TEMPLATE".into(), Text::lit("${not_a_param} %{x} \"q\" \\"));
+    orders.env.insert(
+        "TEMPLATE".into(),
+        EnvValue::text(Text::lit("${not_a_param} %{x} \"q\" \\")),
+    );
     orders.env.insert(
         "PRICE".into(),
-        Text {
+        EnvValue::text(Text {
             parts: vec![
                 TextPart::Lit("$".into()),
                 TextPart::Param("image_tag".into()),
             ],
-        },
+        }),
     );
     orders.secrets.insert("DB".into(), Text::param("db_secret"));
     orders.tracing = true;

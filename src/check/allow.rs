@@ -107,9 +107,13 @@ fn elements<'e>(ctx: &mut Ctx, e: &'e Expr, what: &str, one: &str) -> Option<Vec
                 Code::E0703
             };
             ctx.diags.push(
-                Diagnostic::new(code, format!("an empty list after `{what}` grants nothing"), e.span)
-                    .label(format!("expected at least {one}"))
-                    .help("name what the service needs, or remove the `allow`"),
+                Diagnostic::new(
+                    code,
+                    format!("an empty list after `{what}` grants nothing"),
+                    e.span,
+                )
+                .label(format!("expected at least {one}"))
+                .help("name what the service needs, or remove the `allow`"),
             );
             None
         }
@@ -130,9 +134,11 @@ fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String
             )
             .label("every action");
             d = match service {
-                Some(s) => d.help(format!(
-                    "name the actions the service calls, or a narrower pattern: `\"{s}:Get*\"`"
-                )),
+                Some(s) => d
+                    .help(format!(
+                        "name the actions the service calls, or a narrower pattern: `\"{s}:Get*\"`"
+                    ))
+                    .suggest(span, format!("\"{s}:Get*\"")),
                 None => d.help("name the actions the service calls, as SERVICE:Action"),
             };
             ctx.diags.push(d);
@@ -165,9 +171,12 @@ fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String
         let fixed = format!("{prefix}:{cleaned}");
         d = if !cleaned.is_empty()
             && !prefix.is_empty()
-            && prefix.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && prefix
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         {
             d.help(format!("write it as `\"{fixed}\"`"))
+                .suggest(span, format!("\"{fixed}\""))
         } else {
             d.help("an action is SERVICE:Action, as in s3:GetObject")
         };
@@ -179,7 +188,8 @@ fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String
         ctx.diags.push(
             Diagnostic::new(Code::E0702, format!("`{a}` is not an IAM action"), span)
                 .label("service prefixes are lowercase")
-                .help(format!("write `\"{fixed}\"`")),
+                .help(format!("write `\"{fixed}\"`"))
+                .suggest(span, format!("\"{fixed}\"")),
         );
         return None;
     }
@@ -193,7 +203,8 @@ fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String
             .label("a whole service")
             .help(format!(
                 "name the actions the service calls, or a narrower pattern: `\"{service}:Get*\"`"
-            )),
+            ))
+            .suggest(span, format!("\"{service}:Get*\"")),
         );
         return None;
     }
@@ -241,8 +252,15 @@ fn resource(ctx: &mut Ctx, text: &Text, e: &Expr, actions: &[String]) -> bool {
         e.span,
     )
     .label("expected arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE");
-    d = if all_s3 && !literal.is_empty() && !literal.starts_with("arn:") && is_arn_pattern(&format!("arn:aws:s3:::{literal}")) {
-        d.help(format!("an S3 bucket or object is written `\"arn:aws:s3:::{literal}\"`"))
+    d = if all_s3
+        && !literal.is_empty()
+        && !literal.starts_with("arn:")
+        && is_arn_pattern(&format!("arn:aws:s3:::{literal}"))
+    {
+        d.help(format!(
+            "an S3 bucket or object is written `\"arn:aws:s3:::{literal}\"`"
+        ))
+        .suggest(e.span, format!("\"arn:aws:s3:::{literal}\""))
     } else {
         d.help("write the resource's ARN; a star in it matches any run of characters")
     };
@@ -268,7 +286,10 @@ pub fn is_arn_pattern(s: &str) -> bool {
         && (account.is_empty()
             || *account == "aws"
             || (account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit()))
-            || (account.contains(['*', '?']) && account.bytes().all(|b| b.is_ascii_digit() || b == b'*' || b == b'?')))
+            || (account.contains(['*', '?'])
+                && account
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || b == b'*' || b == b'?')))
         && !resource.is_empty()
         && !resource.contains(char::is_whitespace)
 }

@@ -4,7 +4,7 @@
 //! the output is written, and a default is itself the value a param stands for.
 
 use super::symbols::{Decl, Symbols};
-use super::values::{Statements, expect_literal, expect_string, Attrs};
+use super::values::{expect_literal, expect_string, Attrs, Statements};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{App, Param};

@@ -1,23 +1,108 @@
-//! A service's `env` and `secrets` maps: variable names (E0304) and secret ARNs (E0305).
+//! A service's `env` and `secrets` maps: variable names (E0304), secret ARNs (E0305), and
+//! the URL references `env` may hold (`urls.rs`).
 //! App Runner passes both as environment variables, so they share one set of names.
 
-use super::values::{expect_string, Attrs};
+use super::symbols::Symbols;
+use super::values::{expect_string, mismatch, param, Attrs};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
+use crate::model::{EnvPart, EnvValue, UrlOf};
 use crate::span::Span;
+use crate::syntax::ast::{ExprKind, MapEntry, StrLit, StrPart};
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
-/// `env` or `secrets`: names checked (E0304), values strings; `None` on any error.
+/// `secrets`: names checked (E0304), values strings; `None` on any error.
 pub fn variables(
     ctx: &mut Ctx,
     attrs: &Attrs,
     which: &str,
 ) -> Option<BTreeMap<String, (Text, Span)>> {
-    let Some(entries) = attrs.map(ctx, which) else {
-        return attrs.get(which).is_none().then(BTreeMap::new);
-    };
+    let (entries, mut ok) = named(ctx, attrs, which)?;
     let mut out = BTreeMap::new();
+    for entry in entries {
+        match expect_string(ctx, &entry.value, which) {
+            Some(text) => {
+                out.entry(entry.key.name.clone())
+                    .or_insert((text, entry.value.span));
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// `env`: names checked (E0304); values are strings, which may interpolate params and URLs
+/// (`"${orders.url}/v1"`), or a URL reference alone (`orders.url`). `None` on any error.
+pub fn env(
+    ctx: &mut Ctx,
+    syms: &Symbols,
+    attrs: &Attrs,
+    urls: &mut Vec<(UrlOf, Span)>,
+) -> Option<BTreeMap<String, (EnvValue, Span)>> {
+    let (entries, mut ok) = named(ctx, attrs, "env")?;
+    let mut out = BTreeMap::new();
+    for entry in entries {
+        let e = &entry.value;
+        let value = match &e.kind {
+            ExprKind::Reference(written) => {
+                super::urls::reference(ctx, syms, written, e.span, false).map(|url| {
+                    urls.push((url.clone(), e.span));
+                    EnvValue {
+                        parts: vec![EnvPart::Url(url)],
+                    }
+                })
+            }
+            ExprKind::Str(s) => env_string(ctx, syms, s, urls),
+            _ => mismatch(ctx, e, "env", "a string or a URL reference"),
+        };
+        match value {
+            Some(value) => {
+                out.entry(entry.key.name.clone()).or_insert((value, e.span));
+            }
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// A string of `env`: literal text, params and URL references.
+fn env_string(
+    ctx: &mut Ctx,
+    syms: &Symbols,
+    s: &StrLit,
+    urls: &mut Vec<(UrlOf, Span)>,
+) -> Option<EnvValue> {
+    let mut value = EnvValue::default();
+    let mut ok = true;
+    for part in &s.parts {
+        match part {
+            StrPart::Interp(id) if id.name.contains('.') => {
+                match super::urls::reference(ctx, syms, &id.name, id.span, true) {
+                    Some(url) => {
+                        urls.push((url.clone(), id.span));
+                        value.parts.push(EnvPart::Url(url));
+                    }
+                    None => ok = false,
+                }
+            }
+            StrPart::Interp(id) => match param(ctx, id) {
+                Some(p) => value.push_text(Text { parts: vec![p] }),
+                None => ok = false,
+            },
+            StrPart::Lit(l) => value.push_text(Text::lit(l.clone())),
+        }
+    }
+    ok.then_some(value)
+}
+
+/// The entries of the map `which`, those with an invalid name reported (E0304) and left out;
+/// the flag is false when one was. `None` when the map is absent but unreadable.
+fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a MapEntry>, bool)> {
+    let Some(entries) = attrs.map(ctx, which) else {
+        return attrs.get(which).is_none().then(|| (Vec::new(), true));
+    };
+    let mut out = Vec::new();
     let mut ok = true;
     for entry in entries {
         let key = &entry.key.name;
@@ -43,14 +128,9 @@ pub fn variables(
             ok = false;
             continue;
         }
-        match expect_string(ctx, &entry.value, which) {
-            Some(text) => {
-                out.entry(key.clone()).or_insert((text, entry.value.span));
-            }
-            None => ok = false,
-        }
+        out.push(entry);
     }
-    ok.then_some(out)
+    Some((out, ok))
 }
 
 /// Secrets Manager or SSM Parameter Store ARNs (E0305). A value built from params is

@@ -32,7 +32,8 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
                     span,
                 )
                 .label("not an absolute path")
-                .help(format!("write `\"/{p}\"`")),
+                .help(format!("write `\"/{p}\"`"))
+                .suggest(span, format!("\"/{p}\"")),
             );
             ok = false;
             None

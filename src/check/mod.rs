@@ -21,6 +21,7 @@ mod sizes;
 mod symbols;
 #[cfg(test)]
 mod tests;
+mod urls;
 mod values;
 
 pub use partial::baked;
@@ -58,6 +59,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     let params = app::params(&mut ctx, &syms);
     let networks = network::check_all(&mut ctx, &syms);
     let services = service::check_all(&mut ctx, &syms);
+    urls::check(&mut ctx, &services);
     let apis = api::check_all(&mut ctx, &syms, &services);
     for (kind, decl) in &syms.duplicates {
         // Already E0104; checked for their own errors and param uses, then dropped.

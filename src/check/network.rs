@@ -4,7 +4,7 @@
 
 use super::cidr::{self, CidrError};
 use super::symbols::{Decl, Symbols};
-use super::values::{Statements, expect_string, mismatch, mismatch_with_help, Attrs};
+use super::values::{expect_string, mismatch, mismatch_with_help, Attrs, Statements};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Network, NetworkSource};
@@ -117,6 +117,19 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
     };
     let size_span = attrs.get("subnet_size").map(|e| e.span);
     let subnet_size = match attrs.int(ctx, "subnet_size") {
+        // Outside what any VPC's subnets can be: wrong whatever the block, so said now.
+        Some((s, span)) if !(16..=28).contains(&s) => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0207,
+                    format!("`subnet_size` must be /16 to /28, found /{s}"),
+                    span,
+                )
+                .label("invalid subnet size")
+                .help("pick a subnet size from 16 to 28"),
+            );
+            None
+        }
         Some((s, _)) => u8::try_from(s).ok().or(Some(u8::MAX)),
         None if size_span.is_some() => None,
         None => Some(24),
@@ -134,13 +147,10 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
         ExprKind::Cidr(text) => cidr_block(ctx, text, expr.span, fits),
         // A block in quotes: the help unquotes it, moved to a block that fits if it is not one.
         ExprKind::Str(s) => {
-            let help = s
-                .as_literal()
-                .and_then(|l| match cidr::parse(&l) {
-                    Ok((_, p)) if (VPC_PREFIXES.0..=fits).contains(&p) => Some(l),
-                    _ => cidr::within(&l, VPC_PREFIXES.0, fits),
-                })
-                .map(|fixed| format!("write it without quotes: `cidr = {fixed}`"));
+            let help = s.as_literal().and_then(|l| match cidr::parse(&l) {
+                Ok((_, p)) if (VPC_PREFIXES.0..=fits).contains(&p) => Some(l),
+                _ => cidr::within(&l, VPC_PREFIXES.0, fits),
+            });
             mismatch_with_help(ctx, expr, "cidr", expected, help)
         }
         _ => mismatch(ctx, expr, "cidr", expected),
@@ -211,7 +221,8 @@ fn cidr_block(ctx: &mut Ctx, text: &str, span: Span, fits: u8) -> Option<(u32, u
                     span,
                 )
                 .label("prefix out of range")
-                .help(format!("use a /16 to /28 block, such as `cidr = {fixed}`")),
+                .help(format!("use a /16 to /28 block, such as `cidr = {fixed}`"))
+                .suggest(span, fixed),
             );
             None
         }
@@ -236,7 +247,8 @@ fn cidr_block(ctx: &mut Ctx, text: &str, span: Span, fits: u8) -> Option<(u32, u
                     span,
                 )
                 .label("the address has bits set past the prefix")
-                .help(format!("did you mean `cidr = {fixed}`?")),
+                .help(format!("did you mean `cidr = {fixed}`?"))
+                .suggest(span, fixed.clone()),
             };
             ctx.diags.push(d);
             None

@@ -197,7 +197,7 @@ fn method(ctx: &mut Ctx, id: &ast::Ident) -> Option<Method> {
         .map(Method::as_str)
         .or_else(|| did_you_mean(&upper, names))
     {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
+        Some(s) => d.help(format!("did you mean `{s}`?")).suggest(id.span, s),
         None => d.help(format!("methods are {}", super::values::list_names(&names))),
     };
     ctx.diags.push(d);
@@ -281,7 +281,14 @@ fn target_path(ctx: &mut Ctx, path: &[Segment], target: &ast::PathLit) -> Option
             )
             .label("unbound name");
             d = match did_you_mean(name, bound.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
+                Some(s) => {
+                    let written = match seg.kind {
+                        SegmentKind::Greedy(_) => format!("{{{s}+}}"),
+                        _ => format!("{{{s}}}"),
+                    };
+                    d.help(format!("did you mean `{written}`?"))
+                        .suggest(seg.span, written)
+                }
                 None if bound.is_empty() => d.help("the route's path binds no names; add `{name}` to it or write a literal segment"),
                 None => d.help(format!("the path binds {}", super::values::list_names(&bound))),
             };

@@ -6,10 +6,10 @@
 use super::env::{secret_arn, variables};
 use super::image::{classify, ImageError};
 use super::symbols::{Decl, Kind, Symbols};
-use super::values::{Statements, thousandths, Attrs};
+use super::values::{thousandths, Attrs, Statements};
 use super::{allow, api, health, sizes, Ctx};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Egress, Ingress, Service};
+use crate::model::{Egress, Ingress, Service, UrlOf};
 use crate::span::Span;
 use crate::syntax::ast::Unit;
 use crate::text::{Text, TextPart};
@@ -27,6 +27,8 @@ pub struct Checked {
     pub name_span: Span,
     pub ingress: Ingress,
     pub network: Option<String>,
+    /// The URLs its `env` refers to, where each is written (checked in `urls.rs`).
+    pub urls: Vec<(UrlOf, Span)>,
 }
 
 pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
@@ -143,7 +145,8 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         }
     };
 
-    let env = variables(ctx, &attrs, "env");
+    let mut urls = Vec::new();
+    let env = super::env::env(ctx, syms, &attrs, &mut urls);
     let secrets = variables(ctx, &attrs, "secrets");
     if let (Some(env), Some(secrets)) = (&env, &secrets) {
         for (key, (_, span)) in secrets {
@@ -204,7 +207,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
             network: network.clone(),
             ingress,
             egress,
-            env: strip(env)?,
+            env: env?.into_iter().map(|(k, (v, _))| (k, v)).collect(),
             secrets: strip(secrets)?,
             tracing,
             health: health.flatten(),
@@ -218,6 +221,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         name_span: decl.name.span,
         ingress,
         network,
+        urls,
     }
 }
 

@@ -123,7 +123,7 @@ impl<'a> Symbols<'a> {
                 )
                 .label(format!("no {} of this name", noun_bare(want)));
                 d = match did_you_mean(name, names.iter().copied()) {
-                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    Some(s) => d.help(format!("did you mean `{s}`?")).suggest(span, s),
                     None if names.is_empty() => d.help(format!(
                         "declare it: `{} {name} {{ ... }}`",
                         noun_bare(want)
@@ -214,7 +214,9 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
         )
         .label("unknown kind");
         d = match did_you_mean(kind, BLOCK_KINDS) {
-            Some(s) => d.help(format!("did you mean `{s}`?")),
+            Some(s) => d
+                .help(format!("did you mean `{s}`?"))
+                .suggest(block.kind.span, s),
             None => d.help("declarations are `app`, `param`, `network`, `service` and `api`"),
         };
         diags.push(d);

@@ -7,7 +7,8 @@ use super::Ctx;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::span::Span;
 use crate::syntax::ast::{
-    Allow, Block, Expr, ExprKind, MapEntry, Quantity, Route, Stmt, StmtKind, StrLit, StrPart, Unit,
+    Allow, Block, Expr, ExprKind, Ident, MapEntry, Quantity, Route, Stmt, StmtKind, StrLit,
+    StrPart, Unit,
 };
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
@@ -65,7 +66,17 @@ impl<'a> Attrs<'a> {
                         )
                         .label("unknown attribute");
                         if let Some(s) = did_you_mean(&name.name, known.iter().copied()) {
-                            d = d.help(format!("did you mean `{s}`?"));
+                            // Renaming it onto an attribute the block already sets would
+                            // repeat that one: then this line is the one to remove.
+                            let taken = body.iter().any(|other| {
+                                matches!(&other.kind, StmtKind::Attr { name: n, .. } if n.name == s)
+                            });
+                            d = if taken {
+                                d.help(format!("`{s}` is already set: remove this line"))
+                                    .suggest(stmt.span, "")
+                            } else {
+                                d.help(format!("did you mean `{s}`?")).suggest(name.span, s)
+                            };
                             attrs.misspelt.push(s);
                         } else {
                             d = d.help(format!("{} takes {}", attrs.owner, list_names(known)));
@@ -95,10 +106,18 @@ impl<'a> Attrs<'a> {
                             block.kind.span,
                         )
                         .label("unknown block");
+                        let written = |s: &str| {
+                            body.iter().any(|other| {
+                                matches!(&other.kind, StmtKind::Block(b) if b.kind.name == s)
+                            })
+                        };
                         d = match did_you_mean(
                             kind,
                             nested.iter().copied().chain(known.iter().copied()),
                         ) {
+                            Some(s) if nested.contains(&s) && !written(s) => d
+                                .help(format!("did you mean `{s}`?"))
+                                .suggest(block.kind.span, s),
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None if nested.is_empty() => {
                                 d.help(format!("{} has no nested blocks", attrs.owner))
@@ -236,7 +255,7 @@ impl<'a> Attrs<'a> {
                     )
                     .label("not an allowed value");
                     if let Some(s) = did_you_mean(word, allowed.iter().copied()) {
-                        d = d.help(format!("did you mean `{s}`?"));
+                        d = d.help(format!("did you mean `{s}`?")).suggest(e.span, s);
                     }
                     ctx.diags.push(d);
                     None
@@ -267,11 +286,14 @@ impl<'a> Attrs<'a> {
                     ExprKind::Decimal(d) => d.clone(),
                     _ => String::new(),
                 };
-                let help = match number.parse::<f64>().ok().and_then(&unitless) {
-                    Some(value) => format!("write it with its unit: `{name} = {value}`"),
-                    None => format!("add the unit: {expected}"),
-                };
-                ctx.diags.push(mismatch_diag(e, name, expected).help(help));
+                let d = mismatch_diag(e, name, expected);
+                ctx.diags
+                    .push(match number.parse::<f64>().ok().and_then(&unitless) {
+                        Some(value) => d
+                            .help(format!("write it with its unit: `{name} = {value}`"))
+                            .suggest(e.span, value),
+                        None => d.help(format!("add the unit: {expected}")),
+                    });
                 None
             }
             _ => mismatch(ctx, e, name, expected),
@@ -355,28 +377,46 @@ pub fn text_of(ctx: &mut Ctx, s: &StrLit) -> Option<Text> {
     for part in &s.parts {
         match part {
             StrPart::Lit(l) => text.push(TextPart::Lit(l.clone())),
-            StrPart::Interp(id) => {
-                if ctx.params.contains_key(&id.name) {
-                    ctx.used_params.insert(id.name.clone());
-                    text.push(TextPart::Param(id.name.clone()));
-                } else {
-                    let mut d = Diagnostic::new(
-                        Code::E0111,
-                        format!("unknown param `{}`", id.name),
+            // A URL reference where only params go: `env` is where a service gets URLs.
+            StrPart::Interp(id) if id.name.contains('.') => {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0714,
+                        format!("`${{{}}}` is a reference, which only `env` takes", id.name),
                         id.span,
                     )
-                    .label("no param of this name");
-                    d = match did_you_mean(&id.name, ctx.params.keys().map(String::as_str)) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!("declare it: `param {} : string`", id.name)),
-                    };
-                    ctx.diags.push(d);
-                    ok = false;
-                }
+                    .label("not a param")
+                    .help(
+                        "a service gets another declaration's URL through a variable of its `env`",
+                    ),
+                );
+                ok = false;
             }
+            StrPart::Interp(id) => match param(ctx, id) {
+                Some(p) => text.push(p),
+                None => ok = false,
+            },
         }
     }
     ok.then_some(text)
+}
+
+/// `${name}`: the param, recorded as used, or E0111 when there is none of that name.
+pub fn param(ctx: &mut Ctx, id: &Ident) -> Option<TextPart> {
+    if ctx.params.contains_key(&id.name) {
+        ctx.used_params.insert(id.name.clone());
+        return Some(TextPart::Param(id.name.clone()));
+    }
+    let mut d = Diagnostic::new(Code::E0111, format!("unknown param `{}`", id.name), id.span)
+        .label("no param of this name");
+    d = match did_you_mean(&id.name, ctx.params.keys().map(String::as_str)) {
+        Some(s) => d
+            .help(format!("did you mean `{s}`?"))
+            .suggest(id.span, format!("${{{s}}}")),
+        None => d.help(format!("declare it: `param {} : string`", id.name)),
+    };
+    ctx.diags.push(d);
+    None
 }
 
 /// Reports "expected X, found Y" and yields nothing, so callers can `return mismatch(..)`.
@@ -384,18 +424,21 @@ pub fn mismatch<T>(ctx: &mut Ctx, e: &Expr, what: &str, expected: &str) -> Optio
     mismatch_with_help(ctx, e, what, expected, None)
 }
 
-/// [`mismatch`], with the caller's own help line when it has one.
+/// [`mismatch`] for a quoted value, with the caller's reading of it unquoted when it has one
+/// (a value that checks, not merely the text without its quotes).
 pub fn mismatch_with_help<T>(
     ctx: &mut Ctx,
     e: &Expr,
     what: &str,
     expected: &str,
-    help: Option<String>,
+    unquoted: Option<String>,
 ) -> Option<T> {
     mark_params_used(ctx, e);
     let d = mismatch_diag(e, what, expected);
-    ctx.diags.push(match help {
-        Some(help) => d.help(help),
+    ctx.diags.push(match unquoted {
+        Some(value) => d
+            .help(format!("write it without quotes: `{what} = {value}`"))
+            .suggest(e.span, value),
         None => d,
     });
     None
@@ -424,7 +467,9 @@ fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
             ident || number
         });
         if let Some(plain) = plain.filter(|_| !expected.contains("string")) {
-            d = d.help(format!("write it without quotes: `{what} = {plain}`"));
+            d = d
+                .help(format!("write it without quotes: `{what} = {plain}`"))
+                .suggest(e.span, plain);
         }
     }
     d

@@ -100,6 +100,12 @@ codes! {
     E0702 => "malformed IAM action",
     E0703 => "malformed resource ARN",
 
+    // References between declarations.
+    E0711 => "ambiguous `NAME.url`: an api and a service share the name",
+    E0712 => "URL of a private service",
+    E0713 => "URL references that make a cycle",
+    E0714 => "unknown reference or reference outside `env`",
+
     // Bugs.
     E0901 => "internal error: a bug in aprc",
 

@@ -20,6 +20,14 @@ pub struct Label {
     pub message: String,
 }
 
+/// A fix as data: replace the text at `span` by `replacement`. Applying it makes its
+/// diagnostic go away and adds no error (a test applies every one over the fixtures).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub span: Span,
+    pub replacement: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -27,6 +35,8 @@ pub struct Diagnostic {
     pub primary: Label,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// The fix the help line proposes, when it is one edit that can be made without asking.
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl Diagnostic {
@@ -41,6 +51,7 @@ impl Diagnostic {
             },
             secondary: Vec::new(),
             help: None,
+            suggestions: Vec::new(),
         }
     }
 
@@ -68,6 +79,15 @@ impl Diagnostic {
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// The help line's fix as data: `replacement` in place of the text at `span`.
+    pub fn suggest(mut self, span: Span, replacement: impl Into<String>) -> Self {
+        self.suggestions.push(Suggestion {
+            span,
+            replacement: replacement.into(),
+        });
         self
     }
 }
@@ -119,11 +139,16 @@ impl Diagnostics {
     }
 }
 
-/// "did you mean `orders`?": the closest candidate within a small edit distance.
+/// "did you mean `orders`?": the closest candidate within a small edit distance, for a name
+/// of three characters or more.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Below three characters every name is one edit from every other: no guess.
+    if name.chars().count() < 3 {
+        return None;
+    }
     let limit = (name.chars().count() / 3).max(1);
     candidates
         .into_iter()

@@ -53,6 +53,16 @@ struct JsonDiagnostic<'a> {
     byte_start: u32,
     byte_end: u32,
     help: Option<&'a str>,
+    /// Machine-applicable fixes, as rustc's JSON has them.
+    suggestions: Vec<JsonSuggestion<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuggestion<'a> {
+    file: &'a str,
+    byte_start: u32,
+    byte_end: u32,
+    replacement: &'a str,
 }
 
 /// One JSON object per diagnostic, one per line.
@@ -77,6 +87,16 @@ pub fn json(sources: &Sources, diagnostics: &[&Diagnostic]) -> String {
             byte_start: span.start,
             byte_end: span.end,
             help: d.help.as_deref(),
+            suggestions: d
+                .suggestions
+                .iter()
+                .map(|s| JsonSuggestion {
+                    file: sources.name(s.span.file),
+                    byte_start: s.span.start,
+                    byte_end: s.span.end,
+                    replacement: &s.replacement,
+                })
+                .collect(),
         };
         // Serialising a struct of plain strings and numbers cannot fail.
         out.push_str(&serde_json::to_string(&record).unwrap_or_default());

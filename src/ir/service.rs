@@ -2,7 +2,7 @@
 //! auto scaling and observability configurations, and a private service's VPC ingress
 //! connection to its network's requests endpoint.
 
-use super::{Id, Ref, Refs, VpcConnector, VpcEndpoint, VpcRef};
+use super::{Id, Ref, Refs, RestApi, VpcConnector, VpcEndpoint, VpcRef};
 use crate::text::Text;
 use std::collections::BTreeMap;
 
@@ -126,7 +126,7 @@ pub struct AppRunnerService {
     /// App Runner's spelling: `"2 GB"`, `"0.5 GB"`.
     pub memory: String,
     pub command: Option<Text>,
-    pub env: BTreeMap<String, Text>,
+    pub env: BTreeMap<String, EnvValue>,
     pub secrets: BTreeMap<String, Text>,
     /// The service starts only once the role and its policy exist.
     pub access_role: Option<Ref<Role>>,
@@ -140,6 +140,50 @@ pub struct AppRunnerService {
     /// Deploys happen when the output changes the image, never when a tag is pushed (and
     /// ECR Public cannot auto-deploy).
     pub auto_deployments: bool,
+}
+
+/// A value of a service's environment: text, and the URLs of other resources of the app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnvValue {
+    pub parts: Vec<EnvPart>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnvPart {
+    Text(Text),
+    /// `https://<REST API id>.execute-api.<region>.<DNS suffix>/<stage>`: the REST API and
+    /// the stage's name only, so that a service behind the api may use it (the stage itself
+    /// waits for the service).
+    ApiUrl {
+        api: Ref<RestApi>,
+        stage: Text,
+    },
+    /// `https://` and the public service's host name.
+    ServiceUrl(Ref<AppRunnerService>),
+}
+
+impl EnvValue {
+    /// The value when it is text alone (no URL), as most are; `""` has no parts.
+    pub fn as_text(&self) -> Option<&Text> {
+        static EMPTY: Text = Text { parts: Vec::new() };
+        match self.parts.as_slice() {
+            [] => Some(&EMPTY),
+            [EnvPart::Text(t)] => Some(t),
+            _ => None,
+        }
+    }
+}
+
+impl Refs for EnvValue {
+    fn refs(&self, out: &mut Vec<Id>) {
+        for part in &self.parts {
+            match part {
+                EnvPart::Text(_) => {}
+                EnvPart::ApiUrl { api, .. } => api.refs(out),
+                EnvPart::ServiceUrl(service) => service.refs(out),
+            }
+        }
+    }
 }
 
 /// Binds a private service to a VPC and its requests endpoint. Its `DomainName` is the host
@@ -170,6 +214,9 @@ impl Refs for AppRunnerService {
         self.instance_role.refs(out);
         self.autoscaling.refs(out);
         self.observability.refs(out);
+        for value in self.env.values() {
+            value.refs(out);
+        }
         if let Egress::Vpc(connector) = &self.egress {
             connector.refs(out);
         }

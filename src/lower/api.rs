@@ -46,13 +46,14 @@ pub(super) fn account(b: &mut Builder, app: &str) -> Ref<ApiAccount> {
     account
 }
 
-pub(super) fn lower(
-    b: &mut Builder,
-    app: &str,
-    api: &Api,
-    services: &BTreeMap<&str, service::Lowered>,
-    account: Option<Ref<ApiAccount>>,
-) -> Lowered {
+/// The api's declaration and REST API: made before the services when one uses its URL.
+pub(super) struct Head {
+    pub decl: DeclId,
+    pub rest: Ref<RestApi>,
+    physical: String,
+}
+
+pub(super) fn head(b: &mut Builder, app: &str, api: &Api) -> Head {
     let names = super::names(app, &api.name);
     let physical = names.physical.clone();
     let decl = b.decl(DeclKind::Api, names, api.span);
@@ -63,6 +64,25 @@ pub(super) fn lower(
             endpoint_type: "REGIONAL",
         },
     );
+    Head {
+        decl,
+        rest,
+        physical,
+    }
+}
+
+pub(super) fn lower(
+    b: &mut Builder,
+    head: Head,
+    api: &Api,
+    services: &BTreeMap<&str, service::Lowered>,
+    account: Option<Ref<ApiAccount>>,
+) -> Lowered {
+    let Head {
+        decl,
+        rest,
+        physical,
+    } = head;
 
     // The resource tree: every prefix of every route path, parents first.
     let parts: Vec<Vec<String>> = api.routes.iter().map(|r| path_parts(&r.path)).collect();

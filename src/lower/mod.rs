@@ -3,9 +3,9 @@
 //! wired, every AWS fact about it. Input collections are sorted by name (the checker's
 //! promise), and resources are added in one fixed order, so the graph is deterministic.
 //!
-//! Order: the zone lookups created subnets need, each network, each service, the account's
-//! API Gateway logging role (when an api logs), each api; each resource after what it
-//! refers to.
+//! Order: the zone lookups created subnets need, each network, the REST API of each api whose
+//! URL a service uses, each service (after those whose URL it uses), the account's API
+//! Gateway logging role (when an api logs), each api; each resource after what it refers to.
 
 mod api;
 mod identity;
@@ -13,10 +13,10 @@ mod network;
 mod service;
 
 use crate::ir::{self, Builder, DeclId, Graph, Names, Output, OutputValue};
-use crate::model::{NetworkSource, Spec};
+use crate::model::{EnvValue, NetworkSource, Service, Spec, UrlOf};
 use crate::names;
 use crate::text::Text;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// `baked` holds `--param` values, already known to name declared params.
 pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
@@ -53,24 +53,89 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
         .iter()
         .map(|n| (n.name.as_str(), network::lower(&mut b, &spec, n, &zones)))
         .collect();
-    let services: BTreeMap<&str, service::Lowered> = spec
+    // The REST API of an api whose URL a service's `env` holds comes before the services.
+    let referenced: BTreeSet<&str> = spec
         .services
         .iter()
-        .map(|s| (s.name.as_str(), service::lower(&mut b, app, s, &networks)))
+        .flat_map(|s| s.env.values().flat_map(EnvValue::urls))
+        .filter_map(|u| match u {
+            UrlOf::Api(name) => Some(name.as_str()),
+            UrlOf::Service(_) => None,
+        })
         .collect();
+    let mut heads: BTreeMap<&str, api::Head> = BTreeMap::new();
+    let mut urls = service::Urls::default();
+    for a in spec
+        .apis
+        .iter()
+        .filter(|a| referenced.contains(a.name.as_str()))
+    {
+        let head = api::head(&mut b, app, a);
+        urls.apis
+            .insert(a.name.clone(), (head.rest, a.stage.clone()));
+        heads.insert(a.name.as_str(), head);
+    }
+    let mut services: BTreeMap<&str, service::Lowered> = BTreeMap::new();
+    for s in service_order(&spec.services) {
+        let lowered = service::lower(&mut b, app, s, &networks, &urls);
+        urls.services.insert(s.name.clone(), lowered.service);
+        services.insert(s.name.as_str(), lowered);
+    }
     let account = spec
         .apis
         .iter()
         .any(|a| a.access_log)
         .then(|| api::account(&mut b, app));
     for a in &spec.apis {
-        let lowered = api::lower(&mut b, app, a, &services, account);
+        let head = match heads.remove(a.name.as_str()) {
+            Some(head) => head,
+            None => api::head(&mut b, app, a),
+        };
+        let lowered = api::lower(&mut b, head, a, &services, account);
         outputs_of_api(&mut b, a.name.as_str(), &lowered);
     }
     for (name, lowered) in &services {
         outputs_of_service(&mut b, name, lowered);
     }
     b.finish()
+}
+
+/// The services in name order, except that a service comes after those whose URL it uses
+/// (the checker refused cycles; were there one, its services would keep name order).
+fn service_order(services: &[Service]) -> Vec<&Service> {
+    let mut waiting: BTreeMap<&str, BTreeSet<&str>> = services
+        .iter()
+        .map(|s| {
+            let needs = s
+                .env
+                .values()
+                .flat_map(EnvValue::urls)
+                .filter_map(|u| match u {
+                    UrlOf::Service(name) if *name != s.name => Some(name.as_str()),
+                    _ => None,
+                })
+                .collect();
+            (s.name.as_str(), needs)
+        })
+        .collect();
+    let by_name: BTreeMap<&str, &Service> = services.iter().map(|s| (s.name.as_str(), s)).collect();
+    let mut out = Vec::with_capacity(services.len());
+    while !waiting.is_empty() {
+        let next = waiting
+            .iter()
+            .find(|(_, needs)| needs.is_empty())
+            .or_else(|| waiting.iter().next())
+            .map(|(name, _)| *name);
+        let Some(next) = next else { break };
+        waiting.remove(next);
+        for needs in waiting.values_mut() {
+            needs.remove(next);
+        }
+        if let Some(s) = by_name.get(next) {
+            out.push(*s);
+        }
+    }
+    out
 }
 
 /// The names of one declaration of the application.
@@ -103,7 +168,10 @@ fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
     for service in &mut spec.services {
         service.image = service.image.bake(baked);
         service.command = service.command.as_ref().map(|c| c.bake(baked));
-        for value in service.env.values_mut().chain(service.secrets.values_mut()) {
+        for value in service.env.values_mut() {
+            *value = value.bake(baked);
+        }
+        for value in service.secrets.values_mut() {
             *value = value.bake(baked);
         }
         if let Some(path) = service.health.as_mut().and_then(|h| h.path.as_mut()) {

@@ -5,9 +5,9 @@
 use super::network;
 use crate::ir::{
     self, AppRunnerService, AutoScaling, Builder, DeclId, DeclKind, IngressConnection,
-    Observability, Ref, RepositoryType, Role, RoleUse, Statement, VpcLink,
+    Observability, Ref, RepositoryType, RestApi, Role, RoleUse, Statement, VpcLink,
 };
-use crate::model::{Egress, HealthProtocol, ImageSource, Ingress, Service};
+use crate::model::{self, Egress, HealthProtocol, ImageSource, Ingress, Service, UrlOf};
 use crate::text::Text;
 use std::collections::BTreeMap;
 
@@ -20,11 +20,20 @@ pub(super) struct Lowered {
     pub link: Option<Ref<VpcLink>>,
 }
 
+/// The URLs services may use: each api's REST API (made early) with its stage name, and each
+/// service lowered so far.
+#[derive(Default)]
+pub(super) struct Urls {
+    pub apis: BTreeMap<String, (Ref<RestApi>, Text)>,
+    pub services: BTreeMap<String, Ref<AppRunnerService>>,
+}
+
 pub(super) fn lower(
     b: &mut Builder,
     app: &str,
     service: &Service,
     networks: &BTreeMap<&str, network::Lowered>,
+    urls: &Urls,
 ) -> Lowered {
     let names = super::names(app, &service.name);
     let physical = names.physical.clone();
@@ -72,7 +81,11 @@ pub(super) fn lower(
             cpu: format!("{} vCPU", thousandths(service.cpu_millis)),
             memory: format!("{} GB", thousandths(service.memory_mb * 1000 / 1024)),
             command: service.command.clone(),
-            env: service.env.clone(),
+            env: service
+                .env
+                .iter()
+                .map(|(k, v)| (k.clone(), env_value(v, urls)))
+                .collect(),
             secrets: service.secrets.clone(),
             access_role,
             instance_role,
@@ -113,6 +126,31 @@ pub(super) fn lower(
         service: runner,
         ingress,
         link: network.and_then(|n| n.link).filter(|_| private),
+    }
+}
+
+/// An `env` value with its URLs as references to the resources they come from. (A URL whose
+/// resource is not lowered yet cannot occur: services come after those whose URL they use.)
+fn env_value(value: &model::EnvValue, urls: &Urls) -> ir::EnvValue {
+    ir::EnvValue {
+        parts: value
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                model::EnvPart::Text(t) => Some(ir::EnvPart::Text(t.clone())),
+                model::EnvPart::Url(UrlOf::Api(name)) => {
+                    urls.apis.get(name).map(|(api, stage)| ir::EnvPart::ApiUrl {
+                        api: *api,
+                        stage: stage.clone(),
+                    })
+                }
+                model::EnvPart::Url(UrlOf::Service(name)) => urls
+                    .services
+                    .get(name)
+                    .copied()
+                    .map(ir::EnvPart::ServiceUrl),
+            })
+            .collect(),
     }
 }
 

@@ -128,6 +128,8 @@ pub enum ExprKind {
     /// A keyword value (`private`, `api_key`, ...) or a reference (`core`); which one is
     /// decided by the attribute it is the value of.
     Ident(String),
+    /// `NAME.url`, `api.NAME.url`: dotted names as written, resolved by the checker.
+    Reference(String),
 }
 
 /// A string literal: literal text and `${param}` interpolations, escapes already decoded.
@@ -139,6 +141,7 @@ pub struct StrLit {
 #[derive(Debug, Clone, PartialEq)]
 pub enum StrPart {
     Lit(String),
+    /// `${name}` (a param) or `${name.url}` (a reference), as written.
     Interp(Ident),
 }
 
@@ -220,6 +223,7 @@ impl Expr {
             ExprKind::List(_) => "a list",
             ExprKind::Map(_) => "a map",
             ExprKind::Ident(_) => "a name",
+            ExprKind::Reference(_) => "a reference",
         }
     }
 }

@@ -178,9 +178,27 @@ fn trailing_after_route(ctx: &mut Ctx, body: &[Stmt]) {
             .secondary(pair[0].span, "this route does not get it alone")
             .help(format!(
                 "move `{written}` to a line of its own, where it is plainly the block's"
-            )),
+            ))
+            .suggest(
+                Span {
+                    start: pair[0].span.end,
+                    end: name.span.start,
+                    ..name.span
+                },
+                format!("\n{}", indentation(ctx.text, pair[0].span.start as usize)),
+            ),
         );
     }
+}
+
+/// The white space that starts the line `pos` is on.
+fn indentation(text: &str, pos: usize) -> &str {
+    let start = text
+        .get(..pos)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |n| n + 1);
+    let line = text.get(start..).unwrap_or("");
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
 }
 
 fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
@@ -310,6 +328,7 @@ fn expr(ctx: &mut Ctx, pair: Pair<Rule>) -> Expr {
                 })
                 .collect(),
         ),
+        Rule::reference => ExprKind::Reference(pair.as_str().to_string()),
         _ => ExprKind::Ident(pair.as_str().to_string()),
     };
     Expr { kind, span }
@@ -354,13 +373,15 @@ fn string(ctx: &mut Ctx, pair: Pair<Rule>) -> StrLit {
                     .next()
                     .map(|b| b.as_str().trim().to_string())
                     .unwrap_or_default();
-                let valid = body
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                    && body
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+                // A param (`${name}`) or a reference (`${orders.url}`).
+                let valid = body.split('.').all(|name| {
+                    name.chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                });
                 if valid {
                     parts.push(StrPart::Interp(Ident { name: body, span }));
                 } else {

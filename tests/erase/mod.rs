@@ -93,6 +93,7 @@ fn erase_expr(expr: &mut Expr) {
         | ExprKind::Bool(_)
         | ExprKind::Quantity(_)
         | ExprKind::Cidr(_)
-        | ExprKind::Ident(_) => {}
+        | ExprKind::Ident(_)
+        | ExprKind::Reference(_) => {}
     }
 }

@@ -1,0 +1,250 @@
+//! URL references in `env` (E0711-E0714): `NAME.url` is the invoke URL of api `NAME` or the
+//! URL of public service `NAME`; `api.NAME.url` and `service.NAME.url` say which when both
+//! exist. A private service has no URL (E0712), and services cannot start with each other's
+//! URLs (E0713): App Runner gives a service its URL only once it is created. An api's URL
+//! needs only the REST API and its stage name, so a service behind that api may use it.
+
+use super::service::Checked;
+use super::symbols::{Decl, Kind, Symbols};
+use super::Ctx;
+use crate::diag::{did_you_mean, Code, Diagnostic};
+use crate::model::{Ingress, UrlOf};
+use crate::span::Span;
+use crate::syntax::ast::{ExprKind, StmtKind};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Resolves `written` (`orders.url`, `api.public.url`); `interpolated` when it was written
+/// inside a string (`${orders.url}`), which is how a fix must spell it too.
+pub fn reference(
+    ctx: &mut Ctx,
+    syms: &Symbols,
+    written: &str,
+    span: Span,
+    interpolated: bool,
+) -> Option<UrlOf> {
+    let spell = |r: &str| {
+        if interpolated {
+            format!("${{{r}}}")
+        } else {
+            r.to_string()
+        }
+    };
+    let parts: Vec<&str> = written.split('.').collect();
+    match parts.as_slice() {
+        [name, "url"] => {
+            let api = syms.apis.contains_key(name);
+            let service = syms.services.contains_key(name);
+            match (api, service) {
+                (true, false) => Some(UrlOf::Api(name.to_string())),
+                (false, true) => Some(UrlOf::Service(name.to_string())),
+                (true, true) => {
+                    ctx.diags.push(
+                        Diagnostic::new(
+                            Code::E0711,
+                            format!("`{name}.url` is ambiguous: `{name}` is an api and a service"),
+                            span,
+                        )
+                        .label("an api's URL or a service's?")
+                        .help(format!(
+                            "say which: `{}` (the api's invoke URL) or `{}` (the service's)",
+                            spell(&format!("api.{name}.url")),
+                            spell(&format!("service.{name}.url"))
+                        )),
+                    );
+                    None
+                }
+                (false, false) => {
+                    unknown(ctx, syms, name, span, &spell);
+                    None
+                }
+            }
+        }
+        ["api", name, "url"] => syms
+            .resolve(ctx.diags, name, span, Kind::Api)
+            .then(|| UrlOf::Api(name.to_string())),
+        ["service", name, "url"] => syms
+            .resolve(ctx.diags, name, span, Kind::Service)
+            .then(|| UrlOf::Service(name.to_string())),
+        _ => {
+            let mut d = Diagnostic::new(
+                Code::E0714,
+                format!("`{written}` is not a reference aprc knows"),
+                span,
+            )
+            .label("unknown reference");
+            // `orders.arn` for `orders.url`: the one attribute there is.
+            let fixed = match parts.as_slice() {
+                [name, _] => Some(format!("{name}.url")),
+                [kind @ ("api" | "service"), name, _] => Some(format!("{kind}.{name}.url")),
+                _ => None,
+            };
+            let has_url = |kind: &str, name: &str| match kind {
+                "api" => syms.apis.contains_key(name),
+                _ => syms.services.get(name).is_some_and(|d| public(d)),
+            };
+            let valid = match parts.as_slice() {
+                [name, _] => {
+                    (syms.apis.contains_key(name) ^ syms.services.contains_key(name))
+                        && (has_url("api", name) || has_url("service", name))
+                }
+                [kind @ ("api" | "service"), name, _] => has_url(kind, name),
+                _ => false,
+            };
+            d = match fixed.filter(|_| valid) {
+                Some(f) => d
+                    .help(format!(
+                        "a declaration's one reference is its URL: `{}`",
+                        spell(&f)
+                    ))
+                    .suggest(span, spell(&f)),
+                None => d.help("the references are NAME.url, api.NAME.url and service.NAME.url"),
+            };
+            ctx.diags.push(d);
+            None
+        }
+    }
+}
+
+/// E0107 (or E0108 for a network or the app): no api or service of that name.
+fn unknown(ctx: &mut Ctx, syms: &Symbols, name: &str, span: Span, spell: &dyn Fn(&str) -> String) {
+    if syms.networks.contains_key(name) {
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::E0108,
+                format!("`{name}` is a network, which has no URL"),
+                span,
+            )
+            .label("expected an api or a public service"),
+        );
+        return;
+    }
+    let candidates: Vec<&str> = syms
+        .apis
+        .keys()
+        .chain(syms.services.keys())
+        .copied()
+        .collect();
+    let mut d = Diagnostic::new(
+        Code::E0107,
+        format!("unknown api or service `{name}`"),
+        span,
+    )
+    .label("no api or service of this name");
+    // Only names with a URL: apis, and services that are public as written.
+    let candidates = candidates
+        .into_iter()
+        .filter(|c| syms.apis.contains_key(c) || syms.services.get(c).is_some_and(|d| public(d)));
+    d = match did_you_mean(name, candidates) {
+        Some(s) if !(syms.apis.contains_key(s) && syms.services.contains_key(s)) => {
+            let fixed = spell(&format!("{s}.url"));
+            d.help(format!("did you mean `{fixed}`?"))
+                .suggest(span, fixed)
+        }
+        _ => d.help("a URL is an api's or a public service's: NAME.url"),
+    };
+    ctx.diags.push(d);
+}
+
+/// Whether a service is public as written: `ingress = public`, or no network and no `ingress`
+/// (the checker's defaults), so that a proposed reference to it is one that works.
+fn public(decl: &Decl) -> bool {
+    let attr = |name: &str| {
+        decl.block.body.iter().find_map(|s| match &s.kind {
+            StmtKind::Attr { name: n, value } if n.name == name => Some(&value.kind),
+            _ => None,
+        })
+    };
+    match attr("ingress") {
+        Some(ExprKind::Ident(word)) => word == "public",
+        Some(_) => false,
+        None => attr("network").is_none(),
+    }
+}
+
+/// What needs the services' facts: private targets (E0712) and cycles (E0713).
+pub fn check(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
+    let mut edges: BTreeMap<&str, Vec<(&str, Span)>> = BTreeMap::new();
+    for (name, service) in services {
+        for (url, span) in &service.urls {
+            let UrlOf::Service(target) = url else {
+                continue;
+            };
+            match services.get(target) {
+                Some(t) if t.ingress == Ingress::Private => ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0712,
+                        format!("service `{target}` is private: it has no URL"),
+                        *span,
+                    )
+                    .label("a private service")
+                    .secondary(t.name_span, "private: reached only through an api")
+                    .help("call it through an api that routes to it, and use that api's URL"),
+                ),
+                Some(_) => edges.entry(name).or_default().push((target, *span)),
+                None => {}
+            }
+        }
+    }
+    // One error per cycle, at its first edge (services by name, then position).
+    let mut reported: BTreeSet<Vec<&str>> = BTreeSet::new();
+    for (from, targets) in &edges {
+        for (to, span) in targets {
+            let Some(path) = path(&edges, to, from) else {
+                continue;
+            };
+            let mut members: Vec<&str> = path.clone();
+            members.sort_unstable();
+            members.dedup();
+            if !reported.insert(members) {
+                continue;
+            }
+            let chain: Vec<String> = std::iter::once(*from)
+                .chain(path.iter().copied())
+                .map(|s| format!("`{s}`"))
+                .collect();
+            let message = if from == to {
+                format!("service `{from}` cannot use its own URL")
+            } else {
+                format!(
+                    "`{to}.url` in service `{from}` makes a cycle: {}",
+                    chain.join(" needs ")
+                )
+            };
+            ctx.diags.push(
+                Diagnostic::new(Code::E0713, message, *span)
+                    .label("needs a URL that exists only after this service")
+                    .help("App Runner gives a service its URL once it is created; pass the URL through an api, whose URL does not wait for its services, or read it at run time"),
+            );
+        }
+    }
+}
+
+/// The services from `start` to `goal` along URL edges (both included), if `goal` is reached.
+fn path<'a>(
+    edges: &BTreeMap<&'a str, Vec<(&'a str, Span)>>,
+    start: &'a str,
+    goal: &'a str,
+) -> Option<Vec<&'a str>> {
+    let mut parent: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut queue = std::collections::VecDeque::from([start]);
+    let mut seen = BTreeSet::from([start]);
+    while let Some(node) = queue.pop_front() {
+        if node == goal {
+            let mut out = vec![node];
+            let mut at = node;
+            while let Some(p) = parent.get(at) {
+                out.push(p);
+                at = p;
+            }
+            out.reverse();
+            return Some(out);
+        }
+        for (next, _) in edges.get(node).into_iter().flatten() {
+            if seen.insert(next) {
+                parent.insert(next, node);
+                queue.push_back(next);
+            }
+        }
+    }
+    None
+}
