@@ -286,6 +286,8 @@ pub struct Route {
     pub service: String,
     /// Defaults to `path` when not written.
     pub target_path: Vec<SegmentKind>,
+    /// The route's own `auth` (its block), overriding the api's.
+    pub auth: Option<Auth>,
     /// The route statement.
     pub span: Span,
 }

@@ -69,6 +69,7 @@ pub fn route(
         path,
         service: service.into(),
         target_path: target,
+        auth: None,
         span: span(),
     }
 }

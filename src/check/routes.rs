@@ -3,11 +3,12 @@
 //! per api (linear in the total number of segments) instead of comparing routes pairwise.
 
 use super::symbols::{Kind, Symbols};
+use super::values::{Attrs, Statements};
 use super::Ctx;
 use crate::diag::{did_you_mean, Code, Diagnostic};
-use crate::model::{Method, Route};
+use crate::model::{Auth, Method, Route};
 use crate::span::Span;
-use crate::syntax::ast::{self, Segment, SegmentKind};
+use crate::syntax::ast::{self, Segment, SegmentKind, ROUTE_ATTRS};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
 
@@ -150,7 +151,11 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) 
             Some(tp) => target_path(ctx, &route.path.segments, tp),
             None => Some(path.iter().map(normalize).collect()),
         };
-        ok &= target_ok && target_path.is_some();
+        let auth = match &route.body {
+            Some(body) => body_auth(ctx, route, body),
+            None => Some(None),
+        };
+        ok &= target_ok && target_path.is_some() && auth.is_some();
         out.push(Checked {
             route: match (ok, method, target_path) {
                 (true, Some(method), Some(target_path)) => Some(Route {
@@ -158,6 +163,7 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) 
                     path,
                     service: route.target.name.clone(),
                     target_path,
+                    auth: auth.flatten(),
                     span: *span,
                 }),
                 _ => None,
@@ -166,6 +172,19 @@ pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) 
         });
     }
     out
+}
+
+/// A route's block: `auth`, overriding the api's (`Some(None)` when the block leaves it).
+fn body_auth(ctx: &mut Ctx, route: &ast::Route, body: &ast::RouteBody) -> Option<Option<Auth>> {
+    let kinds: Vec<SegmentKind> = route.path.segments.iter().map(|s| s.kind.clone()).collect();
+    let owner = format!("route `{} {}`", route.method.name, path_text(&kinds));
+    let attrs = Attrs::gather(ctx, owner, &body.stmts, &ROUTE_ATTRS, &[], Statements::None);
+    match attrs.keyword(ctx, "auth", &["none", "api_key", "iam"]) {
+        Some(("api_key", _)) => Some(Some(Auth::ApiKey)),
+        Some(("iam", _)) => Some(Some(Auth::Iam)),
+        Some(_) => Some(Some(Auth::None)),
+        None => attrs.get("auth").is_none().then_some(None),
+    }
 }
 
 /// In a target path a greedy variable is written `{proxy}`: one form for lowering.

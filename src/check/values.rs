@@ -147,12 +147,8 @@ impl<'a> Attrs<'a> {
                 StmtKind::Route(route) => {
                     // From the method to the target: the statement's own span can run on
                     // over the whitespace that precedes an optional target path.
-                    let end = route
-                        .target_path
-                        .as_ref()
-                        .map_or(route.target.span, |p| p.span);
                     let span = Span {
-                        end: end.end,
+                        end: route.end(),
                         ..stmt.span
                     };
                     if statements == Statements::Routes {

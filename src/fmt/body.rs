@@ -3,7 +3,7 @@
 
 use super::align::{Keyed, Layout};
 use super::{trivia, Printer};
-use crate::syntax::ast::{Allow, Block, ExprKind, Route, Stmt, StmtKind};
+use crate::syntax::ast::{Allow, Block, ExprKind, Route, RouteBody, Stmt, StmtKind};
 
 /// Column widths shared by every route of one block.
 #[derive(Default)]
@@ -55,11 +55,16 @@ impl Printer<'_> {
                 StmtKind::Block(block) => self.block(indent, block),
                 StmtKind::Allow(allow) => self.allow(indent, allow),
                 StmtKind::Route(route) => {
-                    let end = stmt_end(stmt);
-                    self.interior(indent, end);
                     let text = self.route(route, &columns);
-                    let trailing = self.trailing(end);
-                    self.line(indent, &text, &trailing);
+                    match &route.body {
+                        Some(body) => self.route_body(indent, text, body),
+                        None => {
+                            let end = stmt_end(stmt);
+                            self.interior(indent, end);
+                            let trailing = self.trailing(end);
+                            self.line(indent, &text, &trailing);
+                        }
+                    }
                 }
             }
             prev_was_block = Some(is_block);
@@ -96,6 +101,38 @@ impl Printer<'_> {
         }
         self.dangling(indent + 1, close);
         self.value(indent, &format!("{right} on "), &allow.resources, "", false);
+    }
+
+    /// A route with its block: `{ auth = none }` on the route's line when it is one attribute
+    /// and no comment, else a block of its own lines.
+    fn route_body(&mut self, indent: usize, head: String, body: &RouteBody) {
+        let (start, end) = (body.span.start as usize, body.span.end as usize);
+        let inside = self.src.get(start..end).unwrap_or("");
+        let one_line = match body.stmts.as_slice() {
+            _ if inside.contains('#') => None,
+            [] => Some("{}".to_string()),
+            [Stmt {
+                kind: StmtKind::Attr { name, value },
+                ..
+            }] => {
+                let column = indent * 2 + head.chars().count() + name.name.len() + 6;
+                self.inline(value, column)
+                    .map(|v| format!("{{ {} = {v} }}", name.name))
+            }
+            _ => None,
+        };
+        self.interior(indent, start);
+        if let Some(block) = one_line {
+            let trailing = self.trailing(end);
+            self.line(indent, &format!("{head} {block}"), &trailing);
+            return;
+        }
+        let after_open = self.trailing(start + 1);
+        self.open_line(indent, &format!("{head} {{"), &after_open);
+        self.body(indent + 1, &body.stmts);
+        self.dangling(indent + 1, end.saturating_sub(1));
+        let after_close = self.trailing(end);
+        self.close_line(indent, "}", &after_close);
     }
 
     fn attr_layouts(&self, indent: usize, stmts: &[Stmt]) -> Vec<Layout> {
@@ -150,14 +187,10 @@ impl Printer<'_> {
 }
 
 /// Where a statement's last token ends. A route's span can run on past it: the grammar's
-/// optional target path lets pest skip the whitespace and comments that follow.
+/// optional parts let pest skip the whitespace and comments that follow.
 fn stmt_end(stmt: &Stmt) -> usize {
     match &stmt.kind {
-        StmtKind::Route(route) => route
-            .target_path
-            .as_ref()
-            .map_or(route.target.span.end, |p| p.span.end)
-            as usize,
+        StmtKind::Route(route) => route.end() as usize,
         _ => stmt.span.end as usize,
     }
 }

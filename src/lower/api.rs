@@ -109,7 +109,8 @@ pub(super) fn lower(
     }
 
     // One method per route, with its proxy integration, in (path, method) order.
-    let (authorization_type, api_key_required) = match api.auth {
+    // The api's auth, or a route's own (its block).
+    let authorization = |auth: Auth| match auth {
         Auth::Iam => ("AWS_IAM", false),
         Auth::ApiKey => ("NONE", true),
         Auth::None => ("NONE", false),
@@ -135,6 +136,8 @@ pub(super) fn lower(
                 _ => (Connection::Internet, Host::ServiceUrl(target.service)),
             };
             let path_params = variables(&route.path);
+            let (authorization_type, api_key_required) =
+                authorization(route.auth.unwrap_or(api.auth));
             Some((
                 Method {
                     api: rest,
@@ -226,7 +229,11 @@ pub(super) fn lower(
             access_log,
         },
     );
-    let key = (api.auth == Auth::ApiKey).then(|| {
+    // A key when any method requires one: the api's auth, or a route's own.
+    let needs_key = std::iter::once(api.auth)
+        .chain(api.routes.iter().filter_map(|r| r.auth))
+        .any(|a| a == Auth::ApiKey);
+    let key = needs_key.then(|| {
         let key = b.add(
             decl,
             ApiKey {

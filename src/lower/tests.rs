@@ -221,6 +221,7 @@ fn resource_tree_has_parents_first_and_unique_names() {
         path,
         service: "orders".into(),
         target_path,
+        auth: None,
         span: crate::testing::span(),
     };
     spec.apis[0].routes = vec![

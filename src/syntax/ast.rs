@@ -74,7 +74,7 @@ pub struct Allow {
     pub resources: Expr,
 }
 
-/// `route METHOD PATH -> SERVICE [TARGET_PATH]`.
+/// `route METHOD PATH -> SERVICE [TARGET_PATH] [{ BODY }]`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Route {
     /// As written; the checker validates it against the known methods.
@@ -82,6 +82,30 @@ pub struct Route {
     pub path: PathLit,
     pub target: Ident,
     pub target_path: Option<PathLit>,
+    /// The route's own block (`{ auth = none }`), which overrides the api's attributes.
+    pub body: Option<RouteBody>,
+}
+
+/// The attributes a route's block takes (the checker's; W0005's help offers the block for
+/// these).
+pub const ROUTE_ATTRS: [&str; 1] = ["auth"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteBody {
+    pub stmts: Vec<Stmt>,
+    /// From `{` to `}`.
+    pub span: Span,
+}
+
+impl Route {
+    /// Where the route's last token ends: its block, target path or target.
+    pub fn end(&self) -> u32 {
+        match (&self.body, &self.target_path) {
+            (Some(body), _) => body.span.end,
+            (None, Some(path)) => path.span.end,
+            (None, None) => self.target.span.end,
+        }
+    }
 }
 
 /// `/`, `/users/{id}`, `/files/{proxy+}`.

@@ -149,7 +149,8 @@ fn block(ctx: &mut Ctx, pair: Pair<Rule>) -> Block {
 /// every route of the api.
 fn trailing_after_route(ctx: &mut Ctx, body: &[Stmt]) {
     for pair in body.windows(2) {
-        let (StmtKind::Route(_), StmtKind::Attr { name, value }) = (&pair[0].kind, &pair[1].kind)
+        let (StmtKind::Route(route), StmtKind::Attr { name, value }) =
+            (&pair[0].kind, &pair[1].kind)
         else {
             continue;
         };
@@ -165,18 +166,32 @@ fn trailing_after_route(ctx: &mut Ctx, body: &[Stmt]) {
             .get(name.span.start as usize..value.span.end as usize)
             .unwrap_or(&name.name)
             .to_string();
-        ctx.diags.push(
-            Diagnostic::new(
-                Code::W0005,
-                format!("`{written}` is on the route's line, but it is not the route's"),
+        let d = Diagnostic::new(
+            Code::W0005,
+            format!("`{written}` is on the route's line, but it is not the route's"),
+            Span {
+                end: value.span.end,
+                ..name.span
+            },
+        )
+        .label("an attribute of the enclosing block, for all of it")
+        .secondary(pair[0].span, "this route does not get it alone");
+        // What the line means to say: the route's own block, where the route takes the
+        // attribute; otherwise the attribute on a line of its own, plainly the block's.
+        let d = if route.body.is_none() && ROUTE_ATTRS.contains(&name.name.as_str()) {
+            let head = ctx.text.get(pair[0].span.range()).unwrap_or("route");
+            d.help(format!(
+                "for this route alone, write it in the route's block: `{head} {{ {written} }}`; on a line of its own it is the api's"
+            ))
+            .suggest(
                 Span {
-                    end: value.span.end,
-                    ..name.span
+                    start: pair[0].span.end,
+                    ..pair[1].span
                 },
+                format!(" {{ {written} }}"),
             )
-            .label("an attribute of the enclosing block, for all of it")
-            .secondary(pair[0].span, "this route does not get it alone")
-            .help(format!(
+        } else {
+            d.help(format!(
                 "move `{written}` to a line of its own, where it is plainly the block's"
             ))
             .suggest(
@@ -186,8 +201,9 @@ fn trailing_after_route(ctx: &mut Ctx, body: &[Stmt]) {
                     ..name.span
                 },
                 format!("\n{}", indentation(ctx.text, pair[0].span.start as usize)),
-            ),
-        );
+            )
+        };
+        ctx.diags.push(d);
     }
 }
 
@@ -215,16 +231,29 @@ fn stmt(ctx: &mut Ctx, pair: Pair<Rule>) -> Stmt {
             let method = ident(ctx, inner.next().expect("grammar: method"));
             let path = path(ctx, inner.next().expect("grammar: path"));
             let target = ident(ctx, inner.next().expect("grammar: target"));
-            let target_path = inner.next().map(|p| self::path(ctx, p));
-            // pest's implicit skip before the optional target path is not undone when there
-            // is none, so the pair's span may run over trailing comments: end at the last token.
-            let end = target_path.as_ref().map_or(target.span.end, |p| p.span.end);
-            let kind = StmtKind::Route(Route {
+            let mut target_path = None;
+            let mut body = None;
+            for p in inner {
+                match p.as_rule() {
+                    Rule::path => target_path = Some(self::path(ctx, p)),
+                    _ => {
+                        let span = ctx.span(&p);
+                        let stmts = children(p).map(|s| stmt(ctx, s)).collect();
+                        body = Some(RouteBody { stmts, span });
+                    }
+                }
+            }
+            let route = Route {
                 method,
                 path,
                 target,
                 target_path,
-            });
+                body,
+            };
+            // pest's implicit skip before an optional part is not undone when there is none,
+            // so the pair's span may run over trailing comments: end at the last token.
+            let end = route.end();
+            let kind = StmtKind::Route(route);
             return Stmt {
                 kind,
                 span: Span { end, ..span },

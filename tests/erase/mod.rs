@@ -58,6 +58,20 @@ fn erase_block(block: &mut Block) {
                 if let Some(path) = &mut route.target_path {
                     erase_path(path);
                 }
+                if let Some(body) = &mut route.body {
+                    body.span = ZERO;
+                    let mut block = Block {
+                        kind: Ident {
+                            name: String::new(),
+                            span: ZERO,
+                        },
+                        name: None,
+                        body: std::mem::take(&mut body.stmts),
+                        span: ZERO,
+                    };
+                    erase_block(&mut block);
+                    body.stmts = block.body;
+                }
             }
         }
     }
