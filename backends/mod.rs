@@ -46,10 +46,18 @@ pub enum Target {
     Plan,
 }
 
-pub fn emit(target: Target, graph: &Graph) -> Result<String, BackendError> {
+/// What a build asks of its target besides the graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Options {
+    /// A Terraform root (the default) or a module (`--tf-module`); the other targets have
+    /// no such choice.
+    pub tf_layout: tf::Layout,
+}
+
+pub fn emit(target: Target, graph: &Graph, options: Options) -> Result<String, BackendError> {
     match target {
         Target::Cfn => cfn::emit(graph),
-        Target::Tf => tf::emit(graph),
+        Target::Tf => tf::emit(graph, options.tf_layout),
         Target::Plan => plan::emit(graph),
     }
 }

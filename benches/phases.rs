@@ -83,7 +83,7 @@ fn phases(c: &mut Criterion) {
             ("plan", Target::Plan),
         ] {
             group.bench_with_input(BenchmarkId::new("emit", name), &graph, |b, graph| {
-                b.iter(|| black_box(backends::emit(target, black_box(graph))))
+                b.iter(|| black_box(backends::emit(target, black_box(graph), Default::default())))
             });
         }
         group.finish();

@@ -62,8 +62,8 @@ fn compile_and_emit(text: &str) -> Outcome {
     };
     let mut outputs = Vec::new();
     for target in [Target::Cfn, Target::Tf, Target::Plan] {
-        let first = backends::emit(target, &ir);
-        let second = backends::emit(target, &ir);
+        let first = backends::emit(target, &ir, Default::default());
+        let second = backends::emit(target, &ir, Default::default());
         assert_eq!(first, second, "{target:?} output differs between two runs");
         // A backend refuses nothing the validation passed but a CloudFormation quota.
         if let Err(e) = &first {

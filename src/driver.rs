@@ -115,10 +115,11 @@ pub fn compile(
 /// aprc) becomes a diagnostic on `app`.
 pub fn emit(
     target: crate::backends::Target,
+    options: crate::backends::Options,
     graph: &Graph,
     diags: &mut Diagnostics,
 ) -> Option<String> {
-    match crate::backends::emit(target, graph) {
+    match crate::backends::emit(target, graph, options) {
         Ok(text) => Some(text),
         Err(e) => {
             diags.push(graph.app_diagnostic(e.code, e.message));

@@ -3,7 +3,7 @@
 
 mod hugepages;
 
-use aprc::backends::Target;
+use aprc::backends::{tf, Options, Target};
 use aprc::diag::{render, Diagnostics};
 use aprc::driver;
 use aprc::source::Sources;
@@ -73,6 +73,10 @@ struct BuildArgs {
     /// Print nothing on success (by default, `-o` prints what it wrote).
     #[arg(long, short)]
     quiet: bool,
+    /// With `--target tf`: write a module to call from an existing root (no `provider`
+    /// block; the region from the root's provider, the app's tags on each resource).
+    #[arg(long)]
+    tf_module: bool,
 }
 
 #[derive(Args)]
@@ -185,6 +189,7 @@ fn report(sources: &Sources, diags: &Diagnostics, format: MessageFormat, to_stde
 }
 
 fn build(args: BuildArgs) -> Result<(), Failure> {
+    let options = build_options(&args)?;
     let mut baked = BTreeMap::new();
     for arg in &args.params {
         let (name, value) = driver::parse_param(arg).map_err(Failure::Usage)?;
@@ -195,7 +200,7 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     let mut diags = Diagnostics::new();
     let compiled = driver::compile(&sources, &baked, &mut diags);
     let text = match &compiled {
-        Ok(Some(graph)) => driver::emit(args.target, graph, &mut diags),
+        Ok(Some(graph)) => driver::emit(args.target, options, graph, &mut diags),
         Ok(None) => None,
         Err(usage) => {
             report(&sources, &diags, args.input.message_format, false);
@@ -223,6 +228,25 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
             .write_all(text.as_bytes())
             .map_err(|e| Failure::Usage(e.to_string())),
     }
+}
+
+/// The backend options the flags ask for; a flag another target has no use for is a usage
+/// error, before anything is read or written.
+fn build_options(args: &BuildArgs) -> Result<Options, Failure> {
+    if args.tf_module && args.target != Target::Tf {
+        return Err(Failure::Usage(
+            "`--tf-module` only applies to `--target tf` (a Terraform module); \
+             leave it out for other targets"
+                .into(),
+        ));
+    }
+    Ok(Options {
+        tf_layout: if args.tf_module {
+            tf::Layout::Module
+        } else {
+            tf::Layout::Root
+        },
+    })
 }
 
 /// What a target's file holds, in its own terms: `29 resources, 4 outputs` (a plan's are
@@ -332,7 +356,7 @@ fn apply(args: ApplyArgs) -> Result<(), Failure> {
     let mut diags = Diagnostics::new();
     let compiled = driver::compile(&sources, &baked, &mut diags);
     let plan = match compiled {
-        Ok(Some(ir)) => driver::emit(Target::Plan, &ir, &mut diags),
+        Ok(Some(ir)) => driver::emit(Target::Plan, Options::default(), &ir, &mut diags),
         Ok(None) => None,
         Err(usage) => {
             report(&sources, &diags, MessageFormat::Human, false);

@@ -127,7 +127,7 @@ fn check_and_build_agree_on_generated_colliding_names() {
         clean += 1;
         for target in [Target::Cfn, Target::Tf, Target::Plan] {
             let mut emitted = Diagnostics::new();
-            let out = aprc::driver::emit(target, &graph, &mut emitted);
+            let out = aprc::driver::emit(target, Default::default(), &graph, &mut emitted);
             assert!(
                 out.is_some() || codes(&emitted) == ["E0601"],
                 "{target:?} refused what check accepted: {:?}\n{text}",

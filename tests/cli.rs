@@ -107,6 +107,59 @@ fn usage_and_io_errors_exit_2() {
     assert_eq!(no_target.status.code(), Some(2));
 }
 
+/// `--tf-module` with another target is a usage error like a `--param` that names no param
+/// (exit 2, one `error:` line naming the flag): nothing is written. With `tf` it is a module.
+#[test]
+fn tf_module_applies_to_tf_only() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for target in ["cfn", "plan"] {
+        let out = dir.path().join(format!("seed.{target}"));
+        let result = aprc()
+            .current_dir(support::root())
+            .args([
+                "build",
+                "examples/seed.apr",
+                "--target",
+                target,
+                "--tf-module",
+                "-o",
+            ])
+            .arg(&out)
+            .output()
+            .expect("aprc runs");
+        let stderr = String::from_utf8_lossy(&result.stderr);
+        assert_eq!(result.status.code(), Some(2), "{target}: {stderr}");
+        assert!(!out.exists(), "{target}: wrote {}", out.display());
+        assert!(result.stdout.is_empty(), "{target}");
+        assert!(
+            stderr.starts_with("error: `--tf-module` only applies to `--target tf`")
+                && stderr.lines().count() == 1,
+            "{target}: {stderr}"
+        );
+    }
+    let out = dir.path().join("seed").join("main.tf");
+    let module = aprc()
+        .current_dir(support::root())
+        .args([
+            "build",
+            "examples/seed.apr",
+            "--target",
+            "tf",
+            "--tf-module",
+            "-o",
+        ])
+        .arg(&out)
+        .output()
+        .expect("aprc runs");
+    assert!(module.status.success(), "{module:?}");
+    let text = std::fs::read_to_string(&out).expect("module written");
+    assert!(
+        text.contains("data \"aws_region\" \"current\" {}"),
+        "{text}"
+    );
+    assert!(!text.contains("provider \"aws\""), "{text}");
+}
+
 #[test]
 fn baked_params_leave_the_output_symbolic_no_more() {
     let symbolic = aprc()

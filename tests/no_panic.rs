@@ -101,7 +101,7 @@ fn pipeline(files: &[(String, String)], what: &str) -> bool {
     if let Some(graph) = compiled {
         for target in [Target::Cfn, Target::Tf, Target::Plan] {
             let mut emitted = Diagnostics::new();
-            aprc::driver::emit(target, &graph, &mut emitted);
+            aprc::driver::emit(target, Default::default(), &graph, &mut emitted);
             for d in emitted.iter() {
                 assert_eq!(
                     d.code.as_str(),

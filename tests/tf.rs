@@ -2,10 +2,13 @@
 //! across runs and declaration orders, the spec's traps checked on the parsed seed output,
 //! and terraform itself (`fmt -check`, `validate`, `plan` against moto) on every example and
 //! on a spec that uses params in every string attribute (`tf/params.rs`), and what a live
-//! account needs beyond the linters (`tf/live.rs`, spec section 8).
+//! account needs beyond the linters (`tf/live.rs`, spec section 8). `--tf-module` output is
+//! planned from a root that configures the provider (`tf/module.rs`).
 
 #[path = "tf/live.rs"]
 mod live;
+#[path = "tf/module.rs"]
+mod module;
 #[path = "tf/params.rs"]
 mod params;
 mod support;
@@ -20,11 +23,17 @@ use support::{aprc, example_name, examples};
 
 /// `aprc build <paths> --target tf` on stdout; panics with aprc's stderr on failure.
 pub(crate) fn build(paths: &[PathBuf]) -> String {
+    build_with(paths, &[])
+}
+
+/// [`build`] with more flags (`--tf-module`).
+pub(crate) fn build_with(paths: &[PathBuf], flags: &[&str]) -> String {
     let out = aprc()
         .current_dir(support::root())
         .arg("build")
         .args(paths)
         .args(["--target", "tf"])
+        .args(flags)
         .output()
         .expect("aprc runs");
     assert!(
@@ -89,6 +98,13 @@ fn golden_main_tf_per_example() {
         let out = build(std::slice::from_ref(&example));
         insta::assert_snapshot!(example_name(&example), out);
     }
+}
+
+/// The seed as a module (`--tf-module`), reviewed as a whole like the roots above.
+#[test]
+fn golden_module_for_the_seed() {
+    let out = build_with(&[PathBuf::from("examples/seed.apr")], &["--tf-module"]);
+    insta::assert_snapshot!("module-seed", out);
 }
 
 #[test]

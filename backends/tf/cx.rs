@@ -7,10 +7,12 @@
 //! several of a kind (`aws_api_gateway_method.public_any_proxy`). Security group rules are
 //! `<group>_<from|to>_<peer>`, with `_2`, `_3`... for a repeat within the network.
 
-use super::expr::{attr, data_attr};
+use super::expr::{attr, data_attr, string, template, Piece};
+use super::Layout;
 use crate::ir::{DeclId, Direction, Graph, Id, Ids, Internal, Kind, Origin, Peer, Props, Ref};
 use crate::names;
 use hcl::expr::Traversal;
+use hcl::Expression;
 use std::collections::BTreeSet;
 
 /// Name of the `aws_availability_zones` data source.
@@ -20,19 +22,37 @@ pub const LOGS_ROLE: &str = "apigateway_cloudwatch";
 pub const LOGS_ACCOUNT: &str = "apigateway";
 /// Name of the `aws_partition` data source.
 pub const PARTITION: &str = "current";
+/// Name of a module's `aws_region` data source.
+pub const REGION: &str = "current";
 
 pub struct Cx<'a> {
     pub g: &'a Graph,
+    pub layout: Layout,
     /// The main block's name of each resource, by position.
     names: Vec<String>,
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(g: &'a Graph) -> Result<Cx<'a>, Internal> {
+    pub fn new(g: &'a Graph, layout: Layout) -> Result<Cx<'a>, Internal> {
         Ok(Cx {
             g,
+            layout,
             names: main_names(g)?,
         })
+    }
+
+    /// `<before><region><after>`: the app's region written out in a root; in a module, the
+    /// region of the provider the root gives it (`data.aws_region.current.name`, the
+    /// attribute's name in the 5.x provider; 6.0 renames it `region`).
+    pub fn with_region(&self, before: &str, after: &str) -> Expression {
+        match self.layout {
+            Layout::Root => string(&format!("{before}{}{after}", self.g.app.region)),
+            Layout::Module => template([
+                Piece::Lit(before),
+                Piece::Ref(data_attr("aws_region", REGION, "name").into()),
+                Piece::Lit(after),
+            ]),
+        }
     }
 
     /// The name of resource `id`'s main block.

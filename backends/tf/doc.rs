@@ -7,12 +7,16 @@
 //! identifiers as written, so they become `Identifier::unchecked` without the Unicode checks
 //! that names from the IR get ([`super::expr::ident`]).
 //!
+//! In a module, [`Doc::resource`] also writes the app's tags on every resource whose type
+//! takes them ([`super::tags`]): it is the one place every resource block passes through.
+//!
 //! [`Doc`] also keeps the address of every top-level block, back to back in one `String`, for
 //! the E0502 check (no `String` per address), and reuses the top-level body's and labels'
 //! vectors from one block to the next.
 
 use super::expr::string;
 use super::format::Formatter;
+use super::tags::taggable;
 use fnv::FnvHashSet;
 use hcl::expr::{Object, ObjectKey};
 use hcl::{Attribute, Block, BlockLabel, Body, Expression, Identifier, Structure};
@@ -62,16 +66,38 @@ impl BodyExt for Body {
         key: &'static str,
         entries: impl IntoIterator<Item = (K, Expression)>,
     ) {
-        let object: Object<ObjectKey, Expression> = entries
-            .into_iter()
-            .map(|(k, v)| (ObjectKey::Expression(string(k.as_ref())), v))
-            .collect();
-        self.attr(key, Expression::Object(object));
+        self.attr(key, object(entries));
     }
 
     fn block(&mut self, ident: &'static str, labels: &[&str], body: impl FnOnce(&mut Body)) {
         self.0.push(Structure::Block(block(ident, labels, body)));
     }
+}
+
+/// `{ k = v ... }` from string keys (written bare where HCL allows, quoted otherwise).
+pub fn object<K: AsRef<str>>(entries: impl IntoIterator<Item = (K, Expression)>) -> Expression {
+    let object: Object<ObjectKey, Expression> = entries
+        .into_iter()
+        .map(|(k, v)| (ObjectKey::Expression(string(k.as_ref())), v))
+        .collect();
+    Expression::Object(object)
+}
+
+/// `tags = <tags>` into a resource's body, before its meta-arguments (`lifecycle`,
+/// `depends_on`), which the construct files write last.
+fn insert_tags(w: &mut Body, tags: Expression) {
+    let at =
+        w.0.iter()
+            .position(|s| match s {
+                Structure::Block(b) => b.identifier.as_str() == "lifecycle",
+                Structure::Attribute(a) => a.key.as_str() == "depends_on",
+            })
+            .unwrap_or(w.0.len());
+    let tags = Structure::Attribute(Attribute {
+        key: Identifier::unchecked("tags"),
+        expr: tags,
+    });
+    w.0.insert(at, tags);
 }
 
 /// An `hcl::Block` with quoted labels, its body filled by `body`.
@@ -107,6 +133,8 @@ pub struct Doc {
     /// The last top-level block's vectors, emptied, for the next one.
     spare_items: Vec<Structure>,
     spare_labels: Vec<BlockLabel>,
+    /// The `tags` every resource that takes them gets ([`Doc::tag_resources`]).
+    tags: Option<Expression>,
 }
 
 impl Doc {
@@ -117,7 +145,15 @@ impl Doc {
             address_ends: Vec::new(),
             spare_items: Vec::new(),
             spare_labels: Vec::new(),
+            tags: None,
         }
+    }
+
+    /// From now on, every resource whose type takes `tags` ([`taggable`]) is written with
+    /// `tags = <tags>`: before its trailing `lifecycle` and `depends_on`, where Terraform's
+    /// style puts meta-arguments last.
+    pub fn tag_resources(&mut self, tags: Expression) {
+        self.tags = Some(tags);
     }
 
     /// Formats a top-level block into the file and drops it.
@@ -142,9 +178,15 @@ impl Doc {
         self.push(filled(ident, labels, body, items, label_room));
     }
 
-    /// `resource "<kind>" "<name>" { body }`.
+    /// `resource "<kind>" "<name>" { body }`, tagged if [`Doc::tag_resources`] said so.
     pub fn resource(&mut self, kind: &'static str, name: &str, body: impl FnOnce(&mut Body)) {
-        self.block("resource", &[kind, name], body);
+        let tags = self.tags.as_ref().filter(|_| taggable(kind)).cloned();
+        self.block("resource", &[kind, name], |w| {
+            body(w);
+            if let Some(tags) = tags {
+                insert_tags(w, tags);
+            }
+        });
     }
 
     /// `data "<kind>" "<name>" { body }`.

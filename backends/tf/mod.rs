@@ -2,10 +2,12 @@
 //!
 //! The file is built with hcl-rs in a fixed order that reads top-down: `terraform` and
 //! `provider`, `variable`s, the availability-zone lookup, then each network, service and api
-//! (one construct file each), then the `output`s. Construct files make every block,
-//! attribute and expression as an hcl-rs value ([`doc`], [`expr`]); [`format::Formatter`]
-//! writes those values exactly as `terraform fmt` lays them out (aligned `=` included), one
-//! top-level block at a time, so no HCL is ever written by concatenating fragments.
+//! (one construct file each), then the `output`s. A module ([`Layout::Module`]) has the
+//! region lookup where a root has its `provider`, and tags its resources itself ([`tags`]).
+//! Construct files make every block, attribute and expression as an hcl-rs value ([`doc`],
+//! [`expr`]); [`format::Formatter`] writes those values exactly as `terraform fmt` lays them
+//! out (aligned `=` included), one top-level block at a time, so no HCL is ever written by
+//! concatenating fragments.
 //!
 //! Why our own formatter over hcl-rs's: hcl-rs's cannot align `=`, so its output needed a
 //! second pass over the text; one pass that lays out and aligns is cheaper and simpler. What
@@ -29,9 +31,12 @@ mod format;
 mod format_tests;
 #[cfg(test)]
 mod layout;
+#[cfg(test)]
+mod module_tests;
 mod network;
 mod quote;
 mod service;
+mod tags;
 #[cfg(test)]
 mod tests;
 
@@ -39,17 +44,35 @@ use super::BackendError;
 use crate::ir::{Graph, Internal, OutputValue, Props};
 use cx::Cx;
 use doc::{BodyExt, Doc};
-use expr::{keyword, string, text};
+use expr::{keyword, string};
 
 pub use cx::addresses;
 
+/// What the file is to Terraform.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    /// A root module: it configures the AWS provider for the app's region, and tags every
+    /// resource through the provider's `default_tags`.
+    #[default]
+    Root,
+    /// A child module (`--tf-module`), called from a root that configures the provider: no
+    /// `provider` block, the region read from `data "aws_region"`, the tags on each resource.
+    Module,
+}
+
 /// Emits `main.tf`.
-pub fn emit(g: &Graph) -> Result<String, BackendError> {
-    let cx = Cx::new(g).map_err(BackendError::internal)?;
+pub fn emit(g: &Graph, layout: Layout) -> Result<String, BackendError> {
+    let cx = Cx::new(g, layout).map_err(BackendError::internal)?;
     // About 3 KB per resource of a service or route; growing costs little anyway.
     let mut w = Doc::with_capacity(4096 + 1024 * g.resources.len());
     terraform_block(&mut w);
-    provider_block(g, &mut w);
+    match layout {
+        Layout::Root => provider_block(g, &mut w),
+        Layout::Module => {
+            w.data("aws_region", cx::REGION, |_| {});
+            w.tag_resources(tags::app_tags(g));
+        }
+    }
     for param in &g.params {
         w.block("variable", &[&param.name], |w| {
             w.attr("type", keyword("string"));
@@ -112,6 +135,8 @@ fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
 /// 5.30.0 on, and it is tested with 5.100.0; 6.0 changes defaults it relies on.
 pub const PROVIDER_VERSION: &str = ">= 5.30.0, < 6.0.0";
 
+/// Written by a module too: a module states the provider it needs, and the root's `init`
+/// checks every module's constraint.
 fn terraform_block(w: &mut Doc) {
     w.block("terraform", &[], |w| {
         w.block("required_providers", &[], |w| {
@@ -134,7 +159,7 @@ fn provider_block(g: &Graph, w: &mut Doc) {
     w.block("provider", &["aws"], |w| {
         w.attr("region", string(&g.app.region));
         w.block("default_tags", &[], |w| {
-            w.map("tags", g.app.tags.iter().map(|(k, v)| (k, text(v))));
+            w.attr("tags", tags::app_tags(g));
         });
     });
 }

@@ -136,13 +136,13 @@ pub fn sg_rule(cx: &Cx, me: Id, rule: &SgRule, w: &mut Doc) -> Result<(), Intern
 }
 
 pub fn endpoint(cx: &Cx, me: Id, e: &VpcEndpoint, w: &mut Doc) -> Result<(), Internal> {
-    let service_name = format!("com.amazonaws.{}.{}", cx.g.app.region, e.service);
+    let service_name = cx.with_region("com.amazonaws.", &format!(".{}", e.service));
     let vpc = vpc_id(cx, &e.vpc)?;
     let subnets = subnet_ids(cx, &e.subnets)?;
     let groups = group_ids(cx, &e.security_groups)?;
     w.resource("aws_vpc_endpoint", cx.name(me)?, |w| {
         w.attr("vpc_id", vpc);
-        w.attr("service_name", string(&service_name));
+        w.attr("service_name", service_name);
         w.attr("vpc_endpoint_type", string(e.endpoint_type));
         w.attr("subnet_ids", subnets);
         w.attr("security_group_ids", groups);

@@ -2,7 +2,7 @@
 //! does: the seed chain, every optional construct, escaping, and name collisions. The
 //! end-to-end suite (`tests/tf.rs`) runs terraform itself on every example.
 
-use super::emit;
+use super::{emit, Layout};
 use crate::lower::lower;
 use crate::model::*;
 use crate::syntax::ast::SegmentKind;
@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// Every optional construct: vpc egress, env with markers to escape, secrets, tracing,
 /// health, scale, a public service, throttle, access log, iam auth, an existing VPC.
-fn kitchen() -> Spec {
+pub(super) fn kitchen() -> Spec {
     let mut spec = seed();
     spec.params.push(Param {
         name: "db_secret".into(),
@@ -106,7 +106,11 @@ fn kitchen() -> Spec {
 }
 
 fn tf(spec: &Spec) -> String {
-    match emit(&lower(spec, &BTreeMap::new())) {
+    tf_as(spec, Layout::Root)
+}
+
+pub(super) fn tf_as(spec: &Spec, layout: Layout) -> String {
+    match emit(&lower(spec, &BTreeMap::new()), layout) {
         Ok(text) => text,
         Err(e) => panic!("emit failed: {e}"),
     }
@@ -198,7 +202,7 @@ fn colliding_addresses_are_listed_for_the_check_and_never_written() {
         .filter(|(a, _)| a == "resource.aws_api_gateway_resource.a_b_c")
         .count();
     assert_eq!(twice, 2, "{addresses:?}");
-    let err = emit(&g).err();
+    let err = emit(&g, Layout::Root).err();
     assert_eq!(err.as_ref().map(|e| e.code), Some(crate::diag::Code::E0901));
     let message = err.map(|e| e.message).unwrap_or_default();
     assert!(

@@ -4,6 +4,10 @@
 //! each main.tf becomes a child module of one generated root, then one `init` from the local
 //! provider mirror, one `fmt -check` over every main.tf, one `validate` and one `plan` against
 //! moto on loopback. Terraform names the module (`module.<name>`) in any error.
+//!
+//! A main.tf built with `--tf-module` has no provider block: the root configures the one it
+//! uses, as a user's own root would, in [`ROOT_REGION`] (a region no example names, so a test
+//! can see the module follow the root rather than the app).
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +21,32 @@ const OVERRIDE: &str = r#"provider "aws" {
 }
 "#;
 
+/// The region of the root's own provider, which `--tf-module` modules use.
+pub const ROOT_REGION: &str = "ap-southeast-2";
+
+/// The root's own provider when some doc is a module: [`OVERRIDE`]'s settings, in
+/// [`ROOT_REGION`]; the endpoint is moto's through the environment, as for every provider here.
+fn root_provider() -> String {
+    format!(
+        r#"provider "aws" {{
+  region                      = "{ROOT_REGION}"
+  skip_credentials_validation = true
+  skip_requesting_account_id  = true
+  skip_metadata_api_check     = true
+  skip_region_validation      = true
+}}
+"#
+    )
+}
+
 /// One emitted main.tf to check, as module `name`, planned with `-var NAME=VALUE` for each
 /// of `vars` (a placeholder for any other variable without a default).
 pub struct Doc {
     pub name: String,
     pub text: String,
     pub vars: Vec<(String, String)>,
+    /// Built with `--tf-module`: it uses the root's provider and has none to override.
+    pub module: bool,
 }
 
 impl Doc {
@@ -32,6 +56,15 @@ impl Doc {
             name: name.to_string(),
             text,
             vars: Vec::new(),
+            module: false,
+        }
+    }
+
+    /// A main.tf built with `--tf-module`.
+    pub fn module(name: &str, text: String) -> Doc {
+        Doc {
+            module: true,
+            ..Doc::new(name, text)
         }
     }
 
@@ -150,9 +183,14 @@ pub fn check_all(docs: &[Doc]) -> Result<Planned, String> {
         let module = dir.join(&doc.name);
         std::fs::create_dir_all(&module).map_err(|e| e.to_string())?;
         std::fs::write(module.join("main.tf"), &doc.text).map_err(|e| e.to_string())?;
-        std::fs::write(module.join("override.tf"), OVERRIDE).map_err(|e| e.to_string())?;
+        if !doc.module {
+            std::fs::write(module.join("override.tf"), OVERRIDE).map_err(|e| e.to_string())?;
+        }
         files.push(PathBuf::from(&doc.name).join("main.tf"));
         calls.push(module_call(doc)?);
+    }
+    if docs.iter().any(|d| d.module) {
+        calls.insert(0, root_provider());
     }
     std::fs::write(dir.join("main.tf"), calls.join("\n")).map_err(|e| e.to_string())?;
     let init = [

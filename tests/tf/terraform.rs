@@ -1,7 +1,8 @@
 //! terraform itself on the emitted main.tf: `init` from the local provider mirror, `fmt
 //! -check`, `validate`, and `plan` against moto, for every example, for a spec of hostile
-//! strings whose evaluated values are compared with what the spec says, and for the params
-//! fixture (`params.rs`). All of them in one batch: each terraform command runs once.
+//! strings whose evaluated values are compared with what the spec says, for the params
+//! fixture (`params.rs`), and for `--tf-module` modules under a root of ours (`module.rs`).
+//! All of them in one batch: each terraform command runs once.
 
 use super::build;
 use crate::support::terraform::{check_all, module_name, Doc, Planned};
@@ -48,6 +49,7 @@ pub(crate) fn planned() -> &'static Planned {
         std::fs::write(&spec, TRICKY).map_err(|e| e.to_string())?;
         docs.push(Doc::new("tricky", build(&[spec])));
         docs.push(super::params::doc());
+        docs.extend(super::module::docs(dir.path())?);
         check_all(&docs)
     });
     batch.as_ref().unwrap_or_else(|e| panic!("{e}"))
