@@ -55,6 +55,14 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The region as a piece of a template: the app's in a root, the provider's in a module.
+    pub fn region_piece(&self) -> Piece<'a> {
+        match self.layout {
+            Layout::Root => Piece::Lit(&self.g.app.region),
+            Layout::Module => Piece::Ref(data_attr("aws_region", REGION, "name").into()),
+        }
+    }
+
     /// The name of resource `id`'s main block.
     pub fn name(&self, id: Id) -> Result<&str, Internal> {
         self.names

@@ -107,11 +107,8 @@ fn env_value(cx: &Cx, value: &EnvValue) -> Result<Expression, Internal> {
     if let Some(t) = value.as_text() {
         return Ok(text(t));
     }
-    let region = &cx.g.app.region;
-    let api_host = format!(
-        ".execute-api.{region}.{}/",
-        crate::backends::dns_suffix(region)
-    );
+    // The DNS suffix is the partition's: the app's region's, in a module too.
+    let suffix = format!(".{}/", crate::backends::dns_suffix(&cx.g.app.region));
     let mut out = Vec::new();
     for part in &value.parts {
         match part {
@@ -119,7 +116,9 @@ fn env_value(cx: &Cx, value: &EnvValue) -> Result<Expression, Internal> {
             EnvPart::ApiUrl { api, stage } => {
                 out.push(Piece::Lit("https://"));
                 out.push(Piece::Ref(cx.attr(*api, "id")?.into()));
-                out.push(Piece::Lit(&api_host));
+                out.push(Piece::Lit(".execute-api."));
+                out.push(cx.region_piece());
+                out.push(Piece::Lit(&suffix));
                 out.extend(pieces(stage));
             }
             EnvPart::ServiceUrl(service) => {
