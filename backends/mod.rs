@@ -26,6 +26,17 @@ impl BackendError {
     }
 }
 
+/// The AWS partition of a region, for ARNs built from parts.
+pub fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    }
+}
+
 /// The DNS suffix of public endpoints in a region's partition.
 pub fn dns_suffix(region: &str) -> &'static str {
     if region.starts_with("cn-") {

@@ -173,7 +173,8 @@ impl EnvValue {
     }
 }
 
-/// `allow ACTIONS on the service's own role; both sorted, without repeats.
+/// `allow ACTIONS on RESOURCES`: a grant on the service's own role; both sorted, without
+/// repeats.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Grant {
     pub actions: Vec<String>,

@@ -246,14 +246,28 @@ fn check_quota(what: &str, count: usize, max: usize) -> Result<(), BackendError>
     Ok(())
 }
 
+/// `https://<REST API id>.execute-api.<region>.<URL suffix>/` in an `Fn::Sub` template: an
+/// api's URL up to its stage name.
+pub(crate) fn api_url_base(
+    cx: &Cx,
+    api: crate::ir::Ref<crate::ir::RestApi>,
+) -> Result<String, Internal> {
+    cx.g.get(api)?;
+    Ok(format!(
+        "https://${{{}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/",
+        cx.id(api.id)?
+    ))
+}
+
 fn output_value(cx: &Cx, value: OutputValue) -> Result<Value, Internal> {
     Ok(match value {
         OutputValue::InvokeUrl(stage) => {
             let s = cx.g.get(stage)?;
-            let (api, stage) = (cx.id(s.api.id)?, cx.id(stage.id)?);
             // The stage's Ref is its name, and referring to it waits for the stage to exist.
             sub(format!(
-                "https://${{{api}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/${{{stage}}}"
+                "{}${{{}}}",
+                api_url_base(cx, s.api)?,
+                cx.id(stage.id)?
             ))
         }
         OutputValue::ApiKeyId(key) => cx.ref_(key)?,

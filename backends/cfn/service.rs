@@ -34,7 +34,11 @@ pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), Backen
                 "Sid": s.sid,
                 "Effect": "Allow",
                 "Action": s.actions,
-                "Resource": s.resources.iter().map(resource_arn).collect::<Vec<_>>(),
+                "Resource": s
+                    .resources
+                    .iter()
+                    .map(|r| resource_arn(cx, r))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -57,16 +61,14 @@ pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), Backen
 }
 
 /// A policy's resource as [`text`] writes it, except that an `Fn::Sub` (an ARN with a param)
-/// names its partition `${AWS::Partition}`, as cfn-lint asks: a policy can only ever match
-/// ARNs of the partition it is deployed in, so this changes nothing it grants.
-fn resource_arn(t: &Text) -> Value {
+/// in the partition of the app's region names it `${AWS::Partition}`, as cfn-lint asks: in
+/// the app's region that is the partition written, so every target grants the same.
+fn resource_arn(cx: &Cx, t: &Text) -> Value {
     let mut value = text(t);
+    let written = format!("arn:{}:", crate::backends::partition(&cx.g.app.region));
     if let Some(Value::String(template)) = value.get_mut("Fn::Sub") {
-        for partition in ["aws", "aws-cn", "aws-us-gov"] {
-            if let Some(rest) = template.strip_prefix(&format!("arn:{partition}:")) {
-                *template = format!("arn:${{AWS::Partition}}:{rest}");
-                break;
-            }
+        if let Some(rest) = template.strip_prefix(&written) {
+            *template = format!("arn:${{AWS::Partition}}:{rest}");
         }
     }
     value
@@ -254,11 +256,7 @@ fn env_value(cx: &Cx, value: &EnvValue) -> Result<Value, Internal> {
         match part {
             EnvPart::Text(t) => push_template(&mut template, t),
             EnvPart::ApiUrl { api, stage } => {
-                cx.g.get(*api)?;
-                template.push_str(&format!(
-                    "https://${{{}}}.execute-api.${{AWS::Region}}.${{AWS::URLSuffix}}/",
-                    cx.id(api.id)?
-                ));
+                template.push_str(&super::api_url_base(cx, *api)?);
                 push_template(&mut template, stage);
             }
             EnvPart::ServiceUrl(service) => {

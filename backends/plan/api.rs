@@ -14,16 +14,23 @@ use crate::ir::{
     ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
     LogsRole, Method, Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
 };
+use crate::text::Text;
 
 /// `https://<rest api id>.execute-api.<region>.<suffix>/<stage>`; the stage may hold params.
 pub fn invoke_url<'a>(cx: &Cx<'a>, stage: Ref<Stage>) -> Result<J<'a>, Internal> {
     let s = cx.g.get(stage)?;
+    api_url(cx, s.api, &s.name)
+}
+
+/// `https://<REST API id>.execute-api.<region>.<DNS suffix>/<stage name>`: the REST API's id
+/// as its step returns it, nothing of the stage but its name.
+pub fn api_url<'a>(cx: &Cx<'a>, api: Ref<RestApi>, stage: &'a Text) -> Result<J<'a>, Internal> {
     let region = &cx.g.app.region;
     Ok(join(vec![
         J::from("https://"),
-        cx.out(s.api, "RestApiId")?,
+        cx.out(api, "RestApiId")?,
         J::from(format!(".execute-api.{region}.{}/", dns_suffix(region))),
-        text(&s.name),
+        text(stage),
     ]))
 }
 

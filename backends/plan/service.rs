@@ -11,7 +11,7 @@
 use super::cx::Cx;
 use super::ids::{id, kind};
 use super::json::{arr, obj, Key, J};
-use super::steps::{dns_suffix, join, text, Step};
+use super::steps::{join, text, Step};
 use crate::ir::{
     AppRunnerService, AutoScaling, Egress, EnvPart, EnvValue, Id, IngressConnection, Internal,
     Observability, Role, RoleUse,
@@ -372,20 +372,11 @@ fn env_value<'a>(cx: &Cx<'a>, value: &'a EnvValue) -> Result<J<'a>, Internal> {
     if let Some(t) = value.as_text() {
         return Ok(text(t));
     }
-    let region = &cx.g.app.region;
     let mut parts = Vec::new();
     for part in &value.parts {
         match part {
             EnvPart::Text(t) => parts.push(text(t)),
-            EnvPart::ApiUrl { api, stage } => {
-                parts.push(J::from("https://"));
-                parts.push(cx.out(*api, "RestApiId")?);
-                parts.push(J::from(format!(
-                    ".execute-api.{region}.{}/",
-                    dns_suffix(region)
-                )));
-                parts.push(text(stage));
-            }
+            EnvPart::ApiUrl { api, stage } => parts.push(super::api::api_url(cx, *api, stage)?),
             EnvPart::ServiceUrl(service) => {
                 parts.push(J::from("https://"));
                 parts.push(cx.out(*service, "ServiceUrl")?);

@@ -241,18 +241,7 @@ pub fn tag_spec<'a>(resource_type: &'static str, tags: &'a BTreeMap<String, Text
     arr![obj! { "ResourceType" => resource_type, "Tags" => tag_list(tags) }]
 }
 
-/// The AWS partition of a region, for ARNs built from parts.
-pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
-}
-
-pub use crate::backends::dns_suffix;
+pub use crate::backends::{dns_suffix, partition};
 
 #[cfg(test)]
 mod tests {

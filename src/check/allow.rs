@@ -72,11 +72,11 @@ fn grant(ctx: &mut Ctx, allow: &Allow) -> Option<Grant> {
         }
     }
     let mut resources = Vec::new();
-    let mut every = None;
+    let mut every_span = None;
     for e in &resource_exprs {
         match expect_string(ctx, e, "on") {
-            Some(text) if text.as_literal().as_deref() == Some("*") => {
-                every = Some(e.span);
+            Some(text) if text.as_literal().is_some_and(|s| every(&s)) => {
+                every_span = Some(e.span);
                 resources.push(text);
             }
             Some(text) => {
@@ -86,7 +86,7 @@ fn grant(ctx: &mut Ctx, allow: &Allow) -> Option<Grant> {
             None => ok = false,
         }
     }
-    if let (Some(span), true) = (every, ok) {
+    if let (Some(span), true) = (every_span, ok) {
         every_resource(ctx, span, &actions);
     }
     actions.sort();
@@ -125,7 +125,7 @@ fn elements<'e>(ctx: &mut Ctx, e: &'e Expr, what: &str, one: &str) -> Option<Vec
 /// `service:Action`, with `*` and `?` allowed inside the name; returns it as written.
 fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String> {
     let Some((service, name)) = a.split_once(':') else {
-        if !a.is_empty() && a.bytes().all(|b| b == b'*') {
+        if all_wildcards(a) {
             let service = resource_service(resources);
             let mut d = Diagnostic::new(
                 Code::E0701,
@@ -166,10 +166,14 @@ fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String
             } else {
                 "a service prefix is letters, digits and `-`"
             });
-        let cleaned: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let cleaned: String = name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '*' | '?'))
+            .collect();
         let prefix = service.trim().to_ascii_lowercase();
         let fixed = format!("{prefix}:{cleaned}");
         d = if !cleaned.is_empty()
+            && !all_wildcards(&cleaned)
             && !prefix.is_empty()
             && prefix
                 .bytes()
@@ -193,7 +197,7 @@ fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String
         );
         return None;
     }
-    if name.bytes().all(|b| b == b'*') {
+    if all_wildcards(name) {
         ctx.diags.push(
             Diagnostic::new(
                 Code::E0701,
@@ -209,6 +213,11 @@ fn action(ctx: &mut Ctx, a: &str, span: Span, resources: &Expr) -> Option<String
         return None;
     }
     Some(a.to_string())
+}
+
+/// Nothing but `*` and `?`: every action (of a service, or of all of them).
+fn all_wildcards(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| b == b'*' || b == b'?')
 }
 
 /// The service of the first ARN among the resources, for a help line about `*` actions.
@@ -234,14 +243,19 @@ fn resource_service(resources: &Expr) -> Option<String> {
 /// An ARN or ARN pattern: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`. A string with
 /// params is checked as far as its literal start.
 fn resource(ctx: &mut Ctx, text: &Text, e: &Expr, actions: &[String]) -> bool {
-    let ok = match text.as_literal() {
-        Some(s) => is_arn_pattern(&s),
-        None => match text.parts.first() {
-            Some(TextPart::Lit(l)) => l.starts_with("arn:") || "arn:".starts_with(l.as_str()),
-            _ => true,
-        },
-    };
-    if ok {
+    // A param stands for a part of the ARN, never for the whole or its start: checked with
+    // `*` in its place, what it could at most be.
+    let with_stars: String = text
+        .parts
+        .iter()
+        .map(|p| match p {
+            TextPart::Lit(s) => s.as_str(),
+            TextPart::Param(_) => "*",
+        })
+        .collect();
+    let starts_literal =
+        matches!(text.parts.first(), Some(TextPart::Lit(l)) if l.starts_with("arn:"));
+    if is_arn_pattern(&with_stars) && (starts_literal || text.as_literal().is_some()) {
         return true;
     }
     let literal = text.as_literal().unwrap_or_default();
@@ -257,15 +271,20 @@ fn resource(ctx: &mut Ctx, text: &Text, e: &Expr, actions: &[String]) -> bool {
         && !literal.starts_with("arn:")
         && is_arn_pattern(&format!("arn:aws:s3:::{literal}"))
     {
-        d.help(format!(
-            "an S3 bucket or object is written `\"arn:aws:s3:::{literal}\"`"
-        ))
-        .suggest(e.span, format!("\"arn:aws:s3:::{literal}\""))
+        let fixed = crate::syntax::quote(&format!("arn:aws:s3:::{literal}"));
+        d.help(format!("an S3 bucket or object is written `{fixed}`"))
+            .suggest(e.span, fixed)
     } else {
         d.help("write the resource's ARN; a star in it matches any run of characters")
     };
     ctx.diags.push(d);
     false
+}
+
+/// `*`, or an ARN pattern whose resource is nothing but wildcards (`arn:aws:s3:::*`): every
+/// resource the actions reach.
+fn every(s: &str) -> bool {
+    s == "*" || (is_arn_pattern(s) && s.splitn(6, ':').nth(5).is_some_and(all_wildcards))
 }
 
 pub fn is_arn_pattern(s: &str) -> bool {
@@ -298,7 +317,7 @@ pub fn is_arn_pattern(s: &str) -> bool {
 fn every_resource(ctx: &mut Ctx, span: Span, actions: &[String]) {
     let scoped: Vec<&String> = actions
         .iter()
-        .filter(|a| !UNSCOPED.iter().any(|u| u.eq_ignore_ascii_case(a)))
+        .filter(|a| !UNSCOPED.iter().any(|u| matches(u, a)))
         .collect();
     let Some(first) = scoped.first() else {
         return;
@@ -318,9 +337,56 @@ fn every_resource(ctx: &mut Ctx, span: Span, actions: &[String]) {
     );
 }
 
+/// Whether IAM's wildcard `pattern` (`*` any run, `?` one character) matches `s`, ignoring
+/// case, as IAM compares actions.
+fn matches(pattern: &str, s: &str) -> bool {
+    let (p, s): (Vec<u8>, Vec<u8>) = (
+        pattern.to_ascii_lowercase().into_bytes(),
+        s.to_ascii_lowercase().into_bytes(),
+    );
+    // Classic two-pointer glob match with backtracking to the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < s.len() {
+        if i < p.len() && (p[i] == b'?' || p[i] == s[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == b'*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(st) = star {
+            i = st + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|&c| c == b'*')
+}
+
 #[cfg(test)]
 mod tests {
-    use super::is_arn_pattern;
+    use super::{every, is_arn_pattern, matches};
+
+    #[test]
+    fn wildcards_match_as_iam_does() {
+        assert!(matches("ec2:Describe*", "ec2:DescribeInstances"));
+        assert!(matches("ec2:Describe*", "EC2:describe*"));
+        assert!(matches("xray:PutTraceSegments", "xray:puttracesegments"));
+        assert!(!matches("ec2:Describe*", "ec2:RunInstances"));
+        assert!(matches("s3:?et*", "s3:GetObject"));
+        assert!(!matches("s3:?et", "s3:GetObject"));
+    }
+
+    #[test]
+    fn every_resource() {
+        assert!(every("*"));
+        assert!(every("arn:aws:s3:::*"));
+        assert!(every("arn:*:*:*:*:*"));
+        assert!(!every("arn:aws:s3:::bucket/*"));
+        assert!(!every("arn:aws:dynamodb:eu-west-1:123456789012:table/*"));
+    }
 
     #[test]
     fn arn_patterns() {

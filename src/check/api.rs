@@ -77,12 +77,7 @@ pub fn check(
         None if attrs.get("stage").is_some() => None,
         None => Some(Text::lit("prod")),
     };
-    let auth = match attrs.keyword(ctx, "auth", &["none", "api_key", "iam"]) {
-        Some(("api_key", _)) => Some(Auth::ApiKey),
-        Some(("iam", _)) => Some(Auth::Iam),
-        Some(_) => Some(Auth::None),
-        None => attrs.get("auth").is_none().then_some(Auth::None),
-    };
+    let auth = auth(ctx, &attrs).map(|a| a.unwrap_or(Auth::None));
     let mut flag = |ctx: &mut Ctx, n: &str| match attrs.bool(ctx, n) {
         Some((b, _)) => b,
         None => {
@@ -232,4 +227,15 @@ fn throttle(ctx: &mut Ctx, api: &str, block: &Block) -> Option<Throttle> {
         rate: rate?,
         burst: burst?,
     })
+}
+
+/// `auth` of an api or of a route's block: `Some(None)` when it is not set, `None` when it is
+/// set wrong (reported).
+pub fn auth(ctx: &mut Ctx, attrs: &Attrs) -> Option<Option<Auth>> {
+    match attrs.keyword(ctx, "auth", &["none", "api_key", "iam"]) {
+        Some(("api_key", _)) => Some(Some(Auth::ApiKey)),
+        Some(("iam", _)) => Some(Some(Auth::Iam)),
+        Some(_) => Some(Some(Auth::None)),
+        None => attrs.get("auth").is_none().then_some(None),
+    }
 }

@@ -33,10 +33,12 @@ pub fn variables(
 }
 
 /// `env`: names checked (E0304); values are strings, which may interpolate params and URLs
-/// (`"${orders.url}/v1"`), or a URL reference alone (`orders.url`). `None` on any error.
+/// (`"${orders.url}/v1"`), or a URL reference alone (`orders.url`), in service `from`.
+/// `None` on any error.
 pub fn env(
     ctx: &mut Ctx,
     syms: &Symbols,
+    from: &str,
     attrs: &Attrs,
     urls: &mut Vec<(UrlOf, Span)>,
 ) -> Option<BTreeMap<String, (EnvValue, Span)>> {
@@ -46,14 +48,14 @@ pub fn env(
         let e = &entry.value;
         let value = match &e.kind {
             ExprKind::Reference(written) => {
-                super::urls::reference(ctx, syms, written, e.span, false).map(|url| {
+                super::urls::reference(ctx, syms, from, written, e.span, false).map(|url| {
                     urls.push((url.clone(), e.span));
                     EnvValue {
                         parts: vec![EnvPart::Url(url)],
                     }
                 })
             }
-            ExprKind::Str(s) => env_string(ctx, syms, s, urls),
+            ExprKind::Str(s) => env_string(ctx, syms, from, s, urls),
             _ => mismatch(ctx, e, "env", "a string or a URL reference"),
         };
         match value {
@@ -70,6 +72,7 @@ pub fn env(
 fn env_string(
     ctx: &mut Ctx,
     syms: &Symbols,
+    from: &str,
     s: &StrLit,
     urls: &mut Vec<(UrlOf, Span)>,
 ) -> Option<EnvValue> {
@@ -78,7 +81,7 @@ fn env_string(
     for part in &s.parts {
         match part {
             StrPart::Interp(id) if id.name.contains('.') => {
-                match super::urls::reference(ctx, syms, &id.name, id.span, true) {
+                match super::urls::reference(ctx, syms, from, &id.name, id.span, true) {
                     Some(url) => {
                         urls.push((url.clone(), id.span));
                         value.parts.push(EnvPart::Url(url));
@@ -97,7 +100,7 @@ fn env_string(
 }
 
 /// The entries of the map `which`, those with an invalid name reported (E0304) and left out;
-/// the flag is false when one was. `None` when the map is absent but unreadable.
+/// the flag is false when one was. `None` when it is written but is not a map.
 fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a MapEntry>, bool)> {
     let Some(entries) = attrs.map(ctx, which) else {
         return attrs.get(which).is_none().then(|| (Vec::new(), true));

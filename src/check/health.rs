@@ -8,6 +8,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::model::{Health, HealthProtocol, Scale};
 use crate::span::Span;
 use crate::syntax::ast::{Block, Quantity, Unit};
+use crate::text::Text;
 
 pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
     let owner = format!("the `health` block of service `{service}`");
@@ -32,8 +33,8 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
                     span,
                 )
                 .label("not an absolute path")
-                .help(format!("write `\"/{p}\"`"))
-                .suggest(span, format!("\"/{p}\"")),
+                .help(format!("write `{}`", absolute(&p)))
+                .suggest(span, absolute(&p)),
             );
             ok = false;
             None
@@ -224,6 +225,15 @@ pub fn whole_seconds(q: &Quantity) -> Option<u64> {
     // thousandths of a unit * unit in ms = microseconds.
     let micros = thousandths.checked_mul(unit_ms)?;
     (micros % 1_000_000 == 0).then_some(micros / 1_000_000)
+}
+
+/// The path with `/` in front, as a string literal (params kept as params).
+fn absolute(path: &Text) -> String {
+    let mut fixed = Text::lit("/");
+    for part in &path.parts {
+        fixed.push(part.clone());
+    }
+    crate::syntax::quote_text(&fixed)
 }
 
 #[cfg(test)]

@@ -179,12 +179,7 @@ fn body_auth(ctx: &mut Ctx, route: &ast::Route, body: &ast::RouteBody) -> Option
     let kinds: Vec<SegmentKind> = route.path.segments.iter().map(|s| s.kind.clone()).collect();
     let owner = format!("route `{} {}`", route.method.name, path_text(&kinds));
     let attrs = Attrs::gather(ctx, owner, &body.stmts, &ROUTE_ATTRS, &[], Statements::None);
-    match attrs.keyword(ctx, "auth", &["none", "api_key", "iam"]) {
-        Some(("api_key", _)) => Some(Some(Auth::ApiKey)),
-        Some(("iam", _)) => Some(Some(Auth::Iam)),
-        Some(_) => Some(Some(Auth::None)),
-        None => attrs.get("auth").is_none().then_some(None),
-    }
+    super::api::auth(ctx, &attrs)
 }
 
 /// In a target path a greedy variable is written `{proxy}`: one form for lowering.

@@ -11,7 +11,7 @@ use super::{allow, api, health, sizes, Ctx};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Egress, Ingress, Service, UrlOf};
 use crate::span::Span;
-use crate::syntax::ast::Unit;
+use crate::syntax::ast::{ExprKind, Quantity, Unit};
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
@@ -146,7 +146,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
     };
 
     let mut urls = Vec::new();
-    let env = super::env::env(ctx, syms, &attrs, &mut urls);
+    let env = super::env::env(ctx, syms, &name, &attrs, &mut urls);
     let secrets = variables(ctx, &attrs, "secrets");
     if let (Some(env), Some(secrets)) = (&env, &secrets) {
         for (key, (_, span)) in secrets {
@@ -247,14 +247,34 @@ fn image(ctx: &mut Ctx, text: Text, span: Span) -> Option<(Text, crate::model::I
     }
 }
 
+/// A memory quantity in MB, when it is a whole number of them.
+fn memory_mb(q: &Quantity) -> Option<u32> {
+    let factor = match q.unit {
+        Unit::Gb => 1024,
+        Unit::Mb => 1,
+        _ => return None,
+    };
+    // thousandths of a unit * MB per unit / 1000, exact only when divisible.
+    thousandths(&q.value)
+        .and_then(|t| t.checked_mul(factor))
+        .filter(|v| v % 1000 == 0)
+        .and_then(|v| u32::try_from(v / 1000).ok())
+}
+
 /// (cpu in thousandths of a vCPU, memory in MB), each `None` when wrong.
 fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
+    // What a bare number's reading must pair with: the other size, when it is known.
+    let memory_written = match attrs.get("memory").map(|e| &e.kind) {
+        None => Some(2048),
+        Some(ExprKind::Quantity(q)) => memory_mb(q),
+        Some(_) => None,
+    };
     let cpu = match attrs.quantity(
         ctx,
         "cpu",
         &[Unit::Vcpu],
         "a vCPU quantity such as `1 vcpu`",
-        sizes::cpu_for_unitless,
+        |n| sizes::cpu_for_unitless(n, memory_written),
     ) {
         Some((q, span)) => match thousandths(&q.value).and_then(|t| u32::try_from(t).ok()) {
             Some(m) if sizes::valid_cpu(m) => Some((m, Some(span))),
@@ -279,35 +299,27 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
         "memory",
         &[Unit::Mb, Unit::Gb],
         "a memory quantity such as `2 gb`",
-        sizes::memory_for_unitless,
+        |n| sizes::memory_for_unitless(n, cpu.map(|c| c.0)),
     ) {
-        Some((q, span)) => {
-            let factor = if q.unit == Unit::Gb { 1024 } else { 1 };
-            // thousandths of a unit * MB per unit / 1000, exact only when divisible.
-            let mb = thousandths(&q.value)
-                .and_then(|t| t.checked_mul(factor))
-                .filter(|v| v % 1000 == 0)
-                .and_then(|v| u32::try_from(v / 1000).ok());
-            match mb {
-                Some(mb) if sizes::valid_memory(mb) => Some((mb, Some(span))),
-                _ => {
-                    ctx.diags.push(
-                        Diagnostic::new(
-                            Code::E0313,
-                            format!(
-                                "App Runner has no {} {} memory size",
-                                q.value,
-                                q.unit.as_str()
-                            ),
-                            span,
-                        )
-                        .label("not an App Runner memory size")
-                        .help(format!("use {}", sizes::memory_list())),
-                    );
-                    None
-                }
+        Some((q, span)) => match memory_mb(q) {
+            Some(mb) if sizes::valid_memory(mb) => Some((mb, Some(span))),
+            _ => {
+                ctx.diags.push(
+                    Diagnostic::new(
+                        Code::E0313,
+                        format!(
+                            "App Runner has no {} {} memory size",
+                            q.value,
+                            q.unit.as_str()
+                        ),
+                        span,
+                    )
+                    .label("not an App Runner memory size")
+                    .help(format!("use {}", sizes::memory_list())),
+                );
+                None
             }
-        }
+        },
         None if attrs.get("memory").is_some() => None,
         None => Some((2048, None)),
     };

@@ -47,23 +47,30 @@ pub fn format_gb(mb: u32) -> String {
 
 /// The memory a bare number most likely means, as a size App Runner has: a large number is
 /// megabytes (`4096` -> `4 gb`), a small one gigabytes (`4` -> `4 gb`); a size it does not
-/// have becomes the nearest one it has.
-pub fn memory_for_unitless(n: f64) -> Option<String> {
+/// have becomes the nearest one it has, among those that pair with `cpu` when it is known.
+pub fn memory_for_unitless(n: f64, cpu: Option<u32>) -> Option<String> {
     let mb = if n >= 256.0 { n } else { n * 1024.0 };
-    let sizes = PAIRS.iter().flat_map(|(_, m)| m.iter().copied());
+    let sizes = PAIRS
+        .iter()
+        .filter(|(c, _)| cpu.map_or(true, |cpu| cpu == *c))
+        .flat_map(|(_, m)| m.iter().copied());
     nearest(sizes, mb).map(|mb| format!("{} gb", format_gb(mb)))
 }
 
 /// The vCPU a bare number most likely means, as a size App Runner has: a large number is
 /// CPU units, 1,024 to a vCPU (`1024` -> `1 vcpu`), a small one vCPUs; a size it does not
-/// have becomes the nearest one it has.
-pub fn cpu_for_unitless(n: f64) -> Option<String> {
+/// have becomes the nearest one it has, among those that pair with `memory` when it is known.
+pub fn cpu_for_unitless(n: f64, memory: Option<u32>) -> Option<String> {
     let millis = if n >= 128.0 {
         n * 1000.0 / 1024.0
     } else {
         n * 1000.0
     };
-    nearest(PAIRS.iter().map(|(c, _)| *c), millis).map(|m| format!("{} vcpu", format_cpu(m)))
+    let sizes = PAIRS
+        .iter()
+        .filter(|(_, m)| memory.map_or(true, |memory| m.contains(&memory)))
+        .map(|(c, _)| *c);
+    nearest(sizes, millis).map(|m| format!("{} vcpu", format_cpu(m)))
 }
 
 /// The size closest to `target`.

@@ -84,3 +84,121 @@ fn an_unnamed_app_is_one_error() {
         ["E0105"]
     );
 }
+
+/// The diagnostics of one file, with their suggestions applied one at a time.
+fn fixes(text: &str) -> Vec<(&'static str, Vec<String>)> {
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let id = sources.add("f.apr", text.to_string());
+    let modules: Vec<_> = crate::syntax::parse(id, text, &mut diags)
+        .into_iter()
+        .collect();
+    super::check(&modules, &mut diags);
+    diags
+        .sorted()
+        .into_iter()
+        .map(|d| {
+            let fixed = d
+                .suggestions
+                .iter()
+                .map(|s| {
+                    let mut t = text.to_string();
+                    t.replace_range(s.span.start as usize..s.span.end as usize, &s.replacement);
+                    t
+                })
+                .collect();
+            (d.code.as_str(), fixed)
+        })
+        .collect()
+}
+
+fn service(body: &str) -> String {
+    format!("{APP}service web {{\n image = \"public.ecr.aws/a/web:1\"\n{body}\n}}\n")
+}
+
+#[test]
+fn grants_that_reach_everything_are_refused_or_warned() {
+    // Wildcards only, however mixed, are a whole service.
+    for action in ["s3:?*", "dynamodb:*?", "?*"] {
+        let src = service(&format!(" allow \"{action}\" on \"arn:aws:s3:::b/*\""));
+        assert_eq!(run(&[&src]).0, ["E0701"], "{action}");
+    }
+    // A param is a part of an ARN, never all of it or its start.
+    let src = format!(
+        "param bucket = \"*\"\n{}",
+        service(" allow \"s3:GetObject\" on \"${bucket}\"")
+    );
+    assert_eq!(run(&[&src]).0, ["E0703"]);
+    let src = format!(
+        "param bucket = \"b\"\n{}",
+        service(" allow \"s3:GetObject\" on \"arn:aws:s3:::${bucket}/*\"")
+    );
+    assert_eq!(run(&[&src]).0, Vec::<&str>::new());
+    // An ARN whose resource is only wildcards is every resource.
+    for arn in ["arn:aws:s3:::*", "arn:*:*:*:*:*"] {
+        let src = service(&format!(" allow \"s3:GetObject\" on \"{arn}\""));
+        assert_eq!(run(&[&src]).0, ["W0006"], "{arn}");
+    }
+    // Actions AWS does not scope, matched as IAM matches them.
+    let src = service(" allow [\"ec2:DescribeInstances\", \"xray:PutTraceSegments\"] on \"*\"");
+    assert_eq!(run(&[&src]).0, Vec::<&str>::new());
+}
+
+#[test]
+fn fixes_write_strings_that_read_back() {
+    let src = service(" allow \"s3:GetObject\" on \"my\\\"bucket\\${x}/*\"");
+    let (code, fixed) = &fixes(&src)[0];
+    assert_eq!(*code, "E0703");
+    assert!(
+        fixed[0].contains("on \"arn:aws:s3:::my\\\"bucket\\${x}/*\""),
+        "{}",
+        fixed[0]
+    );
+    assert_eq!(run(&[&fixed[0]]).0, Vec::<&str>::new());
+}
+
+#[test]
+fn a_bare_memory_is_read_as_a_size_the_cpu_takes() {
+    let src = service(" cpu = 1 vcpu\n memory = 8");
+    let (code, fixed) = &fixes(&src)[0];
+    assert_eq!(*code, "E0103");
+    assert!(fixed[0].contains("memory = 4 gb"), "{}", fixed[0]);
+    assert_eq!(run(&[&fixed[0]]).0, Vec::<&str>::new());
+}
+
+#[test]
+fn url_fixes_name_a_url_that_exists_and_is_not_the_services_own() {
+    let apis = "api public {\n route GET /a -> web\n}\n";
+    // A misspelt qualified reference keeps its form.
+    let src = format!("{}{apis}", service(" env = { A = api.pubic.url }"));
+    let (code, fixed) = &fixes(&src)[0];
+    assert_eq!(*code, "E0107");
+    assert!(fixed[0].contains("A = api.public.url"), "{}", fixed[0]);
+    // A service's own name is never proposed: it would be a cycle.
+    let src = service(" ingress = public\n env = { A = \"${wbe.url}\" }");
+    assert_eq!(fixes(&src), [("E0107", Vec::new())]);
+    // A reference outside `env` is E0714, not a type error.
+    let src = format!("{}{apis}", service(" command = public.url"));
+    assert_eq!(run(&[&src]).0, ["E0714"]);
+}
+
+#[test]
+fn an_ambiguous_url_offers_only_forms_that_work() {
+    let src = format!(
+        "{APP}network core {{\n cidr = 10.0.0.0/16\n}}\nservice public {{\n image = \"public.ecr.aws/a/p:1\"\n network = core\n}}\napi public {{\n network = core\n route GET /a -> public\n}}\nservice web {{\n image = \"public.ecr.aws/a/web:1\"\n env = {{ U = public.url }}\n}}\n"
+    );
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let id = sources.add("f.apr", src.clone());
+    let modules: Vec<_> = crate::syntax::parse(id, &src, &mut diags)
+        .into_iter()
+        .collect();
+    super::check(&modules, &mut diags);
+    let d = diags.sorted()[0].clone();
+    assert_eq!(d.code.as_str(), "E0711");
+    let help = d.help.unwrap_or_default();
+    assert!(
+        help.contains("api.public.url") && !help.contains("service.public.url"),
+        "{help}"
+    );
+}

@@ -5,7 +5,7 @@
 //! needs only the REST API and its stage name, so a service behind that api may use it.
 
 use super::service::Checked;
-use super::symbols::{Decl, Kind, Symbols};
+use super::symbols::{Decl, Symbols};
 use super::Ctx;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::model::{Ingress, UrlOf};
@@ -13,21 +13,22 @@ use crate::span::Span;
 use crate::syntax::ast::{ExprKind, StmtKind};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Resolves `written` (`orders.url`, `api.public.url`); `interpolated` when it was written
-/// inside a string (`${orders.url}`), which is how a fix must spell it too.
+/// Resolves `written` (`orders.url`, `api.public.url`) in service `from`; `interpolated`
+/// when it was written inside a string (`${orders.url}`), which is how a fix must spell it.
+/// A fix only ever names a URL that exists and is not `from`'s own.
 pub fn reference(
     ctx: &mut Ctx,
     syms: &Symbols,
+    from: &str,
     written: &str,
     span: Span,
     interpolated: bool,
 ) -> Option<UrlOf> {
-    let spell = |r: &str| {
-        if interpolated {
-            format!("${{{r}}}")
-        } else {
-            r.to_string()
-        }
+    let at = Place {
+        syms,
+        from,
+        span,
+        interpolated,
     };
     let parts: Vec<&str> = written.split('.').collect();
     match parts.as_slice() {
@@ -38,6 +39,15 @@ pub fn reference(
                 (true, false) => Some(UrlOf::Api(name.to_string())),
                 (false, true) => Some(UrlOf::Service(name.to_string())),
                 (true, true) => {
+                    let api_form = at.spell(&format!("api.{name}.url"));
+                    let help = if at.service_has_url(name) {
+                        format!(
+                            "say which: `{api_form}` (the api's invoke URL) or `{}` (the service's)",
+                            at.spell(&format!("service.{name}.url"))
+                        )
+                    } else {
+                        format!("write `{api_form}`, the api's invoke URL (service `{name}` has no URL of its own)")
+                    };
                     ctx.diags.push(
                         Diagnostic::new(
                             Code::E0711,
@@ -45,26 +55,25 @@ pub fn reference(
                             span,
                         )
                         .label("an api's URL or a service's?")
-                        .help(format!(
-                            "say which: `{}` (the api's invoke URL) or `{}` (the service's)",
-                            spell(&format!("api.{name}.url")),
-                            spell(&format!("service.{name}.url"))
-                        )),
+                        .help(help)
+                        .suggest(span, api_form),
                     );
                     None
                 }
                 (false, false) => {
-                    unknown(ctx, syms, name, span, &spell);
+                    unknown(ctx, &at, name, None);
                     None
                 }
             }
         }
-        ["api", name, "url"] => syms
-            .resolve(ctx.diags, name, span, Kind::Api)
-            .then(|| UrlOf::Api(name.to_string())),
-        ["service", name, "url"] => syms
-            .resolve(ctx.diags, name, span, Kind::Service)
-            .then(|| UrlOf::Service(name.to_string())),
+        ["api", name, "url"] if syms.apis.contains_key(name) => Some(UrlOf::Api(name.to_string())),
+        ["service", name, "url"] if syms.services.contains_key(name) => {
+            Some(UrlOf::Service(name.to_string()))
+        }
+        [kind @ ("api" | "service"), name, "url"] => {
+            unknown(ctx, &at, name, Some(kind));
+            None
+        }
         _ => {
             let mut d = Diagnostic::new(
                 Code::E0714,
@@ -74,29 +83,22 @@ pub fn reference(
             .label("unknown reference");
             // `orders.arn` for `orders.url`: the one attribute there is.
             let fixed = match parts.as_slice() {
-                [name, _] => Some(format!("{name}.url")),
-                [kind @ ("api" | "service"), name, _] => Some(format!("{kind}.{name}.url")),
+                [name, _] if at.api_has_url(name) ^ at.service_has_url(name) => {
+                    (syms.apis.contains_key(name) ^ syms.services.contains_key(name))
+                        .then(|| format!("{name}.url"))
+                }
+                ["api", name, _] if at.api_has_url(name) => Some(format!("api.{name}.url")),
+                ["service", name, _] if at.service_has_url(name) => {
+                    Some(format!("service.{name}.url"))
+                }
                 _ => None,
             };
-            let has_url = |kind: &str, name: &str| match kind {
-                "api" => syms.apis.contains_key(name),
-                _ => syms.services.get(name).is_some_and(|d| public(d)),
-            };
-            let valid = match parts.as_slice() {
-                [name, _] => {
-                    (syms.apis.contains_key(name) ^ syms.services.contains_key(name))
-                        && (has_url("api", name) || has_url("service", name))
+            d = match fixed {
+                Some(f) => {
+                    let f = at.spell(&f);
+                    d.help(format!("a declaration's one reference is its URL: `{f}`"))
+                        .suggest(span, f)
                 }
-                [kind @ ("api" | "service"), name, _] => has_url(kind, name),
-                _ => false,
-            };
-            d = match fixed.filter(|_| valid) {
-                Some(f) => d
-                    .help(format!(
-                        "a declaration's one reference is its URL: `{}`",
-                        spell(&f)
-                    ))
-                    .suggest(span, spell(&f)),
                 None => d.help("the references are NAME.url, api.NAME.url and service.NAME.url"),
             };
             ctx.diags.push(d);
@@ -105,42 +107,86 @@ pub fn reference(
     }
 }
 
-/// E0107 (or E0108 for a network or the app): no api or service of that name.
-fn unknown(ctx: &mut Ctx, syms: &Symbols, name: &str, span: Span, spell: &dyn Fn(&str) -> String) {
-    if syms.networks.contains_key(name) {
-        ctx.diags.push(
-            Diagnostic::new(
-                Code::E0108,
-                format!("`{name}` is a network, which has no URL"),
-                span,
-            )
-            .label("expected an api or a public service"),
-        );
+/// Where a reference is written, for the fixes its diagnostics propose.
+struct Place<'s, 'a> {
+    syms: &'s Symbols<'a>,
+    /// The service whose `env` holds it: its own URL is never proposed.
+    from: &'s str,
+    span: Span,
+    interpolated: bool,
+}
+
+impl Place<'_, '_> {
+    fn spell(&self, reference: &str) -> String {
+        if self.interpolated {
+            format!("${{{reference}}}")
+        } else {
+            reference.to_string()
+        }
+    }
+
+    fn api_has_url(&self, name: &str) -> bool {
+        self.syms.apis.contains_key(name)
+    }
+
+    fn service_has_url(&self, name: &str) -> bool {
+        name != self.from && self.syms.services.get(name).is_some_and(|d| public(d))
+    }
+}
+
+/// E0107 (or E0108 for a declaration of another kind): nothing of that name has a URL.
+/// `kind` is `api` or `service` in a qualified reference.
+fn unknown(ctx: &mut Ctx, at: &Place, name: &str, kind: Option<&str>) {
+    let syms = at.syms;
+    let wanted = kind.unwrap_or("api or service");
+    let other = match kind {
+        Some("api") if syms.services.contains_key(name) => Some("a service"),
+        Some("service") if syms.apis.contains_key(name) => Some("an api"),
+        _ if syms.networks.contains_key(name) => Some("a network"),
+        _ => None,
+    };
+    if let Some(other) = other {
+        let mut d = Diagnostic::new(
+            Code::E0108,
+            format!("`{name}` is {other}, not an {wanted} with a URL"),
+            at.span,
+        )
+        .label("expected an api or a public service");
+        let fix = match other {
+            "a service" if at.service_has_url(name) => Some(format!("service.{name}.url")),
+            "an api" => Some(format!("api.{name}.url")),
+            _ => None,
+        };
+        if let Some(f) = fix {
+            let f = at.spell(&f);
+            d = d.help(format!("did you mean `{f}`?")).suggest(at.span, f);
+        }
+        ctx.diags.push(d);
         return;
     }
+    // Only names with a URL, of the kind asked for.
     let candidates: Vec<&str> = syms
         .apis
         .keys()
-        .chain(syms.services.keys())
+        .filter(|_| kind != Some("service"))
+        .chain(syms.services.keys().filter(|_| kind != Some("api")))
         .copied()
+        .filter(|c| at.api_has_url(c) && kind != Some("service") || at.service_has_url(c))
         .collect();
-    let mut d = Diagnostic::new(
-        Code::E0107,
-        format!("unknown api or service `{name}`"),
-        span,
-    )
-    .label("no api or service of this name");
-    // Only names with a URL: apis, and services that are public as written.
-    let candidates = candidates
-        .into_iter()
-        .filter(|c| syms.apis.contains_key(c) || syms.services.get(c).is_some_and(|d| public(d)));
-    d = match did_you_mean(name, candidates) {
-        Some(s) if !(syms.apis.contains_key(s) && syms.services.contains_key(s)) => {
-            let fixed = spell(&format!("{s}.url"));
-            d.help(format!("did you mean `{fixed}`?"))
-                .suggest(span, fixed)
+    let mut d = Diagnostic::new(Code::E0107, format!("unknown {wanted} `{name}`"), at.span)
+        .label(format!("no {wanted} of this name"));
+    let fixed = did_you_mean(name, candidates.iter().copied()).and_then(|s| match kind {
+        Some(k) => Some(format!("{k}.{s}.url")),
+        None => {
+            (syms.apis.contains_key(s) ^ syms.services.contains_key(s)).then(|| format!("{s}.url"))
         }
-        _ => d.help("a URL is an api's or a public service's: NAME.url"),
+    });
+    d = match fixed {
+        Some(f) => {
+            let f = at.spell(&f);
+            d.help(format!("did you mean `{f}`?")).suggest(at.span, f)
+        }
+        None => d.help("a URL is an api's or a public service's: NAME.url"),
     };
     ctx.diags.push(d);
 }

@@ -176,7 +176,7 @@ impl<'a> Attrs<'a> {
                                 stmt.span,
                             )
                             .label("a grant outside a service")
-                            .help("permissions are granted to a service: put `allow` in a `service` block"),
+                            .help("`allow` is a statement of a `service` block itself"),
                         );
                     }
                 }
@@ -429,6 +429,18 @@ pub fn mismatch_with_help<T>(
     expected: &str,
     unquoted: Option<String>,
 ) -> Option<T> {
+    if let ExprKind::Reference(r) = &e.kind {
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::E0714,
+                format!("`{r}` is a reference, which only `env` takes"),
+                e.span,
+            )
+            .label(format!("not {expected}"))
+            .help("a service gets another declaration's URL through a variable of its `env`"),
+        );
+        return None;
+    }
     mark_params_used(ctx, e);
     let d = mismatch_diag(e, what, expected);
     ctx.diags.push(match unquoted {

@@ -99,7 +99,9 @@ impl Printer<'_> {
             }
             _ => {}
         }
-        self.dangling(indent + 1, close);
+        // Comments up to the resources (after `]`, around `on`) stay inside the list, where
+        // the next run finds them too.
+        self.dangling(indent + 1, close.max(allow.resources.span.start as usize));
         self.value(indent, &format!("{right} on "), &allow.resources, "", false);
     }
 

@@ -39,6 +39,8 @@ pub struct Graph {
     pub resources: Vec<Resource>,
     /// Sorted by their CloudFormation name.
     pub outputs: Vec<Output>,
+    /// What lowering could not make, each a bug in aprc: validation reports them (E0901).
+    pub broken: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -398,6 +400,7 @@ impl Builder {
                 }],
                 resources: Vec::new(),
                 outputs: Vec::new(),
+                broken: Vec::new(),
             },
         }
     }
@@ -446,6 +449,11 @@ impl Builder {
         if let Some(res) = self.graph.resources.get_mut(r.id.index()) {
             res.retain = true;
         }
+    }
+
+    /// Records what lowering could not make: a bug in aprc, reported by validation.
+    pub fn broken(&mut self, what: String) {
+        self.graph.broken.push(what);
     }
 
     pub fn graph(&self) -> &Graph {

@@ -229,10 +229,11 @@ pub(super) fn lower(
             access_log,
         },
     );
-    // A key when any method requires one: the api's auth, or a route's own.
-    let needs_key = std::iter::once(api.auth)
-        .chain(api.routes.iter().filter_map(|r| r.auth))
-        .any(|a| a == Auth::ApiKey);
+    // A key when any method requires one: by the api's auth, or by a route's own.
+    let needs_key = api
+        .routes
+        .iter()
+        .any(|r| r.auth.unwrap_or(api.auth) == Auth::ApiKey);
     let key = needs_key.then(|| {
         let key = b.add(
             decl,

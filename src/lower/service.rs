@@ -64,6 +64,11 @@ pub(super) fn lower(
             },
         )
     });
+    let env = service
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), env_value(b, v, urls)))
+        .collect();
     let egress = match (service.egress, network.and_then(|n| n.connector)) {
         (Egress::Vpc, Some(connector)) => ir::Egress::Vpc(connector),
         _ => ir::Egress::Default,
@@ -81,11 +86,7 @@ pub(super) fn lower(
             cpu: format!("{} vCPU", thousandths(service.cpu_millis)),
             memory: format!("{} GB", thousandths(service.memory_mb * 1000 / 1024)),
             command: service.command.clone(),
-            env: service
-                .env
-                .iter()
-                .map(|(k, v)| (k.clone(), env_value(v, urls)))
-                .collect(),
+            env,
             secrets: service.secrets.clone(),
             access_role,
             instance_role,
@@ -129,29 +130,34 @@ pub(super) fn lower(
     }
 }
 
-/// An `env` value with its URLs as references to the resources they come from. (A URL whose
-/// resource is not lowered yet cannot occur: services come after those whose URL they use.)
-fn env_value(value: &model::EnvValue, urls: &Urls) -> ir::EnvValue {
-    ir::EnvValue {
-        parts: value
-            .parts
-            .iter()
-            .filter_map(|p| match p {
-                model::EnvPart::Text(t) => Some(ir::EnvPart::Text(t.clone())),
-                model::EnvPart::Url(UrlOf::Api(name)) => {
-                    urls.apis.get(name).map(|(api, stage)| ir::EnvPart::ApiUrl {
-                        api: *api,
-                        stage: stage.clone(),
-                    })
-                }
-                model::EnvPart::Url(UrlOf::Service(name)) => urls
-                    .services
-                    .get(name)
-                    .copied()
-                    .map(ir::EnvPart::ServiceUrl),
-            })
-            .collect(),
+/// An `env` value with its URLs as references to the resources they come from. A URL whose
+/// resource is not lowered yet is a bug (services come after those whose URL they use):
+/// recorded for validation to report, never silently dropped.
+fn env_value(b: &mut Builder, value: &model::EnvValue, urls: &Urls) -> ir::EnvValue {
+    let mut parts = Vec::with_capacity(value.parts.len());
+    for p in &value.parts {
+        let part = match p {
+            model::EnvPart::Text(t) => Some(ir::EnvPart::Text(t.clone())),
+            model::EnvPart::Url(UrlOf::Api(name)) => {
+                urls.apis.get(name).map(|(api, stage)| ir::EnvPart::ApiUrl {
+                    api: *api,
+                    stage: stage.clone(),
+                })
+            }
+            model::EnvPart::Url(UrlOf::Service(name)) => urls
+                .services
+                .get(name)
+                .copied()
+                .map(ir::EnvPart::ServiceUrl),
+        };
+        match part {
+            Some(part) => parts.push(part),
+            None => b.broken(format!(
+                "a URL in `env` refers to {p:?}, which is not lowered yet"
+            )),
+        }
     }
+    ir::EnvValue { parts }
 }
 
 /// `1000` -> `1`, `250` -> `0.25`, `500` -> `0.5`.

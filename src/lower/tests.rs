@@ -375,3 +375,21 @@ fn one_resource_of_each_kind_per_declaration_save_the_numbered_ones() {
         assert!(seen.insert((r.decl, which.clone())), "{which} twice");
     }
 }
+
+#[test]
+fn a_key_exists_only_when_some_method_needs_one() {
+    // The seed's api needs a key; its one route opting out leaves no method that does.
+    let mut spec = seed_spec();
+    spec.apis[0].routes[0].auth = Some(Auth::None);
+    let g = graph(&spec);
+    assert_eq!(g.all::<ir::ApiKey>().count(), 0);
+    assert_eq!(g.all::<ir::UsagePlan>().count(), 0);
+    // And an open api with one key route gets one.
+    let mut spec = seed_spec();
+    spec.apis[0].auth = Auth::None;
+    spec.apis[0].routes[0].auth = Some(Auth::ApiKey);
+    let g = graph(&spec);
+    assert_eq!(g.all::<ir::ApiKey>().count(), 1);
+    let method = one::<ir::Method>(&g);
+    assert!(method.api_key_required);
+}

@@ -8,6 +8,48 @@ mod parser;
 use crate::diag::Diagnostics;
 use crate::span::FileId;
 
+/// `s` as a string literal that reads back as `s`. For fixes that write a string.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    escape_into(&mut out, s);
+    out.push('"');
+    out
+}
+
+/// `t` as a string literal that reads back as `t`: its literal parts escaped, its params
+/// `${name}`.
+pub fn quote_text(t: &crate::text::Text) -> String {
+    let mut out = String::from('"');
+    for part in &t.parts {
+        match part {
+            crate::text::TextPart::Lit(s) => escape_into(&mut out, s),
+            crate::text::TextPart::Param(p) => {
+                out.push_str("${");
+                out.push_str(p);
+                out.push('}');
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Literal text inside a string literal: quotes, backslashes, `$` and control characters
+/// escaped.
+fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '$' => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+}
+
 /// Parses one file. On a syntax error, reports it and returns `None`.
 pub fn parse(file: FileId, text: &str, diags: &mut Diagnostics) -> Option<ast::Module> {
     parser::parse(file, text, diags)

@@ -417,10 +417,10 @@ fn string(ctx: &mut Ctx, pair: Pair<Rule>) -> StrLit {
                     ctx.error(
                         Diagnostic::new(
                             Code::E0004,
-                            format!("`${{{body}}}` does not name a param"),
+                            format!("`${{{body}}}` names no param or reference"),
                             span,
                         )
-                        .label("expected `${name}`")
+                        .label("expected `${name}` or `${name.url}`")
                         .help("write `\\$` for a literal dollar sign"),
                     );
                 }

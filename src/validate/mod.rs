@@ -15,6 +15,12 @@ use crate::ir::Graph;
 
 /// Reports every name and id problem of `g` into `diags`.
 pub fn validate(g: &Graph, diags: &mut Diagnostics) {
+    for what in &g.broken {
+        diags.push(g.app_diagnostic(
+            crate::diag::Code::E0901,
+            format!("internal error (a bug in aprc): {what}"),
+        ));
+    }
     names::check(g, diags);
     ids::check(g, diags);
 }
