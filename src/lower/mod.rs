@@ -103,7 +103,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
 /// The services in name order, except that a service comes after those whose URL it uses
 /// (the checker refused cycles; were there one, its services would keep name order).
 fn service_order(services: &[Service]) -> Vec<&Service> {
-    let mut waiting: BTreeMap<&str, BTreeSet<&str>> = services
+    let needs: BTreeMap<&str, BTreeSet<&str>> = services
         .iter()
         .map(|s| {
             let needs = s
@@ -118,23 +118,45 @@ fn service_order(services: &[Service]) -> Vec<&Service> {
             (s.name.as_str(), needs)
         })
         .collect();
+    // The usual case: no service uses another's URL, and the order is the names'.
+    if needs.values().all(BTreeSet::is_empty) {
+        return services.iter().collect();
+    }
+    // Kahn's order, the first name among the ready ones taken each time.
     let by_name: BTreeMap<&str, &Service> = services.iter().map(|s| (s.name.as_str(), s)).collect();
-    let mut out = Vec::with_capacity(services.len());
-    while !waiting.is_empty() {
-        let next = waiting
+    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+    for (name, needs) in &needs {
+        let known: Vec<&str> = needs
             .iter()
-            .find(|(_, needs)| needs.is_empty())
-            .or_else(|| waiting.iter().next())
-            .map(|(name, _)| *name);
-        let Some(next) = next else { break };
-        waiting.remove(next);
-        for needs in waiting.values_mut() {
-            needs.remove(next);
-        }
-        if let Some(s) = by_name.get(next) {
-            out.push(*s);
+            .copied()
+            .filter(|n| by_name.contains_key(n))
+            .collect();
+        waiting.insert(name, known.len());
+        for n in known {
+            dependents.entry(n).or_default().push(name);
         }
     }
+    let mut ready: BTreeSet<&str> = waiting
+        .iter()
+        .filter(|(_, n)| **n == 0)
+        .map(|(s, _)| *s)
+        .collect();
+    let mut out = Vec::with_capacity(services.len());
+    while let Some(next) = ready.pop_first() {
+        waiting.remove(next);
+        out.extend(by_name.get(next).copied());
+        for d in dependents.get(next).into_iter().flatten() {
+            if let Some(n) = waiting.get_mut(d) {
+                *n -= 1;
+                if *n == 0 {
+                    ready.insert(d);
+                }
+            }
+        }
+    }
+    // A cycle (refused by the checker) leaves services waiting: name order for them.
+    out.extend(waiting.keys().filter_map(|s| by_name.get(s).copied()));
     out
 }
 

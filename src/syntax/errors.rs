@@ -109,7 +109,7 @@ fn describe(positives: &[Rule]) -> String {
             Rule::rbrace => "`}`",
             Rule::lbracket => "`[`",
             Rule::rbracket => "`]`",
-            Rule::ident | Rule::method => "a name",
+            Rule::ident | Rule::method | Rule::name => "a name",
             Rule::path => "a path",
             Rule::EOI | Rule::block | Rule::param_decl | Rule::kw_param => "a declaration",
             Rule::attr

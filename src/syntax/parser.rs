@@ -357,7 +357,7 @@ fn expr(ctx: &mut Ctx, pair: Pair<Rule>) -> Expr {
                 })
                 .collect(),
         ),
-        Rule::reference => ExprKind::Reference(pair.as_str().to_string()),
+        Rule::name if pair.as_str().contains('.') => ExprKind::Reference(pair.as_str().to_string()),
         _ => ExprKind::Ident(pair.as_str().to_string()),
     };
     Expr { kind, span }
