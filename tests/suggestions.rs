@@ -224,6 +224,21 @@ fn variants(name: &str, app: &App) -> Vec<(String, App)> {
                     format!("line {} attribute after the route", i + 1),
                     replace_line(format!("{line} tracing = true")),
                 );
+                // A path variable misspelt in the target path.
+                if let Some(target) = after.split("->").nth(1) {
+                    if let (Some(open), Some(close)) = (target.rfind('{'), target.rfind('}')) {
+                        let var = target[open + 1..close].trim_end_matches('+');
+                        if var.len() > 2 && open < close {
+                            let at = line.len() - target.len() + open + 1;
+                            let mut misspelt = line.to_string();
+                            misspelt.replace_range(at..at + var.len(), &format!("{var}x"));
+                            push(
+                                format!("line {} target variable `{var}` misspelt", i + 1),
+                                replace_line(misspelt),
+                            );
+                        }
+                    }
+                }
             }
             // A block kind misspelt (its second letter dropped).
             for kind in ["service", "network", "health", "scale"] {
@@ -253,6 +268,13 @@ fn variants(name: &str, app: &App) -> Vec<(String, App)> {
                         push(
                             format!("line {} `*`", i + 1),
                             replace_line(format!("{indent}{}", trimmed.replacen(action, "*", 1))),
+                        );
+                        push(
+                            format!("line {} `{action}` with its service in capitals", i + 1),
+                            replace_line(format!(
+                                "{indent}{}",
+                                trimmed.replacen(service, &service.to_uppercase(), 1)
+                            )),
                         );
                     }
                 }
@@ -339,11 +361,23 @@ fn every_suggestion_fixes_its_diagnostic_and_adds_no_error() {
         failed.len(),
         failed.join("\n")
     );
-    // The corpus must exercise suggestions at all, and many kinds of them.
+    // The corpus must exercise suggestions at all, and every kind of them.
     assert!(
         applied > 500,
         "only {applied} suggestions applied over {} inputs",
         apps.len()
+    );
+    let expected = [
+        "E0101", "E0103", "E0107", "E0108", "E0109", "E0110", "E0111", "E0201", "E0202", "E0306",
+        "E0404", "E0408", "E0701", "E0702", "E0703", "E0711", "E0714", "W0002", "W0005",
+    ];
+    let missing: Vec<&str> = expected
+        .into_iter()
+        .filter(|c| !codes.contains(c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "no suggestion exercised for {missing:?} (exercised: {codes:?})"
     );
 }
 

@@ -8,6 +8,7 @@ use super::values::{expect_literal, expect_string, Attrs, Statements};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{App, Param};
+use crate::span::Span;
 use std::collections::BTreeMap;
 
 pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
@@ -46,7 +47,16 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
                     decl.name.span,
                 )
                 .label("missing `region`")
-                .help("add `region = \"eu-west-1\"` (the AWS region to deploy to)"),
+                .help("add `region = \"eu-west-1\"` (the AWS region to deploy to)")
+                // Before the block's closing brace.
+                .suggest(
+                    Span {
+                        start: decl.block.span.end.saturating_sub(1),
+                        end: decl.block.span.end.saturating_sub(1),
+                        ..decl.block.span
+                    },
+                    "  region = \"eu-west-1\"\n",
+                ),
             );
             None
         }

@@ -97,18 +97,36 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
         }
         Some((z, span)) => {
             if z == 1 {
-                ctx.diags.push(
-                    Diagnostic::new(
-                        Code::W0002,
-                        format!(
-                            "network `{}` has only one availability zone",
-                            decl.name.name
-                        ),
-                        span,
-                    )
-                    .label("one zone")
-                    .help("use `zones = 2` or more for high availability"),
-                );
+                // `zones = 2` is a fix only where the block has room for a second subnet.
+                let written = |name: &str| attrs.get(name).map(|e| &e.kind);
+                let size = match written("subnet_size") {
+                    None => Some(24),
+                    Some(ExprKind::Int(n)) => u8::try_from(*n).ok(),
+                    Some(_) => None,
+                };
+                let room = match (written("cidr"), size) {
+                    (Some(ExprKind::Cidr(text)), Some(size)) => {
+                        cidr::parse(text).is_ok_and(|(_, prefix)| {
+                            size >= prefix && cidr::subnets_available(prefix, size) >= 2
+                        })
+                    }
+                    _ => false,
+                };
+                let d = Diagnostic::new(
+                    Code::W0002,
+                    format!(
+                        "network `{}` has only one availability zone",
+                        decl.name.name
+                    ),
+                    span,
+                )
+                .label("one zone");
+                ctx.diags.push(if room {
+                    d.help("use `zones = 2` or more for high availability")
+                        .suggest(span, "2")
+                } else {
+                    d.help("for high availability, give the network a block with room for a subnet in each of two zones, and two zones")
+                });
             }
             Some(z as u8)
         }
