@@ -410,3 +410,35 @@ fn json_carries_suggestions_as_rustc_does() {
         }])
     );
 }
+
+/// One mistake gives one error: the checker reads a misspelt attribute, block or kind on as
+/// what it was meant to be, rather than adding errors about its absence.
+#[test]
+fn each_mistake_is_one_error() {
+    let mut failed = Vec::new();
+    let mut variants_checked = 0;
+    for (name, app) in valid_apps() {
+        // A service named like an api makes each `NAME.url` ambiguous: one error per
+        // reference, each its own fix, so that variant is not one mistake here.
+        for (what, variant) in variants(&name, &app)
+            .into_iter()
+            .filter(|(what, _)| !what.contains("a service named"))
+        {
+            variants_checked += 1;
+            let errors: Vec<String> = check(&variant)
+                .iter()
+                .filter(|d| d.severity() == Severity::Error)
+                .map(|d| format!("{} {}", d.code.as_str(), d.message))
+                .collect();
+            if errors.len() > 1 {
+                failed.push(format!("{what}: {errors:?}"));
+            }
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "{} of {variants_checked} single mistakes gave more than one error:\n{}",
+        failed.len(),
+        failed.join("\n")
+    );
+}

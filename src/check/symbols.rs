@@ -205,7 +205,7 @@ pub fn collect<'a>(modules: &'a [Module], diags: &mut Diagnostics) -> Symbols<'a
 }
 
 fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics) {
-    let kind = block.kind.name.as_str();
+    let mut kind = block.kind.name.as_str();
     if !BLOCK_KINDS.contains(&kind) {
         let mut d = Diagnostic::new(
             Code::E0110,
@@ -213,14 +213,20 @@ fn declare<'a>(syms: &mut Symbols<'a>, block: &'a Block, diags: &mut Diagnostics
             block.kind.span,
         )
         .label("unknown kind");
-        d = match did_you_mean(kind, BLOCK_KINDS) {
+        let meant = did_you_mean(kind, BLOCK_KINDS);
+        d = match meant {
             Some(s) => d
                 .help(format!("did you mean `{s}`?"))
                 .suggest(block.kind.span, s),
             None => d.help("declarations are `app`, `param`, `network`, `service` and `api`"),
         };
         diags.push(d);
-        return;
+        // Read on as the kind it was meant to be, so that one misspelt kind is one error,
+        // not also an unknown name wherever the declaration is referred to.
+        match meant {
+            Some(s) if s != "param" => kind = s,
+            _ => return,
+        }
     }
     if kind == "param" {
         // `param` has its own statement form; as a block it would otherwise fall through.

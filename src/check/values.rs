@@ -44,7 +44,7 @@ impl<'a> Attrs<'a> {
         owner: String,
         body: &'a [Stmt],
         known: &[&'static str],
-        nested: &[&str],
+        nested: &[&'static str],
         statements: Statements,
     ) -> Self {
         let mut attrs = Attrs {
@@ -75,6 +75,9 @@ impl<'a> Attrs<'a> {
                                 d.help(format!("`{s}` is already set: remove this line"))
                                     .suggest(stmt.span, "")
                             } else {
+                                // Read on as the attribute it was meant to be: one mistake
+                                // is one error, not also a default that does not fit.
+                                attrs.values.insert(s, (value, name.span));
                                 d.help(format!("did you mean `{s}`?")).suggest(name.span, s)
                             };
                             attrs.misspelt.push(s);
@@ -115,9 +118,12 @@ impl<'a> Attrs<'a> {
                             kind,
                             nested.iter().copied().chain(known.iter().copied()),
                         ) {
-                            Some(s) if nested.contains(&s) && !written(s) => d
-                                .help(format!("did you mean `{s}`?"))
-                                .suggest(block.kind.span, s),
+                            Some(s) if nested.contains(&s) && !written(s) => {
+                                // Read on as the block it was meant to be.
+                                attrs.blocks.insert(s, block);
+                                d.help(format!("did you mean `{s}`?"))
+                                    .suggest(block.kind.span, s)
+                            }
                             Some(s) => d.help(format!("did you mean `{s}`?")),
                             None if nested.is_empty() => {
                                 d.help(format!("{} has no nested blocks", attrs.owner))
