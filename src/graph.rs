@@ -3,7 +3,7 @@
 //! ([`Resource::dependencies`]), so what the picture shows is what the backends order by.
 //! The two formats only spell the same nodes and edges.
 
-use crate::ir::{Direction, Graph, Id, Internal, Props, Resource, RoleUse};
+use crate::ir::{Direction, Graph, Id, Internal, Props, Resource, RoleUse, TableUse};
 
 /// The node of resource `id`: `<kind>:<declaration>[:<which>]` (`nlb:core`,
 /// `method:public:AnyProxy`). Unique within a graph that validates: one declaration has at
@@ -15,6 +15,7 @@ fn node(g: &Graph, id: Id) -> Result<String, Internal> {
         Props::RegionZones(_) => format!("zones:{owner}"),
         Props::ServiceZones(_) => format!("service-zones:{owner}"),
         Props::Vpc(_) => format!("vpc:{owner}"),
+        Props::Subnet(s) if s.public => format!("public-subnet:{owner}:{}", s.index),
         Props::Subnet(s) => format!("subnet:{owner}:{}", s.index),
         Props::SecurityGroup(sg) => format!("sg:{owner}:{}", sg.role.snake()),
         Props::SgRule(rule) => {
@@ -34,7 +35,10 @@ fn node(g: &Graph, id: Id) -> Result<String, Internal> {
                 rule.ordinal
             )
         }
-        Props::VpcEndpoint(_) => format!("endpoint:{owner}"),
+        Props::VpcEndpoint(e) => match e.member() {
+            Some((_, snake)) => format!("endpoint:{owner}:{snake}"),
+            None => format!("endpoint:{owner}"),
+        },
         Props::EndpointEnis(_) => format!("eni-ips:{owner}"),
         Props::LoadBalancer(_) => format!("nlb:{owner}"),
         Props::TargetGroup(_) => format!("tg:{owner}"),
@@ -44,6 +48,8 @@ fn node(g: &Graph, id: Id) -> Result<String, Internal> {
         Props::Role(role) => match role.role_use {
             RoleUse::Access => format!("access-role:{owner}"),
             RoleUse::Instance => format!("instance-role:{owner}"),
+            RoleUse::Execution => format!("execution-role:{owner}"),
+            RoleUse::Task => format!("task-role:{owner}"),
         },
         Props::AutoScaling(_) => format!("autoscaling:{owner}"),
         Props::Observability(_) => format!("observability:{owner}"),
@@ -60,6 +66,34 @@ fn node(g: &Graph, id: Id) -> Result<String, Internal> {
         Props::ApiKey(_) => format!("apikey:{owner}"),
         Props::UsagePlan(_) => format!("usageplan:{owner}"),
         Props::UsagePlanKey(_) => format!("usageplan-key:{owner}"),
+        Props::InternetGateway(_) => format!("igw:{owner}"),
+        Props::RouteTable(t) => match t.table_use {
+            TableUse::Public => format!("route-table:{owner}:public"),
+            TableUse::Private(n) => format!("route-table:{owner}:private:{n}"),
+        },
+        Props::Route(route) => {
+            let Props::RouteTable(t) = &g.resource(route.table.id)?.props else {
+                return Err(Internal(format!("route #{} is in no route table", id.0)));
+            };
+            match t.table_use {
+                TableUse::Public => format!("route:{owner}:public"),
+                TableUse::Private(n) => format!("route:{owner}:private:{n}"),
+            }
+        }
+        Props::RouteTableAssociation(a) => {
+            let Props::Subnet(s) = &g.resource(a.subnet.id)?.props else {
+                return Err(Internal(format!("association #{} has no subnet", id.0)));
+            };
+            let tier = if s.public { "public" } else { "private" };
+            format!("route-assoc:{owner}:{tier}:{}", s.index)
+        }
+        Props::ElasticIp(e) => format!("eip:{owner}:{}", e.index),
+        Props::NatGateway(n) => format!("nat:{owner}:{}", n.index),
+        Props::Cluster(_) => format!("cluster:{owner}"),
+        Props::TaskDefinition(_) => format!("taskdef:{owner}"),
+        Props::EcsService(_) => format!("ecs-service:{owner}"),
+        Props::ScalableTarget(_) => format!("scalable-target:{owner}"),
+        Props::ScalingPolicy(_) => format!("scaling-policy:{owner}"),
     })
 }
 
@@ -115,6 +149,25 @@ fn label(r: &Resource) -> String {
         Props::ApiKey(k) => format!("api key {}", k.name),
         Props::UsagePlan(p) => format!("usage plan {}", p.name),
         Props::UsagePlanKey(_) => "usage plan key".to_string(),
+        Props::InternetGateway(_) => "internet gateway".to_string(),
+        Props::RouteTable(t) => match t.table_use {
+            TableUse::Public => "public route table".to_string(),
+            TableUse::Private(n) => format!("private route table {n}"),
+        },
+        Props::Route(r) => format!("route {}", r.destination),
+        Props::RouteTableAssociation(_) => "route table association".to_string(),
+        Props::ElasticIp(e) => format!("Elastic IP {}", e.index),
+        Props::NatGateway(n) => format!("NAT gateway {}", n.index),
+        Props::Cluster(c) => format!("ECS cluster {}", c.physical),
+        Props::TaskDefinition(t) => {
+            format!(
+                "task definition {} ({} CPU, {} MiB)",
+                t.family, t.cpu, t.memory
+            )
+        }
+        Props::EcsService(s) => format!("ECS service {}", s.physical),
+        Props::ScalableTarget(t) => format!("scalable target {}-{}", t.min, t.max),
+        Props::ScalingPolicy(p) => format!("scaling policy {} ({}%)", p.physical, p.target_value),
     }
 }
 

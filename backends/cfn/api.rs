@@ -94,6 +94,11 @@ fn integration(cx: &Cx, m: &Method) -> Result<Value, BackendError> {
             cx.g.get(service).map_err(internal)?;
             format!("{}.ServiceUrl", id(cx, service.id)?)
         }
+        Host::Listener { .. } => {
+            return Err(internal(crate::ir::Internal(
+                "ECS integrations are not spelled yet".into(),
+            )))
+        }
     };
     out.insert("Uri".into(), uri(&host, &i.target_path));
     if !i.request_parameters.is_empty() {

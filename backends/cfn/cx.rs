@@ -60,6 +60,19 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
         let p = g.decl(r.decl)?.names.pascal.as_str();
         out.push(match &r.props {
             Props::RegionZones(_) => String::new(),
+            Props::InternetGateway(_)
+            | Props::RouteTable(_)
+            | Props::Route(_)
+            | Props::RouteTableAssociation(_)
+            | Props::ElasticIp(_)
+            | Props::NatGateway(_)
+            | Props::Cluster(_)
+            | Props::TaskDefinition(_)
+            | Props::EcsService(_)
+            | Props::ScalableTarget(_)
+            | Props::ScalingPolicy(_) => {
+                return Err(Internal("ECS kinds are not spelled yet".into()))
+            }
             Props::ServiceZones(z) => format!("{}Zones", names::pascal(&z.service)),
             Props::Vpc(_) => format!("{p}Vpc"),
             Props::Subnet(s) => format!("{p}Subnet{}", s.index),

@@ -58,6 +58,19 @@ pub fn emit(g: &Graph) -> Result<String, BackendError> {
         match &r.props {
             // `Fn::GetAZs` where a subnet needs a zone: no resource.
             Props::RegionZones(_) => Ok(()),
+            Props::InternetGateway(_)
+            | Props::RouteTable(_)
+            | Props::Route(_)
+            | Props::RouteTableAssociation(_)
+            | Props::ElasticIp(_)
+            | Props::NatGateway(_)
+            | Props::Cluster(_)
+            | Props::TaskDefinition(_)
+            | Props::EcsService(_)
+            | Props::ScalableTarget(_)
+            | Props::ScalingPolicy(_) => Err(BackendError::internal(crate::ir::Internal(
+                "ECS kinds are not spelled yet".into(),
+            ))),
             Props::ServiceZones(z) => eni_lookup::zones(&cx, t, id, z),
             Props::Vpc(v) => network::vpc(&cx, t, id, v),
             Props::Subnet(s) => network::subnet(&cx, t, id, s),
@@ -271,6 +284,7 @@ fn output_value(cx: &Cx, value: OutputValue) -> Result<Value, Internal> {
             ))
         }
         OutputValue::ApiKeyId(key) => cx.ref_(key)?,
+        OutputValue::EcsServiceArn(service) => cx.ref_(service)?,
         OutputValue::ServiceArn(service) => cx.att(service, "ServiceArn")?,
         OutputValue::ServiceUrl(service) => cx.att(service, "ServiceUrl")?,
         OutputValue::IngressDomain(conn) => cx.att(conn, "DomainName")?,

@@ -190,11 +190,16 @@ pub fn target_group(
     me: Id,
     tg: &TargetGroup,
 ) -> Result<(), BackendError> {
-    let enis = cx.g.get(tg.targets).map_err(internal)?;
+    let crate::ir::Targets::EndpointEnis(lookup) = tg.targets else {
+        return Err(internal(Internal(
+            "ECS target groups are not spelled yet".into(),
+        )));
+    };
+    let enis = cx.g.get(lookup).map_err(internal)?;
     let targets: Vec<Value> = (0..enis.count)
         .map(|i| {
             Ok(json!({
-                "Id": cx.att(tg.targets, &format!("Ip{i}")).map_err(internal)?,
+                "Id": cx.att(lookup, &format!("Ip{i}")).map_err(internal)?,
                 "Port": tg.port,
             }))
         })

@@ -135,6 +135,11 @@ pub fn method<'a>(
     let host = match i.host {
         Host::IngressDomain(conn) => cx.out(conn, "DomainName")?,
         Host::ServiceUrl(service) => cx.out(service, "ServiceUrl")?,
+        Host::Listener { .. } => {
+            return Err(crate::ir::Internal(
+                "ECS integrations are not spelled yet".into(),
+            ))
+        }
     };
     input.push(
         "uri",

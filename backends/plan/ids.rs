@@ -116,6 +116,17 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
     let owner = &g.decl(r.decl)?.names.spec;
     Ok(match &r.props {
         Props::RegionZones(_) => self::id(owner, kind::ZONES),
+        Props::InternetGateway(_)
+        | Props::RouteTable(_)
+        | Props::Route(_)
+        | Props::RouteTableAssociation(_)
+        | Props::ElasticIp(_)
+        | Props::NatGateway(_)
+        | Props::Cluster(_)
+        | Props::TaskDefinition(_)
+        | Props::EcsService(_)
+        | Props::ScalableTarget(_)
+        | Props::ScalingPolicy(_) => return Err(Internal("ECS kinds are not spelled yet".into())),
         Props::ServiceZones(_) => self::id(owner, kind::ENDPOINT_ZONES),
         Props::Vpc(_) => self::id(owner, kind::VPC),
         Props::Subnet(s) => id_n(owner, "subnet", s.index),
@@ -148,6 +159,9 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
             match role.role_use {
                 RoleUse::Access => kind::ACCESS_ROLE,
                 RoleUse::Instance => kind::INSTANCE_ROLE,
+                RoleUse::Execution | RoleUse::Task => {
+                    return Err(Internal("ECS roles are not spelled yet".into()))
+                }
             },
         ),
         Props::AutoScaling(_) => self::id(owner, kind::AUTOSCALING),
@@ -201,6 +215,9 @@ pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
             Props::Role(role) => extra(match role.role_use {
                 RoleUse::Access => kind::ACCESS_POLICY,
                 RoleUse::Instance => kind::INSTANCE_POLICY,
+                RoleUse::Execution | RoleUse::Task => {
+                    return Err(Internal("ECS roles are not spelled yet".into()))
+                }
             }),
             Props::LogsRole(_) => extra(kind::LOGS_POLICY),
             Props::LogGroup(_) => extra(kind::LOG_RETENTION),

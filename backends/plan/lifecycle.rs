@@ -165,6 +165,17 @@ fn lifecycle<'a>(props: &Props, step: &Step<'a>) -> Result<Lifecycle<'a>, Intern
         Props::RegionZones(_) | Props::ServiceZones(_) | Props::EndpointEnis(_) => {
             l.lookup = true;
         }
+        Props::InternetGateway(_)
+        | Props::RouteTable(_)
+        | Props::Route(_)
+        | Props::RouteTableAssociation(_)
+        | Props::ElasticIp(_)
+        | Props::NatGateway(_)
+        | Props::Cluster(_)
+        | Props::TaskDefinition(_)
+        | Props::EcsService(_)
+        | Props::ScalableTarget(_)
+        | Props::ScalingPolicy(_) => return Err(Internal("ECS kinds are not spelled yet".into())),
         Props::Vpc(_) => {
             l.read = read(
                 "DescribeVpcs",

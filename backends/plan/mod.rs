@@ -104,6 +104,19 @@ fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
         let out = &mut all;
         match &r.props {
             Props::RegionZones(z) => network::region_zones(cx, id, z, out),
+            Props::InternetGateway(_)
+            | Props::RouteTable(_)
+            | Props::Route(_)
+            | Props::RouteTableAssociation(_)
+            | Props::ElasticIp(_)
+            | Props::NatGateway(_)
+            | Props::Cluster(_)
+            | Props::TaskDefinition(_)
+            | Props::EcsService(_)
+            | Props::ScalableTarget(_)
+            | Props::ScalingPolicy(_) => {
+                return Err(Internal("ECS kinds are not spelled yet".into()))
+            }
             Props::ServiceZones(z) => network::service_zones(cx, id, z, out),
             Props::Vpc(v) => network::vpc(cx, id, v, out),
             Props::Subnet(s) => network::subnet(cx, id, s, out),
@@ -146,6 +159,7 @@ fn outputs<'a>(cx: &Cx<'a>) -> Result<J<'a>, Internal> {
         let value = match output.value {
             OutputValue::InvokeUrl(stage) => api::invoke_url(cx, stage)?,
             OutputValue::ApiKeyId(key) => cx.out(key, "ApiKeyId")?,
+            OutputValue::EcsServiceArn(service) => cx.out(service, "ServiceArn")?,
             OutputValue::ServiceArn(service) => cx.out(service, "ServiceArn")?,
             // The host name as App Runner gives it, like the other targets' outputs.
             OutputValue::ServiceUrl(service) => cx.out(service, "ServiceUrl")?,

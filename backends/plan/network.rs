@@ -337,8 +337,11 @@ pub fn target_group<'a>(
         "DeleteTargetGroup",
         obj! { "TargetGroupArn" => arn.clone() },
     ));
-    let enis = cx.g.get(tg.targets)?;
-    let lookup = cx.step(tg.targets.id)?;
+    let crate::ir::Targets::EndpointEnis(enis_ref) = tg.targets else {
+        return Err(Internal("ECS target groups are not spelled yet".into()));
+    };
+    let enis = cx.g.get(enis_ref)?;
+    let lookup = cx.step(enis_ref.id)?;
     let targets: Vec<J> = (0..enis.count)
         .map(|i| obj! { "Id" => reference(lookup.clone(), ip_output(i)), "Port" => tg.port })
         .collect();

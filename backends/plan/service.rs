@@ -34,6 +34,9 @@ pub fn policy_step(cx: &Cx, role: Id) -> Result<super::json::StepId, Internal> {
         match r.role_use {
             RoleUse::Access => kind::ACCESS_POLICY,
             RoleUse::Instance => kind::INSTANCE_POLICY,
+            RoleUse::Execution | RoleUse::Task => {
+                return Err(Internal("ECS roles are not spelled yet".into()))
+            }
         },
     ))
 }

@@ -76,6 +76,11 @@ pub fn method(cx: &Cx, me: Id, m: &Method, w: &mut Doc) -> Result<(), Internal> 
     let host = match i.host {
         Host::IngressDomain(conn) => cx.attr(conn, "domain_name")?,
         Host::ServiceUrl(service) => cx.attr(service, "service_url")?,
+        Host::Listener { .. } => {
+            return Err(crate::ir::Internal(
+                "ECS integrations are not spelled yet".into(),
+            ))
+        }
     };
     let uri = [
         Piece::Lit("https://"),

@@ -104,6 +104,17 @@ pub fn main_block(props: &Props) -> (Block, &'static str) {
     use Block::{Data, Resource};
     match props {
         Props::RegionZones(_) => (Data, "aws_availability_zones"),
+        Props::InternetGateway(_)
+        | Props::RouteTable(_)
+        | Props::Route(_)
+        | Props::RouteTableAssociation(_)
+        | Props::ElasticIp(_)
+        | Props::NatGateway(_)
+        | Props::Cluster(_)
+        | Props::TaskDefinition(_)
+        | Props::EcsService(_)
+        | Props::ScalableTarget(_)
+        | Props::ScalingPolicy(_) => (Resource, "aprc_not_spelled_yet"),
         Props::ServiceZones(_) => (Data, "aws_vpc_endpoint_service"),
         Props::Vpc(_) => (Resource, "aws_vpc"),
         Props::Subnet(_) => (Resource, "aws_subnet"),
@@ -162,6 +173,19 @@ fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
         };
         out.push(match &r.props {
             Props::RegionZones(_) => AZS.to_string(),
+            Props::InternetGateway(_)
+            | Props::RouteTable(_)
+            | Props::Route(_)
+            | Props::RouteTableAssociation(_)
+            | Props::ElasticIp(_)
+            | Props::NatGateway(_)
+            | Props::Cluster(_)
+            | Props::TaskDefinition(_)
+            | Props::EcsService(_)
+            | Props::ScalableTarget(_)
+            | Props::ScalingPolicy(_) => {
+                return Err(Internal("ECS kinds are not spelled yet".into()))
+            }
             Props::ServiceZones(z) => names::snake(&z.service),
             Props::Subnet(s) => member(owner, &s.index.to_string()),
             Props::SecurityGroup(sg) => member(owner, sg.role.snake()),

@@ -98,6 +98,17 @@ fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
     for (id, r) in cx.g.iter() {
         match &r.props {
             Props::RegionZones(z) => network::region_zones(cx, id, z, w),
+            Props::InternetGateway(_)
+            | Props::RouteTable(_)
+            | Props::Route(_)
+            | Props::RouteTableAssociation(_)
+            | Props::ElasticIp(_)
+            | Props::NatGateway(_)
+            | Props::Cluster(_)
+            | Props::TaskDefinition(_)
+            | Props::EcsService(_)
+            | Props::ScalableTarget(_)
+            | Props::ScalingPolicy(_) => Err(Internal("ECS kinds are not spelled yet".into())),
             Props::ServiceZones(z) => network::service_zones(cx, id, z, w),
             Props::Vpc(v) => network::vpc(cx, id, v, w),
             Props::Subnet(s) => network::subnet(cx, id, s, w),
@@ -168,6 +179,7 @@ fn output_block(cx: &Cx, o: &crate::ir::Output, w: &mut Doc) -> Result<(), Inter
     let value = match o.value {
         OutputValue::InvokeUrl(stage) => cx.attr(stage, "invoke_url")?,
         OutputValue::ApiKeyId(key) => cx.attr(key, "id")?,
+        OutputValue::EcsServiceArn(service) => cx.attr(service, "id")?,
         OutputValue::ServiceArn(service) => cx.attr(service, "arn")?,
         OutputValue::ServiceUrl(service) => cx.attr(service, "service_url")?,
         OutputValue::IngressDomain(conn) => cx.attr(conn, "domain_name")?,

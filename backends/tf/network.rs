@@ -197,8 +197,11 @@ pub fn target_group(cx: &Cx, me: Id, tg: &TargetGroup, w: &mut Doc) -> Result<()
             w.create_before_destroy();
         }
     });
-    let enis = cx.g.get(tg.targets)?;
-    let lookup = cx.name(tg.targets.id)?;
+    let crate::ir::Targets::EndpointEnis(enis_ref) = tg.targets else {
+        return Err(Internal("ECS target groups are not spelled yet".into()));
+    };
+    let enis = cx.g.get(enis_ref)?;
+    let lookup = cx.name(enis_ref.id)?;
     let ids = call(
         "tolist",
         cx.attr(enis.endpoint, "network_interface_ids")?.into(),

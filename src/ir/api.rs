@@ -2,7 +2,9 @@
 //! integration, the deployment that names what the stage serves, the stage with its access
 //! log group, and with `auth = api_key` the key, usage plan and their association.
 
-use super::{ApiAccount, AppRunnerService, Id, IngressConnection, Ref, Refs, VpcLink};
+use super::{
+    ApiAccount, AppRunnerService, Id, IngressConnection, Listener, LoadBalancer, Ref, Refs, VpcLink,
+};
 use crate::text::Text;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -91,6 +93,24 @@ pub enum Host {
     IngressDomain(Ref<IngressConnection>),
     /// A public service, by its URL (App Runner's host name).
     ServiceUrl(Ref<AppRunnerService>),
+    /// An ECS service, by its listener on the network's load balancer:
+    /// `http://<load balancer DNS name>:<port>`.
+    Listener {
+        load_balancer: Ref<LoadBalancer>,
+        listener: Ref<Listener>,
+        port: u16,
+    },
+}
+
+impl Host {
+    /// The URI scheme the integration uses: App Runner serves HTTPS; an ECS service's
+    /// listener passes TCP through to the container, which speaks HTTP.
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            Host::IngressDomain(_) | Host::ServiceUrl(_) => "https",
+            Host::Listener { .. } => "http",
+        }
+    }
 }
 
 /// A deployment of the api: a snapshot of its methods that a stage serves. Its identity
@@ -180,6 +200,14 @@ impl Refs for Method {
         match &self.integration.host {
             Host::IngressDomain(r) => r.refs(out),
             Host::ServiceUrl(r) => r.refs(out),
+            Host::Listener {
+                load_balancer,
+                listener,
+                ..
+            } => {
+                load_balancer.refs(out);
+                listener.refs(out);
+            }
         }
     }
 }

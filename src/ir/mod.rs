@@ -12,10 +12,11 @@
 //! Resources are kept in one deterministic order (app-wide lookups, then each network, each
 //! service, the account's logging role, each api; within each, what it needs first), which is
 //! the order the backends write them in. Kinds live by domain: [`network`], [`service`],
-//! [`api`], [`account`].
+//! [`api`], [`ecs`], [`account`].
 
 pub mod account;
 pub mod api;
+pub mod ecs;
 pub mod network;
 pub mod service;
 
@@ -26,6 +27,7 @@ use std::marker::PhantomData;
 
 pub use account::*;
 pub use api::*;
+pub use ecs::*;
 pub use network::*;
 pub use service::*;
 
@@ -197,6 +199,17 @@ pub enum Props {
     ApiKey(ApiKey),
     UsagePlan(UsagePlan),
     UsagePlanKey(UsagePlanKey),
+    InternetGateway(InternetGateway),
+    RouteTable(RouteTable),
+    Route(Route),
+    RouteTableAssociation(RouteTableAssociation),
+    ElasticIp(ElasticIp),
+    NatGateway(NatGateway),
+    Cluster(Cluster),
+    TaskDefinition(TaskDefinition),
+    EcsService(EcsService),
+    ScalableTarget(ScalableTarget),
+    ScalingPolicy(ScalingPolicy),
 }
 
 /// A kind of resource: the typed properties one [`Props`] variant holds.
@@ -271,6 +284,17 @@ kinds! {
     ApiKey => "API key",
     UsagePlan => "usage plan",
     UsagePlanKey => "usage plan key",
+    InternetGateway => "internet gateway",
+    RouteTable => "route table",
+    Route => "route",
+    RouteTableAssociation => "route table association",
+    ElasticIp => "Elastic IP",
+    NatGateway => "NAT gateway",
+    Cluster => "ECS cluster",
+    TaskDefinition => "task definition",
+    EcsService => "ECS service",
+    ScalableTarget => "scalable target",
+    ScalingPolicy => "scaling policy",
 }
 
 /// What a kind's properties refer to. Each kind lists its references by hand, next to its
@@ -510,6 +534,8 @@ pub enum OutputValue {
     /// The api key's id, never its value.
     ApiKeyId(Ref<ApiKey>),
     ServiceArn(Ref<AppRunnerService>),
+    /// An ECS service's ARN.
+    EcsServiceArn(Ref<EcsService>),
     /// A public service's URL (App Runner's host name, no scheme).
     ServiceUrl(Ref<AppRunnerService>),
     /// A private service's ingress connection domain name.

@@ -54,15 +54,18 @@ pub enum ZoneRef {
     Service(Ref<ServiceZones>, usize),
 }
 
-/// A private subnet (no public IPs on launch).
+/// A subnet of a created VPC: private (where services run), or public (where a NAT gateway
+/// lives: `nat = true`). Neither gives public IPs on launch.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Subnet {
     pub vpc: Ref<Vpc>,
     pub cidr: String,
     pub zone: ZoneRef,
     pub map_public_ip: bool,
-    /// Its position among the network's subnets.
+    /// Its position among the network's private subnets, or among its public ones.
     pub index: usize,
+    /// A public subnet: it routes to the internet gateway.
+    pub public: bool,
 }
 
 /// What a network's security group guards.
@@ -74,6 +77,10 @@ pub enum GroupRole {
     Nlb,
     /// The App Runner VPC connector.
     Connector,
+    /// The interface endpoints ECS tasks pull images, write logs and read secrets through.
+    Endpoints,
+    /// One ECS service's tasks (the group belongs to the service).
+    Tasks,
 }
 
 impl GroupRole {
@@ -82,6 +89,8 @@ impl GroupRole {
             GroupRole::Endpoint => "Endpoint",
             GroupRole::Nlb => "Nlb",
             GroupRole::Connector => "Connector",
+            GroupRole::Endpoints => "Endpoints",
+            GroupRole::Tasks => "Tasks",
         }
     }
 
@@ -90,6 +99,8 @@ impl GroupRole {
             GroupRole::Endpoint => "endpoint",
             GroupRole::Nlb => "nlb",
             GroupRole::Connector => "connector",
+            GroupRole::Endpoints => "endpoints",
+            GroupRole::Tasks => "tasks",
         }
     }
 }
@@ -150,18 +161,47 @@ pub struct SgRule {
     pub ordinal: usize,
 }
 
-/// An interface endpoint for `com.amazonaws.<region>.<service>`: one network interface in
-/// each subnet.
+/// An endpoint for `com.amazonaws.<region>.<service>`: an interface endpoint has one network
+/// interface in each subnet; a gateway endpoint (`s3`) is a route in each route table.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VpcEndpoint {
     pub vpc: VpcRef,
+    /// Interface endpoints only.
     pub subnets: Vec<SubnetRef>,
+    /// Interface endpoints only.
     pub security_groups: Vec<Ref<SecurityGroup>>,
-    /// After `com.amazonaws.<region>.`: `apprunner.requests`.
+    /// Gateway endpoints only.
+    pub route_tables: Vec<Ref<RouteTable>>,
+    /// After `com.amazonaws.<region>.`: `apprunner.requests`, `ecr.api`, `s3`.
     pub service: String,
-    /// `Interface`.
+    /// `Interface` or `Gateway`.
     pub endpoint_type: &'static str,
     pub private_dns: bool,
+}
+
+/// The App Runner requests endpoint's service, after `com.amazonaws.<region>.`.
+pub const REQUESTS_ENDPOINT: &str = "apprunner.requests";
+
+impl VpcEndpoint {
+    /// How names tell a network's endpoints apart: none for the App Runner requests endpoint
+    /// (a network's first, whose names predate the others), else the service's words:
+    /// `("EcrApi", "ecr_api")` for `ecr.api`.
+    pub fn member(&self) -> Option<(String, String)> {
+        if self.service == REQUESTS_ENDPOINT {
+            return None;
+        }
+        let words: Vec<&str> = self.service.split(['.', '-']).collect();
+        let pascal = words
+            .iter()
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        Some((pascal, words.join("_")))
+    }
 }
 
 /// The private IPs of an endpoint's network interfaces, one per subnet, in subnet order:
@@ -220,10 +260,11 @@ impl LoadBalancer {
     }
 }
 
-/// A target group of IP targets on TCP: the endpoint's interface IPs.
+/// A target group of IP targets on TCP: the App Runner endpoint's interface IPs, or an ECS
+/// service's tasks (ECS registers them).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetGroup {
-    /// `<app>-<network>-<replacement suffix>`, at most 32 characters.
+    /// `<app>-<network or service>-<replacement suffix>`, at most 32 characters.
     pub physical: String,
     pub vpc: VpcRef,
     /// `TCP`.
@@ -231,7 +272,34 @@ pub struct TargetGroup {
     pub port: u16,
     /// `ip`.
     pub target_type: &'static str,
-    pub targets: Ref<EndpointEnis>,
+    pub targets: Targets,
+    /// The health check; `None` keeps Elastic Load Balancing's defaults.
+    pub health: Option<TargetHealth>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Targets {
+    /// Registered by the app: the endpoint's interface IPs.
+    EndpointEnis(Ref<EndpointEnis>),
+    /// Registered by ECS: an ECS service's tasks.
+    Ecs,
+}
+
+/// A target group's health check (section 9's ranges, checked).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetHealth {
+    /// `HTTP` or `TCP`.
+    pub protocol: &'static str,
+    /// `HTTP` only.
+    pub path: Option<Text>,
+    /// Seconds, 5-300.
+    pub interval: Option<u32>,
+    /// Seconds, 2-120.
+    pub timeout: Option<u32>,
+    /// 2-10.
+    pub healthy_threshold: Option<u32>,
+    /// 2-10.
+    pub unhealthy_threshold: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -250,6 +318,68 @@ pub struct VpcLink {
     pub physical: String,
     pub target: Ref<LoadBalancer>,
     pub listener: Ref<Listener>,
+}
+
+/// An internet gateway, attached to its VPC (`nat = true` on a created network).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InternetGateway {
+    pub vpc: Ref<Vpc>,
+}
+
+/// What a route table serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TableUse {
+    /// The public subnets: to the internet gateway.
+    Public,
+    /// The private subnet of zone `n`: to that zone's NAT gateway (or, without a NAT, the
+    /// one table of every private subnet: `Private(0)`).
+    Private(usize),
+}
+
+/// A route table of a created VPC.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteTable {
+    pub vpc: Ref<Vpc>,
+    pub table_use: TableUse,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RouteTarget {
+    InternetGateway(Ref<InternetGateway>),
+    NatGateway(Ref<NatGateway>),
+}
+
+/// A route of a table: `destination` (`0.0.0.0/0`) through a gateway. A route to the
+/// internet gateway needs the gateway attached to the VPC first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Route {
+    pub table: Ref<RouteTable>,
+    pub destination: String,
+    pub target: RouteTarget,
+}
+
+/// A subnet's use of a route table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RouteTableAssociation {
+    pub table: Ref<RouteTable>,
+    pub subnet: Ref<Subnet>,
+}
+
+/// An Elastic IP for a NAT gateway (domain `vpc`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ElasticIp {
+    /// The zone of the NAT gateway it serves.
+    pub index: usize,
+}
+
+/// A public NAT gateway in the public subnet of one zone. It needs the VPC's internet
+/// gateway attached first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NatGateway {
+    pub subnet: Ref<Subnet>,
+    pub eip: Ref<ElasticIp>,
+    pub internet: Ref<InternetGateway>,
+    pub index: usize,
 }
 
 /// The App Runner VPC connector of a network, shared by its `egress = vpc` services.
@@ -324,6 +454,7 @@ impl Refs for VpcEndpoint {
         self.vpc.refs(out);
         self.subnets.refs(out);
         self.security_groups.refs(out);
+        self.route_tables.refs(out);
     }
 }
 
@@ -344,7 +475,50 @@ impl Refs for LoadBalancer {
 impl Refs for TargetGroup {
     fn refs(&self, out: &mut Vec<Id>) {
         self.vpc.refs(out);
-        self.targets.refs(out);
+        if let Targets::EndpointEnis(enis) = &self.targets {
+            enis.refs(out);
+        }
+    }
+}
+
+impl Refs for InternetGateway {
+    fn refs(&self, out: &mut Vec<Id>) {
+        self.vpc.refs(out);
+    }
+}
+
+impl Refs for RouteTable {
+    fn refs(&self, out: &mut Vec<Id>) {
+        self.vpc.refs(out);
+    }
+}
+
+impl Refs for Route {
+    fn refs(&self, out: &mut Vec<Id>) {
+        self.table.refs(out);
+        match &self.target {
+            RouteTarget::InternetGateway(r) => r.refs(out),
+            RouteTarget::NatGateway(r) => r.refs(out),
+        }
+    }
+}
+
+impl Refs for RouteTableAssociation {
+    fn refs(&self, out: &mut Vec<Id>) {
+        self.table.refs(out);
+        self.subnet.refs(out);
+    }
+}
+
+impl Refs for ElasticIp {
+    fn refs(&self, _: &mut Vec<Id>) {}
+}
+
+impl Refs for NatGateway {
+    fn refs(&self, out: &mut Vec<Id>) {
+        self.subnet.refs(out);
+        self.eip.refs(out);
+        self.internet.refs(out);
     }
 }
 

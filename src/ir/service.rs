@@ -13,6 +13,10 @@ pub enum RoleUse {
     Access,
     /// Assumed by the running instances (`tasks.apprunner.amazonaws.com`).
     Instance,
+    /// ECS's own calls for a task: pull, logs, secrets (`ecs-tasks.amazonaws.com`).
+    Execution,
+    /// Assumed by an ECS service's code (`ecs-tasks.amazonaws.com`).
+    Task,
 }
 
 impl RoleUse {
@@ -20,6 +24,8 @@ impl RoleUse {
         match self {
             RoleUse::Access => "Access",
             RoleUse::Instance => "Instance",
+            RoleUse::Execution => "Execution",
+            RoleUse::Task => "Task",
         }
     }
 
@@ -27,6 +33,8 @@ impl RoleUse {
         match self {
             RoleUse::Access => "access",
             RoleUse::Instance => "instance",
+            RoleUse::Execution => "execution",
+            RoleUse::Task => "task",
         }
     }
 }
@@ -50,6 +58,9 @@ pub struct Statement {
     pub actions: Vec<String>,
     /// Exact ARNs; `*` only for actions AWS does not scope to resources.
     pub resources: Vec<Text>,
+    /// Besides `resources`: the log streams of these log groups (`<group ARN>:*`, the ARN
+    /// known only once the group exists in the account and region).
+    pub log_streams: Vec<Ref<super::LogGroup>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -197,7 +208,11 @@ pub struct IngressConnection {
 }
 
 impl Refs for Role {
-    fn refs(&self, _: &mut Vec<Id>) {}
+    fn refs(&self, out: &mut Vec<Id>) {
+        for s in &self.statements {
+            s.log_streams.refs(out);
+        }
+    }
 }
 
 impl Refs for AutoScaling {

@@ -131,6 +131,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                         zone,
                         map_public_ip: false,
                         index: i,
+                        public: false,
                     },
                 );
                 subnets.push(SubnetRef::Created(subnet));
@@ -245,6 +246,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                 vpc: vpc.clone(),
                 subnets: subnets.clone(),
                 security_groups: vec![sg],
+                route_tables: Vec::new(),
                 service: REQUESTS_ENDPOINT.to_string(),
                 endpoint_type: "Interface",
                 private_dns: false,
@@ -302,7 +304,8 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                     protocol: "TCP",
                     port: HTTPS,
                     target_type: "ip",
-                    targets: enis,
+                    targets: crate::ir::Targets::EndpointEnis(enis),
+                    health: None,
                 },
             );
             b.replace_first(tg);

@@ -194,6 +194,7 @@ fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
                 sid: "EcrAuthorizationToken".to_string(),
                 actions: vec!["ecr:GetAuthorizationToken".to_string()],
                 resources: vec![Text::lit("*")],
+                log_streams: Vec::new(),
             },
             Statement {
                 sid: "PullImage".to_string(),
@@ -208,6 +209,7 @@ fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
                 resources: vec![Text::lit(format!(
                     "arn:{partition}:ecr:{region}:{account}:repository/{repository}"
                 ))],
+                log_streams: Vec::new(),
             },
         ],
     })
@@ -251,6 +253,7 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
                 sid: sid.to_string(),
                 actions: vec![action.to_string()],
                 resources,
+                log_streams: Vec::new(),
             });
         }
     }
@@ -266,6 +269,7 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
             .map(String::from)
             .to_vec(),
             resources: vec![Text::lit("*")],
+            log_streams: Vec::new(),
         });
     }
     // The user's grants, in the checked order (sorted), numbered from one.
@@ -274,6 +278,7 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
             sid: format!("Allow{}", n + 1),
             actions: grant.actions.clone(),
             resources: grant.resources.clone(),
+            log_streams: Vec::new(),
         });
     }
     (!statements.is_empty()).then(|| Role {
