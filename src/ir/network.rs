@@ -177,6 +177,10 @@ pub struct VpcEndpoint {
     /// `Interface` or `Gateway`.
     pub endpoint_type: &'static str,
     pub private_dns: bool,
+    /// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint`, written only when set: an `s3`
+    /// interface endpoint with private DNS in a VPC without an S3 gateway endpoint must say
+    /// `false`, or AWS refuses it.
+    pub private_dns_only_for_inbound_resolver: Option<bool>,
 }
 
 /// The App Runner requests endpoint's service, after `com.amazonaws.<region>.`.

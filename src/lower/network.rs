@@ -250,6 +250,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                 service: REQUESTS_ENDPOINT.to_string(),
                 endpoint_type: "Interface",
                 private_dns: false,
+                private_dns_only_for_inbound_resolver: None,
             },
         )
     });
