@@ -132,19 +132,39 @@ pub fn method<'a>(
     let mut input = target(6);
     input.push("type", i.integration_type);
     input.push("integrationHttpMethod", &i.http_method);
-    let host = match i.host {
-        Host::IngressDomain(conn) => cx.out(conn, "DomainName")?,
-        Host::ServiceUrl(service) => cx.out(service, "ServiceUrl")?,
-        Host::Listener { .. } => {
-            return Err(crate::ir::Internal(
-                "ECS integrations are not spelled yet".into(),
-            ))
+    // The scheme as a literal the join merges with what follows.
+    let scheme = match i.host.scheme() {
+        "http" => "http://",
+        _ => "https://",
+    };
+    let mut listener = None;
+    let uri = match i.host {
+        Host::IngressDomain(conn) => vec![
+            J::from(scheme),
+            cx.out(conn, "DomainName")?,
+            J::from(&i.target_path),
+        ],
+        Host::ServiceUrl(service) => vec![
+            J::from(scheme),
+            cx.out(service, "ServiceUrl")?,
+            J::from(&i.target_path),
+        ],
+        // `http://<load balancer DNS name>:<port><target path>`, once the listener exists.
+        Host::Listener {
+            load_balancer,
+            listener: l,
+            port,
+        } => {
+            cx.g.get(l)?;
+            listener = Some(cx.step(l.id)?);
+            vec![
+                J::from(scheme),
+                cx.out(load_balancer, "DNSName")?,
+                J::from(format!(":{port}{}", i.target_path)),
+            ]
         }
     };
-    input.push(
-        "uri",
-        join(vec![J::from("https://"), host, J::from(&i.target_path)]),
-    );
+    input.push("uri", join(uri));
     input.push("connectionType", i.connection.as_aws());
     if let Connection::VpcLink(link) = i.connection {
         input.push("connectionId", cx.out(link, "VpcLinkId")?);
@@ -157,16 +177,17 @@ pub fn method<'a>(
             .collect();
         input.push("requestParameters", J::map(params));
     }
-    out.push(
-        Step::new(
-            id_n(&cx.g.owner(me)?.names.spec, "integration", m.index),
-            "apigateway",
-            "PutIntegration",
-            input,
-        )
-        .after(method_step)
-        .delete("DeleteIntegration", target(0)),
-    );
+    let mut step = Step::new(
+        id_n(&cx.g.owner(me)?.names.spec, "integration", m.index),
+        "apigateway",
+        "PutIntegration",
+        input,
+    )
+    .after(method_step);
+    if let Some(listener) = listener {
+        step = step.after(listener);
+    }
+    out.push(step.delete("DeleteIntegration", target(0)));
     Ok(())
 }
 

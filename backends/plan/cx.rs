@@ -4,7 +4,7 @@
 
 use super::ids;
 use super::json::{StepId, J};
-use super::steps::{reference, tag_list, text, Name};
+use super::steps::{ecs_tag_list, reference, tag_list, text, Name};
 use crate::ir::{Graph, Id, Internal, Kind, Ref, SubnetRef, VpcRef};
 use std::rc::Rc;
 
@@ -12,6 +12,8 @@ pub struct Cx<'a> {
     pub g: &'a Graph,
     /// The app's tags as EC2, ELB, IAM and App Runner take them, built once and shared.
     pub tags: J<'a>,
+    /// The same tags as ECS takes them (`key`, `value`).
+    pub ecs_tags: J<'a>,
     main: Vec<StepId>,
 }
 
@@ -24,6 +26,7 @@ impl<'a> Cx<'a> {
         Ok(Cx {
             g,
             tags: J::Shared(Rc::new(tag_list(&g.app.tags))),
+            ecs_tags: J::Shared(Rc::new(ecs_tag_list(&g.app.tags))),
             main,
         })
     }

@@ -7,7 +7,7 @@
 //! stack into one shared allocation rather than through `format!` (measured with callgrind).
 
 use super::json::{with_joined, StepId};
-use crate::ir::{Direction, Graph, Id, Ids, Internal, Origin, Props, RoleUse};
+use crate::ir::{Direction, Graph, Id, Ids, Internal, Origin, Props, RoleUse, TableUse, Targets};
 
 /// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
 /// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
@@ -50,6 +50,22 @@ pub mod kind {
     pub const LOGS_ROLE: &str = "apigateway-logs-role";
     pub const LOGS_POLICY: &str = "apigateway-logs-policy";
     pub const LOGS_ACCOUNT: &str = "apigateway-account-settings";
+    pub const INTERNET_GATEWAY: &str = "internet-gateway";
+    pub const INTERNET_GATEWAY_ATTACHMENT: &str = "internet-gateway-attachment";
+    pub const ROUTE_TABLE_PUBLIC: &str = "route-table-public";
+    pub const ROUTE_PUBLIC: &str = "route-public";
+    pub const CLUSTER: &str = "cluster";
+    pub const TASK_DEFINITION: &str = "task-definition";
+    pub const TASK_DEFINITION_DEREGISTER: &str = "task-definition-deregister";
+    /// An ECS service: not `ecs-service`, which would end with `-service` (App Runner's).
+    pub const ECS_SERVICE: &str = "ecs";
+    pub const ECS_DRAIN: &str = "ecs-drain";
+    pub const SCALABLE_TARGET: &str = "scalable-target";
+    pub const SCALING_POLICY: &str = "scaling-policy";
+    pub const EXECUTION_ROLE: &str = "execution-role";
+    pub const EXECUTION_POLICY: &str = "execution-policy";
+    pub const TASK_ROLE: &str = "task-role";
+    pub const TASK_POLICY: &str = "task-policy";
 
     /// Every fixed kind, and the numbered ones written with `N`.
     pub const ALL: &[&str] = &[
@@ -90,19 +106,57 @@ pub mod kind {
         LOGS_ROLE,
         LOGS_POLICY,
         LOGS_ACCOUNT,
+        INTERNET_GATEWAY,
+        INTERNET_GATEWAY_ATTACHMENT,
+        ROUTE_TABLE_PUBLIC,
+        ROUTE_PUBLIC,
+        CLUSTER,
+        TASK_DEFINITION,
+        TASK_DEFINITION_DEREGISTER,
+        ECS_SERVICE,
+        ECS_DRAIN,
+        SCALABLE_TARGET,
+        SCALING_POLICY,
+        EXECUTION_ROLE,
+        EXECUTION_POLICY,
+        TASK_ROLE,
+        TASK_POLICY,
         "subnet-N",
+        "subnet-public-N",
+        "route-table-N",
+        "route-N",
+        "route-association-N",
+        "route-association-public-N",
+        "eip-N",
+        "nat-gateway-N",
         "endpoint-sg",
         "nlb-sg",
         "connector-sg",
+        "endpoints-sg",
+        "tasks-sg",
         "endpoint-sg-revoke-egress",
         "nlb-sg-revoke-egress",
         "connector-sg-revoke-egress",
+        "endpoints-sg-revoke-egress",
+        "tasks-sg-revoke-egress",
         "endpoint-sg-ingress-N",
         "endpoint-sg-egress-N",
         "nlb-sg-ingress-N",
         "nlb-sg-egress-N",
         "connector-sg-ingress-N",
         "connector-sg-egress-N",
+        "endpoints-sg-ingress-N",
+        "endpoints-sg-egress-N",
+        "tasks-sg-ingress-N",
+        "tasks-sg-egress-N",
+        // A network's endpoints other than App Runner's requests endpoint (`endpoint`):
+        // `endpoint-<service's words>`, never `<words>-endpoint`, which ends with `-endpoint`.
+        "endpoint-ecr-api",
+        "endpoint-ecr-dkr",
+        "endpoint-logs",
+        "endpoint-s3",
+        "endpoint-secretsmanager",
+        "endpoint-ssm",
         "resource-N",
         "method-N",
         "integration-N",
@@ -116,19 +170,29 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
     let owner = &g.decl(r.decl)?.names.spec;
     Ok(match &r.props {
         Props::RegionZones(_) => self::id(owner, kind::ZONES),
-        Props::InternetGateway(_)
-        | Props::RouteTable(_)
-        | Props::Route(_)
-        | Props::RouteTableAssociation(_)
-        | Props::ElasticIp(_)
-        | Props::NatGateway(_)
-        | Props::Cluster(_)
-        | Props::TaskDefinition(_)
-        | Props::EcsService(_)
-        | Props::ScalableTarget(_)
-        | Props::ScalingPolicy(_) => return Err(Internal("ECS kinds are not spelled yet".into())),
+        Props::InternetGateway(_) => self::id(owner, kind::INTERNET_GATEWAY),
+        Props::RouteTable(t) => match t.table_use {
+            TableUse::Public => self::id(owner, kind::ROUTE_TABLE_PUBLIC),
+            TableUse::Private(n) => id_n(owner, "route-table", n),
+        },
+        Props::Route(route) => match route_table(g, route.table.id)? {
+            TableUse::Public => self::id(owner, kind::ROUTE_PUBLIC),
+            TableUse::Private(n) => id_n(owner, "route", n),
+        },
+        Props::RouteTableAssociation(a) => match g.get(a.subnet)? {
+            s if s.public => id_n(owner, "route-association-public", s.index),
+            s => id_n(owner, "route-association", s.index),
+        },
+        Props::ElasticIp(e) => id_n(owner, "eip", e.index),
+        Props::NatGateway(n) => id_n(owner, "nat-gateway", n.index),
+        Props::Cluster(_) => self::id(owner, kind::CLUSTER),
+        Props::TaskDefinition(_) => self::id(owner, kind::TASK_DEFINITION),
+        Props::EcsService(_) => self::id(owner, kind::ECS_SERVICE),
+        Props::ScalableTarget(_) => self::id(owner, kind::SCALABLE_TARGET),
+        Props::ScalingPolicy(_) => self::id(owner, kind::SCALING_POLICY),
         Props::ServiceZones(_) => self::id(owner, kind::ENDPOINT_ZONES),
         Props::Vpc(_) => self::id(owner, kind::VPC),
+        Props::Subnet(s) if s.public => id_n(owner, "subnet-public", s.index),
         Props::Subnet(s) => id_n(owner, "subnet", s.index),
         Props::SecurityGroup(sg) => self::id(owner, &format!("{}-sg", sg.role.snake())),
         Props::SgRule(rule) => {
@@ -147,7 +211,10 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
             };
             id_n(owner, &format!("{group}-sg-{dir}"), rule.ordinal)
         }
-        Props::VpcEndpoint(_) => self::id(owner, kind::ENDPOINT),
+        Props::VpcEndpoint(e) => match e.member() {
+            None => self::id(owner, kind::ENDPOINT),
+            Some((_, snake)) => self::id(owner, &format!("endpoint-{}", snake.replace('_', "-"))),
+        },
         Props::EndpointEnis(_) => self::id(owner, kind::ENDPOINT_ENIS),
         Props::LoadBalancer(_) => self::id(owner, kind::NLB),
         Props::TargetGroup(_) => self::id(owner, kind::TARGET_GROUP),
@@ -159,9 +226,8 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
             match role.role_use {
                 RoleUse::Access => kind::ACCESS_ROLE,
                 RoleUse::Instance => kind::INSTANCE_ROLE,
-                RoleUse::Execution | RoleUse::Task => {
-                    return Err(Internal("ECS roles are not spelled yet".into()))
-                }
+                RoleUse::Execution => kind::EXECUTION_ROLE,
+                RoleUse::Task => kind::TASK_ROLE,
             },
         ),
         Props::AutoScaling(_) => self::id(owner, kind::AUTOSCALING),
@@ -186,9 +252,7 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
 /// what the check compares to find two that repeat.
 pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
     let mut steps: Vec<(String, Origin)> = Vec::with_capacity(g.resources.len() * 2);
-    if g.all::<crate::ir::Stage>()
-        .any(|(_, s)| s.access_log.is_some())
-    {
+    if needs_account(g) {
         steps.push((
             self::id(&g.app.name, kind::ACCOUNT).to_string(),
             Origin::Backend("the lookup of the account id"),
@@ -211,14 +275,13 @@ pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
                 extra(kind::NLB_ATTRIBUTES);
                 extra(kind::NLB_SECURITY_GROUPS);
             }
-            Props::TargetGroup(_) => extra(kind::TARGETS),
-            Props::Role(role) => extra(match role.role_use {
-                RoleUse::Access => kind::ACCESS_POLICY,
-                RoleUse::Instance => kind::INSTANCE_POLICY,
-                RoleUse::Execution | RoleUse::Task => {
-                    return Err(Internal("ECS roles are not spelled yet".into()))
-                }
-            }),
+            Props::TargetGroup(tg) if matches!(tg.targets, Targets::EndpointEnis(_)) => {
+                extra(kind::TARGETS)
+            }
+            Props::Role(role) => extra(policy_kind(role.role_use)),
+            Props::InternetGateway(_) => extra(kind::INTERNET_GATEWAY_ATTACHMENT),
+            Props::TaskDefinition(_) => extra(kind::TASK_DEFINITION_DEREGISTER),
+            Props::EcsService(_) => extra(kind::ECS_DRAIN),
             Props::LogsRole(_) => extra(kind::LOGS_POLICY),
             Props::LogGroup(_) => extra(kind::LOG_RETENTION),
             Props::Stage(s) if s.throttle.is_some() || s.access_log.is_some() => {
@@ -238,6 +301,36 @@ pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
         .map(|(i, o)| (o.snake.clone(), Origin::Output(i)))
         .collect();
     Ok((steps, outputs))
+}
+
+/// The kind of the step that puts a role's inline policy.
+pub fn policy_kind(role_use: RoleUse) -> &'static str {
+    match role_use {
+        RoleUse::Access => kind::ACCESS_POLICY,
+        RoleUse::Instance => kind::INSTANCE_POLICY,
+        RoleUse::Execution => kind::EXECUTION_POLICY,
+        RoleUse::Task => kind::TASK_POLICY,
+    }
+}
+
+/// Whether the plan looks up the account id (`<app>-account`), which ARNs built from parts
+/// need: a stage's access-log group, and the log streams an ECS execution role writes.
+pub fn needs_account(g: &Graph) -> bool {
+    g.all::<crate::ir::Stage>()
+        .any(|(_, s)| s.access_log.is_some())
+        || g.all::<crate::ir::Role>()
+            .any(|(_, r)| r.statements.iter().any(|s| !s.log_streams.is_empty()))
+}
+
+/// What a route's table serves.
+fn route_table(g: &Graph, table: Id) -> Result<TableUse, Internal> {
+    match &g.resource(table)?.props {
+        Props::RouteTable(t) => Ok(t.table_use),
+        other => Err(Internal(format!(
+            "a route belongs to a {}",
+            other.kind_name()
+        ))),
+    }
 }
 
 /// `<spec name>-<kind>`: `core-vpc`, `orders-service`.

@@ -86,11 +86,14 @@ pub fn companion(operation: &str) -> Option<Companion> {
         | "AttachRolePolicy"
         | "PutIntegration"
         | "PutRetentionPolicy"
-        | "UpdateStage" => Companion::Reapply,
+        | "UpdateStage"
+        | "AttachInternetGateway" => Companion::Reapply,
         // The default egress rule exists only on a new group; a usage plan's api stage is
         // added once (an `add` patch).
         "RevokeSecurityGroupEgress" | "UpdateUsagePlan" => Companion::WithCreate,
-        "GetCallerIdentity" => Companion::Lookup,
+        // The companions that hold the first call of an ECS undo (deregister, scale to zero)
+        // only describe their resource.
+        "GetCallerIdentity" | "DescribeTaskDefinition" | "DescribeServices" => Companion::Lookup,
         _ => return None,
     })
 }
@@ -105,6 +108,10 @@ const ELB_TAGS: Option<Tags> = Some(Tags {
 });
 const APPRUNNER_TAGS: Option<Tags> = Some(Tags {
     member: "Tags",
+    operation: "TagResource",
+});
+const ECS_TAGS: Option<Tags> = Some(Tags {
+    member: "tags",
     operation: "TagResource",
 });
 const APIGATEWAY_TAGS: Option<Tags> = Some(Tags {
@@ -165,17 +172,150 @@ fn lifecycle<'a>(props: &Props, step: &Step<'a>) -> Result<Lifecycle<'a>, Intern
         Props::RegionZones(_) | Props::ServiceZones(_) | Props::EndpointEnis(_) => {
             l.lookup = true;
         }
-        Props::InternetGateway(_)
-        | Props::RouteTable(_)
-        | Props::Route(_)
-        | Props::RouteTableAssociation(_)
-        | Props::ElasticIp(_)
-        | Props::NatGateway(_)
-        | Props::Cluster(_)
-        | Props::TaskDefinition(_)
-        | Props::EcsService(_)
-        | Props::ScalableTarget(_)
-        | Props::ScalingPolicy(_) => return Err(Internal("ECS kinds are not spelled yet".into())),
+        Props::InternetGateway(_) => {
+            let input = obj! { "InternetGatewayIds" => arr![own("InternetGatewayId")] };
+            l.read = read("DescribeInternetGateways", input, "InternetGateways[0]");
+            l.tags = EC2_TAGS;
+        }
+        Props::RouteTable(_) => {
+            let input = obj! { "RouteTableIds" => arr![own("RouteTableId")] };
+            l.read = read("DescribeRouteTables", input, "RouteTables[0]");
+            l.replace_on = &["VpcId"];
+            l.tags = EC2_TAGS;
+        }
+        Props::Route(_) => {
+            let input = obj! { "RouteTableIds" => arr![member(step, "RouteTableId")?] };
+            l.read = read("DescribeRouteTables", input, "RouteTables[0].Routes");
+            // A route's target changes in place; its table or destination is another route.
+            l.updates = vec![Update {
+                operation: "ReplaceRoute",
+                members: &[("GatewayId", "GatewayId"), ("NatGatewayId", "NatGatewayId")],
+            }];
+            l.replace_on = &["RouteTableId", "DestinationCidrBlock"];
+        }
+        Props::RouteTableAssociation(_) => {
+            let input = obj! {
+                "Filters" => arr![obj! {
+                    "Name" => "association.route-table-association-id",
+                    "Values" => arr![own("AssociationId")],
+                }],
+            };
+            l.read = read("DescribeRouteTables", input, "RouteTables[0]");
+            l.updates = vec![Update {
+                operation: "ReplaceRouteTableAssociation",
+                members: &[("RouteTableId", "RouteTableId")],
+            }];
+            l.replace_on = &["SubnetId"];
+        }
+        Props::ElasticIp(_) => {
+            let input = obj! { "AllocationIds" => arr![own("AllocationId")] };
+            l.read = read("DescribeAddresses", input, "Addresses[0]");
+            l.replace_on = &["Domain"];
+            l.tags = EC2_TAGS;
+        }
+        Props::NatGateway(_) => {
+            let input = obj! { "NatGatewayIds" => arr![own("NatGatewayId")] };
+            l.read = read("DescribeNatGateways", input, "NatGateways[0]");
+            l.replace_on = &["SubnetId", "AllocationId", "ConnectivityType"];
+            l.tags = EC2_TAGS;
+        }
+        Props::Cluster(_) => {
+            let input = obj! { "clusters" => arr![own("ClusterArn")] };
+            l.read = read("DescribeClusters", input, "clusters[0]");
+            l.updates = vec![Update {
+                operation: "UpdateCluster",
+                members: &[("settings", "settings")],
+            }];
+            l.replace_on = &["clusterName"];
+            l.tags = ECS_TAGS;
+        }
+        Props::TaskDefinition(_) => {
+            let input = obj! { "taskDefinition" => own("TaskDefinitionArn") };
+            l.read = read("DescribeTaskDefinition", input, "taskDefinition");
+            // A revision is immutable: a change registers the next one, which the service
+            // is then pointed at, and the old one is deregistered.
+            l.replace_on = &[
+                "family",
+                "executionRoleArn",
+                "taskRoleArn",
+                "networkMode",
+                "requiresCompatibilities",
+                "cpu",
+                "memory",
+                "containerDefinitions",
+            ];
+            l.tags = ECS_TAGS;
+        }
+        Props::EcsService(_) => {
+            let input = obj! {
+                "cluster" => member(step, "cluster")?,
+                "services" => arr![own("ServiceArn")],
+            };
+            l.read = read("DescribeServices", input, "services[0]");
+            l.updates = vec![Update {
+                operation: "UpdateService",
+                members: &[
+                    ("taskDefinition", "taskDefinition"),
+                    ("desiredCount", "desiredCount"),
+                    ("networkConfiguration", "networkConfiguration"),
+                    ("loadBalancers", "loadBalancers"),
+                    (
+                        "healthCheckGracePeriodSeconds",
+                        "healthCheckGracePeriodSeconds",
+                    ),
+                    ("deploymentConfiguration", "deploymentConfiguration"),
+                ],
+            }];
+            l.replace_on = &["cluster", "serviceName", "launchType"];
+            l.tags = ECS_TAGS;
+        }
+        Props::ScalableTarget(_) => {
+            let input = obj! {
+                "ServiceNamespace" => member(step, "ServiceNamespace")?,
+                "ResourceIds" => arr![member(step, "ResourceId")?],
+                "ScalableDimension" => member(step, "ScalableDimension")?,
+            };
+            l.read = read("DescribeScalableTargets", input, "ScalableTargets[0]");
+            // Registering an existing target again changes its capacities.
+            l.updates = vec![Update {
+                operation: "RegisterScalableTarget",
+                members: &[
+                    ("MinCapacity", "MinCapacity"),
+                    ("MaxCapacity", "MaxCapacity"),
+                ],
+            }];
+            l.replace_on = &["ServiceNamespace", "ResourceId", "ScalableDimension"];
+            l.tags = Some(Tags {
+                member: "Tags",
+                operation: "TagResource",
+            });
+        }
+        Props::ScalingPolicy(_) => {
+            let input = obj! {
+                "ServiceNamespace" => member(step, "ServiceNamespace")?,
+                "PolicyNames" => arr![member(step, "PolicyName")?],
+                "ResourceId" => member(step, "ResourceId")?,
+                "ScalableDimension" => member(step, "ScalableDimension")?,
+            };
+            l.read = read("DescribeScalingPolicies", input, "ScalingPolicies[0]");
+            // Putting a policy of the same name again changes it.
+            l.updates = vec![Update {
+                operation: "PutScalingPolicy",
+                members: &[
+                    ("PolicyType", "PolicyType"),
+                    (
+                        "TargetTrackingScalingPolicyConfiguration",
+                        "TargetTrackingScalingPolicyConfiguration",
+                    ),
+                ],
+            }];
+            l.replace_on = &[
+                "PolicyName",
+                "ServiceNamespace",
+                "ResourceId",
+                "ScalableDimension",
+            ];
+        }
         Props::Vpc(_) => {
             l.read = read(
                 "DescribeVpcs",
@@ -217,6 +357,8 @@ fn lifecycle<'a>(props: &Props, step: &Step<'a>) -> Result<Lifecycle<'a>, Intern
                     ("SubnetIds", "AddSubnetIds"),
                     ("SecurityGroupIds", "AddSecurityGroupIds"),
                     ("PrivateDnsEnabled", "PrivateDnsEnabled"),
+                    ("RouteTableIds", "AddRouteTableIds"),
+                    ("DnsOptions", "DnsOptions"),
                 ],
             }];
             l.replace_on = &["VpcId", "ServiceName", "VpcEndpointType"];
@@ -245,6 +387,17 @@ fn lifecycle<'a>(props: &Props, step: &Step<'a>) -> Result<Lifecycle<'a>, Intern
         Props::TargetGroup(_) => {
             let input = obj! { "TargetGroupArns" => arr![own("TargetGroupArn")] };
             l.read = read("DescribeTargetGroups", input, "TargetGroups[0]");
+            l.updates = vec![Update {
+                operation: "ModifyTargetGroup",
+                members: &[
+                    ("HealthCheckProtocol", "HealthCheckProtocol"),
+                    ("HealthCheckPath", "HealthCheckPath"),
+                    ("HealthCheckIntervalSeconds", "HealthCheckIntervalSeconds"),
+                    ("HealthCheckTimeoutSeconds", "HealthCheckTimeoutSeconds"),
+                    ("HealthyThresholdCount", "HealthyThresholdCount"),
+                    ("UnhealthyThresholdCount", "UnhealthyThresholdCount"),
+                ],
+            }];
             l.replace_on = &["Name", "Protocol", "Port", "VpcId", "TargetType"];
             l.tags = ELB_TAGS;
         }

@@ -1,8 +1,8 @@
 //! The `plan` backend: the IR as a JSON document of AWS API calls (spec section 7) that any
 //! SDK can run step by step, and undo by running each step's `delete` in reverse order.
 //!
-//! This file owns the document. Steps are built per entity (`network.rs`, `service.rs`,
-//! `api.rs`) in IR order with ids from `ids.rs`, their inputs as the plan's own light JSON
+//! This file owns the document. Steps are built per entity (`network.rs`, `routing.rs`,
+//! `service.rs`, `ecs.rs`, `api.rs`) in IR order with ids from `ids.rs`, their inputs as the plan's own light JSON
 //! value (`json.rs`, `steps.rs`); they are ordered, with `depends_on` derived from their refs
 //! (`order.rs`), and written by a JSON writer of our own (`write.rs`) straight from the
 //! structs into one string, never as one document value; its bytes are serde_json's pretty
@@ -24,6 +24,7 @@
 
 mod api;
 mod cx;
+mod ecs;
 mod ids;
 mod json;
 pub mod lifecycle;
@@ -31,6 +32,7 @@ mod network;
 mod order;
 #[cfg(test)]
 mod reference;
+mod routing;
 mod service;
 mod steps;
 mod write;
@@ -88,8 +90,8 @@ fn write(cx: &Cx, steps: &[Step]) -> Result<String, BackendError> {
 
 /// Every step, resource by resource in graph order, with one placement of the plan's own: a
 /// stage's access-log group is written by the stage, between CreateStage and the UpdateStage
-/// that points the stage at it. First, when a stage logs, the lookup of the account id its
-/// log group's ARN is built with.
+/// that points the stage at it. First, when a stage logs or an ECS execution role writes log
+/// streams, the lookup of the account id their log groups' ARNs are built with.
 fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
     let g = cx.g;
     let mut all = Vec::with_capacity(g.resources.len() * 2);
@@ -97,26 +99,24 @@ fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
         .all::<crate::ir::Stage>()
         .filter_map(|(_, s)| s.access_log.as_ref().map(|l| l.group.id))
         .collect();
-    if !logged.is_empty() {
+    if ids::needs_account(g) {
         all.push(api::account_lookup(cx));
     }
     for (id, r) in g.iter() {
         let out = &mut all;
         match &r.props {
             Props::RegionZones(z) => network::region_zones(cx, id, z, out),
-            Props::InternetGateway(_)
-            | Props::RouteTable(_)
-            | Props::Route(_)
-            | Props::RouteTableAssociation(_)
-            | Props::ElasticIp(_)
-            | Props::NatGateway(_)
-            | Props::Cluster(_)
-            | Props::TaskDefinition(_)
-            | Props::EcsService(_)
-            | Props::ScalableTarget(_)
-            | Props::ScalingPolicy(_) => {
-                return Err(Internal("ECS kinds are not spelled yet".into()))
-            }
+            Props::InternetGateway(igw) => routing::internet_gateway(cx, id, igw, out),
+            Props::RouteTable(t) => routing::route_table(cx, id, t, out),
+            Props::Route(r) => routing::route(cx, id, r, out),
+            Props::RouteTableAssociation(a) => routing::route_table_association(cx, id, a, out),
+            Props::ElasticIp(e) => routing::elastic_ip(cx, id, e, out),
+            Props::NatGateway(n) => routing::nat_gateway(cx, id, n, out),
+            Props::Cluster(c) => ecs::cluster(cx, id, c, out),
+            Props::TaskDefinition(t) => ecs::task_definition(cx, id, t, out),
+            Props::EcsService(s) => ecs::service(cx, id, s, out),
+            Props::ScalableTarget(t) => ecs::scalable_target(cx, id, t, out),
+            Props::ScalingPolicy(p) => ecs::scaling_policy(cx, id, p, out),
             Props::ServiceZones(z) => network::service_zones(cx, id, z, out),
             Props::Vpc(v) => network::vpc(cx, id, v, out),
             Props::Subnet(s) => network::subnet(cx, id, s, out),

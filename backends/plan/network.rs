@@ -1,9 +1,11 @@
 //! Network kinds as API calls: the zone lookups, the VPC (with its two DNS attributes) and
 //! subnets, security groups (each with a call that revokes AWS's default egress rule) and
-//! their rules, the requests endpoint and the describe step for its ENI IPs (no API returns
-//! them with the endpoint), the load balancer (with its attributes and security-group
-//! settings, calls of their own), the target group (with its targets registered by their own
-//! call), the listener, the VPC link and the VPC connector.
+//! their rules, the endpoints (App Runner's requests endpoint, and the interface and gateway
+//! endpoints ECS tasks start through) and the describe step for the requests endpoint's ENI
+//! IPs (no API returns them with the endpoint), the load balancer (with its attributes and
+//! security-group settings, calls of their own), the target group (with its targets
+//! registered by their own call, or by ECS), the listener, the VPC link and the VPC
+//! connector. Internet and NAT gateways and route tables are in `routing.rs`.
 //!
 //! Security group rules between two groups reference each other, so a group cannot be
 //! deleted while the other's rule names it: every authorize step has a revoke as its delete.
@@ -11,11 +13,11 @@
 use super::cx::Cx;
 use super::ids::{id, kind};
 use super::json::{arr, obj, J};
-use super::steps::{reference, tag_map, tag_spec, Step};
+use super::steps::{reference, tag_map, tag_spec, text, Step};
 use crate::ir::{
-    Direction, EndpointEnis, Id, Internal, Listener, LoadBalancer, Peer, RegionZones,
-    SecurityGroup, ServiceZones, SgRule, Subnet, TargetGroup, Vpc, VpcConnector, VpcEndpoint,
-    VpcLink, ZoneRef,
+    Direction, EndpointEnis, Host, Id, Internal, Listener, LoadBalancer, Method, Peer, RegionZones,
+    SecurityGroup, ServiceZones, SgRule, Subnet, TargetGroup, Targets, Vpc, VpcConnector,
+    VpcEndpoint, VpcLink, ZoneRef,
 };
 
 fn zone_output(i: usize) -> String {
@@ -201,24 +203,42 @@ pub fn sg_rule<'a>(
     Ok(())
 }
 
+/// An interface endpoint (subnets, groups, private DNS) or a gateway endpoint (`s3`: routes
+/// in the given tables). Only the App Runner requests endpoint records its interfaces' ids,
+/// which the ENI lookup reads.
 pub fn endpoint<'a>(
     cx: &Cx<'a>,
     me: Id,
     e: &'a VpcEndpoint,
     out: &mut Vec<Step<'a>>,
 ) -> Result<(), Internal> {
-    let input = obj! {
+    let mut input = obj! { +5;
         "VpcEndpointType" => e.endpoint_type,
         "VpcId" => cx.vpc_id(&e.vpc)?,
         "ServiceName" => format!("com.amazonaws.{}.{}", cx.g.app.region, e.service),
-        "SubnetIds" => cx.subnet_ids(&e.subnets)?,
-        "SecurityGroupIds" => cx.refs(&e.security_groups, "GroupId")?,
-        "PrivateDnsEnabled" => e.private_dns,
-        "TagSpecifications" => tag_spec("vpc-endpoint", &cx.g.app.tags),
     };
-    let step = Step::new(cx.step(me)?, "ec2", "CreateVpcEndpoint", input)
-        .output("VpcEndpointId", "VpcEndpoint.VpcEndpointId")
-        .output("NetworkInterfaceIds", "VpcEndpoint.NetworkInterfaceIds");
+    if e.endpoint_type == "Gateway" {
+        input.push("RouteTableIds", cx.refs(&e.route_tables, "RouteTableId")?);
+    } else {
+        input.push("SubnetIds", cx.subnet_ids(&e.subnets)?);
+        input.push("SecurityGroupIds", cx.refs(&e.security_groups, "GroupId")?);
+        input.push("PrivateDnsEnabled", e.private_dns);
+    }
+    if let Some(only_inbound) = e.private_dns_only_for_inbound_resolver {
+        input.push(
+            "DnsOptions",
+            obj! { "PrivateDnsOnlyForInboundResolverEndpoint" => only_inbound },
+        );
+    }
+    input.push(
+        "TagSpecifications",
+        tag_spec("vpc-endpoint", &cx.g.app.tags),
+    );
+    let mut step = Step::new(cx.step(me)?, "ec2", "CreateVpcEndpoint", input)
+        .output("VpcEndpointId", "VpcEndpoint.VpcEndpointId");
+    if e.member().is_none() {
+        step = step.output("NetworkInterfaceIds", "VpcEndpoint.NetworkInterfaceIds");
+    }
     let ids = obj! { "VpcEndpointIds" => arr![step.out("VpcEndpointId")] };
     let step = step.wait(
         "DescribeVpcEndpoints",
@@ -270,8 +290,15 @@ pub fn load_balancer<'a>(
         "Type" => lb.lb_type,
         "IpAddressType" => lb.ip_address_type,
     };
-    let step = Step::new(cx.step(me)?, "elbv2", "CreateLoadBalancer", input)
+    let mut step = Step::new(cx.step(me)?, "elbv2", "CreateLoadBalancer", input)
         .output("LoadBalancerArn", "LoadBalancers[0].LoadBalancerArn");
+    // The host of the integrations that reach ECS services through their listeners.
+    let serves_ecs = cx.g.all::<Method>().any(|(_, m)| {
+        matches!(m.integration.host, Host::Listener { load_balancer, .. } if load_balancer.id == me)
+    });
+    if serves_ecs {
+        step = step.output("DNSName", "LoadBalancers[0].DNSName");
+    }
     let arn = step.out("LoadBalancerArn");
     let step = step.wait(
         "DescribeLoadBalancers",
@@ -314,7 +341,8 @@ pub fn load_balancer<'a>(
     Ok(())
 }
 
-/// CreateTargetGroup, then its targets (the endpoint's interface IPs) by their own call.
+/// CreateTargetGroup with its health check; then the endpoint's interface IPs as its
+/// targets, by their own call. ECS registers a service's tasks itself.
 pub fn target_group<'a>(
     cx: &Cx<'a>,
     me: Id,
@@ -322,14 +350,31 @@ pub fn target_group<'a>(
     out: &mut Vec<Step<'a>>,
 ) -> Result<(), Internal> {
     let owner = &cx.g.owner(me)?.names.spec;
-    let input = obj! {
+    let mut input = obj! { +7;
         "Name" => &tg.physical,
         "Protocol" => tg.protocol,
         "Port" => tg.port,
         "VpcId" => cx.vpc_id(&tg.vpc)?,
         "TargetType" => tg.target_type,
-        "Tags" => cx.tags.clone(),
     };
+    if let Some(health) = &tg.health {
+        input.push("HealthCheckProtocol", health.protocol);
+        if let Some(path) = &health.path {
+            input.push("HealthCheckPath", text(path));
+        }
+        let optional = [
+            ("HealthCheckIntervalSeconds", health.interval),
+            ("HealthCheckTimeoutSeconds", health.timeout),
+            ("HealthyThresholdCount", health.healthy_threshold),
+            ("UnhealthyThresholdCount", health.unhealthy_threshold),
+        ];
+        for (key, value) in optional {
+            if let Some(v) = value {
+                input.push(key, v);
+            }
+        }
+    }
+    input.push("Tags", cx.tags.clone());
     let step = Step::new(cx.step(me)?, "elbv2", "CreateTargetGroup", input)
         .output("TargetGroupArn", "TargetGroups[0].TargetGroupArn");
     let arn = step.out("TargetGroupArn");
@@ -337,8 +382,8 @@ pub fn target_group<'a>(
         "DeleteTargetGroup",
         obj! { "TargetGroupArn" => arn.clone() },
     ));
-    let crate::ir::Targets::EndpointEnis(enis_ref) = tg.targets else {
-        return Err(Internal("ECS target groups are not spelled yet".into()));
+    let Targets::EndpointEnis(enis_ref) = tg.targets else {
+        return Ok(());
     };
     let enis = cx.g.get(enis_ref)?;
     let lookup = cx.step(enis_ref.id)?;

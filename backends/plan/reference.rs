@@ -72,7 +72,7 @@ impl Serialize for StepView<'_, '_> {
             map.serialize_entry("wait", &WaitView(wait))?;
         }
         if let Some(delete) = &step.delete {
-            map.serialize_entry("delete", &CallView(delete))?;
+            map.serialize_entry("delete", &DeleteView(delete, step.delete_wait.as_ref()))?;
         }
         if step.retain {
             map.serialize_entry("retain", &true)?;
@@ -93,13 +93,16 @@ impl Serialize for Outputs<'_> {
     }
 }
 
-struct CallView<'c, 'a>(&'c Call<'a>);
+struct DeleteView<'c, 'a>(&'c Call<'a>, Option<&'c Wait<'a>>);
 
-impl Serialize for CallView<'_, '_> {
+impl Serialize for DeleteView<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(2))?;
+        let mut map = serializer.serialize_map(None)?;
         map.serialize_entry("operation", self.0.operation)?;
         map.serialize_entry("input", &self.0.input)?;
+        if let Some(wait) = self.1 {
+            map.serialize_entry("wait", &WaitView(wait))?;
+        }
         map.end()
     }
 }

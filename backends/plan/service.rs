@@ -11,10 +11,10 @@
 use super::cx::Cx;
 use super::ids::{id, kind};
 use super::json::{arr, obj, Key, J};
-use super::steps::{join, text, Step};
+use super::steps::{join, partition, reference, text, Step};
 use crate::ir::{
     AppRunnerService, AutoScaling, Egress, EnvPart, EnvValue, Id, IngressConnection, Internal,
-    Observability, Role, RoleUse,
+    Observability, Role,
 };
 use crate::text::{Text, TextPart};
 
@@ -31,13 +31,7 @@ pub fn policy_step(cx: &Cx, role: Id) -> Result<super::json::StepId, Internal> {
     };
     Ok(id(
         &cx.g.owner(role)?.names.spec,
-        match r.role_use {
-            RoleUse::Access => kind::ACCESS_POLICY,
-            RoleUse::Instance => kind::INSTANCE_POLICY,
-            RoleUse::Execution | RoleUse::Task => {
-                return Err(Internal("ECS roles are not spelled yet".into()))
-            }
-        },
+        super::ids::policy_kind(r.role_use),
     ))
 }
 
@@ -62,7 +56,7 @@ pub fn role<'a>(
     let input = obj! {
         "RoleName" => role_name.clone(),
         "PolicyName" => &role.policy_name,
-        "PolicyDocument" => policy_document(role),
+        "PolicyDocument" => policy_document(cx, role)?,
     };
     let delete = obj! { "RoleName" => role_name, "PolicyName" => &role.policy_name };
     out.push(
@@ -314,64 +308,78 @@ fn compact(doc: &J) -> String {
     }
 }
 
-/// Marks a parameter inside serialized JSON. serde_json writes U+0001 as `\u0001`, which no
-/// ARN contains, so the markers can be found again after serializing.
+/// Marks a value put back into serialized JSON (a parameter, the account id). serde_json
+/// writes U+0001 as `\u0001`, which no ARN contains, so the markers can be found again after
+/// serializing.
 const MARK: char = '\u{1}';
 const MARK_ESCAPED: &str = "\\u0001";
 
-fn policy_document<'a>(role: &'a Role) -> J<'a> {
-    let mut params: Vec<&'a str> = Vec::new();
-    let mut marked = |t: &'a Text| -> J<'static> {
-        let mut out = String::new();
-        for part in &t.parts {
-            match part {
-                TextPart::Lit(s) => out.push_str(s),
-                TextPart::Param(p) => {
-                    out.push(MARK);
-                    out.push_str(&params.len().to_string());
-                    out.push(MARK);
-                    params.push(p);
+/// The policy document: compact JSON text, or a join around the parameters and the account
+/// id (for the log streams' ARNs, `arn:<partition>:logs:<region>:<account>:log-group:<name>:*`)
+/// it holds.
+fn policy_document<'a>(cx: &Cx<'a>, role: &'a Role) -> Result<J<'a>, Internal> {
+    let mut holes: Vec<J<'a>> = Vec::new();
+    let mut hole = |out: &mut String, value: J<'a>| {
+        out.push(MARK);
+        out.push_str(&holes.len().to_string());
+        out.push(MARK);
+        holes.push(value);
+    };
+    let region = &cx.g.app.region;
+    let account = reference(id(&cx.g.app.name, kind::ACCOUNT), "Account");
+    let mut statements: Vec<J> = Vec::with_capacity(role.statements.len());
+    for s in &role.statements {
+        let mut resources = Vec::with_capacity(s.resources.len() + s.log_streams.len());
+        for t in &s.resources {
+            let mut out = String::new();
+            for part in &t.parts {
+                match part {
+                    TextPart::Lit(lit) => out.push_str(lit),
+                    TextPart::Param(p) => hole(&mut out, J::Param(p)),
                 }
             }
+            resources.push(J::from(out));
         }
-        J::from(out)
-    };
-    let statements: Vec<J> = role
-        .statements
-        .iter()
-        .map(|s| {
-            obj! {
-                "Sid" => &s.sid,
-                "Effect" => "Allow",
-                "Action" => J::Arr(s.actions.iter().map(J::from).collect()),
-                "Resource" => J::Arr(s.resources.iter().map(&mut marked).collect()),
-            }
-        })
-        .collect();
+        for group in &s.log_streams {
+            let name = &cx.g.get(*group)?.name;
+            let mut out = format!("arn:{}:logs:{region}:", partition(region));
+            hole(&mut out, account.clone());
+            out.push_str(":log-group:");
+            out.push_str(name);
+            out.push_str(":*");
+            resources.push(J::from(out));
+        }
+        statements.push(obj! {
+            "Sid" => &s.sid,
+            "Effect" => "Allow",
+            "Action" => J::Arr(s.actions.iter().map(J::from).collect()),
+            "Resource" => J::Arr(resources),
+        });
+    }
     let doc = compact(&obj! { "Version" => "2012-10-17", "Statement" => statements });
     if !doc.contains(MARK_ESCAPED) {
-        return J::from(doc);
+        return Ok(J::from(doc));
     }
-    // Even pieces are JSON text, odd pieces the index of a parameter.
+    // Even pieces are JSON text, odd pieces the index of a hole.
     let parts = doc
         .split(MARK_ESCAPED)
         .enumerate()
         .map(|(i, piece)| {
             match (
                 i % 2,
-                piece.parse::<usize>().ok().and_then(|n| params.get(n)),
+                piece.parse::<usize>().ok().and_then(|n| holes.get(n)),
             ) {
-                (1, Some(param)) => J::Param(param),
+                (1, Some(value)) => value.clone(),
                 _ => J::from(piece.to_string()),
             }
         })
         .collect();
-    join(parts)
+    Ok(join(parts))
 }
 
 /// An `env` value: its text, or with URLs a join of the REST API's id and the service's host
 /// name as their steps return them.
-fn env_value<'a>(cx: &Cx<'a>, value: &'a EnvValue) -> Result<J<'a>, Internal> {
+pub fn env_value<'a>(cx: &Cx<'a>, value: &'a EnvValue) -> Result<J<'a>, Internal> {
     if let Some(t) = value.as_text() {
         return Ok(text(t));
     }

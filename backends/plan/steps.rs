@@ -46,6 +46,10 @@ pub struct Step<'a> {
     pub outputs: Vec<(Name, Name)>,
     pub wait: Option<Wait<'a>>,
     pub delete: Option<Call<'a>>,
+    /// Polled after the delete until its resource is gone (a NAT gateway `deleted`, an ECS
+    /// service `INACTIVE`), before anything it depended on is deleted: written inside
+    /// `delete` as its `wait`. Its `outputs` are never set.
+    pub delete_wait: Option<Wait<'a>>,
     /// What the step makes outlives the app (it has no `delete`): destroy leaves it and keeps
     /// its record, so that applying again finds it made.
     pub retain: bool,
@@ -62,6 +66,7 @@ impl<'a> Step<'a> {
             outputs: Vec::new(),
             wait: None,
             delete: None,
+            delete_wait: None,
             retain: false,
         }
     }
@@ -109,6 +114,26 @@ impl<'a> Step<'a> {
         self
     }
 
+    /// Waits after the delete (call after [`Step::delete`]): the delete is done only once
+    /// `path` of `operation`'s response reads `expect`.
+    pub fn delete_wait(
+        mut self,
+        operation: &'static str,
+        input: J<'a>,
+        path: &'static str,
+        expect: &'static str,
+        timeout_seconds: u32,
+    ) -> Self {
+        self.delete_wait = Some(Wait {
+            call: Call { operation, input },
+            path,
+            expect,
+            timeout_seconds,
+            outputs: Vec::new(),
+        });
+        self
+    }
+
     pub fn after(mut self, step: StepId) -> Self {
         self.after.push(step);
         self
@@ -130,6 +155,9 @@ impl<'a> Step<'a> {
         }
         if let Some(delete) = &self.delete {
             collect_refs(&delete.input, out);
+        }
+        if let Some(wait) = &self.delete_wait {
+            collect_refs(&wait.call.input, out);
         }
         out.extend(self.after.iter().map(|s| &**s));
         if let Some(mine) = out.get_mut(start..) {
@@ -227,7 +255,16 @@ pub fn tag_list(tags: &BTreeMap<String, Text>) -> J<'_> {
     )
 }
 
-/// API Gateway and CloudWatch Logs tags: a map.
+/// ECS tags: `[{"key": k, "value": v}]`, the EC2 shape in lower case.
+pub fn ecs_tag_list(tags: &BTreeMap<String, Text>) -> J<'_> {
+    J::Arr(
+        tags.iter()
+            .map(|(k, v)| obj! { "key" => k, "value" => text(v) })
+            .collect(),
+    )
+}
+
+/// API Gateway, CloudWatch Logs and Application Auto Scaling tags: a map.
 pub fn tag_map(tags: &BTreeMap<String, Text>) -> J<'_> {
     J::Obj(
         tags.iter()

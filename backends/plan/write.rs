@@ -160,6 +160,10 @@ impl Writer {
             self.key(false, "delete");
             self.open('{');
             self.call(true, operation, input);
+            if let Some(wait) = &step.delete_wait {
+                self.key(false, "wait");
+                self.wait(wait);
+            }
             self.close('}', false);
         }
         if step.retain {
