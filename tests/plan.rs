@@ -246,6 +246,246 @@ fn runner_rejects_broken_plans() {
     assert!(out.contains("refuses to delete usage plan"), "{out}");
 }
 
+fn ecs_plan(example: &str) -> Value {
+    parse(&build(&[PathBuf::from(format!("examples/{example}.apr"))]))
+}
+
+/// A join's parts: literal text as it is, a ref or param as `<step.Output>` / `<name>`.
+fn join_parts(value: &Value) -> Vec<String> {
+    value["join"]
+        .as_array()
+        .expect("a join")
+        .iter()
+        .map(|p| match p.as_str() {
+            Some(text) => text.to_string(),
+            None => format!(
+                "<{}>",
+                p["ref"].as_str().or(p["param"].as_str()).expect("ref")
+            ),
+        })
+        .collect()
+}
+
+fn depends_on(step: &Value) -> Vec<&str> {
+    step["depends_on"]
+        .as_array()
+        .expect("depends_on")
+        .iter()
+        .map(|d| d.as_str().expect("id"))
+        .collect()
+}
+
+/// Section 9 as the plan spells it: the route to an ECS service goes to the load balancer's
+/// DNS name and the service's listener port; the service starts after its roles' policies,
+/// listener and endpoints, and is polled until its deployment completes; its undo scales it
+/// to zero (after its scalable target is gone), forces it down and waits until it is
+/// inactive; the execution role writes exactly its log group's streams, in the account the
+/// plan looks up.
+#[test]
+fn ecs_example_plan_spells_the_fargate_path() {
+    let plan = ecs_plan("ecs");
+    check_structure(&plan);
+    // A service's listener and target group are numbered by their ports (apart from a
+    // network's of the same name).
+    let listener = steps(&plan)
+        .iter()
+        .find(|s| {
+            s["operation"] == "CreateListener"
+                && s["id"]
+                    .as_str()
+                    .is_some_and(|id| id.starts_with("orders-listener-"))
+        })
+        .expect("the orders listener");
+    let port = listener["input"]["Port"].clone();
+    assert_eq!(listener["id"], format!("orders-listener-{port}"));
+    let listener = listener["id"].as_str().expect("id");
+    let integration = steps(&plan)
+        .iter()
+        .find(|s| s["operation"] == "PutIntegration" && depends_on(s).contains(&listener))
+        .expect("the orders integration");
+    assert_eq!(
+        join_parts(&integration["input"]["uri"]),
+        [
+            "http://",
+            "<core-nlb.DNSName>",
+            &format!(":{port}/{{proxy}}")
+        ]
+    );
+    assert_eq!(integration["input"]["connectionType"], "VPC_LINK");
+    assert_eq!(
+        step(&plan, "core-nlb")["outputs"]["DNSName"],
+        "LoadBalancers[0].DNSName"
+    );
+    let service = step(&plan, "orders-ecs");
+    for needed in [
+        "orders-execution-policy",
+        "orders-task-policy",
+        listener,
+        "core-endpoint-ecr-api",
+        "core-endpoint-ecr-dkr",
+        "core-endpoint-logs",
+        "core-endpoint-s3",
+    ] {
+        assert!(
+            depends_on(service).contains(&needed),
+            "orders-ecs after {needed}"
+        );
+    }
+    let input = &service["input"];
+    assert_eq!(
+        input["networkConfiguration"]["awsvpcConfiguration"]["assignPublicIp"],
+        "DISABLED"
+    );
+    // The listener's port is the load balancer's; the tasks listen on the service's.
+    assert_eq!(input["loadBalancers"][0]["containerPort"], 8080);
+    assert_eq!(
+        step(&plan, "orders-target-group-8080")["input"]["Port"],
+        8080
+    );
+    assert_eq!(
+        input["deploymentConfiguration"]["deploymentCircuitBreaker"]["rollback"],
+        true
+    );
+    assert_eq!(service["wait"]["expect"], "COMPLETED");
+    assert_eq!(service["delete"]["operation"], "DeleteService");
+    assert_eq!(service["delete"]["input"]["force"], true);
+    assert_eq!(service["delete"]["wait"]["path"], "services[0].status");
+    assert_eq!(service["delete"]["wait"]["expect"], "INACTIVE");
+    let drain = step(&plan, "orders-ecs-drain");
+    assert_eq!(drain["delete"]["operation"], "UpdateService");
+    assert_eq!(drain["delete"]["input"]["desiredCount"], 0);
+    assert!(depends_on(step(&plan, "orders-scalable-target")).contains(&"orders-ecs-drain"));
+    assert_eq!(
+        join_parts(&step(&plan, "orders-scalable-target")["input"]["ResourceId"]),
+        [
+            "service/",
+            "<shopecs-cluster.ClusterName>",
+            "/",
+            "<orders-ecs.ServiceName>"
+        ]
+    );
+    let deregister = step(&plan, "orders-task-definition-deregister");
+    assert_eq!(
+        deregister["delete"]["operation"],
+        "DeregisterTaskDefinition"
+    );
+    assert_eq!(
+        step(&plan, "orders-task-definition")["delete"]["operation"],
+        "DeleteTaskDefinitions"
+    );
+    assert!(depends_on(step(&plan, "orders-task-definition")).contains(&"orders-ecs-logs"));
+    let policy = join_parts(&step(&plan, "orders-execution-policy")["input"]["PolicyDocument"]);
+    assert_eq!(policy[1], "<shopecs-account.Account>");
+    assert!(
+        policy[0].ends_with("\"arn:aws:logs:eu-west-1:"),
+        "{policy:?}"
+    );
+    assert!(
+        policy[2].starts_with(":log-group:/aprc/shopecs/orders:*\""),
+        "{policy:?}"
+    );
+    let container = &step(&plan, "orders-task-definition")["input"]["containerDefinitions"][0];
+    assert_eq!(
+        container["logConfiguration"]["options"]["awslogs-region"],
+        "eu-west-1"
+    );
+    assert_eq!(container["command"][4], "read write");
+    let s3 = &step(&plan, "core-endpoint-s3")["input"];
+    assert_eq!(s3["VpcEndpointType"], "Gateway");
+    assert!(s3.get("SubnetIds").is_none() && s3["RouteTableIds"].is_array());
+    assert_eq!(
+        plan["outputs"]["orders_service_arn"]["ref"],
+        "orders-ecs.ServiceArn"
+    );
+}
+
+/// With `nat = true`: the public route and the NAT gateways wait for the internet gateway's
+/// attachment; a NAT gateway is polled until available, and its delete until deleted, before
+/// its Elastic IP is released and the gateway detached (both depend on it being gone).
+#[test]
+fn mixed_example_plan_waits_for_nat_gateways_both_ways() {
+    let plan = ecs_plan("mixed");
+    check_structure(&plan);
+    assert!(
+        depends_on(step(&plan, "core-route-public")).contains(&"core-internet-gateway-attachment")
+    );
+    for zone in 0..2 {
+        let nat = step(&plan, &format!("core-nat-gateway-{zone}"));
+        let deps = depends_on(nat);
+        for needed in [
+            "core-internet-gateway-attachment".to_string(),
+            format!("core-eip-{zone}"),
+            format!("core-subnet-public-{zone}"),
+        ] {
+            assert!(deps.contains(&needed.as_str()), "{zone}: {needed}");
+        }
+        assert_eq!(nat["wait"]["expect"], "available");
+        assert_eq!(nat["delete"]["wait"]["expect"], "deleted");
+        assert_eq!(
+            step(&plan, &format!("core-route-{zone}"))["input"]["NatGatewayId"]["ref"],
+            format!("core-nat-gateway-{zone}.NatGatewayId")
+        );
+        assert!(
+            depends_on(step(&plan, "search-ecs")).contains(&format!("core-route-{zone}").as_str())
+        );
+    }
+    // The App Runner side is what it was: https to the ingress domain.
+    let legacy = steps(&plan)
+        .iter()
+        .find(|s| s["operation"] == "PutIntegration" && depends_on(s).contains(&"legacy-ingress"))
+        .expect("legacy integration");
+    assert_eq!(join_parts(&legacy["input"]["uri"])[0], "https://");
+}
+
+/// The runner's refusals that hold the ECS and NAT deletes to AWS's order, and its check
+/// that an ECS integration reaches an ECS service's listener.
+#[test]
+fn runner_rejects_broken_ecs_plans() {
+    let good = ecs_plan("ecs");
+    // Deleting a task definition that was never deregistered.
+    let mut plan = good.clone();
+    without_delete(&mut plan, "orders-task-definition-deregister");
+    let out = run_failing("deregister", &rename_app(&plan, "shopecs", "dereg"));
+    assert!(out.contains("before it is deregistered"), "{out}");
+    // An integration to a port where no ECS service listens.
+    let mut plan = good.clone();
+    let integration = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["operation"] == "PutIntegration")
+        .expect("integration");
+    let uri = &mut integration["input"]["uri"]["join"][2];
+    *uri = uri
+        .as_str()
+        .expect("port and path")
+        .replacen(':', ":1", 1)
+        .into();
+    let out = run_failing("port", &rename_app(&plan, "shopecs", "port"));
+    assert!(out.contains("forwards to no ECS service"), "{out}");
+    // A NAT gateway never deleted keeps its Elastic IP.
+    let mut plan = rename_app(&ecs_plan("mixed"), "mixed", "leakynat");
+    without_delete(&mut plan, "core-nat-gateway-1");
+    let out = run_failing("nat", &plan);
+    assert!(out.contains("refuses to release"), "{out}");
+}
+
+fn without_delete(plan: &mut Value, id: &str) {
+    let found = plan["steps"]
+        .as_array_mut()
+        .expect("steps")
+        .iter_mut()
+        .find(|s| s["id"] == id)
+        .unwrap_or_else(|| panic!("no step {id}"));
+    found.as_object_mut().expect("step").remove("delete");
+}
+
+/// The plan with its app's name (which starts every physical name) changed, so that it
+/// cannot clash with another run of the same example on a shared moto server.
+fn rename_app(plan: &Value, app: &str, new: &str) -> Value {
+    parse(&plan.to_string().replace(app, new))
+}
+
 /// The plan with every physical name prefixed, so it cannot clash with another test's run
 /// on a shared moto server.
 fn rename(plan: &Value, prefix: &str) -> Value {
@@ -264,7 +504,7 @@ type Breakage = fn(&mut Value);
 #[test]
 fn validator_rejects_broken_plans() {
     let good = parse(&seed_plan());
-    let breakages: [(&str, Breakage); 7] = [
+    let breakages: [(&str, Breakage); 8] = [
         ("member", |p| {
             p["steps"][1]["input"]["CidrBlok"] = "10.0.0.0/16".into()
         }),
@@ -279,6 +519,15 @@ fn validator_rejects_broken_plans() {
             p["steps"][2]["input"]["VpcId"]["ref"] = "core-vpc.Id".into()
         }),
         ("version", |p| p["version"] = 1.into()),
+        ("delete wait", |p| {
+            p["steps"][1]["delete"]["wait"] = serde_json::json!({
+                "operation": "DescribeVpcs",
+                "input": { "VpcIds": [{ "ref": "core-vpc.VpcId" }] },
+                "path": "Vpcs[0].Status",
+                "expect": "gone",
+                "timeout_seconds": 60,
+            })
+        }),
         ("wait output", |p| {
             for step in p["steps"].as_array_mut().into_iter().flatten() {
                 let wait = step.get_mut("wait");

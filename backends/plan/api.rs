@@ -244,7 +244,10 @@ pub fn log_group<'a>(
 }
 
 fn retention_step(cx: &Cx, group: Id) -> Result<StepId, Internal> {
-    Ok(id(&cx.g.owner(group)?.names.spec, kind::LOG_RETENTION))
+    Ok(id(
+        &cx.g.owner(group)?.names.spec,
+        super::ids::log_kinds(cx.g, group)?.1,
+    ))
 }
 
 /// CreateStage; then, with its access log, the log group's steps (see [`super`]); then one

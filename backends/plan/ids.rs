@@ -7,7 +7,9 @@
 //! stack into one shared allocation rather than through `format!` (measured with callgrind).
 
 use super::json::{with_joined, StepId};
-use crate::ir::{Direction, Graph, Id, Ids, Internal, Origin, Props, RoleUse, TableUse, Targets};
+use crate::ir::{
+    DeclKind, Direction, Graph, Id, Ids, Internal, Origin, Props, RoleUse, TableUse, Targets,
+};
 
 /// The kinds that follow `<spec name>-` in a step id. No kind ends with `-` + another kind
 /// (numbered kinds end in a number, which is no kind), so `<name>-<kind>` is unique for every
@@ -66,6 +68,10 @@ pub mod kind {
     pub const EXECUTION_POLICY: &str = "execution-policy";
     pub const TASK_ROLE: &str = "task-role";
     pub const TASK_POLICY: &str = "task-policy";
+    /// An ECS service's log group: not `log-group`, an api's (a service and an api may
+    /// share a name).
+    pub const ECS_LOGS: &str = "ecs-logs";
+    pub const ECS_LOGS_RETENTION: &str = "ecs-logs-retention";
 
     /// Every fixed kind, and the numbered ones written with `N`.
     pub const ALL: &[&str] = &[
@@ -121,6 +127,12 @@ pub mod kind {
         EXECUTION_POLICY,
         TASK_ROLE,
         TASK_POLICY,
+        ECS_LOGS,
+        ECS_LOGS_RETENTION,
+        // An ECS service's target group and listener, numbered by their ports: apart from a
+        // network's (`target-group`, `listener`) when a service and a network share a name.
+        "target-group-N",
+        "listener-N",
         "subnet-N",
         "subnet-public-N",
         "route-table-N",
@@ -149,6 +161,14 @@ pub mod kind {
         "endpoints-sg-egress-N",
         "tasks-sg-ingress-N",
         "tasks-sg-egress-N",
+        // The rules an ECS service owns, on its tasks' group and on its network's groups:
+        // apart from the network's own rules when a service and a network share a name.
+        "ecs-nlb-ingress-N",
+        "ecs-nlb-egress-N",
+        "ecs-endpoints-ingress-N",
+        "ecs-endpoints-egress-N",
+        "ecs-tasks-ingress-N",
+        "ecs-tasks-egress-N",
         // A network's endpoints other than App Runner's requests endpoint (`endpoint`):
         // `endpoint-<service's words>`, never `<words>-endpoint`, which ends with `-endpoint`.
         "endpoint-ecr-api",
@@ -209,7 +229,11 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
                 Direction::Ingress => "ingress",
                 Direction::Egress => "egress",
             };
-            id_n(owner, &format!("{group}-sg-{dir}"), rule.ordinal)
+            if g.decl(r.decl)?.kind == DeclKind::Service {
+                id_n(owner, &format!("ecs-{group}-{dir}"), rule.ordinal)
+            } else {
+                id_n(owner, &format!("{group}-sg-{dir}"), rule.ordinal)
+            }
         }
         Props::VpcEndpoint(e) => match e.member() {
             None => self::id(owner, kind::ENDPOINT),
@@ -217,8 +241,14 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
         },
         Props::EndpointEnis(_) => self::id(owner, kind::ENDPOINT_ENIS),
         Props::LoadBalancer(_) => self::id(owner, kind::NLB),
-        Props::TargetGroup(_) => self::id(owner, kind::TARGET_GROUP),
-        Props::Listener(_) => self::id(owner, kind::LISTENER),
+        Props::TargetGroup(tg) => match tg.targets {
+            Targets::EndpointEnis(_) => self::id(owner, kind::TARGET_GROUP),
+            Targets::Ecs => id_n(owner, "target-group", usize::from(tg.port)),
+        },
+        Props::Listener(l) => match g.get(l.target_group)?.targets {
+            Targets::EndpointEnis(_) => self::id(owner, kind::LISTENER),
+            Targets::Ecs => id_n(owner, "listener", usize::from(l.port)),
+        },
         Props::VpcLink(_) => self::id(owner, kind::VPC_LINK),
         Props::VpcConnector(_) => self::id(owner, kind::CONNECTOR),
         Props::Role(role) => self::id(
@@ -240,7 +270,7 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
         Props::ApiResource(res) => id_n(owner, "resource", res.index),
         Props::Method(m) => id_n(owner, "method", m.index),
         Props::Deployment(_) => self::id(owner, kind::DEPLOYMENT),
-        Props::LogGroup(_) => self::id(owner, kind::LOG_GROUP),
+        Props::LogGroup(_) => self::id(owner, log_kinds(g, id)?.0),
         Props::Stage(_) => self::id(owner, kind::STAGE),
         Props::ApiKey(_) => self::id(owner, kind::API_KEY),
         Props::UsagePlan(_) => self::id(owner, kind::USAGE_PLAN),
@@ -283,7 +313,7 @@ pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
             Props::TaskDefinition(_) => extra(kind::TASK_DEFINITION_DEREGISTER),
             Props::EcsService(_) => extra(kind::ECS_DRAIN),
             Props::LogsRole(_) => extra(kind::LOGS_POLICY),
-            Props::LogGroup(_) => extra(kind::LOG_RETENTION),
+            Props::LogGroup(_) => extra(log_kinds(g, rid)?.1),
             Props::Stage(s) if s.throttle.is_some() || s.access_log.is_some() => {
                 extra(kind::STAGE_SETTINGS)
             }
@@ -320,6 +350,14 @@ pub fn needs_account(g: &Graph) -> bool {
         .any(|(_, s)| s.access_log.is_some())
         || g.all::<crate::ir::Role>()
             .any(|(_, r)| r.statements.iter().any(|s| !s.log_streams.is_empty()))
+}
+
+/// The kinds of a log group's step and its retention's: an api's, or an ECS service's.
+pub fn log_kinds(g: &Graph, group: Id) -> Result<(&'static str, &'static str), Internal> {
+    Ok(match g.owner(group)?.kind {
+        DeclKind::Service => (kind::ECS_LOGS, kind::ECS_LOGS_RETENTION),
+        _ => (kind::LOG_GROUP, kind::LOG_RETENTION),
+    })
 }
 
 /// What a route's table serves.

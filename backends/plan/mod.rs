@@ -177,17 +177,26 @@ mod tests {
     use crate::ir::LogGroup;
 
     /// The writer against its plain reference (serde_json's pretty printer) on whole plans:
-    /// the seed and the kitchen sink (every kind and form).
+    /// the seed, the kitchen sink (every App Runner kind and form), and the ECS examples
+    /// (every ECS and NAT kind, and the waits of deletes).
     #[test]
     fn the_writer_writes_what_serde_json_would() {
         let mut graphs = vec![crate::testing::seed_graph()];
-        let mut sink = crate::source::Sources::new();
-        sink.add(
-            "sink.apr",
-            include_str!("../../tests/plan/kitchen_sink.apr").to_string(),
-        );
-        let mut diags = crate::diag::Diagnostics::new();
-        graphs.push(crate::driver::check(&sink, &mut diags).expect("the kitchen sink checks"));
+        let specs = [
+            (
+                "sink.apr",
+                include_str!("../../tests/plan/kitchen_sink.apr"),
+            ),
+            ("ecs.apr", include_str!("../../examples/ecs.apr")),
+            ("mixed.apr", include_str!("../../examples/mixed.apr")),
+        ];
+        for (name, text) in specs {
+            let mut sources = crate::source::Sources::new();
+            sources.add(name, text.to_string());
+            let mut diags = crate::diag::Diagnostics::new();
+            let g = crate::driver::check(&sources, &mut diags);
+            graphs.push(g.unwrap_or_else(|| panic!("{name} checks: {:?}", diags.sorted())));
+        }
         for g in &graphs {
             let cx = Cx::new(g).expect("context");
             let steps = build(&cx).expect("steps");
@@ -205,6 +214,64 @@ mod tests {
             }
             .write();
             assert_eq!(ours, theirs, "{}", g.app.name);
+        }
+    }
+
+    /// The graph of a spec, lowered without validation (which would refuse repeated ids
+    /// before the plan could show them).
+    fn lowered(text: &str) -> Graph {
+        let mut sources = crate::source::Sources::new();
+        sources.add("spec.apr", text.to_string());
+        let mut diags = crate::diag::Diagnostics::new();
+        let spec = crate::driver::front(&sources, &mut diags)
+            .unwrap_or_else(|| panic!("{:?}", diags.sorted()));
+        crate::lower::lower(&spec, &std::collections::BTreeMap::new())
+    }
+
+    /// The ids the check compares (E0502) are exactly the plan's, and distinct, also where an
+    /// ECS service shares its name with its network and with an api: the service's log
+    /// group, target group, listener and rules are apart from theirs.
+    #[test]
+    fn step_ids_are_the_plans_and_distinct_across_declaration_kinds() {
+        let shared_names = r#"app dup {
+  region = "eu-west-1"
+}
+network core {
+  cidr  = 10.0.0.0/16
+  zones = 2
+}
+service legacy {
+  image   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1"
+  network = core
+}
+service core {
+  compute = ecs
+  image   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1"
+  network = core
+}
+api core {
+  network    = core
+  access_log = true
+  route GET /x -> core
+  route GET /y -> legacy
+}
+"#;
+        let specs = [
+            shared_names,
+            include_str!("../../examples/ecs.apr"),
+            include_str!("../../examples/mixed.apr"),
+            include_str!("../../tests/plan/kitchen_sink.apr"),
+        ];
+        for text in specs {
+            let g = lowered(text);
+            let (ids, _) = step_ids(&g).expect("ids");
+            let listed: std::collections::BTreeSet<&str> =
+                ids.iter().map(|(id, _)| id.as_str()).collect();
+            assert_eq!(listed.len(), ids.len(), "repeated ids in {}", g.app.name);
+            let cx = Cx::new(&g).expect("context");
+            let steps = build(&cx).expect("steps");
+            let built: std::collections::BTreeSet<&str> = steps.iter().map(|s| &*s.id).collect();
+            assert_eq!(listed, built, "{}", g.app.name);
         }
     }
 

@@ -82,6 +82,18 @@ pub fn check_structure(plan: &Value) {
                 refs(&call["input"], &mut own_refs);
             }
         }
+        // A delete's own wait polls after the delete, with the same refs allowed.
+        if let Some(wait) = s["delete"].get("wait") {
+            refs(&wait["input"], &mut own_refs);
+            assert!(
+                wait["timeout_seconds"].as_u64().is_some_and(|t| t > 0),
+                "{id}: delete wait without timeout"
+            );
+            assert!(
+                wait.get("outputs").is_none(),
+                "{id}: a delete's wait has outputs"
+            );
+        }
         for (target, output) in &own_refs {
             let known = if *target == id {
                 &outputs

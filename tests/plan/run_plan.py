@@ -9,7 +9,13 @@ moto has no App Runner. Waits are polled with a short timeout. After the last st
 checks what the plan built (the NLB targets are exactly the endpoint's ENI IPs; integrations
 point at the ingress domains), runs every `delete` in reverse step order, and fails if any
 VPC, subnet, security group, endpoint, load balancer, target group, listener, VPC link, REST
-API, api key, usage plan, role, log group or App Runner resource it created is still there.
+API, api key, usage plan, role, log group, internet or NAT gateway (or the attachment),
+route table (or association), Elastic IP, ECS cluster, task definition or service, scalable
+target, scaling policy or App Runner resource it created is still there. A delete's own
+`wait` is polled after the delete; deletes AWS refuses in that order (an Elastic IP or
+internet gateway still used by a NAT gateway, a cluster with services not yet inactive, a task
+definition not yet deregistered) fail the run although moto would allow them. ECS tasks are
+not run: moto_server.py makes moto report every service's tasks running.
 
 A network declared with `vpc_id`/`subnet_ids` names resources that exist outside the plan.
 moto cannot create a VPC with a chosen id, so before the run the runner creates a stand-in VPC
@@ -123,14 +129,15 @@ class Runner:
                     raise PlanError(f"{sid}: wait output {name} ({path}) is not in the last response")
                 recorded[name] = value
 
-    def wait(self, step):
-        """Polls until the wait's path has its value; returns that last response."""
-        wait = step["wait"]
-        sid = step["id"]
+    def wait(self, step, wait=None, where=None):
+        """Polls until the wait's path has its value; returns that last response. `wait` is
+        the step's own unless given (a delete's)."""
+        wait = wait or step["wait"]
+        sid = where or f"{step['id']}.wait"
         deadline = time.monotonic() + min(WAIT_LIMIT_SECONDS, wait["timeout_seconds"])
-        params = self.resolve(wait["input"], f"{sid}.wait")
+        params = self.resolve(wait["input"], sid)
         while True:
-            response = self.invoke(step["service"], wait["operation"], params, f"{sid}.wait")
+            response = self.invoke(step["service"], wait["operation"], params, sid)
             if response is None:
                 return None
             got = jmespath.search(wait["path"], response)
@@ -152,6 +159,8 @@ class Runner:
                 if reason:
                     raise PlanError(reason)
                 self.invoke(step["service"], step["delete"]["operation"], params, f"{sid}.delete")
+                if "wait" in step["delete"]:
+                    self.wait(step, step["delete"]["wait"], f"{sid}.delete.wait")
             except Exception as e:
                 if not best_effort:
                     raise PlanError(f"{sid}.delete: {e}")
@@ -168,6 +177,31 @@ def aws_refuses(runner, service, operation, params):
     if (service, operation) == ("iam", "DeleteRole"):
         if runner.client("iam").list_role_policies(RoleName=params["RoleName"])["PolicyNames"]:
             return f"AWS refuses to delete role {params['RoleName']} while it has inline policies"
+    if (service, operation) == ("ec2", "ReleaseAddress"):
+        ec2 = runner.client("ec2")
+        for nat in ec2.describe_nat_gateways()["NatGateways"]:
+            held = {a.get("AllocationId") for a in nat.get("NatGatewayAddresses", [])}
+            if params["AllocationId"] in held and nat["State"] != "deleted":
+                return f"AWS refuses to release {params['AllocationId']} while NAT gateway {nat['NatGatewayId']} is {nat['State']}"
+    if (service, operation) == ("ec2", "DetachInternetGateway"):
+        nats = runner.client("ec2").describe_nat_gateways(
+            Filters=[{"Name": "vpc-id", "Values": [params["VpcId"]]}])["NatGateways"]
+        live = [n["NatGatewayId"] for n in nats if n["State"] != "deleted"]
+        if live:
+            return f"AWS refuses to detach {params['InternetGatewayId']} while NAT gateways {live} map public addresses"
+    if (service, operation) == ("ecs", "DeleteCluster"):
+        ecs = runner.client("ecs")
+        arns = ecs.list_services(cluster=params["cluster"])["serviceArns"]
+        services = ecs.describe_services(cluster=params["cluster"], services=arns)["services"] if arns else []
+        busy = [s["serviceName"] for s in services if s["status"] != "INACTIVE"]
+        if busy:
+            return f"AWS refuses to delete cluster {params['cluster']} while services {busy} are not inactive"
+    if (service, operation) == ("ecs", "DeleteTaskDefinitions"):
+        ecs = runner.client("ecs")
+        for arn in params["taskDefinitions"]:
+            status = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]["status"]
+            if status == "ACTIVE":
+                return f"AWS refuses to delete task definition {arn} before it is deregistered"
     return None
 
 
@@ -201,10 +235,33 @@ def check_built(runner):
             host = p["uri"].split("/")[2]
             domains = {c["DomainName"] for c in runner.apprunner.ingress.values()}
             urls = {s["ServiceUrl"] for s in runner.apprunner.services.values()}
-            if p.get("connectionType") == "VPC_LINK" and host not in domains:
+            if p.get("connectionType") == "VPC_LINK" and p["uri"].startswith("http://"):
+                # An ECS service: the load balancer's DNS name and the port of a listener of
+                # that load balancer which forwards to an ECS service's target group.
+                dns, _, port = host.partition(":")
+                lbs = [lb for lb in elb.describe_load_balancers()["LoadBalancers"] if lb["DNSName"] == dns]
+                if not lbs or not port.isdigit():
+                    raise PlanError(f"{step['id']}: ECS integration host {host} is no load balancer's name and port")
+                listeners = elb.describe_listeners(LoadBalancerArn=lbs[0]["LoadBalancerArn"])["Listeners"]
+                groups = [a["TargetGroupArn"] for l in listeners if l["Port"] == int(port) for a in l["DefaultActions"]]
+                if not groups or not set(groups) <= ecs_target_groups(runner):
+                    raise PlanError(f"{step['id']}: port {port} of {dns} forwards to no ECS service")
+            elif p.get("connectionType") == "VPC_LINK" and host not in domains:
                 raise PlanError(f"{step['id']}: VPC_LINK integration host {host} is no ingress domain")
             if p.get("connectionType") == "INTERNET" and host not in urls:
                 raise PlanError(f"{step['id']}: INTERNET integration host {host} is no service URL")
+
+
+def ecs_target_groups(runner):
+    """The target groups the app's ECS services register their tasks in."""
+    ecs = runner.client("ecs")
+    groups = set()
+    for step in runner.plan["steps"]:
+        if step["operation"] == "CreateService" and step["service"] == "ecs":
+            p = runner.resolve(step["input"], step["id"])
+            for svc in ecs.describe_services(cluster=p["cluster"], services=[p["serviceName"]])["services"]:
+                groups.update(lb["targetGroupArn"] for lb in svc["loadBalancers"])
+    return groups
 
 
 def remove_retained(runner):
@@ -257,7 +314,20 @@ def leftovers(runner):
             "CreateUsagePlan": lambda: _gone(lambda: apigw.get_usage_plan(usagePlanId=out["UsagePlanId"]), "NotFoundException"),
             "CreateRole": lambda: _gone(lambda: iam.get_role(RoleName=out["RoleName"]), "NoSuchEntity"),
             "CreateLogGroup": lambda: [g for g in logs.describe_log_groups(logGroupNamePrefix=step["input"]["logGroupName"])["logGroups"] if g["logGroupName"] == step["input"]["logGroupName"]],
+            "CreateInternetGateway": lambda: _gone(lambda: ec2.describe_internet_gateways(InternetGatewayIds=[out["InternetGatewayId"]])["InternetGateways"], "InvalidInternetGatewayID.NotFound"),
+            "AttachInternetGateway": lambda: [a for g in ec2.describe_internet_gateways(Filters=[{"Name": "attachment.vpc-id", "Values": [runner.resolve(step["input"]["VpcId"], step["id"])]}])["InternetGateways"] for a in g["Attachments"]],
+            "CreateRouteTable": lambda: _gone(lambda: ec2.describe_route_tables(RouteTableIds=[out["RouteTableId"]])["RouteTables"], "InvalidRouteTableID.NotFound"),
+            "AssociateRouteTable": lambda: ec2.describe_route_tables(Filters=[{"Name": "association.route-table-association-id", "Values": [out["AssociationId"]]}])["RouteTables"],
+            "AllocateAddress": lambda: _gone(lambda: ec2.describe_addresses(AllocationIds=[out["AllocationId"]])["Addresses"], "InvalidAllocationID.NotFound"),
+            "CreateNatGateway": lambda: [n for n in ec2.describe_nat_gateways(NatGatewayIds=[out["NatGatewayId"]])["NatGateways"] if n["State"] != "deleted"],
+            "CreateCluster": lambda: [c for c in runner.client("ecs").describe_clusters(clusters=[out["ClusterArn"]])["clusters"] if c["status"] != "INACTIVE"],
+            "RegisterTaskDefinition": lambda: _task_definitions_left(runner, out["TaskDefinitionArn"]),
+            "RegisterScalableTarget": lambda: _scaling_left(runner, step, "ScalableTargets"),
+            "PutScalingPolicy": lambda: _scaling_left(runner, step, "ScalingPolicies"),
         }
+        if op == "CreateService" and step["service"] == "ecs":
+            p = runner.resolve(step["input"], step["id"])
+            checks[op] = lambda: _ecs_services_left(runner, p)
         if op in checks and not step.get("retain"):
             remaining = checks[op]()
             if remaining is not True and remaining:
@@ -265,6 +335,38 @@ def leftovers(runner):
     for kind, arns in runner.apprunner.leftovers().items():
         left.append(f"App Runner {kind}: {arns}")
     return left
+
+
+def _scaling_left(runner, step, kind):
+    """The step's scalable target or scaling policy, if still registered: matched here by
+    resource id (and policy name), whatever filters moto honours."""
+    p = runner.resolve(step["input"], step["id"])
+    aas = runner.client("application-autoscaling")
+    if kind == "ScalableTargets":
+        found = aas.describe_scalable_targets(ServiceNamespace=p["ServiceNamespace"])[kind]
+    else:
+        found = aas.describe_scaling_policies(ServiceNamespace=p["ServiceNamespace"])[kind]
+    return [f for f in found if f["ResourceId"] == p["ResourceId"]
+            and f.get("PolicyName", p.get("PolicyName")) == p.get("PolicyName")]
+
+
+def _task_definitions_left(runner, arn):
+    """A revision is gone once not found or being deleted (an inactive one is still there)."""
+    try:
+        revision = runner.client("ecs").describe_task_definition(taskDefinition=arn)["taskDefinition"]
+    except ClientError:
+        return []
+    return [] if revision["status"] == "DELETE_IN_PROGRESS" else [revision]
+
+
+def _ecs_services_left(runner, p):
+    """An ECS service is gone once inactive (AWS keeps describing it for a while)."""
+    ecs = runner.client("ecs")
+    clusters = ecs.describe_clusters(clusters=[p["cluster"]])["clusters"]
+    if not clusters:
+        return []
+    services = ecs.describe_services(cluster=p["cluster"], services=[p["serviceName"]])["services"]
+    return [s for s in services if s["status"] != "INACTIVE"]
 
 
 EXISTING_VPC = re.compile(r"^vpc-[0-9a-f]{8,17}$")

@@ -10,7 +10,9 @@ in `Vpc.VpcId` is caught here rather than at run time; and every ref must name a
 declared by an earlier step (or, in a wait or delete, by the step's own call) that the step
 lists in `depends_on`. Plan format version 2: a wait's own `outputs` are paths into the wait
 operation's response, readable by later steps; `{"object": X}` is the literal object X (its
-members still values), validated as X; `retain` is a boolean on a step without a delete.
+members still values), validated as X; `retain` is a boolean on a step without a delete. A
+delete may carry its own `wait` (polled after the delete until its resource is gone), checked
+like a step's wait but without outputs.
 Exits 1 listing every problem.
 """
 import json
@@ -20,7 +22,7 @@ import sys
 import botocore.session
 from botocore.validate import ParamValidator
 
-SERVICES = {"ec2", "elbv2", "iam", "apprunner", "apigateway", "logs", "sts"}
+SERVICES = {"ec2", "elbv2", "iam", "apprunner", "apigateway", "logs", "sts", "ecs", "application-autoscaling"}
 SESSION = botocore.session.get_session()
 
 
@@ -182,6 +184,8 @@ def check_refs(plan, problems):
                 problems.append(f"{sid}: depends on {dep}, which is not an earlier step")
         places = [("input", step.get("input"), False)]
         places += [(k, step[k].get("input"), True) for k in ("wait", "delete") if k in step]
+        if isinstance(step.get("delete", {}).get("wait"), dict):
+            places.append(("delete.wait", step["delete"]["wait"].get("input"), True))
         for where, value, may_be_self in places:
             for r in refs(value):
                 target, _, output = r.partition(".")
@@ -201,6 +205,23 @@ def check_refs(plan, problems):
             problems.append(f"outputs: ref {r} names no step output")
 
 
+def check_wait(service, wait, where, problems, outputs):
+    """A wait: its call, its path into the call's response, its expectation and timeout; its
+    own `outputs` only where they may be (a step's wait, not a delete's)."""
+    if not isinstance(wait, dict):
+        problems.append(f"{where}: must be an object")
+        return
+    if not outputs and "outputs" in wait:
+        problems.append(f"{where}: a delete's wait has no outputs")
+    op = check_call(service, wait, where, problems, wait.get("outputs"))
+    if op is not None:
+        check_path(op.output_shape, wait.get("path", ""), f"{where}.path", problems)
+    if not isinstance(wait.get("timeout_seconds"), int) or wait["timeout_seconds"] <= 0:
+        problems.append(f"{where}: timeout_seconds must be a positive integer")
+    if not isinstance(wait.get("expect"), str):
+        problems.append(f"{where}: expect must be a string")
+
+
 def problems_of(plan):
     """Every way `plan` breaks the format or botocore's models."""
     problems = []
@@ -217,19 +238,11 @@ def problems_of(plan):
             continue
         check_call(service, step, sid, problems, step.get("outputs"))
         if "wait" in step:
-            wait = step["wait"]
-            if not isinstance(wait, dict):
-                problems.append(f"{sid}.wait: must be an object")
-                continue
-            op = check_call(service, wait, f"{sid}.wait", problems, wait.get("outputs"))
-            if op is not None:
-                check_path(op.output_shape, wait.get("path", ""), f"{sid}.wait.path", problems)
-            if not isinstance(wait.get("timeout_seconds"), int) or wait["timeout_seconds"] <= 0:
-                problems.append(f"{sid}.wait: timeout_seconds must be a positive integer")
-            if not isinstance(wait.get("expect"), str):
-                problems.append(f"{sid}.wait: expect must be a string")
+            check_wait(service, step["wait"], f"{sid}.wait", problems, outputs=True)
         if "delete" in step:
             check_call(service, step["delete"], f"{sid}.delete", problems)
+            if "wait" in step["delete"]:
+                check_wait(service, step["delete"]["wait"], f"{sid}.delete.wait", problems, outputs=False)
         if "retain" in step and (step["retain"] is not True or "delete" in step):
             problems.append(f"{sid}: `retain` must be true, on a step without a delete")
     check_refs(plan, problems)
