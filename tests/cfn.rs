@@ -4,6 +4,8 @@
 //! asserted structurally, the quotas, the ENI lookup Lambda run for real against moto, and
 //! what a live account needs beyond the linter (`cfn/live.rs`, spec section 8).
 
+#[path = "cfn/ecs.rs"]
+mod ecs;
 #[path = "cfn/live.rs"]
 mod live;
 mod support;
@@ -112,7 +114,7 @@ fn cfn_lint_finds_nothing_in_any_example() {
         std::fs::write(&path, build(&example)).expect("template written");
         paths.push(path);
     }
-    assert!(paths.len() >= 5, "every example is linted: {paths:?}");
+    assert!(paths.len() >= 7, "every example is linted: {paths:?}");
     // One run for all templates (it is slow to start), in every region the examples name (a
     // resource type missing in a region is a finding). `-c I` adds the informational rules
     // to the errors and warnings checked by default; findings name their file.
