@@ -1,8 +1,9 @@
 //! The CloudFormation target end to end: every example through `aprc build --target cfn`,
 //! checked against golden snapshots, cfn-lint (no finding at all, informational included),
 //! determinism (twice, and with declarations and routes reversed), the traps of spec section 6
-//! asserted structurally, the quotas, the ENI lookup Lambda run for real against moto, and
-//! what a live account needs beyond the linter (`cfn/live.rs`, spec section 8).
+//! asserted structurally, the ECS Fargate wiring of section 9 (`cfn/ecs.rs`), the quotas, the
+//! ENI lookup Lambda run for real against moto, and what a live account needs beyond the
+//! linter (`cfn/live.rs`, spec section 8).
 
 #[path = "cfn/ecs.rs"]
 mod ecs;

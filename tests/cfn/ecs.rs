@@ -527,3 +527,58 @@ fn with_a_nat_the_way_out_waits_for_the_attached_gateway() {
     assert_eq!(containers[1]["Name"], "xray");
     assert_eq!(containers[1]["Essential"], false);
 }
+
+/// In an existing VPC aprc cannot add routes, so S3 is an interface endpoint too; with
+/// private DNS and no gateway endpoint, AWS requires private DNS for every resolver, which
+/// CloudFormation spells `AllResolvers`.
+#[test]
+fn in_an_existing_vpc_s3_is_an_interface_endpoint_for_all_resolvers() {
+    let spec = r#"
+app legacyecs {
+  region  = "us-east-1"
+  compute = ecs
+}
+
+network shared {
+  vpc_id     = "vpc-0a1b2c3d4e5f60718"
+  subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+}
+
+service billing {
+  image   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/billing:7.0"
+  network = shared
+}
+
+api billing-api {
+  network = shared
+  route ANY /billing/{proxy+} -> billing /{proxy}
+}
+"#;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let input = dir.path().join("legacyecs.apr");
+    std::fs::write(&input, spec).expect("write");
+    let t = template(&input);
+    assert!(of_type(&t, "AWS::EC2::RouteTable").is_empty());
+    let s3 = props(&t, "SharedS3Endpoint");
+    assert_eq!(s3["VpcEndpointType"], "Interface");
+    assert_eq!(s3["PrivateDnsEnabled"], true);
+    assert_eq!(
+        s3["DnsOptions"],
+        json!({ "PrivateDnsOnlyForInboundResolverEndpoint": "AllResolvers" })
+    );
+    // The other interface endpoints leave DNS options alone.
+    for (id, e) in of_type(&t, "AWS::EC2::VPCEndpoint") {
+        if id != "SharedS3Endpoint" {
+            assert!(e["Properties"].get("DnsOptions").is_none(), "{id}");
+        }
+    }
+    let depends = resources(&t)["BillingService"]["DependsOn"]
+        .as_array()
+        .expect("DependsOn");
+    assert!(depends.contains(&Value::from("SharedS3Endpoint")));
+    let vpc = &props(&t, "BillingService")["NetworkConfiguration"]["AwsvpcConfiguration"];
+    assert_eq!(
+        vpc["Subnets"],
+        json!(["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"])
+    );
+}
