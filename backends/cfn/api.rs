@@ -1,7 +1,8 @@
 //! Api kinds as CloudFormation resources: the REST API, the resource tree, a method with its
-//! `HTTP_PROXY` integration per route (to App Runner or to an ECS service's listener), the deployment, the access-log group, the stage
-//! (tracing, throttling, access log), the api key with its usage plan and their
-//! association, and the account's API Gateway logging role with the account setting.
+//! `HTTP_PROXY` integration per route (to App Runner or to an ECS service's listener), the
+//! deployment, the access-log group, the stage (tracing, throttling, access log), the api key
+//! with its usage plan and their association, and the account's API Gateway logging role
+//! with the account setting.
 //!
 //! The deployment's logical id ends with the graph's identity of what the stage serves:
 //! CloudFormation only creates a new deployment when the logical id changes, so any change

@@ -1,8 +1,8 @@
 //! CloudFormation names and references. Every resource gets its logical id here once
 //! ([`Cx::new`]): its declaration's Pascal name and a kind suffix (`OrdersService`,
 //! `CoreVpcEndpoint`, `PublicAnyProxyMethod`); an internet gateway's attachment, which the
-//! graph has no resource for, is named after its gateway. A reference to a resource is a `Ref` or an
-//! `Fn::GetAtt` of that id. [`logical_ids`] lists every id the template will hold (parameters
+//! graph has no resource for, is named after its gateway. A reference to a resource is a
+//! `Ref` or an `Fn::GetAtt` of that id. [`logical_ids`] lists every id the template will hold (parameters
 //! and resources share one namespace) and every output id, for the check that none repeats
 //! or is invalid.
 
