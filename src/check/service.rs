@@ -34,6 +34,7 @@ pub struct Checked {
     pub name_span: Span,
     pub ingress: Ingress,
     pub network: Option<String>,
+    pub compute: Compute,
     /// The URLs its `env` refers to, where each is written (checked in `urls.rs`).
     pub urls: Vec<(UrlOf, Span)>,
 }
@@ -327,6 +328,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         name_span: decl.name.span,
         ingress,
         network,
+        compute,
         urls,
     }
 }
@@ -458,6 +460,44 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
         sizes::format_cpu(c)
     )));
     (None, None)
+}
+
+/// A network load balancer's listeners (Elastic Load Balancing's default quota).
+const LISTENERS_PER_LOAD_BALANCER: usize = 50;
+
+/// E0318: every ECS service of a network has its own listener on the network's load
+/// balancer, beside App Runner's one when private App Runner services live there.
+pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
+    let mut by_network: BTreeMap<&str, (usize, Vec<(&str, Span)>)> = BTreeMap::new();
+    for (name, s) in services {
+        let Some(network) = s.network.as_deref() else {
+            continue;
+        };
+        let entry = by_network.entry(network).or_default();
+        match s.compute {
+            Compute::Ecs => entry.1.push((name, s.name_span)),
+            Compute::AppRunner if s.ingress == Ingress::Private => entry.0 = 1,
+            Compute::AppRunner => {}
+        }
+    }
+    for (network, (app_runner, ecs)) in by_network {
+        let room = LISTENERS_PER_LOAD_BALANCER - app_runner;
+        if let Some((name, span)) = ecs.get(room) {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0318,
+                    format!(
+                        "network `{network}` has {} ECS services, but its load balancer takes at most {LISTENERS_PER_LOAD_BALANCER} listeners{}",
+                        ecs.len(),
+                        if app_runner == 1 { ", one of them App Runner's" } else { "" }
+                    ),
+                    *span,
+                )
+                .label(format!("ECS service `{name}` is one too many"))
+                .help(format!("put some of these services in another network (each has its own load balancer), or keep them on App Runner; the quota is {LISTENERS_PER_LOAD_BALANCER} listeners per network load balancer")),
+            );
+        }
+    }
 }
 
 /// W0001: a private service no api routes to can never be reached.
