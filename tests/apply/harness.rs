@@ -219,8 +219,16 @@ pub fn expected(plan: &Value) -> Vec<(&'static str, usize)> {
         ("ecs_clusters", "ecs", "CreateCluster"),
         ("ecs_services", "ecs", "CreateService"),
         ("task_definitions", "ecs", "RegisterTaskDefinition"),
-        ("scalable_targets", "application-autoscaling", "RegisterScalableTarget"),
-        ("scaling_policies", "application-autoscaling", "PutScalingPolicy"),
+        (
+            "scalable_targets",
+            "application-autoscaling",
+            "RegisterScalableTarget",
+        ),
+        (
+            "scaling_policies",
+            "application-autoscaling",
+            "PutScalingPolicy",
+        ),
     ];
     // Retained steps make what outlives the app: the inventory lists it apart (`kept_*`).
     let steps: Vec<&Value> = plan["steps"]
