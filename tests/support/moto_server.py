@@ -11,8 +11,10 @@ import time
 # AWS-managed IAM policies exist in every account; moto loads them only when asked. aprc
 # attaches one (API Gateway's CloudWatch Logs policy) to the account's logging role.
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
-# moto runs no ECS tasks: it reports this many running for every ECS service, so that a new
-# service's deployment reads COMPLETED (at least every service's desired count at creation).
+# moto's ECS services run no tasks unless told how many each has running: it reports this
+# many for every service, so that a new service's deployment reads COMPLETED (the plan waits
+# for `services[0].deployments[0].rolloutState`), which needs at least the service's desired
+# count (2 in examples/ecs.apr; 1 would leave it IN_PROGRESS).
 os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "100")
 
 from moto.server import ThreadedMotoServer  # noqa: E402 - after the setting above
