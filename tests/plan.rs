@@ -437,6 +437,57 @@ fn mixed_example_plan_waits_for_nat_gateways_both_ways() {
     assert_eq!(join_parts(&legacy["input"]["uri"])[0], "https://");
 }
 
+/// ECS in an existing VPC without a NAT: no route table of aprc's, so S3 is an interface
+/// endpoint with private DNS, which AWS takes without a gateway endpoint only with
+/// `DnsOptions.PrivateDnsOnlyForInboundResolverEndpoint = false`. The plan is valid in
+/// botocore's models and runs on moto in a stand-in VPC.
+#[test]
+fn ecs_in_an_existing_vpc_spells_the_s3_interface_endpoints_dns_options() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("legacyecs.apr");
+    std::fs::write(
+        &spec,
+        r#"app legacyecs {
+  region  = "us-east-1"
+  compute = ecs
+}
+
+network shared {
+  vpc_id     = "vpc-0a1b2c3d4e5f60718"
+  subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+}
+
+service billing {
+  image   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/billing:7.0"
+  network = shared
+}
+
+api billing-api {
+  network = shared
+  route ANY /billing/{proxy+} -> billing /{proxy}
+}
+"#,
+    )
+    .expect("spec");
+    let text = build(&[spec]);
+    let plan = parse(&text);
+    check_structure(&plan);
+    assert!(steps(&plan)
+        .iter()
+        .all(|s| s["operation"] != "CreateRouteTable"));
+    let s3 = &step(&plan, "shared-endpoint-s3")["input"];
+    assert_eq!(s3["VpcEndpointType"], "Interface");
+    assert_eq!(s3["PrivateDnsEnabled"], true);
+    assert_eq!(
+        s3["DnsOptions"],
+        serde_json::json!({ "PrivateDnsOnlyForInboundResolverEndpoint": false })
+    );
+    assert!(depends_on(step(&plan, "billing-ecs")).contains(&"shared-endpoint-s3"));
+    validate("legacyecs", &text);
+    let out = run("legacyecs", &text);
+    assert!(out.contains("nothing left"), "{out}");
+}
+
 /// The runner's refusals that hold the ECS and NAT deletes to AWS's order, and its check
 /// that an ECS integration reaches an ECS service's listener.
 #[test]
