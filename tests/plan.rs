@@ -15,6 +15,10 @@ mod lifecycle;
 mod oracles;
 #[path = "plan/reorder.rs"]
 mod reorder;
+// Only the ECS workload is built here.
+#[allow(dead_code)]
+#[path = "../benches/support/specgen.rs"]
+mod specgen;
 mod support;
 
 use checks::{check_seed, check_structure, step, steps};
@@ -486,6 +490,24 @@ api billing-api {
     validate("legacyecs", &text);
     let out = run("legacyecs", &text);
     assert!(out.contains("nothing left"), "{out}");
+}
+
+/// The all-ECS benchmark workload (60 services over two networks with NAT gateways, an api
+/// key per api): every call valid in botocore's models, ids distinct at that size.
+#[test]
+fn the_ecs_benchmark_workload_validates_against_botocore() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("bench.apr");
+    std::fs::write(&spec, specgen::spec_ecs(60)).expect("spec");
+    let text = build(&[spec]);
+    let plan = parse(&text);
+    check_structure(&plan);
+    let services = steps(&plan)
+        .iter()
+        .filter(|s| s["service"] == "ecs" && s["operation"] == "CreateService")
+        .count();
+    assert_eq!(services, 60);
+    validate("bench-ecs", &text);
 }
 
 /// The runner's refusals that hold the ECS and NAT deletes to AWS's order, and its check
