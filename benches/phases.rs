@@ -1,5 +1,6 @@
 //! Criterion benchmarks of each compiler phase (parse, check, lower, emit cfn/tf/plan) on the
-//! seed example and on generated specs of 80, 100 and 1,000 services
+//! seed example and on generated specs of 80, 100 and 1,000 App Runner services, and of 100
+//! and 1,000 ECS services (`ecs100`, `ecs1000`: 50 to a network)
 //! (benches/support/specgen.rs). 80 is about the largest that fits CloudFormation's 500
 //! resources per stack: at 100 and 1,000, `emit/cfn` measures the quota refusal.
 //! Each phase is timed on its own input, prepared once outside the timed loop, so a number
@@ -28,6 +29,8 @@ fn workloads() -> Vec<(&'static str, u64, String)> {
         ("80", 80, specgen::spec(80)),
         ("100", 100, specgen::spec(100)),
         ("1000", 1000, specgen::spec(1000)),
+        ("ecs100", 100, specgen::spec_ecs(100)),
+        ("ecs1000", 1000, specgen::spec_ecs(1000)),
     ]
 }
 

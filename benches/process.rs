@@ -110,6 +110,11 @@ fn main() {
         std::fs::write(&path, specgen::spec(n)).expect("write the generated spec");
         workloads.push((n.to_string(), n, path));
     }
+    for n in [100usize, 1000] {
+        let path = dir.path().join(format!("bench-ecs{n}.apr"));
+        std::fs::write(&path, specgen::spec_ecs(n)).expect("write the generated spec");
+        workloads.push((format!("ecs{n}"), n, path));
+    }
     workloads.retain(|(label, _, _)| filters.is_empty() || filters.iter().any(|f| f == label));
 
     let baseline = measure(&["--version"], runs);

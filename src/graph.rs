@@ -98,7 +98,7 @@ fn node(g: &Graph, id: Id) -> Result<String, Internal> {
 }
 
 /// What a reader needs to recognise the resource: its kind and its name or key facts.
-fn label(r: &Resource) -> String {
+pub(crate) fn label_of(r: &Resource) -> String {
     match &r.props {
         Props::RegionZones(z) => format!("availability zones ({})", z.count),
         Props::ServiceZones(z) => format!("zones offering {} ({})", z.service, z.count),
@@ -182,7 +182,7 @@ fn draw(g: &Graph) -> Result<Drawing, Internal> {
     let mut nodes = Vec::with_capacity(ids.len());
     let mut edges = Vec::new();
     for ((_, r), id) in g.iter().zip(&ids) {
-        nodes.push((id.clone(), label(r)));
+        nodes.push((id.clone(), label_of(r)));
         for needed in r.dependencies() {
             let to = ids
                 .get(needed.index())

@@ -21,10 +21,37 @@ pub struct Spec {
     pub apis: Vec<Api>,
 }
 
+/// Where a service runs (section 9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum Compute {
+    #[default]
+    AppRunner,
+    Ecs,
+}
+
+impl Compute {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compute::AppRunner => "apprunner",
+            Compute::Ecs => "ecs",
+        }
+    }
+
+    /// How messages name it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Compute::AppRunner => "App Runner",
+            Compute::Ecs => "ECS Fargate",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct App {
     pub name: String,
     pub region: String,
+    /// Where services run unless they say otherwise.
+    pub compute: Compute,
     /// The user's tags, without the implied `app = <name>`; values may hold params.
     pub tags: BTreeMap<String, Text>,
     /// The `app` declaration, where whole-spec errors (quotas) point.
@@ -47,6 +74,9 @@ pub struct Network {
     /// The declaration's name in the source.
     pub span: Span,
     pub source: NetworkSource,
+    /// `nat = true`: a created network gets public subnets, an internet gateway and a NAT
+    /// gateway per zone; an existing one is declared to route through a NAT already.
+    pub nat: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -90,6 +120,8 @@ pub enum ImageSource {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Service {
     pub name: String,
+    /// The service's own `compute`, or the app's.
+    pub compute: Compute,
     pub image: Text,
     pub image_source: ImageSource,
     pub port: u16,
@@ -98,6 +130,8 @@ pub struct Service {
     /// Memory in MB: 512, 1024, 2048, ... (a valid pair with `cpu_millis`).
     pub memory_mb: u32,
     pub command: Option<Text>,
+    /// `command` split into words as a shell would (ECS runs it without a shell).
+    pub command_words: Vec<Text>,
     pub network: Option<String>,
     pub ingress: Ingress,
     pub egress: Egress,

@@ -29,6 +29,7 @@ pub fn span() -> Span {
 pub fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
     Service {
         name: name.into(),
+        compute: Compute::AppRunner,
         image: Text {
             parts: vec![
                 TextPart::Lit("123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:".into()),
@@ -45,6 +46,7 @@ pub fn service(name: &str, ingress: Ingress, network: Option<&str>) -> Service {
         cpu_millis: 1000,
         memory_mb: 2048,
         command: None,
+        command_words: Vec::new(),
         network: network.map(String::from),
         ingress,
         egress: Egress::Internet,
@@ -80,6 +82,7 @@ pub fn seed_spec() -> Spec {
         app: App {
             name: "seed".into(),
             region: "eu-west-1".into(),
+            compute: Compute::AppRunner,
             tags: BTreeMap::from([("team".to_string(), Text::lit("platform"))]),
             span: span(),
             name_span: span(),
@@ -98,6 +101,7 @@ pub fn seed_spec() -> Spec {
                 zones: 2,
                 subnet_size: 24,
             },
+            nat: false,
         }],
         services: vec![service("orders", Ingress::Private, Some("core"))],
         apis: vec![Api {

@@ -49,3 +49,19 @@ fn generator_is_deterministic_and_grows_by_one_service_per_step() {
     assert_eq!(a.matches("route ANY ").count(), 10);
     assert!(b.contains("route ANY /svc11/{proxy+} -> svc11 /{proxy}"));
 }
+
+#[test]
+fn the_ecs_workload_checks_clean_fifty_services_to_a_network() {
+    for n in [1usize, 50, 51, 120] {
+        let (g, diags) = lower(&specgen::spec_ecs(n));
+        assert!(diags.is_empty(), "n={n}: {:?}", diags.sorted());
+        assert_eq!(g.all::<aprc::ir::EcsService>().count(), n);
+        assert_eq!(g.all::<aprc::ir::AppRunnerService>().count(), 0);
+        let networks = n.div_ceil(specgen::ECS_PER_NETWORK);
+        assert_eq!(g.all::<aprc::ir::Vpc>().count(), networks);
+        assert_eq!(g.all::<aprc::ir::LoadBalancer>().count(), networks);
+        assert_eq!(g.all::<aprc::ir::RestApi>().count(), networks);
+        assert_eq!(g.all::<aprc::ir::Method>().count(), n);
+    }
+    assert_eq!(specgen::spec_ecs(60), specgen::spec_ecs(60));
+}

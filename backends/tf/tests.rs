@@ -79,6 +79,7 @@ pub(super) fn kitchen() -> Spec {
             vpc_id: Text::lit("vpc-0a1b2c3d4e5f60718"),
             subnet_ids: vec![Text::lit("subnet-0123456789abcdef0")],
         },
+        nat: false,
     });
     let mut billing = service("billing", Ingress::Private, Some("legacy"));
     billing.egress = Egress::Vpc;

@@ -7,8 +7,9 @@ use super::symbols::{Decl, Symbols};
 use super::values::{expect_literal, expect_string, Attrs, Statements};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
-use crate::model::{App, Param};
+use crate::model::{App, Compute, Param};
 use crate::span::Span;
+use crate::syntax::ast::{ExprKind, StmtKind};
 use std::collections::BTreeMap;
 
 pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
@@ -17,7 +18,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
         ctx,
         format!("app `{name}`"),
         &decl.block.body,
-        &["region", "tags"],
+        &["region", "tags", "compute"],
         &[],
         Statements::None,
     );
@@ -78,13 +79,34 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
             tags.insert(entry.key.name.clone(), value);
         }
     }
+    let compute = match attrs.keyword(ctx, "compute", &["apprunner", "ecs"]) {
+        Some(("ecs", _)) => Compute::Ecs,
+        // Unreadable (reported): App Runner, as for an app that does not say.
+        _ => Compute::AppRunner,
+    };
     Some(App {
         name: name.clone(),
         region: region?,
+        compute,
         tags,
         span: decl.block.span,
         name_span: decl.name.span,
     })
+}
+
+/// The app's `compute`, read without a word on mistakes (its check reports them): what
+/// services are checked for when they do not say, even when the app has errors.
+pub fn compute(decl: Option<Decl>) -> Compute {
+    let written = decl.and_then(|d| {
+        d.block.body.iter().find_map(|stmt| match &stmt.kind {
+            StmtKind::Attr { name, value } if name.name == "compute" => Some(&value.kind),
+            _ => None,
+        })
+    });
+    match written {
+        Some(ExprKind::Ident(w)) if w == "ecs" => Compute::Ecs,
+        _ => Compute::AppRunner,
+    }
 }
 
 /// `eu-west-1`, `us-gov-west-1`, `ap-southeast-2`: letters-groups then a number.

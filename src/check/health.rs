@@ -1,16 +1,37 @@
-//! A service's `health { }` (E0306, E0311) and `scale { }` (E0307) blocks. Durations are
-//! whole seconds because App Runner's health check settings are integers of seconds.
+//! A service's `health { }` (E0306, E0311) and `scale { }` (E0307, W0007) blocks, each within
+//! what its compute takes: App Runner's health check, or on ECS the target group's. Durations
+//! are whole seconds because both take integers of seconds.
 
 use super::partial;
 use super::values::{Attrs, Statements};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Health, HealthProtocol, Scale};
+use crate::model::{Compute, Health, HealthProtocol, Scale};
 use crate::span::Span;
 use crate::syntax::ast::{Block, Quantity, Unit};
 use crate::text::Text;
 
-pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
+/// What a compute's health check takes: (interval seconds, timeout seconds, thresholds).
+type Ranges = ((i64, i64), (i64, i64), (i64, i64));
+
+fn ranges(compute: Compute) -> Ranges {
+    match compute {
+        Compute::AppRunner => ((1, 20), (1, 20), (1, 20)),
+        // A network load balancer target group's.
+        Compute::Ecs => ((5, 300), (2, 120), (2, 10)),
+    }
+}
+
+/// ` on ECS Fargate` where the range is not App Runner's, so the message names the compute.
+fn on(compute: Compute) -> String {
+    match compute {
+        Compute::AppRunner => String::new(),
+        Compute::Ecs => format!(" on {}", compute.title()),
+    }
+}
+
+pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> Option<Health> {
+    let (interval_range, timeout_range, threshold_range) = ranges(compute);
     let owner = format!("the `health` block of service `{service}`");
     let known = [
         "protocol",
@@ -64,22 +85,25 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
         (Some(_), _) | (None, Some(_)) => HealthProtocol::Http,
         (None, None) => HealthProtocol::Tcp,
     };
-    let seconds = |ctx: &mut Ctx, name: &str| -> Option<u32> {
+    let seconds = |ctx: &mut Ctx, name: &str, (lo, hi): (i64, i64)| -> Option<(u32, Span)> {
         let (q, span) = attrs.quantity(
             ctx,
             name,
             &[Unit::Ms, Unit::S, Unit::M, Unit::H],
             "a duration such as `10s`",
-            // Seconds, within what App Runner takes.
-            |n| Some(format!("{}s", n.round().clamp(1.0, 20.0))),
+            // Seconds, within what the compute takes.
+            |n| Some(format!("{}s", n.round().clamp(lo as f64, hi as f64))),
         )?;
         match whole_seconds(q) {
-            Some(s) if (1..=20).contains(&s) => Some(s as u32),
+            Some(s) if (lo as u64..=hi as u64).contains(&s) => Some((s as u32, span)),
             Some(s) => {
                 range_error(
                     ctx,
                     Code::E0306,
-                    &format!("health `{name}` must be 1 to 20 seconds, found {s}s"),
+                    &format!(
+                        "health `{name}` must be {lo} to {hi} seconds{}, found {s}s",
+                        on(compute)
+                    ),
                     span,
                 );
                 None
@@ -92,47 +116,62 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Health> {
                         span,
                     )
                     .label("not whole seconds")
-                    .help("App Runner takes health check timings in whole seconds, 1 to 20"),
+                    .help(format!(
+                        "{} takes health check timings in whole seconds, {lo} to {hi}",
+                        compute.title()
+                    )),
                 );
                 None
             }
         }
     };
-    let interval = seconds(ctx, "interval");
-    let timeout = seconds(ctx, "timeout");
+    let interval = seconds(ctx, "interval", interval_range);
+    let timeout = seconds(ctx, "timeout", timeout_range);
     ok &= interval.is_some() || attrs.get("interval").is_none();
     ok &= timeout.is_some() || attrs.get("timeout").is_none();
-    let healthy = bounded(
-        ctx,
-        &attrs,
-        "healthy",
-        1,
-        20,
-        Code::E0306,
-        "health `healthy` threshold",
-    );
-    let unhealthy = bounded(
-        ctx,
-        &attrs,
-        "unhealthy",
-        1,
-        20,
-        Code::E0306,
-        "health `unhealthy` threshold",
-    );
+    // A load balancer's check gives up before the next one starts.
+    if let (Compute::Ecs, Some((i, i_span)), Some((t, t_span))) = (compute, interval, timeout) {
+        if t >= i {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0306,
+                    format!("health `timeout` ({t}s) must be less than `interval` ({i}s) on ECS Fargate"),
+                    t_span,
+                )
+                .label("not less than the interval")
+                .secondary(i_span, "interval set here")
+                .help("the load balancer's check must time out before the next one starts: lower `timeout` or raise `interval`"),
+            );
+            ok = false;
+        }
+    }
+    let threshold = |ctx: &mut Ctx, name: &str| {
+        let (lo, hi) = threshold_range;
+        bounded(
+            ctx,
+            &attrs,
+            name,
+            lo,
+            hi,
+            Code::E0306,
+            &format!("health `{name}` threshold{}", on(compute)),
+        )
+    };
+    let healthy = threshold(ctx, "healthy");
+    let unhealthy = threshold(ctx, "unhealthy");
     ok &= healthy.is_some() || attrs.get("healthy").is_none();
     ok &= unhealthy.is_some() || attrs.get("unhealthy").is_none();
     ok.then_some(Health {
         protocol,
         path: path.map(|(p, _)| p),
-        interval,
-        timeout,
+        interval: interval.map(|(s, _)| s),
+        timeout: timeout.map(|(s, _)| s),
         healthy,
         unhealthy,
     })
 }
 
-pub fn scale(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Scale> {
+pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> Option<Scale> {
     let owner = format!("the `scale` block of service `{service}`");
     let attrs = Attrs::gather(
         ctx,
@@ -153,6 +192,17 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block) -> Option<Scale> {
         Code::E0307,
         "scale `concurrency`",
     );
+    if let (Compute::Ecs, Some(e)) = (compute, attrs.get("concurrency")) {
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::W0007,
+                format!("`concurrency` has no effect on ECS Fargate (service `{service}`)"),
+                e.span,
+            )
+            .label("App Runner only")
+            .help("ECS scales on average CPU (target 60%) between `min` and `max`; remove `concurrency`"),
+        );
+    }
     let ok = ["min", "max", "concurrency"]
         .iter()
         .zip([min, max, concurrency])

@@ -58,20 +58,28 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     let app = syms.app.and_then(|decl| app::check(&mut ctx, decl));
     let params = app::params(&mut ctx, &syms);
     let networks = network::check_all(&mut ctx, &syms);
-    let services = service::check_all(&mut ctx, &syms);
+    let platform = service::Platform {
+        compute: app::compute(syms.app),
+        nat: networks
+            .iter()
+            .filter_map(|(name, n)| n.model.as_ref().map(|m| (name.clone(), m.nat)))
+            .collect(),
+    };
+    let services = service::check_all(&mut ctx, &syms, &platform);
     urls::check(&mut ctx, &services);
     let apis = api::check_all(&mut ctx, &syms, &services);
     for (kind, decl) in &syms.duplicates {
         // Already E0104; checked for their own errors and param uses, then dropped.
         match kind {
             symbols::Kind::Network => drop(network::check(&mut ctx, *decl)),
-            symbols::Kind::Service => drop(service::check(&mut ctx, &syms, *decl)),
+            symbols::Kind::Service => drop(service::check(&mut ctx, &syms, &platform, *decl)),
             _ => drop(api::check(&mut ctx, &syms, &services, *decl)),
         }
     }
 
     // Whole-application rules: reachability, unused params, AWS name limits and collisions.
     service::unreachable(&mut ctx, &services, &apis);
+    service::listener_quota(&mut ctx, &services);
     for (name, span) in &ctx.params {
         if !ctx.used_params.contains(name) {
             ctx.diags.push(

@@ -13,7 +13,14 @@ use crate::syntax::ast::ExprKind;
 use crate::text::Text;
 use std::collections::BTreeMap;
 
-const ATTRS: [&str; 5] = ["cidr", "zones", "subnet_size", "vpc_id", "subnet_ids"];
+const ATTRS: [&str; 6] = [
+    "cidr",
+    "zones",
+    "subnet_size",
+    "vpc_id",
+    "subnet_ids",
+    "nat",
+];
 
 pub struct Checked {
     pub model: Option<Network>,
@@ -43,6 +50,11 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
         &[],
         Statements::None,
     );
+    let nat = match attrs.bool(ctx, "nat") {
+        Some((nat, _)) => Some(nat),
+        None if attrs.get("nat").is_some() => None,
+        None => Some(false),
+    };
     let cidr_expr = attrs.get("cidr");
     let vpc_expr = attrs.get("vpc_id");
     let source = match (cidr_expr, vpc_expr) {
@@ -66,14 +78,22 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<Network> {
         }
         // One of them misspelt: reported as such, not also as missing.
         (None, None) => None,
-        (Some(_), None) => created(ctx, &attrs, decl),
+        (Some(_), None) => created(ctx, &attrs, decl, nat.unwrap_or(false)),
         (None, Some(_)) => existing(ctx, &attrs),
     };
     let span = decl.name.span;
-    source.map(|source| Network { name, span, source })
+    let nat = nat?;
+    source.map(|source| Network {
+        name,
+        span,
+        source,
+        nat,
+    })
 }
 
-fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
+/// `nat`: the block also holds a public subnet per zone, after the private ones.
+fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl, nat: bool) -> Option<NetworkSource> {
+    let per_zone: u8 = if nat { 2 } else { 1 };
     if let Some(span) = attrs.name_span("subnet_ids") {
         ctx.diags.push(
             Diagnostic::new(Code::E0205, "`subnet_ids` goes with `vpc_id`", span)
@@ -107,7 +127,8 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
                 let room = match (written("cidr"), size) {
                     (Some(ExprKind::Cidr(text)), Some(size)) => {
                         cidr::parse(text).is_ok_and(|(_, prefix)| {
-                            size >= prefix && cidr::subnets_available(prefix, size) >= 2
+                            size >= prefix
+                                && cidr::subnets_available(prefix, size) >= 2 * u64::from(per_zone)
                         })
                     }
                     _ => false,
@@ -155,7 +176,8 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
     // The smallest block a proposed fix may be: one that holds a subnet per zone.
     let fits = match (zones, subnet_size) {
         (Some(z), Some(s)) if (VPC_PREFIXES.0..=VPC_PREFIXES.1).contains(&s) => {
-            let bits = u8::try_from(u32::from(z).next_power_of_two().trailing_zeros()).unwrap_or(0);
+            let subnets = u32::from(z) * u32::from(per_zone);
+            let bits = u8::try_from(subnets.next_power_of_two().trailing_zeros()).unwrap_or(0);
             s.saturating_sub(bits).clamp(VPC_PREFIXES.0, VPC_PREFIXES.1)
         }
         _ => VPC_PREFIXES.1,
@@ -192,19 +214,28 @@ fn created(ctx: &mut Ctx, attrs: &Attrs, decl: Decl) -> Option<NetworkSource> {
         return None;
     }
     let available = cidr::subnets_available(prefix, subnet_size);
-    if u64::from(zones) > available {
+    let needed = u64::from(zones) * u64::from(per_zone);
+    if needed > available {
         let mut d = Diagnostic::new(
             Code::E0203,
             format!(
-                "{zones} subnets of /{subnet_size} need {} addresses, but /{prefix} has {}",
-                u64::from(zones) * cidr::addresses(subnet_size),
-                cidr::addresses(prefix)
+                "{needed} subnets of /{subnet_size} need {} addresses, but /{prefix} has {}{}",
+                needed * cidr::addresses(subnet_size),
+                cidr::addresses(prefix),
+                if nat {
+                    " (`nat` adds a public subnet per zone)"
+                } else {
+                    ""
+                }
             ),
             expr.span,
         )
         .label(format!("room for {available} subnet(s) of /{subnet_size}"));
         if let Some(span) = attrs.get("zones").map(|e| e.span) {
             d = d.secondary(span, "one subnet per zone");
+        }
+        if let Some(span) = attrs.get("nat").filter(|_| nat).map(|e| e.span) {
+            d = d.secondary(span, "and a public one per zone");
         }
         if let Some(span) = size_span {
             d = d.secondary(span, "subnet size");

@@ -9,16 +9,23 @@ use super::symbols::{Decl, Kind, Symbols};
 use super::values::{thousandths, Attrs, Statements};
 use super::{allow, api, health, sizes, Ctx};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Egress, Ingress, Service, UrlOf};
+use crate::model::{Compute, Egress, ImageSource, Ingress, Service, UrlOf};
 use crate::span::Span;
 use crate::syntax::ast::{ExprKind, Quantity, Unit};
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
-const ATTRS: [&str; 11] = [
+const ATTRS: [&str; 12] = [
     "image", "port", "cpu", "memory", "command", "network", "ingress", "egress", "env", "secrets",
-    "tracing",
+    "tracing", "compute",
 ];
+
+/// What services are checked against: the app's compute, and each network's `nat` (a
+/// network with errors is absent: nothing is said about a NAT it might have).
+pub struct Platform {
+    pub compute: Compute,
+    pub nat: BTreeMap<String, bool>,
+}
 
 /// A checked service, plus the facts other checks need even when the service has errors (so
 /// one mistake in a service does not cascade into wrong route errors).
@@ -27,18 +34,19 @@ pub struct Checked {
     pub name_span: Span,
     pub ingress: Ingress,
     pub network: Option<String>,
+    pub compute: Compute,
     /// The URLs its `env` refers to, where each is written (checked in `urls.rs`).
     pub urls: Vec<(UrlOf, Span)>,
 }
 
-pub fn check_all(ctx: &mut Ctx, syms: &Symbols) -> BTreeMap<String, Checked> {
+pub fn check_all(ctx: &mut Ctx, syms: &Symbols, platform: &Platform) -> BTreeMap<String, Checked> {
     syms.services
         .iter()
-        .map(|(name, decl)| (name.to_string(), check(ctx, syms, *decl)))
+        .map(|(name, decl)| (name.to_string(), check(ctx, syms, platform, *decl)))
         .collect()
 }
 
-pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
+pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> Checked {
     let name = decl.name.name.clone();
     let attrs = Attrs::gather(
         ctx,
@@ -49,9 +57,22 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         Statements::Allows,
     );
     let mut ok = true;
+    let compute = match attrs.keyword(ctx, "compute", &["apprunner", "ecs"]) {
+        Some(("ecs", _)) => Compute::Ecs,
+        Some(_) => Compute::AppRunner,
+        None => {
+            ok &= attrs.get("compute").is_none();
+            platform.compute
+        }
+    };
+    let ecs = compute == Compute::Ecs;
 
+    let mut image_span = None;
     let image = match attrs.string(ctx, "image") {
-        Some((text, span)) => image(ctx, text, span),
+        Some((text, span)) => {
+            image_span = Some(span);
+            image(ctx, text, span)
+        }
         None => {
             if attrs.missing("image") {
                 ctx.diags.push(
@@ -79,13 +100,28 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         None if attrs.get("port").is_some() => None,
         None => Some(8080),
     };
-    let (cpu, memory) = cpu_memory(ctx, &attrs);
+    let (cpu, memory) = cpu_memory(ctx, &attrs, compute);
     let command = match attrs.string(ctx, "command") {
-        Some((t, span)) => start_command(ctx, t, span),
+        Some((t, span)) => start_command(ctx, t, span, compute),
         None => {
             ok &= attrs.get("command").is_none();
             None
         }
+    };
+    let command_words = match (&command, attrs.get("command")) {
+        (Some(text), Some(e)) if ecs => match shell_words(text) {
+            Ok(words) => words,
+            Err(why) => {
+                ctx.diags.push(
+                    Diagnostic::new(Code::E0317, format!("`command` does not split into words: {why}"), e.span)
+                        .label("not a command line")
+                        .help("ECS runs the command without a shell, split as a shell would: close the quote, or quote the backslash"),
+                );
+                ok = false;
+                Vec::new()
+            }
+        },
+        _ => Vec::new(),
     };
 
     // Network, and the ingress/egress that depend on having one.
@@ -97,7 +133,36 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         });
     let has_network = attrs.get("network").is_some();
     ok &= network.is_some() || !has_network;
+    // The network's `nat`, when the network checked (else nothing follows from it).
+    let nat = network
+        .as_deref()
+        .and_then(|n| platform.nat.get(n))
+        .copied();
+    if ecs && !has_network {
+        let mut d = Diagnostic::new(
+            Code::E0314,
+            format!("service `{name}` runs on ECS Fargate but has no network"),
+            decl.name.span,
+        )
+        .label("no `network`");
+        if let Some(span) = attrs.get("compute").map(|e| e.span) {
+            d = d.secondary(span, "ECS set here");
+        }
+        ctx.diags.push(d.help("add `network = NAME`: ECS tasks run in a network's private subnets and are reached through an api; or keep it on App Runner with `compute = apprunner`"));
+        ok = false;
+    }
     let ingress = match attrs.keyword(ctx, "ingress", &["private", "public"]) {
+        Some(("public", span)) if ecs => {
+            ctx.diags.push(
+                Diagnostic::new(Code::E0315, format!("service `{name}` runs on ECS Fargate, which aprc keeps private"), span)
+                    .label("public ingress")
+                    .help("remove `ingress = public` and route to the service from an api, or keep it on App Runner with `compute = apprunner`"),
+            );
+            ok = false;
+            Ingress::Private
+        }
+        // On ECS without a network, E0314 has said it.
+        Some(("private", _)) if ecs => Ingress::Private,
         Some(("private", span)) if !has_network => {
             ctx.diags.push(
                 Diagnostic::new(Code::E0308, format!("service `{name}` is private but has no network"), span)
@@ -116,14 +181,39 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
             Ingress::Public
         }
         None => {
-            if has_network {
+            if has_network || ecs {
                 Ingress::Private
             } else {
                 Ingress::Public
             }
         }
     };
+    let no_nat = |ctx: &mut Ctx, span: Span, what: &str| {
+        let network = network.as_deref().unwrap_or_default();
+        ctx.diags.push(
+            Diagnostic::new(
+                Code::E0316,
+                format!("{what} on ECS Fargate needs a NAT gateway, and network `{network}` has none"),
+                span,
+            )
+            .label("needs the internet")
+            .help(format!("set `nat = true` on network `{network}` (its tasks reach the internet through NAT gateways)")),
+        );
+    };
     let egress = match attrs.keyword(ctx, "egress", &["internet", "vpc"]) {
+        Some(("internet", span)) if ecs && nat == Some(false) => {
+            no_nat(ctx, span, "`egress = internet`");
+            ok = false;
+            Egress::Internet
+        }
+        Some(("vpc", _)) if ecs => Egress::Vpc,
+        None if ecs && attrs.get("egress").is_none() => {
+            if nat == Some(true) {
+                Egress::Internet
+            } else {
+                Egress::Vpc
+            }
+        }
         Some(("vpc", span)) if !has_network => {
             ctx.diags.push(
                 Diagnostic::new(
@@ -171,6 +261,15 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         }
     }
     let tracing = match attrs.bool(ctx, "tracing") {
+        Some((true, span)) if ecs && nat == Some(false) => {
+            no_nat(
+                ctx,
+                span,
+                "tracing (an X-Ray daemon pulled from ECR Public)",
+            );
+            ok = false;
+            true
+        }
         Some((b, _)) => b,
         None => {
             ok &= attrs.get("tracing").is_none();
@@ -180,11 +279,17 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
     let health = attrs
         .blocks
         .get("health")
-        .map(|b| health::health(ctx, &name, b));
+        .map(|b| health::health(ctx, &name, b, compute));
     let scale = attrs
         .blocks
         .get("scale")
-        .map(|b| health::scale(ctx, &name, b));
+        .map(|b| health::scale(ctx, &name, b, compute));
+    if let (true, Some(false), Some((_, ImageSource::EcrPublic)), Some(span)) =
+        (ecs, nat, &image, image_span)
+    {
+        no_nat(ctx, span, "an ECR Public image");
+        ok = false;
+    }
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));
     let grants = allow::grants(ctx, &attrs.allows);
 
@@ -198,12 +303,14 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         }
         Some(Service {
             name: name.clone(),
+            compute,
             image,
             image_source,
             port: port?,
             cpu_millis: cpu?,
             memory_mb: memory?,
             command,
+            command_words,
             network: network.clone(),
             ingress,
             egress,
@@ -221,6 +328,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, decl: Decl) -> Checked {
         name_span: decl.name.span,
         ingress,
         network,
+        compute,
         urls,
     }
 }
@@ -262,7 +370,7 @@ fn memory_mb(q: &Quantity) -> Option<u32> {
 }
 
 /// (cpu in thousandths of a vCPU, memory in MB), each `None` when wrong.
-fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
+fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, Option<u32>) {
     // What a bare number's reading must pair with: the other size, when it is known.
     let memory_written = match attrs.get("memory").map(|e| &e.kind) {
         None => Some(2048),
@@ -274,19 +382,19 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
         "cpu",
         &[Unit::Vcpu],
         "a vCPU quantity such as `1 vcpu`",
-        |n| sizes::cpu_for_unitless(n, memory_written),
+        |n| sizes::cpu_for_unitless(compute, n, memory_written),
     ) {
         Some((q, span)) => match thousandths(&q.value).and_then(|t| u32::try_from(t).ok()) {
-            Some(m) if sizes::valid_cpu(m) => Some((m, Some(span))),
+            Some(m) if sizes::valid_cpu(compute, m) => Some((m, Some(span))),
             _ => {
                 ctx.diags.push(
                     Diagnostic::new(
                         Code::E0301,
-                        format!("App Runner has no {} vCPU size", q.value),
+                        format!("{} has no {} vCPU size", compute.title(), q.value),
                         span,
                     )
-                    .label("not an App Runner cpu")
-                    .help(format!("use {} vCPU", sizes::cpu_list())),
+                    .label(format!("not an {} cpu", compute.title()))
+                    .help(format!("use {} vCPU", sizes::cpu_list(compute))),
                 );
                 None
             }
@@ -299,23 +407,24 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
         "memory",
         &[Unit::Mb, Unit::Gb],
         "a memory quantity such as `2 gb`",
-        |n| sizes::memory_for_unitless(n, cpu.map(|c| c.0)),
+        |n| sizes::memory_for_unitless(compute, n, cpu.map(|c| c.0)),
     ) {
         Some((q, span)) => match memory_mb(q) {
-            Some(mb) if sizes::valid_memory(mb) => Some((mb, Some(span))),
+            Some(mb) if sizes::valid_memory(compute, mb) => Some((mb, Some(span))),
             _ => {
                 ctx.diags.push(
                     Diagnostic::new(
                         Code::E0313,
                         format!(
-                            "App Runner has no {} {} memory size",
+                            "{} has no {} {} memory size",
+                            compute.title(),
                             q.value,
                             q.unit.as_str()
                         ),
                         span,
                     )
-                    .label("not an App Runner memory size")
-                    .help(format!("use {}", sizes::memory_list())),
+                    .label(format!("not an {} memory size", compute.title()))
+                    .help(format!("use {}", sizes::memory_list(compute))),
                 );
                 None
             }
@@ -326,12 +435,13 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
     let (Some((c, cpu_span)), Some((m, mem_span))) = (cpu, memory) else {
         return (cpu.map(|c| c.0), memory.map(|m| m.0));
     };
-    if sizes::valid_pair(c, m) {
+    if sizes::valid_pair(compute, c, m) {
         return (Some(c), Some(m));
     }
     let message = format!(
-        "App Runner allows {} with {} vCPU, not {} GB",
-        sizes::memories_for(c),
+        "{} allows {} with {} vCPU, not {} GB",
+        compute.title(),
+        sizes::memories_for(compute, c),
         sizes::format_cpu(c),
         sizes::format_gb(m)
     );
@@ -346,10 +456,48 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs) -> (Option<u32>, Option<u32>) {
     }
     ctx.diags.push(d.help(format!(
         "set `memory` to {} for {} vCPU",
-        sizes::memories_for(c),
+        sizes::memories_for(compute, c),
         sizes::format_cpu(c)
     )));
     (None, None)
+}
+
+/// A network load balancer's listeners (Elastic Load Balancing's default quota).
+const LISTENERS_PER_LOAD_BALANCER: usize = 50;
+
+/// E0318: every ECS service of a network has its own listener on the network's load
+/// balancer, beside App Runner's one when private App Runner services live there.
+pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
+    let mut by_network: BTreeMap<&str, (usize, Vec<(&str, Span)>)> = BTreeMap::new();
+    for (name, s) in services {
+        let Some(network) = s.network.as_deref() else {
+            continue;
+        };
+        let entry = by_network.entry(network).or_default();
+        match s.compute {
+            Compute::Ecs => entry.1.push((name, s.name_span)),
+            Compute::AppRunner if s.ingress == Ingress::Private => entry.0 = 1,
+            Compute::AppRunner => {}
+        }
+    }
+    for (network, (app_runner, ecs)) in by_network {
+        let room = LISTENERS_PER_LOAD_BALANCER - app_runner;
+        if let Some((name, span)) = ecs.get(room) {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0318,
+                    format!(
+                        "network `{network}` has {} ECS services, but its load balancer takes at most {LISTENERS_PER_LOAD_BALANCER} listeners{}",
+                        ecs.len(),
+                        if app_runner == 1 { ", one of them App Runner's" } else { "" }
+                    ),
+                    *span,
+                )
+                .label(format!("ECS service `{name}` is one too many"))
+                .help(format!("put some of these services in another network (each has its own load balancer), or keep them on App Runner; the quota is {LISTENERS_PER_LOAD_BALANCER} listeners per network load balancer")),
+            );
+        }
+    }
 }
 
 /// W0001: a private service no api routes to can never be reached.
@@ -376,7 +524,7 @@ pub fn unreachable(
 /// App Runner's `StartCommand` is one non-empty line (its API pattern is `[^\x0a\x0d]+`):
 /// an empty `command` or one with a line break would be refused at deploy time, so both are
 /// E0103 here. A param's value is known only then, so only the literal parts are checked.
-fn start_command(ctx: &mut Ctx, text: Text, span: Span) -> Option<Text> {
+fn start_command(ctx: &mut Ctx, text: Text, span: Span, compute: Compute) -> Option<Text> {
     let why = if text.parts.is_empty() {
         "an empty `command`"
     } else if text.parts.iter().any(|p| match p {
@@ -390,11 +538,126 @@ fn start_command(ctx: &mut Ctx, text: Text, span: Span) -> Option<Text> {
     ctx.diags.push(
         Diagnostic::new(
             Code::E0103,
-            format!("{why}: App Runner's start command is one non-empty line"),
+            format!("{why}: {}'s start command is one non-empty line", compute.title()),
             span,
         )
         .label("not a start command")
         .help("join the command into one line (`sh -c \"a && b\"`), or remove `command` to run the image's own"),
     );
     None
+}
+
+/// Splits a command into words as a POSIX shell would, without running one: blanks separate
+/// words; single quotes keep everything; double quotes keep everything but `\\`, `\"`, `\$`
+/// and `` \` `` escapes; a backslash outside quotes keeps the next character. A param's value
+/// joins the word it is written in (it is never split).
+pub fn shell_words(text: &Text) -> Result<Vec<Text>, &'static str> {
+    #[derive(PartialEq)]
+    enum Quote {
+        None,
+        Single,
+        Double,
+    }
+    let mut words = Vec::new();
+    let mut word: Option<Text> = None;
+    let mut quote = Quote::None;
+    let mut escaped = false;
+    for part in &text.parts {
+        let s = match part {
+            TextPart::Param(p) => {
+                word.get_or_insert_with(Text::default)
+                    .push(TextPart::Param(p.clone()));
+                continue;
+            }
+            TextPart::Lit(s) => s,
+        };
+        for c in s.chars() {
+            let lit = |word: &mut Option<Text>, c: char| {
+                word.get_or_insert_with(Text::default)
+                    .push(TextPart::Lit(c.to_string()));
+            };
+            if escaped {
+                escaped = false;
+                if quote == Quote::Double && !matches!(c, '\\' | '"' | '$' | '`') {
+                    lit(&mut word, '\\');
+                }
+                lit(&mut word, c);
+                continue;
+            }
+            match (&quote, c) {
+                (Quote::Single, '\'') | (Quote::Double, '"') => quote = Quote::None,
+                (Quote::Single, c) => lit(&mut word, c),
+                (Quote::Double, '\\') | (Quote::None, '\\') => escaped = true,
+                (Quote::Double, c) => lit(&mut word, c),
+                (Quote::None, '\'') => {
+                    word.get_or_insert_with(Text::default);
+                    quote = Quote::Single;
+                }
+                (Quote::None, '"') => {
+                    word.get_or_insert_with(Text::default);
+                    quote = Quote::Double;
+                }
+                (Quote::None, c) if c.is_whitespace() => words.extend(word.take()),
+                (Quote::None, c) => lit(&mut word, c),
+            }
+        }
+    }
+    if escaped {
+        return Err("it ends with a backslash");
+    }
+    match quote {
+        Quote::Single => return Err("a single quote is never closed"),
+        Quote::Double => return Err("a double quote is never closed"),
+        Quote::None => {}
+    }
+    words.extend(word);
+    Ok(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shell_words;
+    use crate::text::{Text, TextPart};
+
+    fn words(s: &str) -> Result<Vec<String>, &'static str> {
+        shell_words(&Text::lit(s)).map(|w| w.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn splits_as_a_shell_would() {
+        assert_eq!(
+            words("bin/server --port 8080").unwrap(),
+            ["bin/server", "--port", "8080"]
+        );
+        assert_eq!(words("sh -c 'a && b'").unwrap(), ["sh", "-c", "a && b"]);
+        assert_eq!(
+            words(r#"echo "a \"b\" $x" c\ d ''"#).unwrap(),
+            ["echo", r#"a "b" $x"#, "c d", ""]
+        );
+        assert_eq!(words(r#"x "a\nb""#).unwrap(), ["x", "a\\nb"]);
+        assert_eq!(words("  spaced   out  ").unwrap(), ["spaced", "out"]);
+        assert!(words("echo 'open").is_err());
+        assert!(words("echo \"open").is_err());
+        assert!(words("trailing \\").is_err());
+    }
+
+    #[test]
+    fn a_param_joins_its_word() {
+        let text = Text {
+            parts: vec![
+                TextPart::Lit("run --tag=".into()),
+                TextPart::Param("tag".into()),
+                TextPart::Lit(" now".into()),
+            ],
+        };
+        let w = shell_words(&text).unwrap();
+        assert_eq!(w.len(), 3);
+        assert_eq!(
+            w[1].parts,
+            vec![
+                TextPart::Lit("--tag=".into()),
+                TextPart::Param("tag".into())
+            ]
+        );
+    }
 }

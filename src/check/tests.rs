@@ -202,3 +202,96 @@ fn an_ambiguous_url_offers_only_forms_that_work() {
         "{help}"
     );
 }
+
+const ECS_APP: &str = "app demo {\n  region = \"eu-west-1\"\n  compute = ecs\n}\nnetwork core {\n  cidr = 10.0.0.0/16\n}\n";
+
+/// `n` ECS services in `core`, each routed to by one api.
+fn ecs_services(n: usize) -> String {
+    let mut src = ECS_APP.to_string();
+    let mut routes = String::new();
+    for i in 0..n {
+        src.push_str(&format!(
+            "service s{i:02} {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1\"\n  network = core\n}}\n"
+        ));
+        routes.push_str(&format!("  route ANY /s{i:02} -> s{i:02}\n"));
+    }
+    src.push_str(&format!("api edge {{\n  network = core\n{routes}}}\n"));
+    src
+}
+
+#[test]
+fn a_load_balancer_has_fifty_listeners() {
+    assert_eq!(run(&[&ecs_services(50)]).0, Vec::<&str>::new());
+    assert_eq!(run(&[&ecs_services(51)]).0, ["E0318"]);
+    // A private App Runner service takes one of them.
+    let mut src = ecs_services(50);
+    src.push_str("service legacy {\n  compute = apprunner\n  image = \"public.ecr.aws/a/b:1\"\n  network = core\n}\napi old {\n  network = core\n  route ANY /x -> legacy\n}\n");
+    assert_eq!(run(&[&src]).0, ["E0318"]);
+}
+
+#[test]
+fn ecs_rules_name_the_compute_and_stay_one_error_each() {
+    let with = |service: &str| {
+        format!("{ECS_APP}service web {{\n{service}\n}}\napi edge {{\n  network = core\n  route ANY /x -> web\n}}\n")
+    };
+    let base = "  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1\"\n  network = core";
+    let (codes, spec) = run(&[&with(base)]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let web = &spec.unwrap().services[0];
+    assert_eq!(web.compute, crate::model::Compute::Ecs);
+    assert_eq!(web.ingress, Ingress::Private);
+    // Without a NAT the default egress is the VPC's.
+    assert_eq!(web.egress, crate::model::Egress::Vpc);
+    for (extra, code) in [
+        ("  ingress = public", "E0315"),
+        ("  egress = internet", "E0316"),
+        ("  tracing = true", "E0316"),
+        ("  cpu = 8 vcpu\n  memory = 8 gb", "E0302"),
+        ("  cpu = 3 vcpu", "E0301"),
+        ("  command = \"run 'x\"", "E0317"),
+        ("  health {\n    interval = 2s\n  }", "E0306"),
+        (
+            "  health {\n    interval = 10s\n    timeout = 10s\n  }",
+            "E0306",
+        ),
+        ("  health {\n    healthy = 11\n  }", "E0306"),
+        ("  scale {\n    concurrency = 10\n  }", "W0007"),
+    ] {
+        assert_eq!(
+            run(&[&with(&format!("{base}\n{extra}"))]).0,
+            [code],
+            "{extra}"
+        );
+    }
+    let public = "  image = \"public.ecr.aws/a/web:1\"\n  network = core";
+    assert_eq!(run(&[&with(public)]).0, ["E0316"]);
+    // Fargate sizes App Runner has not, and the other way round.
+    assert!(
+        run(&[&with(&format!("{base}\n  cpu = 8 vcpu\n  memory = 16 gb"))])
+            .0
+            .is_empty()
+    );
+    assert!(
+        run(&[&with(&format!("{base}\n  cpu = 1 vcpu\n  memory = 8 gb"))])
+            .0
+            .is_empty()
+    );
+    let no_network = format!("{ECS_APP}service web {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1\"\n  ingress = private\n}}\n");
+    assert_eq!(run(&[&no_network]).0, ["E0314"]);
+    // With a NAT, the internet is the default way out and ECR Public is fine.
+    let nat = with(public).replace("cidr = 10.0.0.0/16", "cidr = 10.0.0.0/16\n  nat = true");
+    let (codes, spec) = run(&[&nat]);
+    assert!(codes.is_empty(), "{codes:?}");
+    assert_eq!(
+        spec.unwrap().services[0].egress,
+        crate::model::Egress::Internet
+    );
+}
+
+#[test]
+fn nat_needs_room_for_public_subnets() {
+    let src = "app demo {\n  region = \"eu-west-1\"\n}\nnetwork core {\n  cidr = 10.0.0.0/23\n  nat = true\n}\n";
+    assert_eq!(run(&[src]).0, ["E0203"]);
+    let src = src.replace("/23", "/22");
+    assert!(run(&[&src]).0.is_empty());
+}

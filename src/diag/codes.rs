@@ -75,6 +75,11 @@ codes! {
     E0311 => "health check path with TCP protocol",
     E0312 => "parameter in an ECR repository name",
     E0313 => "invalid memory",
+    E0314 => "ECS service without a network",
+    E0315 => "public ingress on ECS",
+    E0316 => "needs a NAT gateway",
+    E0317 => "command a shell could not split into words",
+    E0318 => "more ECS services in a network than its load balancer has listeners",
 
     // APIs and routes.
     E0401 => "duplicate route",
@@ -116,4 +121,5 @@ codes! {
     W0004 => "path segment API Gateway refuses",
     W0005 => "attribute on a route's line",
     W0006 => "grant on every resource",
+    W0007 => "scale `concurrency` on ECS",
 }

@@ -122,6 +122,13 @@ pub struct Ref<T> {
     kind: PhantomData<fn() -> T>,
 }
 
+impl<T: Kind> Ref<T> {
+    /// The reference to resource `id` when it is of kind `T` in `g`.
+    pub fn checked(g: &Graph, id: Id) -> Option<Self> {
+        T::of(&g.resource(id).ok()?.props).map(|_| Ref::new(id))
+    }
+}
+
 impl<T> Ref<T> {
     fn new(id: Id) -> Self {
         Ref {

@@ -4,7 +4,8 @@
 //! key and usage plan. Also the account's API Gateway logging role, made once per app when
 //! an api logs.
 
-use super::{identity, service};
+use super::identity;
+use super::service::{self, Target};
 use crate::ir::{
     AccessLog, ApiAccount, ApiKey, ApiResource, Builder, Connection, DeclId, DeclKind, Deployment,
     Host, Integration, LogGroup, LogsRole, Method, Ref, RestApi, Stage, Throttle, UsagePlan,
@@ -129,11 +130,28 @@ pub(super) fn lower(
                 format!("{}{stem}", names::pascal(&method.to_ascii_lowercase())),
             );
             let target = services.get(route.service.as_str())?;
-            let (connection, host) = match (target.ingress, target.link) {
-                (Some(ingress), Some(link)) => {
-                    (Connection::VpcLink(link), Host::IngressDomain(ingress))
+            let (connection, host) = match (&target.target, target.link) {
+                (
+                    Target::AppRunner {
+                        ingress: Some(ingress),
+                        ..
+                    },
+                    Some(link),
+                ) => (Connection::VpcLink(link), Host::IngressDomain(*ingress)),
+                (Target::AppRunner { service, .. }, _) => {
+                    (Connection::Internet, Host::ServiceUrl(*service))
                 }
-                _ => (Connection::Internet, Host::ServiceUrl(target.service)),
+                (Target::Ecs(ecs), Some(link)) => (
+                    Connection::VpcLink(link),
+                    Host::Listener {
+                        load_balancer: ecs.load_balancer,
+                        listener: ecs.listener,
+                        port: ecs.port,
+                    },
+                ),
+                // An ECS service is reached only through its network's VPC link, which
+                // lowering makes for every network an api routes to.
+                (Target::Ecs(_), None) => return None,
             };
             let path_params = variables(&route.path);
             let (authorization_type, api_key_required) =

@@ -99,8 +99,23 @@ pub(super) fn deployment_lines(g: &Graph, methods: &[&Method], mut line: impl Fn
                     service.map_or("", |s| s.physical.as_str()),
                 ]);
             }
-            // Lowering pairs a VPC link with an ingress domain and the internet with a
-            // service URL; any other pairing is written as it is.
+            (
+                Connection::VpcLink(link),
+                Host::Listener {
+                    load_balancer,
+                    port,
+                    ..
+                },
+            ) => {
+                let link = g.get(*link).ok();
+                let lb = g.get(*load_balancer).ok();
+                w.fields(&["connection", "VPC_LINK"]);
+                w.fields(&["vpc-link", link.map_or("", |l| l.physical.as_str())]);
+                w.fields(&["load-balancer", lb.map_or("", |l| l.physical.as_str())]);
+                w.fields(&["host", "listener", &port.to_string()]);
+            }
+            // Lowering pairs a VPC link with an ingress domain or a listener and the internet
+            // with a service URL; any other pairing is written as it is.
             (connection, _) => w.fields(&["connection", connection.as_aws()]),
         }
         w.fields(&["target-path", &i.target_path]);

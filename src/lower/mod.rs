@@ -8,12 +8,13 @@
 //! Gateway logging role (when an api logs), each api; each resource after what it refers to.
 
 mod api;
+mod ecs;
 mod identity;
 mod network;
 mod service;
 
-use crate::ir::{self, Builder, DeclId, Graph, Names, Output, OutputValue};
-use crate::model::{EnvValue, NetworkSource, Service, Spec, UrlOf};
+use crate::ir::{self, Builder, DeclId, DeclKind, Graph, Names, Output, OutputValue};
+use crate::model::{Compute, EnvValue, NetworkSource, Service, Spec, UrlOf};
 use crate::names;
 use crate::text::Text;
 use std::collections::{BTreeMap, BTreeSet};
@@ -48,7 +49,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
 
     // The zone lookups that created subnets are placed by.
     let zones = network::zone_lookups(&mut b, &spec);
-    let networks: BTreeMap<&str, network::Lowered> = spec
+    let mut networks: BTreeMap<&str, network::Lowered> = spec
         .networks
         .iter()
         .map(|n| (n.name.as_str(), network::lower(&mut b, &spec, n, &zones)))
@@ -75,11 +76,68 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
             .insert(a.name.clone(), (head.rest, a.stage.clone()));
         heads.insert(a.name.as_str(), head);
     }
+    // The app's ECS cluster, and each ECS service's listener port (from its name alone).
+    let ecs_names = spec
+        .services
+        .iter()
+        .filter(|s| s.compute == Compute::Ecs)
+        .map(|s| s.name.as_str());
+    let ports = ecs::listener_ports(ecs_names);
+    let cluster = (!ports.is_empty()).then(|| {
+        let decl = b.app_decl();
+        b.add(
+            decl,
+            ir::Cluster {
+                physical: app.clone(),
+                container_insights: false,
+            },
+        )
+    });
     let mut services: BTreeMap<&str, service::Lowered> = BTreeMap::new();
     for s in service_order(&spec.services) {
-        let lowered = service::lower(&mut b, app, s, &networks, &urls);
-        urls.services.insert(s.name.clone(), lowered.service);
+        let lowered = match (s.compute, cluster, ports.get(s.name.as_str())) {
+            (Compute::Ecs, Some(cluster), Some(port)) => {
+                let decl = b.decl(DeclKind::Service, names(app, &s.name), s.span);
+                let network = s.network.as_deref().and_then(|n| networks.get(n));
+                let lowered = network
+                    .and_then(|n| ecs::lower(&mut b, app, decl, s, n, cluster, *port, &urls));
+                match lowered {
+                    Some(l) => service::Lowered {
+                        decl,
+                        target: service::Target::Ecs(l),
+                        link: None,
+                    },
+                    None => {
+                        b.broken(format!("ECS service `{}` has no network", s.name));
+                        continue;
+                    }
+                }
+            }
+            _ => service::lower(&mut b, app, s, &networks, &urls),
+        };
+        if let service::Target::AppRunner { service, .. } = lowered.target {
+            urls.services.insert(s.name.clone(), service);
+        }
         services.insert(s.name.as_str(), lowered);
+    }
+    // The VPC link of a network whose apis reach only ECS services waits for the first of
+    // their listeners; every ECS service then knows its network's link.
+    for s in &spec.services {
+        let (Some(network), Some(lowered)) = (
+            s.network.as_deref().and_then(|n| networks.get_mut(n)),
+            services.get_mut(s.name.as_str()),
+        ) else {
+            continue;
+        };
+        if let service::Target::Ecs(ecs) = &lowered.target {
+            let physical = b
+                .graph()
+                .decl(network.decl)
+                .map(|d| d.names.physical.clone())
+                .unwrap_or_default();
+            network::late_link(&mut b, network, &physical, ecs.listener);
+            lowered.link = network.link;
+        }
     }
     let account = spec
         .apis
@@ -250,29 +308,43 @@ fn outputs_of_api(b: &mut Builder, name: &str, api: &api::Lowered) {
     }
 }
 
-/// Each service's ARN, and a private service's ingress domain or a public one's URL.
-fn outputs_of_service(b: &mut Builder, name: &str, service: &service::Lowered) {
+/// Each service's ARN, and an App Runner service's ingress domain (private) or URL (public).
+fn outputs_of_service(b: &mut Builder, name: &str, lowered: &service::Lowered) {
+    let decl = lowered.decl;
+    let (service, ingress) = match &lowered.target {
+        service::Target::AppRunner { service, ingress } => (*service, *ingress),
+        service::Target::Ecs(ecs) => {
+            push_output(
+                b,
+                decl,
+                ("ServiceArn", "service_arn"),
+                format!("ARN of ECS service `{name}`"),
+                OutputValue::EcsServiceArn(ecs.service),
+            );
+            return;
+        }
+    };
     push_output(
         b,
-        service.decl,
+        decl,
         ("ServiceArn", "service_arn"),
         format!("ARN of App Runner service `{name}`"),
-        OutputValue::ServiceArn(service.service),
+        OutputValue::ServiceArn(service),
     );
-    match service.ingress {
+    match ingress {
         Some(ingress) => push_output(
             b,
-            service.decl,
+            decl,
             ("IngressDomain", "ingress_domain"),
             format!("Private domain name of `{name}`'s VPC ingress connection"),
             OutputValue::IngressDomain(ingress),
         ),
         None => push_output(
             b,
-            service.decl,
+            decl,
             ("ServiceUrl", "service_url"),
             format!("Public URL of App Runner service `{name}`"),
-            OutputValue::ServiceUrl(service.service),
+            OutputValue::ServiceUrl(service),
         ),
     }
 }

@@ -6,18 +6,17 @@
 //! exactly the rules they need.
 
 use crate::ir::{
-    Builder, DeclKind, Direction, EndpointEnis, GroupRole, Listener, LoadBalancer, Peer, Protocol,
-    Ref, RegionZones, SecurityGroup, ServiceZones, SgRule, Subnet, SubnetRef, TargetGroup, Vpc,
-    VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
+    Builder, DeclId, DeclKind, Direction, ElasticIp, EndpointEnis, GroupRole, Id, InternetGateway,
+    Listener, LoadBalancer, NatGateway, Peer, Protocol, Ref, RegionZones, Route, RouteTable,
+    RouteTableAssociation, RouteTarget, SecurityGroup, ServiceZones, SgRule, Subnet, SubnetRef,
+    TableUse, TargetGroup, Targets, Vpc, VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
+    REQUESTS_ENDPOINT,
 };
-use crate::model::{Egress, Ingress, Network, NetworkSource, Spec};
+use crate::model::{Compute, Egress, Ingress, Network, NetworkSource, Service, Spec};
 use crate::names;
 
 /// The port App Runner's requests endpoint listens on, and so the load balancer.
 pub(super) const HTTPS: u16 = 443;
-
-/// The App Runner requests endpoint service, after `com.amazonaws.<region>.`.
-const REQUESTS_ENDPOINT: &str = "apprunner.requests";
 
 /// The zone lookups of the application, made before any network.
 pub(super) struct Zones {
@@ -27,18 +26,46 @@ pub(super) struct Zones {
 
 /// What the services and apis of a network refer to.
 pub(super) struct Lowered {
+    pub decl: DeclId,
     pub vpc: VpcRef,
+    /// The VPC's block, when the app creates it.
+    pub cidr: Option<String>,
+    /// The private subnets, where services run.
+    pub subnets: Vec<SubnetRef>,
     pub endpoint: Option<Ref<VpcEndpoint>>,
     pub link: Option<Ref<VpcLink>>,
     pub connector: Option<Ref<VpcConnector>>,
+    /// The load balancer, when a private service is reached through it, with its group.
+    pub load_balancer: Option<(Ref<LoadBalancer>, Ref<SecurityGroup>)>,
+    /// The group of the interface endpoints ECS tasks use (no NAT).
+    pub endpoints_group: Option<Ref<SecurityGroup>>,
+    /// What ECS tasks need before they start: the endpoints, or the routes to the NATs.
+    pub ready: Vec<Id>,
+    /// An api routes to an ECS service here, and no App Runner listener made the VPC link:
+    /// it is made once the services' listeners exist.
+    pub link_after_services: bool,
 }
 
-/// The services of `network` that are private (they need the requests endpoint).
+/// The App Runner services of `network` that are private (they need the requests endpoint).
 fn private_services<'s>(spec: &'s Spec, network: &'s str) -> impl Iterator<Item = &'s str> {
     spec.services
         .iter()
-        .filter(move |s| s.network.as_deref() == Some(network) && s.ingress == Ingress::Private)
+        .filter(move |s| {
+            s.network.as_deref() == Some(network)
+                && s.ingress == Ingress::Private
+                && s.compute == Compute::AppRunner
+        })
         .map(|s| s.name.as_str())
+}
+
+/// The ECS services of `network`.
+pub(super) fn ecs_services<'s>(
+    spec: &'s Spec,
+    network: &'s str,
+) -> impl Iterator<Item = &'s Service> {
+    spec.services
+        .iter()
+        .filter(move |s| s.network.as_deref() == Some(network) && s.compute == Compute::Ecs)
 }
 
 /// A created network that carries the requests endpoint puts its subnets where the endpoint
@@ -78,18 +105,25 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
     let here = |s: &&crate::model::Service| s.network.as_deref() == Some(network.name.as_str());
 
     let private: Vec<&str> = private_services(spec, &network.name).collect();
+    let ecs: Vec<&Service> = ecs_services(spec, &network.name).collect();
     let vpc_egress = spec
         .services
         .iter()
         .filter(here)
-        .any(|s| s.egress == Egress::Vpc);
-    let linked = spec.apis.iter().any(|a| {
-        a.routes
+        .any(|s| s.egress == Egress::Vpc && s.compute == Compute::AppRunner);
+    let routed = |names: &[&str]| {
+        spec.apis
             .iter()
-            .any(|r| private.contains(&r.service.as_str()))
-    });
+            .any(|a| a.routes.iter().any(|r| names.contains(&r.service.as_str())))
+    };
+    let linked = routed(&private);
+    let ecs_names: Vec<&str> = ecs.iter().map(|s| s.name.as_str()).collect();
+    let linked_ecs = routed(&ecs_names);
+    let balanced = linked || !ecs.is_empty();
 
-    // The VPC and its subnets, or the existing ones.
+    // The VPC and its subnets, or the existing ones; with `nat`, the public subnets and the
+    // gateways; the private subnets' route tables.
+    let mut routes = Routes::default();
     let (vpc, subnets, vpc_cidr, subnet_identity) = match &network.source {
         NetworkSource::Create {
             base,
@@ -136,6 +170,50 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                 );
                 subnets.push(SubnetRef::Created(subnet));
             }
+            // Public subnets after the private ones (which keep their blocks), each in the
+            // zone of the private subnet of its index.
+            let public: Vec<Ref<Subnet>> = if network.nat {
+                let privates: Vec<Ref<Subnet>> = subnets
+                    .iter()
+                    .filter_map(|s| match s {
+                        SubnetRef::Created(r) => Some(*r),
+                        SubnetRef::Existing(_) => None,
+                    })
+                    .collect();
+                privates
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, private)| {
+                        let zone = b.graph().get(*private).ok()?.zone;
+                        let block = cidr(
+                            u64::from(*base) + step * (usize::from(*count) + i) as u64,
+                            *subnet_size,
+                        );
+                        Some(b.add(
+                            decl,
+                            Subnet {
+                                vpc: created,
+                                cidr: block,
+                                zone,
+                                map_public_ip: false,
+                                index: i,
+                                public: true,
+                            },
+                        ))
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            routes = route_tables(
+                b,
+                decl,
+                created,
+                &subnets,
+                &public,
+                network.nat,
+                !ecs.is_empty(),
+            );
             (
                 VpcRef::Created(created),
                 subnets,
@@ -180,7 +258,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
     };
     let endpoint_group = (!private.is_empty())
         .then(|| group(b, GroupRole::Endpoint, "App Runner requests endpoint"));
-    let nlb_group = linked.then(|| {
+    let nlb_group = balanced.then(|| {
         group(
             b,
             GroupRole::Nlb,
@@ -189,11 +267,15 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
     });
     let connector_group =
         vpc_egress.then(|| group(b, GroupRole::Connector, "App Runner VPC connector"));
+    // ECS tasks without a NAT pull, log and read secrets through interface endpoints.
+    let fargate_endpoints = !ecs.is_empty() && !network.nat;
+    let endpoints_group =
+        fargate_endpoints.then(|| group(b, GroupRole::Endpoints, "VPC endpoints of ECS tasks"));
 
     // Their rules: the endpoint admits HTTPS from the load balancer only, the load balancer
     // sends HTTPS to the endpoint only, the connector sends anything to the VPC (or, in an
     // existing VPC, anywhere: its routes decide).
-    if let (Some(endpoint), Some(nlb)) = (endpoint_group, nlb_group) {
+    if let (Some(endpoint), Some(nlb), true) = (endpoint_group, nlb_group, linked) {
         b.add(
             decl,
             SgRule {
@@ -254,43 +336,49 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
             },
         )
     });
-    let link = match (endpoint, nlb_group) {
-        (Some(endpoint), Some(nlb_group)) => {
-            let enis = b.add(
-                decl,
-                EndpointEnis {
-                    endpoint,
-                    subnets: subnets.clone(),
-                    count: subnets.len(),
-                },
-            );
-            let stem = names::elb_stem(app, &network.name);
-            let lb = b.add(
-                decl,
-                LoadBalancer {
-                    physical: names::elb_name(
-                        &stem,
-                        &names::replacement_suffix(
-                            "network load balancer",
-                            &[
-                                &identity,
-                                &subnet_identity,
-                                "internal",
-                                "network",
-                                "security group nlb",
-                            ],
-                        ),
+    let enis = match (endpoint, linked) {
+        (Some(endpoint), true) => Some(b.add(
+            decl,
+            EndpointEnis {
+                endpoint,
+                subnets: subnets.clone(),
+                count: subnets.len(),
+            },
+        )),
+        _ => None,
+    };
+    let stem = names::elb_stem(app, &network.name);
+    let load_balancer = nlb_group.map(|nlb_group| {
+        let lb = b.add(
+            decl,
+            LoadBalancer {
+                physical: names::elb_name(
+                    &stem,
+                    &names::replacement_suffix(
+                        "network load balancer",
+                        &[
+                            &identity,
+                            &subnet_identity,
+                            "internal",
+                            "network",
+                            "security group nlb",
+                        ],
                     ),
-                    subnets: subnets.clone(),
-                    security_groups: vec![nlb_group],
-                    internal: true,
-                    lb_type: "network",
-                    ip_address_type: "ipv4",
-                    cross_zone: true,
-                    enforce_inbound_on_private_link: false,
-                },
-            );
-            b.replace_first(lb);
+                ),
+                subnets: subnets.clone(),
+                security_groups: vec![nlb_group],
+                internal: true,
+                lb_type: "network",
+                ip_address_type: "ipv4",
+                cross_zone: true,
+                enforce_inbound_on_private_link: false,
+            },
+        );
+        b.replace_first(lb);
+        (lb, nlb_group)
+    });
+    let link = match (enis, load_balancer) {
+        (Some(enis), Some((lb, _))) => {
             let tg = b.add(
                 decl,
                 TargetGroup {
@@ -305,7 +393,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                     protocol: "TCP",
                     port: HTTPS,
                     target_type: "ip",
-                    targets: crate::ir::Targets::EndpointEnis(enis),
+                    targets: Targets::EndpointEnis(enis),
                     health: None,
                 },
             );
@@ -340,11 +428,198 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
             },
         )
     });
+
+    // What ECS tasks start through: the NAT routes, or the endpoints.
+    let mut ready: Vec<Id> = routes.nat_routes.iter().map(|r| r.id).collect();
+    if let Some(sg) = endpoints_group {
+        let mut services = vec!["ecr.api", "ecr.dkr", "logs", "s3"];
+        let arns = ecs.iter().flat_map(|s| s.secrets.values());
+        let (mut secrets_manager, mut ssm) = (false, false);
+        for arn in arns {
+            let (sm, p) = super::service::secret_kinds(arn);
+            secrets_manager |= sm;
+            ssm |= p;
+        }
+        if secrets_manager {
+            services.push("secretsmanager");
+        }
+        if ssm {
+            services.push("ssm");
+        }
+        for service in services {
+            // S3 is a gateway on the private route table where the app made one; in an
+            // existing VPC (route tables unknown) an interface endpoint with private DNS.
+            let endpoint = match (service, routes.private.is_empty()) {
+                ("s3", false) => VpcEndpoint {
+                    vpc: vpc.clone(),
+                    subnets: Vec::new(),
+                    security_groups: Vec::new(),
+                    route_tables: routes.private.clone(),
+                    service: service.to_string(),
+                    endpoint_type: "Gateway",
+                    private_dns: false,
+                    private_dns_only_for_inbound_resolver: None,
+                },
+                _ => VpcEndpoint {
+                    vpc: vpc.clone(),
+                    subnets: subnets.clone(),
+                    security_groups: vec![sg],
+                    route_tables: Vec::new(),
+                    service: service.to_string(),
+                    endpoint_type: "Interface",
+                    private_dns: true,
+                    private_dns_only_for_inbound_resolver: (service == "s3").then_some(false),
+                },
+            };
+            ready.push(b.add(decl, endpoint).id);
+        }
+    }
     Lowered {
+        decl,
         vpc,
+        cidr: vpc_cidr,
+        subnets,
         endpoint,
         link,
         connector,
+        load_balancer,
+        endpoints_group,
+        ready,
+        link_after_services: linked_ecs && link.is_none(),
+    }
+}
+
+/// A created network's route tables and routes.
+#[derive(Default)]
+struct Routes {
+    /// The private subnets' tables (one per zone with a NAT, else one).
+    private: Vec<Ref<RouteTable>>,
+    /// Each private table's route to its zone's NAT gateway.
+    nat_routes: Vec<Ref<Route>>,
+}
+
+/// With `nat`: an internet gateway, a public route table for the public subnets, and per
+/// zone an Elastic IP, a NAT gateway in the public subnet and a private route table through
+/// it. Without: one private route table when ECS tasks need it for the S3 gateway endpoint
+/// (else the subnets keep the VPC's main table, as before).
+fn route_tables(
+    b: &mut Builder,
+    decl: DeclId,
+    vpc: Ref<Vpc>,
+    private: &[SubnetRef],
+    public: &[Ref<Subnet>],
+    nat: bool,
+    ecs: bool,
+) -> Routes {
+    let private: Vec<Ref<Subnet>> = private
+        .iter()
+        .filter_map(|s| match s {
+            SubnetRef::Created(r) => Some(*r),
+            SubnetRef::Existing(_) => None,
+        })
+        .collect();
+    let mut routes = Routes::default();
+    if nat {
+        let igw = b.add(decl, InternetGateway { vpc });
+        let table = b.add(
+            decl,
+            RouteTable {
+                vpc,
+                table_use: TableUse::Public,
+            },
+        );
+        b.add(
+            decl,
+            Route {
+                table,
+                destination: "0.0.0.0/0".to_string(),
+                target: RouteTarget::InternetGateway(igw),
+            },
+        );
+        for subnet in public {
+            b.add(
+                decl,
+                RouteTableAssociation {
+                    table,
+                    subnet: *subnet,
+                },
+            );
+        }
+        for (index, (subnet, public)) in private.iter().zip(public).enumerate() {
+            let eip = b.add(decl, ElasticIp { index });
+            let gateway = b.add(
+                decl,
+                NatGateway {
+                    subnet: *public,
+                    eip,
+                    internet: igw,
+                    index,
+                },
+            );
+            let table = b.add(
+                decl,
+                RouteTable {
+                    vpc,
+                    table_use: TableUse::Private(index),
+                },
+            );
+            routes.nat_routes.push(b.add(
+                decl,
+                Route {
+                    table,
+                    destination: "0.0.0.0/0".to_string(),
+                    target: RouteTarget::NatGateway(gateway),
+                },
+            ));
+            b.add(
+                decl,
+                RouteTableAssociation {
+                    table,
+                    subnet: *subnet,
+                },
+            );
+            routes.private.push(table);
+        }
+    } else if ecs {
+        let table = b.add(
+            decl,
+            RouteTable {
+                vpc,
+                table_use: TableUse::Private(0),
+            },
+        );
+        for subnet in &private {
+            b.add(
+                decl,
+                RouteTableAssociation {
+                    table,
+                    subnet: *subnet,
+                },
+            );
+        }
+        routes.private.push(table);
+    }
+    routes
+}
+
+/// The VPC link of a network whose apis reach only ECS services: made after the services,
+/// waiting for the first of their listeners.
+pub(super) fn late_link(
+    b: &mut Builder,
+    network: &mut Lowered,
+    physical: &str,
+    listener: Ref<Listener>,
+) {
+    if let (true, Some((lb, _))) = (network.link_after_services, network.load_balancer) {
+        network.link = Some(b.add(
+            network.decl,
+            VpcLink {
+                physical: physical.to_string(),
+                target: lb,
+                listener,
+            },
+        ));
+        network.link_after_services = false;
     }
 }
 

@@ -14,10 +14,18 @@ use std::collections::BTreeMap;
 /// What an api's integrations refer to.
 pub(super) struct Lowered {
     pub decl: DeclId,
-    pub service: Ref<AppRunnerService>,
-    pub ingress: Option<Ref<IngressConnection>>,
+    pub target: Target,
     /// The VPC link of its network, through which apis reach it when it is private.
     pub link: Option<Ref<VpcLink>>,
+}
+
+/// Where a service runs.
+pub(super) enum Target {
+    AppRunner {
+        service: Ref<AppRunnerService>,
+        ingress: Option<Ref<IngressConnection>>,
+    },
+    Ecs(super::ecs::Lowered),
 }
 
 /// The URLs services may use: each api's REST API (made early) with its stage name, and each
@@ -124,8 +132,10 @@ pub(super) fn lower(
     };
     Lowered {
         decl,
-        service: runner,
-        ingress,
+        target: Target::AppRunner {
+            service: runner,
+            ingress,
+        },
         link: network.and_then(|n| n.link).filter(|_| private),
     }
 }
@@ -133,7 +143,7 @@ pub(super) fn lower(
 /// An `env` value with its URLs as references to the resources they come from. A URL whose
 /// resource is not lowered yet is a bug (services come after those whose URL they use):
 /// recorded for validation to report, never silently dropped.
-fn env_value(b: &mut Builder, value: &model::EnvValue, urls: &Urls) -> ir::EnvValue {
+pub(super) fn env_value(b: &mut Builder, value: &model::EnvValue, urls: &Urls) -> ir::EnvValue {
     let mut parts = Vec::with_capacity(value.parts.len());
     for p in &value.parts {
         let part = match p {
@@ -175,6 +185,44 @@ fn thousandths(value: u32) -> String {
 
 /// Pull rights on exactly the image's repository (private ECR only).
 fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
+    let statements = pull_statements(source);
+    (!statements.is_empty()).then(|| Role {
+        role_use: RoleUse::Access,
+        physical: format!("{physical}-access"),
+        principal: "build.apprunner.amazonaws.com".to_string(),
+        policy_name: "pull-image".to_string(),
+        statements,
+    })
+}
+
+/// Whether a secret's ARN is (Secrets Manager, SSM Parameter Store): a param-valued ARN may
+/// be either, so it counts as both.
+pub(super) fn secret_kinds(arn: &Text) -> (bool, bool) {
+    let has = |needle: &str| {
+        arn.parts
+            .iter()
+            .any(|p| matches!(p, crate::text::TextPart::Lit(s) if s.contains(needle)))
+    };
+    let (secrets_manager, ssm) = (has(":secretsmanager:"), has(":ssm:"));
+    (secrets_manager || !ssm, ssm || !secrets_manager)
+}
+
+/// Read rights on exactly the service's secrets, X-Ray writes when tracing, and what its
+/// `allow` statements grant.
+fn instance_role(physical: &str, service: &Service) -> Option<Role> {
+    let mut statements = secret_statements(service);
+    statements.extend(code_statements(service));
+    (!statements.is_empty()).then(|| Role {
+        role_use: RoleUse::Instance,
+        physical: format!("{physical}-instance"),
+        principal: "tasks.apprunner.amazonaws.com".to_string(),
+        policy_name: "runtime".to_string(),
+        statements,
+    })
+}
+
+/// `ecr:GetAuthorizationToken` and pulls from exactly the image's repository (private ECR).
+pub(super) fn pull_statements(source: &ImageSource) -> Vec<Statement> {
     let ImageSource::EcrPrivate {
         partition,
         account,
@@ -182,58 +230,43 @@ fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
         repository,
     } = source
     else {
-        return None;
+        return Vec::new();
     };
-    Some(Role {
-        role_use: RoleUse::Access,
-        physical: format!("{physical}-access"),
-        principal: "build.apprunner.amazonaws.com".to_string(),
-        policy_name: "pull-image".to_string(),
-        statements: vec![
-            Statement {
-                sid: "EcrAuthorizationToken".to_string(),
-                actions: vec!["ecr:GetAuthorizationToken".to_string()],
-                resources: vec![Text::lit("*")],
-                log_streams: Vec::new(),
-            },
-            Statement {
-                sid: "PullImage".to_string(),
-                actions: [
-                    "ecr:BatchCheckLayerAvailability",
-                    "ecr:BatchGetImage",
-                    "ecr:DescribeImages",
-                    "ecr:GetDownloadUrlForLayer",
-                ]
-                .map(String::from)
-                .to_vec(),
-                resources: vec![Text::lit(format!(
-                    "arn:{partition}:ecr:{region}:{account}:repository/{repository}"
-                ))],
-                log_streams: Vec::new(),
-            },
-        ],
-    })
+    vec![
+        Statement {
+            sid: "EcrAuthorizationToken".to_string(),
+            actions: vec!["ecr:GetAuthorizationToken".to_string()],
+            resources: vec![Text::lit("*")],
+            log_streams: Vec::new(),
+        },
+        Statement {
+            sid: "PullImage".to_string(),
+            actions: [
+                "ecr:BatchCheckLayerAvailability",
+                "ecr:BatchGetImage",
+                "ecr:DescribeImages",
+                "ecr:GetDownloadUrlForLayer",
+            ]
+            .map(String::from)
+            .to_vec(),
+            resources: vec![Text::lit(format!(
+                "arn:{partition}:ecr:{region}:{account}:repository/{repository}"
+            ))],
+            log_streams: Vec::new(),
+        },
+    ]
 }
 
-/// Read rights on exactly the service's secrets, X-Ray writes when tracing, and what its
-/// `allow` statements grant.
-fn instance_role(physical: &str, service: &Service) -> Option<Role> {
+/// Reads of exactly the service's secrets.
+pub(super) fn secret_statements(service: &Service) -> Vec<Statement> {
     let mut secrets_manager = Vec::new();
     let mut parameters = Vec::new();
     for arn in service.secrets.values() {
-        let literal = arn
-            .parts
-            .iter()
-            .any(|p| matches!(p, crate::text::TextPart::Lit(s) if s.contains(":secretsmanager:")));
-        let ssm = arn
-            .parts
-            .iter()
-            .any(|p| matches!(p, crate::text::TextPart::Lit(s) if s.contains(":ssm:")));
-        // A param-valued ARN may be either kind: grant both reads on that exact ARN.
-        if literal || !ssm {
+        let (sm, ssm) = secret_kinds(arn);
+        if sm {
             secrets_manager.push(arn.clone());
         }
-        if ssm || !literal {
+        if ssm {
             parameters.push(arn.clone());
         }
     }
@@ -257,6 +290,12 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
             });
         }
     }
+    statements
+}
+
+/// What the service's code may do: X-Ray writes when tracing, and its `allow` grants.
+pub(super) fn code_statements(service: &Service) -> Vec<Statement> {
+    let mut statements = Vec::new();
     if service.tracing {
         statements.push(Statement {
             sid: "WriteTraces".to_string(),
@@ -281,13 +320,7 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
             log_streams: Vec::new(),
         });
     }
-    (!statements.is_empty()).then(|| Role {
-        role_use: RoleUse::Instance,
-        physical: format!("{physical}-instance"),
-        principal: "tasks.apprunner.amazonaws.com".to_string(),
-        policy_name: "runtime".to_string(),
-        statements,
-    })
+    statements
 }
 
 #[cfg(test)]

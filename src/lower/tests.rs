@@ -393,3 +393,180 @@ fn a_key_exists_only_when_some_method_needs_one() {
     let method = one::<ir::Method>(&g);
     assert!(method.api_key_required);
 }
+
+/// The spec of an example, checked.
+fn example(name: &str) -> Spec {
+    let path = std::path::PathBuf::from(format!("examples/{name}.apr"));
+    let sources = crate::driver::load(&[path]).expect("example loads");
+    let mut diags = crate::diag::Diagnostics::default();
+    let spec = crate::driver::front(&sources, &mut diags);
+    assert!(!diags.has_errors(), "{name}: {diags:?}");
+    spec.expect("checked")
+}
+
+#[test]
+fn ecs_example_has_the_fargate_chain() {
+    let g = graph(&example("ecs"));
+    assert!(g.broken.is_empty(), "{:?}", g.broken);
+    one::<ir::Cluster>(&g);
+    let (lb, _) = g.all::<ir::LoadBalancer>().next().expect("a load balancer");
+    let link = one::<ir::VpcLink>(&g);
+    assert_eq!(link.target, lb);
+    // Without a NAT: the endpoints Fargate needs, S3 a gateway on the private table.
+    let endpoints: Vec<(&str, &str, bool)> = g
+        .all::<ir::VpcEndpoint>()
+        .map(|(_, e)| (e.service.as_str(), e.endpoint_type, e.private_dns))
+        .collect();
+    assert_eq!(
+        endpoints,
+        [
+            ("ecr.api", "Interface", true),
+            ("ecr.dkr", "Interface", true),
+            ("logs", "Interface", true),
+            ("s3", "Gateway", false),
+            ("secretsmanager", "Interface", true),
+            ("ssm", "Interface", true),
+        ]
+    );
+    let table = one::<ir::RouteTable>(&g);
+    assert_eq!(table.table_use, ir::TableUse::Private(0));
+    assert_eq!(g.all::<ir::RouteTableAssociation>().count(), 2);
+    assert_eq!(g.all::<ir::NatGateway>().count(), 0);
+    let private: Vec<ir::SubnetRef> = g
+        .all::<ir::Subnet>()
+        .map(|(r, _)| ir::SubnetRef::Created(r))
+        .collect();
+    let mut ports = Vec::new();
+    for (_, service) in g.all::<ir::EcsService>() {
+        assert!(!service.assign_public_ip);
+        assert_eq!(service.subnets, private);
+        let listener = service
+            .after
+            .iter()
+            .find_map(|id| {
+                ir::Ref::<ir::Listener>::checked(&g, *id).map(|r| (r, g.get(r).unwrap()))
+            })
+            .expect("the service waits for its listener");
+        assert_eq!(listener.1.load_balancer, lb);
+        assert_eq!(listener.1.target_group, service.target_group);
+        let tg = g.get(service.target_group).unwrap();
+        assert_eq!(
+            (tg.target_type, tg.targets, tg.port),
+            ("ip", ir::Targets::Ecs, service.container_port)
+        );
+        // Every endpoint is ready before the tasks start.
+        assert_eq!(service.after.len(), 1 + endpoints.len());
+        let td = g.get(service.task_definition).unwrap();
+        assert_eq!((td.network_mode, td.compatibility), ("awsvpc", "FARGATE"));
+        ports.push(listener.1.port);
+    }
+    ports.sort_unstable();
+    ports.dedup();
+    assert_eq!(ports.len(), 2, "one listener port per service");
+    // orders: its health check on the target group, its grants on the task role, its
+    // command split into words.
+    let orders = g
+        .all::<ir::TaskDefinition>()
+        .find(|(_, t)| t.family == "shopecs-orders")
+        .unwrap()
+        .1;
+    let words: Vec<String> = orders.containers[0]
+        .command
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        words,
+        ["bin/server", "--port", "8080", "--mode", "read write"]
+    );
+    assert_eq!(orders.cpu, "1024");
+    let task = g.get(orders.task_role.unwrap()).unwrap();
+    assert_eq!(task.role_use, ir::RoleUse::Task);
+    assert_eq!(
+        task.statements[0].actions,
+        ["dynamodb:GetItem", "dynamodb:PutItem"]
+    );
+    let execution = g.get(orders.execution_role).unwrap();
+    let sids: Vec<&str> = execution
+        .statements
+        .iter()
+        .map(|s| s.sid.as_str())
+        .collect();
+    assert_eq!(
+        sids,
+        [
+            "EcrAuthorizationToken",
+            "PullImage",
+            "WriteLogs",
+            "ReadSecrets"
+        ]
+    );
+    assert_eq!(
+        execution.statements[2].log_streams,
+        [orders.containers[0].log_group]
+    );
+    let health = g
+        .all::<ir::TargetGroup>()
+        .find_map(|(_, tg)| tg.health.clone())
+        .expect("orders' health check");
+    assert_eq!(
+        (
+            health.protocol,
+            health.interval,
+            health.timeout,
+            health.healthy_threshold
+        ),
+        ("HTTP", Some(10), Some(5), Some(3))
+    );
+    // The api reaches each service over the link at its listener's port.
+    for (_, m) in g.all::<ir::Method>() {
+        let ir::Host::Listener {
+            load_balancer,
+            port,
+            ..
+        } = m.integration.host
+        else {
+            panic!("{} goes elsewhere", m.path);
+        };
+        assert_eq!(load_balancer, lb);
+        assert!(ports.contains(&port));
+        assert!(matches!(m.integration.connection, Connection::VpcLink(l) if g.get(l).is_ok()));
+    }
+}
+
+#[test]
+fn mixed_example_shares_the_load_balancer() {
+    let g = graph(&example("mixed"));
+    assert!(g.broken.is_empty(), "{:?}", g.broken);
+    one::<ir::LoadBalancer>(&g);
+    one::<ir::VpcLink>(&g);
+    let listeners: Vec<u16> = g.all::<ir::Listener>().map(|(_, l)| l.port).collect();
+    assert_eq!(listeners.len(), 2);
+    assert_eq!(listeners[0], 443);
+    // `nat`: public subnets after the private ones, a NAT gateway per zone.
+    let subnets: Vec<(&str, bool)> = g
+        .all::<ir::Subnet>()
+        .map(|(_, s)| (s.cidr.as_str(), s.public))
+        .collect();
+    assert_eq!(
+        subnets,
+        [
+            ("10.1.0.0/24", false),
+            ("10.1.1.0/24", false),
+            ("10.1.2.0/24", true),
+            ("10.1.3.0/24", true)
+        ]
+    );
+    assert_eq!(g.all::<ir::NatGateway>().count(), 2);
+    assert_eq!(g.all::<ir::InternetGateway>().count(), 1);
+    // No Fargate endpoints with a NAT: only App Runner's.
+    let endpoint = one::<ir::VpcEndpoint>(&g);
+    assert_eq!(endpoint.service, "apprunner.requests");
+    // The ECS service waits for its listener and both NAT routes; tracing adds the daemon.
+    let service = one::<ir::EcsService>(&g);
+    assert_eq!(service.after.len(), 3);
+    let td = g.get(service.task_definition).unwrap();
+    let names: Vec<&str> = td.containers.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["search", "xray"]);
+    assert_eq!((td.cpu.as_str(), td.memory.as_str()), ("2048", "8192"));
+}

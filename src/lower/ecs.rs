@@ -1,0 +1,397 @@
+//! One ECS Fargate service (section 9): its log group, execution role (pull, logs, secrets)
+//! and task role (its grants), its tasks' security group with exactly the rules they need,
+//! its target group and listener on the network's load balancer, its task definition and
+//! service, and the auto scaling that sizes it.
+
+use super::network;
+use super::service::{code_statements, env_value, pull_statements, secret_statements, Urls};
+use crate::ir::{
+    Builder, Cluster, Container, DeclId, Direction, EcsService, GroupRole, Id, Listener,
+    LoadBalancer, LogGroup, Peer, PortMapping, Protocol, Ref, Role, RoleUse, ScalableTarget,
+    ScalingPolicy, SecurityGroup, SgRule, Statement, TargetGroup, TargetHealth, Targets,
+    TaskDefinition,
+};
+use crate::model::{Egress, HealthProtocol, Service};
+use crate::names;
+use crate::text::Text;
+use std::collections::BTreeMap;
+
+/// The X-Ray daemon a tracing service runs beside it (from ECR Public: it needs the NAT).
+const XRAY_IMAGE: &str = "public.ecr.aws/xray/aws-xray-daemon:3.x";
+/// Days an ECS service's logs are kept.
+const LOG_RETENTION_DAYS: u32 = 30;
+/// Where auto scaling holds average CPU.
+const CPU_TARGET: f64 = 60.0;
+
+/// What an api's integrations refer to.
+pub(super) struct Lowered {
+    pub service: Ref<EcsService>,
+    pub load_balancer: Ref<LoadBalancer>,
+    pub listener: Ref<Listener>,
+    pub port: u16,
+}
+
+/// The listener port of each ECS service of the app, from its name alone, so that adding
+/// or removing a service moves no other service's port: a hash of the name into
+/// 10000-59999. Two names that hash alike (about one pair in 50,000) are settled in name
+/// order, the later taking the next free port.
+pub(super) fn listener_ports<'s>(names: impl Iterator<Item = &'s str>) -> BTreeMap<&'s str, u16> {
+    use sha2::{Digest, Sha256};
+    const BASE: u32 = 10_000;
+    const SPAN: u32 = 50_000;
+    let mut taken = std::collections::BTreeSet::new();
+    let mut out = BTreeMap::new();
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    for name in names {
+        let digest = Sha256::digest(format!("aprc-listener-port v1\n{name}").as_bytes());
+        let mut slot = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % SPAN;
+        while !taken.insert(slot) {
+            slot = (slot + 1) % SPAN;
+        }
+        out.insert(name, (BASE + slot) as u16);
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) fn lower(
+    b: &mut Builder,
+    app: &str,
+    decl: DeclId,
+    service: &Service,
+    network: &network::Lowered,
+    cluster: Ref<Cluster>,
+    port: u16,
+    urls: &Urls,
+) -> Option<Lowered> {
+    let Some((lb, nlb_group)) = network.load_balancer else {
+        b.broken(format!(
+            "ECS service `{}` has no load balancer in its network",
+            service.name
+        ));
+        return None;
+    };
+    let physical = names::physical(app, &service.name);
+    let log_group = b.add(
+        decl,
+        LogGroup {
+            name: format!("/aprc/{app}/{}", service.name),
+            retention_days: LOG_RETENTION_DAYS,
+        },
+    );
+
+    // Roles: ECS's own calls, and the code's.
+    let mut execution = pull_statements(&service.image_source);
+    execution.push(Statement {
+        sid: "WriteLogs".to_string(),
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents"]
+            .map(String::from)
+            .to_vec(),
+        resources: Vec::new(),
+        log_streams: vec![log_group],
+    });
+    execution.extend(secret_statements(service));
+    let execution_role = b.add(
+        decl,
+        Role {
+            role_use: RoleUse::Execution,
+            physical: format!("{physical}-execution"),
+            principal: "ecs-tasks.amazonaws.com".to_string(),
+            policy_name: "start-task".to_string(),
+            statements: execution,
+        },
+    );
+    let code = code_statements(service);
+    let task_role = (!code.is_empty()).then(|| {
+        b.add(
+            decl,
+            Role {
+                role_use: RoleUse::Task,
+                physical: format!("{physical}-task"),
+                principal: "ecs-tasks.amazonaws.com".to_string(),
+                policy_name: "runtime".to_string(),
+                statements: code,
+            },
+        )
+    });
+
+    // The tasks' group: the service port from the load balancer only; out to the endpoints
+    // (and S3) or, with a NAT, anywhere.
+    let identity = super::identity::vpc(b.graph(), &network.vpc);
+    let description = format!("ECS tasks of {physical}");
+    let suffix = names::replacement_suffix("security group", &[&identity, "tasks", &description]);
+    let tasks = b.add(
+        decl,
+        SecurityGroup {
+            vpc: network.vpc.clone(),
+            role: GroupRole::Tasks,
+            physical: format!("{physical}-tasks-{suffix}"),
+            description,
+            exact_rules: true,
+        },
+    );
+    b.replace_first(tasks);
+    let rule = |b: &mut Builder,
+                group: Ref<SecurityGroup>,
+                direction: Direction,
+                protocol: Protocol,
+                ports: Option<(u16, u16)>,
+                peer: Peer,
+                description: String,
+                ordinal: usize| {
+        b.add(
+            decl,
+            SgRule {
+                group,
+                direction,
+                protocol,
+                ports,
+                peer,
+                description,
+                ordinal,
+            },
+        );
+    };
+    let app_port = service.port;
+    rule(
+        b,
+        tasks,
+        Direction::Ingress,
+        Protocol::Tcp,
+        Some((app_port, app_port)),
+        Peer::Group(nlb_group),
+        format!("Port {app_port} from the load balancer"),
+        0,
+    );
+    rule(
+        b,
+        nlb_group,
+        Direction::Egress,
+        Protocol::Tcp,
+        Some((app_port, app_port)),
+        Peer::Group(tasks),
+        format!("Port {app_port} to the tasks of {physical}"),
+        0,
+    );
+    if let Some(endpoints) = network.endpoints_group {
+        rule(
+            b,
+            endpoints,
+            Direction::Ingress,
+            Protocol::Tcp,
+            Some((443, 443)),
+            Peer::Group(tasks),
+            format!("HTTPS from the tasks of {physical}"),
+            0,
+        );
+    }
+    match (service.egress, &network.cidr) {
+        (Egress::Vpc, Some(block)) => {
+            rule(
+                b,
+                tasks,
+                Direction::Egress,
+                Protocol::All,
+                None,
+                Peer::Cidr(block.clone()),
+                "All traffic to the VPC".to_string(),
+                0,
+            );
+            rule(
+                b,
+                tasks,
+                Direction::Egress,
+                Protocol::Tcp,
+                Some((443, 443)),
+                Peer::Cidr("0.0.0.0/0".to_string()),
+                "HTTPS to S3 through its gateway endpoint; no route leaves the VPC".to_string(),
+                1,
+            );
+        }
+        (Egress::Vpc, None) => rule(
+            b,
+            tasks,
+            Direction::Egress,
+            Protocol::All,
+            None,
+            Peer::Cidr("0.0.0.0/0".to_string()),
+            "All outbound traffic; the VPC's routes decide where it goes".to_string(),
+            0,
+        ),
+        (Egress::Internet, _) => rule(
+            b,
+            tasks,
+            Direction::Egress,
+            Protocol::All,
+            None,
+            Peer::Cidr("0.0.0.0/0".to_string()),
+            "All outbound traffic, through the NAT gateways".to_string(),
+            0,
+        ),
+    }
+
+    // The target group (ECS registers the tasks) and the service's own listener.
+    let stem = names::elb_stem(app, &service.name);
+    let tg = b.add(
+        decl,
+        TargetGroup {
+            physical: names::elb_name(
+                &stem,
+                &names::replacement_suffix(
+                    "target group",
+                    &[&identity, "TCP", &app_port.to_string(), "ip"],
+                ),
+            ),
+            vpc: network.vpc.clone(),
+            protocol: "TCP",
+            port: app_port,
+            target_type: "ip",
+            targets: Targets::Ecs,
+            health: service.health.as_ref().map(|h| TargetHealth {
+                protocol: match h.protocol {
+                    HealthProtocol::Http => "HTTP",
+                    HealthProtocol::Tcp => "TCP",
+                },
+                path: h.path.clone(),
+                interval: h.interval,
+                timeout: h.timeout,
+                healthy_threshold: h.healthy,
+                unhealthy_threshold: h.unhealthy,
+            }),
+        },
+    );
+    b.replace_first(tg);
+    let listener = b.add(
+        decl,
+        Listener {
+            load_balancer: lb,
+            protocol: "TCP",
+            port,
+            target_group: tg,
+        },
+    );
+
+    // The task definition: the service's container, and the X-Ray daemon when it traces.
+    let env = service
+        .env
+        .iter()
+        .map(|(k, v)| (k.clone(), env_value(b, v, urls)))
+        .collect();
+    let mut containers = vec![Container {
+        name: service.name.clone(),
+        image: service.image.clone(),
+        essential: true,
+        port: Some(PortMapping {
+            port: app_port,
+            protocol: "tcp",
+        }),
+        command: service.command_words.clone(),
+        env,
+        secrets: service.secrets.clone(),
+        log_group,
+        log_stream_prefix: "ecs".to_string(),
+    }];
+    if service.tracing {
+        containers.push(Container {
+            name: "xray".to_string(),
+            image: Text::lit(XRAY_IMAGE),
+            essential: false,
+            port: Some(PortMapping {
+                port: 2000,
+                protocol: "udp",
+            }),
+            command: Vec::new(),
+            env: BTreeMap::new(),
+            secrets: BTreeMap::new(),
+            log_group,
+            log_stream_prefix: "ecs".to_string(),
+        });
+    }
+    let task_definition = b.add(
+        decl,
+        TaskDefinition {
+            family: physical.clone(),
+            // 1,024 CPU units to a vCPU; memory in MiB.
+            cpu: (service.cpu_millis * 1024 / 1000).to_string(),
+            memory: service.memory_mb.to_string(),
+            network_mode: "awsvpc",
+            compatibility: "FARGATE",
+            execution_role,
+            task_role,
+            containers,
+        },
+    );
+    let (min, max) = service.scale.map_or((1, 25), |s| (s.min, s.max));
+    let mut after: Vec<Id> = vec![listener.id];
+    after.extend(network.ready.iter().copied());
+    let ecs = b.add(
+        decl,
+        EcsService {
+            physical: physical.clone(),
+            cluster,
+            task_definition,
+            launch_type: "FARGATE",
+            desired_count: min,
+            subnets: network.subnets.clone(),
+            security_groups: vec![tasks],
+            assign_public_ip: false,
+            target_group: tg,
+            container_name: service.name.clone(),
+            container_port: app_port,
+            health_check_grace_seconds: 60,
+            circuit_breaker_rollback: true,
+            after,
+        },
+    );
+    let target = b.add(
+        decl,
+        ScalableTarget {
+            cluster,
+            service: ecs,
+            min,
+            max,
+            namespace: "ecs",
+            dimension: "ecs:service:DesiredCount",
+        },
+    );
+    b.add(
+        decl,
+        ScalingPolicy {
+            physical: format!("{physical}-cpu"),
+            target,
+            policy_type: "TargetTrackingScaling",
+            metric: "ECSServiceAverageCPUUtilization",
+            target_value: CPU_TARGET,
+            scale_in_cooldown: 300,
+            scale_out_cooldown: 60,
+        },
+    );
+    Some(Lowered {
+        service: ecs,
+        load_balancer: lb,
+        listener,
+        port,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::listener_ports;
+
+    #[test]
+    fn a_port_depends_on_its_name_alone() {
+        let three = listener_ports(["orders", "users", "search"].into_iter());
+        let two = listener_ports(["orders", "search"].into_iter());
+        let four = listener_ports(["orders", "users", "search", "billing"].into_iter());
+        for name in ["orders", "search"] {
+            assert_eq!(three[name], two[name]);
+            assert_eq!(three[name], four[name]);
+        }
+        assert!(three.values().all(|p| (10_000..60_000).contains(p)));
+        let mut ports: Vec<u16> = four.values().copied().collect();
+        ports.sort_unstable();
+        ports.dedup();
+        assert_eq!(ports.len(), 4);
+    }
+}
