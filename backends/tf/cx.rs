@@ -105,8 +105,10 @@ impl<'a> Cx<'a> {
     pub fn wait_for(&self, id: Id) -> Result<Traversal, Internal> {
         let r = self.g.resource(id)?;
         let name = self.name(id)?;
+        if let Props::Role(_) = r.props {
+            return Ok(resource_ref("aws_iam_role_policy", name));
+        }
         Ok(match main_block(&r.props) {
-            _ if matches!(r.props, Props::Role(_)) => resource_ref("aws_iam_role_policy", name),
             (Block::Resource, ty) => resource_ref(ty, name),
             (Block::Data, ty) => data_ref(ty, name),
         })

@@ -12,7 +12,7 @@
 use super::cx::Cx;
 use super::doc::{object, BodyExt, Doc};
 use super::expr::{call, decimal, int, keyword, string, template, text, Piece};
-use super::network::subnet_ids;
+use super::network::{group_ids, subnet_ids};
 use super::service::env_value;
 use crate::ir::{
     Cluster, Container, EcsService, Id, Internal, ScalableTarget, ScalingPolicy, TaskDefinition,
@@ -118,11 +118,7 @@ pub fn service(cx: &Cx, me: Id, svc: &EcsService, w: &mut Doc) -> Result<(), Int
     let definition = cx.g.get(svc.task_definition)?;
     let task_definition = cx.attr(svc.task_definition, "arn")?;
     let subnets = subnet_ids(cx, &svc.subnets)?;
-    let groups = svc
-        .security_groups
-        .iter()
-        .map(|g| Ok(cx.attr(*g, "id")?.into()))
-        .collect::<Result<Vec<_>, Internal>>()?;
+    let groups = group_ids(cx, &svc.security_groups)?;
     let target_group = cx.attr(svc.target_group, "arn")?;
     let roles =
         std::iter::once(definition.execution_role.id).chain(definition.task_role.map(|r| r.id));
@@ -145,7 +141,7 @@ pub fn service(cx: &Cx, me: Id, svc: &EcsService, w: &mut Doc) -> Result<(), Int
         );
         w.block("network_configuration", &[], |w| {
             w.attr("subnets", subnets);
-            w.attr("security_groups", Expression::Array(groups));
+            w.attr("security_groups", groups);
             w.attr("assign_public_ip", Expression::Bool(svc.assign_public_ip));
         });
         w.block("load_balancer", &[], |w| {

@@ -90,7 +90,7 @@ pub fn subnet_ids(cx: &Cx, subnets: &[SubnetRef]) -> Result<Expression, Internal
         .map(Expression::Array)
 }
 
-fn group_ids(cx: &Cx, groups: &[Ref<SecurityGroup>]) -> Result<Expression, Internal> {
+pub fn group_ids(cx: &Cx, groups: &[Ref<SecurityGroup>]) -> Result<Expression, Internal> {
     groups
         .iter()
         .map(|g| Ok(cx.attr(*g, "id")?.into()))
