@@ -100,6 +100,52 @@ fn apply_builds_the_example_a_rerun_changes_nothing_and_destroy_removes_it_all()
     );
 }
 
+/// ECS on moto (`MOTO_ECS_SERVICE_RUNNING` makes moto report the services' tasks running):
+/// all ECS without a NAT, and App Runner beside ECS with NAT gateways. Everything the plan
+/// creates is there after apply, the ECS services' ARNs are output, and destroy leaves
+/// nothing, in moto or in the App Runner double.
+#[test]
+fn ecs_and_mixed_apply_and_destroy_leave_nothing() {
+    for example in ["examples/ecs.apr", "examples/mixed.apr"] {
+        let double = double(None);
+        let (dir, app) = copy_as_new_app(example);
+        let plan = plan(dir.path());
+        let region = plan["region"].as_str().expect("region").to_string();
+        let out = apply(&double, dir.path());
+        assert!(
+            out.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_built(&plan, &region, &app, &double);
+        let printed: Value = serde_json::from_slice(&out.stdout).expect("outputs JSON");
+        let ecs_arns: Vec<&str> = printed
+            .as_object()
+            .expect("outputs")
+            .values()
+            .filter_map(Value::as_str)
+            .filter(|v| v.starts_with("arn:aws:ecs:"))
+            .collect();
+        let ecs_services = plan["steps"]
+            .as_array()
+            .expect("steps")
+            .iter()
+            .filter(|s| s["service"] == "ecs" && s["operation"] == "CreateService")
+            .count();
+        assert!(ecs_services > 0, "{example}: no ECS service in the plan");
+        assert_eq!(ecs_arns.len(), ecs_services, "{example}: {printed}");
+        assert!(ecs_arns.iter().all(|a| a.contains(&app)), "{printed}");
+
+        let out = destroy(&double, dir.path());
+        assert!(
+            out.status.success(),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_nothing_left(&region, &app, &double);
+    }
+}
+
 #[test]
 fn a_failed_step_is_reported_and_a_rerun_completes_without_duplicates() {
     // The multi-file example: another region, a second private service, one ingress each.

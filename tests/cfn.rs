@@ -1,9 +1,12 @@
 //! The CloudFormation target end to end: every example through `aprc build --target cfn`,
 //! checked against golden snapshots, cfn-lint (no finding at all, informational included),
 //! determinism (twice, and with declarations and routes reversed), the traps of spec section 6
-//! asserted structurally, the quotas, the ENI lookup Lambda run for real against moto, and
-//! what a live account needs beyond the linter (`cfn/live.rs`, spec section 8).
+//! asserted structurally, the ECS Fargate wiring of section 9 (`cfn/ecs.rs`), the quotas, the
+//! ENI lookup Lambda run for real against moto, and what a live account needs beyond the
+//! linter (`cfn/live.rs`, spec section 8).
 
+#[path = "cfn/ecs.rs"]
+mod ecs;
 #[path = "cfn/live.rs"]
 mod live;
 mod support;
@@ -112,7 +115,7 @@ fn cfn_lint_finds_nothing_in_any_example() {
         std::fs::write(&path, build(&example)).expect("template written");
         paths.push(path);
     }
-    assert!(paths.len() >= 5, "every example is linted: {paths:?}");
+    assert!(paths.len() >= 7, "every example is linted: {paths:?}");
     // One run for all templates (it is slow to start), in every region the examples name (a
     // resource type missing in a region is a finding). `-c I` adds the informational rules
     // to the errors and warnings checked by default; findings name their file.

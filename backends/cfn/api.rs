@@ -1,14 +1,15 @@
 //! Api kinds as CloudFormation resources: the REST API, the resource tree, a method with its
-//! `HTTP_PROXY` integration per route, the deployment, the access-log group, the stage
-//! (tracing, throttling, access log), the api key with its usage plan and their
-//! association, and the account's API Gateway logging role with the account setting.
+//! `HTTP_PROXY` integration per route (to App Runner or to an ECS service's listener), the
+//! deployment, the access-log group, the stage (tracing, throttling, access log), the api key
+//! with its usage plan and their association, and the account's API Gateway logging role
+//! with the account setting.
 //!
 //! The deployment's logical id ends with the graph's identity of what the stage serves:
 //! CloudFormation only creates a new deployment when the logical id changes, so any change
 //! goes live (spec 6.6 and 8).
 
 use super::cx::{Cx, HASH_DIGITS};
-use super::intrinsics::{escape_sub, sub, text};
+use super::intrinsics::{escape_sub, number, sub, text};
 use super::{BackendError, Template};
 use crate::ir::{
     ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
@@ -70,12 +71,25 @@ pub fn method(cx: &Cx, t: &mut Template, me: Id, m: &Method) -> Result<(), Backe
         props.insert("RequestParameters".into(), Value::Object(params));
     }
     props.insert("Integration".into(), integration(cx, m)?);
-    t.add(id(cx, me)?, "AWS::ApiGateway::Method", Value::Object(props))
+    // An ECS service's route is served once its listener exists, which its URI (the load
+    // balancer's DNS name) does not wait for.
+    let mut after = Vec::new();
+    if let Host::Listener { listener, .. } = m.integration.host {
+        cx.g.get(listener).map_err(internal)?;
+        after.push(id(cx, listener.id)?.to_string());
+    }
+    t.add_after(
+        id(cx, me)?,
+        "AWS::ApiGateway::Method",
+        Value::Object(props),
+        after,
+    )
 }
 
 /// The `HTTP_PROXY` integration of one method: through the network's VPC link to the target's
-/// ingress connection domain, or over the internet to a public service's URL; every path
-/// variable mapped from the method request.
+/// ingress connection domain or, for an ECS service, to its listener's port on the load
+/// balancer (plain HTTP: the listener passes TCP through); or over the internet to a public
+/// service's URL. Every path variable mapped from the method request.
 fn integration(cx: &Cx, m: &Method) -> Result<Value, BackendError> {
     let i = &m.integration;
     let mut out = Map::new();
@@ -88,19 +102,23 @@ fn integration(cx: &Cx, m: &Method) -> Result<Value, BackendError> {
     let host = match i.host {
         Host::IngressDomain(conn) => {
             cx.g.get(conn).map_err(internal)?;
-            format!("{}.DomainName", id(cx, conn.id)?)
+            format!("${{{}.DomainName}}", id(cx, conn.id)?)
         }
         Host::ServiceUrl(service) => {
             cx.g.get(service).map_err(internal)?;
-            format!("{}.ServiceUrl", id(cx, service.id)?)
+            format!("${{{}.ServiceUrl}}", id(cx, service.id)?)
         }
-        Host::Listener { .. } => {
-            return Err(internal(crate::ir::Internal(
-                "ECS integrations are not spelled yet".into(),
-            )))
+        Host::Listener {
+            load_balancer,
+            listener,
+            port,
+        } => {
+            cx.g.get(load_balancer).map_err(internal)?;
+            cx.g.get(listener).map_err(internal)?;
+            format!("${{{}.DNSName}}:{port}", id(cx, load_balancer.id)?)
         }
     };
-    out.insert("Uri".into(), uri(&host, &i.target_path));
+    out.insert("Uri".into(), uri(i.host.scheme(), &host, &i.target_path));
     if !i.request_parameters.is_empty() {
         let params: Map<String, Value> = i
             .request_parameters
@@ -112,14 +130,12 @@ fn integration(cx: &Cx, m: &Method) -> Result<Value, BackendError> {
     Ok(Value::Object(out))
 }
 
-/// `https://<host attribute><target path>` as one `Fn::Sub` (cfn-lint prefers it to an
-/// `Fn::Join` with an empty delimiter). Path variables (`{proxy}`) carry no `$`, so API
+/// `<scheme>://<host><target path>` as one `Fn::Sub` (cfn-lint prefers it to an `Fn::Join`
+/// with an empty delimiter); `host` is already in `Fn::Sub` syntax, an attribute and maybe a
+/// port (`${CoreNlb.DNSName}:10000`). Path variables (`{proxy}`) carry no `$`, so API
 /// Gateway, not CloudFormation, substitutes them.
-fn uri(host_attribute: &str, target_path: &str) -> Value {
-    sub(format!(
-        "https://${{{host_attribute}}}{}",
-        escape_sub(target_path)
-    ))
+fn uri(scheme: &str, host: &str, target_path: &str) -> Value {
+    sub(format!("{scheme}://{host}{}", escape_sub(target_path)))
 }
 
 /// After every method (with its integration): a deployment of fewer would serve less.
@@ -146,7 +162,8 @@ pub fn deployment(cx: &Cx, t: &mut Template, me: Id, d: &Deployment) -> Result<(
     )
 }
 
-/// A log group that goes with the stack (see [`Template::add_log_group`]).
+/// A log group that goes with the stack (see [`Template::add_log_group`]): an api's access
+/// log, or an ECS service's container log.
 pub fn log_group(cx: &Cx, t: &mut Template, me: Id, log: &LogGroup) -> Result<(), BackendError> {
     let props = json!({
         "LogGroupName": log.name,
@@ -300,13 +317,4 @@ pub fn account(
         json!({ "CloudWatchRoleArn": cx.att(account.role, "Arn").map_err(internal)? }),
     );
     t.add_resource(id(cx, me)?, Value::Object(resource))
-}
-
-/// A rate as JSON: a whole number without a fraction (`100`, not `100.0`).
-fn number(rate: f64) -> Value {
-    if rate.fract() == 0.0 && rate.abs() < 1e15 {
-        json!(rate as i64)
-    } else {
-        json!(rate)
-    }
 }

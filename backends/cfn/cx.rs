@@ -1,13 +1,17 @@
 //! CloudFormation names and references. Every resource gets its logical id here once
 //! ([`Cx::new`]): its declaration's Pascal name and a kind suffix (`OrdersService`,
-//! `CoreVpcEndpoint`, `PublicAnyProxyMethod`). A reference to a resource is a `Ref` or an
-//! `Fn::GetAtt` of that id. [`logical_ids`] lists every id the template will hold (parameters
+//! `CoreVpcEndpoint`, `PublicAnyProxyMethod`); an internet gateway's attachment, which the
+//! graph has no resource for, is named after its gateway. A reference to a resource is a
+//! `Ref` or an `Fn::GetAtt` of that id. [`logical_ids`] lists every id the template will hold (parameters
 //! and resources share one namespace) and every output id, for the check that none repeats
 //! or is invalid.
 
 use super::eni_lookup;
 use super::intrinsics::{get_att, param_id, ref_};
-use crate::ir::{Direction, Graph, Id, Ids, Internal, Kind, Origin, Props, Ref};
+use crate::ir::{
+    DeclKind, Direction, Graph, Id, Ids, Internal, InternetGateway, Kind, Origin, Props, Ref,
+    Subnet, TableUse,
+};
 use crate::names;
 use serde_json::Value;
 
@@ -45,6 +49,12 @@ impl<'a> Cx<'a> {
         Ok(ref_(self.id(r.id)?))
     }
 
+    /// The logical id of internet gateway `r`'s attachment to its VPC.
+    pub fn attachment(&self, r: Ref<InternetGateway>) -> Result<String, Internal> {
+        self.g.get(r)?;
+        Ok(attachment_id(self.id(r.id)?))
+    }
+
     /// `{"Fn::GetAtt": [<id of r>, attribute]}`.
     pub fn att<T: Kind>(&self, r: Ref<T>, attribute: &str) -> Result<Value, Internal> {
         self.g.get(r)?;
@@ -60,22 +70,9 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
         let p = g.decl(r.decl)?.names.pascal.as_str();
         out.push(match &r.props {
             Props::RegionZones(_) => String::new(),
-            Props::InternetGateway(_)
-            | Props::RouteTable(_)
-            | Props::Route(_)
-            | Props::RouteTableAssociation(_)
-            | Props::ElasticIp(_)
-            | Props::NatGateway(_)
-            | Props::Cluster(_)
-            | Props::TaskDefinition(_)
-            | Props::EcsService(_)
-            | Props::ScalableTarget(_)
-            | Props::ScalingPolicy(_) => {
-                return Err(Internal("ECS kinds are not spelled yet".into()))
-            }
             Props::ServiceZones(z) => format!("{}Zones", names::pascal(&z.service)),
             Props::Vpc(_) => format!("{p}Vpc"),
-            Props::Subnet(s) => format!("{p}Subnet{}", s.index),
+            Props::Subnet(s) => subnet_id(p, s),
             Props::SecurityGroup(sg) => format!("{p}{}SecurityGroup", sg.role.pascal()),
             Props::SgRule(rule) => {
                 let group = match &g.resource(rule.group.id)?.props {
@@ -93,7 +90,11 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
                 };
                 format!("{p}{group}{dir}{}", rule.ordinal)
             }
-            Props::VpcEndpoint(_) => format!("{p}VpcEndpoint"),
+            // The App Runner requests endpoint keeps the name it had before there were others.
+            Props::VpcEndpoint(e) => match e.member() {
+                None => format!("{p}VpcEndpoint"),
+                Some((member, _)) => format!("{p}{member}Endpoint"),
+            },
             Props::EndpointEnis(_) => format!("{p}EniIps"),
             Props::LoadBalancer(_) => format!("{p}Nlb"),
             Props::TargetGroup(_) => format!("{p}TargetGroup"),
@@ -120,14 +121,61 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
                     .collect();
                 format!("{p}Deployment{hash}")
             }
-            Props::LogGroup(_) => format!("{p}AccessLogGroup"),
+            // An api's access log, or an ECS service's container log.
+            Props::LogGroup(_) => match g.decl(r.decl)?.kind {
+                DeclKind::Service => format!("{p}LogGroup"),
+                _ => format!("{p}AccessLogGroup"),
+            },
             Props::Stage(_) => format!("{p}Stage"),
             Props::ApiKey(_) => format!("{p}ApiKey"),
             Props::UsagePlan(_) => format!("{p}UsagePlan"),
             Props::UsagePlanKey(_) => format!("{p}UsagePlanKey"),
+            Props::InternetGateway(_) => format!("{p}InternetGateway"),
+            Props::RouteTable(table) => format!("{p}{}", route_table_name(table.table_use)),
+            Props::Route(route) => {
+                let table = g.get(route.table)?;
+                match table.table_use {
+                    TableUse::Public => format!("{p}PublicRoute"),
+                    TableUse::Private(n) => format!("{p}PrivateRoute{n}"),
+                }
+            }
+            // Named after its subnet: a subnet has one route table.
+            Props::RouteTableAssociation(assoc) => {
+                let subnet = g.get(assoc.subnet)?;
+                let owner = g.owner(assoc.subnet.id)?.names.pascal.as_str();
+                format!("{}RouteTableAssociation", subnet_id(owner, subnet))
+            }
+            Props::ElasticIp(eip) => format!("{p}ElasticIp{}", eip.index),
+            Props::NatGateway(nat) => format!("{p}NatGateway{}", nat.index),
+            Props::Cluster(_) => format!("{p}Cluster"),
+            Props::TaskDefinition(_) => format!("{p}TaskDefinition"),
+            Props::EcsService(_) => format!("{p}Service"),
+            Props::ScalableTarget(_) => format!("{p}ScalableTarget"),
+            Props::ScalingPolicy(_) => format!("{p}ScalingPolicy"),
         });
     }
     Ok(out)
+}
+
+/// A private subnet keeps the name it had before there were public ones (`CoreSubnet0`); a
+/// public one is `CorePublicSubnet0`.
+fn subnet_id(network: &str, s: &Subnet) -> String {
+    let public = if s.public { "Public" } else { "" };
+    format!("{network}{public}Subnet{}", s.index)
+}
+
+fn route_table_name(table_use: TableUse) -> String {
+    match table_use {
+        TableUse::Public => "PublicRouteTable".to_string(),
+        TableUse::Private(n) => format!("PrivateRouteTable{n}"),
+    }
+}
+
+/// The logical id of an internet gateway's attachment to its VPC: the one resource the
+/// template holds that the graph does not (the graph's gateway is attached by definition),
+/// and what everything that uses the gateway waits for.
+pub fn attachment_id(gateway_id: &str) -> String {
+    format!("{gateway_id}Attachment")
 }
 
 /// Every logical id the template will hold: parameters and resources (one namespace, each
@@ -147,8 +195,14 @@ pub fn logical_ids(g: &Graph) -> Result<(Ids, Ids), Internal> {
         );
     }
     for ((id, r), name) in g.iter().zip(resource_ids(g)?) {
-        if !matches!(r.props, Props::RegionZones(_)) {
-            ids.push((name, Origin::Resource(id)));
+        match r.props {
+            Props::RegionZones(_) => {}
+            Props::InternetGateway(_) => {
+                let attachment = attachment_id(&name);
+                ids.push((name, Origin::Resource(id)));
+                ids.push((attachment, Origin::Resource(id)));
+            }
+            _ => ids.push((name, Origin::Resource(id))),
         }
     }
     let outputs = g

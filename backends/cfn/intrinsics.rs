@@ -78,6 +78,15 @@ pub fn tags(tags: &BTreeMap<String, Text>) -> Value {
     )
 }
 
+/// A number as JSON: a whole number without a fraction (`100`, not `100.0`).
+pub fn number(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

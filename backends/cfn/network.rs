@@ -1,7 +1,9 @@
 //! Network kinds as CloudFormation resources: the VPC and subnets, the security groups and
-//! their rules, the App Runner requests endpoint, the NLB chain in front of it (target group
-//! whose targets are the endpoint's ENI IPs, listener, API Gateway VPC link) and the VPC
-//! connector. The lookups (ENI IPs, zones) are in `eni_lookup.rs`.
+//! their rules, the VPC endpoints (App Runner requests, and those ECS tasks pull and log
+//! through), the NLB chain in front of the services (target groups whose targets are the
+//! requests endpoint's ENI IPs or ECS tasks, listeners, API Gateway VPC link) and the VPC
+//! connector. The lookups (ENI IPs, zones) are in `eni_lookup.rs`; the internet gateway, NAT
+//! gateways and route tables in `routing.rs`.
 //!
 //! Security group rules are separate `SecurityGroupIngress`/`Egress` resources: the endpoint
 //! and NLB groups refer to each other, and inline rules would make a dependency cycle. A
@@ -15,7 +17,7 @@ use super::intrinsics::{az, sub, text};
 use super::{BackendError, Template};
 use crate::ir::{
     Direction, Id, Internal, Listener, LoadBalancer, Peer, Ref, SecurityGroup, SgRule, Subnet,
-    SubnetRef, TargetGroup, Vpc, VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
+    SubnetRef, TargetGroup, Targets, Vpc, VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
 };
 use serde_json::{json, Map, Value};
 
@@ -46,7 +48,7 @@ pub fn subnet_values(cx: &Cx, subnets: &[SubnetRef]) -> Result<Vec<Value>, Backe
         .collect()
 }
 
-fn group_ids(cx: &Cx, groups: &[Ref<SecurityGroup>]) -> Result<Vec<Value>, BackendError> {
+pub fn group_ids(cx: &Cx, groups: &[Ref<SecurityGroup>]) -> Result<Vec<Value>, BackendError> {
     groups
         .iter()
         .map(|g| cx.att(*g, "GroupId").map_err(internal))
@@ -140,17 +142,53 @@ pub fn sg_rule(cx: &Cx, t: &mut Template, me: Id, rule: &SgRule) -> Result<(), B
     t.add(id(cx, me)?, ty, Value::Object(p))
 }
 
+/// An interface endpoint (network interfaces in the subnets, guarded by its groups) or a
+/// gateway endpoint (routes in the route tables).
 pub fn endpoint(cx: &Cx, t: &mut Template, me: Id, e: &VpcEndpoint) -> Result<(), BackendError> {
-    let props = json!({
-        "VpcEndpointType": e.endpoint_type,
-        "ServiceName": sub(format!("com.amazonaws.${{AWS::Region}}.{}", e.service)),
-        "VpcId": vpc_value(cx, &e.vpc)?,
-        "SubnetIds": subnet_values(cx, &e.subnets)?,
-        "SecurityGroupIds": group_ids(cx, &e.security_groups)?,
-        "PrivateDnsEnabled": e.private_dns,
-        "Tags": t.tags,
-    });
-    t.add(id(cx, me)?, "AWS::EC2::VPCEndpoint", props)
+    let mut props = Map::new();
+    props.insert("VpcEndpointType".into(), json!(e.endpoint_type));
+    props.insert(
+        "ServiceName".into(),
+        sub(format!("com.amazonaws.${{AWS::Region}}.{}", e.service)),
+    );
+    props.insert("VpcId".into(), vpc_value(cx, &e.vpc)?);
+    match e.endpoint_type {
+        "Interface" => {
+            props.insert("SubnetIds".into(), json!(subnet_values(cx, &e.subnets)?));
+            props.insert(
+                "SecurityGroupIds".into(),
+                json!(group_ids(cx, &e.security_groups)?),
+            );
+            props.insert("PrivateDnsEnabled".into(), json!(e.private_dns));
+            // CloudFormation spells the EC2 API's boolean as one of two words.
+            if let Some(only_inbound) = e.private_dns_only_for_inbound_resolver {
+                let value = if only_inbound {
+                    "OnlyInboundResolver"
+                } else {
+                    "AllResolvers"
+                };
+                props.insert(
+                    "DnsOptions".into(),
+                    json!({ "PrivateDnsOnlyForInboundResolverEndpoint": value }),
+                );
+            }
+        }
+        "Gateway" => {
+            let tables = e
+                .route_tables
+                .iter()
+                .map(|r| cx.ref_(*r).map_err(internal))
+                .collect::<Result<Vec<_>, _>>()?;
+            props.insert("RouteTableIds".into(), Value::Array(tables));
+        }
+        other => {
+            return Err(internal(Internal(format!(
+                "a VPC endpoint of type `{other}`"
+            ))))
+        }
+    }
+    props.insert("Tags".into(), t.tags.clone());
+    t.add(id(cx, me)?, "AWS::EC2::VPCEndpoint", Value::Object(props))
 }
 
 /// API Gateway's VPC link traffic arrives over PrivateLink; with enforcement on, the NLB
@@ -183,40 +221,58 @@ pub fn load_balancer(
     )
 }
 
-/// The target group, its targets the endpoint's ENI IPs (`Fn::GetAtt` of the lookup).
+/// The target group: its targets the endpoint's ENI IPs (`Fn::GetAtt` of the lookup), or
+/// none (ECS registers an ECS service's tasks itself).
 pub fn target_group(
     cx: &Cx,
     t: &mut Template,
     me: Id,
     tg: &TargetGroup,
 ) -> Result<(), BackendError> {
-    let crate::ir::Targets::EndpointEnis(lookup) = tg.targets else {
-        return Err(internal(Internal(
-            "ECS target groups are not spelled yet".into(),
-        )));
-    };
-    let enis = cx.g.get(lookup).map_err(internal)?;
-    let targets: Vec<Value> = (0..enis.count)
-        .map(|i| {
-            Ok(json!({
-                "Id": cx.att(lookup, &format!("Ip{i}")).map_err(internal)?,
-                "Port": tg.port,
-            }))
-        })
-        .collect::<Result<_, BackendError>>()?;
-    let props = json!({
-        "Name": tg.physical,
-        "Protocol": tg.protocol,
-        "Port": tg.port,
-        "TargetType": tg.target_type,
-        "VpcId": vpc_value(cx, &tg.vpc)?,
-        "Targets": targets,
-        "Tags": t.tags,
-    });
+    let mut props = Map::new();
+    props.insert("Name".into(), json!(tg.physical));
+    props.insert("Protocol".into(), json!(tg.protocol));
+    props.insert("Port".into(), json!(tg.port));
+    props.insert("TargetType".into(), json!(tg.target_type));
+    props.insert("VpcId".into(), vpc_value(cx, &tg.vpc)?);
+    if let Some(h) = &tg.health {
+        props.insert("HealthCheckProtocol".into(), json!(h.protocol));
+        let optional = [
+            ("HealthCheckPath", h.path.as_ref().map(text)),
+            ("HealthCheckIntervalSeconds", h.interval.map(|v| json!(v))),
+            ("HealthCheckTimeoutSeconds", h.timeout.map(|v| json!(v))),
+            (
+                "HealthyThresholdCount",
+                h.healthy_threshold.map(|v| json!(v)),
+            ),
+            (
+                "UnhealthyThresholdCount",
+                h.unhealthy_threshold.map(|v| json!(v)),
+            ),
+        ];
+        for (key, value) in optional {
+            if let Some(value) = value {
+                props.insert(key.into(), value);
+            }
+        }
+    }
+    if let Targets::EndpointEnis(lookup) = tg.targets {
+        let enis = cx.g.get(lookup).map_err(internal)?;
+        let targets: Vec<Value> = (0..enis.count)
+            .map(|i| {
+                Ok(json!({
+                    "Id": cx.att(lookup, &format!("Ip{i}")).map_err(internal)?,
+                    "Port": tg.port,
+                }))
+            })
+            .collect::<Result<_, BackendError>>()?;
+        props.insert("Targets".into(), Value::Array(targets));
+    }
+    props.insert("Tags".into(), t.tags.clone());
     t.add(
         id(cx, me)?,
         "AWS::ElasticLoadBalancingV2::TargetGroup",
-        props,
+        Value::Object(props),
     )
 }
 

@@ -1,8 +1,9 @@
-//! Service kinds as CloudFormation resources: IAM roles (the graph's statements, verbatim, as
-//! one inline policy each; no `RoleName`, so `CAPABILITY_IAM` suffices, and the role is
-//! complete only with its policy, so the service that refers to it waits for both), auto
-//! scaling and observability configurations, the App Runner service, and a private service's
-//! VPC ingress connection.
+//! Service kinds as CloudFormation resources: IAM roles of App Runner and ECS services (the
+//! graph's statements, verbatim, as one inline policy each; no `RoleName`, so
+//! `CAPABILITY_IAM` suffices, and the role is complete only with its policy, so the service
+//! that refers to it waits for both), auto scaling and observability configurations, the App
+//! Runner service, and a private service's VPC ingress connection. The ECS service is in
+//! `ecs.rs`.
 
 use super::cx::Cx;
 use super::intrinsics::{push_template, sub, text};
@@ -26,22 +27,25 @@ fn internal(e: Internal) -> BackendError {
 
 /// A role assumable by its service principal, with its statements as its one inline policy.
 pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), BackendError> {
-    let statements: Vec<Value> = role
+    let statements = role
         .statements
         .iter()
         .map(|s| {
-            json!({
+            let mut resources: Vec<Value> =
+                s.resources.iter().map(|r| resource_arn(cx, r)).collect();
+            // A log group's `Arn` attribute already ends in `:*`: its streams.
+            for group in &s.log_streams {
+                resources.push(cx.att(*group, "Arn")?);
+            }
+            Ok(json!({
                 "Sid": s.sid,
                 "Effect": "Allow",
                 "Action": s.actions,
-                "Resource": s
-                    .resources
-                    .iter()
-                    .map(|r| resource_arn(cx, r))
-                    .collect::<Vec<_>>(),
-            })
+                "Resource": resources,
+            }))
         })
-        .collect();
+        .collect::<Result<Vec<Value>, Internal>>()
+        .map_err(internal)?;
     let props = json!({
         "AssumeRolePolicyDocument": {
             "Version": "2012-10-17",
@@ -244,10 +248,9 @@ pub fn ingress(
     t.add(id(cx, me)?, "AWS::AppRunner::VpcIngressConnection", props)
 }
 
-/// `[{Name, Value}]`, sorted by name (the map is ordered).
 /// An `env` value: its text as [`text`] spells it, or with URLs one `Fn::Sub` where the REST
 /// API's `Ref` is its id and the service's `ServiceUrl` its host name.
-fn env_value(cx: &Cx, value: &EnvValue) -> Result<Value, Internal> {
+pub fn env_value(cx: &Cx, value: &EnvValue) -> Result<Value, Internal> {
     if let Some(t) = value.as_text() {
         return Ok(text(t));
     }
@@ -268,6 +271,7 @@ fn env_value(cx: &Cx, value: &EnvValue) -> Result<Value, Internal> {
     Ok(sub(template))
 }
 
+/// `[{Name, Value}]`, sorted by name (the map is ordered).
 fn pairs(map: &BTreeMap<String, Text>) -> Value {
     Value::Array(
         map.iter()

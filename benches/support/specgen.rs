@@ -36,11 +36,13 @@ pub fn spec(services: usize) -> String {
 }
 
 /// ECS services in one network's load balancer at most (its 50 listeners).
+#[allow(dead_code)] // Not every includer of this file builds the ECS workload.
 pub const ECS_PER_NETWORK: usize = 50;
 
 /// The all-ECS workload: `services` ECS services (`compute = ecs` on the app), 50 to a
 /// network (each a VPC with NAT gateways) and one api per network routing to its services.
 /// Images alternate between private ECR and ECR Public, as in [`spec`].
+#[allow(dead_code)] // Not every includer of this file builds the ECS workload.
 pub fn spec_ecs(services: usize) -> String {
     let services = services.max(1);
     let networks = services.div_ceil(ECS_PER_NETWORK);
@@ -67,7 +69,9 @@ pub fn spec_ecs(services: usize) -> String {
         ));
     }
     for n in 0..networks {
-        out.push_str(&format!("\napi api{n} {{\n  network = net{n}\n  auth    = api_key\n\n"));
+        out.push_str(&format!(
+            "\napi api{n} {{\n  network = net{n}\n  auth    = api_key\n\n"
+        ));
         let first = n * ECS_PER_NETWORK + 1;
         let last = ((n + 1) * ECS_PER_NETWORK).min(services);
         for k in first..=last {

@@ -17,8 +17,10 @@ const MAX_ATTEMPTS: u32 = 6;
 
 pub struct Clients {
     pub apigateway: aws_sdk_apigateway::Client,
+    pub application_autoscaling: aws_sdk_applicationautoscaling::Client,
     pub apprunner: aws_sdk_apprunner::Client,
     pub ec2: aws_sdk_ec2::Client,
+    pub ecs: aws_sdk_ecs::Client,
     pub elbv2: aws_sdk_elasticloadbalancingv2::Client,
     pub iam: aws_sdk_iam::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
@@ -44,8 +46,10 @@ impl Clients {
         };
         Clients {
             apigateway: aws_sdk_apigateway::Client::new(&conf),
+            application_autoscaling: aws_sdk_applicationautoscaling::Client::new(&conf),
             apprunner,
             ec2: aws_sdk_ec2::Client::new(&conf),
+            ecs: aws_sdk_ecs::Client::new(&conf),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
             iam: aws_sdk_iam::Client::new(&conf),
             logs: aws_sdk_cloudwatchlogs::Client::new(&conf),

@@ -468,7 +468,9 @@ const LISTENERS_PER_LOAD_BALANCER: usize = 50;
 /// E0318: every ECS service of a network has its own listener on the network's load
 /// balancer, beside App Runner's one when private App Runner services live there.
 pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
-    let mut by_network: BTreeMap<&str, (usize, Vec<(&str, Span)>)> = BTreeMap::new();
+    // Per network: App Runner's listener (0 or 1), and the ECS services with their names.
+    type Listeners<'a> = (usize, Vec<(&'a str, Span)>);
+    let mut by_network: BTreeMap<&str, Listeners> = BTreeMap::new();
     for (name, s) in services {
         let Some(network) = s.network.as_deref() else {
             continue;

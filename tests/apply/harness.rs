@@ -197,21 +197,38 @@ pub fn count(inv: &Value, kind: &str) -> usize {
 /// Resources the plan creates, per inventory kind: one per create step of that operation.
 pub fn expected(plan: &Value) -> Vec<(&'static str, usize)> {
     let ops = [
-        ("vpcs", "CreateVpc"),
-        ("subnets", "CreateSubnet"),
-        ("security_groups", "CreateSecurityGroup"),
-        ("vpc_endpoints", "CreateVpcEndpoint"),
-        ("load_balancers", "CreateLoadBalancer"),
-        ("target_groups", "CreateTargetGroup"),
-        ("listeners", "CreateListener"),
-        ("vpc_links", "CreateVpcLink"),
-        ("rest_apis", "CreateRestApi"),
-        ("api_keys", "CreateApiKey"),
-        ("usage_plans", "CreateUsagePlan"),
-        ("roles", "CreateRole"),
-        ("log_groups", "CreateLogGroup"),
-        ("services", "CreateService"),
-        ("ingress", "CreateVpcIngressConnection"),
+        ("vpcs", "ec2", "CreateVpc"),
+        ("subnets", "ec2", "CreateSubnet"),
+        ("security_groups", "ec2", "CreateSecurityGroup"),
+        ("vpc_endpoints", "ec2", "CreateVpcEndpoint"),
+        ("internet_gateways", "ec2", "CreateInternetGateway"),
+        ("route_tables", "ec2", "CreateRouteTable"),
+        ("nat_gateways", "ec2", "CreateNatGateway"),
+        ("addresses", "ec2", "AllocateAddress"),
+        ("load_balancers", "elbv2", "CreateLoadBalancer"),
+        ("target_groups", "elbv2", "CreateTargetGroup"),
+        ("listeners", "elbv2", "CreateListener"),
+        ("vpc_links", "apigateway", "CreateVpcLink"),
+        ("rest_apis", "apigateway", "CreateRestApi"),
+        ("api_keys", "apigateway", "CreateApiKey"),
+        ("usage_plans", "apigateway", "CreateUsagePlan"),
+        ("roles", "iam", "CreateRole"),
+        ("log_groups", "logs", "CreateLogGroup"),
+        ("services", "apprunner", "CreateService"),
+        ("ingress", "apprunner", "CreateVpcIngressConnection"),
+        ("ecs_clusters", "ecs", "CreateCluster"),
+        ("ecs_services", "ecs", "CreateService"),
+        ("task_definitions", "ecs", "RegisterTaskDefinition"),
+        (
+            "scalable_targets",
+            "application-autoscaling",
+            "RegisterScalableTarget",
+        ),
+        (
+            "scaling_policies",
+            "application-autoscaling",
+            "PutScalingPolicy",
+        ),
     ];
     // Retained steps make what outlives the app: the inventory lists it apart (`kept_*`).
     let steps: Vec<&Value> = plan["steps"]
@@ -221,10 +238,13 @@ pub fn expected(plan: &Value) -> Vec<(&'static str, usize)> {
         .filter(|s| s["retain"] != true)
         .collect();
     ops.iter()
-        .map(|(kind, op)| {
+        .map(|(kind, service, op)| {
             (
                 *kind,
-                steps.iter().filter(|s| s["operation"] == *op).count(),
+                steps
+                    .iter()
+                    .filter(|s| s["service"] == *service && s["operation"] == *op)
+                    .count(),
             )
         })
         .collect()

@@ -27,6 +27,7 @@ def main():
               aws_secret_access_key="testing", aws_session_token="testing")
     ec2, elb, apigw = boto3.client("ec2", **kw), boto3.client("elbv2", **kw), boto3.client("apigateway", **kw)
     iam, logs = boto3.client("iam", **kw), boto3.client("logs", **kw)
+    ecs, scaling = boto3.client("ecs", **kw), boto3.client("application-autoscaling", **kw)
     tagged = [{"Name": "tag:app", "Values": [app]}]
     prefix = f"{app}-"
     roles = [r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)]
@@ -52,9 +53,28 @@ def main():
         "kept_role_policies": [p["PolicyArn"] for r in roles if r["RoleName"] == kept
                                for p in iam.list_attached_role_policies(RoleName=kept)["AttachedPolicies"]],
         "account_cloudwatch_role": [a for a in [apigw.get_account().get("cloudwatchRoleArn")] if a],
-        "log_groups": [g["logGroupName"] for g in
-                       logs.describe_log_groups(logGroupNamePrefix=f"/aws/apigateway/{prefix}")["logGroups"]],
+        "log_groups": [g["logGroupName"] for p in (f"/aws/apigateway/{prefix}", f"/aprc/{app}/")
+                       for g in logs.describe_log_groups(logGroupNamePrefix=p)["logGroups"]],
+        "internet_gateways": [g["InternetGatewayId"] for g in
+                              ec2.describe_internet_gateways(Filters=tagged)["InternetGateways"]],
+        "route_tables": [t["RouteTableId"] for t in ec2.describe_route_tables(Filters=tagged)["RouteTables"]],
+        "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways(Filters=tagged)["NatGateways"]
+                         if n["State"] not in ("deleted", "deleting")],
+        "addresses": [a["AllocationId"] for a in ec2.describe_addresses(Filters=tagged)["Addresses"]],
     }
+    # ECS: the app's cluster is named after the app; its services and task definitions and the
+    # scaling of its services carry the `<app>-` prefix or the cluster's name.
+    clusters = [c for c in ecs.describe_clusters(clusters=[app])["clusters"] if c["status"] == "ACTIVE"]
+    out["ecs_clusters"] = [c["clusterArn"] for c in clusters]
+    out["ecs_services"] = [s["serviceArn"] for c in clusters
+                           for s in ecs.describe_services(
+                               cluster=app, services=ecs.list_services(cluster=app)["serviceArns"] or ["none"]
+                           )["services"] if s["status"] != "INACTIVE"] if clusters else []
+    out["task_definitions"] = ecs.list_task_definitions(familyPrefix=prefix, status="ACTIVE")["taskDefinitionArns"]
+    targets = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
+    out["scalable_targets"] = [t["ResourceId"] for t in targets if t["ResourceId"].startswith(f"service/{app}/")]
+    policies = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
+    out["scaling_policies"] = [p["PolicyName"] for p in policies if p["ResourceId"].startswith(f"service/{app}/")]
     print(json.dumps({k: sorted(v) for k, v in out.items()}, sort_keys=True))
 
 

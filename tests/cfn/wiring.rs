@@ -340,7 +340,6 @@ fn every_example_is_private_and_least_privilege_by_default() {
 
 #[test]
 fn taggable_resources_are_tagged_and_untaggable_ones_are_not() {
-    let t = template(Path::new("examples/shop.apr"));
     let untaggable = [
         "AWS::EC2::SecurityGroupIngress",
         "AWS::EC2::SecurityGroupEgress",
@@ -352,22 +351,34 @@ fn taggable_resources_are_tagged_and_untaggable_ones_are_not() {
         "Custom::EndpointEniIps",
         "Custom::EndpointServiceZones",
         "AWS::ApiGateway::Account",
+        "AWS::EC2::VPCGatewayAttachment",
+        "AWS::EC2::Route",
+        "AWS::EC2::SubnetRouteTableAssociation",
+        "AWS::ApplicationAutoScaling::ScalableTarget",
+        "AWS::ApplicationAutoScaling::ScalingPolicy",
     ];
-    for (id, res) in resources(&t) {
-        let ty = res["Type"].as_str().unwrap_or_default();
-        let tagged = res["Properties"].get("Tags").is_some();
-        assert_eq!(tagged, !untaggable.contains(&ty), "{id} ({ty})");
-        if tagged {
-            let tags = &res["Properties"]["Tags"];
-            assert_eq!(
-                *tags,
-                serde_json::json!([
-                    { "Key": "app", "Value": "shop" },
-                    { "Key": "env", "Value": "prod" },
-                    { "Key": "team", "Value": "payments" },
-                ]),
-                "{id}"
-            );
+    let app = |name: &str| serde_json::json!({ "Key": "app", "Value": name });
+    let team = serde_json::json!({ "Key": "team", "Value": "payments" });
+    let cases = [
+        (
+            "examples/shop.apr",
+            serde_json::json!([app("shop"), { "Key": "env", "Value": "prod" }, team]),
+        ),
+        (
+            "examples/ecs.apr",
+            serde_json::json!([app("shopecs"), team]),
+        ),
+        ("examples/mixed.apr", serde_json::json!([app("mixed")])),
+    ];
+    for (example, expected) in cases {
+        let t = template(Path::new(example));
+        for (id, res) in resources(&t) {
+            let ty = res["Type"].as_str().unwrap_or_default();
+            let tagged = res["Properties"].get("Tags").is_some();
+            assert_eq!(tagged, !untaggable.contains(&ty), "{example}: {id} ({ty})");
+            if tagged {
+                assert_eq!(res["Properties"]["Tags"], expected, "{example}: {id}");
+            }
         }
     }
 }

@@ -11,6 +11,9 @@ import time
 # AWS-managed IAM policies exist in every account; moto loads them only when asked. aprc
 # attaches one (API Gateway's CloudWatch Logs policy) to the account's logging role.
 os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+# moto's ECS services run no tasks unless told how many each has running; ECS steps wait for
+# their services to be steady.
+os.environ.setdefault("MOTO_ECS_SERVICE_RUNNING", "1")
 
 from moto.server import ThreadedMotoServer  # noqa: E402 - after the setting above
 

@@ -2,8 +2,10 @@
 //! One typed SDK call per plan operation; see that script for how names are matched.
 
 pub mod apigateway;
+pub mod application_autoscaling;
 pub mod apprunner;
 pub mod ec2;
+pub mod ecs;
 pub mod elbv2;
 pub mod iam;
 pub mod logs;
@@ -39,6 +41,10 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("apigateway", "UpdateAccount"),
     ("apigateway", "UpdateStage"),
     ("apigateway", "UpdateUsagePlan"),
+    ("application-autoscaling", "DeleteScalingPolicy"),
+    ("application-autoscaling", "DeregisterScalableTarget"),
+    ("application-autoscaling", "PutScalingPolicy"),
+    ("application-autoscaling", "RegisterScalableTarget"),
     ("apprunner", "CreateAutoScalingConfiguration"),
     ("apprunner", "CreateObservabilityConfiguration"),
     ("apprunner", "CreateService"),
@@ -51,24 +57,49 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("apprunner", "DeleteVpcIngressConnection"),
     ("apprunner", "DescribeService"),
     ("apprunner", "DescribeVpcIngressConnection"),
+    ("ec2", "AllocateAddress"),
+    ("ec2", "AssociateRouteTable"),
+    ("ec2", "AttachInternetGateway"),
     ("ec2", "AuthorizeSecurityGroupEgress"),
     ("ec2", "AuthorizeSecurityGroupIngress"),
+    ("ec2", "CreateInternetGateway"),
+    ("ec2", "CreateNatGateway"),
+    ("ec2", "CreateRoute"),
+    ("ec2", "CreateRouteTable"),
     ("ec2", "CreateSecurityGroup"),
     ("ec2", "CreateSubnet"),
     ("ec2", "CreateVpc"),
     ("ec2", "CreateVpcEndpoint"),
+    ("ec2", "DeleteInternetGateway"),
+    ("ec2", "DeleteNatGateway"),
+    ("ec2", "DeleteRoute"),
+    ("ec2", "DeleteRouteTable"),
     ("ec2", "DeleteSecurityGroup"),
     ("ec2", "DeleteSubnet"),
     ("ec2", "DeleteVpc"),
     ("ec2", "DeleteVpcEndpoints"),
     ("ec2", "DescribeAvailabilityZones"),
+    ("ec2", "DescribeNatGateways"),
     ("ec2", "DescribeNetworkInterfaces"),
     ("ec2", "DescribeVpcEndpointServices"),
     ("ec2", "DescribeVpcEndpoints"),
     ("ec2", "DescribeVpcs"),
+    ("ec2", "DetachInternetGateway"),
+    ("ec2", "DisassociateRouteTable"),
     ("ec2", "ModifyVpcAttribute"),
+    ("ec2", "ReleaseAddress"),
     ("ec2", "RevokeSecurityGroupEgress"),
     ("ec2", "RevokeSecurityGroupIngress"),
+    ("ecs", "CreateCluster"),
+    ("ecs", "CreateService"),
+    ("ecs", "DeleteCluster"),
+    ("ecs", "DeleteService"),
+    ("ecs", "DeleteTaskDefinitions"),
+    ("ecs", "DeregisterTaskDefinition"),
+    ("ecs", "DescribeClusters"),
+    ("ecs", "DescribeServices"),
+    ("ecs", "RegisterTaskDefinition"),
+    ("ecs", "UpdateService"),
     ("elbv2", "CreateListener"),
     ("elbv2", "CreateLoadBalancer"),
     ("elbv2", "CreateTargetGroup"),
@@ -101,8 +132,12 @@ pub async fn call(
 ) -> Result<Value, CallError> {
     match service {
         "apigateway" => apigateway::call(&clients.apigateway, operation, input).await,
+        "application-autoscaling" => {
+            application_autoscaling::call(&clients.application_autoscaling, operation, input).await
+        }
         "apprunner" => apprunner::call(&clients.apprunner, operation, input).await,
         "ec2" => ec2::call(&clients.ec2, operation, input).await,
+        "ecs" => ecs::call(&clients.ecs, operation, input).await,
         "elbv2" => elbv2::call(&clients.elbv2, operation, input).await,
         "iam" => iam::call(&clients.iam, operation, input).await,
         "logs" => logs::call(&clients.logs, operation, input).await,
