@@ -11,7 +11,7 @@
 
 use super::cx::{Cx, PARTITION};
 use super::doc::{BodyExt, Doc};
-use super::expr::{attr, data_attr, int, resource_ref, string, template, text, Piece};
+use super::expr::{attr, data_attr, decimal, int, resource_ref, string, template, text, Piece};
 use crate::ir::{
     ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
     LogsRole, Method, Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
@@ -73,18 +73,31 @@ pub fn method(cx: &Cx, me: Id, m: &Method, w: &mut Doc) -> Result<(), Internal> 
         }
     });
     let i = &m.integration;
-    let host = match i.host {
-        Host::IngressDomain(conn) => cx.attr(conn, "domain_name")?,
-        Host::ServiceUrl(service) => cx.attr(service, "service_url")?,
-        Host::Listener { .. } => {
-            return Err(crate::ir::Internal(
-                "ECS integrations are not spelled yet".into(),
-            ))
+    // An ECS service's listener names no attribute the URI uses, yet must exist before
+    // traffic goes through it: the integration waits for it.
+    let (host, port, listener) = match i.host {
+        Host::IngressDomain(conn) => (cx.attr(conn, "domain_name")?, None, None),
+        Host::ServiceUrl(service) => (cx.attr(service, "service_url")?, None, None),
+        Host::Listener {
+            load_balancer,
+            listener,
+            port,
+        } => {
+            cx.g.get(listener)?;
+            let listener = resource_ref("aws_lb_listener", cx.name(listener.id)?);
+            let port = format!(":{port}");
+            (
+                cx.attr(load_balancer, "dns_name")?,
+                Some(port),
+                Some(listener),
+            )
         }
     };
+    let scheme = format!("{}://", i.host.scheme());
     let uri = [
-        Piece::Lit("https://"),
+        Piece::Lit(&scheme),
         Piece::Ref(host.into()),
+        Piece::Lit(port.as_deref().unwrap_or("")),
         Piece::Lit(&i.target_path),
     ];
     let link = match i.connection {
@@ -112,6 +125,9 @@ pub fn method(cx: &Cx, me: Id, m: &Method, w: &mut Doc) -> Result<(), Internal> 
                     .iter()
                     .map(|(to, from)| (to, string(from))),
             );
+        }
+        if let Some(listener) = listener {
+            w.attr("depends_on", Expression::Array(vec![listener.into()]));
         }
     });
     Ok(())
@@ -180,7 +196,7 @@ pub fn stage(cx: &Cx, me: Id, s: &Stage, w: &mut Doc) -> Result<(), Internal> {
             );
             w.attr("method_path", string("*/*"));
             w.block("settings", &[], |w| {
-                w.attr("throttling_rate_limit", rate(t.rate));
+                w.attr("throttling_rate_limit", decimal(t.rate));
                 w.attr("throttling_burst_limit", int(u64::from(t.burst)));
             });
         });
@@ -207,7 +223,7 @@ pub fn usage_plan(cx: &Cx, me: Id, plan: &UsagePlan, w: &mut Doc) -> Result<(), 
         });
         if let Some(t) = &plan.throttle {
             w.block("throttle_settings", &[], |w| {
-                w.attr("rate_limit", rate(t.rate));
+                w.attr("rate_limit", decimal(t.rate));
                 w.attr("burst_limit", int(u64::from(t.burst)));
             });
         }
@@ -269,13 +285,4 @@ pub fn account(cx: &Cx, me: Id, account: &ApiAccount, w: &mut Doc) -> Result<(),
         w.attr("depends_on", Expression::Array(vec![attachment.into()]));
     });
     Ok(())
-}
-
-/// A whole rate is written as an integer (`100`, not `100.0`).
-fn rate(r: f64) -> Expression {
-    if r.fract() == 0.0 && (0.0..9.0e15).contains(&r) {
-        int(r as u64)
-    } else {
-        Expression::from(r)
-    }
 }

@@ -5,11 +5,19 @@
 //!
 //! Names are the declarations' `snake` names, prefixed by their owner where one owner has
 //! several of a kind (`aws_api_gateway_method.public_any_proxy`). Security group rules are
-//! `<group>_<from|to>_<peer>`, with `_2`, `_3`... for a repeat within the network.
+//! `<group>_<from|to>_<peer>` (an ECS service's tasks group, as group or peer, by its full
+//! name `<service>_tasks`: several services' rules live on one network group), with `_2`,
+//! `_3`... for a repeat anywhere in the file. Public subnets are `<network>_public_<index>`,
+//! apart from the private `<network>_<index>`; a route is named after its table, an
+//! association after its subnet; a service's log group is `<service>_logs`, apart from an
+//! api's (named after the api).
 
-use super::expr::{attr, data_attr, string, template, Piece};
+use super::expr::{attr, data_attr, data_ref, resource_ref, string, template, Piece};
 use super::Layout;
-use crate::ir::{DeclId, Direction, Graph, Id, Ids, Internal, Kind, Origin, Peer, Props, Ref};
+use crate::ir::{
+    DeclKind, Direction, Graph, GroupRole, Id, Ids, Internal, Kind, Origin, Peer, Props, Ref,
+    RouteTable, Subnet, TableUse, Targets,
+};
 use crate::names;
 use hcl::expr::Traversal;
 use hcl::Expression;
@@ -55,6 +63,14 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// The region alone: the app's written out in a root, the provider's in a module.
+    pub fn region(&self) -> Expression {
+        match self.layout {
+            Layout::Root => string(&self.g.app.region),
+            Layout::Module => data_attr("aws_region", REGION, "name").into(),
+        }
+    }
+
     /// The region as a piece of a template: the app's in a root, the provider's in a module.
     pub fn region_piece(&self) -> Piece<'a> {
         match self.layout {
@@ -82,6 +98,21 @@ impl<'a> Cx<'a> {
             Block::Resource => attr(ty, name, attribute),
         })
     }
+
+    /// What `depends_on` names to wait for resource `id`: its main block (`aws_route.x`,
+    /// `data.aws_...`), or for a role its inline policy, without which the role can do
+    /// nothing (the policy waits for the role).
+    pub fn wait_for(&self, id: Id) -> Result<Traversal, Internal> {
+        let r = self.g.resource(id)?;
+        let name = self.name(id)?;
+        if let Props::Role(_) = r.props {
+            return Ok(resource_ref("aws_iam_role_policy", name));
+        }
+        Ok(match main_block(&r.props) {
+            (Block::Resource, ty) => resource_ref(ty, name),
+            (Block::Data, ty) => data_ref(ty, name),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,17 +135,17 @@ pub fn main_block(props: &Props) -> (Block, &'static str) {
     use Block::{Data, Resource};
     match props {
         Props::RegionZones(_) => (Data, "aws_availability_zones"),
-        Props::InternetGateway(_)
-        | Props::RouteTable(_)
-        | Props::Route(_)
-        | Props::RouteTableAssociation(_)
-        | Props::ElasticIp(_)
-        | Props::NatGateway(_)
-        | Props::Cluster(_)
-        | Props::TaskDefinition(_)
-        | Props::EcsService(_)
-        | Props::ScalableTarget(_)
-        | Props::ScalingPolicy(_) => (Resource, "aprc_not_spelled_yet"),
+        Props::InternetGateway(_) => (Resource, "aws_internet_gateway"),
+        Props::RouteTable(_) => (Resource, "aws_route_table"),
+        Props::Route(_) => (Resource, "aws_route"),
+        Props::RouteTableAssociation(_) => (Resource, "aws_route_table_association"),
+        Props::ElasticIp(_) => (Resource, "aws_eip"),
+        Props::NatGateway(_) => (Resource, "aws_nat_gateway"),
+        Props::Cluster(_) => (Resource, "aws_ecs_cluster"),
+        Props::TaskDefinition(_) => (Resource, "aws_ecs_task_definition"),
+        Props::EcsService(_) => (Resource, "aws_ecs_service"),
+        Props::ScalableTarget(_) => (Resource, "aws_appautoscaling_target"),
+        Props::ScalingPolicy(_) => (Resource, "aws_appautoscaling_policy"),
         Props::ServiceZones(_) => (Data, "aws_vpc_endpoint_service"),
         Props::Vpc(_) => (Resource, "aws_vpc"),
         Props::Subnet(_) => (Resource, "aws_subnet"),
@@ -153,13 +184,33 @@ fn member(owner: &str, name: &str) -> String {
     format!("{owner}_{name}")
 }
 
+/// A subnet's name: `<network>_<index>` for a private subnet (the names that predate public
+/// ones), `<network>_public_<index>` for a public one.
+fn subnet_name(owner: &str, s: &Subnet) -> String {
+    if s.public {
+        format!("{owner}_public_{}", s.index)
+    } else {
+        member(owner, &s.index.to_string())
+    }
+}
+
+/// A route table's name: `<network>_public`, `<network>_private_<zone>`.
+fn table_name(owner: &str, t: &RouteTable) -> String {
+    match t.table_use {
+        TableUse::Public => member(owner, "public"),
+        TableUse::Private(n) => format!("{owner}_private_{n}"),
+    }
+}
+
 /// The name of each resource's main block, in graph order.
 fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
-    // Rules repeat a shape within a network: the first keeps it, the next get `_2`, `_3`...
-    let mut rule_names: BTreeSet<(DeclId, String)> = BTreeSet::new();
+    // Rules repeat a shape within a group: the first keeps it, the next get `_2`, `_3`...
+    // Kept across the whole file: an ECS service's rules live on the network's groups.
+    let mut rule_names: BTreeSet<String> = BTreeSet::new();
     let mut out = Vec::with_capacity(g.resources.len());
     for (_, r) in g.iter() {
-        let owner = g.decl(r.decl)?.names.snake.as_str();
+        let decl = g.decl(r.decl)?;
+        let owner = decl.names.snake.as_str();
         let group_name = |group: Id| -> Result<String, Internal> {
             match &g.resource(group)?.props {
                 Props::SecurityGroup(sg) => {
@@ -173,51 +224,59 @@ fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
         };
         out.push(match &r.props {
             Props::RegionZones(_) => AZS.to_string(),
-            Props::InternetGateway(_)
-            | Props::RouteTable(_)
-            | Props::Route(_)
-            | Props::RouteTableAssociation(_)
-            | Props::ElasticIp(_)
-            | Props::NatGateway(_)
-            | Props::Cluster(_)
-            | Props::TaskDefinition(_)
-            | Props::EcsService(_)
-            | Props::ScalableTarget(_)
-            | Props::ScalingPolicy(_) => {
-                return Err(Internal("ECS kinds are not spelled yet".into()))
-            }
             Props::ServiceZones(z) => names::snake(&z.service),
-            Props::Subnet(s) => member(owner, &s.index.to_string()),
+            Props::Subnet(s) => subnet_name(owner, s),
             Props::SecurityGroup(sg) => member(owner, sg.role.snake()),
             Props::SgRule(rule) => {
                 let dir = match rule.direction {
                     Direction::Ingress => "from",
                     Direction::Egress => "to",
                 };
+                // A service's tasks group by its full name: every ECS service has one.
                 let peer = match &rule.peer {
-                    Peer::Group(p) => g.get(*p)?.role.snake(),
-                    Peer::Cidr(_) => "cidr",
+                    Peer::Group(p) => match g.get(*p)?.role {
+                        GroupRole::Tasks => group_name(p.id)?,
+                        role => role.snake().to_string(),
+                    },
+                    Peer::Cidr(_) => "cidr".to_string(),
                 };
                 let base = format!("{}_{dir}_{peer}", group_name(rule.group.id)?);
                 let mut name = base.clone();
                 let mut k = 2;
-                while !rule_names.insert((r.decl, name.clone())) {
+                while !rule_names.insert(name.clone()) {
                     name = format!("{base}_{k}");
                     k += 1;
                 }
                 name
             }
+            Props::VpcEndpoint(e) => match e.member() {
+                Some((_, snake)) => member(owner, &snake),
+                None => owner.to_string(),
+            },
             Props::EndpointEnis(e) => {
                 // Named after the endpoint it reads.
                 member(&g.owner(e.endpoint.id)?.names.snake, "endpoint")
             }
+            Props::RouteTable(t) => table_name(owner, t),
+            // A table has one route (to the internet or to its zone's NAT gateway).
+            Props::Route(route) => {
+                table_name(&g.owner(route.table.id)?.names.snake, g.get(route.table)?)
+            }
+            // A subnet has one association.
+            Props::RouteTableAssociation(a) => {
+                subnet_name(&g.owner(a.subnet.id)?.names.snake, g.get(a.subnet)?)
+            }
+            Props::ElasticIp(ip) => member(owner, &ip.index.to_string()),
+            Props::NatGateway(nat) => member(owner, &nat.index.to_string()),
             Props::Role(role) => member(owner, role.role_use.snake()),
             Props::LogsRole(_) => LOGS_ROLE.to_string(),
             Props::ApiAccount(_) => LOGS_ACCOUNT.to_string(),
             Props::ApiResource(res) => member(owner, &res.snake),
             Props::Method(m) => member(owner, &m.snake),
+            // An api's access log is named after the api; a service's log apart from it.
+            Props::LogGroup(_) if decl.kind == DeclKind::Service => member(owner, "logs"),
             Props::Vpc(_)
-            | Props::VpcEndpoint(_)
+            | Props::InternetGateway(_)
             | Props::LoadBalancer(_)
             | Props::TargetGroup(_)
             | Props::Listener(_)
@@ -227,6 +286,11 @@ fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
             | Props::Observability(_)
             | Props::AppRunnerService(_)
             | Props::IngressConnection(_)
+            | Props::Cluster(_)
+            | Props::TaskDefinition(_)
+            | Props::EcsService(_)
+            | Props::ScalableTarget(_)
+            | Props::ScalingPolicy(_)
             | Props::RestApi(_)
             | Props::Deployment(_)
             | Props::LogGroup(_)
@@ -247,7 +311,9 @@ fn companions(props: &Props) -> &'static [(Block, &'static str)] {
             (Block::Resource, "aws_iam_role_policy"),
         ],
         Props::LogsRole(_) => &[(Block::Resource, "aws_iam_role_policy_attachment")],
-        Props::TargetGroup(_) => &[(Block::Resource, "aws_lb_target_group_attachment")],
+        Props::TargetGroup(tg) if matches!(tg.targets, Targets::EndpointEnis(_)) => {
+            &[(Block::Resource, "aws_lb_target_group_attachment")]
+        }
         Props::Method(_) => &[(Block::Resource, "aws_api_gateway_integration")],
         Props::Stage(s) if s.throttle.is_some() => {
             &[(Block::Resource, "aws_api_gateway_method_settings")]

@@ -124,6 +124,15 @@ pub fn int(n: u64) -> Expression {
     Expression::Number(Number::from(n))
 }
 
+/// A number as written in the spec: a whole one as an integer (`100`, not `100.0`).
+pub fn decimal(r: f64) -> Expression {
+    if r.fract() == 0.0 && (0.0..9.0e15).contains(&r) {
+        int(r as u64)
+    } else {
+        Expression::from(r)
+    }
+}
+
 /// A quoted literal string. Without `${`/`%{` it is a plain `Expression::String` (quotes and
 /// control characters are escaped when it is written); with one it is a template whose
 /// markers are escaped here ([`quote::escape_literal`]), because hcl-rs's marker escaping

@@ -11,7 +11,9 @@
 //! Layout, in one place: two spaces per level; a blank line between a block and whatever
 //! precedes or follows it in the same body; an empty body written `{}` (nested: `{  }`, as
 //! hcl-rs writes it); arrays on one line; an object on several lines (one line inside
-//! function arguments, as hcl-rs's compact mode, and when empty).
+//! function arguments, as hcl-rs's compact mode, and when empty). One exception: the argument
+//! of `jsonencode` (a whole document) is laid out as an attribute's value, objects on several
+//! lines, with `}, {` between two objects of a list indented as terraform fmt does.
 //!
 //! Alignment follows hclwrite's rule (the formatter behind `terraform fmt`): in a run of
 //! consecutive single-line attributes (or object entries), every `=` sits one space after the
@@ -166,7 +168,14 @@ impl Formatter {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
-                    self.expr(item);
+                    match item {
+                        // `}, {`: terraform fmt indents a line that closes one bracket and
+                        // opens another as the lines inside them.
+                        Expression::Object(object) if i + 1 < items.len() => {
+                            self.object_closing(object, 1)
+                        }
+                        _ => self.expr(item),
+                    }
                 }
                 self.out.push(']');
             }
@@ -209,14 +218,15 @@ impl Formatter {
                 }
                 self.out.push_str(call.name.name.as_str());
                 self.out.push('(');
-                self.compact += 1;
+                let compact = usize::from(!lays_out_document(call));
+                self.compact += compact;
                 for (i, arg) in call.args.iter().enumerate() {
                     if i > 0 {
                         self.out.push_str(", ");
                     }
                     self.expr(arg);
                 }
-                self.compact -= 1;
+                self.compact -= compact;
                 self.out
                     .push_str(if call.expand_final { "...)" } else { ")" });
             }
@@ -232,6 +242,11 @@ impl Formatter {
     /// `{}`, `{ k = v, ... }` in compact mode, else one entry per line, runs of single-line
     /// entries aligned as attributes are.
     fn object(&mut self, object: &hcl::Object<ObjectKey, Expression>) {
+        self.object_closing(object, 0);
+    }
+
+    /// [`Formatter::object`], its closing `}` (when on a line of its own) `deeper` levels in.
+    fn object_closing(&mut self, object: &hcl::Object<ObjectKey, Expression>, deeper: usize) {
         if object.is_empty() {
             self.out.push_str("{}");
             return;
@@ -281,7 +296,7 @@ impl Formatter {
         }
         self.depth -= 1;
         self.out.push('\n');
-        self.indent();
+        spaces(&mut self.out, 2 * (self.depth + deeper));
         self.out.push('}');
     }
 
@@ -345,10 +360,20 @@ fn one_line(expr: &Expression, compact: bool) -> bool {
                     _ => true,
                 })
         }
-        Expression::FuncCall(call) => call.args.iter().all(|arg| one_line(arg, true)),
+        Expression::FuncCall(call) => {
+            let compact = compact || !lays_out_document(call);
+            call.args.iter().all(|arg| one_line(arg, compact))
+        }
         Expression::Parenthesis(inner) => one_line(inner, compact),
         _ => !delegated(expr).contains('\n'),
     }
+}
+
+/// Whether a call's argument is laid out as an attribute's value would be (objects on several
+/// lines), rather than on one line as hcl-rs writes arguments: `jsonencode`, whose argument
+/// is a whole document (an ECS task's container definitions), unreadable on one line.
+fn lays_out_document(call: &hcl::expr::FuncCall) -> bool {
+    call.name.namespace.is_empty() && call.name.name.as_str() == "jsonencode"
 }
 
 /// An expression written by hcl-rs's own formatter, configured as this backend's was.

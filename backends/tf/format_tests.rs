@@ -210,3 +210,54 @@ fn a_small_case_by_hand() {
     let want = "b \"l\" {\n  a      = 1\n  longer = \"x = y\"\n  obj = {\n    k  = 1\n    kk = 2\n  }\n  z = 3\n\n  inner {\n    q = true\n  }\n\n  empty {  }\n\n  tags = {}\n  t    = \"$${x}\"\n}\n";
     assert_eq!(format::to_string(&body), want);
 }
+
+/// `jsonencode`'s argument on several lines, as `terraform fmt` leaves it (checked with
+/// terraform 1.x): `}, {` between two objects of a list indented as the lines inside them;
+/// any other call's objects stay on one line.
+#[test]
+fn a_document_in_jsonencode_is_laid_out() {
+    let mut body = Body(Vec::new());
+    body.0.push(Structure::Block(block("b", &["l"], |b| {
+        b.attr("before", int(1));
+        let first = object(vec![
+            (key("name"), string("a")),
+            (
+                key("list"),
+                Expression::Array(vec![
+                    object(vec![(key("x"), int(1))]),
+                    object(vec![(key("yy"), int(2))]),
+                ]),
+            ),
+            (key("flat"), Expression::Array(vec![int(1), int(2)])),
+        ]);
+        let second = object(vec![(key("name"), string("b"))]);
+        b.attr(
+            "doc",
+            call("jsonencode", Expression::Array(vec![first, second])),
+        );
+        b.attr(
+            "after",
+            call(
+                "tolist",
+                Expression::Array(vec![object(vec![(key("k"), int(1))])]),
+            ),
+        );
+    })));
+    let want = r#"b "l" {
+  before = 1
+  doc = jsonencode([{
+    name = "a"
+    list = [{
+      x = 1
+      }, {
+      yy = 2
+    }]
+    flat = [1, 2]
+    }, {
+    name = "b"
+  }])
+  after = tolist([{ k = 1 }])
+}
+"#;
+    assert_eq!(format::to_string(&body), want);
+}

@@ -18,13 +18,14 @@
 //! took ~54M; hcl-rs's formatter plus the re-alignment pass, with a whole-file `Body`, ~360M.
 //!
 //! Each resource of the graph is written by its kind's spelling (`network.rs`, `service.rs`,
-//! `api.rs`), in graph order; names and references come from `cx.rs`. Two blocks with one
+//! `ecs.rs`, `api.rs`), in graph order; names and references come from `cx.rs`. Two blocks with one
 //! address are found by the check before a build ([`addresses`]); should a build still meet
 //! one, it is an internal error (E0901), never an invalid file.
 
 mod api;
 mod cx;
 mod doc;
+mod ecs;
 mod expr;
 mod format;
 #[cfg(test)]
@@ -98,17 +99,6 @@ fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
     for (id, r) in cx.g.iter() {
         match &r.props {
             Props::RegionZones(z) => network::region_zones(cx, id, z, w),
-            Props::InternetGateway(_)
-            | Props::RouteTable(_)
-            | Props::Route(_)
-            | Props::RouteTableAssociation(_)
-            | Props::ElasticIp(_)
-            | Props::NatGateway(_)
-            | Props::Cluster(_)
-            | Props::TaskDefinition(_)
-            | Props::EcsService(_)
-            | Props::ScalableTarget(_)
-            | Props::ScalingPolicy(_) => Err(Internal("ECS kinds are not spelled yet".into())),
             Props::ServiceZones(z) => network::service_zones(cx, id, z, w),
             Props::Vpc(v) => network::vpc(cx, id, v, w),
             Props::Subnet(s) => network::subnet(cx, id, s, w),
@@ -121,6 +111,17 @@ fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
             Props::Listener(l) => network::listener(cx, id, l, w),
             Props::VpcLink(link) => network::vpc_link(cx, id, link, w),
             Props::VpcConnector(c) => network::connector(cx, id, c, w),
+            Props::InternetGateway(igw) => network::internet_gateway(cx, id, igw, w),
+            Props::RouteTable(t) => network::route_table(cx, id, t, w),
+            Props::Route(route) => network::route(cx, id, route, w),
+            Props::RouteTableAssociation(a) => network::route_table_association(cx, id, a, w),
+            Props::ElasticIp(ip) => network::elastic_ip(cx, id, ip, w),
+            Props::NatGateway(nat) => network::nat_gateway(cx, id, nat, w),
+            Props::Cluster(c) => ecs::cluster(cx, id, c, w),
+            Props::TaskDefinition(t) => ecs::task_definition(cx, id, t, w),
+            Props::EcsService(s) => ecs::service(cx, id, s, w),
+            Props::ScalableTarget(t) => ecs::scalable_target(cx, id, t, w),
+            Props::ScalingPolicy(p) => ecs::scaling_policy(cx, id, p, w),
             Props::Role(role) => service::role(cx, id, role, w),
             Props::AutoScaling(a) => service::autoscaling(cx, id, a, w),
             Props::Observability(o) => service::observability(cx, id, o, w),

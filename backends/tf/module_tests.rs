@@ -3,7 +3,7 @@
 //! resource that takes them). `tests/tf.rs` has terraform plan such a module from a root.
 
 use super::tags::{taggable, UNTAGGED};
-use super::tests::{kitchen, tf_as};
+use super::tests::{ecs_kitchen, kitchen, tf_as};
 use super::Layout;
 use crate::lower::lower;
 use crate::text::Text;
@@ -80,36 +80,38 @@ fn a_module_has_no_provider_and_reads_the_region() {
 /// takes `tags`; every type the backend writes is decided one way or the other.
 #[test]
 fn a_module_tags_every_resource_that_takes_tags() {
-    let spec = spec();
-    let root = parse(&tf_as(&spec, Layout::Root));
-    let default_tags = root
-        .blocks()
-        .find(|b| b.identifier() == "provider")
-        .and_then(|p| p.body().blocks().find(|b| b.identifier() == "default_tags"))
-        .and_then(|d| attr(d, "tags"))
-        .expect("the root's default_tags")
-        .clone();
-    let text = hcl::format::to_string(&default_tags).expect("format");
-    assert!(
-        text.contains("app") && text.contains("var.image_tag"),
-        "{text}"
-    );
-
-    let module = tf_as(&spec, Layout::Module);
-    let body = parse(&module);
     let mut written = BTreeSet::new();
-    for block in body.blocks().filter(|b| b.identifier() == "resource") {
-        let ty = labels(block)[0];
-        written.insert(ty.to_string());
+    // The kitchen's tags hold a param; the ECS kitchen writes the ECS and NAT types.
+    for (spec, param_tag) in [(spec(), true), (ecs_kitchen(), false)] {
+        let root = parse(&tf_as(&spec, Layout::Root));
+        let default_tags = root
+            .blocks()
+            .find(|b| b.identifier() == "provider")
+            .and_then(|p| p.body().blocks().find(|b| b.identifier() == "default_tags"))
+            .and_then(|d| attr(d, "tags"))
+            .expect("the root's default_tags")
+            .clone();
+        let text = hcl::format::to_string(&default_tags).expect("format");
         assert!(
-            taggable(ty) || UNTAGGED.contains(&ty),
-            "`{ty}` is written but not decided in tags.rs"
+            text.contains("app") && (!param_tag || text.contains("var.image_tag")),
+            "{text}"
         );
-        let tags = attr(block, "tags");
-        if taggable(ty) {
-            assert_eq!(tags, Some(&default_tags), "{ty}.{}", labels(block)[1]);
-        } else {
-            assert_eq!(tags, None, "{ty}.{}", labels(block)[1]);
+
+        let module = tf_as(&spec, Layout::Module);
+        let body = parse(&module);
+        for block in body.blocks().filter(|b| b.identifier() == "resource") {
+            let ty = labels(block)[0];
+            written.insert(ty.to_string());
+            assert!(
+                taggable(ty) || UNTAGGED.contains(&ty),
+                "`{ty}` is written but not decided in tags.rs"
+            );
+            let tags = attr(block, "tags");
+            if taggable(ty) {
+                assert_eq!(tags, Some(&default_tags), "{ty}.{}", labels(block)[1]);
+            } else {
+                assert_eq!(tags, None, "{ty}.{}", labels(block)[1]);
+            }
         }
     }
     // The spec writes every type the table decides, so none of its entries is untested.

@@ -1,6 +1,8 @@
 //! Network kinds as Terraform blocks: the zone lookups, the VPC and subnets, security groups
-//! and their rules, the App Runner requests endpoint, the load balancer path that API
-//! Gateway's VPC link uses, and the VPC connector.
+//! and their rules, the VPC endpoints (App Runner's requests endpoint, and what ECS tasks pull
+//! and log through), the load balancer path that API Gateway's VPC link uses, the VPC
+//! connector, and with `nat = true` the internet gateway, route tables, routes, Elastic IPs
+//! and NAT gateways.
 //!
 //! The trap this file exists for (spec section 6.1): the load balancer's targets are the
 //! endpoint's interface IPs, which the provider does not expose. They are read with
@@ -11,13 +13,16 @@
 
 use super::cx::Cx;
 use super::doc::{BodyExt, Doc};
-use super::expr::{attr, call, count_index, data_ref, get_attr, index, int, string, text};
-use crate::ir::{
-    Direction, Id, Internal, Listener, LoadBalancer, Peer, Ref, RegionZones, SecurityGroup,
-    ServiceZones, SgRule, Subnet, SubnetRef, TargetGroup, Vpc, VpcConnector, VpcEndpoint, VpcLink,
-    VpcRef, ZoneRef,
+use super::expr::{
+    attr, call, count_index, data_ref, get_attr, index, int, resource_ref, string, text,
 };
-use hcl::Expression;
+use crate::ir::{
+    Direction, ElasticIp, Id, Internal, InternetGateway, Listener, LoadBalancer, NatGateway, Peer,
+    Ref, RegionZones, Route, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
+    ServiceZones, SgRule, Subnet, SubnetRef, TargetGroup, TargetHealth, Targets, Vpc, VpcConnector,
+    VpcEndpoint, VpcLink, VpcRef, ZoneRef,
+};
+use hcl::{Body, Expression};
 
 pub fn region_zones(cx: &Cx, me: Id, _: &RegionZones, w: &mut Doc) -> Result<(), Internal> {
     w.data("aws_availability_zones", cx.name(me)?, |w| {
@@ -59,6 +64,9 @@ pub fn subnet(cx: &Cx, me: Id, s: &Subnet, w: &mut Doc) -> Result<(), Internal> 
         w.attr("vpc_id", vpc.into());
         w.attr("cidr_block", string(&s.cidr));
         w.attr("availability_zone", zone);
+        if s.map_public_ip {
+            w.attr("map_public_ip_on_launch", Expression::Bool(true));
+        }
     });
     Ok(())
 }
@@ -82,7 +90,7 @@ pub fn subnet_ids(cx: &Cx, subnets: &[SubnetRef]) -> Result<Expression, Internal
         .map(Expression::Array)
 }
 
-fn group_ids(cx: &Cx, groups: &[Ref<SecurityGroup>]) -> Result<Expression, Internal> {
+pub fn group_ids(cx: &Cx, groups: &[Ref<SecurityGroup>]) -> Result<Expression, Internal> {
     groups
         .iter()
         .map(|g| Ok(cx.attr(*g, "id")?.into()))
@@ -135,19 +143,58 @@ pub fn sg_rule(cx: &Cx, me: Id, rule: &SgRule, w: &mut Doc) -> Result<(), Intern
     Ok(())
 }
 
+/// An interface endpoint (network interfaces in subnets, guarded by groups), or a gateway
+/// endpoint (`s3`: routes in the route tables).
 pub fn endpoint(cx: &Cx, me: Id, e: &VpcEndpoint, w: &mut Doc) -> Result<(), Internal> {
     let service_name = cx.with_region("com.amazonaws.", &format!(".{}", e.service));
     let vpc = vpc_id(cx, &e.vpc)?;
-    let subnets = subnet_ids(cx, &e.subnets)?;
-    let groups = group_ids(cx, &e.security_groups)?;
-    w.resource("aws_vpc_endpoint", cx.name(me)?, |w| {
-        w.attr("vpc_id", vpc);
-        w.attr("service_name", service_name);
-        w.attr("vpc_endpoint_type", string(e.endpoint_type));
-        w.attr("subnet_ids", subnets);
-        w.attr("security_group_ids", groups);
-        w.attr("private_dns_enabled", Expression::Bool(e.private_dns));
-    });
+    let name = cx.name(me)?;
+    match e.endpoint_type {
+        "Interface" if e.route_tables.is_empty() => {
+            let subnets = subnet_ids(cx, &e.subnets)?;
+            let groups = group_ids(cx, &e.security_groups)?;
+            w.resource("aws_vpc_endpoint", name, |w| {
+                w.attr("vpc_id", vpc);
+                w.attr("service_name", service_name);
+                w.attr("vpc_endpoint_type", string(e.endpoint_type));
+                w.attr("subnet_ids", subnets);
+                w.attr("security_group_ids", groups);
+                w.attr("private_dns_enabled", Expression::Bool(e.private_dns));
+                if let Some(only) = e.private_dns_only_for_inbound_resolver {
+                    w.block("dns_options", &[], |w| {
+                        w.attr(
+                            "private_dns_only_for_inbound_resolver_endpoint",
+                            Expression::Bool(only),
+                        );
+                    });
+                }
+            });
+        }
+        "Gateway"
+            if e.subnets.is_empty()
+                && e.security_groups.is_empty()
+                && !e.private_dns
+                && e.private_dns_only_for_inbound_resolver.is_none() =>
+        {
+            let tables = e
+                .route_tables
+                .iter()
+                .map(|t| Ok(cx.attr(*t, "id")?.into()))
+                .collect::<Result<Vec<_>, Internal>>()?;
+            w.resource("aws_vpc_endpoint", name, |w| {
+                w.attr("vpc_id", vpc);
+                w.attr("service_name", service_name);
+                w.attr("vpc_endpoint_type", string(e.endpoint_type));
+                w.attr("route_table_ids", Expression::Array(tables));
+            });
+        }
+        other => {
+            return Err(Internal(format!(
+                "the {} endpoint is of type `{other}` with options that type does not take",
+                e.service
+            )))
+        }
+    }
     Ok(())
 }
 
@@ -180,8 +227,9 @@ pub fn load_balancer(cx: &Cx, me: Id, lb: &LoadBalancer, w: &mut Doc) -> Result<
     Ok(())
 }
 
-/// The target group, then the lookup of the endpoint's interfaces and one attachment per
-/// interface IP, by `count`.
+/// The target group; for the App Runner path, then the lookup of the endpoint's interfaces
+/// and one attachment per interface IP, by `count` (ECS registers an ECS service's tasks
+/// itself).
 pub fn target_group(cx: &Cx, me: Id, tg: &TargetGroup, w: &mut Doc) -> Result<(), Internal> {
     let name = cx.name(me)?;
     let vpc = vpc_id(cx, &tg.vpc)?;
@@ -192,13 +240,17 @@ pub fn target_group(cx: &Cx, me: Id, tg: &TargetGroup, w: &mut Doc) -> Result<()
         w.attr("protocol", string(tg.protocol));
         w.attr("target_type", string(tg.target_type));
         w.attr("vpc_id", vpc);
+        if let Some(h) = &tg.health {
+            health_check(h, w);
+        }
         if replace_first {
             // Its name changes with whatever forces its replacement (lowering's suffix).
             w.create_before_destroy();
         }
     });
-    let crate::ir::Targets::EndpointEnis(enis_ref) = tg.targets else {
-        return Err(Internal("ECS target groups are not spelled yet".into()));
+    let enis_ref = match tg.targets {
+        Targets::EndpointEnis(enis) => enis,
+        Targets::Ecs => return Ok(()),
     };
     let enis = cx.g.get(enis_ref)?;
     let lookup = cx.name(enis_ref.id)?;
@@ -227,6 +279,27 @@ pub fn target_group(cx: &Cx, me: Id, tg: &TargetGroup, w: &mut Doc) -> Result<()
         w.attr("port", int(u64::from(tg.port)));
     });
     Ok(())
+}
+
+/// `health_check { ... }`: the protocol, and each setting only when given (Elastic Load
+/// Balancing's default otherwise).
+fn health_check(h: &TargetHealth, w: &mut Body) {
+    w.block("health_check", &[], |w| {
+        w.attr("protocol", string(h.protocol));
+        if let Some(path) = &h.path {
+            w.attr("path", text(path));
+        }
+        for (key, value) in [
+            ("interval", h.interval),
+            ("timeout", h.timeout),
+            ("healthy_threshold", h.healthy_threshold),
+            ("unhealthy_threshold", h.unhealthy_threshold),
+        ] {
+            if let Some(v) = value {
+                w.attr(key, int(u64::from(v)));
+            }
+        }
+    });
 }
 
 pub fn listener(cx: &Cx, me: Id, l: &Listener, w: &mut Doc) -> Result<(), Internal> {
@@ -260,6 +333,83 @@ pub fn connector(cx: &Cx, me: Id, c: &VpcConnector, w: &mut Doc) -> Result<(), I
         w.attr("vpc_connector_name", string(&c.physical));
         w.attr("subnets", subnets);
         w.attr("security_groups", groups);
+    });
+    Ok(())
+}
+
+/// The internet gateway, attached to its VPC by `vpc_id`: what refers to it waits for the
+/// attachment too.
+pub fn internet_gateway(
+    cx: &Cx,
+    me: Id,
+    igw: &InternetGateway,
+    w: &mut Doc,
+) -> Result<(), Internal> {
+    let vpc = cx.attr(igw.vpc, "id")?;
+    w.resource("aws_internet_gateway", cx.name(me)?, |w| {
+        w.attr("vpc_id", vpc.into());
+    });
+    Ok(())
+}
+
+/// A route table without inline routes (each is an `aws_route`).
+pub fn route_table(cx: &Cx, me: Id, t: &RouteTable, w: &mut Doc) -> Result<(), Internal> {
+    let vpc = cx.attr(t.vpc, "id")?;
+    w.resource("aws_route_table", cx.name(me)?, |w| {
+        w.attr("vpc_id", vpc.into());
+    });
+    Ok(())
+}
+
+pub fn route(cx: &Cx, me: Id, route: &Route, w: &mut Doc) -> Result<(), Internal> {
+    let table = cx.attr(route.table, "id")?;
+    let (key, target) = match route.target {
+        RouteTarget::InternetGateway(igw) => ("gateway_id", cx.attr(igw, "id")?),
+        RouteTarget::NatGateway(nat) => ("nat_gateway_id", cx.attr(nat, "id")?),
+    };
+    w.resource("aws_route", cx.name(me)?, |w| {
+        w.attr("route_table_id", table.into());
+        w.attr("destination_cidr_block", string(&route.destination));
+        w.attr(key, target.into());
+    });
+    Ok(())
+}
+
+pub fn route_table_association(
+    cx: &Cx,
+    me: Id,
+    a: &RouteTableAssociation,
+    w: &mut Doc,
+) -> Result<(), Internal> {
+    let subnet = cx.attr(a.subnet, "id")?;
+    let table = cx.attr(a.table, "id")?;
+    w.resource("aws_route_table_association", cx.name(me)?, |w| {
+        w.attr("subnet_id", subnet.into());
+        w.attr("route_table_id", table.into());
+    });
+    Ok(())
+}
+
+/// An Elastic IP for a NAT gateway: `domain = "vpc"` (the 5.x form; `vpc = true` is
+/// deprecated).
+pub fn elastic_ip(cx: &Cx, me: Id, _: &ElasticIp, w: &mut Doc) -> Result<(), Internal> {
+    w.resource("aws_eip", cx.name(me)?, |w| {
+        w.attr("domain", string("vpc"));
+    });
+    Ok(())
+}
+
+/// A public NAT gateway in its zone's public subnet. It names nothing of the internet
+/// gateway, yet cannot work before the gateway is attached: `depends_on` says so.
+pub fn nat_gateway(cx: &Cx, me: Id, nat: &NatGateway, w: &mut Doc) -> Result<(), Internal> {
+    let eip = cx.attr(nat.eip, "id")?;
+    let subnet = cx.attr(nat.subnet, "id")?;
+    let igw = resource_ref("aws_internet_gateway", cx.name(nat.internet.id)?);
+    cx.g.get(nat.internet)?;
+    w.resource("aws_nat_gateway", cx.name(me)?, |w| {
+        w.attr("allocation_id", eip.into());
+        w.attr("subnet_id", subnet.into());
+        w.attr("depends_on", Expression::Array(vec![igw.into()]));
     });
     Ok(())
 }

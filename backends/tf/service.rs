@@ -38,6 +38,25 @@ pub fn trust_document(role: &str, principal: &str, w: &mut Doc) -> String {
 /// service depends on).
 pub fn role(cx: &Cx, me: Id, role: &Role, w: &mut Doc) -> Result<(), Internal> {
     let name = cx.name(me)?;
+    // Each statement's resources, then its log groups' streams: `<group ARN>:*` (the
+    // provider's `arn` of a log group has no `:*`).
+    let resources = role
+        .statements
+        .iter()
+        .map(|st| {
+            let streams = st
+                .log_streams
+                .iter()
+                .map(|g| {
+                    Ok(template([
+                        Piece::Ref(cx.attr(*g, "arn")?.into()),
+                        Piece::Lit(":*"),
+                    ]))
+                })
+                .collect::<Result<Vec<_>, Internal>>()?;
+            Ok(st.resources.iter().map(text).chain(streams).collect())
+        })
+        .collect::<Result<Vec<Vec<Expression>>, Internal>>()?;
     let assume = trust_document(name, &role.principal, w);
     w.resource("aws_iam_role", name, |w| {
         w.attr("name", string(&role.physical));
@@ -47,7 +66,7 @@ pub fn role(cx: &Cx, me: Id, role: &Role, w: &mut Doc) -> Result<(), Internal> {
         );
     });
     w.data("aws_iam_policy_document", name, |w| {
-        for st in &role.statements {
+        for (st, resources) in role.statements.iter().zip(resources) {
             w.block("statement", &[], |w| {
                 w.attr("sid", string(&st.sid));
                 w.attr("effect", string("Allow"));
@@ -55,10 +74,7 @@ pub fn role(cx: &Cx, me: Id, role: &Role, w: &mut Doc) -> Result<(), Internal> {
                     "actions",
                     Expression::Array(st.actions.iter().map(|a| string(a)).collect()),
                 );
-                w.attr(
-                    "resources",
-                    Expression::Array(st.resources.iter().map(text).collect()),
-                );
+                w.attr("resources", Expression::Array(resources));
             });
         }
     });
@@ -103,7 +119,7 @@ pub fn observability(cx: &Cx, me: Id, obs: &Observability, w: &mut Doc) -> Resul
 
 /// An `env` value: its text as [`text`] writes it, or with URLs a template interpolating the
 /// REST API's id and the service's host name.
-fn env_value(cx: &Cx, value: &EnvValue) -> Result<Expression, Internal> {
+pub(super) fn env_value(cx: &Cx, value: &EnvValue) -> Result<Expression, Internal> {
     if let Some(t) = value.as_text() {
         return Ok(text(t));
     }

@@ -47,6 +47,14 @@ pub const TAGGED: &[&str] = &[
     "aws_api_gateway_stage",
     "aws_api_gateway_api_key",
     "aws_api_gateway_usage_plan",
+    "aws_internet_gateway",
+    "aws_route_table",
+    "aws_eip",
+    "aws_nat_gateway",
+    "aws_ecs_cluster",
+    "aws_ecs_task_definition",
+    "aws_ecs_service",
+    "aws_appautoscaling_target",
 ];
 
 /// The resource types the backend writes whose schema has no `tags`. Listed so that a type
@@ -64,4 +72,7 @@ pub const UNTAGGED: &[&str] = &[
     "aws_api_gateway_deployment",
     "aws_api_gateway_method_settings",
     "aws_api_gateway_usage_plan_key",
+    "aws_route",
+    "aws_route_table_association",
+    "aws_appautoscaling_policy",
 ];

@@ -106,6 +106,97 @@ pub(super) fn kitchen() -> Spec {
     spec
 }
 
+/// ECS on every kind of network: created without a NAT (interface endpoints and the s3
+/// gateway endpoint), created with `nat = true` (public subnets, internet gateway, NAT
+/// gateways, a tracing sidecar), and an existing VPC (s3 as an interface endpoint with DNS
+/// options); two services behind one load balancer, each with its own listener and rules.
+const ECS_KITCHEN: &str = r#"app kitchen {
+  region  = "eu-west-1"
+  compute = ecs
+  tags    = { team = "platform" }
+}
+
+param image_tag = "1.0"
+
+network core {
+  cidr  = 10.0.0.0/16
+  zones = 2
+}
+
+network edge {
+  cidr  = 10.1.0.0/16
+  zones = 2
+  nat   = true
+}
+
+network legacy {
+  vpc_id     = "vpc-0a1b2c3d4e5f60718"
+  subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
+}
+
+service orders {
+  image   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:${image_tag}"
+  port    = 8080
+  network = core
+  command = "serve --name 'a b'"
+  env     = { API = api.front.url }
+  secrets = { DB = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf" }
+
+  health {
+    path     = "/healthz"
+    interval = 10s
+  }
+
+  scale {
+    min = 2
+    max = 4
+  }
+}
+
+service users {
+  image   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/users:2.0"
+  network = core
+}
+
+service search {
+  image   = "public.ecr.aws/acme/search:1.0"
+  network = edge
+  tracing = true
+}
+
+service billing {
+  image   = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/billing:1.0"
+  network = legacy
+}
+
+api front {
+  network = core
+  route ANY /orders/{proxy+} -> orders /{proxy}
+  route GET /users            -> users
+}
+
+api lookup {
+  network = edge
+  route GET /search -> search
+}
+
+api back {
+  network = legacy
+  route GET /billing -> billing
+}
+"#;
+
+/// [`ECS_KITCHEN`] through the front end, as `aprc build` reads it.
+pub(super) fn ecs_kitchen() -> Spec {
+    let mut sources = crate::source::Sources::new();
+    sources.add("ecs-kitchen.apr", ECS_KITCHEN);
+    let mut diags = crate::diag::Diagnostics::new();
+    match crate::driver::front(&sources, &mut diags) {
+        Some(spec) => spec,
+        None => panic!("the ECS kitchen does not check: {diags:?}"),
+    }
+}
+
 fn tf(spec: &Spec) -> String {
     tf_as(spec, Layout::Root)
 }
@@ -212,6 +303,60 @@ fn colliding_addresses_are_listed_for_the_check_and_never_written() {
     );
 }
 
+/// Each ECS kind as section 9 and the provider's schema say (the examples' snapshots show them
+/// whole).
+#[test]
+fn ecs_kinds_are_spelled() {
+    let out = tf(&ecs_kitchen());
+    for needle in [
+        // The cluster, the task definition and its containers.
+        "resource \"aws_ecs_cluster\" \"kitchen\" {\n  name = \"kitchen\"\n\n  setting {\n    name  = \"containerInsights\"\n",
+        "requires_compatibilities = [\"FARGATE\"]",
+        "network_mode             = \"awsvpc\"",
+        "execution_role_arn       = aws_iam_role.orders_execution.arn",
+        "container_definitions = jsonencode([{\n    name      = \"orders\"\n",
+        "command = [\"serve\", \"--name\", \"a b\"]",
+        "value = \"https://${aws_api_gateway_rest_api.front.id}.execute-api.eu-west-1.amazonaws.com/",
+        "valueFrom = \"arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf\"",
+        "awslogs-group         = aws_cloudwatch_log_group.orders_logs.name\n        awslogs-region        = \"eu-west-1\"\n",
+        "    }, {\n    name      = \"xray\"\n",
+        // The service, and auto scaling of its count.
+        "launch_type                       = \"FARGATE\"",
+        "assign_public_ip = false",
+        "container_port   = 8080",
+        "  lifecycle {\n    ignore_changes = [desired_count]\n  }\n",
+        "resource_id        = \"service/${aws_ecs_cluster.kitchen.name}/${aws_ecs_service.orders.name}\"",
+        "scalable_dimension = \"ecs:service:DesiredCount\"",
+        "predefined_metric_type = \"ECSServiceAverageCPUUtilization\"",
+        "target_value       = 60\n",
+        // Roles, logs, the target group's health check, the integration.
+        "identifiers = [\"ecs-tasks.amazonaws.com\"]",
+        "resources = [\"${aws_cloudwatch_log_group.orders_logs.arn}:*\"]",
+        "  health_check {\n    protocol = \"HTTP\"\n    path     = \"/healthz\"\n    interval = 10\n  }\n",
+        "uri                     = \"http://${aws_lb.core.dns_name}:",
+        // Endpoints: the s3 gateway on the private route table; an interface one with options.
+        "vpc_endpoint_type = \"Gateway\"\n  route_table_ids   = [aws_route_table.core_private_0.id]\n",
+        "  dns_options {\n    private_dns_only_for_inbound_resolver_endpoint = false\n  }\n",
+        // NAT: public subnets, the gateways and their routes.
+        "resource \"aws_subnet\" \"edge_public_0\"",
+        "resource \"aws_internet_gateway\" \"edge\" {\n  vpc_id = aws_vpc.edge.id\n}",
+        "gateway_id             = aws_internet_gateway.edge.id",
+        "nat_gateway_id         = aws_nat_gateway.edge_1.id",
+        "resource \"aws_eip\" \"edge_0\" {\n  domain = \"vpc\"\n}",
+        "  subnet_id     = aws_subnet.edge_public_0.id\n  depends_on    = [aws_internet_gateway.edge]\n",
+        "resource \"aws_route_table_association\" \"edge_public_1\"",
+        // Rules on a network's groups carry the service's name.
+        "resource \"aws_vpc_security_group_egress_rule\" \"core_nlb_to_orders_tasks\"",
+        "resource \"aws_vpc_security_group_egress_rule\" \"core_nlb_to_users_tasks\"",
+        "resource \"aws_vpc_security_group_ingress_rule\" \"core_endpoints_from_users_tasks\"",
+        // The output.
+        "  value       = aws_ecs_service.orders.id\n",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in\n{out}");
+    }
+    assert!(!out.contains("aws_lb_target_group_attachment"), "{out}");
+}
+
 #[test]
 fn emits_identically_twice() {
     // `-- --nocapture` shows the kitchen output for review.
@@ -224,7 +369,7 @@ fn emits_identically_twice() {
 /// place, so the check cannot miss a block the file has.
 #[test]
 fn addresses_are_exactly_the_blocks_written() {
-    for spec in [seed(), kitchen()] {
+    for spec in [seed(), kitchen(), ecs_kitchen()] {
         let g = lower(&spec, &BTreeMap::new());
         let body = hcl::parse(&tf(&spec)).expect("HCL");
         let mut written: Vec<String> = body

@@ -429,8 +429,10 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
         )
     });
 
-    // What ECS tasks start through: the NAT routes, or the endpoints.
+    // What ECS tasks start through: the NAT routes, or the endpoints; and the private
+    // subnets' use of the tables that hold those routes (the S3 gateway's included).
     let mut ready: Vec<Id> = routes.nat_routes.iter().map(|r| r.id).collect();
+    ready.extend(routes.associations.iter().map(|a| a.id));
     if let Some(sg) = endpoints_group {
         let mut services = vec!["ecr.api", "ecr.dkr", "logs", "s3"];
         let arns = ecs.iter().flat_map(|s| s.secrets.values());
@@ -496,6 +498,8 @@ struct Routes {
     private: Vec<Ref<RouteTable>>,
     /// Each private table's route to its zone's NAT gateway.
     nat_routes: Vec<Ref<Route>>,
+    /// The private subnets' associations with those tables: ECS tasks wait for them too.
+    associations: Vec<Ref<RouteTableAssociation>>,
 }
 
 /// With `nat`: an internet gateway, a public route table for the public subnets, and per
@@ -571,13 +575,13 @@ fn route_tables(
                     target: RouteTarget::NatGateway(gateway),
                 },
             ));
-            b.add(
+            routes.associations.push(b.add(
                 decl,
                 RouteTableAssociation {
                     table,
                     subnet: *subnet,
                 },
-            );
+            ));
             routes.private.push(table);
         }
     } else if ecs {
@@ -589,13 +593,13 @@ fn route_tables(
             },
         );
         for subnet in &private {
-            b.add(
+            routes.associations.push(b.add(
                 decl,
                 RouteTableAssociation {
                     table,
                     subnet: *subnet,
                 },
-            );
+            ));
         }
         routes.private.push(table);
     }

@@ -454,8 +454,9 @@ fn ecs_example_has_the_fargate_chain() {
             (tg.target_type, tg.targets, tg.port),
             ("ip", ir::Targets::Ecs, service.container_port)
         );
-        // Every endpoint is ready before the tasks start.
-        assert_eq!(service.after.len(), 1 + endpoints.len());
+        // Every endpoint, and the subnets' use of the S3 gateway's table, are ready before
+        // the tasks start.
+        assert_eq!(service.after.len(), 1 + 2 + endpoints.len());
         let td = g.get(service.task_definition).unwrap();
         assert_eq!((td.network_mode, td.compatibility), ("awsvpc", "FARGATE"));
         ports.push(listener.1.port);
@@ -562,9 +563,10 @@ fn mixed_example_shares_the_load_balancer() {
     // No Fargate endpoints with a NAT: only App Runner's.
     let endpoint = one::<ir::VpcEndpoint>(&g);
     assert_eq!(endpoint.service, "apprunner.requests");
-    // The ECS service waits for its listener and both NAT routes; tracing adds the daemon.
+    // The ECS service waits for its listener, both NAT routes and the private subnets'
+    // associations with their tables; tracing adds the daemon.
     let service = one::<ir::EcsService>(&g);
-    assert_eq!(service.after.len(), 3);
+    assert_eq!(service.after.len(), 5);
     let td = g.get(service.task_definition).unwrap();
     let names: Vec<&str> = td.containers.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["search", "xray"]);

@@ -52,11 +52,13 @@ api wb {
 }
 "#;
 
-/// Each module's name, the root's it is compared with, and the app's region.
-const MODULES: [(&str, &str, &str); 3] = [
-    ("seed-module", "seed", "eu-west-1"),
-    ("shop-module", "shop", "eu-west-1"),
-    ("pair-module", "pair", "us-east-2"),
+/// Each module's name, the root's it is compared with, the app's region and name.
+const MODULES: [(&str, &str, &str, &str); 5] = [
+    ("seed-module", "seed", "eu-west-1", "seed"),
+    ("shop-module", "shop", "eu-west-1", "shop"),
+    ("pair-module", "pair", "us-east-2", "pair"),
+    ("ecs-module", "ecs", "eu-west-1", "shopecs"),
+    ("mixed-module", "mixed", "eu-west-1", "mixed"),
 ];
 
 fn pair_spec(dir: &Path) -> Result<PathBuf, String> {
@@ -73,6 +75,8 @@ pub(crate) fn docs(dir: &Path) -> Result<Vec<Doc>, String> {
         Doc::module("seed-module", module(Path::new("examples/seed.apr"))),
         Doc::module("shop-module", module(Path::new("examples/shop.apr"))),
         Doc::module("pair-module", module(&pair)),
+        Doc::module("ecs-module", module(Path::new("examples/ecs.apr"))),
+        Doc::module("mixed-module", module(Path::new("examples/mixed.apr"))),
         Doc::new("pair", build(&[pair])),
     ])
 }
@@ -93,7 +97,7 @@ fn managed<'a>(planned: &'a Planned, module: &str) -> BTreeMap<String, &'a Value
 }
 
 /// Resource instances a main.tf declares: a block counts `count` times.
-fn declared(text: &str) -> usize {
+pub(crate) fn declared(text: &str) -> usize {
     parse(text)
         .blocks()
         .filter(|b| b.identifier() == "resource")
@@ -109,7 +113,7 @@ fn a_module_plans_every_resource_from_a_root_that_configures_the_provider() {
     let planned = planned();
     let dir = tempfile::tempdir().expect("temp dir");
     let pair = pair_spec(dir.path()).expect("pair spec");
-    for (module, root, _) in MODULES {
+    for (module, root, _, _) in MODULES {
         let source = match root {
             "pair" => pair.clone(),
             example => PathBuf::from(format!("examples/{example}.apr")),
@@ -141,29 +145,50 @@ fn a_module_plans_every_resource_from_a_root_that_configures_the_provider() {
     }
 }
 
-/// The root's region, not the app's: the endpoints' service names, and every string the
-/// plan knows.
+/// The root's region, not the app's: the endpoints' service names, the ECS tasks' log
+/// region, and every string the plan knows.
 #[test]
 fn a_module_follows_the_root_region() {
     let planned = planned();
-    for (module, root, app_region) in MODULES {
+    for (module, root, app_region, _) in MODULES {
         let endpoints: Vec<(String, &Value)> = managed(planned, module)
             .into_iter()
             .filter(|(a, _)| a.starts_with("aws_vpc_endpoint."))
             .collect();
         assert!(!endpoints.is_empty(), "{module}");
         for (address, change) in endpoints {
+            let in_root = &managed(planned, root)[&address];
+            let root_name = in_root["after"]["service_name"]
+                .as_str()
+                .unwrap_or_default();
+            let service = root_name
+                .strip_prefix(&format!("com.amazonaws.{app_region}."))
+                .unwrap_or_else(|| panic!("{root}.{address}: {root_name}"));
             assert_eq!(
                 change["after"]["service_name"],
-                format!("com.amazonaws.{ROOT_REGION}.apprunner.requests"),
+                format!("com.amazonaws.{ROOT_REGION}.{service}"),
                 "{module}.{address}"
             );
-            let in_root = &managed(planned, root)[&address];
-            assert_eq!(
-                in_root["after"]["service_name"],
-                format!("com.amazonaws.{app_region}.apprunner.requests"),
-                "{root}.{address}"
-            );
+        }
+        // Known at plan time where no container names a value made on apply.
+        let mut logs = 0;
+        for (address, change) in managed(planned, module) {
+            let Some(defs) = address
+                .starts_with("aws_ecs_task_definition.")
+                .then(|| change["after"]["container_definitions"].as_str())
+                .flatten()
+            else {
+                continue;
+            };
+            let containers: Value = serde_json::from_str(defs).expect("JSON container list");
+            for c in containers.as_array().into_iter().flatten() {
+                let options = &c["logConfiguration"]["options"];
+                assert_eq!(options["awslogs-region"], ROOT_REGION, "{module}.{address}");
+                logs += 1;
+            }
+        }
+        if module.starts_with("ecs") || module.starts_with("mixed") {
+            assert!(logs > 0, "{module}: no task definition known at plan time");
         }
     }
     // The app's region appears nowhere in the pair's module plan (its images are public).
@@ -180,7 +205,7 @@ fn a_module_follows_the_root_region() {
 #[test]
 fn a_module_tags_what_default_tags_would() {
     let planned = planned();
-    for (module, root, _) in MODULES {
+    for (module, root, _, app) in MODULES {
         let root_changes = managed(planned, root);
         let mut tagged = 0;
         for (address, change) in managed(planned, module) {
@@ -189,7 +214,7 @@ fn a_module_tags_what_default_tags_would() {
             assert_eq!(&after["tags_all"], want, "{module}.{address}");
             if after.get("tags_all").is_some() {
                 assert_eq!(&after["tags"], want, "{module}.{address}");
-                assert_eq!(after["tags"]["app"], root, "{module}.{address}");
+                assert_eq!(after["tags"]["app"], app, "{module}.{address}");
                 tagged += 1;
             }
         }

@@ -6,7 +6,8 @@
 
 use super::build;
 use crate::support::terraform::{check_all, module_name, Doc, Planned};
-use crate::support::{example_name, examples};
+use crate::support::{self, example_name, examples};
+use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 /// User strings that HCL would misread if written raw: quotes, backslashes, control
@@ -62,6 +63,45 @@ fn terraform_fmt_validate_and_plan_every_example() {
         let module = module_name(&example_name(&example));
         let count = planned.changes_in(&module);
         assert!(count >= 5, "{module}: only {count} planned changes");
+    }
+}
+
+/// Every resource of the graph is planned, and nothing else: the managed blocks the backend
+/// lists for the check (`tf::addresses`: each resource's main block and its companions) are
+/// exactly the plan's resources, a counted block once per instance.
+#[test]
+fn the_plan_holds_every_resource_of_the_graph() {
+    let planned = planned();
+    for example in examples() {
+        let module = module_name(&example_name(&example));
+        let sources = aprc::driver::load(&[support::root().join(&example)]).expect("sources");
+        let mut diags = aprc::diag::Diagnostics::default();
+        let graph = aprc::driver::check(&sources, &mut diags).expect("a valid example");
+        let listed: BTreeSet<String> = aprc::backends::tf::addresses(&graph)
+            .expect("addresses")
+            .into_iter()
+            .filter_map(|(a, _)| a.strip_prefix("resource.").map(str::to_string))
+            .collect();
+        let prefix = format!("module.{module}.");
+        let changes: Vec<String> = planned.plan["resource_changes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|c| c["mode"] == "managed")
+            .filter_map(|c| {
+                c["address"]
+                    .as_str()?
+                    .strip_prefix(&prefix)
+                    .map(str::to_string)
+            })
+            .collect();
+        let blocks: BTreeSet<String> = changes
+            .iter()
+            .map(|a| a.split('[').next().unwrap_or(a).to_string())
+            .collect();
+        assert_eq!(blocks, listed, "{module}");
+        let declared = super::module::declared(&build(std::slice::from_ref(&example)));
+        assert_eq!(changes.len(), declared, "{module}");
     }
 }
 

@@ -259,3 +259,130 @@ fn assert_iam_is_exact(body: &Body) {
         }
     }
 }
+
+/// The blocks of `body` whose `<type>.<name>` a `depends_on` lists.
+fn depends_on(block: &Block) -> Vec<String> {
+    match attr(block, "depends_on") {
+        Some(Expression::Array(items)) => items.iter().map(src).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Section 9 on the parsed ECS examples: private tasks behind their own listener, the
+/// orderings no attribute carries, the integration to the listener, exact rules and IAM.
+#[test]
+fn ecs_services_handle_the_traps() {
+    for example in ["examples/ecs.apr", "examples/mixed.apr"] {
+        let text = build(&[PathBuf::from(example)]);
+        let body = parse(&text);
+        assert_no_open_ingress(&body);
+        assert_iam_is_exact(&body);
+        let services: Vec<&Block> = blocks(&body, "resource", "aws_ecs_service").collect();
+        assert!(!services.is_empty(), "{example}");
+        let endpoints: Vec<String> = blocks(&body, "resource", "aws_vpc_endpoint")
+            .map(|e| format!("aws_vpc_endpoint.{}", label(e, 1)))
+            .collect();
+        let nat = blocks(&body, "resource", "aws_nat_gateway").count() > 0;
+        for service in services {
+            let name = label(service, 1);
+            let network = nested(service, "network_configuration").expect("awsvpc");
+            assert_eq!(
+                attr(network, "assign_public_ip").map(src).as_deref(),
+                Some("false"),
+                "{name}"
+            );
+            // Auto scaling owns the count once the service exists.
+            let lifecycle = nested(service, "lifecycle").expect("lifecycle");
+            assert_eq!(
+                attr(lifecycle, "ignore_changes")
+                    .map(|e| src(e).split_whitespace().collect::<String>())
+                    .as_deref(),
+                Some("[desired_count]"),
+                "{name}"
+            );
+            let breaker = nested(service, "deployment_circuit_breaker").expect("breaker");
+            assert_eq!(attr(breaker, "enable").map(src).as_deref(), Some("true"));
+            // ECS registers the tasks: the target group has no attachment of ours.
+            let lb = nested(service, "load_balancer").expect("load_balancer");
+            let tg_ref = attr(lb, "target_group_arn").map(src).unwrap_or_default();
+            let tg = tg_ref
+                .strip_prefix("aws_lb_target_group.")
+                .and_then(|t| t.strip_suffix(".arn"))
+                .expect("a target group of the file");
+            assert!(
+                !blocks(&body, "resource", "aws_lb_target_group_attachment")
+                    .any(|a| label(a, 1) == tg),
+                "{name}"
+            );
+            // Waits for its listener, its roles' policies and the way out of the subnets.
+            let waits = depends_on(service);
+            let listener = blocks(&body, "resource", "aws_lb_listener")
+                .find(|l| {
+                    nested(l, "default_action")
+                        .and_then(|a| attr(a, "target_group_arn"))
+                        .map(src)
+                        == Some(tg_ref.clone())
+                })
+                .expect("the target group's listener");
+            let listener_ref = format!("aws_lb_listener.{}", label(listener, 1));
+            assert!(waits.contains(&listener_ref), "{name}: {waits:?}");
+            assert!(
+                waits.contains(&format!("aws_iam_role_policy.{name}_execution")),
+                "{name}: {waits:?}"
+            );
+            if nat {
+                assert!(
+                    waits.iter().any(|w| w.starts_with("aws_route.")),
+                    "{name}: {waits:?}"
+                );
+            } else {
+                for e in &endpoints {
+                    assert!(waits.contains(e), "{name} does not wait for {e}");
+                }
+            }
+            // The api reaches it at the listener's port on the load balancer, over HTTP.
+            let port = attr(listener, "port").map(src).unwrap_or_default();
+            let integrations: Vec<&Block> =
+                blocks(&body, "resource", "aws_api_gateway_integration")
+                    .filter(|i| depends_on(i).contains(&listener_ref))
+                    .collect();
+            assert!(!integrations.is_empty(), "{name}");
+            for i in integrations {
+                let uri = attr(i, "uri").map(src).unwrap_or_default();
+                assert!(
+                    uri.starts_with("\"http://${aws_lb.")
+                        && uri.contains(&format!(".dns_name}}:{port}/")),
+                    "{name}: {uri}"
+                );
+            }
+        }
+        // A NAT gateway works only once the internet gateway is attached.
+        for nat in blocks(&body, "resource", "aws_nat_gateway") {
+            let waits = depends_on(nat);
+            assert!(
+                waits.len() == 1 && waits[0].starts_with("aws_internet_gateway."),
+                "{waits:?}"
+            );
+        }
+        // Rules live in one namespace: no two services share a rule's name.
+        let mut rules: Vec<String> =
+            blocks(&body, "resource", "aws_vpc_security_group_ingress_rule")
+                .chain(blocks(
+                    &body,
+                    "resource",
+                    "aws_vpc_security_group_egress_rule",
+                ))
+                .map(|r| label(r, 1))
+                .collect();
+        let count = rules.len();
+        rules.sort();
+        rules.dedup();
+        assert_eq!(rules.len(), count, "{example}");
+        // Log streams: the group's ARN with `:*`, which the provider's `arn` lacks.
+        assert!(
+            text.contains("resources = [\"${aws_cloudwatch_log_group."),
+            "{example}"
+        );
+        assert!(text.contains(".arn}:*\"]"), "{example}");
+    }
+}
