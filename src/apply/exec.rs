@@ -22,8 +22,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 /// First pause between two polls of a wait; it grows by half each time up to `WAIT_MAX`.
-const WAIT_FIRST: Duration = Duration::from_millis(300);
-const WAIT_MAX: Duration = Duration::from_secs(15);
+pub(super) const WAIT_FIRST: Duration = Duration::from_millis(300);
+pub(super) const WAIT_MAX: Duration = Duration::from_secs(15);
 
 /// A step that failed: which one, which call, and what AWS (or the plan) said.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,13 +245,25 @@ async fn run_step(
             }
             values.outputs.insert(step.id.clone(), outputs.clone());
             let delete = match &step.delete {
-                Some(d) => match values.resolve(&d.input) {
-                    Ok(input) => Some(Call {
-                        operation: d.operation.clone(),
-                        input,
-                    }),
-                    Err(e) => return (idx, Err(fail(format!("delete {}", d.operation), e))),
-                },
+                Some(d) => {
+                    let wait = match &d.wait {
+                        Some(w) => match values.resolve(&w.input) {
+                            Ok(input) => Some(Wait { input, ..w.clone() }),
+                            Err(e) => {
+                                return (idx, Err(fail(format!("delete wait {}", w.operation), e)))
+                            }
+                        },
+                        None => None,
+                    };
+                    match values.resolve(&d.input) {
+                        Ok(input) => Some(Call {
+                            operation: d.operation.clone(),
+                            input,
+                            wait,
+                        }),
+                        Err(e) => return (idx, Err(fail(format!("delete {}", d.operation), e))),
+                    }
+                }
                 None => None,
             };
             // The receiver lives as long as the scheduler, which outlives every task.

@@ -48,7 +48,7 @@ pub struct Step {
     pub retain: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Wait {
     pub operation: String,
     pub input: Value,
@@ -94,6 +94,10 @@ impl Version {
 pub struct Call {
     pub operation: String,
     pub input: Value,
+    /// After a delete: what says the resource is gone (a NAT gateway `deleted`, an ECS
+    /// service `INACTIVE`), so that what it used is deleted only then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<Wait>,
 }
 
 /// What a value may refer to: the params' values and the outputs recorded per step, read in

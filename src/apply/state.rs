@@ -122,6 +122,7 @@ mod tests {
                 delete: Some(Call {
                     operation: "DeleteVpc".into(),
                     input: json!({ "VpcId": "vpc-1" }),
+                    wait: None,
                 }),
             },
         );

@@ -88,8 +88,9 @@ pub struct EcsService {
     /// A deployment whose tasks never turn healthy stops and rolls back.
     pub circuit_breaker_rollback: bool,
     /// What must exist before tasks start, that no property names: the listener (ECS
-    /// refuses a target group no load balancer uses), and the VPC endpoints or NAT routes
-    /// through which tasks pull their image and write logs.
+    /// refuses a target group no load balancer uses), the rules of the tasks' group and of
+    /// the groups they talk to, and the VPC endpoints or NAT routes (with the subnets' route
+    /// table associations) through which tasks pull their image and write logs.
     pub after: Vec<Id>,
 }
 

@@ -132,15 +132,17 @@ pub(super) fn lower(
         },
     );
     b.replace_first(tasks);
-    let rule = |b: &mut Builder,
-                group: Ref<SecurityGroup>,
-                direction: Direction,
-                protocol: Protocol,
-                ports: Option<(u16, u16)>,
-                peer: Peer,
-                description: String,
-                ordinal: usize| {
-        b.add(
+    // Every rule is in place before tasks start: the group allows nothing until then.
+    let mut rules: Vec<Id> = Vec::new();
+    let mut rule = |b: &mut Builder,
+                    group: Ref<SecurityGroup>,
+                    direction: Direction,
+                    protocol: Protocol,
+                    ports: Option<(u16, u16)>,
+                    peer: Peer,
+                    description: String,
+                    ordinal: usize| {
+        let r = b.add(
             decl,
             SgRule {
                 group,
@@ -152,6 +154,7 @@ pub(super) fn lower(
                 ordinal,
             },
         );
+        rules.push(r.id);
     };
     let app_port = service.port;
     rule(
@@ -324,6 +327,7 @@ pub(super) fn lower(
     );
     let (min, max) = service.scale.map_or((1, 25), |s| (s.min, s.max));
     let mut after: Vec<Id> = vec![listener.id];
+    after.extend(rules);
     after.extend(network.ready.iter().copied());
     let ecs = b.add(
         decl,

@@ -456,7 +456,9 @@ fn ecs_example_has_the_fargate_chain() {
         );
         // Every endpoint, and the subnets' use of the S3 gateway's table, are ready before
         // the tasks start.
-        assert_eq!(service.after.len(), 1 + 2 + endpoints.len());
+        // Five rules: from the load balancer, the load balancer's to the tasks, the
+        // endpoints' from the tasks, and two out of the tasks.
+        assert_eq!(service.after.len(), 1 + 5 + 2 + endpoints.len());
         let td = g.get(service.task_definition).unwrap();
         assert_eq!((td.network_mode, td.compatibility), ("awsvpc", "FARGATE"));
         ports.push(listener.1.port);
@@ -566,7 +568,8 @@ fn mixed_example_shares_the_load_balancer() {
     // The ECS service waits for its listener, both NAT routes and the private subnets'
     // associations with their tables; tracing adds the daemon.
     let service = one::<ir::EcsService>(&g);
-    assert_eq!(service.after.len(), 5);
+    // Its three rules: from the load balancer, the load balancer's to it, out through the NAT.
+    assert_eq!(service.after.len(), 5 + 3);
     let td = g.get(service.task_definition).unwrap();
     let names: Vec<&str> = td.containers.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, ["search", "xray"]);

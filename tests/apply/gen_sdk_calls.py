@@ -84,7 +84,8 @@ OPERATIONS = {
     ],
     "logs": ["CreateLogGroup", "DeleteLogGroup", "DeleteRetentionPolicy", "PutRetentionPolicy"],
     "ecs": [
-        "CreateCluster", "DeleteCluster", "DescribeClusters", "RegisterTaskDefinition",
+        "CreateCluster", "DeleteCluster", "DescribeClusters", "DescribeTaskDefinition",
+        "RegisterTaskDefinition",
         "DeregisterTaskDefinition", "DeleteTaskDefinitions", "CreateService", "UpdateService",
         "DeleteService", "DescribeServices",
     ],

@@ -23,6 +23,7 @@ pub async fn call(c: &sdk::Client, operation: &str, input: &Value) -> Result<Val
         "DeregisterTaskDefinition" => deregister_task_definition(c, input).await,
         "DescribeClusters" => describe_clusters(c, input).await,
         "DescribeServices" => describe_services(c, input).await,
+        "DescribeTaskDefinition" => describe_task_definition(c, input).await,
         "RegisterTaskDefinition" => register_task_definition(c, input).await,
         "UpdateService" => update_service(c, input).await,
         _ => Err(CallError::Unsupported(format!("ecs {operation}"))),
@@ -271,6 +272,19 @@ async fn describe_services(c: &sdk::Client, input: &Value) -> Result<Value, Call
     }
     if let Some(x) = obj.get("services") {
         r = r.set_services(Some(FromJson::from_json(x, "services")?));
+    }
+    if let Some(x) = obj.get("include") {
+        r = r.set_include(Some(FromJson::from_json(x, "include")?));
+    }
+    let out = r.send().await.map_err(sdk_error)?;
+    Ok(out.to_json().unwrap_or_default())
+}
+
+async fn describe_task_definition(c: &sdk::Client, input: &Value) -> Result<Value, CallError> {
+    let obj = object(input, "input", &["taskDefinition", "include"])?;
+    let mut r = c.describe_task_definition();
+    if let Some(x) = obj.get("taskDefinition") {
+        r = r.set_task_definition(Some(FromJson::from_json(x, "taskDefinition")?));
     }
     if let Some(x) = obj.get("include") {
         r = r.set_include(Some(FromJson::from_json(x, "include")?));
@@ -2401,6 +2415,12 @@ impl FromJson for sdk::types::Tag {
     }
 }
 
+impl FromJson for sdk::types::TaskDefinitionField {
+    fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
+        Ok(Self::from(string(v, at)?))
+    }
+}
+
 impl FromJson for sdk::types::TaskDefinitionPlacementConstraint {
     fn from_json(v: &Value, at: &str) -> Result<Self, ConvError> {
         let obj = object(v, at, &["type", "expression"])?;
@@ -3094,6 +3114,15 @@ impl ToJson for sdk::operation::describe_services::DescribeServicesOutput {
         let mut m = Map::new();
         put(&mut m, "services", &self.services);
         put(&mut m, "failures", &self.failures);
+        Some(Value::Object(m))
+    }
+}
+
+impl ToJson for sdk::operation::describe_task_definition::DescribeTaskDefinitionOutput {
+    fn to_json(&self) -> Option<Value> {
+        let mut m = Map::new();
+        put(&mut m, "taskDefinition", &self.task_definition);
+        put(&mut m, "tags", &self.tags);
         Some(Value::Object(m))
     }
 }

@@ -98,6 +98,7 @@ pub const OPERATIONS: &[(&str, &str)] = &[
     ("ecs", "DeregisterTaskDefinition"),
     ("ecs", "DescribeClusters"),
     ("ecs", "DescribeServices"),
+    ("ecs", "DescribeTaskDefinition"),
     ("ecs", "RegisterTaskDefinition"),
     ("ecs", "UpdateService"),
     ("elbv2", "CreateListener"),
