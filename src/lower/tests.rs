@@ -575,3 +575,46 @@ fn mixed_example_shares_the_load_balancer() {
     assert_eq!(names, ["search", "xray"]);
     assert_eq!((td.cpu.as_str(), td.memory.as_str()), ("2048", "8192"));
 }
+
+/// Each ECS service's listener port, by service name.
+fn listener_ports(g: &Graph) -> BTreeMap<String, u16> {
+    g.iter()
+        .filter_map(|(_, r)| match &r.props {
+            Props::Listener(l) if l.port != 443 => {
+                Some((g.decl(r.decl).ok()?.names.spec.clone(), l.port))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn listener_ports_stay_when_services_come_and_go() {
+    let spec = example("ecs");
+    let before = listener_ports(&graph(&spec));
+    assert_eq!(before.len(), 2);
+    // Add services before, between and after the others by name.
+    let mut grown = spec.clone();
+    for name in ["aardvark", "payments", "zebra"] {
+        let mut s = grown.services[0].clone();
+        s.name = name.to_string();
+        grown.services.push(s);
+    }
+    grown.services.sort_by(|a, b| a.name.cmp(&b.name));
+    let after = listener_ports(&graph(&grown));
+    assert_eq!(after.len(), 5);
+    for (name, port) in &before {
+        assert_eq!(after[name], *port, "{name} moved when services were added");
+    }
+    let mut ports: Vec<u16> = after.values().copied().collect();
+    ports.sort_unstable();
+    ports.dedup();
+    assert_eq!(ports.len(), 5, "two services share a port: {after:?}");
+    // Remove one: the others keep theirs.
+    let mut shrunk = grown.clone();
+    shrunk.services.retain(|s| s.name != "orders");
+    let fewer = listener_ports(&graph(&shrunk));
+    for (name, port) in &fewer {
+        assert_eq!(after[name], *port, "{name} moved when `orders` was removed");
+    }
+}

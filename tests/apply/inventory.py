@@ -70,7 +70,9 @@ def main():
                            for s in ecs.describe_services(
                                cluster=app, services=ecs.list_services(cluster=app)["serviceArns"] or ["none"]
                            )["services"] if s["status"] != "INACTIVE"] if clusters else []
-    out["task_definitions"] = ecs.list_task_definitions(familyPrefix=prefix, status="ACTIVE")["taskDefinitionArns"]
+    # By the family in the ARN (`task-definition/<app>-<service>:<revision>`).
+    out["task_definitions"] = [a for a in ecs.list_task_definitions(status="ACTIVE")["taskDefinitionArns"]
+                               if a.split("task-definition/", 1)[-1].startswith(prefix)]
     targets = scaling.describe_scalable_targets(ServiceNamespace="ecs")["ScalableTargets"]
     out["scalable_targets"] = [t["ResourceId"] for t in targets if t["ResourceId"].startswith(f"service/{app}/")]
     policies = scaling.describe_scaling_policies(ServiceNamespace="ecs")["ScalingPolicies"]
