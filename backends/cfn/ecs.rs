@@ -134,8 +134,10 @@ pub fn service(cx: &Cx, t: &mut Template, me: Id, svc: &EcsService) -> Result<()
         "ServiceName": svc.physical,
         "Cluster": cx.ref_(svc.cluster).map_err(internal)?,
         "TaskDefinition": cx.ref_(svc.task_definition).map_err(internal)?,
+        // No `DesiredCount`: auto scaling owns the count, and CloudFormation would set it
+        // back to the template's on every update of the service. ECS starts one task and
+        // the scalable target raises it to `scale.min`.
         "LaunchType": svc.launch_type,
-        "DesiredCount": svc.desired_count,
         "NetworkConfiguration": {
             "AwsvpcConfiguration": {
                 "AssignPublicIp": public_ip,

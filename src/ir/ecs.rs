@@ -73,7 +73,9 @@ pub struct EcsService {
     pub task_definition: Ref<TaskDefinition>,
     /// `FARGATE`.
     pub launch_type: &'static str,
-    /// Tasks at creation: the scale minimum (auto scaling moves it afterwards).
+    /// Tasks at creation: the scale minimum (auto scaling moves it afterwards). CloudFormation
+    /// leaves it out, since a stack update would reset the count auto scaling has set; ECS
+    /// starts one task and the scalable target raises it to the minimum.
     pub desired_count: u32,
     pub subnets: Vec<SubnetRef>,
     pub security_groups: Vec<Ref<SecurityGroup>>,
