@@ -29,6 +29,10 @@ def main():
     iam, logs = boto3.client("iam", **kw), boto3.client("logs", **kw)
     ecs, scaling = boto3.client("ecs", **kw), boto3.client("application-autoscaling", **kw)
     tagged = [{"Name": "tag:app", "Values": [app]}]
+
+    def ours(resource):
+        return {"Key": "app", "Value": app} in resource.get("Tags", [])
+
     prefix = f"{app}-"
     roles = [r for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(prefix)]
     kept = f"{app}-apigateway-logs"
@@ -55,12 +59,14 @@ def main():
         "account_cloudwatch_role": [a for a in [apigw.get_account().get("cloudwatchRoleArn")] if a],
         "log_groups": [g["logGroupName"] for p in (f"/aws/apigateway/{prefix}", f"/aprc/{app}/")
                        for g in logs.describe_log_groups(logGroupNamePrefix=p)["logGroups"]],
+        # moto ignores the tag filter of some of these calls: the tags are checked here too.
         "internet_gateways": [g["InternetGatewayId"] for g in
-                              ec2.describe_internet_gateways(Filters=tagged)["InternetGateways"]],
-        "route_tables": [t["RouteTableId"] for t in ec2.describe_route_tables(Filters=tagged)["RouteTables"]],
+                              ec2.describe_internet_gateways(Filters=tagged)["InternetGateways"] if ours(g)],
+        "route_tables": [t["RouteTableId"] for t in ec2.describe_route_tables(Filters=tagged)["RouteTables"]
+                         if ours(t)],
         "nat_gateways": [n["NatGatewayId"] for n in ec2.describe_nat_gateways(Filters=tagged)["NatGateways"]
-                         if n["State"] not in ("deleted", "deleting")],
-        "addresses": [a["AllocationId"] for a in ec2.describe_addresses(Filters=tagged)["Addresses"]],
+                         if ours(n) and n["State"] not in ("deleted", "deleting")],
+        "addresses": [a["AllocationId"] for a in ec2.describe_addresses(Filters=tagged)["Addresses"] if ours(a)],
     }
     # ECS: the app's cluster is named after the app; its services and task definitions and the
     # scaling of its services carry the `<app>-` prefix or the cluster's name.
