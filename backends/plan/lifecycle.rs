@@ -37,6 +37,10 @@ pub struct Lifecycle<'a> {
     /// Members of the create input whose change replaces the resource (the new one first
     /// where its name allows).
     pub replace_on: &'static [&'static str],
+    /// Members set at creation only, which another resource owns afterwards (an ECS
+    /// service's `desiredCount`, moved by auto scaling): a change is never applied.
+    #[serde(skip_serializing_if = "<[&str]>::is_empty")]
+    pub create_only: &'static [&'static str],
     /// The create input's tags member and the call that changes tags in place.
     pub tags: Option<Tags>,
 }
@@ -166,6 +170,7 @@ fn lifecycle<'a>(props: &Props, step: &Step<'a>) -> Result<Lifecycle<'a>, Intern
         read: None,
         updates: Vec::new(),
         replace_on: &[],
+        create_only: &[],
         tags: None,
     };
     match props {
@@ -256,7 +261,6 @@ fn lifecycle<'a>(props: &Props, step: &Step<'a>) -> Result<Lifecycle<'a>, Intern
                 operation: "UpdateService",
                 members: &[
                     ("taskDefinition", "taskDefinition"),
-                    ("desiredCount", "desiredCount"),
                     ("networkConfiguration", "networkConfiguration"),
                     ("loadBalancers", "loadBalancers"),
                     (
@@ -267,6 +271,8 @@ fn lifecycle<'a>(props: &Props, step: &Step<'a>) -> Result<Lifecycle<'a>, Intern
                 ],
             }];
             l.replace_on = &["cluster", "serviceName", "launchType"];
+            // Auto scaling owns the count once the service runs.
+            l.create_only = &["desiredCount"];
             l.tags = ECS_TAGS;
         }
         Props::ScalableTarget(_) => {

@@ -15,9 +15,9 @@ use super::ids::{id, kind};
 use super::json::{arr, obj, J};
 use super::steps::{reference, tag_map, tag_spec, text, Step};
 use crate::ir::{
-    Direction, EndpointEnis, Host, Id, Internal, Listener, LoadBalancer, Method, Peer, RegionZones,
-    SecurityGroup, ServiceZones, SgRule, Subnet, TargetGroup, Targets, Vpc, VpcConnector,
-    VpcEndpoint, VpcLink, ZoneRef,
+    Direction, EndpointEnis, Host, Id, Internal, Listener, LoadBalancer, Method, Peer, Protocol,
+    RegionZones, SecurityGroup, ServiceZones, SgRule, Subnet, TargetGroup, Targets, Vpc,
+    VpcConnector, VpcEndpoint, VpcLink, ZoneRef,
 };
 
 fn zone_output(i: usize) -> String {
@@ -199,7 +199,21 @@ pub fn sg_rule<'a>(
         "GroupId" => cx.out(rule.group, "GroupId")?,
         "IpPermissions" => arr![perm],
     };
-    out.push(Step::new(cx.step(me)?, "ec2", authorize, input.clone()).delete(revoke, input));
+    let mut step = Step::new(cx.step(me)?, "ec2", authorize, input.clone()).delete(revoke, input);
+    // A rule equal to AWS's default egress rule must come after that rule is revoked, or
+    // the authorize finds it still there (`InvalidPermission.Duplicate`).
+    let group = cx.g.get(rule.group)?;
+    let is_default = rule.direction == Direction::Egress
+        && rule.protocol == Protocol::All
+        && rule.peer == Peer::Cidr("0.0.0.0/0".to_string());
+    if group.exact_rules && is_default {
+        let owner = &cx.g.owner(rule.group.id)?.names.spec;
+        step = step.after(id(
+            owner,
+            &format!("{}-sg-revoke-egress", group.role.snake()),
+        ));
+    }
+    out.push(step);
     Ok(())
 }
 
@@ -238,6 +252,13 @@ pub fn endpoint<'a>(
         .output("VpcEndpointId", "VpcEndpoint.VpcEndpointId");
     if e.member().is_none() {
         step = step.output("NetworkInterfaceIds", "VpcEndpoint.NetworkInterfaceIds");
+    }
+    // Private DNS needs the created VPC's DNS support and host names on first.
+    if let (true, crate::ir::VpcRef::Created(vpc)) = (e.private_dns, &e.vpc) {
+        let owner = &cx.g.owner(vpc.id)?.names.spec;
+        step = step
+            .after(id(owner, kind::DNS_SUPPORT))
+            .after(id(owner, kind::DNS_HOSTNAMES));
     }
     let ids = obj! { "VpcEndpointIds" => arr![step.out("VpcEndpointId")] };
     let step = step.wait(

@@ -139,6 +139,9 @@ pub fn service(cx: &Cx, me: Id, svc: &EcsService, w: &mut Doc) -> Result<(), Int
             "health_check_grace_period_seconds",
             int(u64::from(svc.health_check_grace_seconds)),
         );
+        // `apply` ends when the tasks are healthy (or the circuit breaker has rolled back,
+        // which fails it), as CloudFormation and the plan wait too.
+        w.attr("wait_for_steady_state", Expression::Bool(true));
         w.block("network_configuration", &[], |w| {
             w.attr("subnets", subnets);
             w.attr("security_groups", groups);

@@ -139,7 +139,6 @@ service orders {
   port    = 8080
   network = core
   command = "serve --name 'a b'"
-  env     = { API = api.front.url }
   secrets = { DB = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf" }
 
   health {
@@ -162,6 +161,7 @@ service search {
   image   = "public.ecr.aws/acme/search:1.0"
   network = edge
   tracing = true
+  env     = { API = api.front.url }
 }
 
 service billing {

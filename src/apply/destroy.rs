@@ -155,6 +155,10 @@ async fn wait_gone(clients: &Clients, service: &str, wait: &Wait) -> Result<(), 
         let last = match generated::call(clients, service, &wait.operation, &wait.input).await {
             Ok(response) => match lookup(&response, &wait.path) {
                 Some(v) if *v == wait.expect => return Ok(()),
+                // ECS describes a resource it no longer knows as a failure `MISSING`.
+                _ if lookup(&response, "failures[0].reason").is_some_and(|r| r == "MISSING") => {
+                    return Ok(())
+                }
                 Some(v) => format!("`{}` was {v}", wait.path),
                 None => format!("`{}` was absent", wait.path),
             },
@@ -190,6 +194,9 @@ pub fn still_in_use(code: &str) -> bool {
             | "InvalidStateException"
             | "ConflictException"
             | "DeleteConflict"
+            // A cluster whose services' tasks are still stopping.
+            | "ClusterContainsTasksException"
+            | "ClusterContainsServicesException"
     )
 }
 

@@ -348,6 +348,11 @@ pub fn role_not_ready(service: &str, operation: &str, error: &CallError) -> bool
         ("apigateway", "UpdateAccount", "BadRequestException") => {
             message.contains("role ARN does not have required permissions")
         }
+        // A fresh account's ECS service-linked role, created by the first cluster, is not
+        // usable at once (the Terraform provider retries this too).
+        ("ecs", "CreateCluster", "InvalidParameterException") => {
+            message.contains("Unable to assume the service linked role")
+        }
         _ => false,
     }
 }

@@ -18,7 +18,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
         ctx,
         format!("app `{name}`"),
         &decl.block.body,
-        &["region", "tags", "compute"],
+        &ATTRS,
         &[],
         Statements::None,
     );
@@ -94,18 +94,53 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
     })
 }
 
-/// The app's `compute`, read without a word on mistakes (its check reports them): what
-/// services are checked for when they do not say, even when the app has errors.
-pub fn compute(decl: Option<Decl>) -> Compute {
-    let written = decl.and_then(|d| {
-        d.block.body.iter().find_map(|stmt| match &stmt.kind {
-            StmtKind::Attr { name, value } if name.name == "compute" => Some(&value.kind),
-            _ => None,
+const ATTRS: [&str; 3] = ["region", "tags", "compute"];
+
+/// The app's attribute `name` as written, without a word on mistakes (its check reports
+/// them): a misspelt name is read as the one it was meant to be, as the checker reads it,
+/// so one mistake gives one error.
+fn raw<'a>(decl: Option<Decl<'a>>, name: &str) -> Option<&'a ExprKind> {
+    let attrs = || {
+        decl.into_iter()
+            .flat_map(|d| d.block.body.iter())
+            .filter_map(|stmt| match &stmt.kind {
+                StmtKind::Attr { name, value } => Some((name.name.as_str(), &value.kind)),
+                _ => None,
+            })
+    };
+    attrs()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+        .or_else(|| {
+            attrs()
+                .find(|(n, _)| crate::diag::did_you_mean(n, ATTRS) == Some(name))
+                .map(|(_, v)| v)
         })
-    });
-    match written {
-        Some(ExprKind::Ident(w)) if w == "ecs" => Compute::Ecs,
-        _ => Compute::AppRunner,
+}
+
+/// A compute as written, a misspelt one read as the one it was meant to be.
+pub fn compute_of(value: Option<&ExprKind>) -> Option<Compute> {
+    let Some(ExprKind::Ident(word)) = value else {
+        return None;
+    };
+    match crate::diag::did_you_mean(word, ["apprunner", "ecs"]).unwrap_or(word) {
+        "ecs" => Some(Compute::Ecs),
+        "apprunner" => Some(Compute::AppRunner),
+        _ => None,
+    }
+}
+
+/// The app's `compute`: what services are checked for when they do not say, even when the
+/// app has errors.
+pub fn compute(decl: Option<Decl>) -> Compute {
+    compute_of(raw(decl, "compute")).unwrap_or_default()
+}
+
+/// The app's `region` when it is a region name written plainly.
+pub fn region(decl: Option<Decl>) -> Option<String> {
+    match raw(decl, "region") {
+        Some(ExprKind::Str(s)) => s.as_literal().filter(|r| is_region(r)),
+        _ => None,
     }
 }
 

@@ -60,9 +60,20 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     let networks = network::check_all(&mut ctx, &syms);
     let platform = service::Platform {
         compute: app::compute(syms.app),
-        nat: networks
+        region: app::region(syms.app),
+        networks: networks
             .iter()
-            .filter_map(|(name, n)| n.model.as_ref().map(|m| (name.clone(), m.nat)))
+            .filter_map(|(name, n)| {
+                let m = n.model.as_ref()?;
+                let existing = matches!(m.source, crate::model::NetworkSource::Existing { .. });
+                Some((
+                    name.clone(),
+                    service::NetworkFacts {
+                        nat: m.nat,
+                        existing,
+                    },
+                ))
+            })
             .collect(),
     };
     let services = service::check_all(&mut ctx, &syms, &platform);

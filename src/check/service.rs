@@ -20,11 +20,19 @@ const ATTRS: [&str; 12] = [
     "tracing", "compute",
 ];
 
-/// What services are checked against: the app's compute, and each network's `nat` (a
-/// network with errors is absent: nothing is said about a NAT it might have).
+/// What services are checked against: the app's compute and region, and each network's
+/// facts (a network with errors is absent: nothing is said about a NAT it might have).
 pub struct Platform {
     pub compute: Compute,
-    pub nat: BTreeMap<String, bool>,
+    pub region: Option<String>,
+    pub networks: BTreeMap<String, NetworkFacts>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct NetworkFacts {
+    pub nat: bool,
+    /// An existing VPC, whose block aprc does not know.
+    pub existing: bool,
 }
 
 /// A checked service, plus the facts other checks need even when the service has errors (so
@@ -62,7 +70,9 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         Some(_) => Compute::AppRunner,
         None => {
             ok &= attrs.get("compute").is_none();
-            platform.compute
+            // A misspelt compute (reported) is read as the one it was meant to be.
+            super::app::compute_of(attrs.get("compute").map(|e| &e.kind))
+                .unwrap_or(platform.compute)
         }
     };
     let ecs = compute == Compute::Ecs;
@@ -133,11 +143,12 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         });
     let has_network = attrs.get("network").is_some();
     ok &= network.is_some() || !has_network;
-    // The network's `nat`, when the network checked (else nothing follows from it).
-    let nat = network
+    // The network's facts, when the network checked (else nothing follows from them).
+    let facts = network
         .as_deref()
-        .and_then(|n| platform.nat.get(n))
+        .and_then(|n| platform.networks.get(n))
         .copied();
+    let nat = facts.map(|f| f.nat);
     if ecs && !has_network {
         let mut d = Diagnostic::new(
             Code::E0314,
@@ -205,6 +216,18 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             no_nat(ctx, span, "`egress = internet`");
             ok = false;
             Egress::Internet
+        }
+        // In an existing VPC with a NAT, "the VPC only" cannot be a rule: its block is not
+        // known, and every other address is through the NAT.
+        Some(("vpc", span)) if ecs && facts.is_some_and(|f| f.nat && f.existing) => {
+            let network = network.as_deref().unwrap_or_default();
+            ctx.diags.push(
+                Diagnostic::new(Code::E0319, format!("`egress = vpc` on ECS Fargate needs the VPC's block, which aprc does not know for the existing network `{network}` with `nat = true`"), span)
+                    .label("cannot be kept to the VPC")
+                    .help("use `egress = internet` (the default there), or a network aprc creates (`cidr`), where `egress = vpc` keeps tasks to the VPC and its endpoints"),
+            );
+            ok = false;
+            Egress::Vpc
         }
         Some(("vpc", _)) if ecs => Egress::Vpc,
         None if ecs && attrs.get("egress").is_none() => {
@@ -284,10 +307,30 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         .blocks
         .get("scale")
         .map(|b| health::scale(ctx, &name, b, compute));
-    if let (true, Some(false), Some((_, ImageSource::EcrPublic)), Some(span)) =
-        (ecs, nat, &image, image_span)
-    {
-        no_nat(ctx, span, "an ECR Public image");
+    if let (true, Some(false), Some((_, source)), Some(span)) = (ecs, nat, &image, image_span) {
+        match source {
+            ImageSource::EcrPublic => {
+                no_nat(ctx, span, "an ECR Public image");
+                ok = false;
+            }
+            // The VPC's endpoints serve their own region only.
+            ImageSource::EcrPrivate { region, .. }
+                if platform.region.as_ref().is_some_and(|r| r != region) =>
+            {
+                no_nat(
+                    ctx,
+                    span,
+                    &format!("an image from ECR in another region ({region})"),
+                );
+                ok = false;
+            }
+            ImageSource::EcrPrivate { .. } => {}
+        }
+    }
+    // Every URL a service may use is on the internet: an api's, a public App Runner
+    // service's.
+    if let (true, Some(false), Some((_, span))) = (ecs, nat, urls.first()) {
+        no_nat(ctx, *span, "a URL in `env` (on the internet)");
         ok = false;
     }
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));

@@ -190,6 +190,17 @@ pub(super) fn lower(
         );
     }
     match (service.egress, &network.cidr) {
+        // With a NAT, the VPC's block only: S3 is an interface endpoint inside it.
+        (Egress::Vpc, Some(block)) if network.nat => rule(
+            b,
+            tasks,
+            Direction::Egress,
+            Protocol::All,
+            None,
+            Peer::Cidr(block.clone()),
+            "All traffic to the VPC and its endpoints".to_string(),
+            0,
+        ),
         (Egress::Vpc, Some(block)) => {
             rule(
                 b,
@@ -251,17 +262,7 @@ pub(super) fn lower(
             port: app_port,
             target_type: "ip",
             targets: Targets::Ecs,
-            health: service.health.as_ref().map(|h| TargetHealth {
-                protocol: match h.protocol {
-                    HealthProtocol::Http => "HTTP",
-                    HealthProtocol::Tcp => "TCP",
-                },
-                path: h.path.clone(),
-                interval: h.interval,
-                timeout: h.timeout,
-                healthy_threshold: h.healthy,
-                unhealthy_threshold: h.unhealthy,
-            }),
+            health: service.health.as_ref().map(target_health),
         },
     );
     b.replace_first(tg);
@@ -379,9 +380,58 @@ pub(super) fn lower(
     })
 }
 
+/// The target group's health check. A check must time out before the next starts, and
+/// Elastic Load Balancing fills an unset value with its default (interval 30 s; timeout 6 s
+/// for HTTP, 10 s for TCP), so a value written alone brings its partner along where the
+/// default would not fit: `interval = 5s` gets a 4 s timeout, `timeout = 45s` a 46 s interval.
+fn target_health(h: &crate::model::Health) -> TargetHealth {
+    let (protocol, default_timeout) = match h.protocol {
+        HealthProtocol::Http => ("HTTP", 6),
+        HealthProtocol::Tcp => ("TCP", 10),
+    };
+    let (interval, timeout) = match (h.interval, h.timeout) {
+        (Some(i), None) if i <= default_timeout => (Some(i), Some(i - 1)),
+        (None, Some(t)) if t >= 30 => (Some(t + 1), Some(t)),
+        other => other,
+    };
+    TargetHealth {
+        protocol,
+        path: h.path.clone(),
+        interval,
+        timeout,
+        healthy_threshold: h.healthy,
+        unhealthy_threshold: h.unhealthy,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::listener_ports;
+
+    #[test]
+    fn a_health_value_alone_brings_a_partner_that_fits() {
+        use crate::model::{Health, HealthProtocol};
+        let h = |protocol, interval, timeout| {
+            super::target_health(&Health {
+                protocol,
+                path: None,
+                interval,
+                timeout,
+                healthy: None,
+                unhealthy: None,
+            })
+        };
+        let t = h(HealthProtocol::Http, Some(5), None);
+        assert_eq!((t.interval, t.timeout), (Some(5), Some(4)));
+        let t = h(HealthProtocol::Tcp, Some(10), None);
+        assert_eq!((t.interval, t.timeout), (Some(10), Some(9)));
+        let t = h(HealthProtocol::Tcp, Some(11), None);
+        assert_eq!((t.interval, t.timeout), (Some(11), None));
+        let t = h(HealthProtocol::Http, None, Some(45));
+        assert_eq!((t.interval, t.timeout), (Some(46), Some(45)));
+        let t = h(HealthProtocol::Http, None, Some(20));
+        assert_eq!((t.interval, t.timeout), (None, Some(20)));
+    }
 
     #[test]
     fn a_port_depends_on_its_name_alone() {

@@ -41,6 +41,8 @@ pub(super) struct Lowered {
     pub endpoints_group: Option<Ref<SecurityGroup>>,
     /// What ECS tasks need before they start: the endpoints, or the routes to the NATs.
     pub ready: Vec<Id>,
+    /// `nat = true`: the private subnets route to the internet.
+    pub nat: bool,
     /// An api routes to an ECS service here, and no App Runner listener made the VPC link:
     /// it is made once the services' listeners exist.
     pub link_after_services: bool,
@@ -267,8 +269,10 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
     });
     let connector_group =
         vpc_egress.then(|| group(b, GroupRole::Connector, "App Runner VPC connector"));
-    // ECS tasks without a NAT pull, log and read secrets through interface endpoints.
-    let fargate_endpoints = !ecs.is_empty() && !network.nat;
+    // ECS tasks without a NAT pull, log and read secrets through interface endpoints; so do
+    // tasks kept to the VPC (`egress = vpc`) in a network with one.
+    let fargate_endpoints =
+        !ecs.is_empty() && (!network.nat || ecs.iter().any(|s| s.egress == Egress::Vpc));
     let endpoints_group =
         fargate_endpoints.then(|| group(b, GroupRole::Endpoints, "VPC endpoints of ECS tasks"));
 
@@ -449,10 +453,13 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
             services.push("ssm");
         }
         for service in services {
-            // S3 is a gateway on the private route table where the app made one; in an
-            // existing VPC (route tables unknown) an interface endpoint with private DNS.
-            let endpoint = match (service, routes.private.is_empty()) {
-                ("s3", false) => VpcEndpoint {
+            // S3 is a gateway on the private route table where the app made one and no NAT
+            // is there (a gateway is reached by route, so the tasks' group must let HTTPS
+            // out to S3's addresses, which only a network without a way out keeps to S3);
+            // else an interface endpoint with private DNS, inside the VPC's block.
+            let gateway = !network.nat && !routes.private.is_empty();
+            let endpoint = match (service, gateway) {
+                ("s3", true) => VpcEndpoint {
                     vpc: vpc.clone(),
                     subnets: Vec::new(),
                     security_groups: Vec::new(),
@@ -487,6 +494,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
         load_balancer,
         endpoints_group,
         ready,
+        nat: network.nat,
         link_after_services: linked_ecs && link.is_none(),
     }
 }

@@ -257,6 +257,31 @@ pub(super) fn pull_statements(source: &ImageSource) -> Vec<Statement> {
     ]
 }
 
+/// The IAM resource of a Secrets Manager ARN as a service may write it: the secret itself,
+/// without ECS's `:json-key:version-stage:version-id` after its name, and with `-??????` for
+/// the six characters AWS appends when the ARN is partial (`secret:db` names
+/// `secret:db-AbCdEf`). An ARN with a param stays as written.
+fn secret_resource(arn: &Text) -> Text {
+    let Some(literal) = arn.as_literal() else {
+        return arn.clone();
+    };
+    let parts: Vec<&str> = literal.splitn(8, ':').collect();
+    let [head @ .., "secret", name] = &parts[..parts.len().min(7)] else {
+        return arn.clone();
+    };
+    let suffixed = name.len() > 7
+        && name.as_bytes()[name.len() - 7] == b'-'
+        && name[name.len() - 6..]
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric());
+    let name = if suffixed {
+        name.to_string()
+    } else {
+        format!("{name}-??????")
+    };
+    Text::lit(format!("{}:secret:{name}", head.join(":")))
+}
+
 /// Reads of exactly the service's secrets.
 pub(super) fn secret_statements(service: &Service) -> Vec<Statement> {
     let mut secrets_manager = Vec::new();
@@ -264,7 +289,7 @@ pub(super) fn secret_statements(service: &Service) -> Vec<Statement> {
     for arn in service.secrets.values() {
         let (sm, ssm) = secret_kinds(arn);
         if sm {
-            secrets_manager.push(arn.clone());
+            secrets_manager.push(secret_resource(arn));
         }
         if ssm {
             parameters.push(arn.clone());
@@ -326,6 +351,23 @@ pub(super) fn code_statements(service: &Service) -> Vec<Statement> {
 #[cfg(test)]
 mod tests {
     use super::thousandths;
+    use crate::text::Text;
+
+    #[test]
+    fn a_secret_is_granted_as_itself() {
+        let r = |s: &str| super::secret_resource(&Text::lit(s)).to_string();
+        let full = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf";
+        assert_eq!(r(full), full);
+        assert_eq!(r(&format!("{full}:password::")), full);
+        assert_eq!(
+            r("arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"),
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-??????"
+        );
+        assert_eq!(
+            r("arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db:password::"),
+            "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-??????"
+        );
+    }
 
     #[test]
     fn spells_sizes_as_app_runner_does() {

@@ -341,20 +341,10 @@ fn ecs_roles_hold_exactly_the_grants_and_the_start_up_calls() {
             "ValueFrom": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:orders-db-AbCdEf",
         }])
     );
-    // The command is split as a shell would, and the api's URL is built from its id.
+    // The command is split as a shell would.
     assert_eq!(
         c["Command"],
         json!(["bin/server", "--port", "8080", "--mode", "read write"])
-    );
-    let api_url = c["Environment"]
-        .as_array()
-        .expect("environment")
-        .iter()
-        .find(|e| e["Name"] == "API")
-        .expect("API");
-    assert_eq!(
-        api_url["Value"]["Fn::Sub"],
-        "https://${PublicApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/prod"
     );
 }
 

@@ -69,7 +69,9 @@ def problems_of(plan, table):
                 model.operation_model(entry["tags"]["operation"])
             except Exception:
                 problems.append(f"{where}: {entry['service']} has no operation {entry['tags']['operation']!r}")
-        named = updated | replaced | tags
+        # Set at creation only; another resource owns it afterwards (auto scaling's count).
+        create_only = set(entry.get("create_only", []))
+        named = updated | replaced | tags | create_only
         for member in sorted(named - create_members):
             problems.append(f"{where}: {entry['create']} takes no {member!r}")
         for member in sorted(updated & replaced):
