@@ -290,7 +290,7 @@ fn ecs_graph() -> Graph {
             port: 9000,
             target_type: "ip",
             targets: Targets::Ecs,
-            health: Some(TargetHealth {
+            health: Some(Health {
                 protocol: "HTTP",
                 path: Some(Text::lit("/healthz")),
                 interval: Some(10),

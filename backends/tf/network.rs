@@ -17,10 +17,10 @@ use super::expr::{
     attr, call, count_index, data_ref, get_attr, index, int, resource_ref, string, text,
 };
 use crate::ir::{
-    Direction, ElasticIp, Id, Internal, InternetGateway, Listener, LoadBalancer, NatGateway, Peer,
-    Ref, RegionZones, Route, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
-    ServiceZones, SgRule, Subnet, SubnetRef, TargetGroup, TargetHealth, Targets, Vpc, VpcConnector,
-    VpcEndpoint, VpcLink, VpcRef, ZoneRef,
+    Direction, ElasticIp, Health, Id, Internal, InternetGateway, Listener, LoadBalancer,
+    NatGateway, Peer, Ref, RegionZones, Route, RouteTable, RouteTableAssociation, RouteTarget,
+    SecurityGroup, ServiceZones, SgRule, Subnet, SubnetRef, TargetGroup, Targets, Vpc,
+    VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
 };
 use hcl::{Body, Expression};
 
@@ -241,7 +241,7 @@ pub fn target_group(cx: &Cx, me: Id, tg: &TargetGroup, w: &mut Doc) -> Result<()
         w.attr("target_type", string(tg.target_type));
         w.attr("vpc_id", vpc);
         if let Some(h) = &tg.health {
-            health_check(h, w);
+            health_check("health_check", h, w);
         }
         if replace_first {
             // Its name changes with whatever forces its replacement (lowering's suffix).
@@ -281,10 +281,11 @@ pub fn target_group(cx: &Cx, me: Id, tg: &TargetGroup, w: &mut Doc) -> Result<()
     Ok(())
 }
 
-/// `health_check { ... }`: the protocol, and each setting only when given (Elastic Load
-/// Balancing's default otherwise).
-fn health_check(h: &TargetHealth, w: &mut Body) {
-    w.block("health_check", &[], |w| {
+/// A health check block (`health_check` of a target group, `health_check_configuration` of
+/// an App Runner service): the protocol, and each setting only when given (AWS's default
+/// otherwise).
+pub(super) fn health_check(block: &'static str, h: &Health, w: &mut Body) {
+    w.block(block, &[], |w| {
         w.attr("protocol", string(h.protocol));
         if let Some(path) = &h.path {
             w.attr("path", text(path));

@@ -10,7 +10,7 @@
 use super::cx::Cx;
 use super::doc::{BodyExt, Doc};
 use super::expr::{data_attr, int, pieces, resource_ref, string, template, text, Piece};
-use super::network::vpc_id;
+use super::network::{health_check, vpc_id};
 use crate::ir::{
     AppRunnerService, AutoScaling, Egress, EnvPart, EnvValue, Id, IngressConnection, Internal,
     Observability, Role,
@@ -214,22 +214,7 @@ pub fn service(cx: &Cx, me: Id, svc: &AppRunnerService, w: &mut Doc) -> Result<(
             }
         });
         if let Some(h) = &svc.health {
-            w.block("health_check_configuration", &[], |w| {
-                w.attr("protocol", string(h.protocol));
-                if let Some(path) = &h.path {
-                    w.attr("path", text(path));
-                }
-                for (key, value) in [
-                    ("interval", h.interval),
-                    ("timeout", h.timeout),
-                    ("healthy_threshold", h.healthy_threshold),
-                    ("unhealthy_threshold", h.unhealthy_threshold),
-                ] {
-                    if let Some(v) = value {
-                        w.attr(key, int(u64::from(v)));
-                    }
-                }
-            });
+            health_check("health_check_configuration", h, w);
         }
         if let Some(scaling) = scaling {
             w.attr("auto_scaling_configuration_arn", scaling.into());

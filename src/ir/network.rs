@@ -3,7 +3,7 @@
 //! of its interfaces' IPs, the internal load balancer with its target group and listener, the
 //! API Gateway VPC link, and the App Runner VPC connector.
 
-use super::{Id, Ref, Refs};
+use super::{Health, Id, Ref, Refs};
 use crate::text::Text;
 
 /// The region's available availability zones, in the order AWS lists them: where created
@@ -277,8 +277,9 @@ pub struct TargetGroup {
     /// `ip`.
     pub target_type: &'static str,
     pub targets: Targets,
-    /// The health check; `None` keeps Elastic Load Balancing's defaults.
-    pub health: Option<TargetHealth>,
+    /// The health check (section 9's ranges, checked); `None` keeps Elastic Load
+    /// Balancing's defaults.
+    pub health: Option<Health>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -287,23 +288,6 @@ pub enum Targets {
     EndpointEnis(Ref<EndpointEnis>),
     /// Registered by ECS: an ECS service's tasks.
     Ecs,
-}
-
-/// A target group's health check (section 9's ranges, checked).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TargetHealth {
-    /// `HTTP` or `TCP`.
-    pub protocol: &'static str,
-    /// `HTTP` only.
-    pub path: Option<Text>,
-    /// Seconds, 5-300.
-    pub interval: Option<u32>,
-    /// Seconds, 2-120.
-    pub timeout: Option<u32>,
-    /// 2-10.
-    pub healthy_threshold: Option<u32>,
-    /// 2-10.
-    pub unhealthy_threshold: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

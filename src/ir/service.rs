@@ -97,10 +97,13 @@ impl RepositoryType {
     }
 }
 
+/// A health check: App Runner's, or an ECS service's target group's. Each value is within
+/// its compute's range (checked); unset ones keep AWS's defaults.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Health {
     /// `HTTP` or `TCP`.
     pub protocol: &'static str,
+    /// `HTTP` only.
     pub path: Option<Text>,
     pub interval: Option<u32>,
     pub timeout: Option<u32>,

@@ -6,10 +6,9 @@
 use super::network;
 use super::service::{code_statements, env_value, pull_statements, secret_statements, Urls};
 use crate::ir::{
-    Builder, Cluster, Container, DeclId, Direction, EcsService, GroupRole, Id, Listener,
+    Builder, Cluster, Container, DeclId, Direction, EcsService, GroupRole, Health, Id, Listener,
     LoadBalancer, LogGroup, Peer, PortMapping, Protocol, Ref, Role, RoleUse, ScalableTarget,
-    ScalingPolicy, SecurityGroup, SgRule, Statement, TargetGroup, TargetHealth, Targets,
-    TaskDefinition,
+    ScalingPolicy, SecurityGroup, SgRule, Statement, TargetGroup, Targets, TaskDefinition,
 };
 use crate::model::{Egress, HealthProtocol, Service};
 use crate::names;
@@ -384,7 +383,7 @@ pub(super) fn lower(
 /// Elastic Load Balancing fills an unset value with its default (interval 30 s; timeout 6 s
 /// for HTTP, 10 s for TCP), so a value written alone brings its partner along where the
 /// default would not fit: `interval = 5s` gets a 4 s timeout, `timeout = 45s` a 46 s interval.
-fn target_health(h: &crate::model::Health) -> TargetHealth {
+fn target_health(h: &crate::model::Health) -> Health {
     let (protocol, default_timeout) = match h.protocol {
         HealthProtocol::Http => ("HTTP", 6),
         HealthProtocol::Tcp => ("TCP", 10),
@@ -394,7 +393,7 @@ fn target_health(h: &crate::model::Health) -> TargetHealth {
         (None, Some(t)) if t >= 30 => (Some(t + 1), Some(t)),
         other => other,
     };
-    TargetHealth {
+    Health {
         protocol,
         path: h.path.clone(),
         interval,
