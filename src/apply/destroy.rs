@@ -13,9 +13,8 @@
 
 use super::clients::Clients;
 use super::convert::CallError;
-use super::exec::{StepFailure, WAIT_FIRST, WAIT_MAX};
+use super::exec::{wait_for, StepFailure, Until};
 use super::generated;
-use super::plan::{lookup, Wait};
 use super::progress::Progress;
 use super::state::State;
 use serde_json::Value;
@@ -71,14 +70,14 @@ pub async fn destroy(
                         error,
                     });
                 if let (Ok(()), Some(wait)) = (&result, &delete.wait) {
-                    result =
-                        wait_gone(&clients, &service, wait)
-                            .await
-                            .map_err(|error| StepFailure {
-                                step: id.clone(),
-                                call: format!("wait {service} {}", wait.operation),
-                                error,
-                            });
+                    result = wait_for(&clients, &service, wait, &wait.input, Until::Gone)
+                        .await
+                        .map(|_| ())
+                        .map_err(|error| StepFailure {
+                            step: id.clone(),
+                            call: format!("wait {service} {}", wait.operation),
+                            error,
+                        });
                 }
                 (id, result)
             });
@@ -142,40 +141,6 @@ async fn delete_one(
             }
             Err(e) => return Err(e.to_string()),
         }
-    }
-}
-
-/// Polls a delete's wait until the resource reads as gone (the wait's value), or is not
-/// found at all: a resumed destroy may find it long gone.
-async fn wait_gone(clients: &Clients, service: &str, wait: &Wait) -> Result<(), String> {
-    let start = Instant::now();
-    let timeout = Duration::from_secs(wait.timeout_seconds);
-    let mut pause = WAIT_FIRST;
-    loop {
-        let last = match generated::call(clients, service, &wait.operation, &wait.input).await {
-            Ok(response) => match lookup(&response, &wait.path) {
-                Some(v) if *v == wait.expect => return Ok(()),
-                // ECS describes a resource it no longer knows as a failure `MISSING`.
-                _ if lookup(&response, "failures[0].reason").is_some_and(|r| r == "MISSING") => {
-                    return Ok(())
-                }
-                Some(v) => format!("`{}` was {v}", wait.path),
-                None => format!("`{}` was absent", wait.path),
-            },
-            Err(CallError::Aws {
-                code: Some(code), ..
-            }) if already_gone(&code) => return Ok(()),
-            Err(e @ CallError::Aws { .. }) => e.to_string(),
-            Err(e) => return Err(e.to_string()),
-        };
-        if start.elapsed() + pause > timeout {
-            return Err(format!(
-                "timed out after {}s waiting for `{}` = {}; {last}",
-                wait.timeout_seconds, wait.path, wait.expect
-            ));
-        }
-        tokio::time::sleep(pause).await;
-        pause = (pause * 3 / 2).min(WAIT_MAX);
     }
 }
 

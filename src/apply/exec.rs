@@ -22,8 +22,8 @@ use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 /// First pause between two polls of a wait; it grows by half each time up to `WAIT_MAX`.
-pub(super) const WAIT_FIRST: Duration = Duration::from_millis(300);
-pub(super) const WAIT_MAX: Duration = Duration::from_secs(15);
+const WAIT_FIRST: Duration = Duration::from_millis(300);
+const WAIT_MAX: Duration = Duration::from_secs(15);
 
 /// A step that failed: which one, which call, and what AWS (or the plan) said.
 #[derive(Debug, Clone, PartialEq)]
@@ -281,7 +281,7 @@ async fn run_step(
     values.outputs.insert(step.id.clone(), outputs);
     let call = format!("wait {} {}", step.service, wait.operation);
     let result = match values.resolve(&wait.input) {
-        Ok(input) => wait_for(&clients, &step.service, wait, &input).await,
+        Ok(input) => wait_for(&clients, &step.service, wait, &input, Until::Ready).await,
         Err(e) => Err(e),
     };
     let read = result.and_then(|last| {
@@ -357,14 +357,26 @@ pub fn role_not_ready(service: &str, operation: &str, error: &CallError) -> bool
     }
 }
 
+/// What a wait waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Until {
+    /// A created resource to be ready: a value containing `FAIL` ends the wait at once.
+    Ready,
+    /// A deleted resource to be gone: not finding it at all is as good (a resumed destroy
+    /// may find it long gone), and ECS describes a resource it no longer knows as a failure
+    /// `MISSING`.
+    Gone,
+}
+
 /// Polls until the value at the wait's path is the expected one, with a growing pause, and
-/// returns that last response. AWS errors count as "not yet" until the timeout (a resource
-/// just created may not be visible yet); a value containing `FAIL` ends the wait at once.
-async fn wait_for(
+/// returns that last response (`null` for a resource found gone). AWS errors count as "not
+/// yet" until the timeout (a resource just created may not be visible yet).
+pub(super) async fn wait_for(
     clients: &Clients,
     service: &str,
     wait: &Wait,
     input: &Value,
+    until: Until,
 ) -> Result<Value, String> {
     let start = Instant::now();
     let timeout = Duration::from_secs(wait.timeout_seconds);
@@ -373,7 +385,14 @@ async fn wait_for(
         let last = match generated::call(clients, service, &wait.operation, input).await {
             Ok(response) => match lookup(&response, &wait.path) {
                 Some(v) if *v == wait.expect => return Ok(response),
-                Some(Value::String(s)) if s.to_ascii_uppercase().contains("FAIL") => {
+                _ if until == Until::Gone
+                    && lookup(&response, "failures[0].reason").is_some_and(|r| r == "MISSING") =>
+                {
+                    return Ok(response)
+                }
+                Some(Value::String(s))
+                    if until == Until::Ready && s.to_ascii_uppercase().contains("FAIL") =>
+                {
                     return Err(format!(
                         "`{}` is `{s}`, expected {}",
                         wait.path, wait.expect
@@ -382,6 +401,11 @@ async fn wait_for(
                 Some(v) => format!("`{}` was {v}", wait.path),
                 None => format!("`{}` was absent", wait.path),
             },
+            Err(CallError::Aws {
+                code: Some(code), ..
+            }) if until == Until::Gone && super::destroy::already_gone(&code) => {
+                return Ok(Value::Null)
+            }
             Err(e @ CallError::Aws { .. }) => e.to_string(),
             Err(e) => return Err(e.to_string()),
         };
