@@ -30,6 +30,25 @@ pub struct Wait<'a> {
     pub outputs: Vec<(Name, Name)>,
 }
 
+impl<'a> Wait<'a> {
+    /// Polls `operation` until `path` of its response reads `expect`, no outputs yet.
+    fn new(
+        operation: &'static str,
+        input: J<'a>,
+        path: &'static str,
+        expect: &'static str,
+        timeout_seconds: u32,
+    ) -> Self {
+        Wait {
+            call: Call { operation, input },
+            path,
+            expect,
+            timeout_seconds,
+            outputs: Vec::new(),
+        }
+    }
+}
+
 /// An output name or its response path: literals, but numbered ones (`Zone1`) are built.
 pub type Name = Cow<'static, str>;
 
@@ -90,13 +109,7 @@ impl<'a> Step<'a> {
         expect: &'static str,
         timeout_seconds: u32,
     ) -> Self {
-        self.wait = Some(Wait {
-            call: Call { operation, input },
-            path,
-            expect,
-            timeout_seconds,
-            outputs: Vec::new(),
-        });
+        self.wait = Some(Wait::new(operation, input, path, expect, timeout_seconds));
         self
     }
 
@@ -124,13 +137,7 @@ impl<'a> Step<'a> {
         expect: &'static str,
         timeout_seconds: u32,
     ) -> Self {
-        self.delete_wait = Some(Wait {
-            call: Call { operation, input },
-            path,
-            expect,
-            timeout_seconds,
-            outputs: Vec::new(),
-        });
+        self.delete_wait = Some(Wait::new(operation, input, path, expect, timeout_seconds));
         self
     }
 
