@@ -8,22 +8,14 @@
 //! CloudFormation only creates a new deployment when the logical id changes, so any change
 //! goes live (spec 6.6 and 8).
 
-use super::cx::{Cx, HASH_DIGITS};
+use super::cx::{id, internal, Cx, HASH_DIGITS};
 use super::intrinsics::{escape_sub, number, sub, text};
 use super::{BackendError, Template};
 use crate::ir::{
-    ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, Internal, LogGroup,
-    LogsRole, Method, Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
+    ApiAccount, ApiKey, ApiResource, Connection, Deployment, Host, Id, LogGroup, LogsRole, Method,
+    Ref, RestApi, Stage, UsagePlan, UsagePlanKey,
 };
 use serde_json::{json, Map, Value};
-
-fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
-    cx.id(me).map_err(BackendError::internal)
-}
-
-fn internal(e: Internal) -> BackendError {
-    BackendError::internal(e)
-}
 
 pub fn rest_api(cx: &Cx, t: &mut Template, me: Id, api: &RestApi) -> Result<(), BackendError> {
     let props = json!({

@@ -8,6 +8,7 @@
 
 use super::eni_lookup;
 use super::intrinsics::{get_att, param_id, ref_};
+use super::BackendError;
 use crate::ir::{
     DeclKind, Direction, Graph, Id, Ids, Internal, InternetGateway, Kind, Origin, Props, Ref,
     Subnet, TableUse,
@@ -217,4 +218,14 @@ pub fn logical_ids(g: &Graph) -> Result<(Ids, Ids), Internal> {
 /// Whether CloudFormation takes `id` as a logical id: 1 to 255 letters and digits.
 pub fn valid(id: &str) -> bool {
     !id.is_empty() && id.len() <= 255 && id.chars().all(|c| c.is_ascii_alphanumeric())
+}
+
+/// The logical id of resource `me`; a resource without one is a bug in aprc.
+pub(super) fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
+    cx.id(me).map_err(BackendError::internal)
+}
+
+/// What the backend found inconsistent in the graph, as its refusal (E0901).
+pub(super) fn internal(e: Internal) -> BackendError {
+    BackendError::internal(e)
 }

@@ -8,7 +8,7 @@
 //! service by `service/<cluster name>/<service name>`, built from the cluster's `Ref` (its
 //! name) and the service's `Name` attribute, so it waits for the service without `DependsOn`.
 
-use super::cx::{attachment_id, Cx};
+use super::cx::{attachment_id, id, internal, Cx};
 use super::intrinsics::{number, ref_, sub, text};
 use super::network::{group_ids, subnet_values};
 use super::service::env_value;
@@ -18,14 +18,6 @@ use crate::ir::{
     TaskDefinition,
 };
 use serde_json::{json, Map, Value};
-
-fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
-    cx.id(me).map_err(BackendError::internal)
-}
-
-fn internal(e: Internal) -> BackendError {
-    BackendError::internal(e)
-}
 
 pub fn cluster(cx: &Cx, t: &mut Template, me: Id, c: &Cluster) -> Result<(), BackendError> {
     let insights = if c.container_insights {

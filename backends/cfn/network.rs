@@ -12,7 +12,7 @@
 //! any inline egress rule CloudFormation creates the group with AWS's allow-all egress, which
 //! separate egress resources do not remove.
 
-use super::cx::Cx;
+use super::cx::{id, internal, Cx};
 use super::intrinsics::{az, sub, text};
 use super::{BackendError, Template};
 use crate::ir::{
@@ -20,14 +20,6 @@ use crate::ir::{
     SubnetRef, TargetGroup, Targets, Vpc, VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
 };
 use serde_json::{json, Map, Value};
-
-fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
-    cx.id(me).map_err(BackendError::internal)
-}
-
-fn internal(e: Internal) -> BackendError {
-    BackendError::internal(e)
-}
 
 /// A VPC's id: a Ref to the created VPC, or the existing id (which may use a parameter).
 pub fn vpc_value(cx: &Cx, vpc: &VpcRef) -> Result<Value, BackendError> {

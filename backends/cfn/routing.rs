@@ -9,22 +9,14 @@
 //! attachment with `DependsOn`. A route through a NAT gateway waits for that NAT gateway,
 //! which waits for the attachment.
 
-use super::cx::{attachment_id, Cx};
+use super::cx::{attachment_id, id, internal, Cx};
 use super::intrinsics::ref_;
 use super::{BackendError, Template};
 use crate::ir::{
-    ElasticIp, Id, Internal, InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation,
+    ElasticIp, Id, InternetGateway, NatGateway, Route, RouteTable, RouteTableAssociation,
     RouteTarget,
 };
 use serde_json::{json, Value};
-
-fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
-    cx.id(me).map_err(BackendError::internal)
-}
-
-fn internal(e: Internal) -> BackendError {
-    BackendError::internal(e)
-}
 
 /// The gateway, then its attachment to the VPC.
 pub fn internet_gateway(

@@ -5,7 +5,7 @@
 //! Runner service, and a private service's VPC ingress connection. The ECS service is in
 //! `ecs.rs`.
 
-use super::cx::Cx;
+use super::cx::{id, internal, Cx};
 use super::intrinsics::{push_template, sub, text};
 use super::network::vpc_value;
 use super::{BackendError, Template};
@@ -16,14 +16,6 @@ use crate::ir::{
 use crate::text::Text;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-
-fn id<'c>(cx: &'c Cx, me: Id) -> Result<&'c str, BackendError> {
-    cx.id(me).map_err(BackendError::internal)
-}
-
-fn internal(e: Internal) -> BackendError {
-    BackendError::internal(e)
-}
 
 /// A role assumable by its service principal, with its statements as its one inline policy.
 pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), BackendError> {
