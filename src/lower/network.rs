@@ -143,7 +143,8 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                 },
             );
             let step = 1u64 << (32 - u32::from(*subnet_size));
-            let mut subnets = Vec::new();
+            // The private subnets as created, with their zones.
+            let mut created_subnets: Vec<(Ref<Subnet>, ZoneRef)> = Vec::new();
             let mut identity = Vec::new();
             for i in 0..usize::from(*count) {
                 let block = cidr(u64::from(*base) + step * i as u64, *subnet_size);
@@ -170,52 +171,46 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
                         public: false,
                     },
                 );
-                subnets.push(SubnetRef::Created(subnet));
+                created_subnets.push((subnet, zone));
             }
             // Public subnets after the private ones (which keep their blocks), each in the
             // zone of the private subnet of its index.
             let public: Vec<Ref<Subnet>> = if network.nat {
-                let privates: Vec<Ref<Subnet>> = subnets
-                    .iter()
-                    .filter_map(|s| match s {
-                        SubnetRef::Created(r) => Some(*r),
-                        SubnetRef::Existing(_) => None,
-                    })
-                    .collect();
-                privates
+                created_subnets
                     .iter()
                     .enumerate()
-                    .filter_map(|(i, private)| {
-                        let zone = b.graph().get(*private).ok()?.zone;
+                    .map(|(i, (_, zone))| {
                         let block = cidr(
                             u64::from(*base) + step * (usize::from(*count) + i) as u64,
                             *subnet_size,
                         );
-                        Some(b.add(
+                        b.add(
                             decl,
                             Subnet {
                                 vpc: created,
                                 cidr: block,
-                                zone,
+                                zone: *zone,
                                 map_public_ip: false,
                                 index: i,
                                 public: true,
                             },
-                        ))
+                        )
                     })
                     .collect()
             } else {
                 Vec::new()
             };
+            let private: Vec<Ref<Subnet>> = created_subnets.iter().map(|(s, _)| *s).collect();
             routes = route_tables(
                 b,
                 decl,
                 created,
-                &subnets,
+                &private,
                 &public,
                 network.nat,
                 !ecs.is_empty(),
             );
+            let subnets: Vec<SubnetRef> = private.into_iter().map(SubnetRef::Created).collect();
             (
                 VpcRef::Created(created),
                 subnets,
@@ -518,18 +513,11 @@ fn route_tables(
     b: &mut Builder,
     decl: DeclId,
     vpc: Ref<Vpc>,
-    private: &[SubnetRef],
+    private: &[Ref<Subnet>],
     public: &[Ref<Subnet>],
     nat: bool,
     ecs: bool,
 ) -> Routes {
-    let private: Vec<Ref<Subnet>> = private
-        .iter()
-        .filter_map(|s| match s {
-            SubnetRef::Created(r) => Some(*r),
-            SubnetRef::Existing(_) => None,
-        })
-        .collect();
     let mut routes = Routes::default();
     if nat {
         let igw = b.add(decl, InternetGateway { vpc });
@@ -600,7 +588,7 @@ fn route_tables(
                 table_use: TableUse::Private(0),
             },
         );
-        for subnet in &private {
+        for subnet in private {
             routes.associations.push(b.add(
                 decl,
                 RouteTableAssociation {
