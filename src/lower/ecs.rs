@@ -118,19 +118,15 @@ pub(super) fn lower(
     // The tasks' group: the service port from the load balancer only; out to the endpoints
     // (and S3) or, with a NAT, anywhere.
     let identity = super::identity::vpc(b.graph(), &network.vpc);
-    let description = format!("ECS tasks of {physical}");
-    let suffix = names::replacement_suffix("security group", &[&identity, "tasks", &description]);
-    let tasks = b.add(
+    let tasks = network::security_group(
+        b,
         decl,
-        SecurityGroup {
-            vpc: network.vpc.clone(),
-            role: GroupRole::Tasks,
-            physical: format!("{physical}-tasks-{suffix}"),
-            description,
-            exact_rules: true,
-        },
+        &network.vpc,
+        &identity,
+        &physical,
+        GroupRole::Tasks,
+        "ECS tasks",
     );
-    b.replace_first(tasks);
     // Every rule is in place before tasks start: the group allows nothing until then.
     let mut rules: Vec<Id> = Vec::new();
     let mut rule = |b: &mut Builder,
@@ -249,13 +245,7 @@ pub(super) fn lower(
     let tg = b.add(
         decl,
         TargetGroup {
-            physical: names::elb_name(
-                &stem,
-                &names::replacement_suffix(
-                    "target group",
-                    &[&identity, "TCP", &app_port.to_string(), "ip"],
-                ),
-            ),
+            physical: network::target_group_name(&stem, &identity, app_port),
             vpc: network.vpc.clone(),
             protocol: "TCP",
             port: app_port,

@@ -130,12 +130,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
             continue;
         };
         if let service::Target::Ecs(ecs) = &lowered.target {
-            let physical = b
-                .graph()
-                .decl(network.decl)
-                .map(|d| d.names.physical.clone())
-                .unwrap_or_default();
-            network::late_link(&mut b, network, &physical, ecs.listener);
+            network::late_link(&mut b, network, ecs.listener);
             lowered.link = network.link;
         }
     }

@@ -237,21 +237,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
 
     // Security groups, each named with a suffix that changes with its replacement.
     let group = |b: &mut Builder, role: GroupRole, what: &str| {
-        let description = format!("{what} of {physical}");
-        let suffix =
-            names::replacement_suffix("security group", &[&identity, role.snake(), &description]);
-        let sg = b.add(
-            decl,
-            SecurityGroup {
-                vpc: vpc.clone(),
-                role,
-                physical: format!("{physical}-{}-{suffix}", role.snake()),
-                description,
-                exact_rules: true,
-            },
-        );
-        b.replace_first(sg);
-        sg
+        security_group(b, decl, &vpc, &identity, &physical, role, what)
     };
     let endpoint_group = (!private.is_empty())
         .then(|| group(b, GroupRole::Endpoint, "App Runner requests endpoint"));
@@ -381,13 +367,7 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
             let tg = b.add(
                 decl,
                 TargetGroup {
-                    physical: names::elb_name(
-                        &stem,
-                        &names::replacement_suffix(
-                            "target group",
-                            &[&identity, "TCP", &HTTPS.to_string(), "ip"],
-                        ),
-                    ),
+                    physical: target_group_name(&stem, &identity, HTTPS),
                     vpc: vpc.clone(),
                     protocol: "TCP",
                     port: HTTPS,
@@ -602,25 +582,69 @@ fn route_tables(
     routes
 }
 
+/// A security group of a declaration whose AWS name is `owner` (a network's, or an ECS
+/// service's tasks'), described as `<what> of <owner>`: exactly the graph's rules, named
+/// `<owner>-<role>-<suffix>` with a suffix that changes with its replacement (its VPC, role
+/// and description), and replaced by creating the new one first.
+pub(super) fn security_group(
+    b: &mut Builder,
+    decl: DeclId,
+    vpc: &VpcRef,
+    vpc_identity: &str,
+    owner: &str,
+    role: GroupRole,
+    what: &str,
+) -> Ref<SecurityGroup> {
+    let description = format!("{what} of {owner}");
+    let suffix = names::replacement_suffix(
+        "security group",
+        &[vpc_identity, role.snake(), &description],
+    );
+    let sg = b.add(
+        decl,
+        SecurityGroup {
+            vpc: vpc.clone(),
+            role,
+            physical: format!("{owner}-{}-{suffix}", role.snake()),
+            description,
+            exact_rules: true,
+        },
+    );
+    b.replace_first(sg);
+    sg
+}
+
+/// A target group's name: `stem` and a suffix that changes with what replaces it (its VPC,
+/// protocol, port and target type).
+pub(super) fn target_group_name(stem: &str, vpc_identity: &str, port: u16) -> String {
+    names::elb_name(
+        stem,
+        &names::replacement_suffix(
+            "target group",
+            &[vpc_identity, "TCP", &port.to_string(), "ip"],
+        ),
+    )
+}
+
 /// The VPC link of a network whose apis reach only ECS services: made after the services,
 /// waiting for the first of their listeners.
-pub(super) fn late_link(
-    b: &mut Builder,
-    network: &mut Lowered,
-    physical: &str,
-    listener: Ref<Listener>,
-) {
-    if let (true, Some((lb, _))) = (network.link_after_services, network.load_balancer) {
-        network.link = Some(b.add(
-            network.decl,
-            VpcLink {
-                physical: physical.to_string(),
-                target: lb,
-                listener,
-            },
-        ));
-        network.link_after_services = false;
-    }
+pub(super) fn late_link(b: &mut Builder, network: &mut Lowered, listener: Ref<Listener>) {
+    let (true, Some((lb, _))) = (network.link_after_services, network.load_balancer) else {
+        return;
+    };
+    let physical = match b.graph().decl(network.decl) {
+        Ok(d) => d.names.physical.clone(),
+        Err(e) => return b.broken(e.0),
+    };
+    network.link = Some(b.add(
+        network.decl,
+        VpcLink {
+            physical,
+            target: lb,
+            listener,
+        },
+    ));
+    network.link_after_services = false;
 }
 
 /// `base/prefix` in dotted form.
