@@ -3,6 +3,7 @@
 //! the check cannot disagree.
 
 use crate::model::Compute;
+use std::sync::OnceLock;
 
 /// App Runner: (vCPU in thousandths, memory in MB it may pair with).
 const APP_RUNNER: [(u32, &[u32]); 5] = [
@@ -25,23 +26,29 @@ const FARGATE: [(u32, u32, u32, u32); 7] = [
     (16000, 32, 120, 8),
 ];
 
-/// The compute's pairs, as (vCPU in thousandths, memories in MB).
-fn pairs(compute: Compute) -> Vec<(u32, Vec<u32>)> {
+/// The compute's pairs, as (vCPU in thousandths, memories in MB): built once per compute,
+/// since every service's sizes are checked against them.
+fn pairs(compute: Compute) -> &'static [(u32, Vec<u32>)] {
+    static APP_RUNNER_PAIRS: OnceLock<Vec<(u32, Vec<u32>)>> = OnceLock::new();
+    static FARGATE_PAIRS: OnceLock<Vec<(u32, Vec<u32>)>> = OnceLock::new();
     match compute {
-        Compute::AppRunner => APP_RUNNER.iter().map(|(c, m)| (*c, m.to_vec())).collect(),
-        Compute::Ecs => FARGATE
-            .iter()
-            .map(|&(c, low, high, step)| {
-                let mut m: Vec<u32> = (low..=high)
-                    .step_by(step as usize)
-                    .map(|gb| gb * 1024)
-                    .collect();
-                if c == 250 {
-                    m.insert(0, 512);
-                }
-                (c, m)
-            })
-            .collect(),
+        Compute::AppRunner => APP_RUNNER_PAIRS
+            .get_or_init(|| APP_RUNNER.iter().map(|(c, m)| (*c, m.to_vec())).collect()),
+        Compute::Ecs => FARGATE_PAIRS.get_or_init(|| {
+            FARGATE
+                .iter()
+                .map(|&(c, low, high, step)| {
+                    let mut m: Vec<u32> = (low..=high)
+                        .step_by(step as usize)
+                        .map(|gb| gb * 1024)
+                        .collect();
+                    if c == 250 {
+                        m.insert(0, 512);
+                    }
+                    (c, m)
+                })
+                .collect()
+        }),
     }
 }
 
@@ -81,9 +88,9 @@ fn format_memories(list: &[u32]) -> String {
 /// "0.5 or 1 GB": what the compute allows with this cpu.
 pub fn memories_for(compute: Compute, millis: u32) -> String {
     let list: Vec<u32> = pairs(compute)
-        .into_iter()
+        .iter()
         .filter(|(c, _)| *c == millis)
-        .flat_map(|(_, m)| m)
+        .flat_map(|(_, m)| m.iter().copied())
         .collect();
     format_memories(&list)
 }
