@@ -198,29 +198,27 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
     let sources = driver::load(&args.input.files).map_err(Failure::Usage)?;
     hugepages::for_large_input(sources.ids().map(|id| sources.text(id).len()).sum());
     let mut diags = Diagnostics::new();
-    let compiled = driver::compile(&sources, &baked, &mut diags);
-    let text = match &compiled {
-        Ok(Some(graph)) => driver::emit(args.target, options, graph, &mut diags),
-        Ok(None) => None,
+    let built = match driver::build(&sources, &baked, args.target, options, &mut diags) {
+        Ok(built) => built,
         Err(usage) => {
             report(&sources, &diags, args.input.message_format, false);
-            return Err(Failure::Usage(usage.clone()));
+            return Err(Failure::Usage(usage));
         }
     };
     report(
         &sources,
         &diags,
         args.input.message_format,
-        text.is_some() && args.output.is_none(),
+        built.is_some() && args.output.is_none(),
     );
-    let Some(text) = text else {
+    let Some((graph, text)) = built else {
         return Err(Failure::Spec);
     };
     match &args.output {
         Some(path) => {
             write_atomically(path, &text).map_err(Failure::Usage)?;
-            if let (false, Ok(Some(graph))) = (args.quiet, &compiled) {
-                eprintln!("wrote {}: {}", path.display(), written(args.target, graph));
+            if !args.quiet {
+                eprintln!("wrote {}: {}", path.display(), written(args.target, &graph));
             }
             Ok(())
         }
@@ -354,10 +352,14 @@ fn apply(args: ApplyArgs) -> Result<(), Failure> {
     }
     let sources = driver::load(&args.files).map_err(Failure::Usage)?;
     let mut diags = Diagnostics::new();
-    let compiled = driver::compile(&sources, &baked, &mut diags);
-    let plan = match compiled {
-        Ok(Some(ir)) => driver::emit(Target::Plan, Options::default(), &ir, &mut diags),
-        Ok(None) => None,
+    let plan = match driver::build(
+        &sources,
+        &baked,
+        Target::Plan,
+        Options::default(),
+        &mut diags,
+    ) {
+        Ok(built) => built.map(|(_, plan)| plan),
         Err(usage) => {
             report(&sources, &diags, MessageFormat::Human, false);
             return Err(Failure::Usage(usage));

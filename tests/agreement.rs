@@ -119,6 +119,36 @@ fn check_and_build_agree_on_generated_colliding_names() {
                 assert!((span.end as usize) <= text.len(), "{d:?}");
             }
         }
+        // `aprc build` validates and spells side by side (`driver::build`), so the backends
+        // also meet every graph validation refuses here: they must not panic, and what
+        // build reports and writes must be exactly compile-then-emit's.
+        for target in [Target::Cfn, Target::Tf, Target::Plan] {
+            let mut sequential = Diagnostics::new();
+            let text_of = aprc::driver::compile(&sources, &BTreeMap::new(), &mut sequential)
+                .unwrap_or_else(|e| panic!("no --param was given, yet: {e}"))
+                .and_then(|graph| {
+                    aprc::driver::emit(target, Default::default(), &graph, &mut sequential)
+                });
+            let mut side_by_side = Diagnostics::new();
+            let built_now = aprc::driver::build(
+                &sources,
+                &BTreeMap::new(),
+                target,
+                Default::default(),
+                &mut side_by_side,
+            )
+            .unwrap_or_else(|e| panic!("no --param was given, yet: {e}"));
+            assert_eq!(
+                side_by_side.sorted(),
+                sequential.sorted(),
+                "{target:?}: build's diagnostics differ from compile then emit for\n{text}"
+            );
+            assert_eq!(
+                built_now.map(|(_, out)| out),
+                text_of,
+                "{target:?}: build's output differs from compile then emit for\n{text}"
+            );
+        }
         total += 1;
         let cs = codes(&checked);
         collisions += usize::from(cs.contains(&"E0502"));
