@@ -49,10 +49,11 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
 
     // The zone lookups that created subnets are placed by.
     let zones = network::zone_lookups(&mut b, &spec);
+    let routed = network::routed(&spec);
     let mut networks: BTreeMap<&str, network::Lowered> = spec
         .networks
         .iter()
-        .map(|n| (n.name.as_str(), network::lower(&mut b, &spec, n, &zones)))
+        .map(|n| (n.name.as_str(), network::lower(&mut b, &spec, n, &zones, &routed)))
         .collect();
     // The REST API of an api whose URL a service's `env` holds comes before the services.
     let referenced: BTreeSet<&str> = spec

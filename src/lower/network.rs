@@ -14,6 +14,7 @@ use crate::ir::{
 };
 use crate::model::{Compute, Egress, Ingress, Network, NetworkSource, Service, Spec};
 use crate::names;
+use fnv::FnvHashSet;
 
 /// The port App Runner's requests endpoint listens on, and so the load balancer.
 pub(super) const HTTPS: u16 = 443;
@@ -99,7 +100,22 @@ pub(super) fn zone_lookups(b: &mut Builder, spec: &Spec) -> Zones {
     Zones { region, service }
 }
 
-pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zones) -> Lowered {
+/// The services some api routes to: looked up once per service of each network (scanning
+/// every route for every network's services was a tenth of lowering at 1,000 services).
+pub(super) fn routed(spec: &Spec) -> FnvHashSet<&str> {
+    spec.apis
+        .iter()
+        .flat_map(|a| a.routes.iter().map(|r| r.service.as_str()))
+        .collect()
+}
+
+pub(super) fn lower(
+    b: &mut Builder,
+    spec: &Spec,
+    network: &Network,
+    zones: &Zones,
+    routed: &FnvHashSet<&str>,
+) -> Lowered {
     let app = &spec.app.name;
     let names = super::names(app, &network.name);
     let physical = names.physical.clone();
@@ -113,14 +129,8 @@ pub(super) fn lower(b: &mut Builder, spec: &Spec, network: &Network, zones: &Zon
         .iter()
         .filter(here)
         .any(|s| s.egress == Egress::Vpc && s.compute == Compute::AppRunner);
-    let routed = |names: &[&str]| {
-        spec.apis
-            .iter()
-            .any(|a| a.routes.iter().any(|r| names.contains(&r.service.as_str())))
-    };
-    let linked = routed(&private);
-    let ecs_names: Vec<&str> = ecs.iter().map(|s| s.name.as_str()).collect();
-    let linked_ecs = routed(&ecs_names);
+    let linked = private.iter().any(|s| routed.contains(s));
+    let linked_ecs = ecs.iter().any(|s| routed.contains(s.name.as_str()));
     let balanced = linked || !ecs.is_empty();
 
     // The VPC and its subnets, or the existing ones; with `nat`, the public subnets and the
