@@ -194,6 +194,22 @@ impl Doc {
         self.block("data", &[kind, name], body);
     }
 
+    /// An empty file that tags as this one does: for blocks written apart ([`Doc::append`]).
+    pub fn sibling(&self, bytes: usize) -> Doc {
+        let mut doc = Doc::with_capacity(bytes);
+        doc.tags = self.tags.clone();
+        doc
+    }
+
+    /// The blocks `other` holds, after this file's: as if they had been written here.
+    pub fn append(&mut self, other: Doc) {
+        let shift = self.addresses.len();
+        self.addresses.push_str(&other.addresses);
+        self.address_ends
+            .extend(other.address_ends.iter().map(|end| end + shift));
+        self.fmt.append(other.fmt);
+    }
+
     /// The text, or (for E0502) the first address that an earlier block already had.
     pub fn finish(self) -> Result<String, String> {
         match self.first_collision() {
@@ -234,6 +250,40 @@ mod tests {
         doc.block("resource", &["k.y"], |_| {});
         doc.resource("k", "x", |_| {});
         assert_eq!(doc.finish().err().as_deref(), Some("resource.k.y"));
+    }
+
+    /// Blocks written into a sibling and appended read exactly as blocks written in one file,
+    /// collisions across the two included.
+    #[test]
+    fn appended_blocks_are_the_same_file() {
+        let write = |doc: &mut Doc, names: &[&str]| {
+            for name in names {
+                doc.resource("k", name, |b| {
+                    b.attr("a", int(1));
+                    b.block("inner", &[], |_| {});
+                });
+            }
+        };
+        let all = ["x", "y", "z", "w"];
+        let mut one = Doc::with_capacity(0);
+        one.block("terraform", &[], |_| {});
+        write(&mut one, &all);
+        let whole = one.finish();
+        for cut in 0..=all.len() {
+            let mut first = Doc::with_capacity(0);
+            first.block("terraform", &[], |_| {});
+            write(&mut first, &all[..cut]);
+            let mut second = first.sibling(0);
+            write(&mut second, &all[cut..]);
+            first.append(second);
+            assert_eq!(first.finish(), whole, "cut at {cut}");
+        }
+        let mut first = Doc::with_capacity(0);
+        write(&mut first, &["x", "y"]);
+        let mut second = first.sibling(0);
+        write(&mut second, &["z", "y"]);
+        first.append(second);
+        assert_eq!(first.finish().err().as_deref(), Some("resource.k.y"));
     }
 
     #[test]

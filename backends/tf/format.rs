@@ -84,6 +84,21 @@ impl Formatter {
         self.out
     }
 
+    /// Top-level blocks another formatter wrote, after this one's, separated as [`block`]
+    /// separates them: the text is what one formatter writing all the blocks would write.
+    ///
+    /// [`block`]: Formatter::block
+    pub fn append(&mut self, other: Formatter) {
+        if other.out.is_empty() {
+            return;
+        }
+        if self.last != Last::Nothing {
+            self.out.push('\n');
+        }
+        self.out.push_str(&other.out);
+        self.last = other.last;
+    }
+
     /// A block `ident "label"... { body }`.
     pub fn block(&mut self, block: &Block) {
         if self.last != Last::Nothing {

@@ -93,10 +93,39 @@ pub fn emit(g: &Graph, layout: Layout) -> Result<String, BackendError> {
     })
 }
 
-/// Every resource by its kind's spelling, in graph order. The endpoint's interface lookup is
-/// written with the target group's attachments, which read it by `count.index`.
+/// From this many resources (about 60 ECS or 200 App Runner services), the second half of
+/// the resources is written on a thread of its own.
+const HALVES: usize = 1_000;
+
+/// Every resource by its kind's spelling, in graph order: for a large graph, the second half
+/// into a sibling file on another thread, appended when done (the same text: each resource's
+/// blocks depend on the resource and the graph alone).
+///
+/// Speed only (style.md's rule): spelling the resources is most of the backend, and the
+/// backend the longest phase of a large build; the numbers are in docs/performance.md.
 fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
-    for (id, r) in cx.g.iter() {
+    let all = cx.g.resources.len();
+    if all < HALVES {
+        return resources_in(cx, 0..all, w);
+    }
+    let half = all / 2;
+    let mut second = w.sibling(4096 + 1024 * (all - half));
+    let (first, later) = std::thread::scope(|scope| {
+        let later = scope.spawn(|| resources_in(cx, half..all, &mut second));
+        let first = resources_in(cx, 0..half, w);
+        (first, later.join())
+    });
+    // The first error in graph order, as one thread writing them all would meet it.
+    first?;
+    later.unwrap_or_else(|_| Err(Internal("the thread writing resources stopped".into())))?;
+    w.append(second);
+    Ok(())
+}
+
+/// The resources at positions `range` of the graph, into `w`. The endpoint's interface
+/// lookup is written with the target group's attachments, which read it by `count.index`.
+fn resources_in(cx: &Cx, range: std::ops::Range<usize>, w: &mut Doc) -> Result<(), Internal> {
+    for (id, r) in cx.g.iter().skip(range.start).take(range.len()) {
         match &r.props {
             Props::RegionZones(z) => network::region_zones(cx, id, z, w),
             Props::ServiceZones(z) => network::service_zones(cx, id, z, w),
