@@ -6,7 +6,7 @@ use super::ids;
 use super::json::{StepId, J};
 use super::steps::{ecs_tag_list, reference, tag_list, text, Name};
 use crate::ir::{Graph, Id, Internal, Kind, Ref, SubnetRef, VpcRef};
-use std::rc::Rc;
+use std::sync::Arc;
 
 pub struct Cx<'a> {
     pub g: &'a Graph,
@@ -25,8 +25,8 @@ impl<'a> Cx<'a> {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Cx {
             g,
-            tags: J::Shared(Rc::new(tag_list(&g.app.tags))),
-            ecs_tags: J::Shared(Rc::new(ecs_tag_list(&g.app.tags))),
+            tags: J::Shared(Arc::new(tag_list(&g.app.tags))),
+            ecs_tags: J::Shared(Arc::new(ecs_tag_list(&g.app.tags))),
             main,
         })
     }

@@ -15,10 +15,10 @@
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use std::borrow::Cow;
-use std::rc::Rc;
+use std::sync::Arc;
 
 /// A step id (`core-vpc`, `orders-service`): shared by the step and every ref to it.
-pub type StepId = Rc<str>;
+pub type StepId = Arc<str>;
 
 /// An object key: one of the backend's literals, which the writer copies without scanning
 /// for bytes to escape (most keys of the plan are), or a name from data (a tag, a parameter,
@@ -77,7 +77,7 @@ pub enum J<'a> {
     Join(Vec<J<'a>>),
     /// A value written in many places but built once (the app's tags, on every service's
     /// calls): copies share it.
-    Shared(Rc<J<'a>>),
+    Shared(Arc<J<'a>>),
 }
 
 /// An object from `key => value` pairs, in order; values go through `J::from`.
@@ -332,7 +332,7 @@ mod tests {
             "h" => J::Join(vec!["a".into(), J::Param("p")]),
             "i" => J::object(),
             "j" => arr![],
-            "k" => J::Shared(Rc::new(arr!["t"])),
+            "k" => J::Shared(Arc::new(arr!["t"])),
         };
         let expected = json!({
             "a": null, "b": true, "c": 8080, "d": 2.5, "e": null, "f": "x\"y\u{1}",

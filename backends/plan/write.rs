@@ -17,6 +17,7 @@
 use super::json::{needs_object_escape, Key, J, OBJECT};
 use super::order::Ordered;
 use super::steps::{Call, Name, Step, Wait};
+use crate::ir::Internal;
 
 /// A comma, a newline and indent enough for the plan's deepest nesting in one copy (deeper
 /// lines take several): a line break is a slice of it.
@@ -106,7 +107,7 @@ impl Writer {
         steps: &[Step],
         ordered: &Ordered,
         outputs: &J,
-    ) {
+    ) -> Result<(), Internal> {
         self.open('{');
         self.key(true, "version");
         self.number(u64::from(super::VERSION));
@@ -118,18 +119,37 @@ impl Writer {
         self.value(parameters);
         self.key(false, "steps");
         self.open('[');
-        let mut first = true;
-        for &i in &ordered.order {
-            if let Some(step) = steps.get(i) {
-                self.line(first);
-                first = false;
-                self.step(step, ordered.depends_on(i));
+        // For a large plan, the second half of the order is written on another thread
+        // (`super::super::halves`) and appended: a step's text depends on the step alone,
+        // and every step but the very first opens with `,`.
+        let depth = self.depth;
+        let part = |w: &mut Writer, range: std::ops::Range<usize>| {
+            let positions = ordered.order.get(range.clone()).unwrap_or_default();
+            for (k, &i) in positions.iter().enumerate() {
+                if let Some(step) = steps.get(i) {
+                    w.line(range.start == 0 && k == 0);
+                    w.step(step, ordered.depends_on(i));
+                }
             }
+        };
+        let ((), later) = super::super::halves(
+            ordered.order.len(),
+            |range| part(self, range),
+            |range| {
+                let mut w = Writer::with_capacity(range.len() * 1200);
+                w.depth = depth;
+                part(&mut w, range);
+                w.out
+            },
+        );
+        if let Some(later) = later {
+            self.out.push_str(&later?);
         }
-        self.close(']', first);
+        self.close(']', ordered.order.is_empty());
         self.key(false, "outputs");
         self.value(outputs);
         self.close('}', false);
+        Ok(())
     }
 
     /// One step: id, service, operation, input, depends_on, then outputs, wait, delete and

@@ -8,7 +8,7 @@ use super::{escape_mask, Writer, ESCAPE};
 fn word_needs_escape(word: u64) -> bool {
     escape_mask(word) != 0
 }
-use std::rc::Rc;
+use std::sync::Arc;
 
 fn ours(value: &J) -> String {
     let mut writer = Writer::with_capacity(0);
@@ -38,7 +38,7 @@ fn every_shape_is_written_as_serde_json_writes_it() {
         "ref" => J::Ref(step.clone(), "VpcId".into()),
         "param" => J::Param("tag"),
         "join" => J::Join(vec!["a".into(), J::Param("p"), J::Ref(step, "Arn".into())]),
-        "shared" => J::Shared(Rc::new(arr!["t", obj! { "Key" => "k" }])),
+        "shared" => J::Shared(Arc::new(arr!["t", obj! { "Key" => "k" }])),
         "" => "",
         "ünï\u{7f}" => "日本 \u{7f}\u{80}",
     };

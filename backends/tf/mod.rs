@@ -93,32 +93,24 @@ pub fn emit(g: &Graph, layout: Layout) -> Result<String, BackendError> {
     })
 }
 
-/// From this many resources (about 60 ECS or 200 App Runner services), the second half of
-/// the resources is written on a thread of its own.
-const HALVES: usize = 1_000;
-
-/// Every resource by its kind's spelling, in graph order: for a large graph, the second half
-/// into a sibling file on another thread, appended when done (the same text: each resource's
-/// blocks depend on the resource and the graph alone).
-///
-/// Speed only (style.md's rule): spelling the resources is most of the backend, and the
-/// backend the longest phase of a large build; the numbers are in docs/performance.md.
+/// Every resource by its kind's spelling, in graph order; for a large graph the second half
+/// is written into a sibling file on another thread ([`super::halves`]) and appended (the
+/// same text: each resource's blocks depend on the resource and the graph alone).
 fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
-    let all = cx.g.resources.len();
-    if all < HALVES {
-        return resources_in(cx, 0..all, w);
-    }
-    let half = all / 2;
-    let mut second = w.sibling(4096 + 1024 * (all - half));
-    let (first, later) = std::thread::scope(|scope| {
-        let later = scope.spawn(|| resources_in(cx, half..all, &mut second));
-        let first = resources_in(cx, 0..half, w);
-        (first, later.join())
-    });
-    // The first error in graph order, as one thread writing them all would meet it.
+    let template = w.sibling(0);
+    let (first, later) = super::halves(
+        cx.g.resources.len(),
+        |range| resources_in(cx, range, w),
+        |range| {
+            let mut doc = template.sibling(4096 + 1024 * range.len());
+            resources_in(cx, range, &mut doc).map(|()| doc)
+        },
+    );
+    // The first error in graph order, as one pass writing them all would meet it.
     first?;
-    later.unwrap_or_else(|_| Err(Internal("the thread writing resources stopped".into())))?;
-    w.append(second);
+    if let Some(later) = later {
+        w.append(later??);
+    }
     Ok(())
 }
 
