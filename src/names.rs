@@ -77,9 +77,14 @@ pub fn replacement_suffix(kind: &str, forcing: &[&str]) -> String {
     use sha2::{Digest, Sha256};
     let mut hasher = Sha256::new();
     hasher.update(b"aprc-replacement v1\n");
+    // Each part as a JSON string written straight into the hasher (no `Value`, no `String`).
+    let mut line = Vec::with_capacity(64);
     for part in std::iter::once(&kind).chain(forcing) {
-        hasher.update(serde_json::Value::from(*part).to_string().as_bytes());
-        hasher.update(b"\n");
+        line.clear();
+        // Writing a string into memory cannot fail.
+        let _ = serde_json::to_writer(&mut line, part);
+        line.push(b'\n');
+        hasher.update(&line);
     }
     hex(&hasher.finalize()[..3])
 }

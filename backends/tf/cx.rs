@@ -19,9 +19,9 @@ use crate::ir::{
     RouteTable, Subnet, TableUse, Targets,
 };
 use crate::names;
+use fnv::FnvHashSet;
 use hcl::expr::Traversal;
 use hcl::Expression;
-use std::collections::BTreeSet;
 
 /// Name of the `aws_availability_zones` data source.
 pub const AZS: &str = "available";
@@ -206,7 +206,8 @@ fn table_name(owner: &str, t: &RouteTable) -> String {
 fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
     // Rules repeat a shape within a group: the first keeps it, the next get `_2`, `_3`...
     // Kept across the whole file: an ECS service's rules live on the network's groups.
-    let mut rule_names: BTreeSet<String> = BTreeSet::new();
+    // Only asked, never iterated, so its order cannot reach the output.
+    let mut rule_names: FnvHashSet<String> = FnvHashSet::default();
     let mut out = Vec::with_capacity(g.resources.len());
     for (_, r) in g.iter() {
         let decl = g.decl(r.decl)?;
@@ -243,10 +244,11 @@ fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
                 let base = format!("{}_{dir}_{peer}", group_name(rule.group.id)?);
                 let mut name = base.clone();
                 let mut k = 2;
-                while !rule_names.insert(name.clone()) {
+                while rule_names.contains(&name) {
                     name = format!("{base}_{k}");
                     k += 1;
                 }
+                rule_names.insert(name.clone());
                 name
             }
             Props::VpcEndpoint(e) => match e.member() {
