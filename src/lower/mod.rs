@@ -53,7 +53,12 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
     let mut networks: BTreeMap<&str, network::Lowered> = spec
         .networks
         .iter()
-        .map(|n| (n.name.as_str(), network::lower(&mut b, &spec, n, &zones, &routed)))
+        .map(|n| {
+            (
+                n.name.as_str(),
+                network::lower(&mut b, &spec, n, &zones, &routed),
+            )
+        })
         .collect();
     // The REST API of an api whose URL a service's `env` holds comes before the services.
     let referenced: BTreeSet<&str> = spec
