@@ -27,9 +27,9 @@ impl BackendError {
 }
 
 /// From this many items (a graph's resources, a plan's steps), [`halves`] works on two
-/// threads: about 60 ECS or 200 App Runner services. Below, starting a thread (about 0.1 ms)
-/// costs more than it saves.
-pub(crate) const HALVES: usize = 1_000;
+/// threads: about 190 ECS or 550 App Runner services. Below, a thread (its start, and
+/// glibc's malloc taking locks once a process has two) costs about what it saves.
+pub(crate) const HALVES: usize = 3_000;
 
 /// The positions `0..n` cut in two: `first` does `0..n/2` here while `later` does the rest
 /// on a thread of its own, when `n` is at least [`HALVES`]; otherwise `first` does `0..n`

@@ -134,9 +134,10 @@ pub fn build(
     }
 }
 
-/// From this many resources (about 30 ECS or 100 App Runner services) a build validates and
-/// spells on two threads; below, starting a thread (about 0.1 ms) costs more than it saves.
-const SIDE_BY_SIDE: usize = 500;
+/// From this many resources (about 60 ECS or 180 App Runner services) a build validates and
+/// spells on two threads; below, a thread (its start, and glibc's malloc taking locks once a
+/// process has two) costs about what it saves.
+const SIDE_BY_SIDE: usize = 1_000;
 
 /// The graph's validation and its spelling for `target`, on two threads or one after the
 /// other: the same diagnostics and the same result either way.

@@ -127,3 +127,24 @@ pub fn seed_spec() -> Spec {
 pub fn seed_graph() -> crate::ir::Graph {
     crate::lower::lower(&seed_spec(), &BTreeMap::new())
 }
+
+#[cfg(test)]
+#[path = "../benches/support/specgen.rs"]
+mod specgen;
+
+/// Graphs large enough that the backends write them in halves on two threads
+/// ([`crate::backends`]'s `HALVES`): 250 ECS services (about 4,000 resources) and 600 App
+/// Runner services (about 3,300), the benchmarks' workloads, checked clean.
+#[cfg(test)]
+pub fn large_graphs() -> Vec<crate::ir::Graph> {
+    [specgen::spec_ecs(250), specgen::spec(600)]
+        .into_iter()
+        .map(|text| {
+            let mut sources = crate::source::Sources::new();
+            sources.add("large.apr", text);
+            let mut diags = crate::diag::Diagnostics::new();
+            crate::driver::check(&sources, &mut diags)
+                .unwrap_or_else(|| panic!("the generated spec checks: {:?}", diags.sorted()))
+        })
+        .collect()
+}

@@ -231,6 +231,8 @@ mod tests {
             let g = crate::driver::check(&sources, &mut diags);
             graphs.push(g.unwrap_or_else(|| panic!("{name} checks: {:?}", diags.sorted())));
         }
+        // Large enough for the steps to be built and written in halves on two threads.
+        graphs.extend(crate::testing::large_graphs());
         for g in &graphs {
             let cx = Cx::new(g).expect("context");
             let steps = build(&cx).expect("steps");
@@ -248,6 +250,33 @@ mod tests {
             }
             .write();
             assert_eq!(ours, theirs, "{}", g.app.name);
+        }
+    }
+
+    /// Built in halves on two threads, a large graph's steps are the steps of one pass over
+    /// all its resources, in the same order.
+    #[test]
+    fn steps_built_in_halves_are_those_of_one_pass() {
+        for g in crate::testing::large_graphs() {
+            assert!(g.resources.len() >= crate::backends::HALVES);
+            let cx = Cx::new(&g).expect("context");
+            let halves = build(&cx).expect("steps");
+            let logged = g
+                .all::<crate::ir::Stage>()
+                .filter_map(|(_, s)| s.access_log.as_ref().map(|l| l.group.id))
+                .collect();
+            let mut one_pass = Vec::new();
+            if ids::needs_account(&g) {
+                one_pass.push(api::account_lookup(&cx));
+            }
+            steps_of(&cx, &logged, 0..g.resources.len(), &mut one_pass).expect("steps");
+            assert!(halves.len() >= crate::backends::HALVES);
+            assert_eq!(
+                format!("{halves:?}"),
+                format!("{one_pass:?}"),
+                "{}",
+                g.app.name
+            );
         }
     }
 
