@@ -332,7 +332,9 @@ fn ecs_kinds_are_spelled() {
         // Roles, logs, the target group's health check, the integration.
         "identifiers = [\"ecs-tasks.amazonaws.com\"]",
         "resources = [\"${aws_cloudwatch_log_group.orders_logs.arn}:*\"]",
-        "  health_check {\n    protocol = \"HTTP\"\n    path     = \"/healthz\"\n    interval = 10\n  }\n",
+        // Unset thresholds are written as the load balancer's defaults (the provider's own
+        // default, 3, would make the check differ from the other targets').
+        "  health_check {\n    protocol            = \"HTTP\"\n    path                = \"/healthz\"\n    interval            = 10\n    healthy_threshold   = 5\n    unhealthy_threshold = 2\n  }\n",
         "uri                     = \"http://${aws_lb.core.dns_name}:",
         // Endpoints: the s3 gateway on the private route table; an interface one with options.
         "vpc_endpoint_type = \"Gateway\"\n  route_table_ids   = [aws_route_table.core_private_0.id]\n",

@@ -388,10 +388,17 @@ fn target_health(h: &crate::model::Health) -> Health {
         path: h.path.clone(),
         interval,
         timeout,
-        healthy_threshold: h.healthy,
-        unhealthy_threshold: h.unhealthy,
+        // Written out, so that every target deploys the same check: Elastic Load Balancing
+        // fills an unset threshold with 5 (healthy) and 2 (unhealthy), but the Terraform
+        // provider sends its own default, 3, for both.
+        healthy_threshold: Some(h.healthy.unwrap_or(ELB_HEALTHY_THRESHOLD)),
+        unhealthy_threshold: Some(h.unhealthy.unwrap_or(ELB_UNHEALTHY_THRESHOLD)),
     }
 }
+
+/// Elastic Load Balancing's default thresholds for a network load balancer's target group.
+const ELB_HEALTHY_THRESHOLD: u32 = 5;
+const ELB_UNHEALTHY_THRESHOLD: u32 = 2;
 
 #[cfg(test)]
 mod tests {
@@ -420,6 +427,8 @@ mod tests {
         assert_eq!((t.interval, t.timeout), (Some(46), Some(45)));
         let t = h(HealthProtocol::Http, None, Some(20));
         assert_eq!((t.interval, t.timeout), (None, Some(20)));
+        // Unset thresholds are written as Elastic Load Balancing's defaults.
+        assert_eq!((t.healthy_threshold, t.unhealthy_threshold), (Some(5), Some(2)));
     }
 
     #[test]
