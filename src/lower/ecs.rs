@@ -428,7 +428,10 @@ mod tests {
         let t = h(HealthProtocol::Http, None, Some(20));
         assert_eq!((t.interval, t.timeout), (None, Some(20)));
         // Unset thresholds are written as Elastic Load Balancing's defaults.
-        assert_eq!((t.healthy_threshold, t.unhealthy_threshold), (Some(5), Some(2)));
+        assert_eq!(
+            (t.healthy_threshold, t.unhealthy_threshold),
+            (Some(5), Some(2))
+        );
     }
 
     #[test]
