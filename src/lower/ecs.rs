@@ -10,7 +10,7 @@ use crate::ir::{
     LoadBalancer, LogGroup, Peer, PortMapping, Protocol, Ref, Role, RoleUse, ScalableTarget,
     ScalingPolicy, SecurityGroup, SgRule, Statement, TargetGroup, Targets, TaskDefinition,
 };
-use crate::model::{Egress, HealthProtocol, Service};
+use crate::model::{Compute, Egress, HealthProtocol, Service};
 use crate::names;
 use crate::text::Text;
 use std::collections::BTreeMap;
@@ -81,7 +81,7 @@ pub(super) fn lower(
     );
 
     // Roles: ECS's own calls, and the code's.
-    let mut execution = pull_statements(&service.image_source);
+    let mut execution = pull_statements(&service.image_source, Compute::Ecs);
     execution.push(Statement {
         sid: "WriteLogs".to_string(),
         actions: ["logs:CreateLogStream", "logs:PutLogEvents"]

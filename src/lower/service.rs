@@ -7,7 +7,7 @@ use crate::ir::{
     self, AppRunnerService, AutoScaling, Builder, DeclId, DeclKind, IngressConnection,
     Observability, Ref, RepositoryType, RestApi, Role, RoleUse, Statement, VpcLink,
 };
-use crate::model::{self, Egress, HealthProtocol, ImageSource, Ingress, Service, UrlOf};
+use crate::model::{self, Compute, Egress, HealthProtocol, ImageSource, Ingress, Service, UrlOf};
 use crate::text::Text;
 use std::collections::BTreeMap;
 
@@ -185,7 +185,7 @@ fn thousandths(value: u32) -> String {
 
 /// Pull rights on exactly the image's repository (private ECR only).
 fn access_role(physical: &str, source: &ImageSource) -> Option<Role> {
-    let statements = pull_statements(source);
+    let statements = pull_statements(source, Compute::AppRunner);
     (!statements.is_empty()).then(|| Role {
         role_use: RoleUse::Access,
         physical: format!("{physical}-access"),
@@ -222,7 +222,10 @@ fn instance_role(physical: &str, service: &Service) -> Option<Role> {
 }
 
 /// `ecr:GetAuthorizationToken` and pulls from exactly the image's repository (private ECR).
-pub(super) fn pull_statements(source: &ImageSource) -> Vec<Statement> {
+/// App Runner also reads the image's description (`ecr:DescribeImages`, in AWS's managed
+/// policy for its access role: it watches the tag for automatic deployments); ECS only pulls,
+/// as AWS's task execution policy grants.
+pub(super) fn pull_statements(source: &ImageSource, compute: Compute) -> Vec<Statement> {
     let ImageSource::EcrPrivate {
         partition,
         account,
@@ -247,8 +250,10 @@ pub(super) fn pull_statements(source: &ImageSource) -> Vec<Statement> {
                 "ecr:DescribeImages",
                 "ecr:GetDownloadUrlForLayer",
             ]
+            .into_iter()
+            .filter(|a| compute == Compute::AppRunner || *a != "ecr:DescribeImages")
             .map(String::from)
-            .to_vec(),
+            .collect(),
             resources: vec![Text::lit(format!(
                 "arn:{partition}:ecr:{region}:{account}:repository/{repository}"
             ))],

@@ -275,7 +275,8 @@ fn ecs_roles_hold_exactly_the_grants_and_the_start_up_calls() {
         .get("TaskRoleArn")
         .is_none());
     assert!(!resources(&t).contains_key("UsersTaskRole"));
-    // The execution role: ECR's token, pulls from exactly the image's repository, writes to
+    // The execution role: ECR's token, pulls from exactly the image's repository (the actions
+    // of AWS's task execution policy, without App Runner's `ecr:DescribeImages`), writes to
     // the service's own log group's streams, reads exactly its secrets.
     let token = json!({ "Action": ["ecr:GetAuthorizationToken"], "Resource": ["*"] });
     let pull = |repo: &str| {
@@ -283,7 +284,6 @@ fn ecs_roles_hold_exactly_the_grants_and_the_start_up_calls() {
             "Action": [
                 "ecr:BatchCheckLayerAvailability",
                 "ecr:BatchGetImage",
-                "ecr:DescribeImages",
                 "ecr:GetDownloadUrlForLayer",
             ],
             "Resource": [format!("arn:aws:ecr:eu-west-1:123456789012:repository/{repo}")],
