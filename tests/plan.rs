@@ -447,32 +447,8 @@ fn mixed_example_plan_waits_for_nat_gateways_both_ways() {
 /// botocore's models and runs on moto in a stand-in VPC.
 #[test]
 fn ecs_in_an_existing_vpc_spells_the_s3_interface_endpoints_dns_options() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("legacyecs.apr");
-    std::fs::write(
-        &spec,
-        r#"app legacyecs {
-  region  = "us-east-1"
-  compute = ecs
-}
-
-network shared {
-  vpc_id     = "vpc-0a1b2c3d4e5f60718"
-  subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
-}
-
-service billing {
-  image   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/billing:7.0"
-  network = shared
-}
-
-api billing-api {
-  network = shared
-  route ANY /billing/{proxy+} -> billing /{proxy}
-}
-"#,
-    )
-    .expect("spec");
+    // The corpus's ECS service in an existing VPC without a NAT.
+    let spec = PathBuf::from("tests/fixtures/valid/33-ecs-existing-vpc.apr");
     let text = build(&[spec]);
     let plan = parse(&text);
     check_structure(&plan);

@@ -525,30 +525,8 @@ fn with_a_nat_the_way_out_waits_for_the_attached_gateway() {
 /// CloudFormation spells `AllResolvers`.
 #[test]
 fn in_an_existing_vpc_s3_is_an_interface_endpoint_for_all_resolvers() {
-    let spec = r#"
-app legacyecs {
-  region  = "us-east-1"
-  compute = ecs
-}
-
-network shared {
-  vpc_id     = "vpc-0a1b2c3d4e5f60718"
-  subnet_ids = ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]
-}
-
-service billing {
-  image   = "123456789012.dkr.ecr.us-east-1.amazonaws.com/billing:7.0"
-  network = shared
-}
-
-api billing-api {
-  network = shared
-  route ANY /billing/{proxy+} -> billing /{proxy}
-}
-"#;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let input = dir.path().join("legacyecs.apr");
-    std::fs::write(&input, spec).expect("write");
+    // The corpus's ECS service in an existing VPC without a NAT.
+    let input = std::path::Path::new("tests/fixtures/valid/33-ecs-existing-vpc.apr");
     let t = template(&input);
     assert!(of_type(&t, "AWS::EC2::RouteTable").is_empty());
     let s3 = props(&t, "SharedS3Endpoint");
