@@ -527,7 +527,7 @@ fn with_a_nat_the_way_out_waits_for_the_attached_gateway() {
 fn in_an_existing_vpc_s3_is_an_interface_endpoint_for_all_resolvers() {
     // The corpus's ECS service in an existing VPC without a NAT.
     let input = std::path::Path::new("tests/fixtures/valid/33-ecs-existing-vpc.apr");
-    let t = template(&input);
+    let t = template(input);
     assert!(of_type(&t, "AWS::EC2::RouteTable").is_empty());
     let s3 = props(&t, "SharedS3Endpoint");
     assert_eq!(s3["VpcEndpointType"], "Interface");
