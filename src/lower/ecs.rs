@@ -242,8 +242,10 @@ pub(super) fn lower(
 
     // The target group (ECS registers the tasks) and the service's own listener.
     let stem = names::elb_stem(app, &service.name);
-    let tg = b.add(
+    let (tg, listener) = network::forward(
+        b,
         decl,
+        lb,
         TargetGroup {
             physical: network::target_group_name(&stem, &identity, app_port),
             vpc: network.vpc.clone(),
@@ -253,16 +255,7 @@ pub(super) fn lower(
             targets: Targets::Ecs,
             health: service.health.as_ref().map(target_health),
         },
-    );
-    b.replace_first(tg);
-    let listener = b.add(
-        decl,
-        Listener {
-            load_balancer: lb,
-            protocol: "TCP",
-            port,
-            target_group: tg,
-        },
+        port,
     );
 
     // The task definition: the service's container, and the X-Ray daemon when it traces.

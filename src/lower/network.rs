@@ -374,8 +374,10 @@ pub(super) fn lower(
     });
     let link = match (enis, load_balancer) {
         (Some(enis), Some((lb, _))) => {
-            let tg = b.add(
+            let (_, listener) = forward(
+                b,
                 decl,
+                lb,
                 TargetGroup {
                     physical: target_group_name(&stem, &identity, HTTPS),
                     vpc: vpc.clone(),
@@ -385,16 +387,7 @@ pub(super) fn lower(
                     targets: Targets::EndpointEnis(enis),
                     health: None,
                 },
-            );
-            b.replace_first(tg);
-            let listener = b.add(
-                decl,
-                Listener {
-                    load_balancer: lb,
-                    protocol: "TCP",
-                    port: HTTPS,
-                    target_group: tg,
-                },
+                HTTPS,
             );
             Some(b.add(
                 decl,
@@ -622,6 +615,30 @@ pub(super) fn security_group(
     );
     b.replace_first(sg);
     sg
+}
+
+/// A target group (made before the one it replaces is deleted) and the load balancer's
+/// listener on `port` forwarding to it, with the target group's protocol.
+pub(super) fn forward(
+    b: &mut Builder,
+    decl: DeclId,
+    load_balancer: Ref<LoadBalancer>,
+    target_group: TargetGroup,
+    port: u16,
+) -> (Ref<TargetGroup>, Ref<Listener>) {
+    let protocol = target_group.protocol;
+    let tg = b.add(decl, target_group);
+    b.replace_first(tg);
+    let listener = b.add(
+        decl,
+        Listener {
+            load_balancer,
+            protocol,
+            port,
+            target_group: tg,
+        },
+    );
+    (tg, listener)
 }
 
 /// A target group's name: `stem` and a suffix that changes with what replaces it (its VPC,
