@@ -26,38 +26,6 @@ impl BackendError {
     }
 }
 
-/// From this many items (a graph's resources, a plan's steps), [`halves`] works on two
-/// threads: about 190 ECS or 550 App Runner services. Below, a thread (its start, and
-/// glibc's malloc taking locks once a process has two) costs about what it saves.
-pub(crate) const HALVES: usize = 3_000;
-
-/// The positions `0..n` cut in two: `first` does `0..n/2` here while `later` does the rest
-/// on a thread of its own, when `n` is at least [`HALVES`]; otherwise `first` does `0..n`
-/// and `later` nothing (`None`). The caller puts the halves' results back in order, so the
-/// output is the one a single pass would make; a second half that panicked is `Err`.
-///
-/// Speed only (style.md's rule): the backends' passes over every resource or step are most
-/// of a large build, and each item's text depends on that item and the graph alone; the
-/// numbers are in docs/performance.md.
-pub(crate) fn halves<A, B: Send>(
-    n: usize,
-    first: impl FnOnce(std::ops::Range<usize>) -> A,
-    later: impl FnOnce(std::ops::Range<usize>) -> B + Send,
-) -> (A, Option<Result<B, crate::ir::Internal>>) {
-    if n < HALVES {
-        return (first(0..n), None);
-    }
-    let cut = n / 2;
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| later(cut..n));
-        let done = first(0..cut);
-        let second = second
-            .join()
-            .map_err(|_| crate::ir::Internal("a thread of the backend stopped".into()));
-        (done, Some(second))
-    })
-}
-
 /// The AWS partition of a region, for ARNs built from parts.
 pub fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {

@@ -105,9 +105,9 @@ pub fn compile(
 /// `emit` (the backends meet graphs validation refuses, and must not panic on them; tests
 /// hold both).
 ///
-/// Speed only (style.md's rule): at 1,000 ECS services validation is 12 ms of a 60 ms
+/// Speed only ([`crate::threads`]): at 1,000 ECS services validation is 12 ms of a 60 ms
 /// build (it lists the ids of all three targets) and the spelling 26-48 ms; side by side
-/// the build takes the longer of the two. The numbers are in docs/performance.md.
+/// the build takes the longer of the two.
 pub fn build(
     sources: &Sources,
     baked: &BTreeMap<String, String>,
@@ -118,26 +118,15 @@ pub fn build(
     let Some(graph) = lowered(sources, baked, diags)? else {
         return Ok(None);
     };
-    let side_by_side = graph.resources.len() >= SIDE_BY_SIDE;
+    let side_by_side = graph.resources.len() >= crate::threads::SIDE_BY_SIDE;
     let (checked, spelled) = validated_and_spelled(&graph, target, options, side_by_side);
     diags.extend(checked);
     if diags.has_errors() {
         // The backend spelled a graph validation refuses: what it made (or said) is moot.
         return Ok(None);
     }
-    match spelled {
-        Ok(text) => Ok(Some((graph, text))),
-        Err(e) => {
-            diags.push(graph.app_diagnostic(e.code, e.message));
-            Ok(None)
-        }
-    }
+    Ok(kept(&graph, spelled, diags).map(|text| (graph, text)))
 }
-
-/// From this many resources (about 60 ECS or 180 App Runner services) a build validates and
-/// spells on two threads; below, a thread (its start, and glibc's malloc taking locks once a
-/// process has two) costs about what it saves.
-const SIDE_BY_SIDE: usize = 1_000;
 
 /// The graph's validation and its spelling for `target`, on two threads or one after the
 /// other: the same diagnostics and the same result either way.
@@ -155,20 +144,18 @@ fn validated_and_spelled(
     if !side_by_side {
         return (validate(), crate::backends::emit(target, graph, options));
     }
-    std::thread::scope(|scope| {
-        let validation = scope.spawn(validate);
-        let spelled = crate::backends::emit(target, graph, options);
-        // A validation thread that cannot finish is the same bug as one that panics here.
-        let checked = validation.join().unwrap_or_else(|_| {
-            let mut bug = Diagnostics::new();
-            bug.push(graph.app_diagnostic(
-                crate::diag::Code::E0901,
-                "internal error (a bug in aprc): the graph's validation stopped",
-            ));
-            bug
-        });
-        (checked, spelled)
-    })
+    let (spelled, checked) =
+        crate::threads::side_by_side(|| crate::backends::emit(target, graph, options), validate);
+    // A validation thread that cannot finish is the same bug as one that panics here.
+    let checked = checked.unwrap_or_else(|_| {
+        let mut bug = Diagnostics::new();
+        bug.push(graph.app_diagnostic(
+            crate::diag::Code::E0901,
+            "internal error (a bug in aprc): the graph's validation stopped",
+        ));
+        bug
+    });
+    (checked, spelled)
 }
 
 /// Parse, check, the baked params and lowering: the graph, not yet validated.
@@ -203,7 +190,16 @@ pub fn emit(
     graph: &Graph,
     diags: &mut Diagnostics,
 ) -> Option<String> {
-    match crate::backends::emit(target, graph, options) {
+    kept(graph, crate::backends::emit(target, graph, options), diags)
+}
+
+/// The backend's text, or its refusal as a diagnostic on `app`.
+fn kept(
+    graph: &Graph,
+    spelled: Result<String, crate::backends::BackendError>,
+    diags: &mut Diagnostics,
+) -> Option<String> {
+    match spelled {
         Ok(text) => Some(text),
         Err(e) => {
             diags.push(graph.app_diagnostic(e.code, e.message));

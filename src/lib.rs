@@ -21,6 +21,7 @@ pub mod source;
 pub mod span;
 pub mod syntax;
 pub mod text;
+pub mod threads;
 pub mod validate;
 
 #[doc(hidden)]

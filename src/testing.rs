@@ -133,7 +133,7 @@ pub fn seed_graph() -> crate::ir::Graph {
 mod specgen;
 
 /// Graphs large enough that the backends write them in halves on two threads
-/// ([`crate::backends`]'s `HALVES`): 250 ECS services (about 4,000 resources) and 600 App
+/// ([`crate::threads::HALVES`]): 250 ECS services (about 4,000 resources) and 600 App
 /// Runner services (about 3,300), the benchmarks' workloads, checked clean.
 #[cfg(test)]
 pub fn large_graphs() -> Vec<crate::ir::Graph> {

@@ -55,10 +55,10 @@ pub fn emit(g: &Graph) -> Result<String, BackendError> {
     let mut steps = build(&cx).map_err(internal)?;
     let text = write(&cx, &steps);
     // Freeing the steps' trees is a tenth of a large plan's build: half of them are freed on
-    // another thread (`super::halves`).
+    // another thread (`crate::threads::halves`).
     let later = steps.split_off(steps.len() / 2);
     let n = steps.len() + later.len();
-    super::halves(n, |_| drop(steps), |_| drop(later));
+    crate::threads::halves(n, |_| drop(steps), |_| drop(later));
     text
 }
 
@@ -103,16 +103,13 @@ fn write(cx: &Cx, steps: &[Step]) -> Result<String, BackendError> {
 fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
     let g = cx.g;
     let mut all = Vec::with_capacity(g.resources.len() * 2);
-    let logged: std::collections::BTreeSet<Id> = g
-        .all::<crate::ir::Stage>()
-        .filter_map(|(_, s)| s.access_log.as_ref().map(|l| l.group.id))
-        .collect();
+    let logged = logged(g);
     if ids::needs_account(g) {
         all.push(api::account_lookup(cx));
     }
     // For a large graph, the steps of the second half of the resources are built on
-    // another thread (`super::halves`) and put after the first half's.
-    let (first, later) = super::halves(
+    // another thread (`crate::threads::halves`) and put after the first half's.
+    let (first, later) = crate::threads::halves(
         g.resources.len(),
         |range| steps_of(cx, &logged, range, &mut all),
         |range| {
@@ -126,6 +123,14 @@ fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
         all.extend(later??);
     }
     Ok(all)
+}
+
+/// The log groups their stages write (between CreateStage and the UpdateStage that points
+/// the stage at them), rather than their own place in graph order.
+fn logged(g: &Graph) -> std::collections::BTreeSet<Id> {
+    g.all::<crate::ir::Stage>()
+        .filter_map(|(_, s)| s.access_log.as_ref().map(|l| l.group.id))
+        .collect()
 }
 
 /// The steps of the resources at positions `range` of the graph, in graph order, into `out`;
@@ -258,19 +263,15 @@ mod tests {
     #[test]
     fn steps_built_in_halves_are_those_of_one_pass() {
         for g in crate::testing::large_graphs() {
-            assert!(g.resources.len() >= crate::backends::HALVES);
+            assert!(g.resources.len() >= crate::threads::HALVES);
             let cx = Cx::new(&g).expect("context");
             let halves = build(&cx).expect("steps");
-            let logged = g
-                .all::<crate::ir::Stage>()
-                .filter_map(|(_, s)| s.access_log.as_ref().map(|l| l.group.id))
-                .collect();
             let mut one_pass = Vec::new();
             if ids::needs_account(&g) {
                 one_pass.push(api::account_lookup(&cx));
             }
-            steps_of(&cx, &logged, 0..g.resources.len(), &mut one_pass).expect("steps");
-            assert!(halves.len() >= crate::backends::HALVES);
+            steps_of(&cx, &logged(&g), 0..g.resources.len(), &mut one_pass).expect("steps");
+            assert!(halves.len() >= crate::threads::HALVES);
             assert_eq!(
                 format!("{halves:?}"),
                 format!("{one_pass:?}"),

@@ -120,7 +120,7 @@ impl Writer {
         self.key(false, "steps");
         self.open('[');
         // For a large plan, the second half of the order is written on another thread
-        // (`super::super::halves`) and appended: a step's text depends on the step alone,
+        // (`crate::threads::halves`) and appended: a step's text depends on the step alone,
         // and every step but the very first opens with `,`.
         let depth = self.depth;
         let part = |w: &mut Writer, range: std::ops::Range<usize>| {
@@ -132,7 +132,7 @@ impl Writer {
                 }
             }
         };
-        let ((), later) = super::super::halves(
+        let ((), later) = crate::threads::halves(
             ordered.order.len(),
             |range| part(self, range),
             |range| {

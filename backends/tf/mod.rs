@@ -94,11 +94,11 @@ pub fn emit(g: &Graph, layout: Layout) -> Result<String, BackendError> {
 }
 
 /// Every resource by its kind's spelling, in graph order; for a large graph the second half
-/// is written into a sibling file on another thread ([`super::halves`]) and appended (the
+/// is written into a sibling file on another thread ([`crate::threads::halves`]) and appended (the
 /// same text: each resource's blocks depend on the resource and the graph alone).
 fn resources(cx: &Cx, w: &mut Doc) -> Result<(), Internal> {
     let template = w.sibling(0);
-    let (first, later) = super::halves(
+    let (first, later) = crate::threads::halves(
         cx.g.resources.len(),
         |range| resources_in(cx, range, w),
         |range| {

@@ -401,7 +401,7 @@ fn addresses_are_exactly_the_blocks_written() {
 fn resources_written_in_halves_are_those_of_one_pass() {
     for g in crate::testing::large_graphs() {
         let n = g.resources.len();
-        assert!(n >= crate::backends::HALVES, "{n} resources");
+        assert!(n >= crate::threads::HALVES, "{n} resources");
         for layout in [Layout::Root, Layout::Module] {
             let cx = super::Cx::new(&g, layout).expect("context");
             let mut halves = super::Doc::with_capacity(0);
