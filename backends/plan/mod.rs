@@ -3,10 +3,11 @@
 //!
 //! This file owns the document. Steps are built per entity (`network.rs`, `routing.rs`,
 //! `service.rs`, `ecs.rs`, `api.rs`) in IR order with ids from `ids.rs`, their inputs as the plan's own light JSON
-//! value (`json.rs`, `steps.rs`); they are ordered, with `depends_on` derived from their refs
-//! (`order.rs`), and written by a JSON writer of our own (`write.rs`) straight from the
-//! structs into one string, never as one document value; its bytes are serde_json's pretty
-//! output, held to it by tests.
+//! value (`json.rs`, `steps.rs`). Each step is written as soon as it is built, with its
+//! `depends_on` derived from its refs, by a JSON writer of our own (`write.rs`) straight from
+//! the structs, and freed ([`Written`]); the steps are then ordered by their ids and
+//! dependencies (`order.rs`). The document is never one value; its bytes are serde_json's
+//! pretty output, held to it by tests.
 //!
 //! Speed: at 1,000 services the plan is 8 MB. Built as `serde_json::Value` trees and printed
 //! with `PrettyFormatter`, it cost 503M instructions under callgrind, two thirds of the whole
@@ -40,9 +41,9 @@ mod write;
 use super::BackendError;
 use crate::ir::{Graph, Id, Internal, OutputValue, Props};
 use cx::Cx;
-use json::{obj, Key, J};
-use order::ordered;
+use json::{obj, Key, StepId, J};
 use steps::Step;
+use write::Writer;
 
 pub use ids::{all as step_ids, kind};
 
@@ -52,14 +53,142 @@ pub const VERSION: u32 = 2;
 
 pub fn emit(g: &Graph) -> Result<String, BackendError> {
     let cx = Cx::new(g).map_err(internal)?;
-    let mut steps = build(&cx).map_err(internal)?;
-    let text = write(&cx, &steps);
-    // Freeing the steps' trees is a tenth of a large plan's build: half of them are freed on
-    // another thread (`crate::threads::halves`).
-    let later = steps.split_off(steps.len() / 2);
-    let n = steps.len() + later.len();
-    crate::threads::halves(n, |_| drop(steps), |_| drop(later));
-    text
+    let parameters = parameters(g);
+    let outputs = outputs(&cx).map_err(internal)?;
+    let logged = logged(g);
+    let mut all = Written::new(
+        Writer::with_capacity(1024 + g.resources.len() * BYTES),
+        true,
+    );
+    all.writer.head(&g.app.name, &g.app.region, &parameters);
+    if ids::needs_account(g) {
+        all.push(api::account_lookup(&cx));
+    }
+    // For a large graph, the steps of the second half of the resources are built and
+    // written on another thread (`crate::threads::halves`) and put after the first half's.
+    let (first, later) = crate::threads::halves(
+        g.resources.len(),
+        |range| written_of(&cx, &logged, range, &mut all),
+        |range| {
+            let mut part = Written::new(Writer::for_steps(range.len() * BYTES), false);
+            written_of(&cx, &logged, range, &mut part).map(|()| part)
+        },
+    );
+    // The first error in graph order, as one pass building them all would meet it.
+    first.map_err(internal)?;
+    if let Some(later) = later {
+        all.append(later.map_err(internal)?.map_err(internal)?);
+    }
+    all.finish(&g.app.name, &g.app.region, &parameters, &outputs)
+}
+
+/// About what a resource's steps take written (1.45 kB for an ECS service's, whose plan is
+/// 23 MB at 1,000 services): reserved up front, the text is never copied to grow.
+const BYTES: usize = 1600;
+
+/// Steps written as soon as they are built, in graph order, and then freed: a large plan's
+/// trees never all exist at once (at 1,000 ECS services they were most of the build's
+/// memory, whose pages the kernel zeroes: a fifth of its time). A step's text depends on the
+/// step alone, its `depends_on` included; the order needs only the ids and dependencies
+/// kept here, and is graph order itself for every plan aprc builds today, in which case the
+/// text is the document. Otherwise [`Written::finish`] puts the texts in plan order.
+struct Written {
+    writer: Writer,
+    /// Whether this part's first step is the document's first (written without a comma).
+    leads: bool,
+    /// Where each step's text is in `writer`'s, its opening line break excluded.
+    spans: Vec<std::ops::Range<usize>>,
+    ids: Vec<StepId>,
+    /// Every step's dependencies, sorted and distinct, cut by `bounds` (which starts at 0).
+    deps: Vec<StepId>,
+    bounds: Vec<usize>,
+}
+
+impl Written {
+    fn new(writer: Writer, leads: bool) -> Self {
+        Written {
+            writer,
+            leads,
+            spans: Vec::new(),
+            ids: Vec::new(),
+            deps: Vec::new(),
+            bounds: vec![0],
+        }
+    }
+
+    /// Writes `step` after those written, keeps its id and dependencies, and frees it.
+    fn push(&mut self, step: Step) {
+        let from = self.deps.len();
+        step.dependencies_into(&mut self.deps, StepId::clone);
+        self.bounds.push(self.deps.len());
+        self.writer.step_line(self.leads && self.ids.is_empty());
+        let start = self.writer.text().len();
+        self.writer
+            .step(&step, self.deps.get(from..).unwrap_or_default());
+        self.spans.push(start..self.writer.text().len());
+        self.ids.push(step.id);
+    }
+
+    /// Appends the steps another part wrote (after this part's, in graph order).
+    fn append(&mut self, later: Written) {
+        let mut text = later.writer.text();
+        // Written as if after a step: without one here, it opens the list, with no comma.
+        if self.leads && self.ids.is_empty() {
+            text = text.strip_prefix(',').unwrap_or(text);
+        }
+        let shift = self.writer.text().len() + text.len() - later.writer.text().len();
+        self.writer.push_text(text);
+        self.spans.extend(
+            later
+                .spans
+                .into_iter()
+                .map(|s| s.start + shift..s.end + shift),
+        );
+        let base = self.deps.len();
+        self.bounds
+            .extend(later.bounds.iter().skip(1).map(|b| b + base));
+        self.deps.extend(later.deps);
+        self.ids.extend(later.ids);
+    }
+
+    /// The document: the steps in plan order, then the outputs.
+    fn finish(
+        self,
+        app: &str,
+        region: &str,
+        parameters: &J,
+        outputs: &J,
+    ) -> Result<String, BackendError> {
+        let order = order::topological(&self.ids, &self.deps, &self.bounds)?;
+        if order.iter().enumerate().all(|(k, &i)| k == i) {
+            return Ok(self.writer.tail(order.is_empty(), outputs));
+        }
+        let text = self.writer.text();
+        let mut writer = Writer::with_capacity(text.len() + 64);
+        writer.head(app, region, parameters);
+        for (k, &i) in order.iter().enumerate() {
+            writer.step_line(k == 0);
+            let span = self.spans.get(i).cloned().unwrap_or_default();
+            writer.push_text(text.get(span).unwrap_or_default());
+        }
+        Ok(writer.tail(order.is_empty(), outputs))
+    }
+}
+
+/// The steps of the resources at positions `range` of the graph, in graph order, written
+/// into `out` one resource at a time.
+fn written_of(
+    cx: &Cx,
+    logged: &std::collections::BTreeSet<Id>,
+    range: std::ops::Range<usize>,
+    out: &mut Written,
+) -> Result<(), Internal> {
+    let mut steps = Vec::new();
+    for (id, r) in cx.g.iter().skip(range.start).take(range.len()) {
+        resource_steps(cx, logged, id, &r.props, &mut steps)?;
+        steps.drain(..).for_each(|step| out.push(step));
+    }
+    Ok(())
 }
 
 fn internal(e: Internal) -> BackendError {
@@ -82,45 +211,21 @@ fn parameters(g: &Graph) -> J<'_> {
     )
 }
 
-fn write(cx: &Cx, steps: &[Step]) -> Result<String, BackendError> {
-    let g = cx.g;
-    let ordered = ordered(steps)?;
-    let parameters = parameters(g);
-    let outputs = outputs(cx).map_err(internal)?;
-    // About 1.2 kB per step: reserving it up front saves copying a growing 8 MB buffer.
-    let mut writer = write::Writer::with_capacity(1024 + steps.len() * 1200);
-    let (app, region) = (&g.app.name, &g.app.region);
-    writer
-        .document(app, region, &parameters, steps, &ordered, &outputs)
-        .map_err(internal)?;
-    Ok(writer.finish())
-}
-
 /// Every step, resource by resource in graph order, with one placement of the plan's own: a
 /// stage's access-log group is written by the stage, between CreateStage and the UpdateStage
 /// that points the stage at it. First, when a stage logs or an ECS execution role writes log
-/// streams, the lookup of the account id their log groups' ARNs are built with.
+/// streams, the lookup of the account id their log groups' ARNs are built with. [`emit`]
+/// writes each as it is built instead (the tests compare its text with these steps written
+/// by serde_json); the executor reads the lifecycles off them (`lifecycle.rs`).
 fn build<'a>(cx: &Cx<'a>) -> Result<Vec<Step<'a>>, Internal> {
     let g = cx.g;
     let mut all = Vec::with_capacity(g.resources.len() * 2);
-    let logged = logged(g);
     if ids::needs_account(g) {
         all.push(api::account_lookup(cx));
     }
-    // For a large graph, the steps of the second half of the resources are built on
-    // another thread (`crate::threads::halves`) and put after the first half's.
-    let (first, later) = crate::threads::halves(
-        g.resources.len(),
-        |range| steps_of(cx, &logged, range, &mut all),
-        |range| {
-            let mut out = Vec::with_capacity(range.len() * 2);
-            steps_of(cx, &logged, range, &mut out).map(|()| out)
-        },
-    );
-    // The first error in graph order, as one pass building them all would meet it.
-    first?;
-    if let Some(later) = later {
-        all.extend(later??);
+    let logged = logged(g);
+    for (id, r) in g.iter() {
+        resource_steps(cx, &logged, id, &r.props, &mut all)?;
     }
     Ok(all)
 }
@@ -133,62 +238,59 @@ fn logged(g: &Graph) -> std::collections::BTreeSet<Id> {
         .collect()
 }
 
-/// The steps of the resources at positions `range` of the graph, in graph order, into `out`;
-/// the log groups in `logged` are written by their stages.
-fn steps_of<'a>(
+/// The steps of resource `id`, into `out`; the log groups in `logged` are written by their
+/// stages.
+fn resource_steps<'a>(
     cx: &Cx<'a>,
     logged: &std::collections::BTreeSet<Id>,
-    range: std::ops::Range<usize>,
+    id: Id,
+    props: &'a Props,
     out: &mut Vec<Step<'a>>,
 ) -> Result<(), Internal> {
-    let g = cx.g;
-    for (id, r) in g.iter().skip(range.start).take(range.len()) {
-        match &r.props {
-            Props::RegionZones(z) => network::region_zones(cx, id, z, out),
-            Props::InternetGateway(igw) => routing::internet_gateway(cx, id, igw, out),
-            Props::RouteTable(t) => routing::route_table(cx, id, t, out),
-            Props::Route(r) => routing::route(cx, id, r, out),
-            Props::RouteTableAssociation(a) => routing::route_table_association(cx, id, a, out),
-            Props::ElasticIp(e) => routing::elastic_ip(cx, id, e, out),
-            Props::NatGateway(n) => routing::nat_gateway(cx, id, n, out),
-            Props::Cluster(c) => ecs::cluster(cx, id, c, out),
-            Props::TaskDefinition(t) => ecs::task_definition(cx, id, t, out),
-            Props::EcsService(s) => ecs::service(cx, id, s, out),
-            Props::ScalableTarget(t) => ecs::scalable_target(cx, id, t, out),
-            Props::ScalingPolicy(p) => ecs::scaling_policy(cx, id, p, out),
-            Props::ServiceZones(z) => network::service_zones(cx, id, z, out),
-            Props::Vpc(v) => network::vpc(cx, id, v, out),
-            Props::Subnet(s) => network::subnet(cx, id, s, out),
-            Props::SecurityGroup(sg) => network::security_group(cx, id, sg, out),
-            Props::SgRule(rule) => network::sg_rule(cx, id, rule, out),
-            Props::VpcEndpoint(e) => network::endpoint(cx, id, e, out),
-            Props::EndpointEnis(e) => network::endpoint_enis(cx, id, e, out),
-            Props::LoadBalancer(lb) => network::load_balancer(cx, id, lb, out),
-            Props::TargetGroup(tg) => network::target_group(cx, id, tg, out),
-            Props::Listener(l) => network::listener(cx, id, l, out),
-            Props::VpcLink(link) => network::vpc_link(cx, id, link, out),
-            Props::VpcConnector(c) => network::connector(cx, id, c, out),
-            Props::Role(role) => service::role(cx, id, role, out),
-            Props::AutoScaling(a) => service::autoscaling(cx, id, a, out),
-            Props::Observability(o) => service::observability(cx, id, o, out),
-            Props::AppRunnerService(s) => service::service(cx, id, s, out),
-            Props::IngressConnection(c) => service::ingress(cx, id, c, out),
-            Props::LogsRole(role) => api::logs_role(cx, id, role, out),
-            Props::ApiAccount(a) => api::account(cx, id, a, out),
-            Props::RestApi(a) => api::rest_api(cx, id, a, out),
-            Props::ApiResource(res) => api::resource(cx, id, res, out),
-            Props::Method(m) => api::method(cx, id, m, out),
-            Props::Deployment(d) => api::deployment(cx, id, d, out),
-            // Written by the stage that logs to it.
-            Props::LogGroup(_) if logged.contains(&id) => Ok(()),
-            Props::LogGroup(l) => api::log_group(cx, id, l, out),
-            Props::Stage(s) => api::stage(cx, id, s, out),
-            Props::ApiKey(k) => api::api_key(cx, id, k, out),
-            Props::UsagePlan(p) => api::usage_plan(cx, id, p, out),
-            Props::UsagePlanKey(k) => api::usage_plan_key(cx, id, k, out),
-        }?;
+    match props {
+        Props::RegionZones(z) => network::region_zones(cx, id, z, out),
+        Props::InternetGateway(igw) => routing::internet_gateway(cx, id, igw, out),
+        Props::RouteTable(t) => routing::route_table(cx, id, t, out),
+        Props::Route(r) => routing::route(cx, id, r, out),
+        Props::RouteTableAssociation(a) => routing::route_table_association(cx, id, a, out),
+        Props::ElasticIp(e) => routing::elastic_ip(cx, id, e, out),
+        Props::NatGateway(n) => routing::nat_gateway(cx, id, n, out),
+        Props::Cluster(c) => ecs::cluster(cx, id, c, out),
+        Props::TaskDefinition(t) => ecs::task_definition(cx, id, t, out),
+        Props::EcsService(s) => ecs::service(cx, id, s, out),
+        Props::ScalableTarget(t) => ecs::scalable_target(cx, id, t, out),
+        Props::ScalingPolicy(p) => ecs::scaling_policy(cx, id, p, out),
+        Props::ServiceZones(z) => network::service_zones(cx, id, z, out),
+        Props::Vpc(v) => network::vpc(cx, id, v, out),
+        Props::Subnet(s) => network::subnet(cx, id, s, out),
+        Props::SecurityGroup(sg) => network::security_group(cx, id, sg, out),
+        Props::SgRule(rule) => network::sg_rule(cx, id, rule, out),
+        Props::VpcEndpoint(e) => network::endpoint(cx, id, e, out),
+        Props::EndpointEnis(e) => network::endpoint_enis(cx, id, e, out),
+        Props::LoadBalancer(lb) => network::load_balancer(cx, id, lb, out),
+        Props::TargetGroup(tg) => network::target_group(cx, id, tg, out),
+        Props::Listener(l) => network::listener(cx, id, l, out),
+        Props::VpcLink(link) => network::vpc_link(cx, id, link, out),
+        Props::VpcConnector(c) => network::connector(cx, id, c, out),
+        Props::Role(role) => service::role(cx, id, role, out),
+        Props::AutoScaling(a) => service::autoscaling(cx, id, a, out),
+        Props::Observability(o) => service::observability(cx, id, o, out),
+        Props::AppRunnerService(s) => service::service(cx, id, s, out),
+        Props::IngressConnection(c) => service::ingress(cx, id, c, out),
+        Props::LogsRole(role) => api::logs_role(cx, id, role, out),
+        Props::ApiAccount(a) => api::account(cx, id, a, out),
+        Props::RestApi(a) => api::rest_api(cx, id, a, out),
+        Props::ApiResource(res) => api::resource(cx, id, res, out),
+        Props::Method(m) => api::method(cx, id, m, out),
+        Props::Deployment(d) => api::deployment(cx, id, d, out),
+        // Written by the stage that logs to it.
+        Props::LogGroup(_) if logged.contains(&id) => Ok(()),
+        Props::LogGroup(l) => api::log_group(cx, id, l, out),
+        Props::Stage(s) => api::stage(cx, id, s, out),
+        Props::ApiKey(k) => api::api_key(cx, id, k, out),
+        Props::UsagePlan(p) => api::usage_plan(cx, id, p, out),
+        Props::UsagePlanKey(k) => api::usage_plan_key(cx, id, k, out),
     }
-    Ok(())
 }
 
 /// The graph's outputs: refs into recorded responses, never an api key's value.
@@ -214,6 +316,7 @@ mod tests {
     use super::*;
     use crate::diag::Code;
     use crate::ir::LogGroup;
+    use order::ordered;
 
     /// The writer against its plain reference (serde_json's pretty printer) on whole plans:
     /// the seed, the kitchen sink (every App Runner kind and form), and the ECS examples
@@ -241,7 +344,7 @@ mod tests {
         for g in &graphs {
             let cx = Cx::new(g).expect("context");
             let steps = build(&cx).expect("steps");
-            let ours = write(&cx, &steps).expect("written");
+            let ours = emit(g).expect("written");
             let ordered = ordered(&steps).expect("ordered");
             let parameters = parameters(g);
             let outputs = outputs(&cx).expect("outputs");
@@ -258,26 +361,80 @@ mod tests {
         }
     }
 
-    /// Built in halves on two threads, a large graph's steps are the steps of one pass over
-    /// all its resources, in the same order.
-    #[test]
-    fn steps_built_in_halves_are_those_of_one_pass() {
-        for g in crate::testing::large_graphs() {
-            assert!(g.resources.len() >= crate::threads::HALVES);
-            let cx = Cx::new(&g).expect("context");
-            let halves = build(&cx).expect("steps");
-            let mut one_pass = Vec::new();
-            if ids::needs_account(&g) {
-                one_pass.push(api::account_lookup(&cx));
+    /// Steps `c` (after `b`), `a`, `b` (after `a`) and `d`, in this order.
+    fn out_of_order() -> Vec<Step<'static>> {
+        let step = |id: &str, after: &[&str]| {
+            let mut step = Step::new(
+                id.into(),
+                "ec2",
+                "CreateVpc",
+                obj! { "Name" => id.to_string() },
+            )
+            .output("Out", "Vpc.VpcId");
+            for a in after {
+                step = step.after((*a).into());
             }
-            steps_of(&cx, &logged(&g), 0..g.resources.len(), &mut one_pass).expect("steps");
-            assert!(halves.len() >= crate::threads::HALVES);
-            assert_eq!(
-                format!("{halves:?}"),
-                format!("{one_pass:?}"),
-                "{}",
-                g.app.name
-            );
+            step
+        };
+        vec![
+            step("c", &["b"]),
+            step("a", &[]),
+            step("b", &["a"]),
+            step("d", &[]),
+        ]
+    }
+
+    /// serde_json's text of `steps` in plan order, with no parameters or outputs.
+    fn reference_text(steps: &[Step]) -> String {
+        let ordered = ordered(steps).expect("ordered");
+        let none = J::map(Vec::new());
+        reference::Document {
+            app: "app",
+            region: "eu-west-1",
+            parameters: &none,
+            steps,
+            ordered: &ordered,
+            outputs: &none,
+        }
+        .write()
+    }
+
+    /// Steps written in an order that is not the plan's (no plan aprc builds today has one:
+    /// graph order is always a plan order) are put in plan order, each with its own text.
+    #[test]
+    fn steps_written_out_of_plan_order_are_put_in_plan_order() {
+        let none = J::map(Vec::new());
+        let mut all = Written::new(Writer::with_capacity(0), true);
+        all.writer.head("app", "eu-west-1", &none);
+        out_of_order().into_iter().for_each(|s| all.push(s));
+        let ours = all
+            .finish("app", "eu-west-1", &none, &none)
+            .expect("written");
+        assert_eq!(ours, reference_text(&out_of_order()));
+        assert!(ours.find("\"id\": \"a\"") < ours.find("\"id\": \"c\""));
+    }
+
+    /// A part written apart and appended reads as one pass would write it, also after a part
+    /// with no steps at all (its first step then opens the list, without a comma).
+    #[test]
+    fn appended_parts_read_as_one() {
+        let none = J::map(Vec::new());
+        for cut in [0, 1, 2, 4] {
+            let mut all = Written::new(Writer::with_capacity(0), true);
+            all.writer.head("app", "eu-west-1", &none);
+            let mut later = Written::new(Writer::for_steps(0), false);
+            for (i, step) in out_of_order().into_iter().enumerate() {
+                if i < cut {
+                    all.push(step);
+                } else {
+                    later.push(step);
+                }
+            }
+            all.append(later);
+            let ours = all
+                .finish("app", "eu-west-1", &none, &none)
+                .expect("written");
+            assert_eq!(ours, reference_text(&out_of_order()), "cut at {cut}");
         }
     }
 

@@ -9,6 +9,9 @@
 //! (7,000 steps) a list per step cost 2.9M instructions more under callgrind, SipHash 2.7M
 //! more, and the `BTreeMap`'s string comparisons about 12M more.
 
+#[cfg(test)]
+use super::json::StepId;
+#[cfg(test)]
 use super::steps::Step;
 use super::BackendError;
 use crate::diag::Code;
@@ -16,19 +19,22 @@ use fnv::FnvHashMap;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
-/// The plan order of some steps and their dependencies.
+/// The plan order of some steps and their dependencies, for the plain writer the tests hold
+/// `emit`'s text to (`reference.rs`).
+#[cfg(test)]
 pub struct Ordered<'s> {
     /// Positions in the step list, in the order the plan writes them.
     pub order: Vec<usize>,
     /// Every step's dependencies, sorted and distinct, one step after another.
-    deps: Vec<&'s str>,
+    deps: Vec<&'s StepId>,
     /// Step `i`'s dependencies are `deps[bounds[i]..bounds[i + 1]]`.
     bounds: Vec<usize>,
 }
 
+#[cfg(test)]
 impl<'s> Ordered<'s> {
     /// The `depends_on` of the step at position `i`.
-    pub fn depends_on(&self, i: usize) -> &[&'s str] {
+    pub fn depends_on(&self, i: usize) -> &[&'s StepId] {
         match (self.bounds.get(i), self.bounds.get(i + 1)) {
             (Some(&from), Some(&to)) => self.deps.get(from..to).unwrap_or_default(),
             _ => &[],
@@ -36,56 +42,80 @@ impl<'s> Ordered<'s> {
     }
 }
 
-/// Topological order, dependencies first, ties broken by IR order. A duplicate id or a ref to
-/// a step that does not exist is a bug in this backend, reported rather than emitted.
+/// The plan order of built steps, with their dependencies ([`Step::dependencies_into`]).
+#[cfg(test)]
 pub fn ordered<'s>(steps: &'s [Step<'_>]) -> Result<Ordered<'s>, BackendError> {
-    let internal = |message: String| BackendError {
-        code: Code::E0901,
-        message: format!("internal error (this is a bug in aprc): {message}"),
-    };
-    // Only looked up, never iterated, so the output does not depend on its order. FNV: the
-    // ids are short and our own, so a keyed hash (std's SipHash, which resists chosen keys)
-    // buys nothing here; at 1,000 services it cost 2.7M instructions more.
-    let mut position: FnvHashMap<&str, usize> =
-        FnvHashMap::with_capacity_and_hasher(steps.len(), Default::default());
-    for (i, step) in steps.iter().enumerate() {
-        if position.insert(&*step.id, i).is_some() {
-            return Err(internal(format!(
-                "two plan steps would be named `{}`",
-                step.id
-            )));
-        }
-    }
     let mut deps = Vec::with_capacity(steps.len() * 4);
     let mut bounds = Vec::with_capacity(steps.len() + 1);
     bounds.push(0);
     for step in steps {
-        step.dependencies_into(&mut deps);
+        step.dependencies_into(&mut deps, |id| id);
         bounds.push(deps.len());
+    }
+    let ids: Vec<&StepId> = steps.iter().map(|s| &s.id).collect();
+    let order = topological(&ids, &deps, &bounds)?;
+    Ok(Ordered {
+        order,
+        deps,
+        bounds,
+    })
+}
+
+/// Topological order of the steps named `ids`, dependencies first, ties broken by position;
+/// step `i` depends on `deps[bounds[i]..bounds[i + 1]]`. A duplicate id or a ref to a step
+/// that does not exist is a bug in this backend, reported rather than emitted.
+pub fn topological(
+    ids: &[impl AsRef<str>],
+    deps: &[impl AsRef<str>],
+    bounds: &[usize],
+) -> Result<Vec<usize>, BackendError> {
+    let internal = |message: String| BackendError {
+        code: Code::E0901,
+        message: format!("internal error (this is a bug in aprc): {message}"),
+    };
+    let n = ids.len();
+    if bounds.len() != n + 1 || bounds.last() != Some(&deps.len()) {
+        return Err(internal(
+            "plan steps and their dependencies disagree".into(),
+        ));
+    }
+    // Only looked up, never iterated, so the output does not depend on its order. FNV: the
+    // ids are short and our own, so a keyed hash (std's SipHash, which resists chosen keys)
+    // buys nothing here; at 1,000 services it cost 2.7M instructions more.
+    let mut position: FnvHashMap<&str, usize> =
+        FnvHashMap::with_capacity_and_hasher(n, Default::default());
+    for (i, id) in ids.iter().enumerate() {
+        if position.insert(id.as_ref(), i).is_some() {
+            return Err(internal(format!(
+                "two plan steps would be named `{}`",
+                id.as_ref()
+            )));
+        }
     }
     // Each step's dependents (positions), cut by `start` like `deps` by `bounds`: the
     // dependencies resolved, counted per step depended on, then placed.
     let mut resolved = Vec::with_capacity(deps.len());
-    let mut start: Vec<usize> = vec![0; steps.len() + 1];
-    for (i, step) in steps.iter().enumerate() {
-        for id in deps.get(bounds[i]..bounds[i + 1]).unwrap_or_default() {
-            let Some(&j) = position.get(id) else {
+    let mut start: Vec<usize> = vec![0; n + 1];
+    for (i, id) in ids.iter().enumerate() {
+        for dep in deps.get(bounds[i]..bounds[i + 1]).unwrap_or_default() {
+            let Some(&j) = position.get(dep.as_ref()) else {
                 return Err(internal(format!(
-                    "plan step `{}` refers to the missing step `{id}`",
-                    step.id
+                    "plan step `{}` refers to the missing step `{}`",
+                    id.as_ref(),
+                    dep.as_ref()
                 )));
             };
             resolved.push(j);
             start[j + 1] += 1;
         }
     }
-    for j in 0..steps.len() {
+    for j in 0..n {
         start[j + 1] += start[j];
     }
     let mut next = start.clone();
     let mut dependents: Vec<usize> = vec![0; resolved.len()];
     let mut edges = resolved.iter();
-    for i in 0..steps.len() {
+    for i in 0..n {
         for &j in edges.by_ref().take(bounds[i + 1] - bounds[i]) {
             dependents[next[j]] = i;
             next[j] += 1;
@@ -95,11 +125,9 @@ pub fn ordered<'s>(steps: &'s [Step<'_>]) -> Result<Ordered<'s>, BackendError> {
     // "the first step in IR order whose dependencies are done", but linear-logarithmic
     // (the rescan from the start for every step made 1,000 services take seconds).
     let mut waiting: Vec<usize> = bounds.windows(2).map(|w| w[1] - w[0]).collect();
-    let mut ready: BinaryHeap<Reverse<usize>> = (0..steps.len())
-        .filter(|&i| waiting[i] == 0)
-        .map(Reverse)
-        .collect();
-    let mut order: Vec<usize> = Vec::with_capacity(steps.len());
+    let mut ready: BinaryHeap<Reverse<usize>> =
+        (0..n).filter(|&i| waiting[i] == 0).map(Reverse).collect();
+    let mut order: Vec<usize> = Vec::with_capacity(n);
     while let Some(Reverse(i)) = ready.pop() {
         order.push(i);
         for &k in &dependents[start[i]..start[i + 1]] {
@@ -109,16 +137,12 @@ pub fn ordered<'s>(steps: &'s [Step<'_>]) -> Result<Ordered<'s>, BackendError> {
             }
         }
     }
-    if order.len() < steps.len() {
+    if order.len() < n {
         return Err(internal(
             "plan steps depend on each other in a cycle".into(),
         ));
     }
-    Ok(Ordered {
-        order,
-        deps,
-        bounds,
-    })
+    Ok(order)
 }
 
 #[cfg(test)]
@@ -158,10 +182,11 @@ mod tests {
             step("c", &["b", "a", "c"]),
         ];
         let o = ordered(&steps).expect("orders");
-        assert!(o.depends_on(0).is_empty());
-        assert_eq!(o.depends_on(1), ["a"]);
-        assert_eq!(o.depends_on(2), ["a", "b"]);
-        assert!(o.depends_on(3).is_empty());
+        let depends_on = |i| -> Vec<&str> { o.depends_on(i).iter().map(|d| &***d).collect() };
+        assert!(depends_on(0).is_empty());
+        assert_eq!(depends_on(1), ["a"]);
+        assert_eq!(depends_on(2), ["a", "b"]);
+        assert!(depends_on(3).is_empty());
     }
 
     #[test]

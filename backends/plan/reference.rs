@@ -4,7 +4,7 @@
 //! because it writes a 1,000-service plan in 19% fewer instructions than this
 //! (docs/performance.md, "Code that exists only for speed").
 
-use super::json::J;
+use super::json::{StepId, J};
 use super::order::Ordered;
 use super::steps::{Call, Name, Step, Wait};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -54,7 +54,7 @@ impl Serialize for Steps<'_, '_, '_> {
     }
 }
 
-struct StepView<'s, 'a>(&'s Step<'a>, &'s [&'s str]);
+struct StepView<'s, 'a>(&'s Step<'a>, &'s [&'s StepId]);
 
 impl Serialize for StepView<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -64,7 +64,8 @@ impl Serialize for StepView<'_, '_> {
         map.serialize_entry("service", step.service)?;
         map.serialize_entry("operation", step.operation)?;
         map.serialize_entry("input", &step.input)?;
-        map.serialize_entry("depends_on", depends_on)?;
+        let depends_on: Vec<&str> = depends_on.iter().map(|d| &***d).collect();
+        map.serialize_entry("depends_on", &depends_on)?;
         if !step.outputs.is_empty() {
             map.serialize_entry("outputs", &Outputs(&step.outputs))?;
         }

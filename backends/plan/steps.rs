@@ -151,41 +151,45 @@ impl<'a> Step<'a> {
         J::Ref(self.id.clone(), Cow::Borrowed(output))
     }
 
-    /// Appends every step this one needs to `out`: the steps its refs name (itself excluded:
-    /// a wait or delete may read the step's own outputs) and its explicit ordering edges,
-    /// sorted and distinct.
-    pub fn dependencies_into<'s>(&'s self, out: &mut Vec<&'s str>) {
+    /// Appends every step this one needs to `out`, each as `each` makes it from the step's id
+    /// (the id itself, or a shared copy that outlives the step): the steps its refs name
+    /// (itself excluded: a wait or delete may read the step's own outputs) and its explicit
+    /// ordering edges, sorted and distinct.
+    pub fn dependencies_into<'s, D: Ord + AsRef<str>>(
+        &'s self,
+        out: &mut Vec<D>,
+        each: impl Fn(&'s StepId) -> D + Copy,
+    ) {
         let start = out.len();
-        collect_refs(&self.input, out);
+        collect_refs(&self.input, out, each);
         if let Some(wait) = &self.wait {
-            collect_refs(&wait.call.input, out);
+            collect_refs(&wait.call.input, out, each);
         }
         if let Some(delete) = &self.delete {
-            collect_refs(&delete.input, out);
+            collect_refs(&delete.input, out, each);
         }
         if let Some(wait) = &self.delete_wait {
-            collect_refs(&wait.call.input, out);
+            collect_refs(&wait.call.input, out, each);
         }
-        out.extend(self.after.iter().map(|s| &**s));
+        out.extend(self.after.iter().map(each));
         if let Some(mine) = out.get_mut(start..) {
             mine.sort_unstable();
-        }
-        // Dedup and drop this step's own id, in place over the appended part only.
-        let mut kept = start;
-        for read in start..out.len() {
-            let d = out[read];
-            if d != &*self.id && (kept == start || out[kept - 1] != d) {
-                out[kept] = d;
-                kept += 1;
+            // Distinct, and not this step's own id, in place over the appended part only.
+            let mut kept = 0;
+            for read in 0..mine.len() {
+                if mine[read].as_ref() != &*self.id && (kept == 0 || mine[kept - 1] != mine[read]) {
+                    mine.swap(kept, read);
+                    kept += 1;
+                }
             }
+            out.truncate(start + kept);
         }
-        out.truncate(kept);
     }
 
     #[cfg(test)]
     pub fn dependencies(&self) -> Vec<&str> {
         let mut deps = Vec::new();
-        self.dependencies_into(&mut deps);
+        self.dependencies_into(&mut deps, |id| &**id);
         deps
     }
 }
@@ -195,15 +199,15 @@ pub fn reference<'a>(step: StepId, output: impl Into<Name>) -> J<'a> {
     J::Ref(step, output.into())
 }
 
-fn collect_refs<'v>(value: &'v J<'_>, out: &mut Vec<&'v str>) {
+fn collect_refs<'v, D>(value: &'v J<'_>, out: &mut Vec<D>, each: impl Fn(&'v StepId) -> D + Copy) {
     match value {
-        J::Ref(step, _) => out.push(step),
-        J::Arr(items) | J::Join(items) => items.iter().for_each(|v| collect_refs(v, out)),
-        J::Shared(value) => collect_refs(value, out),
+        J::Ref(step, _) => out.push(each(step)),
+        J::Arr(items) | J::Join(items) => items.iter().for_each(|v| collect_refs(v, out, each)),
+        J::Shared(value) => collect_refs(value, out, each),
         // A literal object is data even when it reads `{"ref": "a.b"}` (an env map
         // `{ ref = "a.b" }`): the plan writes it `{"object": ..}` (version 2), so no reader
         // takes it for a ref.
-        J::Obj(pairs) => pairs.iter().for_each(|(_, v)| collect_refs(v, out)),
+        J::Obj(pairs) => pairs.iter().for_each(|(_, v)| collect_refs(v, out, each)),
         J::Null | J::Bool(_) | J::U64(_) | J::F64(_) | J::Str(_) | J::Param(_) => {}
     }
 }
@@ -345,10 +349,17 @@ mod tests {
         assert_eq!(step.dependencies(), ["b-zones", "c-account", "d-policy"]);
         // Appending keeps what the list held, even an id that sorts after.
         let mut deps = vec!["z-before", "x-vpc"];
-        step.dependencies_into(&mut deps);
+        step.dependencies_into(&mut deps, |id| &**id);
         assert_eq!(
             deps,
             ["z-before", "x-vpc", "b-zones", "c-account", "d-policy"]
+        );
+        // Shared copies of the ids, which outlive the step, are the same list.
+        let mut shared: Vec<StepId> = Vec::new();
+        step.dependencies_into(&mut shared, StepId::clone);
+        assert_eq!(
+            shared.iter().map(|d| &**d).collect::<Vec<_>>(),
+            step.dependencies()
         );
     }
 

@@ -15,13 +15,14 @@
 //! plan now costs about 43M instructions at 1,000 services (callgrind).
 
 use super::json::{needs_object_escape, Key, J, OBJECT};
-use super::order::Ordered;
 use super::steps::{Call, Name, Step, Wait};
-use crate::ir::Internal;
 
 /// A comma, a newline and indent enough for the plan's deepest nesting in one copy (deeper
 /// lines take several): a line break is a slice of it.
 const BREAK: &str = ",\n                                                                ";
+
+/// The depth of the document's step list: `{"steps": [` open.
+const STEPS: usize = 2;
 
 /// How a byte is written inside a JSON string: 0 as is, else the letter after `\` (`u` for
 /// `\u00xx`). The same table as serde_json's.
@@ -91,23 +92,27 @@ impl Writer {
         }
     }
 
-    /// The text written, ending in a newline.
-    pub fn finish(mut self) -> String {
-        self.out.push('\n');
-        self.out
+    /// A writer for steps written apart from their document, at the depth of its step list.
+    pub fn for_steps(capacity: usize) -> Self {
+        Writer {
+            out: String::with_capacity(capacity),
+            depth: STEPS,
+        }
     }
 
-    /// `{"version", "app", "region", "parameters", "steps", "outputs"}` in this order; the
-    /// steps in plan order, each with its `depends_on`.
-    pub fn document(
-        &mut self,
-        app: &str,
-        region: &str,
-        parameters: &J,
-        steps: &[Step],
-        ordered: &Ordered,
-        outputs: &J,
-    ) -> Result<(), Internal> {
+    /// The text written so far.
+    pub fn text(&self) -> &str {
+        &self.out
+    }
+
+    /// Appends text written by another writer at the same depth.
+    pub fn push_text(&mut self, text: &str) {
+        self.out.push_str(text);
+    }
+
+    /// `{"version", "app", "region", "parameters", "steps": [`: the document up to its first
+    /// step.
+    pub fn head(&mut self, app: &str, region: &str, parameters: &J) {
         self.open('{');
         self.key(true, "version");
         self.number(u64::from(super::VERSION));
@@ -119,42 +124,28 @@ impl Writer {
         self.value(parameters);
         self.key(false, "steps");
         self.open('[');
-        // For a large plan, the second half of the order is written on another thread
-        // (`crate::threads::halves`) and appended: a step's text depends on the step alone,
-        // and every step but the very first opens with `,`.
-        let depth = self.depth;
-        let part = |w: &mut Writer, range: std::ops::Range<usize>| {
-            let positions = ordered.order.get(range.clone()).unwrap_or_default();
-            for (k, &i) in positions.iter().enumerate() {
-                if let Some(step) = steps.get(i) {
-                    w.line(range.start == 0 && k == 0);
-                    w.step(step, ordered.depends_on(i));
-                }
-            }
-        };
-        let ((), later) = crate::threads::halves(
-            ordered.order.len(),
-            |range| part(self, range),
-            |range| {
-                let mut w = Writer::with_capacity(range.len() * 1200);
-                w.depth = depth;
-                part(&mut w, range);
-                w.out
-            },
-        );
-        if let Some(later) = later {
-            self.out.push_str(&later?);
-        }
-        self.close(']', ordered.order.is_empty());
+        debug_assert_eq!(self.depth, STEPS);
+    }
+
+    /// The line break a step of the list opens with: without a comma for the `first`.
+    pub fn step_line(&mut self, first: bool) {
+        self.line(first);
+    }
+
+    /// The rest of the document after its steps (`none` when it has none), `outputs` last,
+    /// and the final newline: the whole text.
+    pub fn tail(mut self, none: bool, outputs: &J) -> String {
+        self.close(']', none);
         self.key(false, "outputs");
         self.value(outputs);
         self.close('}', false);
-        Ok(())
+        self.out.push('\n');
+        self.out
     }
 
     /// One step: id, service, operation, input, depends_on, then outputs, wait, delete and
-    /// retain when present.
-    fn step(&mut self, step: &Step, depends_on: &[&str]) {
+    /// retain when present. Its text depends on the step alone.
+    pub fn step(&mut self, step: &Step, depends_on: &[impl AsRef<str>]) {
         self.open('{');
         self.key(true, "id");
         self.string(&step.id);
@@ -165,7 +156,7 @@ impl Writer {
         self.open('[');
         for (i, dependency) in depends_on.iter().enumerate() {
             self.line(i == 0);
-            self.string(dependency);
+            self.string(dependency.as_ref());
         }
         self.close(']', depends_on.is_empty());
         if !step.outputs.is_empty() {
