@@ -26,6 +26,45 @@ impl BackendError {
     }
 }
 
+/// A backend's text in the parts it was written in: a large plan is written in two halves
+/// on two threads, and joining them would copy megabytes (11.6 MB at 1,000 ECS services) only
+/// to write them out. Written out part after part; joined only where one string is needed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Text {
+    parts: Vec<String>,
+}
+
+impl Text {
+    pub fn from_parts(parts: Vec<String>) -> Self {
+        Text { parts }
+    }
+
+    /// The parts, in order.
+    pub fn parts(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().map(String::as_str)
+    }
+
+    /// The whole text as one string (not copied when it is one part).
+    pub fn into_string(self) -> String {
+        match <[String; 1]>::try_from(self.parts) {
+            Ok([one]) => one,
+            Err(parts) => parts.concat(),
+        }
+    }
+
+    /// Writes the parts one after the other.
+    pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.parts()
+            .try_for_each(|part| out.write_all(part.as_bytes()))
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        Text { parts: vec![text] }
+    }
+}
+
 /// The AWS partition of a region, for ARNs built from parts.
 pub fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
@@ -66,9 +105,14 @@ pub struct Options {
 }
 
 pub fn emit(target: Target, graph: &Graph, options: Options) -> Result<String, BackendError> {
+    emit_text(target, graph, options).map(Text::into_string)
+}
+
+/// [`emit`], in the parts the backend wrote.
+pub fn emit_text(target: Target, graph: &Graph, options: Options) -> Result<Text, BackendError> {
     match target {
-        Target::Cfn => cfn::emit(graph),
-        Target::Tf => tf::emit(graph, options.tf_layout),
-        Target::Plan => plan::emit(graph),
+        Target::Cfn => cfn::emit(graph).map(Text::from),
+        Target::Tf => tf::emit(graph, options.tf_layout).map(Text::from),
+        Target::Plan => plan::emit_text(graph),
     }
 }

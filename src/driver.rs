@@ -1,6 +1,7 @@
 //! The one driver that runs the phases in order and stops before lowering if any error was
 //! reported. The CLI, the tests and the benchmarks all go through here.
 
+use crate::backends::Text;
 use crate::diag::Diagnostics;
 use crate::ir::Graph;
 use crate::model::Spec;
@@ -114,7 +115,7 @@ pub fn build(
     target: crate::backends::Target,
     options: crate::backends::Options,
     diags: &mut Diagnostics,
-) -> Result<Option<(Graph, String)>, String> {
+) -> Result<Option<(Graph, Text)>, String> {
     let Some(graph) = lowered(sources, baked, diags)? else {
         return Ok(None);
     };
@@ -135,17 +136,22 @@ fn validated_and_spelled(
     target: crate::backends::Target,
     options: crate::backends::Options,
     side_by_side: bool,
-) -> (Diagnostics, Result<String, crate::backends::BackendError>) {
+) -> (Diagnostics, Result<Text, crate::backends::BackendError>) {
     let validate = || {
         let mut found = Diagnostics::new();
         crate::validate::validate(graph, &mut found);
         found
     };
     if !side_by_side {
-        return (validate(), crate::backends::emit(target, graph, options));
+        return (
+            validate(),
+            crate::backends::emit_text(target, graph, options),
+        );
     }
-    let (spelled, checked) =
-        crate::threads::side_by_side(|| crate::backends::emit(target, graph, options), validate);
+    let (spelled, checked) = crate::threads::side_by_side(
+        || crate::backends::emit_text(target, graph, options),
+        validate,
+    );
     // A validation thread that cannot finish is the same bug as one that panics here.
     let checked = checked.unwrap_or_else(|_| {
         let mut bug = Diagnostics::new();
@@ -194,11 +200,11 @@ pub fn emit(
 }
 
 /// The backend's text, or its refusal as a diagnostic on `app`.
-fn kept(
+fn kept<T>(
     graph: &Graph,
-    spelled: Result<String, crate::backends::BackendError>,
+    spelled: Result<T, crate::backends::BackendError>,
     diags: &mut Diagnostics,
-) -> Option<String> {
+) -> Option<T> {
     match spelled {
         Ok(text) => Some(text),
         Err(e) => {

@@ -3,7 +3,7 @@
 
 mod hugepages;
 
-use aprc::backends::{tf, Options, Target};
+use aprc::backends::{tf, Options, Target, Text};
 use aprc::diag::{render, Diagnostics};
 use aprc::driver;
 use aprc::source::Sources;
@@ -222,8 +222,8 @@ fn build(args: BuildArgs) -> Result<(), Failure> {
             }
             Ok(())
         }
-        None => std::io::stdout()
-            .write_all(text.as_bytes())
+        None => text
+            .write_to(&mut std::io::stdout().lock())
             .map_err(|e| Failure::Usage(e.to_string())),
     }
 }
@@ -337,7 +337,7 @@ fn fmt(args: FmtArgs) -> Result<(), Failure> {
         };
     }
     for (name, text) in outputs {
-        write_atomically(Path::new(&name), &text).map_err(Failure::Usage)?;
+        write_atomically(Path::new(&name), &Text::from(text)).map_err(Failure::Usage)?;
     }
     Ok(())
 }
@@ -359,7 +359,7 @@ fn apply(args: ApplyArgs) -> Result<(), Failure> {
         Options::default(),
         &mut diags,
     ) {
-        Ok(built) => built.map(|(_, plan)| plan),
+        Ok(built) => built.map(|(_, plan)| plan.into_string()),
         Err(usage) => {
             report(&sources, &diags, MessageFormat::Human, false);
             return Err(Failure::Usage(usage));
@@ -415,7 +415,7 @@ fn apply_failure(e: aprc::apply::Error) -> Failure {
 /// file and a failure leaves no file behind. The file gets the mode a new file gets (0666
 /// less the umask), or keeps the mode of the file it replaces; missing directories on the
 /// way to it are created.
-fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
+fn write_atomically(path: &Path, text: &Text) -> Result<(), String> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -429,7 +429,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<(), String> {
             .set_permissions(existing.permissions())
             .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     }
-    tmp.write_all(text.as_bytes())
+    text.write_to(&mut tmp)
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
     tmp.persist(path)
         .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;

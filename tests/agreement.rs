@@ -144,7 +144,7 @@ fn check_and_build_agree_on_generated_colliding_names() {
                 "{target:?}: build's diagnostics differ from compile then emit for\n{text}"
             );
             assert_eq!(
-                built_now.map(|(_, out)| out),
+                built_now.map(|(_, out)| out.into_string()),
                 text_of,
                 "{target:?}: build's output differs from compile then emit for\n{text}"
             );

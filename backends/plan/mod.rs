@@ -38,7 +38,7 @@ mod service;
 mod steps;
 mod write;
 
-use super::BackendError;
+use super::{BackendError, Text};
 use crate::ir::{Graph, Id, Internal, OutputValue, Props};
 use cx::Cx;
 use json::{obj, Key, StepId, J};
@@ -52,6 +52,11 @@ pub use ids::{all as step_ids, kind};
 pub const VERSION: u32 = 2;
 
 pub fn emit(g: &Graph) -> Result<String, BackendError> {
+    emit_text(g).map(Text::into_string)
+}
+
+/// The plan in the parts it was written in (two for a large plan, written side by side).
+pub fn emit_text(g: &Graph) -> Result<Text, BackendError> {
     let cx = Cx::new(g).map_err(internal)?;
     let parameters = parameters(g);
     let outputs = outputs(&cx).map_err(internal)?;
@@ -91,12 +96,15 @@ const BYTES: usize = 1600;
 /// memory, whose pages the kernel zeroes: a fifth of its time). A step's text depends on the
 /// step alone, its `depends_on` included; the order needs only the ids and dependencies
 /// kept here, and is graph order itself for every plan aprc builds today, in which case the
-/// text is the document. Otherwise [`Written::finish`] puts the texts in plan order.
+/// parts written are the document. Otherwise [`Written::finish`] puts the texts in plan
+/// order.
 struct Written {
     writer: Writer,
     /// Whether this part's first step is the document's first (written without a comma).
     leads: bool,
-    /// Where each step's text is in `writer`'s, its opening line break excluded.
+    /// The texts of parts written apart and appended ([`Written::append`]), in order.
+    later: Vec<String>,
+    /// Where each step's text is in all the text, its opening line break excluded.
     spans: Vec<std::ops::Range<usize>>,
     ids: Vec<StepId>,
     /// Every step's dependencies, sorted and distinct, cut by `bounds` (which starts at 0).
@@ -109,6 +117,7 @@ impl Written {
         Written {
             writer,
             leads,
+            later: Vec::new(),
             spans: Vec::new(),
             ids: Vec::new(),
             deps: Vec::new(),
@@ -129,21 +138,25 @@ impl Written {
         self.ids.push(step.id);
     }
 
-    /// Appends the steps another part wrote (after this part's, in graph order).
+    /// Appends the steps another part wrote (after this part's, in graph order), as a part
+    /// of its own: not copied.
     fn append(&mut self, later: Written) {
-        let mut text = later.writer.text();
+        let written = self.writer.text().len() + self.later.iter().map(String::len).sum::<usize>();
+        let mut text = later.writer.finish_part();
         // Written as if after a step: without one here, it opens the list, with no comma.
-        if self.leads && self.ids.is_empty() {
-            text = text.strip_prefix(',').unwrap_or(text);
+        let comma = self.leads && self.ids.is_empty() && text.starts_with(',');
+        if comma {
+            text.remove(0);
         }
-        let shift = self.writer.text().len() + text.len() - later.writer.text().len();
-        self.writer.push_text(text);
+        // Where the part's text starts in all the text, as its spans count it.
+        let start = written - usize::from(comma);
         self.spans.extend(
             later
                 .spans
                 .into_iter()
-                .map(|s| s.start + shift..s.end + shift),
+                .map(|s| s.start + start..s.end + start),
         );
+        self.later.push(text);
         let base = self.deps.len();
         self.bounds
             .extend(later.bounds.iter().skip(1).map(|b| b + base));
@@ -158,12 +171,20 @@ impl Written {
         region: &str,
         parameters: &J,
         outputs: &J,
-    ) -> Result<String, BackendError> {
+    ) -> Result<Text, BackendError> {
         let order = order::topological(&self.ids, &self.deps, &self.bounds)?;
+        let none = order.is_empty();
         if order.iter().enumerate().all(|(k, &i)| k == i) {
-            return Ok(self.writer.tail(order.is_empty(), outputs));
+            if self.later.is_empty() {
+                return Ok(Text::from(self.writer.tail(none, outputs)));
+            }
+            let mut parts = vec![self.writer.finish_part()];
+            parts.extend(self.later);
+            parts.push(Writer::for_steps(256).tail(none, outputs));
+            return Ok(Text::from_parts(parts));
         }
-        let text = self.writer.text();
+        let mut text = self.writer.finish_part();
+        self.later.iter().for_each(|part| text.push_str(part));
         let mut writer = Writer::with_capacity(text.len() + 64);
         writer.head(app, region, parameters);
         for (k, &i) in order.iter().enumerate() {
@@ -171,7 +192,7 @@ impl Written {
             let span = self.spans.get(i).cloned().unwrap_or_default();
             writer.push_text(text.get(span).unwrap_or_default());
         }
-        Ok(writer.tail(order.is_empty(), outputs))
+        Ok(Text::from(writer.tail(none, outputs)))
     }
 }
 
@@ -409,32 +430,42 @@ mod tests {
         out_of_order().into_iter().for_each(|s| all.push(s));
         let ours = all
             .finish("app", "eu-west-1", &none, &none)
-            .expect("written");
+            .expect("written")
+            .into_string();
         assert_eq!(ours, reference_text(&out_of_order()));
         assert!(ours.find("\"id\": \"a\"") < ours.find("\"id\": \"c\""));
     }
 
     /// A part written apart and appended reads as one pass would write it, also after a part
-    /// with no steps at all (its first step then opens the list, without a comma).
+    /// with no steps at all (its first step then opens the list, without a comma), whether
+    /// the steps are in plan order (the parts are then the document's, not joined) or not.
     #[test]
     fn appended_parts_read_as_one() {
         let none = J::map(Vec::new());
-        for cut in [0, 1, 2, 4] {
-            let mut all = Written::new(Writer::with_capacity(0), true);
-            all.writer.head("app", "eu-west-1", &none);
-            let mut later = Written::new(Writer::for_steps(0), false);
-            for (i, step) in out_of_order().into_iter().enumerate() {
-                if i < cut {
-                    all.push(step);
-                } else {
-                    later.push(step);
+        let mut in_order = out_of_order();
+        in_order.rotate_left(1);
+        in_order.swap(2, 3);
+        let ids: Vec<String> = in_order.iter().map(|s| s.id.to_string()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d"]);
+        for (steps, parts) in [(in_order, 3), (out_of_order(), 1)] {
+            for cut in [0, 1, 2, 4] {
+                let mut all = Written::new(Writer::with_capacity(0), true);
+                all.writer.head("app", "eu-west-1", &none);
+                let mut later = Written::new(Writer::for_steps(0), false);
+                for (i, step) in steps.iter().cloned().enumerate() {
+                    if i < cut {
+                        all.push(step);
+                    } else {
+                        later.push(step);
+                    }
                 }
+                all.append(later);
+                let ours = all
+                    .finish("app", "eu-west-1", &none, &none)
+                    .expect("written");
+                assert_eq!(ours.parts().count(), parts, "cut at {cut}");
+                assert_eq!(ours.into_string(), reference_text(&steps), "cut at {cut}");
             }
-            all.append(later);
-            let ours = all
-                .finish("app", "eu-west-1", &none, &none)
-                .expect("written");
-            assert_eq!(ours, reference_text(&out_of_order()), "cut at {cut}");
         }
     }
 

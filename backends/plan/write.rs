@@ -105,6 +105,11 @@ impl Writer {
         &self.out
     }
 
+    /// The text written, a part of a document.
+    pub fn finish_part(self) -> String {
+        self.out
+    }
+
     /// Appends text written by another writer at the same depth.
     pub fn push_text(&mut self, text: &str) {
         self.out.push_str(text);
