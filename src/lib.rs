@@ -13,6 +13,7 @@ pub mod diag;
 pub mod driver;
 pub mod fmt;
 pub mod graph;
+pub mod hash;
 pub mod ir;
 pub mod lower;
 pub mod model;

@@ -19,7 +19,6 @@ use crate::ir::{
     RouteTable, Subnet, TableUse, Targets,
 };
 use crate::names;
-use fnv::FnvHashSet;
 use hcl::expr::Traversal;
 use hcl::Expression;
 
@@ -224,7 +223,7 @@ fn main_names(g: &Graph) -> Result<Vec<String>, Internal> {
     // Rules repeat a shape within a group: the first keeps it, the next get `_2`, `_3`...
     // Kept across the whole file: an ECS service's rules live on the network's groups.
     // Only asked, never iterated, so its order cannot reach the output.
-    let mut rule_names: FnvHashSet<String> = FnvHashSet::default();
+    let mut rule_names: crate::hash::Set<String> = crate::hash::Set::default();
     let mut out = Vec::with_capacity(g.resources.len());
     for (_, r) in g.iter() {
         let decl = g.decl(r.decl)?;

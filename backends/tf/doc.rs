@@ -17,7 +17,6 @@
 use super::expr::string;
 use super::format::Formatter;
 use super::tags::taggable;
-use fnv::FnvHashSet;
 use hcl::expr::{Object, ObjectKey};
 use hcl::{Attribute, Block, BlockLabel, Body, Expression, Identifier, Structure};
 
@@ -219,12 +218,12 @@ impl Doc {
     }
 
     /// The first block, in writing order, whose address an earlier block already had. The
-    /// set is only asked, never iterated, so its order cannot reach the output. FNV: the
-    /// addresses are short and our own, so a keyed hash (std's SipHash, which resists chosen
+    /// set is only asked, never iterated, so its order cannot reach the output. A fast hash
+    /// (`crate::hash`): the addresses are short and our own, so a keyed hash (std's SipHash, which resists chosen
     /// keys) buys nothing here; at 1,000 services it cost ~7M instructions more.
     fn first_collision(&self) -> Option<String> {
-        let mut seen: FnvHashSet<&str> =
-            FnvHashSet::with_capacity_and_hasher(self.address_ends.len(), Default::default());
+        let mut seen: crate::hash::Set<&str> =
+            crate::hash::Set::with_capacity_and_hasher(self.address_ends.len(), Default::default());
         let mut start = 0;
         for &end in &self.address_ends {
             let address = &self.addresses[start..end];

@@ -14,7 +14,6 @@ use crate::ir::{
 };
 use crate::model::{Compute, Egress, Ingress, Network, NetworkSource, Service, Spec};
 use crate::names;
-use fnv::FnvHashSet;
 
 /// The port App Runner's requests endpoint listens on, and so the load balancer.
 pub(super) const HTTPS: u16 = 443;
@@ -102,7 +101,7 @@ pub(super) fn zone_lookups(b: &mut Builder, spec: &Spec) -> Zones {
 
 /// The services some api routes to: looked up once per service of each network (scanning
 /// every route for every network's services was a tenth of lowering at 1,000 services).
-pub(super) fn routed(spec: &Spec) -> FnvHashSet<&str> {
+pub(super) fn routed(spec: &Spec) -> crate::hash::Set<&str> {
     spec.apis
         .iter()
         .flat_map(|a| a.routes.iter().map(|r| r.service.as_str()))
@@ -114,7 +113,7 @@ pub(super) fn lower(
     spec: &Spec,
     network: &Network,
     zones: &Zones,
-    routed: &FnvHashSet<&str>,
+    routed: &crate::hash::Set<&str>,
 ) -> Lowered {
     let app = &spec.app.name;
     let names = super::names(app, &network.name);

@@ -9,7 +9,6 @@ use crate::backends::{cfn, plan, tf};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::ir::{DeclKind, Graph, Internal, Origin, Props};
 use crate::span::Span;
-use fnv::FnvHashMap;
 use std::collections::BTreeSet;
 
 pub(super) fn check(g: &Graph, diags: &mut Diagnostics) {
@@ -38,10 +37,10 @@ fn targets(g: &Graph, diags: &mut Diagnostics) -> Result<(), Internal> {
         ("the plan output", plan_outputs),
     ];
     for (what, ids) in lists {
-        // FNV, not std's SipHash: the ids are short and aprc's own (SipHash was a quarter of
-        // the check at 1,000 services).
-        let mut first: FnvHashMap<&str, Origin> =
-            FnvHashMap::with_capacity_and_hasher(ids.len(), Default::default());
+        // A fast hash (`crate::hash`), not std's SipHash: the ids are short and aprc's own
+        // (SipHash was a quarter of the check at 1,000 services).
+        let mut first: crate::hash::Map<&str, Origin> =
+            crate::hash::Map::with_capacity_and_hasher(ids.len(), Default::default());
         for (id, origin) in &ids {
             let Some(earlier) = first.get(id.as_str()).copied() else {
                 first.insert(id, *origin);
