@@ -280,19 +280,19 @@ pub fn main(g: &Graph, id: Id) -> Result<StepId, Internal> {
 
 /// Every step id the plan will hold, with what it is written for, then every output name:
 /// what the check compares to find two that repeat.
-pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
-    let mut steps: Vec<(String, Origin)> = Vec::with_capacity(g.resources.len() * 2);
+pub fn all(g: &Graph) -> Result<(Vec<(StepId, Origin)>, Ids), Internal> {
+    let mut steps: Vec<(StepId, Origin)> = Vec::with_capacity(g.resources.len() * 2);
     if needs_account(g) {
         steps.push((
-            self::id(&g.app.name, kind::ACCOUNT).to_string(),
+            self::id(&g.app.name, kind::ACCOUNT),
             Origin::Backend("the lookup of the account id"),
         ));
     }
     for (rid, r) in g.iter() {
         let owner = &g.decl(r.decl)?.names.spec;
         let origin = Origin::Resource(rid);
-        steps.push((main(g, rid)?.to_string(), origin));
-        let mut extra = |kind: &str| steps.push((self::id(owner, kind).to_string(), origin));
+        steps.push((main(g, rid)?, origin));
+        let mut extra = |kind: &str| steps.push((self::id(owner, kind), origin));
         match &r.props {
             Props::Vpc(_) => {
                 extra(kind::DNS_SUPPORT);
@@ -319,7 +319,7 @@ pub fn all(g: &Graph) -> Result<(Ids, Ids), Internal> {
             }
             Props::UsagePlan(_) => extra(kind::USAGE_PLAN_STAGES),
             Props::Method(m) => {
-                steps.push((id_n(owner, "integration", m.index).to_string(), origin));
+                steps.push((id_n(owner, "integration", m.index), origin));
             }
             _ => {}
         }

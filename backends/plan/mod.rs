@@ -518,7 +518,7 @@ api core {
             let g = lowered(text);
             let (ids, _) = step_ids(&g).expect("ids");
             let listed: std::collections::BTreeSet<&str> =
-                ids.iter().map(|(id, _)| id.as_str()).collect();
+                ids.iter().map(|(id, _)| &**id).collect();
             assert_eq!(listed.len(), ids.len(), "repeated ids in {}", g.app.name);
             let cx = Cx::new(&g).expect("context");
             let steps = build(&cx).expect("steps");

@@ -29,31 +29,41 @@ fn targets(g: &Graph, diags: &mut Diagnostics) -> Result<(), Internal> {
         }
     }
     let (steps, plan_outputs) = plan::step_ids(g)?;
-    let lists: [(&str, Vec<(String, Origin)>); 5] = [
-        ("the CloudFormation logical id", cfn_ids),
-        ("the CloudFormation output", cfn_outputs),
-        ("the Terraform block", tf::addresses(g)?),
-        ("the plan step id", steps),
-        ("the plan output", plan_outputs),
-    ];
-    for (what, ids) in lists {
-        // A fast hash (`crate::hash`), not std's SipHash: the ids are short and aprc's own
-        // (SipHash was a quarter of the check at 1,000 services).
-        let mut first: crate::hash::Map<&str, Origin> =
-            crate::hash::Map::with_capacity_and_hasher(ids.len(), Default::default());
-        for (id, origin) in &ids {
-            let Some(earlier) = first.get(id.as_str()).copied() else {
-                first.insert(id, *origin);
-                continue;
-            };
-            let (here, there) = (origin_span(g, *origin), origin_span(g, earlier));
-            let pair = (here.min(there), here.max(there));
-            if seen_pairs.insert(pair) {
-                diags.push(repeated(g, what, id, *origin, earlier));
-            }
+    let seen = &mut seen_pairs;
+    repeated_in(g, "the CloudFormation logical id", &cfn_ids, seen, diags);
+    repeated_in(g, "the CloudFormation output", &cfn_outputs, seen, diags);
+    repeated_in(g, "the Terraform block", &tf::addresses(g)?, seen, diags);
+    // The plan's step ids are its own shared strings (`plan::StepId`), not copied.
+    repeated_in(g, "the plan step id", &steps, seen, diags);
+    repeated_in(g, "the plan output", &plan_outputs, seen, diags);
+    Ok(())
+}
+
+/// Reports each id of `ids` that repeats (`what` says which kind of id), once per pair of
+/// declarations (`seen_pairs` is shared by every kind).
+fn repeated_in(
+    g: &Graph,
+    what: &str,
+    ids: &[(impl AsRef<str>, Origin)],
+    seen_pairs: &mut BTreeSet<(Span, Span)>,
+    diags: &mut Diagnostics,
+) {
+    // A fast hash (`crate::hash`), not std's SipHash: the ids are short and aprc's own
+    // (SipHash was a quarter of the check at 1,000 services).
+    let mut first: crate::hash::Map<&str, Origin> =
+        crate::hash::Map::with_capacity_and_hasher(ids.len(), Default::default());
+    for (id, origin) in ids {
+        let id = id.as_ref();
+        let Some(earlier) = first.get(id).copied() else {
+            first.insert(id, *origin);
+            continue;
+        };
+        let (here, there) = (origin_span(g, *origin), origin_span(g, earlier));
+        let pair = (here.min(there), here.max(there));
+        if seen_pairs.insert(pair) {
+            diags.push(repeated(g, what, id, *origin, earlier));
         }
     }
-    Ok(())
 }
 
 /// Where a diagnostic about an id's origin points.
