@@ -17,6 +17,7 @@ use crate::ir::{self, Builder, DeclId, DeclKind, Graph, Names, Output, OutputVal
 use crate::model::{Compute, EnvValue, NetworkSource, Service, Spec, UrlOf};
 use crate::names;
 use crate::text::Text;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `baked` holds `--param` values, already known to name declared params.
@@ -229,12 +230,13 @@ pub(crate) fn names(app: &str, spec_name: &str) -> Names {
     }
 }
 
-/// Replaces baked params in every string of the spec, so lowering never sees them.
-fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
-    let mut spec = spec.clone();
+/// Replaces baked params in every string of the spec, so lowering never sees them; the spec
+/// itself, not a copy, when there are none (every `aprc check`, and most builds).
+fn bake<'s>(spec: &'s Spec, baked: &BTreeMap<String, String>) -> Cow<'s, Spec> {
     if baked.is_empty() {
-        return spec;
+        return Cow::Borrowed(spec);
     }
+    let mut spec = spec.clone();
     for value in spec.app.tags.values_mut() {
         *value = value.bake(baked);
     }
@@ -262,7 +264,7 @@ fn bake(spec: &Spec, baked: &BTreeMap<String, String>) -> Spec {
     for api in &mut spec.apis {
         api.stage = api.stage.bake(baked);
     }
-    spec
+    Cow::Owned(spec)
 }
 
 fn push_output(
