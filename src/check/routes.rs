@@ -10,7 +10,7 @@ use crate::model::{Auth, Method, Route};
 use crate::span::Span;
 use crate::syntax::ast::{self, Segment, SegmentKind, ROUTE_ATTRS};
 use std::collections::hash_map::Entry;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The API Gateway resource tree of one api.
 #[derive(Default)]
@@ -91,7 +91,7 @@ pub struct Checked {
 pub fn check_all(ctx: &mut Ctx, syms: &Symbols, routes: &[(&ast::Route, Span)]) -> Vec<Checked> {
     let mut tree = Tree::default();
     // Queried only, never iterated: hashing beats a tree's path comparisons.
-    let mut seen: HashMap<(Method, Vec<SegmentKind>), Span> = HashMap::new();
+    let mut seen: crate::hash::Map<(Method, Vec<SegmentKind>), Span> = Default::default();
     let mut out = Vec::new();
     for (route, span) in routes {
         let method = method(ctx, &route.method);

@@ -551,11 +551,16 @@ pub fn unreachable(
     services: &BTreeMap<String, Checked>,
     apis: &BTreeMap<String, api::Checked>,
 ) {
+    // Every service some api routes to, gathered once (not every api asked per service).
+    let routed: crate::hash::Set<&str> = apis
+        .values()
+        .flat_map(|a| a.targets.iter().map(String::as_str))
+        .collect();
     for (name, service) in services {
         // Without a network a private service is already E0308; no second word on it.
         if service.ingress == Ingress::Private
             && service.network.is_some()
-            && !apis.values().any(|a| a.targets.contains(name))
+            && !routed.contains(name.as_str())
         {
             ctx.diags.push(
                 Diagnostic::new(Code::W0001, format!("private service `{name}` is unreachable: no api routes to it"), service.name_span)
