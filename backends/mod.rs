@@ -112,7 +112,7 @@ pub fn emit(target: Target, graph: &Graph, options: Options) -> Result<String, B
 pub fn emit_text(target: Target, graph: &Graph, options: Options) -> Result<Text, BackendError> {
     match target {
         Target::Cfn => cfn::emit(graph).map(Text::from),
-        Target::Tf => tf::emit(graph, options.tf_layout).map(Text::from),
+        Target::Tf => tf::emit_text(graph, options.tf_layout),
         Target::Plan => plan::emit_text(graph),
     }
 }

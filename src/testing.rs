@@ -132,8 +132,8 @@ pub fn seed_graph() -> crate::ir::Graph {
 #[path = "../benches/support/specgen.rs"]
 mod specgen;
 
-/// Graphs large enough that the backends write them in halves on two threads
-/// ([`crate::threads::HALVES`]): 250 ECS services (about 4,000 resources) and 600 App
+/// Graphs large enough that the backends write them in parts on two threads
+/// ([`crate::threads::TWO_THREADS`]): 250 ECS services (about 4,000 resources) and 600 App
 /// Runner services (about 3,300), the benchmarks' workloads, checked clean.
 #[cfg(test)]
 pub fn large_graphs() -> Vec<crate::ir::Graph> {

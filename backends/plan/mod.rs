@@ -55,34 +55,28 @@ pub fn emit(g: &Graph) -> Result<String, BackendError> {
     emit_text(g).map(Text::into_string)
 }
 
-/// The plan in the parts it was written in (two for a large plan, written side by side).
+/// The plan in the parts it was written in: its head, its steps (in parts, which a large plan
+/// writes on two threads) and its tail.
 pub fn emit_text(g: &Graph) -> Result<Text, BackendError> {
     let cx = Cx::new(g).map_err(internal)?;
     let parameters = parameters(g);
     let outputs = outputs(&cx).map_err(internal)?;
     let logged = logged(g);
-    let mut all = Written::new(
-        Writer::with_capacity(1024 + g.resources.len() * BYTES),
-        true,
-    );
+    let mut all = Written::new(Writer::with_capacity(1024), true);
     all.writer.head(&g.app.name, &g.app.region, &parameters);
     if ids::needs_account(g) {
         all.push(api::account_lookup(&cx));
     }
-    // For a large graph, the steps of the second half of the resources are built and
-    // written on another thread (`crate::threads::halves`) and put after the first half's.
-    let (first, later) = crate::threads::halves(
-        g.resources.len(),
-        |range| written_of(&cx, &logged, range, &mut all),
-        |range| {
-            let mut part = Written::new(Writer::for_steps(range.len() * BYTES), false);
-            written_of(&cx, &logged, range, &mut part).map(|()| part)
-        },
-    );
+    // The resources' steps in consecutive parts, which a large graph has built and written
+    // on two threads (`crate::threads::chunked`), then put in graph order.
+    let parts = crate::threads::chunked(g.resources.len(), |range| {
+        let mut part = Written::new(Writer::for_steps(range.len() * BYTES), false);
+        written_of(&cx, &logged, range, &mut part).map(|()| part)
+    })
+    .map_err(internal)?;
     // The first error in graph order, as one pass building them all would meet it.
-    first.map_err(internal)?;
-    if let Some(later) = later {
-        all.append(later.map_err(internal)?.map_err(internal)?);
+    for part in parts {
+        all.append(part.map_err(internal)?);
     }
     all.finish(&g.app.name, &g.app.region, &parameters, &outputs)
 }
@@ -360,7 +354,7 @@ mod tests {
             let g = crate::driver::check(&sources, &mut diags);
             graphs.push(g.unwrap_or_else(|| panic!("{name} checks: {:?}", diags.sorted())));
         }
-        // Large enough for the steps to be built and written in halves on two threads.
+        // Large enough for the steps to be built and written in parts on two threads.
         graphs.extend(crate::testing::large_graphs());
         for g in &graphs {
             let cx = Cx::new(g).expect("context");

@@ -17,6 +17,7 @@
 use super::expr::string;
 use super::format::Formatter;
 use super::tags::taggable;
+use crate::backends::Text;
 use hcl::expr::{Object, ObjectKey};
 use hcl::{Attribute, Block, BlockLabel, Body, Expression, Identifier, Structure};
 
@@ -210,7 +211,7 @@ impl Doc {
     }
 
     /// The text, or (for E0502) the first address that an earlier block already had.
-    pub fn finish(self) -> Result<String, String> {
+    pub fn finish(self) -> Result<Text, String> {
         match self.first_collision() {
             Some(address) => Err(address),
             None => Ok(self.fmt.finish()),
@@ -219,8 +220,9 @@ impl Doc {
 
     /// The first block, in writing order, whose address an earlier block already had. The
     /// set is only asked, never iterated, so its order cannot reach the output. A fast hash
-    /// (`crate::hash`): the addresses are short and our own, so a keyed hash (std's SipHash, which resists chosen
-    /// keys) buys nothing here; at 1,000 services it cost ~7M instructions more.
+    /// (`crate::hash`): the addresses are short and our own, so a keyed hash (std's SipHash,
+    /// which resists chosen keys) buys nothing here; at 1,000 services it cost ~7M
+    /// instructions more.
     fn first_collision(&self) -> Option<String> {
         let mut seen: crate::hash::Set<&str> =
             crate::hash::Set::with_capacity_and_hasher(self.address_ends.len(), Default::default());
@@ -267,7 +269,7 @@ mod tests {
         let mut one = Doc::with_capacity(0);
         one.block("terraform", &[], |_| {});
         write(&mut one, &all);
-        let whole = one.finish();
+        let whole = one.finish().map(Text::into_string);
         for cut in 0..=all.len() {
             let mut first = Doc::with_capacity(0);
             first.block("terraform", &[], |_| {});
@@ -275,7 +277,7 @@ mod tests {
             let mut second = first.sibling(0);
             write(&mut second, &all[cut..]);
             first.append(second);
-            assert_eq!(first.finish(), whole, "cut at {cut}");
+            assert_eq!(first.finish().map(Text::into_string), whole, "cut at {cut}");
         }
         let mut first = Doc::with_capacity(0);
         write(&mut first, &["x", "y"]);
@@ -297,6 +299,6 @@ mod tests {
             b.block("inner", &[], |_| {});
         });
         let want = "a {}\n\nresource \"k\" \"n\" {\n  tags = {\n    team          = \"x\"\n    \"cost.centre\" = \"y\"\n  }\n\n  inner {  }\n}\n";
-        assert_eq!(doc.finish().as_deref(), Ok(want));
+        assert_eq!(doc.finish().map(Text::into_string).as_deref(), Ok(want));
     }
 }

@@ -27,6 +27,7 @@
 //! expressions, heredocs).
 
 use super::quote;
+use crate::backends::Text;
 use hcl::expr::{ObjectKey, TemplateExpr, TraversalOperator};
 use hcl::format::Format as _;
 use hcl::{Attribute, Block, BlockLabel, Body, Expression, Number, Structure};
@@ -43,6 +44,9 @@ enum Last {
 }
 
 pub struct Formatter {
+    /// Text already written, in parts that other formatters wrote ([`Formatter::append`]).
+    done: Vec<String>,
+    /// The part being written.
     out: String,
     depth: usize,
     last: Last,
@@ -57,7 +61,7 @@ pub struct Formatter {
 pub fn to_string(body: &Body) -> String {
     let mut f = Formatter::with_capacity(0);
     f.body(body);
-    f.finish()
+    f.finish().into_string()
 }
 
 /// One expression on its own (a template's interpolation), as hcl-rs writes one in `${}`.
@@ -72,6 +76,7 @@ pub fn inline(out: &mut String, expr: &Expression) {
 impl Formatter {
     pub fn with_capacity(bytes: usize) -> Formatter {
         Formatter {
+            done: Vec::new(),
             out: String::with_capacity(bytes),
             depth: 0,
             last: Last::Nothing,
@@ -80,22 +85,29 @@ impl Formatter {
         }
     }
 
-    pub fn finish(self) -> String {
-        self.out
+    /// The text, in the parts it was written in.
+    pub fn finish(mut self) -> Text {
+        self.done.push(self.out);
+        Text::from_parts(self.done)
     }
 
     /// Top-level blocks another formatter wrote, after this one's, separated as [`block`]
     /// separates them: the text is what one formatter writing all the blocks would write.
+    /// Its text is kept as a part of its own, not copied, and writing goes on after it.
     ///
     /// [`block`]: Formatter::block
-    pub fn append(&mut self, other: Formatter) {
-        if other.out.is_empty() {
+    pub fn append(&mut self, mut other: Formatter) {
+        if other.out.is_empty() && other.done.is_empty() {
             return;
         }
         if self.last != Last::Nothing {
             self.out.push('\n');
         }
-        self.out.push_str(&other.out);
+        // Parts in order: this one's, then `other`'s finished ones; `other`'s current part
+        // is now this one's.
+        let written = std::mem::replace(&mut self.out, other.out);
+        self.done.push(written);
+        self.done.append(&mut other.done);
         self.last = other.last;
     }
 

@@ -395,26 +395,32 @@ fn addresses_are_exactly_the_blocks_written() {
     }
 }
 
-/// Written in halves on two threads, a large graph's resources are the text of one pass over
+/// Written in parts on two threads, a large graph's resources are the text of one pass over
 /// all of them (the file's own header and outputs aside, which both share).
 #[test]
-fn resources_written_in_halves_are_those_of_one_pass() {
+fn resources_written_in_parts_are_those_of_one_pass() {
     for g in crate::testing::large_graphs() {
         let n = g.resources.len();
-        assert!(n >= crate::threads::HALVES, "{n} resources");
+        assert!(n >= crate::threads::TWO_THREADS, "{n} resources");
         for layout in [Layout::Root, Layout::Module] {
             let cx = super::Cx::new(&g, layout).expect("context");
-            let mut halves = super::Doc::with_capacity(0);
+            let mut parts = super::Doc::with_capacity(0);
             let mut one_pass = super::Doc::with_capacity(0);
             if layout == Layout::Module {
-                halves.tag_resources(super::tags::app_tags(&g));
+                parts.tag_resources(super::tags::app_tags(&g));
                 one_pass.tag_resources(super::tags::app_tags(&g));
             }
-            super::resources(&cx, &mut halves).expect("written");
+            super::resources(&cx, &mut parts).expect("written");
             super::resources_in(&cx, 0..n, &mut one_pass).expect("written");
-            let (halves, one_pass) = (halves.finish(), one_pass.finish());
-            assert!(halves.is_ok() && halves.as_ref().map(String::len).unwrap_or(0) > 100_000);
-            assert_eq!(halves, one_pass, "{} {layout:?}", g.app.name);
+            let (parts, one_pass) = (parts.finish(), one_pass.finish());
+            let parts_count = parts.as_ref().map_or(0, |t| t.parts().count());
+            assert!(parts_count > crate::threads::CHUNKS, "{parts_count} parts");
+            let (parts, one_pass) = (
+                parts.map(crate::backends::Text::into_string),
+                one_pass.map(crate::backends::Text::into_string),
+            );
+            assert!(parts.as_ref().map(String::len).unwrap_or(0) > 100_000);
+            assert_eq!(parts, one_pass, "{} {layout:?}", g.app.name);
         }
     }
 }
