@@ -137,6 +137,8 @@ impl Written {
     fn append(&mut self, later: Written) {
         let written = self.writer.text().len() + self.later.iter().map(String::len).sum::<usize>();
         let mut text = later.writer.finish_part();
+        // Its own appended parts, if it had any (the parts `emit_text` makes have none).
+        later.later.iter().for_each(|part| text.push_str(part));
         // Written as if after a step: without one here, it opens the list, with no comma.
         let comma = self.leads && self.ids.is_empty() && text.starts_with(',');
         if comma {
@@ -459,6 +461,30 @@ mod tests {
                     .expect("written");
                 assert_eq!(ours.parts().count(), parts, "cut at {cut}");
                 assert_eq!(ours.into_string(), reference_text(&steps), "cut at {cut}");
+            }
+            // A part that had a part appended to it, appended in turn.
+            for (cut, cut2) in [(0, 0), (0, 2), (1, 3), (2, 4)] {
+                let mut all = Written::new(Writer::with_capacity(0), true);
+                all.writer.head("app", "eu-west-1", &none);
+                let mut later = Written::new(Writer::for_steps(0), false);
+                let mut last = Written::new(Writer::for_steps(0), false);
+                for (i, step) in steps.iter().cloned().enumerate() {
+                    match i {
+                        i if i < cut => all.push(step),
+                        i if i < cut2 => later.push(step),
+                        _ => last.push(step),
+                    }
+                }
+                later.append(last);
+                all.append(later);
+                let ours = all
+                    .finish("app", "eu-west-1", &none, &none)
+                    .expect("written");
+                assert_eq!(
+                    ours.into_string(),
+                    reference_text(&steps),
+                    "cut at {cut} and {cut2}"
+                );
             }
         }
     }
