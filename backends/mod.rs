@@ -28,7 +28,8 @@ impl BackendError {
 
 /// A backend's text in the parts it was written in: a large graph's resources are written in
 /// parts on two threads (`crate::threads::chunked`), and joining them would copy megabytes
-/// (23 MB for a plan of 1,000 ECS services) only to write them out. Written out part after part; joined only where one string is needed.
+/// (23 MB for a plan of 1,000 ECS services) only to write them out. Written out part after
+/// part; joined only where one string is needed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Text {
     parts: Vec<String>,

@@ -5,9 +5,9 @@
 //! earliest ready step in IR order, so the order is deterministic and stable under edits.
 //!
 //! Dependencies and dependents are kept in flat lists cut by offsets rather than a list per
-//! step, and ids are looked up in a fast hash map (`crate::hash`) rather than a `BTreeMap`: at 1,000 services
-//! (7,000 steps) a list per step cost 2.9M instructions more under callgrind, SipHash 2.7M
-//! more, and the `BTreeMap`'s string comparisons about 12M more.
+//! step, and ids are looked up in a fast hash map (`crate::hash`) rather than a `BTreeMap`:
+//! at 1,000 services (7,000 steps) a list per step cost 2.9M instructions more under
+//! callgrind, SipHash 2.7M more, and the `BTreeMap`'s string comparisons about 12M more.
 
 #[cfg(test)]
 use super::json::StepId;
@@ -79,8 +79,9 @@ pub fn topological(
         ));
     }
     // Only looked up, never iterated, so the output does not depend on its order. A fast
-    // hash (`crate::hash`): the ids are short and our own, so a keyed hash (std's SipHash, which resists chosen keys)
-    // buys nothing here; at 1,000 services it cost 2.7M instructions more.
+    // hash (`crate::hash`): the ids are short and our own, so a keyed hash (std's SipHash,
+    // which resists chosen keys) buys nothing here; at 1,000 services it cost 2.7M
+    // instructions more.
     let mut position: crate::hash::Map<&str, usize> =
         crate::hash::Map::with_capacity_and_hasher(n, Default::default());
     for (i, id) in ids.iter().enumerate() {
