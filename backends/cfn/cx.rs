@@ -63,15 +63,9 @@ impl<'a> Cx<'a> {
     }
 }
 
-/// `parts` concatenated, with one allocation: ids are made by the thousand, here and in the
-/// E0502 check, and `format!` was most of their cost (callgrind, 1,000 ECS services).
-fn cat(parts: &[&str]) -> String {
-    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
-    parts.iter().for_each(|p| out.push_str(p));
-    out
-}
-
-/// Each resource's logical id, in graph order. The region's zones are no resource (they are
+/// Each resource's logical id, in graph order. Ids are made by the thousand, here and in the
+/// E0502 check, so each is its parts' `concat()` (one allocation): `format!` was most of their
+/// cost (callgrind, 1,000 ECS services). The region's zones are no resource (they are
 /// `Fn::GetAZs`): their id is empty and never written.
 fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
     let mut out = Vec::with_capacity(g.resources.len());
@@ -79,10 +73,10 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
         let p = g.decl(r.decl)?.names.pascal.as_str();
         out.push(match &r.props {
             Props::RegionZones(_) => String::new(),
-            Props::ServiceZones(z) => cat(&[&names::pascal(&z.service), "Zones"]),
-            Props::Vpc(_) => cat(&[p, "Vpc"]),
+            Props::ServiceZones(z) => [&names::pascal(&z.service), "Zones"].concat(),
+            Props::Vpc(_) => [p, "Vpc"].concat(),
             Props::Subnet(s) => subnet_id(p, s),
-            Props::SecurityGroup(sg) => cat(&[p, sg.role.pascal(), "SecurityGroup"]),
+            Props::SecurityGroup(sg) => [p, sg.role.pascal(), "SecurityGroup"].concat(),
             Props::SgRule(rule) => {
                 let group = match &g.resource(rule.group.id)?.props {
                     Props::SecurityGroup(sg) => sg.role.pascal(),
@@ -97,29 +91,29 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
                     Direction::Ingress => "Ingress",
                     Direction::Egress => "Egress",
                 };
-                cat(&[p, group, dir, itoa::Buffer::new().format(rule.ordinal)])
+                [p, group, dir, itoa::Buffer::new().format(rule.ordinal)].concat()
             }
             // The App Runner requests endpoint keeps the name it had before there were others.
             Props::VpcEndpoint(e) => match e.member() {
-                None => cat(&[p, "VpcEndpoint"]),
-                Some((member, _)) => cat(&[p, &member, "Endpoint"]),
+                None => [p, "VpcEndpoint"].concat(),
+                Some((member, _)) => [p, &member, "Endpoint"].concat(),
             },
-            Props::EndpointEnis(_) => cat(&[p, "EniIps"]),
-            Props::LoadBalancer(_) => cat(&[p, "Nlb"]),
-            Props::TargetGroup(_) => cat(&[p, "TargetGroup"]),
-            Props::Listener(_) => cat(&[p, "Listener"]),
-            Props::VpcLink(_) => cat(&[p, "VpcLink"]),
-            Props::VpcConnector(_) => cat(&[p, "VpcConnector"]),
-            Props::Role(role) => cat(&[p, role.role_use.pascal(), "Role"]),
-            Props::AutoScaling(_) => cat(&[p, "AutoScaling"]),
-            Props::Observability(_) => cat(&[p, "Observability"]),
-            Props::AppRunnerService(_) => cat(&[p, "Service"]),
-            Props::IngressConnection(_) => cat(&[p, "IngressConnection"]),
+            Props::EndpointEnis(_) => [p, "EniIps"].concat(),
+            Props::LoadBalancer(_) => [p, "Nlb"].concat(),
+            Props::TargetGroup(_) => [p, "TargetGroup"].concat(),
+            Props::Listener(_) => [p, "Listener"].concat(),
+            Props::VpcLink(_) => [p, "VpcLink"].concat(),
+            Props::VpcConnector(_) => [p, "VpcConnector"].concat(),
+            Props::Role(role) => [p, role.role_use.pascal(), "Role"].concat(),
+            Props::AutoScaling(_) => [p, "AutoScaling"].concat(),
+            Props::Observability(_) => [p, "Observability"].concat(),
+            Props::AppRunnerService(_) => [p, "Service"].concat(),
+            Props::IngressConnection(_) => [p, "IngressConnection"].concat(),
             Props::LogsRole(_) => LOGS_ROLE_ID.to_string(),
             Props::ApiAccount(_) => LOGS_ACCOUNT_ID.to_string(),
-            Props::RestApi(_) => cat(&[p, "Api"]),
-            Props::ApiResource(res) => cat(&[p, &res.pascal, "Resource"]),
-            Props::Method(m) => cat(&[p, &m.pascal, "Method"]),
+            Props::RestApi(_) => [p, "Api"].concat(),
+            Props::ApiResource(res) => [p, &res.pascal, "Resource"].concat(),
+            Props::Method(m) => [p, &m.pascal, "Method"].concat(),
             // CloudFormation creates a new deployment only when the logical id changes.
             Props::Deployment(d) => {
                 let hash: String = d
@@ -128,25 +122,25 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
                     .filter(char::is_ascii_hexdigit)
                     .take(HASH_DIGITS)
                     .collect();
-                cat(&[p, "Deployment", &hash])
+                [p, "Deployment", &hash].concat()
             }
             // An api's access log, or an ECS service's container log.
             Props::LogGroup(_) => match g.decl(r.decl)?.kind {
-                DeclKind::Service => cat(&[p, "LogGroup"]),
-                _ => cat(&[p, "AccessLogGroup"]),
+                DeclKind::Service => [p, "LogGroup"].concat(),
+                _ => [p, "AccessLogGroup"].concat(),
             },
-            Props::Stage(_) => cat(&[p, "Stage"]),
-            Props::ApiKey(_) => cat(&[p, "ApiKey"]),
-            Props::UsagePlan(_) => cat(&[p, "UsagePlan"]),
-            Props::UsagePlanKey(_) => cat(&[p, "UsagePlanKey"]),
-            Props::InternetGateway(_) => cat(&[p, "InternetGateway"]),
-            Props::RouteTable(table) => cat(&[p, &route_table_name(table.table_use)]),
+            Props::Stage(_) => [p, "Stage"].concat(),
+            Props::ApiKey(_) => [p, "ApiKey"].concat(),
+            Props::UsagePlan(_) => [p, "UsagePlan"].concat(),
+            Props::UsagePlanKey(_) => [p, "UsagePlanKey"].concat(),
+            Props::InternetGateway(_) => [p, "InternetGateway"].concat(),
+            Props::RouteTable(table) => [p, &route_table_name(table.table_use)].concat(),
             Props::Route(route) => {
                 let table = g.get(route.table)?;
                 match table.table_use {
-                    TableUse::Public => cat(&[p, "PublicRoute"]),
+                    TableUse::Public => [p, "PublicRoute"].concat(),
                     TableUse::Private(n) => {
-                        cat(&[p, "PrivateRoute", itoa::Buffer::new().format(n)])
+                        [p, "PrivateRoute", itoa::Buffer::new().format(n)].concat()
                     }
                 }
             }
@@ -154,17 +148,19 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
             Props::RouteTableAssociation(assoc) => {
                 let subnet = g.get(assoc.subnet)?;
                 let owner = g.owner(assoc.subnet.id)?.names.pascal.as_str();
-                cat(&[&subnet_id(owner, subnet), "RouteTableAssociation"])
+                [&subnet_id(owner, subnet), "RouteTableAssociation"].concat()
             }
-            Props::ElasticIp(eip) => cat(&[p, "ElasticIp", itoa::Buffer::new().format(eip.index)]),
+            Props::ElasticIp(eip) => {
+                [p, "ElasticIp", itoa::Buffer::new().format(eip.index)].concat()
+            }
             Props::NatGateway(nat) => {
-                cat(&[p, "NatGateway", itoa::Buffer::new().format(nat.index)])
+                [p, "NatGateway", itoa::Buffer::new().format(nat.index)].concat()
             }
-            Props::Cluster(_) => cat(&[p, "Cluster"]),
-            Props::TaskDefinition(_) => cat(&[p, "TaskDefinition"]),
-            Props::EcsService(_) => cat(&[p, "Service"]),
-            Props::ScalableTarget(_) => cat(&[p, "ScalableTarget"]),
-            Props::ScalingPolicy(_) => cat(&[p, "ScalingPolicy"]),
+            Props::Cluster(_) => [p, "Cluster"].concat(),
+            Props::TaskDefinition(_) => [p, "TaskDefinition"].concat(),
+            Props::EcsService(_) => [p, "Service"].concat(),
+            Props::ScalableTarget(_) => [p, "ScalableTarget"].concat(),
+            Props::ScalingPolicy(_) => [p, "ScalingPolicy"].concat(),
         });
     }
     Ok(out)
@@ -174,12 +170,13 @@ fn resource_ids(g: &Graph) -> Result<Vec<String>, Internal> {
 /// public one is `CorePublicSubnet0`.
 fn subnet_id(network: &str, s: &Subnet) -> String {
     let public = if s.public { "Public" } else { "" };
-    cat(&[
+    [
         network,
         public,
         "Subnet",
         itoa::Buffer::new().format(s.index),
-    ])
+    ]
+    .concat()
 }
 
 fn route_table_name(table_use: TableUse) -> String {
