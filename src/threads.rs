@@ -4,10 +4,12 @@
 //! over many items on two threads (the backends' passes over resources), whose results come
 //! back in order.
 //!
-//! Speed only (style.md's rule): at 1,000 ECS services these take a Terraform build from
-//! about 60 to about 49 ms and a plan build from about 84 to about 71 ms; the numbers are in
-//! docs/performance.md. Below the thresholds everything runs on one thread: starting a
-//! thread, and glibc's malloc taking locks once a process has two, cost about what they save.
+//! Speed only (style.md's rule): at 1,000 ECS services two threads took a Terraform build
+//! from about 60 to about 49 ms and a plan build from about 84 to about 71 ms when they came
+//! in; taking parts in turn rather than halves saved a few more (docs/performance.md, issue
+//! 13's second and third sessions). Below the thresholds everything runs on one thread:
+//! starting a thread, and glibc's malloc taking locks once a process has two, cost about
+//! what they save.
 
 use crate::ir::Internal;
 use std::ops::Range;

@@ -177,7 +177,9 @@ impl<'a> Step<'a> {
             // Distinct, and not this step's own id, in place over the appended part only.
             let mut kept = 0;
             for read in 0..mine.len() {
-                if mine[read].as_ref() != &*self.id && (kept == 0 || mine[kept - 1] != mine[read]) {
+                let own = mine[read].as_ref() == &*self.id;
+                let repeated = kept > 0 && mine[kept - 1] == mine[read];
+                if !own && !repeated {
                     mine.swap(kept, read);
                     kept += 1;
                 }
