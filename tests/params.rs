@@ -20,6 +20,8 @@ use std::process::Output;
 use support::{aprc, root};
 
 const FIXTURE: &str = "tests/fixtures/params/everywhere.apr";
+/// The same on ECS: params in the command's words, a grant's resources and a secret.
+const ECS_FIXTURE: &str = "tests/fixtures/params/ecs.apr";
 const SECRET: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf";
 
 fn run_aprc(input: &Path, target: &str, params: &[&str]) -> Output {
@@ -35,10 +37,14 @@ fn run_aprc(input: &Path, target: &str, params: &[&str]) -> Output {
 }
 
 fn build(target: &str, params: &[&str]) -> String {
-    let out = run_aprc(Path::new(FIXTURE), target, params);
+    build_of(FIXTURE, target, params)
+}
+
+fn build_of(fixture: &str, target: &str, params: &[&str]) -> String {
+    let out = run_aprc(Path::new(fixture), target, params);
     assert!(
         out.status.success(),
-        "aprc build --target {target} failed:\n{}",
+        "aprc build {fixture} --target {target} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("UTF-8 output")
@@ -141,9 +147,12 @@ fn cfn_spells_params_as_ref_and_sub_and_passes_cfn_lint() {
     assert_eq!(params["Env"]["Default"], "staging");
     assert!(params["Owner"].get("Default").is_none());
 
+    // Linted together with the ECS fixture's template: cfn-lint starts once.
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("everywhere.json");
     std::fs::write(&path, &text).expect("template written");
+    let ecs = dir.path().join("ecs.json");
+    std::fs::write(&ecs, build_of(ECS_FIXTURE, "cfn", &[])).expect("template written");
     let out = support::oracle(support::Oracle::CfnLint)
         .args([
             "--include-experimental",
@@ -154,6 +163,7 @@ fn cfn_spells_params_as_ref_and_sub_and_passes_cfn_lint() {
             "--",
         ])
         .arg(&path)
+        .arg(&ecs)
         .output()
         .expect("cfn-lint is installed");
     assert!(
@@ -219,7 +229,75 @@ fn plan_spells_params_wherever_the_stage_and_tags_go() {
         ],
     );
     assert!(tagged >= 20, "only {tagged} tag sets");
-    oracles::validate("everywhere", &text);
+    // With the ECS fixture's plan: botocore's models load once.
+    oracles::validate_all(&[
+        ("everywhere".to_string(), text),
+        ("ecs".to_string(), build_of(ECS_FIXTURE, "plan", &[])),
+    ]);
+}
+
+/// On ECS a param in `command` stays in the word it is written in (never split), and params
+/// reach a grant's resources and a secret's ARN; `--param` bakes every one of them away on
+/// every target (the command and grants once kept theirs, leaving a dangling reference).
+#[test]
+fn ecs_params_reach_the_command_grants_and_secrets_and_bake_away() {
+    let plan = json_of(&build_of(ECS_FIXTURE, "plan", &[]));
+    let task = &step(&plan, "orders-task-definition")["input"]["containerDefinitions"][0];
+    assert_eq!(
+        task["command"],
+        json!([
+            { "param": "mode" },
+            "--stage",
+            { "param": "env" },
+            "--name",
+            { "join": ["orders ", { "param": "env" }] }
+        ])
+    );
+    assert_eq!(
+        task["secrets"],
+        json!([{ "name": "API_TOKEN", "valueFrom": { "param": "api_secret" } }])
+    );
+    let policy = step(&plan, "orders-task-policy")["input"]["PolicyDocument"].to_string();
+    assert!(policy.contains(r#"{"param":"bucket"}"#), "{policy}");
+
+    let secret = format!("api_secret={SECRET}");
+    let all = [
+        "env=prod",
+        "image_tag=4.0.0",
+        "mode=run",
+        "bucket=orders-data",
+        secret.as_str(),
+    ];
+    let plan = json_of(&build_of(ECS_FIXTURE, "plan", &all));
+    assert_eq!(plan["parameters"], json!({}));
+    assert!(!plan.to_string().contains("\"param\""), "a param is left");
+    let task = &step(&plan, "orders-task-definition")["input"]["containerDefinitions"][0];
+    let command = json!(["run", "--stage", "prod", "--name", "orders prod"]);
+    assert_eq!(task["command"], command);
+    assert_eq!(task["secrets"][0]["valueFrom"], SECRET);
+    let policy = step(&plan, "orders-task-policy")["input"]["PolicyDocument"].to_string();
+    assert!(policy.contains("arn:aws:s3:::orders-data/orders/*"), "{policy}");
+
+    let cfn = json_of(&build_of(ECS_FIXTURE, "cfn", &all));
+    assert!(cfn.get("Parameters").is_none());
+    let text = cfn.to_string();
+    for name in ["Env", "ImageTag", "Mode", "Bucket", "ApiSecret"] {
+        let (by_ref, by_sub) = (format!(r#"{{"Ref":"{name}"}}"#), format!("${{{name}}}"));
+        assert!(
+            !text.contains(&by_ref) && !text.contains(&by_sub),
+            "{name} is left"
+        );
+    }
+    let container = &cfn["Resources"]["OrdersTaskDefinition"]["Properties"]["ContainerDefinitions"][0];
+    assert_eq!(container["Command"], command);
+
+    let tf = build_of(ECS_FIXTURE, "tf", &all);
+    assert!(!tf.contains("var."), "a variable is left:\n{tf}");
+    assert!(
+        tf.contains(r#"command = ["run", "--stage", "prod", "--name", "orders prod"]"#),
+        "{tf}"
+    );
+    assert!(tf.contains("arn:aws:s3:::orders-data/orders/*"), "{tf}");
 }
 
 /// The plan runs against moto with `--param` values, and its outputs resolve to them.

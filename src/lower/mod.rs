@@ -251,6 +251,9 @@ fn bake<'s>(spec: &'s Spec, baked: &BTreeMap<String, String>) -> Cow<'s, Spec> {
     for service in &mut spec.services {
         service.image = service.image.bake(baked);
         service.command = service.command.as_ref().map(|c| c.bake(baked));
+        for word in service.command_words.iter_mut() {
+            *word = word.bake(baked);
+        }
         for value in service.env.values_mut() {
             *value = value.bake(baked);
         }
@@ -260,6 +263,16 @@ fn bake<'s>(spec: &'s Spec, baked: &BTreeMap<String, String>) -> Cow<'s, Spec> {
         if let Some(path) = service.health.as_mut().and_then(|h| h.path.as_mut()) {
             *path = path.bake(baked);
         }
+        // Still sorted and without repeats once baked, as the checker leaves them.
+        for grant in &mut service.grants {
+            for resource in &mut grant.resources {
+                *resource = resource.bake(baked);
+            }
+            grant.resources.sort();
+            grant.resources.dedup();
+        }
+        service.grants.sort();
+        service.grants.dedup();
     }
     for api in &mut spec.apis {
         api.stage = api.stage.bake(baked);

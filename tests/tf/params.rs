@@ -9,6 +9,8 @@ use hcl::{Block, Body};
 use std::path::PathBuf;
 
 const FIXTURE: &str = "tests/fixtures/params/everywhere.apr";
+/// Params in an ECS service's command words, grant resources and secrets.
+const ECS_FIXTURE: &str = "tests/fixtures/params/ecs.apr";
 const SECRET: &str = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf";
 
 fn resource<'a>(body: &'a Body, kind: &'a str, name: &str) -> &'a Block {
@@ -111,4 +113,43 @@ fn terraform_plans_every_param_with_the_given_values() {
     assert_eq!(config["runtime_environment_secrets"]["DB_PASSWORD"], SECRET);
     let web = after("aws_apprunner_service.web");
     assert_eq!(web["health_check_configuration"][0]["path"], "/ready/qa");
+}
+
+/// The ECS fixture for the terraform batch, planned with these `-var` values.
+pub(crate) fn ecs_doc() -> Doc {
+    Doc::new("ecs_params", build(&[PathBuf::from(ECS_FIXTURE)])).with_vars(&[
+        ("env", "qa"),
+        ("mode", "run"),
+        ("bucket", "orders-data"),
+        ("api_secret", SECRET),
+    ])
+}
+
+/// terraform evaluates an ECS service's params: a command word holding a param is that one
+/// word (`orders qa`, never split), the image tag, the secret's ARN and a grant's resource.
+#[test]
+fn terraform_plans_ecs_params_in_the_command_grants_and_secrets() {
+    let planned = super::terraform::planned();
+    let after = |address: &str| planned.after("ecs_params", address);
+    let task = after("aws_ecs_task_definition.orders");
+    let containers: serde_json::Value = task["container_definitions"]
+        .as_str()
+        .and_then(|c| serde_json::from_str(c).ok())
+        .unwrap_or_else(|| panic!("container definitions: {task}"));
+    let container = &containers[0];
+    assert_eq!(
+        container["command"],
+        serde_json::json!(["run", "--stage", "qa", "--name", "orders qa"])
+    );
+    assert_eq!(
+        container["image"],
+        "123456789012.dkr.ecr.eu-west-1.amazonaws.com/orders:3.1.0"
+    );
+    assert_eq!(container["secrets"][0]["valueFrom"], SECRET);
+    let policy = after("aws_iam_role_policy.orders_task");
+    let policy = policy["policy"].as_str().unwrap_or_default();
+    assert!(
+        policy.contains("arn:aws:s3:::orders-data/orders/*"),
+        "{policy}"
+    );
 }

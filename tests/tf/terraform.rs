@@ -1,7 +1,7 @@
 //! terraform itself on the emitted main.tf: `init` from the local provider mirror, `fmt
 //! -check`, `validate`, and `plan` against moto, for every example, for a spec of hostile
 //! strings whose evaluated values are compared with what the spec says, for the params
-//! fixture (`params.rs`), and for `--tf-module` modules under a root of ours (`module.rs`).
+//! fixtures (`params.rs`), and for `--tf-module` modules under a root of ours (`module.rs`).
 //! All of them in one batch: each terraform command runs once.
 
 use super::build;
@@ -50,6 +50,7 @@ pub(crate) fn planned() -> &'static Planned {
         std::fs::write(&spec, TRICKY).map_err(|e| e.to_string())?;
         docs.push(Doc::new("tricky", build(&[spec])));
         docs.push(super::params::doc());
+        docs.push(super::params::ecs_doc());
         docs.extend(super::module::docs(dir.path())?);
         check_all(&docs)
     });
