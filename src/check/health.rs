@@ -22,6 +22,15 @@ fn ranges(compute: Compute) -> Ranges {
     }
 }
 
+/// How many instances (App Runner) or tasks (ECS) `scale`'s `min` and `max` may ask for. On
+/// ECS, the 500 targets a network load balancer with cross-zone load balancing takes.
+fn tasks(compute: Compute) -> (i64, i64) {
+    match compute {
+        Compute::AppRunner => (1, 25),
+        Compute::Ecs => (1, 500),
+    }
+}
+
 /// ` on ECS Fargate` where the range is not App Runner's, so the message names the compute.
 fn on(compute: Compute) -> String {
     match compute {
@@ -105,6 +114,7 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
                         on(compute)
                     ),
                     span,
+                    format!("{}s", s.clamp(lo as u64, hi as u64)),
                 );
                 None
             }
@@ -181,37 +191,46 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> O
         &[],
         Statements::None,
     );
-    let min = bounded(ctx, &attrs, "min", 1, 25, Code::E0307, "scale `min`");
-    let max = bounded(ctx, &attrs, "max", 1, 25, Code::E0307, "scale `max`");
-    let concurrency = bounded(
-        ctx,
-        &attrs,
-        "concurrency",
-        1,
-        200,
-        Code::E0307,
-        "scale `concurrency`",
-    );
-    if let (Compute::Ecs, Some(e)) = (compute, attrs.get("concurrency")) {
-        ctx.diags.push(
-            Diagnostic::new(
-                Code::W0007,
-                format!("`concurrency` has no effect on ECS Fargate (service `{service}`)"),
-                e.span,
-            )
-            .label("App Runner only")
-            .help("ECS scales on average CPU (target 60%) between `min` and `max`; remove `concurrency`"),
-        );
-    }
+    let (lo, hi) = tasks(compute);
+    let count = |ctx: &mut Ctx, name: &str| {
+        let what = format!("scale `{name}`{}", on(compute));
+        bounded(ctx, &attrs, name, lo, hi, Code::E0307, &what)
+    };
+    let min = count(ctx, "min");
+    let max = count(ctx, "max");
+    let concurrency = match (compute, attrs.get("concurrency")) {
+        (Compute::AppRunner, _) => bounded(
+            ctx,
+            &attrs,
+            "concurrency",
+            1,
+            200,
+            Code::E0307,
+            "scale `concurrency`",
+        ),
+        // Ignored on ECS, so its value is not held to App Runner's range: the warning is
+        // the one diagnostic.
+        (Compute::Ecs, None) => None,
+        (Compute::Ecs, Some(e)) => {
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::W0007,
+                    format!("`concurrency` has no effect on ECS Fargate (service `{service}`)"),
+                    e.span,
+                )
+                .label("App Runner only")
+                .help("ECS scales on average CPU (target 60%) between `min` and `max`; remove `concurrency`"),
+            );
+            Some(100)
+        }
+    };
     let ok = ["min", "max", "concurrency"]
         .iter()
         .zip([min, max, concurrency])
         .all(|(n, v)| v.is_some() || attrs.get(n).is_none());
-    let (min, max, concurrency) = (
-        min.unwrap_or(1),
-        max.unwrap_or(25),
-        concurrency.unwrap_or(100),
-    );
+    let min = min.unwrap_or(1);
+    // An unwritten `max` is the default (App Runner's 25), or `min` when that is higher.
+    let (max, concurrency) = (max.unwrap_or(min.max(25)), concurrency.unwrap_or(100));
     if ok && max < min {
         let span = attrs.get("max").or(attrs.get("min")).map(|e| e.span)?;
         let mut d = Diagnostic::new(
@@ -252,14 +271,20 @@ fn bounded(
             code,
             &format!("{what} must be {lo} to {hi}, found {v}"),
             span,
+            v.clamp(lo, hi).to_string(),
         );
         None
     }
 }
 
-fn range_error(ctx: &mut Ctx, code: Code, message: &str, span: Span) {
-    ctx.diags
-        .push(Diagnostic::new(code, message, span).label("out of range"));
+/// An out-of-range value, with the nearest value in range as the help and the fix.
+fn range_error(ctx: &mut Ctx, code: Code, message: &str, span: Span, nearest: String) {
+    ctx.diags.push(
+        Diagnostic::new(code, message, span)
+            .label("out of range")
+            .help(format!("the nearest value in range is `{nearest}`"))
+            .suggest(span, nearest),
+    );
 }
 
 /// `10s` -> 10, `1m` -> 60, `1500ms` -> None (not whole seconds).

@@ -256,6 +256,10 @@ fn ecs_rules_name_the_compute_and_stay_one_error_each() {
         ),
         ("  health {\n    healthy = 11\n  }", "E0306"),
         ("  scale {\n    concurrency = 10\n  }", "W0007"),
+        // Ignored on ECS, so App Runner's range does not apply: one warning, no error.
+        ("  scale {\n    concurrency = 500\n  }", "W0007"),
+        ("  scale {\n    max = 501\n  }", "E0307"),
+        ("  scale {\n    min = 40\n    max = 30\n  }", "E0307"),
     ] {
         assert_eq!(
             run(&[&with(&format!("{base}\n{extra}"))]).0,
@@ -263,6 +267,11 @@ fn ecs_rules_name_the_compute_and_stay_one_error_each() {
             "{extra}"
         );
     }
+    // Tasks beyond App Runner's 25; `max` unwritten follows a higher `min`.
+    let (codes, spec) = run(&[&with(&format!("{base}\n  scale {{\n    min = 30\n  }}"))]);
+    assert!(codes.is_empty(), "{codes:?}");
+    let scale = spec.unwrap().services[0].scale.expect("scale");
+    assert_eq!((scale.min, scale.max), (30, 30));
     let public = "  image = \"public.ecr.aws/a/web:1\"\n  network = core";
     assert_eq!(run(&[&with(public)]).0, ["E0316"]);
     // Fargate sizes App Runner has not, and the other way round.
