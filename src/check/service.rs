@@ -199,21 +199,32 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             }
         }
     };
-    let no_nat = |ctx: &mut Ctx, span: Span, what: &str| {
+    // Set when `egress = vpc` keeps the tasks of a network with a NAT from the internet.
+    let mut vpc_only: Option<Span> = None;
+    let no_nat = |ctx: &mut Ctx, vpc_only: Option<Span>, span: Span, what: &str| {
         let network = network.as_deref().unwrap_or_default();
-        ctx.diags.push(
-            Diagnostic::new(
+        let d = match vpc_only {
+            Some(egress) => Diagnostic::new(
+                Code::E0316,
+                format!("{what} on ECS Fargate is out of reach: `egress = vpc` keeps service `{name}` to the VPC"),
+                span,
+            )
+            .label("needs the internet")
+            .secondary(egress, "no way out of the VPC")
+            .help(format!("remove `egress = vpc`: in network `{network}` the tasks reach the internet through its NAT gateways")),
+            None => Diagnostic::new(
                 Code::E0316,
                 format!("{what} on ECS Fargate needs a NAT gateway, and network `{network}` has none"),
                 span,
             )
             .label("needs the internet")
             .help(format!("set `nat = true` on network `{network}` (its tasks reach the internet through NAT gateways)")),
-        );
+        };
+        ctx.diags.push(d);
     };
     let egress = match attrs.keyword(ctx, "egress", &["internet", "vpc"]) {
         Some(("internet", span)) if ecs && nat == Some(false) => {
-            no_nat(ctx, span, "`egress = internet`");
+            no_nat(ctx, None, span, "`egress = internet`");
             ok = false;
             Egress::Internet
         }
@@ -229,7 +240,12 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             ok = false;
             Egress::Vpc
         }
-        Some(("vpc", _)) if ecs => Egress::Vpc,
+        Some(("vpc", span)) if ecs => {
+            if nat == Some(true) {
+                vpc_only = Some(span);
+            }
+            Egress::Vpc
+        }
         None if ecs && attrs.get("egress").is_none() => {
             if nat == Some(true) {
                 Egress::Internet
@@ -283,10 +299,13 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             ok &= secret_arn(ctx, value, *span);
         }
     }
+    // An ECS task without a way to the internet: no NAT, or `egress = vpc` beside one.
+    let offline = ecs && (nat == Some(false) || vpc_only.is_some());
     let tracing = match attrs.bool(ctx, "tracing") {
-        Some((true, span)) if ecs && nat == Some(false) => {
+        Some((true, span)) if offline => {
             no_nat(
                 ctx,
+                vpc_only,
                 span,
                 "tracing (an X-Ray daemon pulled from ECR Public)",
             );
@@ -307,10 +326,10 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         .blocks
         .get("scale")
         .map(|b| health::scale(ctx, &name, b, compute));
-    if let (true, Some(false), Some((_, source)), Some(span)) = (ecs, nat, &image, image_span) {
+    if let (true, Some((_, source)), Some(span)) = (offline, &image, image_span) {
         match source {
             ImageSource::EcrPublic => {
-                no_nat(ctx, span, "an ECR Public image");
+                no_nat(ctx, vpc_only, span, "an ECR Public image");
                 ok = false;
             }
             // The VPC's endpoints serve their own region only.
@@ -319,6 +338,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             {
                 no_nat(
                     ctx,
+                    vpc_only,
                     span,
                     &format!("an image from ECR in another region ({region})"),
                 );
@@ -329,8 +349,8 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     }
     // Every URL a service may use is on the internet: an api's, a public App Runner
     // service's.
-    if let (true, Some(false), Some((_, span))) = (ecs, nat, urls.first()) {
-        no_nat(ctx, *span, "a URL in `env` (on the internet)");
+    if let (true, Some((_, span))) = (offline, urls.first()) {
+        no_nat(ctx, vpc_only, *span, "a URL in `env` (on the internet)");
         ok = false;
     }
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));

@@ -295,6 +295,18 @@ fn ecs_rules_name_the_compute_and_stay_one_error_each() {
         spec.unwrap().services[0].egress,
         crate::model::Egress::Internet
     );
+    // `egress = vpc` keeps the tasks from the NAT: what needs the internet is out of reach,
+    // one error each, on what needs it.
+    let kept = |extra: &str| {
+        let mut src = with(&format!("{public}\n  egress = vpc\n{extra}"));
+        src = src.replace("cidr = 10.0.0.0/16", "cidr = 10.0.0.0/16\n  nat = true");
+        run(&[&src]).0
+    };
+    assert_eq!(kept(""), ["E0316"]);
+    assert_eq!(kept("  tracing = true"), ["E0316", "E0316"]);
+    let private = with(&format!("{base}\n  egress = vpc"))
+        .replace("cidr = 10.0.0.0/16", "cidr = 10.0.0.0/16\n  nat = true");
+    assert!(run(&[&private]).0.is_empty());
 }
 
 #[test]

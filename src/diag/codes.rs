@@ -77,7 +77,7 @@ codes! {
     E0313 => "invalid memory",
     E0314 => "ECS service without a network",
     E0315 => "public ingress on ECS",
-    E0316 => "needs a NAT gateway",
+    E0316 => "needs a NAT gateway (or egress beyond the VPC)",
     E0317 => "command a shell could not split into words",
     E0318 => "more ECS services in a network than its load balancer has listeners",
     E0319 => "`egress = vpc` on ECS in an existing network with a NAT",
