@@ -147,6 +147,20 @@ fn noun_bare(kind: Kind) -> &'static str {
     }
 }
 
+/// Names Terraform refuses as input variable names (each param is one, `var.NAME`): its
+/// module blocks' meta-arguments, as terraform 1.x reports them.
+const TERRAFORM_RESERVED: &[&str] = &[
+    "count",
+    "depends_on",
+    "for_each",
+    "lifecycle",
+    "locals",
+    "provider",
+    "providers",
+    "source",
+    "version",
+];
+
 pub fn collect<'a>(modules: &'a [Module], diags: &mut Diagnostics) -> Symbols<'a> {
     let mut syms = Symbols::default();
     for module in modules {
@@ -165,6 +179,21 @@ pub fn collect<'a>(modules: &'a [Module], diags: &mut Diagnostics) -> Symbols<'a
                                 .help("the only param type is `string`"),
                             );
                         }
+                    }
+                    if TERRAFORM_RESERVED.contains(&name.name.as_str()) {
+                        diags.push(
+                            Diagnostic::new(
+                                Code::E0503,
+                                format!("param `{}` would be the Terraform variable `{}`, a name Terraform reserves", name.name, name.name),
+                                name.span,
+                            )
+                            .label("reserved by Terraform")
+                            .help(format!(
+                                "rename the param (say `{}_value`); Terraform reserves `{}` for its module blocks",
+                                name.name,
+                                TERRAFORM_RESERVED.join("`, `")
+                            )),
+                        );
                     }
                     if let Some(first) = syms.params.get(name.name.as_str()) {
                         diags.push(duplicate("param", name, first.name.span));

@@ -97,6 +97,7 @@ codes! {
     // AWS names and limits.
     E0501 => "name exceeds an AWS limit",
     E0502 => "names collide once converted to resource ids",
+    E0503 => "a param name Terraform reserves",
 
     // Backend quotas.
     E0601 => "CloudFormation quota exceeded",
