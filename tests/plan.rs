@@ -468,6 +468,30 @@ fn ecs_in_an_existing_vpc_spells_the_s3_interface_endpoints_dns_options() {
     assert!(out.contains("nothing left"), "{out}");
 }
 
+/// App Runner and ECS in one network without a NAT: App Runner's "requests" endpoint beside
+/// Fargate's endpoints. The load balancer's targets are that one endpoint's interface IPs
+/// (the runner checks them), the ECS service's are its tasks; the plan runs on moto and
+/// leaves nothing.
+#[test]
+fn mixed_network_without_nat_runs_with_both_kinds_of_endpoint() {
+    let spec = PathBuf::from("tests/fixtures/valid/36-mixed-computes-no-nat.apr");
+    let text = build(&[spec]);
+    let plan = parse(&text);
+    check_structure(&plan);
+    let endpoints: Vec<&str> = steps(&plan)
+        .iter()
+        .filter(|s| s["operation"] == "CreateVpcEndpoint")
+        .filter_map(|s| s["input"]["ServiceName"].as_str())
+        .collect();
+    assert_eq!(
+        endpoints.len(),
+        6,
+        "requests, ecr.api, ecr.dkr, logs, s3, ssm: {endpoints:?}"
+    );
+    let out = run("sidebyside", &text);
+    assert!(out.contains("nothing left"), "{out}");
+}
+
 /// The all-ECS benchmark workload (60 services over two networks with NAT gateways, an api
 /// key per api): every call valid in botocore's models, ids distinct at that size.
 #[test]

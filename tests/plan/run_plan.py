@@ -219,7 +219,13 @@ def check_built(runner):
         if step["operation"] == "RegisterTargets":
             tg = runner.resolve(step["input"]["TargetGroupArn"], step["id"])
             targets = sorted(t["Target"]["Id"] for t in elb.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"])
-            enis = [s for s in runner.plan["steps"] if s["operation"] == "CreateVpcEndpoint"]
+            # The App Runner "requests" endpoint's: an ECS network's endpoints (ECR, logs,
+            # S3) have interfaces too, but are no load balancer's targets.
+            enis = [
+                s for s in runner.plan["steps"]
+                if s["operation"] == "CreateVpcEndpoint"
+                and "apprunner.requests" in json.dumps(s["input"]["ServiceName"])
+            ]
             ips = set()
             for e in enis:
                 ids = runner.outputs[e["id"]]["NetworkInterfaceIds"]
