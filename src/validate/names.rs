@@ -178,7 +178,11 @@ fn elb(
     if stem.is_empty() || stem.chars().count() > max {
         return Some(
             too_long(
-                "load balancer and target group name stem",
+                if load_balancer {
+                    "load balancer and target group name stem"
+                } else {
+                    "target group name stem"
+                },
                 stem,
                 max,
                 span,
