@@ -62,6 +62,22 @@ fn mistakes() -> Vec<(&'static str, String, &'static str)> {
         ),
         ("a quoted port", web("  port = \"8080\"\n"), "port"),
         (
+            "scale beyond App Runner's instances",
+            web("  scale {\n    max = 30\n  }\n"),
+            "max",
+        ),
+        (
+            "a health timeout out of range",
+            web("  health {\n    timeout = 30s\n  }\n"),
+            "timeout",
+        ),
+        (
+            "ECS called by its launch type",
+            format!("app demo {{\n  region = \"eu-west-1\"\n  compute = fargate\n}}\n"),
+            "compute",
+        ),
+        ("a yes for a boolean", web("  tracing = yes\n"), "tracing"),
+        (
             "a misspelt image",
             format!("{APP}service web {{\n  imgae = \"public.ecr.aws/a/web:1\"\n}}\n"),
             "imgae",

@@ -276,7 +276,10 @@ fn ecs_params_reach_the_command_grants_and_secrets_and_bake_away() {
     assert_eq!(task["command"], command);
     assert_eq!(task["secrets"][0]["valueFrom"], SECRET);
     let policy = step(&plan, "orders-task-policy")["input"]["PolicyDocument"].to_string();
-    assert!(policy.contains("arn:aws:s3:::orders-data/orders/*"), "{policy}");
+    assert!(
+        policy.contains("arn:aws:s3:::orders-data/orders/*"),
+        "{policy}"
+    );
 
     let cfn = json_of(&build_of(ECS_FIXTURE, "cfn", &all));
     assert!(cfn.get("Parameters").is_none());
@@ -288,7 +291,8 @@ fn ecs_params_reach_the_command_grants_and_secrets_and_bake_away() {
             "{name} is left"
         );
     }
-    let container = &cfn["Resources"]["OrdersTaskDefinition"]["Properties"]["ContainerDefinitions"][0];
+    let container =
+        &cfn["Resources"]["OrdersTaskDefinition"]["Properties"]["ContainerDefinitions"][0];
     assert_eq!(container["Command"], command);
 
     let tf = build_of(ECS_FIXTURE, "tf", &all);

@@ -114,6 +114,7 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
                         on(compute)
                     ),
                     span,
+                    name,
                     format!("{}s", s.clamp(lo as u64, hi as u64)),
                 );
                 None
@@ -271,18 +272,22 @@ fn bounded(
             code,
             &format!("{what} must be {lo} to {hi}, found {v}"),
             span,
+            name,
             v.clamp(lo, hi).to_string(),
         );
         None
     }
 }
 
-/// An out-of-range value, with the nearest value in range as the help and the fix.
-fn range_error(ctx: &mut Ctx, code: Code, message: &str, span: Span, nearest: String) {
+/// Attribute `name`'s value out of range, with the nearest value in range as the help and
+/// the fix.
+fn range_error(ctx: &mut Ctx, code: Code, message: &str, span: Span, name: &str, nearest: String) {
     ctx.diags.push(
         Diagnostic::new(code, message, span)
             .label("out of range")
-            .help(format!("the nearest value in range is `{nearest}`"))
+            .help(format!(
+                "write `{name} = {nearest}`, the nearest value in range"
+            ))
             .suggest(span, nearest),
     );
 }

@@ -228,9 +228,27 @@ impl<'a> Attrs<'a> {
 
     pub fn bool(&self, ctx: &mut Ctx, name: &str) -> Option<(bool, Span)> {
         let e = self.get(name)?;
-        match &e.kind {
-            ExprKind::Bool(b) => Some((*b, e.span)),
-            _ => mismatch(ctx, e, name, "`true` or `false`"),
+        // The usual other spellings of a yes or no, read as the boolean they mean.
+        let meant = match &e.kind {
+            ExprKind::Bool(b) => return Some((*b, e.span)),
+            ExprKind::Ident(word) => match word.to_ascii_lowercase().as_str() {
+                "yes" | "on" | "enabled" | "enable" | "y" => Some(true),
+                "no" | "off" | "disabled" | "disable" | "n" | "none" => Some(false),
+                _ => None,
+            },
+            ExprKind::Int(1) => Some(true),
+            ExprKind::Int(0) => Some(false),
+            _ => None,
+        };
+        match meant {
+            Some(b) => {
+                let d = mismatch_diag(e, name, "`true` or `false`")
+                    .help(format!("write `{name} = {b}`"))
+                    .suggest(e.span, b.to_string());
+                ctx.diags.push(d);
+                None
+            }
+            None => mismatch(ctx, e, name, "`true` or `false`"),
         }
     }
 
@@ -256,13 +274,29 @@ impl<'a> Attrs<'a> {
                         e.span,
                     )
                     .label("not an allowed value");
-                    if let Some(s) = did_you_mean(word, allowed.iter().copied()) {
-                        d = d.help(format!("did you mean `{s}`?")).suggest(e.span, s);
-                    }
+                    d = match (
+                        did_you_mean(word, allowed.iter().copied()),
+                        synonym(word, allowed),
+                    ) {
+                        (Some(s), _) => d.help(format!("did you mean `{s}`?")).suggest(e.span, s),
+                        (None, Some(s)) => d
+                            .help(format!(
+                                "write `{name} = {s}` (`{word}` is called `{s}` here)"
+                            ))
+                            .suggest(e.span, s),
+                        (None, None) => d.help(format!("write one of {expected}")),
+                    };
                     ctx.diags.push(d);
                     None
                 }
             },
+            // A number or boolean: name the words it takes (a quoted word has its own help).
+            ExprKind::Int(_) | ExprKind::Decimal(_) | ExprKind::Bool(_) => {
+                let expected = expected();
+                let d = mismatch_diag(e, name, &expected).help(format!("write one of {expected}"));
+                ctx.diags.push(d);
+                None
+            }
             _ => mismatch(ctx, e, name, &expected()),
         }
     }
@@ -487,6 +521,17 @@ fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
         }
     }
     d
+}
+
+/// A keyword of `allowed` known by another name: `fargate` is `ecs`, `app_runner` is
+/// `apprunner`.
+fn synonym(word: &str, allowed: &[&'static str]) -> Option<&'static str> {
+    let meant = match word.to_ascii_lowercase().as_str() {
+        "fargate" | "ecs_fargate" | "ecs-fargate" => "ecs",
+        "app_runner" | "app-runner" => "apprunner",
+        _ => return None,
+    };
+    allowed.iter().copied().find(|a| *a == meant)
 }
 
 /// Every param a value interpolates, marked used: a value of the wrong type still names
