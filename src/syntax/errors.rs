@@ -27,6 +27,9 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let previous = previous_token(text, pos);
+    if let Some(d) = spaced_unit(file, text, pos, previous.as_ref(), &expected) {
+        return d;
+    }
     let after = previous
         .as_ref()
         .map(|(_, t)| format!(" after `{t}`"))
@@ -84,9 +87,58 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
     d
 }
 
+/// The units a quantity takes, for help lines.
+const UNITS: &str =
+    "the units are `vcpu`, `mb`, `gb`, `ms`, `s`, `m` and `h` (`2 vcpu`, `4 gb`, `10s`)";
+
+/// `memory = 8 gib`: a number, a space and a word that is no unit reads as the value `8` and
+/// then an attribute `gib` that never gets its `=`. Said as what it is: the same error as
+/// `8gib`, on the word.
+///
+/// Only when the word ends its line (or block): `zones = 2 nat true` is a missing `=`.
+fn spaced_unit(
+    file: FileId,
+    text: &str,
+    pos: usize,
+    previous: Option<&(usize, String)>,
+    expected: &str,
+) -> Option<Diagnostic> {
+    let (end, word) = previous?;
+    let ends_line = text
+        .get(*end..pos)
+        .is_some_and(|gap| gap.contains('\n') || text[pos..].starts_with('}') || pos == text.len());
+    if !ends_line || !expected.contains("`=`") || !word.chars().all(|c| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let start = end.checked_sub(word.len())?;
+    let before = text.get(..start)?;
+    let gap = before.len() - before.trim_end_matches([' ', '\t']).len();
+    let before = before.trim_end_matches([' ', '\t']);
+    let number: &str = before
+        .rsplit(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .next()
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()))?;
+    let value_of = before[..before.len() - number.len()].trim_end_matches([' ', '\t']);
+    if gap == 0 || !value_of.ends_with('=') {
+        return None;
+    }
+    Some(
+        Diagnostic::new(
+            Code::E0001,
+            format!("expected a unit after `{number}`, found `{word}`"),
+            Span::new(file, start, *end),
+        )
+        .label("not a unit")
+        .help(UNITS),
+    )
+}
+
 fn help_for(found: &str, expected: &str, after_path_slash: bool) -> Option<String> {
     if found == ":" && expected.contains('=') {
         return Some("attributes are written `name = value`".into());
+    }
+    if expected == "a unit" {
+        return Some(UNITS.into());
     }
     if after_path_slash && expected.contains("path segment") {
         return Some("paths have no trailing `/`".into());
@@ -402,6 +454,17 @@ mod tests {
         assert_eq!(primary(text), ("@".to_string(), 2));
         let text = "app a {\n  region \"x\"\n}\n";
         assert_eq!(primary(text), ("\"".to_string(), 1));
+    }
+
+    #[test]
+    fn a_word_after_a_number_ending_its_line_is_a_unit() {
+        let text = "service s {\n  memory = 8 gib\n  cpu = 1 vcpu\n}\n";
+        assert_eq!(primary(text), ("gib".to_string(), 1));
+        let text = "service s {\n  memory = 8\tGiB }\n";
+        assert_eq!(primary(text), ("GiB".to_string(), 1));
+        // A word with more on its line is a missing `=`, as pest says.
+        let text = "network n {\n  zones = 2 nat true\n}\n";
+        assert_eq!(primary(text), ("true".to_string(), 1));
     }
 
     #[test]

@@ -75,4 +75,18 @@ mod tests {
             .iter()
             .all(|s| matches!(s.kind, StmtKind::Route(_))));
     }
+
+    /// A `${` the string ends before closing is E0004 on the `${`, and the string's other
+    /// mistakes are still reported (it used to be a syntax error at the `$`).
+    #[test]
+    fn an_unclosed_interpolation_is_reported_with_the_rest_of_its_string() {
+        let text = "app a {\n  tags = { x = \"\\q ${ b\" }\n}\n";
+        let mut diags = Diagnostics::new();
+        super::parse(FileId(0), text, &mut diags);
+        let found: Vec<(&str, &str)> = diags
+            .iter()
+            .map(|d| (d.code.as_str(), &text[d.primary.span.range()]))
+            .collect();
+        assert_eq!(found, [("E0004", "\\q"), ("E0004", "${ b")]);
+    }
 }

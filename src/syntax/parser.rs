@@ -395,6 +395,14 @@ fn string(ctx: &mut Ctx, pair: Pair<Rule>) -> StrLit {
                 };
                 push_text(&mut parts, decoded);
             }
+            Rule::interp_open => {
+                let span = ctx.span(&p);
+                ctx.error(
+                    Diagnostic::new(Code::E0004, "`${` is never closed", span)
+                        .label("no `}` before the string ends")
+                        .help("close it: `${name}`; or write `\\${` for a literal `${`"),
+                );
+            }
             _ => {
                 // interp: `${` body `}`
                 let span = ctx.span(&p);
