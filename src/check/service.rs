@@ -353,6 +353,26 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         no_nat(ctx, vpc_only, *span, "a URL in `env` (on the internet)");
         ok = false;
     }
+    // App Runner sends `egress = vpc` through a VPC connector into the network: a network
+    // aprc creates without a NAT has no way out, so no URL is reached. (An existing VPC's
+    // routes are its own.)
+    let sealed = facts.is_some_and(|f| !f.nat && !f.existing);
+    if let (false, Egress::Vpc, true, Some((_, span))) = (ecs, egress, sealed, urls.first()) {
+        let network = network.as_deref().unwrap_or_default();
+        let mut d = Diagnostic::new(
+            Code::E0316,
+            format!("a URL in `env` (on the internet) is out of reach: service `{name}` sends through network `{network}`, which has no NAT gateway"),
+            *span,
+        )
+        .label("needs the internet");
+        if let Some(e) = attrs.get("egress") {
+            d = d.secondary(e.span, "through the VPC");
+        }
+        ctx.diags.push(d.help(format!(
+            "set `nat = true` on network `{network}`, or remove `egress = vpc` (App Runner then reaches the internet itself)"
+        )));
+        ok = false;
+    }
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));
     let grants = allow::grants(ctx, &attrs.allows);
 
