@@ -73,7 +73,7 @@ fn mistakes() -> Vec<(&'static str, String, &'static str)> {
         ),
         (
             "ECS called by its launch type",
-            format!("app demo {{\n  region = \"eu-west-1\"\n  compute = fargate\n}}\n"),
+            "app demo {\n  region = \"eu-west-1\"\n  compute = fargate\n}\n".to_string(),
             "compute",
         ),
         ("a yes for a boolean", web("  tracing = yes\n"), "tracing"),
