@@ -81,6 +81,7 @@ codes! {
     E0317 => "command a shell could not split into words",
     E0318 => "more ECS services in a network than its load balancer has listeners",
     E0319 => "`egress = vpc` on ECS in an existing network with a NAT",
+    E0320 => "App Runner is not offered in the app's region",
 
     // APIs and routes.
     E0401 => "duplicate route",
