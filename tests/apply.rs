@@ -340,7 +340,7 @@ fn access_logs_set_the_account_role_and_destroy_keeps_it() {
         dir.path().join("app.apr"),
         format!(
             r#"app {app} {{
-  region = "sa-east-1"
+  region = "ap-south-1"
 }}
 
 network core {{
@@ -362,7 +362,7 @@ api edge {{
     )
     .expect("spec");
     let plan = plan(dir.path());
-    let region = "sa-east-1";
+    let region = "ap-south-1";
     let out = apply(&double, dir.path());
     assert!(
         out.status.success(),
