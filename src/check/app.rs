@@ -118,12 +118,19 @@ fn raw<'a>(decl: Option<Decl<'a>>, name: &str) -> Option<&'a ExprKind> {
         })
 }
 
-/// A compute as written, a misspelt one read as the one it was meant to be.
+/// A compute as written, a misspelt one (or one by another name, `fargate`) read as the one
+/// it was meant to be, as the help line proposes it.
 pub fn compute_of(value: Option<&ExprKind>) -> Option<Compute> {
-    let Some(ExprKind::Ident(word)) = value else {
-        return None;
+    let word = match value {
+        Some(ExprKind::Ident(word)) => word.as_str(),
+        Some(ExprKind::Str(s)) => return compute_of(s.as_literal().map(ExprKind::Ident).as_ref()),
+        _ => return None,
     };
-    match crate::diag::did_you_mean(word, ["apprunner", "ecs"]).unwrap_or(word) {
+    const COMPUTES: [&str; 2] = ["apprunner", "ecs"];
+    let meant = crate::diag::did_you_mean(word, COMPUTES)
+        .or_else(|| super::values::synonym(word, &COMPUTES))
+        .unwrap_or(word);
+    match meant {
         "ecs" => Some(Compute::Ecs),
         "apprunner" => Some(Compute::AppRunner),
         _ => None,

@@ -229,22 +229,23 @@ impl<'a> Attrs<'a> {
     pub fn bool(&self, ctx: &mut Ctx, name: &str) -> Option<(bool, Span)> {
         let e = self.get(name)?;
         // The usual other spellings of a yes or no, read as the boolean they mean.
+        let yes_or_no = |word: &str| match word.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "on" | "enabled" | "enable" | "y" => Some(true),
+            "false" | "no" | "off" | "disabled" | "disable" | "n" | "none" => Some(false),
+            _ => None,
+        };
         let meant = match &e.kind {
             ExprKind::Bool(b) => return Some((*b, e.span)),
-            ExprKind::Ident(word) => match word.to_ascii_lowercase().as_str() {
-                "yes" | "on" | "enabled" | "enable" | "y" => Some(true),
-                "no" | "off" | "disabled" | "disable" | "n" | "none" => Some(false),
-                _ => None,
-            },
+            ExprKind::Ident(word) => yes_or_no(word),
+            ExprKind::Str(s) => s.as_literal().and_then(|w| yes_or_no(&w)),
             ExprKind::Int(1) => Some(true),
             ExprKind::Int(0) => Some(false),
             _ => None,
         };
         match meant {
             Some(b) => {
-                let d = mismatch_diag(e, name, "`true` or `false`")
-                    .help(format!("write `{name} = {b}`"))
-                    .suggest(e.span, b.to_string());
+                let d = mismatch_diag(e, name, "`true` or `false`");
+                let d = fixed(d, format!("write `{name} = {b}`"), e.span, b.to_string());
                 ctx.diags.push(d);
                 None
             }
@@ -290,10 +291,39 @@ impl<'a> Attrs<'a> {
                     None
                 }
             },
-            // A number or boolean: name the words it takes (a quoted word has its own help).
+            // A number or boolean: name the words it takes.
             ExprKind::Int(_) | ExprKind::Decimal(_) | ExprKind::Bool(_) => {
                 let expected = expected();
                 let d = mismatch_diag(e, name, &expected).help(format!("write one of {expected}"));
+                ctx.diags.push(d);
+                None
+            }
+            // A quoted word: unquoted, as the word it is or was meant to be, when there is one.
+            ExprKind::Str(s) => {
+                let expected = expected();
+                let meant = s.as_literal().and_then(|w| {
+                    allowed
+                        .iter()
+                        .copied()
+                        .find(|a| *a == w)
+                        .or_else(|| synonym(&w, allowed))
+                        .or_else(|| did_you_mean(&w, allowed.iter().copied()))
+                });
+                mark_params_used(ctx, e);
+                let d = mismatch_diag(e, name, &expected);
+                let d = match meant {
+                    Some(m) => fixed(
+                        d,
+                        format!("write it without quotes: `{name} = {m}`"),
+                        e.span,
+                        m.to_string(),
+                    ),
+                    None => {
+                        let mut d = d.help(format!("write one of {expected}"));
+                        d.suggestions.clear();
+                        d
+                    }
+                };
                 ctx.diags.push(d);
                 None
             }
@@ -523,9 +553,16 @@ fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
     d
 }
 
+/// `d` with `help` as its help line and `value` in place of `span` as its one fix (any fix
+/// it proposed before replaced).
+fn fixed(mut d: Diagnostic, help: String, span: Span, value: String) -> Diagnostic {
+    d.suggestions.clear();
+    d.help(help).suggest(span, value)
+}
+
 /// A keyword of `allowed` known by another name: `fargate` is `ecs`, `app_runner` is
 /// `apprunner`.
-fn synonym(word: &str, allowed: &[&'static str]) -> Option<&'static str> {
+pub fn synonym(word: &str, allowed: &[&'static str]) -> Option<&'static str> {
     let meant = match word.to_ascii_lowercase().as_str() {
         "fargate" | "ecs_fargate" | "ecs-fargate" => "ecs",
         "app_runner" | "app-runner" => "apprunner",
