@@ -151,6 +151,92 @@ pub fn region(decl: Option<Decl>) -> Option<String> {
     }
 }
 
+/// The regions AWS offers App Runner in (botocore's endpoint data): it takes no new
+/// customers, so the list will not grow.
+pub const APP_RUNNER_REGIONS: [&str; 11] = [
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "eu-central-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "us-east-1",
+    "us-east-2",
+    "us-west-2",
+];
+
+/// E0320: services on App Runner in a region AWS does not offer it in. One error for the
+/// app, on its region, the first such service (in declaration order) a second label: the
+/// region or the compute is the one mistake.
+pub fn app_runner_region(
+    ctx: &mut Ctx,
+    decl: Option<Decl>,
+    services: &BTreeMap<String, super::service::Checked>,
+) {
+    let Some(region) = region(decl).filter(|r| !APP_RUNNER_REGIONS.contains(&r.as_str())) else {
+        return;
+    };
+    let Some(span) =
+        decl.into_iter()
+            .flat_map(|d| d.block.body.iter())
+            .find_map(|stmt| match &stmt.kind {
+                StmtKind::Attr { name, value } if name.name == "region" => Some(value.span),
+                _ => None,
+            })
+    else {
+        return;
+    };
+    let mut on_app_runner: Vec<(&String, &super::service::Checked)> = services
+        .iter()
+        .filter(|(_, s)| s.compute == Compute::AppRunner)
+        .collect();
+    on_app_runner.sort_by_key(|(_, s)| (s.name_span.file, s.name_span.start));
+    let Some((first, service)) = on_app_runner.first() else {
+        return;
+    };
+    let more = match on_app_runner.len() - 1 {
+        0 => String::new(),
+        1 => " (and 1 more service)".to_string(),
+        n => format!(" (and {n} more services)"),
+    };
+    let d = Diagnostic::new(
+        Code::E0320,
+        format!(
+            "App Runner is not offered in `{region}`, and service `{first}`{more} {} on it",
+            if on_app_runner.len() == 1 {
+                "runs"
+            } else {
+                "run"
+            }
+        ),
+        span,
+    )
+    .label("no App Runner in this region")
+    .secondary(
+        service.compute_span.unwrap_or(service.name_span),
+        "on App Runner",
+    );
+    // A misspelt area (`eu-wset-1`), not another region of the same area (`us-west-1`).
+    let area = |r: &str| {
+        r.rsplit_once('-')
+            .map_or(r.to_string(), |(a, _)| a.to_string())
+    };
+    let misspelt = crate::diag::did_you_mean(&region, APP_RUNNER_REGIONS)
+        .filter(|meant| area(meant) != area(&region));
+    let d = match misspelt {
+        Some(meant) => d
+            .help(format!("did you mean `{meant}`?"))
+            .suggest(span, format!("\"{meant}\"")),
+        None => d.help(format!(
+            "run the services on ECS Fargate, which every region has (`compute = ecs`, see \"Moving from App Runner\" in docs/language.md), or deploy to a region with App Runner: {}",
+            APP_RUNNER_REGIONS.join(", ")
+        )),
+    };
+    ctx.diags.push(d);
+}
+
 /// `eu-west-1`, `us-gov-west-1`, `ap-southeast-2`: letters-groups then a number.
 fn is_region(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();

@@ -91,7 +91,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     // Whole-application rules: reachability, unused params, AWS name limits and collisions.
     service::unreachable(&mut ctx, &services, &apis);
     service::listener_quota(&mut ctx, &services);
-    service::app_runner_region(&mut ctx, &services, platform.region.as_deref());
+    app::app_runner_region(&mut ctx, syms.app, &services);
     for (name, span) in &ctx.params {
         if !ctx.used_params.contains(name) {
             ctx.diags.push(

@@ -43,6 +43,8 @@ pub struct Checked {
     pub ingress: Ingress,
     pub network: Option<String>,
     pub compute: Compute,
+    /// Where the service sets its own `compute`, if it does.
+    pub compute_span: Option<Span>,
     /// The URLs its `env` refers to, where each is written (checked in `urls.rs`).
     pub urls: Vec<(UrlOf, Span)>,
 }
@@ -412,6 +414,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         ingress,
         network,
         compute,
+        compute_span: attrs.get("compute").map(|e| e.span),
         urls,
     }
 }
@@ -583,57 +586,6 @@ pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
             );
         }
     }
-}
-
-/// The regions AWS offers App Runner in (botocore's endpoint data): it takes no new
-/// customers, so the list will not grow.
-pub const APP_RUNNER_REGIONS: [&str; 11] = [
-    "ap-northeast-1",
-    "ap-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "eu-central-1",
-    "eu-west-1",
-    "eu-west-2",
-    "eu-west-3",
-    "us-east-1",
-    "us-east-2",
-    "us-west-2",
-];
-
-/// E0320: services on App Runner in a region AWS does not offer it in. One error for the
-/// app, on its first such service: the region (or the compute) is the one mistake.
-pub fn app_runner_region(
-    ctx: &mut Ctx,
-    services: &BTreeMap<String, Checked>,
-    region: Option<&str>,
-) {
-    let Some(region) = region.filter(|r| !APP_RUNNER_REGIONS.contains(r)) else {
-        return;
-    };
-    let mut on_app_runner = services
-        .iter()
-        .filter(|(_, s)| s.compute == Compute::AppRunner);
-    let Some((first, service)) = on_app_runner.next() else {
-        return;
-    };
-    let more = match on_app_runner.count() {
-        0 => String::new(),
-        1 => " (and 1 more service)".to_string(),
-        n => format!(" (and {n} more services)"),
-    };
-    ctx.diags.push(
-        Diagnostic::new(
-            Code::E0320,
-            format!("service `{first}`{more} runs on App Runner, which AWS does not offer in `{region}`"),
-            service.name_span,
-        )
-        .label("on App Runner")
-        .help(format!(
-            "set `compute = ecs` on the app (ECS Fargate is offered in every region), or deploy to a region with App Runner: {}",
-            APP_RUNNER_REGIONS.join(", ")
-        )),
-    );
 }
 
 /// W0001: a private service no api routes to can never be reached.

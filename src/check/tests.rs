@@ -316,3 +316,59 @@ fn nat_needs_room_for_public_subnets() {
     let src = src.replace("/23", "/22");
     assert!(run(&[&src]).0.is_empty());
 }
+
+/// The diagnostics of one file, sorted.
+fn diagnostics(text: &str) -> Vec<crate::diag::Diagnostic> {
+    let mut sources = Sources::new();
+    let mut diags = Diagnostics::new();
+    let id = sources.add("f.apr".to_string(), text.to_string());
+    let modules: Vec<_> = crate::syntax::parse(id, text, &mut diags)
+        .into_iter()
+        .collect();
+    super::check(&modules, &mut diags);
+    diags.sorted().into_iter().cloned().collect()
+}
+
+#[test]
+fn app_runner_outside_its_regions_is_one_error_on_the_region() {
+    let app = |region: &str, compute: &str| {
+        format!("app demo {{\n  region = \"{region}\"\n{compute}}}\nservice b {{\n  image = \"public.ecr.aws/a/b:1\"\n}}\nservice a {{\n  image = \"public.ecr.aws/a/a:1\"\n  compute = apprunner\n}}\n")
+    };
+    let d = diagnostics(&app("us-west-1", ""));
+    assert_eq!(d.len(), 1, "{d:#?}");
+    let text = app("us-west-1", "");
+    assert_eq!(d[0].code.as_str(), "E0320");
+    assert_eq!(&text[d[0].primary.span.range()], "\"us-west-1\"");
+    // The first service as declared (`b`), not the first by name; both counted.
+    assert!(
+        d[0].message
+            .contains("service `b` (and 1 more service) run on it"),
+        "{}",
+        d[0].message
+    );
+    assert!(d[0]
+        .help
+        .as_deref()
+        .is_some_and(|h| h.contains("compute = ecs")));
+    assert!(d[0].suggestions.is_empty());
+    // A misspelt area is "did you mean", with the fix.
+    let d = diagnostics(&app("eu-wset-1", ""));
+    assert_eq!(d[0].help.as_deref(), Some("did you mean `eu-west-1`?"));
+    // On ECS, only the service that stays on App Runner; there the label is on its compute.
+    let text = app("us-west-1", "  compute = ecs\n");
+    let d = diagnostics(&text);
+    let codes: Vec<&str> = d.iter().map(|d| d.code.as_str()).collect();
+    assert!(codes.contains(&"E0320"), "{codes:?}");
+    let e0320 = d
+        .iter()
+        .find(|d| d.code.as_str() == "E0320")
+        .expect("E0320");
+    assert!(
+        e0320.message.contains("service `a` runs on it"),
+        "{}",
+        e0320.message
+    );
+    assert_eq!(&text[e0320.secondary[0].span.range()], "apprunner");
+    // In an App Runner region, nothing.
+    assert!(diagnostics(&app("eu-west-3", "")).is_empty());
+}
