@@ -67,6 +67,16 @@ fn mistakes() -> Vec<(&'static str, String, &'static str)> {
             "max",
         ),
         (
+            "a min above the range and above max",
+            web("  scale {\n    min = 26\n    max = 10\n  }\n"),
+            "min",
+        ),
+        (
+            "an ECS timeout above the range and above the interval",
+            format!("app demo {{\n  region = \"eu-west-1\"\n  compute = ecs\n}}\nnetwork core {{\n  cidr = 10.0.0.0/16\n}}\nservice web {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1\"\n  network = core\n  health {{\n    interval = 10s\n    timeout = 150s\n  }}\n}}\napi edge {{\n  network = core\n  route GET /x -> web\n}}\n"),
+            "timeout",
+        ),
+        (
             "a health timeout out of range",
             web("  health {\n    timeout = 30s\n  }\n"),
             "timeout",

@@ -8,7 +8,7 @@ use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Compute, Health, HealthProtocol, Scale};
 use crate::span::Span;
-use crate::syntax::ast::{Block, Quantity, Unit};
+use crate::syntax::ast::{Block, ExprKind, Quantity, Unit};
 use crate::text::Text;
 
 /// What a compute's health check takes: (interval seconds, timeout seconds, thresholds).
@@ -94,18 +94,31 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
         (Some(_), _) | (None, Some(_)) => HealthProtocol::Http,
         (None, None) => HealthProtocol::Tcp,
     };
+    // On ECS the timeout stays below the interval: the fix proposed for one keeps to it.
+    let fit = |name: &str| match (compute, name) {
+        (Compute::Ecs, "timeout") => (
+            i64::MIN,
+            written(&attrs, "interval").map_or(i64::MAX, |i| i - 1),
+        ),
+        (Compute::Ecs, "interval") => (
+            written(&attrs, "timeout").map_or(i64::MIN, |t| t + 1),
+            i64::MAX,
+        ),
+        _ => (i64::MIN, i64::MAX),
+    };
     let seconds = |ctx: &mut Ctx, name: &str, (lo, hi): (i64, i64)| -> Option<(u32, Span)> {
         let (q, span) = attrs.quantity(
             ctx,
             name,
             &[Unit::Ms, Unit::S, Unit::M, Unit::H],
             "a duration such as `10s`",
-            // Seconds, within what the compute takes.
-            |n| Some(format!("{}s", n.round().clamp(lo as f64, hi as f64))),
+            // Seconds, within what the compute takes and the other timing allows.
+            |n| nearest(n.round() as i64, (lo, hi), fit(name)).map(|s| format!("{s}s")),
         )?;
         match whole_seconds(q) {
             Some(s) if (lo as u64..=hi as u64).contains(&s) => Some((s as u32, span)),
             Some(s) => {
+                let found = i64::try_from(s).unwrap_or(i64::MAX);
                 range_error(
                     ctx,
                     Code::E0306,
@@ -115,7 +128,8 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
                     ),
                     span,
                     name,
-                    format!("{}s", s.clamp(lo as u64, hi as u64)),
+                    nearest(found, (lo, hi), fit(name)).map(|s| format!("{s}s")),
+                    (lo, hi),
                 );
                 None
             }
@@ -157,13 +171,12 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
         }
     }
     let threshold = |ctx: &mut Ctx, name: &str| {
-        let (lo, hi) = threshold_range;
         bounded(
             ctx,
             &attrs,
             name,
-            lo,
-            hi,
+            threshold_range,
+            threshold_range,
             Code::E0306,
             &format!("health `{name}` threshold{}", on(compute)),
         )
@@ -193,9 +206,14 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> O
         Statements::None,
     );
     let (lo, hi) = tasks(compute);
+    // The fix proposed for `min` stays at most `max` as written, and the other way round.
     let count = |ctx: &mut Ctx, name: &str| {
         let what = format!("scale `{name}`{}", on(compute));
-        bounded(ctx, &attrs, name, lo, hi, Code::E0307, &what)
+        let fit = match name {
+            "min" => (lo, written(&attrs, "max").unwrap_or(hi)),
+            _ => (written(&attrs, "min").unwrap_or(lo), hi),
+        };
+        bounded(ctx, &attrs, name, (lo, hi), fit, Code::E0307, &what)
     };
     let min = count(ctx, "min");
     let max = count(ctx, "max");
@@ -204,8 +222,8 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> O
             ctx,
             &attrs,
             "concurrency",
-            1,
-            200,
+            (1, 200),
+            (1, 200),
             Code::E0307,
             "scale `concurrency`",
         ),
@@ -253,13 +271,15 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> O
     })
 }
 
-/// An integer attribute in `lo..=hi`; `None` if absent or wrong.
+/// An integer attribute in `lo..=hi`; `None` if absent or wrong. Out of range, the fix
+/// proposed is the nearest value that also fits `fit` (what the block's other values
+/// allow, such as `min` and `max`), so that it adds no error of its own.
 fn bounded(
     ctx: &mut Ctx,
     attrs: &Attrs,
     name: &str,
-    lo: i64,
-    hi: i64,
+    (lo, hi): (i64, i64),
+    fit: (i64, i64),
     code: Code,
     what: &str,
 ) -> Option<u32> {
@@ -267,29 +287,51 @@ fn bounded(
     if (lo..=hi).contains(&v) {
         u32::try_from(v).ok()
     } else {
-        range_error(
-            ctx,
-            code,
-            &format!("{what} must be {lo} to {hi}, found {v}"),
-            span,
-            name,
-            v.clamp(lo, hi).to_string(),
-        );
+        let message = format!("{what} must be {lo} to {hi}, found {v}");
+        let nearest = nearest(v, (lo, hi), fit).map(|n| n.to_string());
+        range_error(ctx, code, &message, span, name, nearest, (lo, hi));
         None
     }
 }
 
-/// Attribute `name`'s value out of range, with the nearest value in range as the help and
-/// the fix.
-fn range_error(ctx: &mut Ctx, code: Code, message: &str, span: Span, name: &str, nearest: String) {
-    ctx.diags.push(
-        Diagnostic::new(code, message, span)
-            .label("out of range")
+/// `v` brought into `lo..=hi` and `fit`, if they meet.
+fn nearest(v: i64, (lo, hi): (i64, i64), (fit_lo, fit_hi): (i64, i64)) -> Option<i64> {
+    let (lo, hi) = (lo.max(fit_lo), hi.min(fit_hi));
+    (lo <= hi).then(|| v.clamp(lo, hi))
+}
+
+/// What `name` is written as, a whole number (of seconds for a duration), however wrong:
+/// the other values of a block bound the fix proposed for one of them.
+fn written(attrs: &Attrs, name: &str) -> Option<i64> {
+    match &attrs.get(name)?.kind {
+        ExprKind::Int(i) => Some(*i),
+        ExprKind::Quantity(q) => whole_seconds(q).and_then(|s| i64::try_from(s).ok()),
+        _ => None,
+    }
+}
+
+/// Attribute `name`'s value out of range, with the nearest value that fits as the help and
+/// the fix (or the range alone, when no value fits beside the block's others).
+fn range_error(
+    ctx: &mut Ctx,
+    code: Code,
+    message: &str,
+    span: Span,
+    name: &str,
+    nearest: Option<String>,
+    (lo, hi): (i64, i64),
+) {
+    let d = Diagnostic::new(code, message, span).label("out of range");
+    ctx.diags.push(match nearest {
+        Some(value) => d
             .help(format!(
-                "write `{name} = {nearest}`, the nearest value in range"
+                "write `{name} = {value}`, the nearest value that fits"
             ))
-            .suggest(span, nearest),
-    );
+            .suggest(span, value),
+        None => d.help(format!(
+            "write a value from {lo} to {hi} that fits the block's other values"
+        )),
+    });
 }
 
 /// `10s` -> 10, `1m` -> 60, `1500ms` -> None (not whole seconds).
