@@ -87,6 +87,9 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
     d
 }
 
+/// The attributes whose value is a quantity (`cpu = 1 vcpu`, `interval = 10s`).
+const QUANTITIES: [&str; 4] = ["cpu", "memory", "interval", "timeout"];
+
 /// The units a quantity takes, for help lines.
 const UNITS: &str =
     "the units are `vcpu`, `mb`, `gb`, `ms`, `s`, `m` and `h` (`2 vcpu`, `4 gb`, `10s`)";
@@ -95,7 +98,8 @@ const UNITS: &str =
 /// then an attribute `gib` that never gets its `=`. Said as what it is: the same error as
 /// `8gib`, on the word.
 ///
-/// Only when the word ends its line (or block): `zones = 2 nat true` is a missing `=`.
+/// Only for an attribute that takes a quantity, and when the word ends its line (or block):
+/// `zones = 2 nat true` and `port = 8080 tracing` are a missing `=`.
 fn spaced_unit(
     file: FileId,
     text: &str,
@@ -119,7 +123,15 @@ fn spaced_unit(
         .next()
         .filter(|n| n.starts_with(|c: char| c.is_ascii_digit()))?;
     let value_of = before[..before.len() - number.len()].trim_end_matches([' ', '\t']);
-    if gap == 0 || !value_of.ends_with('=') {
+    // Only an attribute that takes a quantity: `port = 8080 tracing` is a missing `=`.
+    let attribute = value_of
+        .strip_suffix('=')
+        .map(|a| a.trim_end_matches([' ', '\t']))
+        .and_then(|a| {
+            a.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+        });
+    if gap == 0 || !attribute.is_some_and(|a| QUANTITIES.contains(&a)) {
         return None;
     }
     Some(
@@ -128,7 +140,7 @@ fn spaced_unit(
             format!("expected a unit after `{number}`, found `{word}`"),
             Span::new(file, start, *end),
         )
-        .label("not a unit")
+        .label("expected a unit")
         .help(UNITS),
     )
 }
@@ -424,6 +436,14 @@ mod tests {
         assert!(too_deep(FileId(0), "app a { t = { a = [1, [2]] } }").is_none());
     }
 
+    /// The message of the one diagnostic for a source that fails to parse.
+    fn message(text: &str) -> String {
+        let mut diags = crate::diag::Diagnostics::new();
+        assert!(super::super::parse(FileId(0), text, &mut diags).is_none());
+        let first = diags.iter().next().map(|d| d.message.clone());
+        first.expect("a diagnostic")
+    }
+
     /// The primary span's text and its line (0-based) for a source that fails to parse.
     fn primary(text: &str) -> (String, usize) {
         let mut diags = crate::diag::Diagnostics::new();
@@ -462,9 +482,15 @@ mod tests {
         assert_eq!(primary(text), ("gib".to_string(), 1));
         let text = "service s {\n  memory = 8\tGiB }\n";
         assert_eq!(primary(text), ("GiB".to_string(), 1));
-        // A word with more on its line is a missing `=`, as pest says.
+        // A word with more on its line is a missing `=`, as pest says; so is a word after
+        // the value of an attribute that takes no quantity.
         let text = "network n {\n  zones = 2 nat true\n}\n";
         assert_eq!(primary(text), ("true".to_string(), 1));
+        let text = "service s {\n  port = 8080 tracing\n  cpu = 1 vcpu\n}\n";
+        assert_eq!(primary(text), ("tracing".to_string(), 1));
+        assert!(message(text).starts_with("expected `=` or `{` after `tracing`"));
+        let text = "service s {\n  scale { min = 2 max }\n}\n";
+        assert_eq!(primary(text), ("}".to_string(), 1));
     }
 
     #[test]
