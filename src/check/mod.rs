@@ -78,6 +78,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     };
     let services = service::check_all(&mut ctx, &syms, &platform);
     urls::check(&mut ctx, &services);
+    service::urls_in_reach(&mut ctx, &services);
     let apis = api::check_all(&mut ctx, &syms, &services);
     for (kind, decl) in &syms.duplicates {
         // Already E0104; checked for their own errors and param uses, then dropped.

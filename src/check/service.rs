@@ -47,6 +47,8 @@ pub struct Checked {
     pub compute_span: Option<Span>,
     /// The URLs its `env` refers to, where each is written (checked in `urls.rs`).
     pub urls: Vec<(UrlOf, Span)>,
+    /// Whether it can reach them.
+    pub reach: Reach,
 }
 
 pub fn check_all(ctx: &mut Ctx, syms: &Symbols, platform: &Platform) -> BTreeMap<String, Checked> {
@@ -204,25 +206,11 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     // Set when `egress = vpc` keeps the tasks of a network with a NAT from the internet.
     let mut vpc_only: Option<Span> = None;
     let no_nat = |ctx: &mut Ctx, vpc_only: Option<Span>, span: Span, what: &str| {
+        let reach = vpc_only.map_or(Reach::NoNat, Reach::VpcOnly);
         let network = network.as_deref().unwrap_or_default();
-        let d = match vpc_only {
-            Some(egress) => Diagnostic::new(
-                Code::E0316,
-                format!("{what} on ECS Fargate is out of reach: `egress = vpc` keeps service `{name}` to the VPC"),
-                span,
-            )
-            .label("needs the internet")
-            .secondary(egress, "no way out of the VPC")
-            .help(format!("remove `egress = vpc`: in network `{network}` the tasks reach the internet through its NAT gateways")),
-            None => Diagnostic::new(
-                Code::E0316,
-                format!("{what} on ECS Fargate needs a NAT gateway, and network `{network}` has none"),
-                span,
-            )
-            .label("needs the internet")
-            .help(format!("set `nat = true` on network `{network}` (its tasks reach the internet through NAT gateways)")),
-        };
-        ctx.diags.push(d);
+        if let Some(d) = out_of_reach(&name, network, reach, span, what) {
+            ctx.diags.push(d);
+        }
     };
     let egress = match attrs.keyword(ctx, "egress", &["internet", "vpc"]) {
         Some(("internet", span)) if ecs && nat == Some(false) => {
@@ -349,32 +337,17 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             ImageSource::EcrPrivate { .. } => {}
         }
     }
-    // Every URL a service may use is on the internet: an api's, a public App Runner
-    // service's.
-    if let (true, Some((_, span))) = (offline, urls.first()) {
-        no_nat(ctx, vpc_only, *span, "a URL in `env` (on the internet)");
-        ok = false;
-    }
-    // App Runner sends `egress = vpc` through a VPC connector into the network: a network
-    // aprc creates without a NAT has no way out, so no URL is reached. (An existing VPC's
-    // routes are its own.)
+    // Whether the URLs of its `env` (judged once every service's ingress is known,
+    // `urls_in_reach`) are in reach. App Runner sends `egress = vpc` through a VPC connector
+    // into the network: a network aprc creates without a NAT has no way out. (An existing
+    // VPC's routes are its own.)
     let sealed = facts.is_some_and(|f| !f.nat && !f.existing);
-    if let (false, Egress::Vpc, true, Some((_, span))) = (ecs, egress, sealed, urls.first()) {
-        let network = network.as_deref().unwrap_or_default();
-        let mut d = Diagnostic::new(
-            Code::E0316,
-            format!("a URL in `env` (on the internet) is out of reach: service `{name}` sends through network `{network}`, which has no NAT gateway"),
-            *span,
-        )
-        .label("needs the internet");
-        if let Some(e) = attrs.get("egress") {
-            d = d.secondary(e.span, "through the VPC");
-        }
-        ctx.diags.push(d.help(format!(
-            "set `nat = true` on network `{network}`, or remove `egress = vpc` (App Runner then reaches the internet itself)"
-        )));
-        ok = false;
-    }
+    let reach = match (ecs, egress) {
+        (true, _) if nat == Some(false) => Reach::NoNat,
+        (true, _) => vpc_only.map_or(Reach::Open, Reach::VpcOnly),
+        (false, Egress::Vpc) if sealed => Reach::Sealed(attrs.get("egress").map(|e| e.span)),
+        (false, _) => Reach::Open,
+    };
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));
     let grants = allow::grants(ctx, &attrs.allows);
 
@@ -416,6 +389,84 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         compute,
         compute_span: attrs.get("compute").map(|e| e.span),
         urls,
+        reach,
+    }
+}
+
+/// Whether a service's traffic can leave for the internet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    Open,
+    /// An ECS service in a network without a NAT.
+    NoNat,
+    /// An ECS service with `egress = vpc` (written here) beside a NAT.
+    VpcOnly(Span),
+    /// An App Runner service with `egress = vpc` (written here, when it is) in a network aprc
+    /// creates without a NAT.
+    Sealed(Option<Span>),
+}
+
+/// E0316 for `what` (written at `span`), which needs the internet, in service `name` of
+/// `network`; `None` when it is in reach.
+fn out_of_reach(
+    name: &str,
+    network: &str,
+    reach: Reach,
+    span: Span,
+    what: &str,
+) -> Option<Diagnostic> {
+    let d = match reach {
+        Reach::Open => return None,
+        Reach::NoNat => Diagnostic::new(
+            Code::E0316,
+            format!("{what} on ECS Fargate needs a NAT gateway, and network `{network}` has none"),
+            span,
+        )
+        .label("needs the internet")
+        .help(format!("set `nat = true` on network `{network}` (its tasks reach the internet through NAT gateways)")),
+        Reach::VpcOnly(egress) => Diagnostic::new(
+            Code::E0316,
+            format!("{what} on ECS Fargate is out of reach: `egress = vpc` keeps service `{name}` to the VPC"),
+            span,
+        )
+        .label("needs the internet")
+        .secondary(egress, "no way out of the VPC")
+        .help(format!("remove `egress = vpc`: in network `{network}` the tasks reach the internet through its NAT gateways")),
+        Reach::Sealed(egress) => {
+            let d = Diagnostic::new(
+                Code::E0316,
+                format!("{what} is out of reach on App Runner: service `{name}` sends through network `{network}`, which has no NAT gateway"),
+                span,
+            )
+            .label("needs the internet");
+            match egress {
+                Some(egress) => d.secondary(egress, "through the VPC"),
+                None => d,
+            }
+            .help(format!("set `nat = true` on network `{network}`, or remove `egress = vpc` (App Runner then reaches the internet itself)"))
+        }
+    };
+    Some(d)
+}
+
+/// E0316 for the first URL in a service's `env` that it cannot reach: an api's, or a public
+/// service's (a private service's is E0712 already, and no URL to reach).
+pub fn urls_in_reach(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
+    for (name, s) in services {
+        let has_url = |url: &UrlOf| match url {
+            UrlOf::Api(_) => true,
+            UrlOf::Service(target) => services
+                .get(target)
+                .is_some_and(|t| t.ingress == Ingress::Public),
+        };
+        let Some((_, span)) = s.urls.iter().find(|(url, _)| has_url(url)) else {
+            continue;
+        };
+        let network = s.network.as_deref().unwrap_or_default();
+        let what = "a URL in `env` (on the internet)";
+        if let Some(d) = out_of_reach(name, network, s.reach, *span, what) {
+            ctx.diags.push(d);
+        }
     }
 }
 

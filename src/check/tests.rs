@@ -372,3 +372,18 @@ fn app_runner_outside_its_regions_is_one_error_on_the_region() {
     // In an App Runner region, nothing.
     assert!(diagnostics(&app("eu-west-3", "")).is_empty());
 }
+
+/// A URL that is itself a mistake (a private service has none, E0712) is not also out of
+/// reach (E0316): one mistake, one error. A public service's URL is judged.
+#[test]
+fn a_private_services_url_is_e0712_alone_not_also_out_of_reach() {
+    let spec = |compute: &str, other: &str| {
+        format!("app demo {{\n  region = \"eu-west-1\"\n  compute = {compute}\n}}\nnetwork core {{\n  cidr = 10.0.0.0/16\n}}\nservice a {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/a:1\"\n  network = core\n  egress = vpc\n  env = {{ OTHER = b.url }}\n}}\nservice b {{\n  compute = apprunner\n  image = \"public.ecr.aws/a/b:1\"\n{other}}}\napi gw {{\n  network = core\n  route GET /a -> a\n  route GET /b -> b\n}}\n")
+    };
+    for compute in ["ecs", "apprunner"] {
+        let private = spec(compute, "  network = core\n");
+        assert_eq!(run(&[&private]).0, ["E0712"], "{compute}");
+        let public = spec(compute, "  ingress = public\n");
+        assert_eq!(run(&[&public]).0, ["E0316"], "{compute}");
+    }
+}
