@@ -1,8 +1,8 @@
 //! The invalid-fixture corpus: each `tests/fixtures/invalid/*.apr` says in its header what
 //! it expects (`# expect: E0302 line 9`); a directory there is one multi-file application,
 //! each file's header naming what is expected in that file. For each, `aprc check --message-format json` must
-//! report every expected code on that line, exit 1 (0 if only warnings are expected) and
-//! never panic; the human rendering is snapshotted. Every code has at least one fixture.
+//! report every expected code on that line and no error it does not name, exit 1 (0 if only
+//! warnings are expected) and never panic; the human rendering is snapshotted. Every code has at least one fixture.
 
 mod support;
 
@@ -109,6 +109,16 @@ fn every_fixture_reports_its_codes() {
                     "{rel}: expected {} in {} on line {}, got {got:?}",
                     e.code, e.file, e.line
                 ));
+            }
+        }
+        // Nothing unannounced: an error the header does not name is a second error for one
+        // mistake, or a fixture that tests two things.
+        for (f, c, l) in &got {
+            let announced = expects
+                .iter()
+                .any(|e| e.file == *f && e.code == *c && e.line == *l);
+            if c.starts_with('E') && !announced {
+                failures.push(format!("{rel}: unexpected {c} in {f} on line {l}"));
             }
         }
         let only_warnings = expects.iter().all(|e| e.code.starts_with('W'));
