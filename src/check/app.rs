@@ -1,4 +1,4 @@
-//! The `app` block (region, tags) and param defaults. Tag values may interpolate params
+//! The `app` block (region, tags, compute; App Runner's regions, E0320) and param defaults. Tag values may interpolate params
 //! (every backend can tag with a deploy-time value). The region and param defaults may not
 //! (E0103): the Terraform provider and the plan's top-level `region` need the region when
 //! the output is written, and a default is itself the value a param stands for.

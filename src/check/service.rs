@@ -1,7 +1,10 @@
 //! `service` blocks: image (E0109, E0310, E0312), port (E0303), cpu and memory (E0301, E0302,
-//! E0313), network, ingress and egress (E0308, E0309), env and secrets (E0304, E0305), and the
-//! nested `health`/`scale` blocks, and `allow` grants (`allow.rs`). Also the reachability
-//! warning (W0001), which needs the apis.
+//! E0313), network, ingress and egress (E0308, E0309), env and secrets (E0304, E0305), the
+//! nested `health`/`scale` blocks, and `allow` grants (`allow.rs`); each compute's rules:
+//! ECS without a network or public (E0314, E0315), what needs the internet out of reach
+//! (E0316), a command that does not split (E0317), `egress = vpc` in an existing VPC with a
+//! NAT (E0319). Also the rules over all services: the reach of `env` URLs (E0316), the
+//! listener quota (E0318) and the reachability warning (W0001), which needs the apis.
 
 use super::env::{secret_arn, variables};
 use super::image::{classify, ImageError};

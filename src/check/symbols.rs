@@ -1,5 +1,6 @@
 //! Collecting declarations: block kinds (E0110), names (E0112), duplicates per kind (E0104),
-//! the one `app` (E0105, E0106), param types (E0113). Names are global across files per
+//! the one `app` (E0105, E0106), param types (E0113) and names Terraform reserves (E0503).
+//! Names are global across files per
 //! kind, so this runs once over every module before any block is checked, and resolution
 //! (E0107, E0108) asks this table.
 
@@ -148,7 +149,7 @@ fn noun_bare(kind: Kind) -> &'static str {
 }
 
 /// Names Terraform refuses as input variable names (each param is one, `var.NAME`): its
-/// module blocks' meta-arguments, as terraform 1.x reports them.
+/// module blocks' meta-arguments, as terraform 1.11 reports them (each tried alone).
 const TERRAFORM_RESERVED: &[&str] = &[
     "count",
     "depends_on",
@@ -189,7 +190,8 @@ pub fn collect<'a>(modules: &'a [Module], diags: &mut Diagnostics) -> Symbols<'a
                             )
                             .label("reserved by Terraform")
                             .help(format!(
-                                "rename the param (say `{}_value`); Terraform reserves `{}` for its module blocks",
+                                "rename the param and each `${{{}}}` that uses it (say `{}_value`); Terraform reserves `{}` for its module blocks",
+                                name.name,
                                 name.name,
                                 TERRAFORM_RESERVED.join("`, `")
                             )),
