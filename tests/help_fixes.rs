@@ -73,7 +73,7 @@ fn mistakes() -> Vec<(&'static str, String, &'static str)> {
         ),
         (
             "an ECS timeout above the range and above the interval",
-            format!("app demo {{\n  region = \"eu-west-1\"\n  compute = ecs\n}}\nnetwork core {{\n  cidr = 10.0.0.0/16\n}}\nservice web {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1\"\n  network = core\n  health {{\n    interval = 10s\n    timeout = 150s\n  }}\n}}\napi edge {{\n  network = core\n  route GET /x -> web\n}}\n"),
+            "app demo {\n  region = \"eu-west-1\"\n  compute = ecs\n}\nnetwork core {\n  cidr = 10.0.0.0/16\n}\nservice web {\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:1\"\n  network = core\n  health {\n    interval = 10s\n    timeout = 150s\n  }\n}\napi edge {\n  network = core\n  route GET /x -> web\n}\n".to_string(),
             "timeout",
         ),
         (
