@@ -98,10 +98,10 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
     let fit = |name: &str| match (compute, name) {
         (Compute::Ecs, "timeout") => (
             i64::MIN,
-            written(&attrs, "interval").map_or(i64::MAX, |i| i - 1),
+            written(&attrs, "interval", interval_range).map_or(i64::MAX, |i| i - 1),
         ),
         (Compute::Ecs, "interval") => (
-            written(&attrs, "timeout").map_or(i64::MIN, |t| t + 1),
+            written(&attrs, "timeout", timeout_range).map_or(i64::MIN, |t| t + 1),
             i64::MAX,
         ),
         _ => (i64::MIN, i64::MAX),
@@ -210,8 +210,8 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> O
     let count = |ctx: &mut Ctx, name: &str| {
         let what = format!("scale `{name}`{}", on(compute));
         let fit = match name {
-            "min" => (lo, written(&attrs, "max").unwrap_or(hi)),
-            _ => (written(&attrs, "min").unwrap_or(lo), hi),
+            "min" => (lo, written(&attrs, "max", (lo, hi)).unwrap_or(hi)),
+            _ => (written(&attrs, "min", (lo, hi)).unwrap_or(lo), hi),
         };
         bounded(ctx, &attrs, name, (lo, hi), fit, Code::E0307, &what)
     };
@@ -300,14 +300,16 @@ fn nearest(v: i64, (lo, hi): (i64, i64), (fit_lo, fit_hi): (i64, i64)) -> Option
     (lo <= hi).then(|| v.clamp(lo, hi))
 }
 
-/// What `name` is written as, a whole number (of seconds for a duration), however wrong:
-/// the other values of a block bound the fix proposed for one of them.
-fn written(attrs: &Attrs, name: &str) -> Option<i64> {
-    match &attrs.get(name)?.kind {
-        ExprKind::Int(i) => Some(*i),
-        ExprKind::Quantity(q) => whole_seconds(q).and_then(|s| i64::try_from(s).ok()),
-        _ => None,
-    }
+/// What `name` is written as, a whole number (of seconds for a duration), brought into
+/// its own range `lo..=hi` (its own error proposes that): the other values of a block bound
+/// the fix proposed for one of them. Kept well inside `i64`, so a bound one away is too.
+fn written(attrs: &Attrs, name: &str, (lo, hi): (i64, i64)) -> Option<i64> {
+    let v = match &attrs.get(name)?.kind {
+        ExprKind::Int(i) => *i,
+        ExprKind::Quantity(q) => i64::try_from(whole_seconds(q)?).unwrap_or(i64::MAX),
+        _ => return None,
+    };
+    Some(v.clamp(lo, hi))
 }
 
 /// Attribute `name`'s value out of range, with the nearest value that fits as the help and

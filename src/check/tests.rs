@@ -387,3 +387,30 @@ fn a_private_services_url_is_e0712_alone_not_also_out_of_reach() {
         assert_eq!(run(&[&public]).0, ["E0316"], "{compute}");
     }
 }
+
+/// Extreme values beside each other bound each other's fix without overflowing (a debug
+/// build panicked on `i64::MIN` beside a timeout), and an out-of-range sibling bounds it as
+/// the value its own fix proposes.
+#[test]
+fn health_timings_at_the_ends_of_i64_bound_each_other_safely() {
+    let health = |interval: &str, timeout: &str| {
+        format!("{ECS_APP}service web {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/s:1\"\n  network = core\n  health {{\n    interval = {interval}\n    timeout = {timeout}\n  }}\n}}\napi edge {{\n  network = core\n  route ANY /x -> web\n}}\n")
+    };
+    for (interval, timeout) in [
+        ("-9223372036854775808", "200s"),
+        ("4s", "9223372036854775807"),
+        ("9223372036854775807", "-9223372036854775808"),
+    ] {
+        let d = diagnostics(&health(interval, timeout));
+        assert!(!d.is_empty(), "{interval} / {timeout}");
+    }
+    let d = diagnostics(&health("301s", "300s"));
+    let helps: Vec<&str> = d.iter().filter_map(|d| d.help.as_deref()).collect();
+    assert_eq!(
+        helps,
+        [
+            "write `interval = 300s`, the nearest value that fits",
+            "write `timeout = 120s`, the nearest value that fits"
+        ]
+    );
+}
