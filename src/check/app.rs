@@ -218,22 +218,12 @@ pub fn app_runner_region(
         service.compute_span.unwrap_or(service.name_span),
         "on App Runner",
     );
-    // A misspelt area (`eu-wset-1`), not another region of the same area (`us-west-1`).
-    let area = |r: &str| {
-        r.rsplit_once('-')
-            .map_or(r.to_string(), |(a, _)| a.to_string())
-    };
-    let misspelt = crate::diag::did_you_mean(&region, APP_RUNNER_REGIONS)
-        .filter(|meant| area(meant) != area(&region));
-    let d = match misspelt {
-        Some(meant) => d
-            .help(format!("did you mean `{meant}`?"))
-            .suggest(span, format!("\"{meant}\"")),
-        None => d.help(format!(
-            "run the services on ECS Fargate, which every region has (`compute = ecs`, see \"Moving from App Runner\" in docs/language.md), or deploy to a region with App Runner: {}",
-            APP_RUNNER_REGIONS.join(", ")
-        )),
-    };
+    // No "did you mean": a region one letter from App Runner's is usually a region too
+    // (`ca-central-1`, `sa-east-1`), not a typo of one.
+    let d = d.help(format!(
+        "deploy to a region with App Runner ({}), or run the services on ECS Fargate, which every region has: `compute = ecs`, each service in a `network` and reached through an api (see \"Moving from App Runner\" in docs/language.md)",
+        APP_RUNNER_REGIONS.join(", ")
+    ));
     ctx.diags.push(d);
 }
 

@@ -166,15 +166,22 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         if let Some(span) = attrs.get("compute").map(|e| e.span) {
             d = d.secondary(span, "ECS set here");
         }
-        ctx.diags.push(d.help("add `network = NAME`: ECS tasks run in a network's private subnets and are reached through an api; or keep it on App Runner with `compute = apprunner`"));
+        ctx.diags.push(d.help(format!("add `network = NAME`: ECS tasks run in a network's private subnets and are reached through an api{}", or_app_runner(platform, "; or"))));
         ok = false;
     }
     let ingress = match attrs.keyword(ctx, "ingress", &["private", "public"]) {
         Some(("public", span)) if ecs => {
             ctx.diags.push(
-                Diagnostic::new(Code::E0315, format!("service `{name}` runs on ECS Fargate, which aprc keeps private"), span)
-                    .label("public ingress")
-                    .help("remove `ingress = public` and route to the service from an api, or keep it on App Runner with `compute = apprunner`"),
+                Diagnostic::new(
+                    Code::E0315,
+                    format!("service `{name}` runs on ECS Fargate, which aprc keeps private"),
+                    span,
+                )
+                .label("public ingress")
+                .help(format!(
+                    "remove `ingress = public` and route to the service from an api{}",
+                    or_app_runner(platform, ", or")
+                )),
             );
             ok = false;
             Ingress::Private
@@ -393,6 +400,19 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         compute_span: attrs.get("compute").map(|e| e.span),
         urls,
         reach,
+    }
+}
+
+/// `{or} keep it on App Runner ...` where the region has App Runner (E0320 otherwise).
+fn or_app_runner(platform: &Platform, or: &str) -> String {
+    let offered = platform
+        .region
+        .as_deref()
+        .map_or(true, |r| super::app::APP_RUNNER_REGIONS.contains(&r));
+    if offered {
+        format!("{or} keep it on App Runner with `compute = apprunner`")
+    } else {
+        String::new()
     }
 }
 

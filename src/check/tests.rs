@@ -351,9 +351,13 @@ fn app_runner_outside_its_regions_is_one_error_on_the_region() {
         .as_deref()
         .is_some_and(|h| h.contains("compute = ecs")));
     assert!(d[0].suggestions.is_empty());
-    // A misspelt area is "did you mean", with the fix.
-    let d = diagnostics(&app("eu-wset-1", ""));
-    assert_eq!(d[0].help.as_deref(), Some("did you mean `eu-west-1`?"));
+    // A region one letter from App Runner's is a region, not a typo: no "did you mean".
+    let d = diagnostics(&app("ca-central-1", ""));
+    let help = d[0].help.as_deref().unwrap_or_default();
+    assert!(
+        d[0].suggestions.is_empty() && !help.contains("did you mean"),
+        "{help}"
+    );
     // On ECS, only the service that stays on App Runner; there the label is on its compute.
     let text = app("us-west-1", "  compute = ecs\n");
     let d = diagnostics(&text);
@@ -369,6 +373,12 @@ fn app_runner_outside_its_regions_is_one_error_on_the_region() {
         e0320.message
     );
     assert_eq!(&text[e0320.secondary[0].span.range()], "apprunner");
+    // Where App Runner is not offered, no other help offers it.
+    let e0314 = d
+        .iter()
+        .find(|d| d.code.as_str() == "E0314")
+        .expect("E0314");
+    assert!(!e0314.help.as_deref().unwrap_or("").contains("App Runner"));
     // In an App Runner region, nothing.
     assert!(diagnostics(&app("eu-west-3", "")).is_empty());
 }
