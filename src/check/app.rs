@@ -143,6 +143,11 @@ pub fn compute(decl: Option<Decl>) -> Compute {
     compute_of(raw(decl, "compute")).unwrap_or_default()
 }
 
+/// Whether the app's `compute` is written but unreadable, so that the one assumed is a guess.
+pub fn compute_guessed(decl: Option<Decl>) -> bool {
+    raw(decl, "compute").is_some_and(|v| compute_of(Some(v)).is_none())
+}
+
 /// The app's `region` when it is a region name written plainly.
 pub fn region(decl: Option<Decl>) -> Option<String> {
     match raw(decl, "region") {
@@ -188,9 +193,11 @@ pub fn app_runner_region(
     else {
         return;
     };
+    // A compute assumed because the one written is unreadable (E0103) is no ground for a
+    // second error.
     let mut on_app_runner: Vec<(&String, &super::service::Checked)> = services
         .iter()
-        .filter(|(_, s)| s.compute == Compute::AppRunner)
+        .filter(|(_, s)| s.compute == Compute::AppRunner && !s.compute_guessed)
         .collect();
     on_app_runner.sort_by_key(|(_, s)| (s.name_span.file, s.name_span.start));
     let Some((first, service)) = on_app_runner.first() else {

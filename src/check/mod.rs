@@ -60,6 +60,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     let networks = network::check_all(&mut ctx, &syms);
     let platform = service::Platform {
         compute: app::compute(syms.app),
+        compute_guessed: app::compute_guessed(syms.app),
         region: app::region(syms.app),
         networks: networks
             .iter()

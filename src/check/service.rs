@@ -27,6 +27,8 @@ const ATTRS: [&str; 12] = [
 /// facts (a network with errors is absent: nothing is said about a NAT it might have).
 pub struct Platform {
     pub compute: Compute,
+    /// Whether the app's `compute` is written but unreadable (`compute` is then assumed).
+    pub compute_guessed: bool,
     pub region: Option<String>,
     pub networks: BTreeMap<String, NetworkFacts>,
 }
@@ -48,6 +50,10 @@ pub struct Checked {
     pub compute: Compute,
     /// Where the service sets its own `compute`, if it does.
     pub compute_span: Option<Span>,
+    /// Whether `compute` is assumed, neither the service's nor the app's being readable.
+    pub compute_guessed: bool,
+    /// Whether `ingress` is written but unreadable (and counted as public).
+    pub ingress_guessed: bool,
     /// The URLs its `env` refers to, where each is written (checked in `urls.rs`).
     pub urls: Vec<(UrlOf, Span)>,
     /// Whether it can reach them.
@@ -81,6 +87,12 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             super::app::compute_of(attrs.get("compute").map(|e| &e.kind))
                 .unwrap_or(platform.compute)
         }
+    };
+    // Neither the service nor the app says which compute readably: the one assumed is a
+    // guess, on which no error of its own rests (E0320).
+    let compute_guessed = match attrs.get("compute") {
+        Some(e) => super::app::compute_of(Some(&e.kind)).is_none(),
+        None => platform.compute_guessed,
     };
     let ecs = compute == Compute::Ecs;
 
@@ -200,7 +212,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         Some(("private", _)) => Ingress::Private,
         Some(_) => Ingress::Public,
         // An unreadable `ingress` counts as public, so no "unreachable" or network error
-        // follows from a guess.
+        // follows from a guess (nor E0316 on a URL of it, `urls_in_reach`).
         None if attrs.get("ingress").is_some() => {
             ok = false;
             Ingress::Public
@@ -398,6 +410,10 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         network,
         compute,
         compute_span: attrs.get("compute").map(|e| e.span),
+        compute_guessed,
+        ingress_guessed: attrs
+            .get("ingress")
+            .is_some_and(|e| super::values::keyword_of(e, &["private", "public"]).is_none()),
         urls,
         reach,
     }
@@ -476,11 +492,15 @@ fn out_of_reach(
 /// service's (a private service's is E0712 already, and no URL to reach).
 pub fn urls_in_reach(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
     for (name, s) in services {
+        // Not its own (E0713), nor one whose ingress is a guess.
         let has_url = |url: &UrlOf| match url {
             UrlOf::Api(_) => true,
-            UrlOf::Service(target) => services
-                .get(target)
-                .is_some_and(|t| t.ingress == Ingress::Public),
+            UrlOf::Service(target) => {
+                target != name
+                    && services
+                        .get(target)
+                        .is_some_and(|t| t.ingress == Ingress::Public && !t.ingress_guessed)
+            }
         };
         let Some((_, span)) = s.urls.iter().find(|(url, _)| has_url(url)) else {
             continue;

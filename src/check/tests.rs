@@ -424,3 +424,18 @@ fn health_timings_at_the_ends_of_i64_bound_each_other_safely() {
         ]
     );
 }
+
+/// No error rests on a guess (an unreadable compute or ingress, a service's own URL), and a
+/// value read through its slip (`"yes"`) brings what follows from it at once, so the fix
+/// the help proposes adds no error.
+#[test]
+fn guesses_bring_no_second_error_and_slips_are_read_as_meant() {
+    let lambda = "app a {\n  region = \"us-west-1\"\n  compute = lambda\n}\nservice s {\n  image = \"public.ecr.aws/a/b:1\"\n}\n";
+    assert_eq!(run(&[lambda]).0, ["E0103"]);
+    let guessed = format!("{ECS_APP}service pub {{\n  compute = apprunner\n  image = \"public.ecr.aws/a/b:1\"\n  network = core\n  ingress = privat\n}}\nservice e {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1\"\n  network = core\n  env = {{ A = pub.url }}\n}}\napi gw {{\n  network = core\n  route GET /e -> e\n  route GET /p -> pub\n}}\n");
+    assert_eq!(run(&[&guessed]).0, ["E0103"]);
+    let own = "app a {\n  region = \"eu-west-1\"\n}\nnetwork core {\n  cidr = 10.0.0.0/16\n}\nservice a {\n  image = \"public.ecr.aws/a/b:1\"\n  network = core\n  ingress = public\n  egress = vpc\n  env = { SELF = a.url }\n}\n";
+    assert_eq!(run(&[own]).0, ["E0713"]);
+    let yes = format!("{ECS_APP}service s {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1\"\n  network = core\n  tracing = \"yes\"\n}}\napi a {{\n  network = core\n  route GET /x -> s\n}}\n");
+    assert_eq!(run(&[&yes]).0, ["E0103", "E0316"]);
+}

@@ -243,11 +243,14 @@ impl<'a> Attrs<'a> {
             _ => None,
         };
         match meant {
+            // Read as the boolean it means, so that what follows from that value is reported
+            // now, not once the fix is made.
             Some(b) => {
+                mark_params_used(ctx, e);
                 let d = mismatch_diag(e, name, "`true` or `false`");
                 let d = fixed(d, format!("write `{name} = {b}`"), e.span, b.to_string());
                 ctx.diags.push(d);
-                None
+                Some((b, e.span))
             }
             None => mismatch(ctx, e, name, "`true` or `false`"),
         }
@@ -299,15 +302,15 @@ impl<'a> Attrs<'a> {
                 None
             }
             // A quoted word: unquoted, as the word it is or was meant to be, when there is one.
+            // A quoted word: unquoted, as the word it is or was meant to be. One it is (or
+            // another name of one) is read as that keyword, so that what follows from it is
+            // reported now; a misspelt one is not read, as unquoted.
             ExprKind::Str(s) => {
                 let expected = expected();
-                let meant = s.as_literal().and_then(|w| {
-                    allowed
-                        .iter()
-                        .copied()
-                        .find(|a| *a == w)
-                        .or_else(|| synonym(&w, allowed))
-                        .or_else(|| did_you_mean(&w, allowed.iter().copied()))
+                let read = keyword_of(e, allowed);
+                let meant = read.or_else(|| {
+                    s.as_literal()
+                        .and_then(|w| did_you_mean(&w, allowed.iter().copied()))
                 });
                 mark_params_used(ctx, e);
                 let d = mismatch_diag(e, name, &expected);
@@ -325,7 +328,7 @@ impl<'a> Attrs<'a> {
                     }
                 };
                 ctx.diags.push(d);
-                None
+                read.map(|k| (k, e.span))
             }
             _ => mismatch(ctx, e, name, &expected()),
         }
@@ -551,6 +554,23 @@ fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
         }
     }
     d
+}
+
+/// The keyword of `allowed` that `e` stands for without a diagnostic's help: the word itself,
+/// or a quoted word that is one of them or another name of one (`"fargate"`). A misspelt
+/// word is not read (what it was meant to be is a guess).
+pub fn keyword_of(e: &Expr, allowed: &[&'static str]) -> Option<&'static str> {
+    match &e.kind {
+        ExprKind::Ident(w) => allowed.iter().copied().find(|a| a == w),
+        ExprKind::Str(s) => s.as_literal().and_then(|w| {
+            allowed
+                .iter()
+                .copied()
+                .find(|a| *a == w)
+                .or_else(|| synonym(&w, allowed))
+        }),
+        _ => None,
+    }
 }
 
 /// `d` with `help` as its help line and `value` in place of `span` as its one fix (any fix
