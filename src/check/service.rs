@@ -178,7 +178,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         if let Some(span) = attrs.get("compute").map(|e| e.span) {
             d = d.secondary(span, "ECS set here");
         }
-        ctx.diags.push(d.help(format!("add `network = NAME`: ECS tasks run in a network's private subnets and are reached through an api{}", or_app_runner(platform, "; or"))));
+        ctx.diags.push(d.help(format!("add `network = NAME`: ECS tasks run in a network's private subnets and are reached through an api{}", where_app_runner(platform, "; or keep it on App Runner with `compute = apprunner`"))));
         ok = false;
     }
     let ingress = match attrs.keyword(ctx, "ingress", &["private", "public"]) {
@@ -192,7 +192,10 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
                 .label("public ingress")
                 .help(format!(
                     "remove `ingress = public` and route to the service from an api{}",
-                    or_app_runner(platform, ", or")
+                    where_app_runner(
+                        platform,
+                        ", or keep it on App Runner with `compute = apprunner`"
+                    )
                 )),
             );
             ok = false;
@@ -419,16 +422,17 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     }
 }
 
-/// `{or} keep it on App Runner ...` where the region has App Runner (E0320 otherwise).
-fn or_app_runner(platform: &Platform, or: &str) -> String {
+/// `clause` (offering App Runner) where the region has App Runner, nothing where it has
+/// not (E0320 there).
+fn where_app_runner<'a>(platform: &Platform, clause: &'a str) -> &'a str {
     let offered = platform
         .region
         .as_deref()
         .map_or(true, |r| super::app::APP_RUNNER_REGIONS.contains(&r));
     if offered {
-        format!("{or} keep it on App Runner with `compute = apprunner`")
+        clause
     } else {
-        String::new()
+        ""
     }
 }
 
@@ -647,7 +651,7 @@ const LISTENERS_PER_LOAD_BALANCER: usize = 50;
 
 /// E0318: every ECS service of a network has its own listener on the network's load
 /// balancer, beside App Runner's one when private App Runner services live there.
-pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
+pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>, platform: &Platform) {
     // Per network: App Runner's listener (0 or 1), and the ECS services with their names.
     type Listeners<'a> = (usize, Vec<(&'a str, Span)>);
     let mut by_network: BTreeMap<&str, Listeners> = BTreeMap::new();
@@ -676,7 +680,7 @@ pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
                     *span,
                 )
                 .label(format!("ECS service `{name}` is one too many"))
-                .help(format!("put some of these services in another network (each has its own load balancer), or keep them on App Runner; the quota is {LISTENERS_PER_LOAD_BALANCER} listeners per network load balancer")),
+                .help(format!("put some of these services in another network (each has its own load balancer){}; the quota is {LISTENERS_PER_LOAD_BALANCER} listeners per network load balancer", where_app_runner(platform, ", or keep them on App Runner"))),
             );
         }
     }

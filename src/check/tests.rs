@@ -223,6 +223,14 @@ fn ecs_services(n: usize) -> String {
 fn a_load_balancer_has_fifty_listeners() {
     assert_eq!(run(&[&ecs_services(50)]).0, Vec::<&str>::new());
     assert_eq!(run(&[&ecs_services(51)]).0, ["E0318"]);
+    // Where App Runner is not offered, the help does not send services there.
+    let elsewhere = ecs_services(51).replace("eu-west-1", "us-west-1");
+    let d = diagnostics(&elsewhere);
+    let e0318 = d
+        .iter()
+        .find(|d| d.code.as_str() == "E0318")
+        .expect("E0318");
+    assert!(!e0318.help.as_deref().unwrap_or("").contains("App Runner"));
     // A private App Runner service takes one of them.
     let mut src = ecs_services(50);
     src.push_str("service legacy {\n  compute = apprunner\n  image = \"public.ecr.aws/a/b:1\"\n  network = core\n}\napi old {\n  network = core\n  route ANY /x -> legacy\n}\n");
@@ -436,6 +444,9 @@ fn guesses_bring_no_second_error_and_slips_are_read_as_meant() {
     assert_eq!(run(&[&guessed]).0, ["E0103"]);
     let own = "app a {\n  region = \"eu-west-1\"\n}\nnetwork core {\n  cidr = 10.0.0.0/16\n}\nservice a {\n  image = \"public.ecr.aws/a/b:1\"\n  network = core\n  ingress = public\n  egress = vpc\n  env = { SELF = a.url }\n}\n";
     assert_eq!(run(&[own]).0, ["E0713"]);
+    // Nor a cycle through a service whose ingress is a guess.
+    let cycle = "app a {\n  region = \"eu-west-1\"\n}\nnetwork core {\n  cidr = 10.0.0.0/16\n}\nservice a {\n  image = \"public.ecr.aws/a/a:1\"\n  network = core\n  ingress = privat\n  env = { B = b.url }\n}\nservice b {\n  image = \"public.ecr.aws/a/b:1\"\n  env = { A = a.url }\n}\napi gw {\n  network = core\n  route GET /a -> a\n}\n";
+    assert_eq!(run(&[cycle]).0, ["E0103"]);
     let yes = format!("{ECS_APP}service s {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1\"\n  network = core\n  tracing = \"yes\"\n}}\napi a {{\n  network = core\n  route GET /x -> s\n}}\n");
     assert_eq!(run(&[&yes]).0, ["E0103", "E0316"]);
 }

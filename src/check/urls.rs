@@ -10,7 +10,7 @@ use super::Ctx;
 use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::model::{Ingress, UrlOf};
 use crate::span::Span;
-use crate::syntax::ast::{ExprKind, StmtKind};
+use crate::syntax::ast::StmtKind;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Resolves `written` (`orders.url`, `api.public.url`) in service `from`; `interpolated`
@@ -200,9 +200,12 @@ fn public(decl: &Decl) -> bool {
             _ => None,
         })
     };
-    match attr("ingress") {
-        Some(ExprKind::Ident(word)) => word == "public",
-        Some(_) => false,
+    match decl.block.body.iter().find_map(|s| match &s.kind {
+        StmtKind::Attr { name: n, value } if n.name == "ingress" => Some(value),
+        _ => None,
+    }) {
+        // Quoted or not, as the checker reads it.
+        Some(value) => super::values::keyword_of(value, &["private", "public"]) == Some("public"),
         None => attr("network").is_none(),
     }
 }
@@ -226,6 +229,9 @@ pub fn check(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
                     .secondary(t.name_span, "private: reached only through an api")
                     .help("call it through an api that routes to it, and use that api's URL"),
                 ),
+                // An unreadable ingress (reported) counted as public is a guess: no cycle
+                // rests on it.
+                Some(t) if t.ingress_guessed => {}
                 Some(_) => edges.entry(name).or_default().push((target, *span)),
                 None => {}
             }
