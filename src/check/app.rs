@@ -1,7 +1,8 @@
-//! The `app` block (region, tags, compute; App Runner's regions, E0320) and param defaults. Tag values may interpolate params
-//! (every backend can tag with a deploy-time value). The region and param defaults may not
-//! (E0103): the Terraform provider and the plan's top-level `region` need the region when
-//! the output is written, and a default is itself the value a param stands for.
+//! The `app` block (region, tags, compute; App Runner's regions, E0320) and param defaults.
+//! Tag values may interpolate params (every backend can tag with a deploy-time value). The
+//! region and param defaults may not (E0103): the Terraform provider and the plan's
+//! top-level `region` need the region when the output is written, and a default is itself
+//! the value a param stands for.
 
 use super::symbols::{Decl, Symbols};
 use super::values::{expect_literal, expect_string, Attrs, Statements};
@@ -9,7 +10,7 @@ use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{App, Compute, Param};
 use crate::span::Span;
-use crate::syntax::ast::{ExprKind, StmtKind};
+use crate::syntax::ast::{Expr, ExprKind, StmtKind};
 use std::collections::BTreeMap;
 
 pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
@@ -99,38 +100,41 @@ const ATTRS: [&str; 3] = ["region", "tags", "compute"];
 /// The app's attribute `name` as written, without a word on mistakes (its check reports
 /// them): a misspelt name is read as the one it was meant to be, as the checker reads it,
 /// so one mistake gives one error.
-fn raw<'a>(decl: Option<Decl<'a>>, name: &str) -> Option<&'a ExprKind> {
-    let attrs = || {
-        decl.into_iter()
-            .flat_map(|d| d.block.body.iter())
-            .filter_map(|stmt| match &stmt.kind {
-                StmtKind::Attr { name, value } => Some((name.name.as_str(), &value.kind)),
-                _ => None,
-            })
-    };
-    attrs()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| v)
-        .or_else(|| {
-            attrs()
-                .find(|(n, _)| crate::diag::did_you_mean(n, ATTRS) == Some(name))
-                .map(|(_, v)| v)
+fn raw<'a>(decl: Option<Decl<'a>>, name: &str) -> Option<&'a Expr> {
+    exact(decl, name).or_else(|| {
+        attrs(decl)
+            .find(|(n, _)| crate::diag::did_you_mean(n, ATTRS) == Some(name))
+            .map(|(_, v)| v)
+    })
+}
+
+/// The app's attribute written as `name` itself.
+fn exact<'a>(decl: Option<Decl<'a>>, name: &str) -> Option<&'a Expr> {
+    attrs(decl).find(|(n, _)| *n == name).map(|(_, v)| v)
+}
+
+/// The app's attributes, by name as written.
+fn attrs<'a>(decl: Option<Decl<'a>>) -> impl Iterator<Item = (&'a str, &'a Expr)> {
+    decl.into_iter()
+        .flat_map(|d| d.block.body.iter())
+        .filter_map(|stmt| match &stmt.kind {
+            StmtKind::Attr { name, value } => Some((name.name.as_str(), value)),
+            _ => None,
         })
 }
 
-/// A compute as written, a misspelt one (or one by another name, `fargate`) read as the one
-/// it was meant to be, as the help line proposes it.
-pub fn compute_of(value: Option<&ExprKind>) -> Option<Compute> {
-    let word = match value {
-        Some(ExprKind::Ident(word)) => word.as_str(),
-        Some(ExprKind::Str(s)) => return compute_of(s.as_literal().map(ExprKind::Ident).as_ref()),
+/// A compute as written, quoted or not, a misspelt one (or one by another name, `fargate`)
+/// read as the one it was meant to be, as the help line proposes it.
+pub fn compute_of(value: Option<&Expr>) -> Option<Compute> {
+    let word = match &value?.kind {
+        ExprKind::Ident(word) => word.clone(),
+        ExprKind::Str(s) => s.as_literal()?,
         _ => return None,
     };
     const COMPUTES: [&str; 2] = ["apprunner", "ecs"];
-    let meant = crate::diag::did_you_mean(word, COMPUTES)
-        .or_else(|| super::values::synonym(word, &COMPUTES))
-        .unwrap_or(word);
-    match meant {
+    let meant = crate::diag::did_you_mean(&word, COMPUTES)
+        .or_else(|| super::values::synonym(&word, &COMPUTES));
+    match meant.unwrap_or(&word) {
         "ecs" => Some(Compute::Ecs),
         "apprunner" => Some(Compute::AppRunner),
         _ => None,
@@ -145,13 +149,14 @@ pub fn compute(decl: Option<Decl>) -> Compute {
 
 /// Whether the app's `compute` is written but unreadable, so that the one assumed is a guess.
 pub fn compute_guessed(decl: Option<Decl>) -> bool {
-    raw(decl, "compute").is_some_and(|v| compute_of(Some(v)).is_none())
+    let written = raw(decl, "compute");
+    written.is_some() && compute_of(written).is_none()
 }
 
 /// The app's `region` when it is a region name written plainly.
 pub fn region(decl: Option<Decl>) -> Option<String> {
-    match raw(decl, "region") {
-        Some(ExprKind::Str(s)) => s.as_literal().filter(|r| is_region(r)),
+    match &raw(decl, "region")?.kind {
+        ExprKind::Str(s) => s.as_literal().filter(|r| is_region(r)),
         _ => None,
     }
 }
@@ -172,6 +177,11 @@ pub const APP_RUNNER_REGIONS: [&str; 11] = [
     "us-west-2",
 ];
 
+/// Whether AWS offers App Runner in `region`.
+pub fn offers_app_runner(region: &str) -> bool {
+    APP_RUNNER_REGIONS.contains(&region)
+}
+
 /// E0320: services on App Runner in a region AWS does not offer it in. One error for the
 /// app, on its region, the first such service (in declaration order) a second label: the
 /// region or the compute is the one mistake.
@@ -180,19 +190,14 @@ pub fn app_runner_region(
     decl: Option<Decl>,
     services: &BTreeMap<String, super::service::Checked>,
 ) {
-    let Some(region) = region(decl).filter(|r| !APP_RUNNER_REGIONS.contains(&r.as_str())) else {
+    // Only a `region` written as such: a misspelt one is E0101's, and no second error.
+    let (Some(region), Some(written)) = (region(decl), exact(decl, "region")) else {
         return;
     };
-    let Some(span) =
-        decl.into_iter()
-            .flat_map(|d| d.block.body.iter())
-            .find_map(|stmt| match &stmt.kind {
-                StmtKind::Attr { name, value } if name.name == "region" => Some(value.span),
-                _ => None,
-            })
-    else {
+    if offers_app_runner(&region) {
         return;
-    };
+    }
+    let span = written.span;
     // A compute assumed because the one written is unreadable (E0103) is no ground for a
     // second error.
     let mut on_app_runner: Vec<(&String, &super::service::Checked)> = services

@@ -78,20 +78,21 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         Statements::Allows,
     );
     let mut ok = true;
+    let written = attrs.get("compute");
+    // A misspelt compute (reported) is read as the one it was meant to be.
+    let read = super::app::compute_of(written);
     let compute = match attrs.keyword(ctx, "compute", &["apprunner", "ecs"]) {
         Some(("ecs", _)) => Compute::Ecs,
         Some(_) => Compute::AppRunner,
         None => {
-            ok &= attrs.get("compute").is_none();
-            // A misspelt compute (reported) is read as the one it was meant to be.
-            super::app::compute_of(attrs.get("compute").map(|e| &e.kind))
-                .unwrap_or(platform.compute)
+            ok &= written.is_none();
+            read.unwrap_or(platform.compute)
         }
     };
     // Neither the service nor the app says which compute readably: the one assumed is a
     // guess, on which no error of its own rests (E0320).
-    let compute_guessed = match attrs.get("compute") {
-        Some(e) => super::app::compute_of(Some(&e.kind)).is_none(),
+    let compute_guessed = match written {
+        Some(_) => read.is_none(),
         None => platform.compute_guessed,
     };
     let ecs = compute == Compute::Ecs;
@@ -230,8 +231,8 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     };
     // Set when `egress = vpc` keeps the tasks of a network with a NAT from the internet.
     let mut vpc_only: Option<Span> = None;
-    let no_nat = |ctx: &mut Ctx, vpc_only: Option<Span>, span: Span, what: &str| {
-        let reach = vpc_only.map_or(Reach::NoNat, Reach::VpcOnly);
+    // E0316 for `what`, which needs the internet, where `reach` says it cannot get there.
+    let out_of_reach_here = |ctx: &mut Ctx, reach: Reach, span: Span, what: &str| {
         let network = network.as_deref().unwrap_or_default();
         if let Some(d) = out_of_reach(&name, network, reach, span, what) {
             ctx.diags.push(d);
@@ -239,7 +240,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     };
     let egress = match attrs.keyword(ctx, "egress", &["internet", "vpc"]) {
         Some(("internet", span)) if ecs && nat == Some(false) => {
-            no_nat(ctx, None, span, "`egress = internet`");
+            out_of_reach_here(ctx, Reach::NoNat, span, "`egress = internet`");
             ok = false;
             Egress::Internet
         }
@@ -289,6 +290,20 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         }
     };
 
+    // Whether the service's traffic can leave for the internet: judged here for what an ECS
+    // task pulls or sends, and for the URLs of its `env` once every service's ingress is known
+    // (`urls_in_reach`). An ECS task cannot without a NAT, or with `egress = vpc` beside one;
+    // App Runner sends `egress = vpc` through a VPC connector into the network, and a network
+    // aprc creates without a NAT has no way out. (An existing VPC's routes are its own.)
+    let sealed = facts.is_some_and(|f| !f.nat && !f.existing);
+    let reach = match (ecs, egress) {
+        (true, _) if nat == Some(false) => Reach::NoNat,
+        (true, _) => vpc_only.map_or(Reach::Open, Reach::VpcOnly),
+        (false, Egress::Vpc) if sealed => Reach::Sealed(attrs.get("egress").map(|e| e.span)),
+        (false, _) => Reach::Open,
+    };
+    let offline = ecs && reach != Reach::Open;
+
     let mut urls = Vec::new();
     let env = super::env::env(ctx, syms, &name, &attrs, &mut urls);
     let secrets = variables(ctx, &attrs, "secrets");
@@ -314,13 +329,11 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             ok &= secret_arn(ctx, value, *span);
         }
     }
-    // An ECS task without a way to the internet: no NAT, or `egress = vpc` beside one.
-    let offline = ecs && (nat == Some(false) || vpc_only.is_some());
     let tracing = match attrs.bool(ctx, "tracing") {
         Some((true, span)) if offline => {
-            no_nat(
+            out_of_reach_here(
                 ctx,
-                vpc_only,
+                reach,
                 span,
                 "tracing (an X-Ray daemon pulled from ECR Public)",
             );
@@ -344,16 +357,16 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     if let (true, Some((_, source)), Some(span)) = (offline, &image, image_span) {
         match source {
             ImageSource::EcrPublic => {
-                no_nat(ctx, vpc_only, span, "an ECR Public image");
+                out_of_reach_here(ctx, reach, span, "an ECR Public image");
                 ok = false;
             }
             // The VPC's endpoints serve their own region only.
             ImageSource::EcrPrivate { region, .. }
                 if platform.region.as_ref().is_some_and(|r| r != region) =>
             {
-                no_nat(
+                out_of_reach_here(
                     ctx,
-                    vpc_only,
+                    reach,
                     span,
                     &format!("an image from ECR in another region ({region})"),
                 );
@@ -362,17 +375,6 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             ImageSource::EcrPrivate { .. } => {}
         }
     }
-    // Whether the URLs of its `env` (judged once every service's ingress is known,
-    // `urls_in_reach`) are in reach. App Runner sends `egress = vpc` through a VPC connector
-    // into the network: a network aprc creates without a NAT has no way out. (An existing
-    // VPC's routes are its own.)
-    let sealed = facts.is_some_and(|f| !f.nat && !f.existing);
-    let reach = match (ecs, egress) {
-        (true, _) if nat == Some(false) => Reach::NoNat,
-        (true, _) => vpc_only.map_or(Reach::Open, Reach::VpcOnly),
-        (false, Egress::Vpc) if sealed => Reach::Sealed(attrs.get("egress").map(|e| e.span)),
-        (false, _) => Reach::Open,
-    };
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));
     let grants = allow::grants(ctx, &attrs.allows);
 
@@ -428,7 +430,7 @@ fn where_app_runner<'a>(platform: &Platform, clause: &'a str) -> &'a str {
     let offered = platform
         .region
         .as_deref()
-        .map_or(true, |r| super::app::APP_RUNNER_REGIONS.contains(&r));
+        .map_or(true, super::app::offers_app_runner);
     if offered {
         clause
     } else {

@@ -436,19 +436,17 @@ mod tests {
         assert!(too_deep(FileId(0), "app a { t = { a = [1, [2]] } }").is_none());
     }
 
-    /// The message of the one diagnostic for a source that fails to parse.
-    fn message(text: &str) -> String {
+    /// The first diagnostic of a source that fails to parse.
+    fn first(text: &str) -> crate::diag::Diagnostic {
         let mut diags = crate::diag::Diagnostics::new();
         assert!(super::super::parse(FileId(0), text, &mut diags).is_none());
-        let first = diags.iter().next().map(|d| d.message.clone());
+        let first = diags.iter().next().cloned();
         first.expect("a diagnostic")
     }
 
     /// The primary span's text and its line (0-based) for a source that fails to parse.
     fn primary(text: &str) -> (String, usize) {
-        let mut diags = crate::diag::Diagnostics::new();
-        assert!(super::super::parse(FileId(0), text, &mut diags).is_none());
-        let d = diags.iter().next().expect("a diagnostic");
+        let d = first(text);
         assert_eq!(d.code, Code::E0001, "{}", d.message);
         let range = d.primary.span.range();
         (
@@ -488,7 +486,9 @@ mod tests {
         assert_eq!(primary(text), ("true".to_string(), 1));
         let text = "service s {\n  port = 8080 tracing\n  cpu = 1 vcpu\n}\n";
         assert_eq!(primary(text), ("tracing".to_string(), 1));
-        assert!(message(text).starts_with("expected `=` or `{` after `tracing`"));
+        assert!(first(text)
+            .message
+            .starts_with("expected `=` or `{` after `tracing`"));
         let text = "service s {\n  scale { min = 2 max }\n}\n";
         assert_eq!(primary(text), ("}".to_string(), 1));
     }
