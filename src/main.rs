@@ -18,7 +18,7 @@ use std::process::ExitCode;
 #[command(
     name = "aprc",
     version,
-    about = "Private App Runner services behind API Gateway, compiled to CloudFormation, Terraform or an AWS API plan"
+    about = "Private services (App Runner or ECS Fargate) behind API Gateway, compiled to CloudFormation, Terraform or an AWS API plan"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -157,7 +157,7 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
     // A load balancer's check gives up before the next one starts.
     if let (Compute::Ecs, Some((i, i_span)), Some((t, t_span))) = (compute, interval, timeout) {
         if t >= i {
-            ctx.diags.push(
+            ctx.per_compute(
                 Diagnostic::new(
                     Code::E0306,
                     format!("health `timeout` ({t}s) must be less than `interval` ({i}s) on ECS Fargate"),
@@ -231,7 +231,7 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> O
         // the one diagnostic.
         (Compute::Ecs, None) => None,
         (Compute::Ecs, Some(e)) => {
-            ctx.diags.push(
+            ctx.per_compute(
                 Diagnostic::new(
                     Code::W0007,
                     format!("`concurrency` has no effect on ECS Fargate (service `{service}`)"),
@@ -324,7 +324,7 @@ fn range_error(
     (lo, hi): (i64, i64),
 ) {
     let d = Diagnostic::new(code, message, span).label("out of range");
-    ctx.diags.push(match nearest {
+    ctx.per_compute(match nearest {
         Some(value) => d
             .help(format!(
                 "write `{name} = {value}`, the nearest value that fits"

@@ -37,6 +37,20 @@ pub struct Ctx<'d> {
     pub diags: &'d mut Diagnostics,
     pub params: BTreeMap<String, Span>,
     pub used_params: BTreeSet<String>,
+    /// Set while a service is checked whose compute is a guess (neither its `compute` nor
+    /// the app's is readable, and that is reported): see [`Ctx::per_compute`].
+    pub compute_guessed: bool,
+}
+
+impl Ctx<'_> {
+    /// Reports a rule of one compute (its sizes, ranges, or what it alone refuses), unless
+    /// the compute is a guess: no error rests on a guess, and the fix of the unreadable
+    /// `compute` would make some of them wrong.
+    pub fn per_compute(&mut self, diagnostic: Diagnostic) {
+        if !self.compute_guessed {
+            self.diags.push(diagnostic);
+        }
+    }
 }
 
 /// Checks every module as one application. Returns the spec when there is no error.
@@ -52,6 +66,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
         diags,
         params,
         used_params: BTreeSet::new(),
+        compute_guessed: false,
     };
 
     // Each construct, in dependency order: services need networks, apis need services.

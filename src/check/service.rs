@@ -96,6 +96,8 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         None => platform.compute_guessed,
     };
     let ecs = compute == Compute::Ecs;
+    // Until the service is checked, the rules of one compute report only a compute read.
+    ctx.compute_guessed = compute_guessed;
 
     let mut image_span = None;
     let image = match attrs.string(ctx, "image") {
@@ -142,7 +144,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         (Some(text), Some(e)) if ecs => match shell_words(text) {
             Ok(words) => words,
             Err(why) => {
-                ctx.diags.push(
+                ctx.per_compute(
                     Diagnostic::new(Code::E0317, format!("`command` does not split into words: {why}"), e.span)
                         .label("not a command line")
                         .help("ECS runs the command without a shell, split as a shell would: close the quote, or quote the backslash"),
@@ -179,12 +181,12 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         if let Some(span) = attrs.get("compute").map(|e| e.span) {
             d = d.secondary(span, "ECS set here");
         }
-        ctx.diags.push(d.help(format!("add `network = NAME`: ECS tasks run in a network's private subnets and are reached through an api{}", where_app_runner(platform, "; or keep it on App Runner with `compute = apprunner`"))));
+        ctx.per_compute(d.help(format!("add `network = NAME`: ECS tasks run in a network's private subnets and are reached through an api{}", where_app_runner(platform, "; or keep it on App Runner with `compute = apprunner`"))));
         ok = false;
     }
     let ingress = match attrs.keyword(ctx, "ingress", &["private", "public"]) {
         Some(("public", span)) if ecs => {
-            ctx.diags.push(
+            ctx.per_compute(
                 Diagnostic::new(
                     Code::E0315,
                     format!("service `{name}` runs on ECS Fargate, which aprc keeps private"),
@@ -205,7 +207,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         // On ECS without a network, E0314 has said it.
         Some(("private", _)) if ecs => Ingress::Private,
         Some(("private", span)) if !has_network => {
-            ctx.diags.push(
+            ctx.per_compute(
                 Diagnostic::new(Code::E0308, format!("service `{name}` is private but has no network"), span)
                     .label("private needs a network")
                     .help("add `network = NAME` (a private service is reached through a VPC endpoint), or use `ingress = public`"),
@@ -235,7 +237,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     let out_of_reach_here = |ctx: &mut Ctx, reach: Reach, span: Span, what: &str| {
         let network = network.as_deref().unwrap_or_default();
         if let Some(d) = out_of_reach(&name, network, reach, span, what) {
-            ctx.diags.push(d);
+            ctx.per_compute(d);
         }
     };
     let egress = match attrs.keyword(ctx, "egress", &["internet", "vpc"]) {
@@ -248,7 +250,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
         // known, and every other address is through the NAT.
         Some(("vpc", span)) if ecs && facts.is_some_and(|f| f.nat && f.existing) => {
             let network = network.as_deref().unwrap_or_default();
-            ctx.diags.push(
+            ctx.per_compute(
                 Diagnostic::new(Code::E0319, format!("`egress = vpc` on ECS Fargate needs the VPC's block, which aprc does not know for the existing network `{network}` with `nat = true`"), span)
                     .label("cannot be kept to the VPC")
                     .help("use `egress = internet` (the default there), or a network aprc creates (`cidr`), where `egress = vpc` keeps tasks to the VPC and its endpoints"),
@@ -270,7 +272,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
             }
         }
         Some(("vpc", span)) if !has_network => {
-            ctx.diags.push(
+            ctx.per_compute(
                 Diagnostic::new(
                     Code::E0309,
                     format!("service `{name}` has `egress = vpc` but no network"),
@@ -377,6 +379,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     }
     ok &= !matches!(health, Some(None)) && !matches!(scale, Some(None));
     let grants = allow::grants(ctx, &attrs.allows);
+    ctx.compute_guessed = false;
 
     let model = (|| {
         let (image, image_source) = image?;
@@ -497,7 +500,7 @@ fn out_of_reach(
 /// E0316 for the first URL in a service's `env` that it cannot reach: an api's, or a public
 /// service's (a private service's is E0712 already, and no URL to reach).
 pub fn urls_in_reach(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
-    for (name, s) in services {
+    for (name, s) in services.iter().filter(|(_, s)| !s.compute_guessed) {
         // Not its own (E0713), nor one whose ingress is a guess.
         let has_url = |url: &UrlOf| match url {
             UrlOf::Api(_) => true,
@@ -573,7 +576,7 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
         Some((q, span)) => match thousandths(&q.value).and_then(|t| u32::try_from(t).ok()) {
             Some(m) if sizes::valid_cpu(compute, m) => Some((m, Some(span))),
             _ => {
-                ctx.diags.push(
+                ctx.per_compute(
                     Diagnostic::new(
                         Code::E0301,
                         format!("{} has no {} vCPU size", compute.title(), q.value),
@@ -598,7 +601,7 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
         Some((q, span)) => match memory_mb(q) {
             Some(mb) if sizes::valid_memory(compute, mb) => Some((mb, Some(span))),
             _ => {
-                ctx.diags.push(
+                ctx.per_compute(
                     Diagnostic::new(
                         Code::E0313,
                         format!(
@@ -640,7 +643,7 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
     if let (Some(_), Some(cs)) = (mem_span, cpu_span) {
         d = d.secondary(cs, "cpu set here");
     }
-    ctx.diags.push(d.help(format!(
+    ctx.per_compute(d.help(format!(
         "set `memory` to {} for {} vCPU",
         sizes::memories_for(compute, c),
         sizes::format_cpu(c)
@@ -662,7 +665,9 @@ pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>, platf
             continue;
         };
         let entry = by_network.entry(network).or_default();
+        // A guessed compute takes no listener, so the count rests on no guess.
         match s.compute {
+            _ if s.compute_guessed => {}
             Compute::Ecs => entry.1.push((name, s.name_span)),
             Compute::AppRunner if s.ingress == Ingress::Private => entry.0 = 1,
             Compute::AppRunner => {}

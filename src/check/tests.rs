@@ -450,3 +450,26 @@ fn guesses_bring_no_second_error_and_slips_are_read_as_meant() {
     let yes = format!("{ECS_APP}service s {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1\"\n  network = core\n  tracing = \"yes\"\n}}\napi a {{\n  network = core\n  route GET /x -> s\n}}\n");
     assert_eq!(run(&[&yes]).0, ["E0103", "E0316"]);
 }
+
+/// A compute that is a guess decides no error: the rules of one compute (sizes, health and
+/// scale ranges, ECS's network and ingress rules, App Runner's) stay silent, and only what
+/// holds whatever the compute is reported beside the unreadable `compute`.
+#[test]
+fn a_guessed_compute_judges_no_rule_of_one_compute() {
+    let body = "network core {\n  cidr = 10.0.0.0/16\n}\nservice orders {\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/o:1\"\n  network = core\n  cpu = 8 vcpu\n  memory = 16 gb\n  tracing = true\n  health {\n    interval = 60s\n    timeout = 30s\n  }\n  scale {\n    min = 2\n    max = 100\n    concurrency = 500\n  }\n}\nservice web {\n  image = \"public.ecr.aws/a/web:1\"\n  ingress = public\n}\napi gw {\n  network = core\n  route GET /o -> orders\n}\n";
+    let app = |compute: &str| format!("app a {{\n  region = \"eu-west-1\"\n  compute = {compute}\n}}\n{body}");
+    // Read, each compute has its own objections; guessed, neither is raised.
+    assert_eq!(
+        run(&[&app("ecs")]).0,
+        ["E0314", "E0315", "E0316", "W0007"]
+    );
+    assert_eq!(
+        run(&[&app("apprunner")]).0,
+        ["E0301", "E0306", "E0306", "E0307", "E0307", "E0313"]
+    );
+    assert_eq!(run(&[&app("lambda")]).0, ["E0103"]);
+    // The service's own unreadable compute is a guess too; what does not depend on the
+    // compute (a port, a health path) is still reported.
+    let own = format!("{ECS_APP}service s {{\n  compute = 7\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1\"\n  network = core\n  port = 70000\n  cpu = 16 vcpu\n  health {{\n    path = \"health\"\n    interval = 400s\n  }}\n}}\napi gw {{\n  network = core\n  route GET /s -> s\n}}\n");
+    assert_eq!(run(&[&own]).0, ["E0103", "E0303", "E0306"]);
+}
