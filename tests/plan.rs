@@ -800,3 +800,18 @@ fn examples_are_deterministic_and_independent_of_declaration_order() {
         );
     }
 }
+
+/// aprc's region lists are botocore's: every region of every partition (E0115), and those
+/// with App Runner (E0320).
+#[test]
+fn region_lists_are_botocores() {
+    for (args, ours) in [
+        (&[][..], &aprc::check::REGIONS[..]),
+        (&["apprunner"][..], &aprc::check::APP_RUNNER_REGIONS[..]),
+    ] {
+        let (ok, text) = python("regions.py", args);
+        assert!(ok, "{text}");
+        let theirs: Vec<&str> = text.lines().collect();
+        assert_eq!(ours, &theirs[..], "{args:?}");
+    }
+}

@@ -7,7 +7,7 @@
 use super::symbols::{Decl, Symbols};
 use super::values::{expect_literal, expect_string, Attrs, Statements};
 use super::Ctx;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{did_you_mean, Code, Diagnostic};
 use crate::model::{App, Compute, Param};
 use crate::span::Span;
 use crate::syntax::ast::{Expr, ExprKind, StmtKind};
@@ -29,15 +29,30 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
         "write the region itself: the Terraform provider and the plan need it when the output is written, and a CloudFormation stack takes the region it is deployed to",
     ) {
         Some((region, span)) => {
-            if !is_region(&region) {
-                ctx.diags.push(
+            let d = if !is_region(&region) {
+                Some(
                     Diagnostic::new(
                         Code::E0103,
                         format!("`{region}` is not an AWS region name"),
                         span,
                     )
                     .label("expected a region such as `eu-west-1`"),
-                );
+                )
+            } else if !REGIONS.contains(&region.as_str()) {
+                Some(
+                    Diagnostic::new(Code::E0115, format!("`{region}` is not an AWS region"), span)
+                        .label("no such region"),
+                )
+            } else {
+                None
+            };
+            if let Some(d) = d {
+                ctx.diags.push(match did_you_mean(&region, REGIONS) {
+                    Some(known) => d
+                        .help(format!("did you mean `{known}`?"))
+                        .suggest(span, format!("\"{known}\"")),
+                    None => d.help("write the name of an AWS region, such as `eu-west-1` (docs/language.md lists them)"),
+                });
             }
             Some(region)
         }
@@ -153,13 +168,65 @@ pub fn compute_guessed(decl: Option<Decl>) -> bool {
     written.is_some() && compute_of(written).is_none()
 }
 
-/// The app's `region` when it is a region name written plainly.
+/// The app's `region` when it is a region's name written plainly.
 pub fn region(decl: Option<Decl>) -> Option<String> {
     match &raw(decl, "region")?.kind {
-        ExprKind::Str(s) => s.as_literal().filter(|r| is_region(r)),
+        ExprKind::Str(s) => s.as_literal().filter(|r| REGIONS.contains(&r.as_str())),
         _ => None,
     }
 }
+
+/// AWS's regions, in every partition (botocore's endpoint data, which a test compares with
+/// this list): a name of the right shape that is none of them is a slip (E0115), as the
+/// Terraform provider's own region check would find only at `terraform plan`.
+pub const REGIONS: [&str; 46] = [
+    "af-south-1",
+    "ap-east-1",
+    "ap-east-2",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "ap-south-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-southeast-4",
+    "ap-southeast-5",
+    "ap-southeast-6",
+    "ap-southeast-7",
+    "ca-central-1",
+    "ca-west-1",
+    "cn-north-1",
+    "cn-northwest-1",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-isoe-west-1",
+    "eu-north-1",
+    "eu-south-1",
+    "eu-south-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eusc-de-east-1",
+    "il-central-1",
+    "me-central-1",
+    "me-south-1",
+    "mx-central-1",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-gov-east-1",
+    "us-gov-west-1",
+    "us-iso-east-1",
+    "us-iso-west-1",
+    "us-isob-east-1",
+    "us-isob-west-1",
+    "us-isof-east-1",
+    "us-isof-south-1",
+    "us-west-1",
+    "us-west-2",
+];
 
 /// The regions AWS offers App Runner in (botocore's endpoint data): it takes no new
 /// customers, so the list will not grow.

@@ -24,6 +24,7 @@ mod tests;
 mod urls;
 mod values;
 
+pub use app::{APP_RUNNER_REGIONS, REGIONS};
 pub use partial::baked;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};

@@ -50,6 +50,7 @@ codes! {
     E0112 => "declaration needs a name",
     E0113 => "invalid parameter type",
     E0114 => "repeated block",
+    E0115 => "unknown AWS region",
 
     // Networks.
     E0201 => "invalid CIDR block",
