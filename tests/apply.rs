@@ -15,7 +15,7 @@ mod support;
 
 use harness::{
     apply, aprc_with, assert_built, assert_nothing_left, copy_as_new_app, destroy, double,
-    double_with, plan, state,
+    double_with, inventory, plan, state,
 };
 use serde_json::Value;
 use std::process::{Command, Stdio};
@@ -144,6 +144,34 @@ fn ecs_and_mixed_apply_and_destroy_leave_nothing() {
         );
         assert_nothing_left(&region, &app, &double);
     }
+}
+
+/// An apply that stopped between a task definition and the step after it (whose delete
+/// deregisters the revision) leaves a state without that step: destroy deregisters the
+/// revision itself, rather than answering success with the revision still ACTIVE.
+#[test]
+fn destroy_deregisters_a_task_definition_whose_companion_never_ran() {
+    let double = double(None);
+    let (dir, app) = copy_as_new_app("examples/ecs.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+    let out = apply(&double, dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = dir.path().join("state.json");
+    let mut recorded = state(dir.path());
+    let steps = recorded["steps"].as_object_mut().expect("steps");
+    let before = steps.len();
+    steps.retain(|id, _| !id.ends_with("-task-definition-deregister"));
+    assert!(steps.len() < before, "no companion in the state");
+    std::fs::write(&path, serde_json::to_string_pretty(&recorded).expect("JSON")).expect("state");
+    assert!(!inventory(&region, &app)["task_definitions"]
+        .as_array()
+        .expect("task definitions")
+        .is_empty());
+
+    let out = destroy(&double, dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_nothing_left(&region, &app, &double);
 }
 
 #[test]

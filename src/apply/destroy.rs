@@ -127,9 +127,30 @@ async fn delete_one(
 ) -> Result<(), String> {
     let start = Instant::now();
     let mut pause = Duration::from_millis(500);
+    let mut deregistered = false;
     loop {
         match generated::call(clients, service, operation, input).await {
-            Ok(_) => return Ok(()),
+            // ECS answers a delete it refuses with `failures` and a success status.
+            Ok(response) => match refusal(&response) {
+                None => return Ok(()),
+                Some(reason) if reason.contains("does not exist") => return Ok(()),
+                // A revision still ACTIVE: the apply stopped before the step after it (whose
+                // delete deregisters it) ran, so it is deregistered here, once, and deleted.
+                Some(reason)
+                    if operation == "DeleteTaskDefinitions"
+                        && reason.contains("ACTIVE")
+                        && !deregistered =>
+                {
+                    deregistered = true;
+                    for arn in input["taskDefinitions"].as_array().into_iter().flatten() {
+                        let revision = serde_json::json!({ "taskDefinition": arn });
+                        generated::call(clients, service, "DeregisterTaskDefinition", &revision)
+                            .await
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+                Some(reason) => return Err(format!("{operation} refused: {reason}")),
+            },
             Err(CallError::Aws {
                 code: Some(code), ..
             }) if already_gone(&code) => return Ok(()),
@@ -142,6 +163,16 @@ async fn delete_one(
             Err(e) => return Err(e.to_string()),
         }
     }
+}
+
+/// The first reason of a response's `failures` (ECS's way of refusing part of a call).
+fn refusal(response: &Value) -> Option<String> {
+    let failure = response.get("failures")?.as_array()?.first()?;
+    let reason = failure.get("reason").and_then(Value::as_str).unwrap_or("no reason given");
+    Some(match failure.get("arn").and_then(Value::as_str) {
+        Some(arn) => format!("{reason} ({arn})"),
+        None => reason.to_string(),
+    })
 }
 
 /// Error codes meaning the resource does not exist (any more).
@@ -189,5 +220,19 @@ mod tests {
             assert!(still_in_use(busy) && !already_gone(busy), "{busy}");
         }
         assert!(!already_gone("AccessDenied") && !still_in_use("AccessDenied"));
+    }
+
+    #[test]
+    fn a_refusal_is_read_from_failures() {
+        let refused = serde_json::json!({
+            "taskDefinitions": [],
+            "failures": [{ "arn": "arn:aws:ecs:eu-west-1:1:task-definition/a:1", "reason": "still in ACTIVE status" }]
+        });
+        assert_eq!(
+            refusal(&refused).as_deref(),
+            Some("still in ACTIVE status (arn:aws:ecs:eu-west-1:1:task-definition/a:1)")
+        );
+        assert_eq!(refusal(&serde_json::json!({ "failures": [] })), None);
+        assert_eq!(refusal(&serde_json::json!({ "taskDefinitions": [] })), None);
     }
 }

@@ -25,7 +25,8 @@ use tokio::task::JoinSet;
 const WAIT_FIRST: Duration = Duration::from_millis(300);
 const WAIT_MAX: Duration = Duration::from_secs(15);
 
-/// A step that failed: which one, which call, and what AWS (or the plan) said.
+/// A step that failed: which one, which call, and what AWS (or the plan) said. `step` is
+/// `-` for what belongs to no step (an interrupt, the state file) or `?` when unknown.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepFailure {
     pub step: String,
@@ -35,7 +36,10 @@ pub struct StepFailure {
 
 impl std::fmt::Display for StepFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "step `{}` ({}): {}", self.step, self.call, self.error)
+        match self.step.as_str() {
+            "-" | "?" => write!(f, "{}: {}", self.call, self.error),
+            step => write!(f, "step `{step}` ({}): {}", self.call, self.error),
+        }
     }
 }
 
