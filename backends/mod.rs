@@ -66,25 +66,33 @@ impl From<String> for Text {
     }
 }
 
-/// The AWS partition of a region, for ARNs built from parts.
+/// The AWS partition of a region, for ARNs built from parts (botocore's partitions).
 pub fn partition(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    }
+    PARTITIONS
+        .iter()
+        .find(|(prefix, _, _)| region.starts_with(prefix))
+        .map_or("aws", |(_, partition, _)| partition)
 }
 
 /// The DNS suffix of public endpoints in a region's partition.
 pub fn dns_suffix(region: &str) -> &'static str {
-    if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    }
+    PARTITIONS
+        .iter()
+        .find(|(prefix, _, _)| region.starts_with(prefix))
+        .map_or("amazonaws.com", |(_, _, suffix)| suffix)
 }
+
+/// (region prefix, partition, DNS suffix) of every partition but `aws` (botocore's endpoint
+/// data; `aws` is every other region).
+const PARTITIONS: [(&str, &str, &str); 7] = [
+    ("cn-", "aws-cn", "amazonaws.com.cn"),
+    ("us-gov-", "aws-us-gov", "amazonaws.com"),
+    ("us-iso-", "aws-iso", "c2s.ic.gov"),
+    ("us-isob-", "aws-iso-b", "sc2s.sgov.gov"),
+    ("eu-isoe-", "aws-iso-e", "cloud.adc-e.uk"),
+    ("us-isof-", "aws-iso-f", "csp.hci.ic.gov"),
+    ("eusc-", "aws-eusc", "amazonaws.eu"),
+];
 
 /// The output targets of `aprc build`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

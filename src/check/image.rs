@@ -92,22 +92,21 @@ fn unsupported() -> ImageError {
 }
 
 /// `123456789012.dkr.ecr.eu-west-1.amazonaws.com[.cn]` -> (account, region, partition).
+/// `ACCOUNT.dkr.ecr.REGION.SUFFIX`, the suffix being the DNS suffix of the region's
+/// partition (`amazonaws.com`, `amazonaws.com.cn`, ...): (account, region, partition).
 fn parse_host(host: &str) -> Option<(String, String, String)> {
-    let (rest, partition) = match host.strip_suffix(".amazonaws.com.cn") {
-        Some(rest) => (rest, "aws-cn"),
-        None => (host.strip_suffix(".amazonaws.com")?, "aws"),
-    };
-    let (account, region) = rest.split_once(".dkr.ecr.")?;
+    let (account, rest) = host.split_once(".dkr.ecr.")?;
+    let (region, suffix) = rest.split_once('.')?;
     let account_ok = account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit());
     let region_ok = !region.is_empty()
         && region
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    (account_ok && region_ok).then(|| {
+    (account_ok && region_ok && suffix == crate::backends::dns_suffix(region)).then(|| {
         (
             account.to_string(),
             region.to_string(),
-            partition.to_string(),
+            crate::backends::partition(region).to_string(),
         )
     })
 }
@@ -143,6 +142,21 @@ mod tests {
         assert!(
             matches!(classify(&t), Ok(ImageSource::EcrPrivate { ref partition, ref repository, .. }) if partition == "aws-cn" && repository == "team/api")
         );
+    }
+
+    #[test]
+    fn the_partition_follows_the_region_and_the_suffix_must_be_its_own() {
+        let gov = Text::lit("123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/api:1");
+        assert!(
+            matches!(classify(&gov), Ok(ImageSource::EcrPrivate { ref partition, .. }) if partition == "aws-us-gov")
+        );
+        // China's registries end in `.com.cn`, the others' not.
+        for wrong in [
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com/api:1",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com.cn/api:1",
+        ] {
+            assert!(matches!(classify(&Text::lit(wrong)), Err(ImageError::Unsupported(_))), "{wrong}");
+        }
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     let image = match attrs.string(ctx, "image") {
         Some((text, span)) => {
             image_span = Some(span);
-            image(ctx, text, span)
+            image(ctx, text, span, platform.region.as_deref())
         }
         None => {
             if attrs.missing("image") {
@@ -522,8 +522,35 @@ pub fn urls_in_reach(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
     }
 }
 
-fn image(ctx: &mut Ctx, text: Text, span: Span) -> Option<(Text, crate::model::ImageSource)> {
+/// The image's registry, which must be in the partition of the app's `region` (when that is
+/// known): credentials of one partition reach nothing in another.
+fn image(
+    ctx: &mut Ctx,
+    text: Text,
+    span: Span,
+    app_region: Option<&str>,
+) -> Option<(Text, crate::model::ImageSource)> {
     match classify(&text) {
+        Ok(ImageSource::EcrPrivate {
+            ref partition,
+            ref region,
+            ..
+        }) if app_region.is_some_and(|r| crate::backends::partition(r) != partition) => {
+            let app_region = app_region.unwrap_or_default();
+            ctx.diags.push(
+                Diagnostic::new(
+                    Code::E0310,
+                    format!(
+                        "the image is in ECR of partition `{partition}` ({region}); a service in `{app_region}` (partition `{}`) cannot pull from it",
+                        crate::backends::partition(app_region)
+                    ),
+                    span,
+                )
+                .label("another AWS partition")
+                .help(format!("push the image to ECR in the app's partition (for example `ACCOUNT.dkr.ecr.{app_region}.{}/REPO:TAG`) and use that", crate::backends::dns_suffix(app_region))),
+            );
+            None
+        }
         Ok(source) => Some((text, source)),
         Err(ImageError::Unsupported(why)) => {
             ctx.diags.push(
