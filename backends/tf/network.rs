@@ -24,9 +24,16 @@ use crate::ir::{
 };
 use hcl::{Body, Expression};
 
+/// Only regular zones that are up, as the plan asks: with a Local Zone opted into, the data
+/// source lists it too (and `us-west-2-lax-1a` sorts before `us-west-2a`), and Local Zones
+/// host neither these endpoints nor the load balancer.
 pub fn region_zones(cx: &Cx, me: Id, _: &RegionZones, w: &mut Doc) -> Result<(), Internal> {
     w.data("aws_availability_zones", cx.name(me)?, |w| {
         w.attr("state", string("available"));
+        w.block("filter", &[], |w| {
+            w.attr("name", string("zone-type"));
+            w.attr("values", Expression::Array(vec![string("availability-zone")]));
+        });
     });
     Ok(())
 }
