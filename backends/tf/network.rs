@@ -22,18 +22,20 @@ use crate::ir::{
     SecurityGroup, ServiceZones, SgRule, Subnet, SubnetRef, TargetGroup, Targets, Vpc,
     VpcConnector, VpcEndpoint, VpcLink, VpcRef, ZoneRef,
 };
+use hcl::expr::{BinaryOp, BinaryOperator, Operation, Traversal};
 use hcl::{Body, Expression};
 
 /// Only regular zones that are up, as the plan asks: with a Local Zone opted into, the data
 /// source lists it too (and `us-west-2-lax-1a` sorts before `us-west-2a`), and Local Zones
 /// host neither these endpoints nor the load balancer.
-pub fn region_zones(cx: &Cx, me: Id, _: &RegionZones, w: &mut Doc) -> Result<(), Internal> {
+pub fn region_zones(cx: &Cx, me: Id, z: &RegionZones, w: &mut Doc) -> Result<(), Internal> {
     w.data("aws_availability_zones", cx.name(me)?, |w| {
         w.attr("state", string("available"));
         w.block("filter", &[], |w| {
             w.attr("name", string("zone-type"));
             w.attr("values", Expression::Array(vec![string("availability-zone")]));
         });
+        at_least(w, "names", z.count, "Availability Zones");
     });
     Ok(())
 }
@@ -44,8 +46,32 @@ pub fn service_zones(cx: &Cx, me: Id, z: &ServiceZones, w: &mut Doc) -> Result<(
     w.data("aws_vpc_endpoint_service", cx.name(me)?, |w| {
         w.attr("service", string(&z.service));
         w.attr("service_type", string("Interface"));
+        let what = format!("Availability Zones with the {} endpoint", z.service);
+        at_least(w, "availability_zones", z.count, &what);
     });
     Ok(())
+}
+
+/// A zone lookup's postcondition: at least `count` zones, the most some network's `zones`
+/// asks for, so that a region (or an account) with fewer fails `terraform plan` saying so,
+/// rather than at an index out of range.
+fn at_least(w: &mut Body, list: &'static str, count: usize, what: &str) {
+    let found = call("length", get_attr(Expression::from(Traversal {
+        expr: Expression::Variable(hcl::Variable::unchecked("self")),
+        operators: Vec::new(),
+    }), list));
+    let condition = Operation::Binary(BinaryOp::new(
+        found,
+        BinaryOperator::GreaterEq,
+        int(count as u64),
+    ));
+    let message = format!("The app asks for {count} {what} (a network's `zones`), and this region offers fewer to this account: lower `zones`.");
+    w.block("lifecycle", &[], |w| {
+        w.block("postcondition", &[], |w| {
+            w.attr("condition", Expression::from(condition));
+            w.attr("error_message", string(&message));
+        });
+    });
 }
 
 pub fn vpc(cx: &Cx, me: Id, v: &Vpc, w: &mut Doc) -> Result<(), Internal> {

@@ -178,3 +178,39 @@ fn a_stage_that_logs_waits_for_the_account_role_which_destroy_keeps() {
         0
     );
 }
+
+/// A network asking for more zones than the region gives the account fails `terraform plan`
+/// on the zone lookup's postcondition, naming `zones`, not at an index out of range (moto's
+/// eu-south-1 has three zones, as AWS's has).
+#[test]
+fn more_zones_than_the_region_has_fail_the_plan_saying_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("zones.apr");
+    std::fs::write(
+        &spec,
+        "app four {\n  region  = \"eu-south-1\"\n  compute = ecs\n}\n\nnetwork core {\n  cidr  = 10.0.0.0/16\n  zones = 4\n}\n\nservice web {\n  image   = \"123456789012.dkr.ecr.eu-south-1.amazonaws.com/web:1\"\n  network = core\n}\n\napi edge {\n  network = core\n  route ANY /{proxy+} -> web\n}\n",
+    )
+    .expect("spec");
+    let text = build(&[spec]);
+    let body = parse(&text);
+    let zones = blocks(&body, "data", "aws_availability_zones")
+        .next()
+        .expect("zone lookup");
+    let postcondition = nested(zones, "lifecycle")
+        .and_then(|l| nested(l, "postcondition"))
+        .expect("postcondition");
+    assert_eq!(
+        compact(postcondition, "condition").as_deref(),
+        Some("length(self.names)>=4")
+    );
+    let failed = crate::support::terraform::check_all(&[crate::support::terraform::Doc::new(
+        "zones", text,
+    )])
+    .err()
+    .expect("the plan fails");
+    assert!(
+        failed.contains("Resource postcondition failed")
+            && failed.contains("The app asks for 4 Availability Zones"),
+        "{failed}"
+    );
+}
