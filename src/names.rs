@@ -1,6 +1,44 @@
 //! Name derivation, shared by the checker (which rejects names AWS would refuse) and lowering
 //! (which assigns them), so the two cannot disagree.
 
+/// Where a listener port is drawn from: 10000-59999.
+const PORT_BASE: u32 = 10_000;
+const PORT_SPAN: u32 = 50_000;
+
+/// The listener port an ECS service's name hashes to, which it takes unless a name that sorts
+/// before it hashes there too.
+pub fn listener_home(name: &str) -> u16 {
+    (PORT_BASE + home_slot(name)) as u16
+}
+
+fn home_slot(name: &str) -> u32 {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("aprc-listener-port v1\n{name}").as_bytes());
+    u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % PORT_SPAN
+}
+
+/// The listener port of each ECS service of the app, from its name alone, so that adding
+/// or removing a service moves no other service's port: a hash of the name into
+/// 10000-59999. Two names that hash alike (about one pair in 50,000) are settled in name
+/// order, the later taking the next free port; the checker warns of it (W0008), since
+/// adding or removing the earlier name then moves the later one.
+pub fn listener_ports<'s>(
+    names: impl Iterator<Item = &'s str>,
+) -> std::collections::BTreeMap<&'s str, u16> {
+    let mut taken = std::collections::BTreeSet::new();
+    let mut out = std::collections::BTreeMap::new();
+    let mut names: Vec<&str> = names.collect();
+    names.sort_unstable();
+    for name in names {
+        let mut slot = home_slot(name);
+        while !taken.insert(slot) {
+            slot = (slot + 1) % PORT_SPAN;
+        }
+        out.insert(name, (PORT_BASE + slot) as u16);
+    }
+    out
+}
+
 /// `orders-api` / `orders_api` -> `OrdersApi`; `db_1` -> `Db1`.
 pub fn pascal(name: &str) -> String {
     let mut out = String::new();

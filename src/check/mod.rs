@@ -109,6 +109,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     // Whole-application rules: reachability, unused params, AWS name limits and collisions.
     service::unreachable(&mut ctx, &services, &apis);
     service::listener_quota(&mut ctx, &services, &platform);
+    service::listener_ports(&mut ctx, &services);
     app::app_runner_region(&mut ctx, syms.app, &services);
     for (name, span) in &ctx.params {
         if !ctx.used_params.contains(name) {

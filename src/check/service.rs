@@ -720,6 +720,38 @@ pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>, platf
     }
 }
 
+/// W0008: an ECS service whose name hashes to the listener port of a name that sorts before
+/// it takes the next free port instead (`names::listener_ports`), and so moves if that other
+/// service is removed, or was added after it was deployed.
+pub fn listener_ports(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
+    let ecs = services
+        .iter()
+        .filter(|(_, s)| s.compute == Compute::Ecs && !s.compute_guessed);
+    let ports = crate::names::listener_ports(ecs.clone().map(|(name, _)| name.as_str()));
+    let holder: BTreeMap<u16, &str> = ports.iter().map(|(name, port)| (*port, *name)).collect();
+    for (name, s) in ecs {
+        let home = crate::names::listener_home(name);
+        let (Some(&port), Some(&other)) = (ports.get(name.as_str()), holder.get(&home)) else {
+            continue;
+        };
+        if port == home {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Code::W0008,
+            format!("service `{name}` listens on port {port}, not on its own {home}, which `{other}` holds"),
+            s.name_span,
+        )
+        .label(format!("moved to {port} by `{other}`"));
+        if let Some(o) = services.get(other) {
+            d = d.secondary(o.name_span, format!("holds port {home}"));
+        }
+        ctx.diags.push(d.help(format!(
+            "if `{name}` already runs on port {home} (and `{other}` is new), rename `{other}` so that `{name}`'s listener does not move; otherwise `{name}` moves back to {home} only if `{other}` is removed"
+        )));
+    }
+}
+
 /// W0001: a private service no api routes to can never be reached.
 pub fn unreachable(
     ctx: &mut Ctx,

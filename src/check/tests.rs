@@ -473,3 +473,18 @@ fn a_guessed_compute_judges_no_rule_of_one_compute() {
     let own = format!("{ECS_APP}service s {{\n  compute = 7\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/x:1\"\n  network = core\n  port = 70000\n  cpu = 16 vcpu\n  health {{\n    path = \"health\"\n    interval = 400s\n  }}\n}}\napi gw {{\n  network = core\n  route GET /s -> s\n}}\n");
     assert_eq!(run(&[&own]).0, ["E0103", "E0303", "E0306"]);
 }
+
+/// Two names hashing to one listener port: the one sorting later is warned of, naming the
+/// other; a guessed compute takes no port, so it displaces nothing.
+#[test]
+fn a_listener_port_taken_by_another_name_is_a_warning() {
+    let two = |first: &str, compute: &str| format!("{ECS_APP}service svc339 {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/b:1\"\n  network = core\n}}\nservice {first} {{\n  compute = {compute}\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/a:1\"\n  network = core\n}}\napi gw {{\n  network = core\n  route GET /b -> svc339\n  route GET /a -> {first}\n}}\n");
+    assert_eq!(
+        crate::names::listener_home("svc124"),
+        crate::names::listener_home("svc339")
+    );
+    assert_eq!(run(&[&two("svc124", "ecs")]).0, ["W0008"]);
+    assert_eq!(run(&[&two("audit", "ecs")]).0, Vec::<&str>::new());
+    assert_eq!(run(&[&two("svc124", "apprunner")]).0, Vec::<&str>::new());
+    assert_eq!(run(&[&two("svc124", "lambda")]).0, ["E0103"]);
+}

@@ -126,4 +126,5 @@ codes! {
     W0005 => "attribute on a route's line",
     W0006 => "grant on every resource",
     W0007 => "scale `concurrency` on ECS",
+    W0008 => "two ECS services' names hash to one listener port",
 }

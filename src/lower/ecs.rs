@@ -30,29 +30,6 @@ pub(super) struct Lowered {
     pub port: u16,
 }
 
-/// The listener port of each ECS service of the app, from its name alone, so that adding
-/// or removing a service moves no other service's port: a hash of the name into
-/// 10000-59999. Two names that hash alike (about one pair in 50,000) are settled in name
-/// order, the later taking the next free port.
-pub(super) fn listener_ports<'s>(names: impl Iterator<Item = &'s str>) -> BTreeMap<&'s str, u16> {
-    use sha2::{Digest, Sha256};
-    const BASE: u32 = 10_000;
-    const SPAN: u32 = 50_000;
-    let mut taken = std::collections::BTreeSet::new();
-    let mut out = BTreeMap::new();
-    let mut names: Vec<&str> = names.collect();
-    names.sort_unstable();
-    for name in names {
-        let digest = Sha256::digest(format!("aprc-listener-port v1\n{name}").as_bytes());
-        let mut slot = u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % SPAN;
-        while !taken.insert(slot) {
-            slot = (slot + 1) % SPAN;
-        }
-        out.insert(name, (BASE + slot) as u16);
-    }
-    out
-}
-
 #[allow(clippy::too_many_arguments)]
 pub(super) fn lower(
     b: &mut Builder,
@@ -395,7 +372,7 @@ const ELB_UNHEALTHY_THRESHOLD: u32 = 2;
 
 #[cfg(test)]
 mod tests {
-    use super::listener_ports;
+    use crate::names::listener_ports;
 
     #[test]
     fn a_health_value_alone_brings_a_partner_that_fits() {

@@ -89,7 +89,7 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
         .iter()
         .filter(|s| s.compute == Compute::Ecs)
         .map(|s| s.name.as_str());
-    let ports = ecs::listener_ports(ecs_names);
+    let ports = crate::names::listener_ports(ecs_names);
     let cluster = (!ports.is_empty()).then(|| {
         let decl = b.app_decl();
         b.add(
