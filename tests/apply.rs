@@ -174,6 +174,45 @@ fn destroy_deregisters_a_task_definition_whose_companion_never_ran() {
     assert_nothing_left(&region, &app, &double);
 }
 
+/// apply makes what is missing and never updates: an apply of a changed spec over a recorded
+/// deployment is refused before any call (the state untouched), whether a call would change
+/// or a step is gone; the unchanged spec applies again as a no-op.
+#[test]
+fn an_apply_of_a_changed_spec_is_refused_before_any_call() {
+    let double = double(None);
+    let (dir, app) = copy_as_new_app("examples/ecs.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+    let out = apply(&double, dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let spec = dir.path().join("ecs.apr");
+    let original = std::fs::read_to_string(&spec).expect("spec");
+    let recorded = std::fs::read_to_string(dir.path().join("state.json")).expect("state");
+
+    let new_tag = original.replace("param image_tag = \"1.4.2\"", "param image_tag = \"1.5.0\"");
+    assert_ne!(new_tag, original);
+    let start = original.find("service users").expect("a second service");
+    let end = start + original[start..].find("\n}\n").expect("its end") + 3;
+    let mut fewer = original.clone();
+    fewer.replace_range(start..end, "");
+    let fewer = fewer.replace("  route GET /users/{id}      -> users  /v1/users/{id}\n", "");
+    for (what, changed) in [("a new tag", new_tag), ("a service removed", fewer)] {
+        std::fs::write(&spec, changed).expect("spec");
+        let out = apply(&double, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+        assert!(stderr.contains("records a deployment of another spec"), "{what}: {stderr}");
+        let now = std::fs::read_to_string(dir.path().join("state.json")).expect("state");
+        assert_eq!(now, recorded, "{what}: the state changed");
+    }
+    std::fs::write(&spec, &original).expect("spec");
+    let out = apply(&double, dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = destroy(&double, dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_nothing_left(&region, &app, &double);
+}
+
 #[test]
 fn a_failed_step_is_reported_and_a_rerun_completes_without_duplicates() {
     // The multi-file example: another region, a second private service, one ingress each.

@@ -11,7 +11,7 @@ use super::convert::CallError;
 use super::generated;
 use super::plan::{lookup, Call, Plan, Step, Values, Wait};
 use super::progress::Progress;
-use super::state::{Record, State};
+use super::state::{call_digest, Record, State};
 use indexmap::IndexMap;
 use serde_json::Value;
 use std::path::Path;
@@ -190,6 +190,11 @@ fn record_call(plan: &Plan, values: &mut Values, state: &mut State, called: Call
     let Some(step) = plan.steps.get(called.idx) else {
         return;
     };
+    // Resolved before this step's own outputs join the values (an input never names them).
+    let call = values
+        .resolve(&step.input)
+        .ok()
+        .map(|input| call_digest(&step.service, &step.operation, &input));
     values
         .outputs
         .insert(step.id.clone(), called.outputs.clone());
@@ -203,6 +208,7 @@ fn record_call(plan: &Plan, values: &mut Values, state: &mut State, called: Call
             waited: false,
             delete: called.delete,
             retain: step.retain,
+            call,
         },
     );
 }

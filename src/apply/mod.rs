@@ -99,9 +99,6 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
         }
         None => State::new(&plan.app, &plan.region, options.endpoint_url),
     };
-    if options.dry_run {
-        return Ok(dry_run(&plan, &state));
-    }
     let mut values = Values {
         version: plan::Version::of(plan.version).map_err(Error::Usage)?,
         params,
@@ -111,6 +108,15 @@ pub fn apply(plan_json: &str, options: &ApplyOptions<'_>) -> Result<String, Erro
             .map(|(id, r)| (id.clone(), r.outputs.clone()))
             .collect(),
     };
+    if let Some(changed) = changed_since(&plan, &state, &values) {
+        return Err(Error::Usage(format!(
+            "state `{}` records a deployment of another spec: {changed}. apply makes what is missing but does not update or delete: run `aprc destroy` and `apply` again, or deploy with the `cfn` or `tf` target, which update in place",
+            options.state_path.display()
+        )));
+    }
+    if options.dry_run {
+        return Ok(dry_run(&plan, &state));
+    }
     let already = plan.steps.iter().filter(|s| state.is_done(&s.id)).count();
     let interrupt = interrupt_flag();
     let runtime = runtime()?;
@@ -178,6 +184,37 @@ pub fn destroy(state_path: &Path) -> Result<Vec<String>, Error> {
 /// Whether the executor has a typed call for this operation.
 pub fn supports(service: &str, operation: &str) -> bool {
     OPERATIONS.contains(&(service, operation))
+}
+
+/// What the recorded deployment has that the plan would make otherwise: a recorded call the
+/// plan now makes with another input, or a recorded step the plan no longer has. `None` when
+/// applying the plan only adds what is missing. (Records from before calls were recorded
+/// are not judged.)
+fn changed_since(plan: &Plan, state: &State, values: &Values) -> Option<String> {
+    let mut changed = Vec::new();
+    for step in &plan.steps {
+        let Some(recorded) = state.steps.get(&step.id).and_then(|r| r.call.as_deref()) else {
+            continue;
+        };
+        let now = values
+            .resolve(&step.input)
+            .map(|input| state::call_digest(&step.service, &step.operation, &input));
+        if now.as_deref() != Ok(recorded) {
+            changed.push(format!("`{}` would be called with another input", step.id));
+        }
+    }
+    let planned: std::collections::BTreeSet<&str> =
+        plan.steps.iter().map(|s| s.id.as_str()).collect();
+    for (id, record) in &state.steps {
+        if !record.retain && record.call.is_some() && !planned.contains(id.as_str()) {
+            changed.push(format!("`{id}` is no longer in the spec"));
+        }
+    }
+    let first = changed.first()?;
+    Some(match changed.len() {
+        1 => first.clone(),
+        n => format!("{first}, and {} more step{}", n - 1, if n == 2 { "" } else { "s" }),
+    })
 }
 
 fn dry_run(plan: &Plan, state: &State) -> String {

@@ -42,6 +42,21 @@ pub struct Record {
     /// so that applying again finds it made.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retain: bool,
+    /// A digest of the call as made (service, operation, resolved input), so that a later
+    /// apply of a changed spec is refused rather than run over what was made (states written
+    /// before it have none, and are not judged).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub call: Option<String>,
+}
+
+/// The digest [`Record::call`] holds: SHA-256 of the call as JSON, in hex.
+pub fn call_digest(service: &str, operation: &str, resolved_input: &Value) -> String {
+    use sha2::{Digest, Sha256};
+    let text = serde_json::json!([service, operation, resolved_input]).to_string();
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 impl State {
@@ -119,6 +134,7 @@ mod tests {
                     .collect(),
                 waited: true,
                 retain: false,
+                call: Some(call_digest("ec2", "CreateVpc", &json!({ "CidrBlock": "10.0.0.0/16" }))),
                 delete: Some(Call {
                     operation: "DeleteVpc".into(),
                     input: json!({ "VpcId": "vpc-1" }),
