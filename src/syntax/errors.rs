@@ -17,6 +17,9 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
         InputLocation::Span((s, _)) => s,
     }
     .min(text.len());
+    if let Some(d) = invisible(file, text, pos) {
+        return d;
+    }
     // Point at the next token, not at the white space before it.
     let after_path_slash = text[..pos].ends_with('/');
     let pos = pos + (text[pos..].len() - text[pos..].trim_start().len());
@@ -85,6 +88,52 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
         d = d.help(help);
     }
     d
+}
+
+/// A space that is not one (U+00A0 and the other Unicode spaces) or a character that shows
+/// as nothing (U+200B...), where the parser stopped or in the white space after it: said as
+/// what it is, on the character itself, never shown bare in the message.
+fn invisible(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
+    let rest = &text[pos..];
+    let blank = rest.len() - rest.trim_start().len();
+    let (i, c) = rest
+        .char_indices()
+        .take_while(|(i, _)| *i <= blank)
+        .find(|(_, c)| !c.is_ascii() && (c.is_whitespace() || shows_as_nothing(*c)))?;
+    let name = match c {
+        '\u{a0}' => "a no-break space",
+        '\u{202f}' => "a narrow no-break space",
+        '\u{3000}' => "an ideographic space",
+        '\u{200b}' => "a zero-width space",
+        '\u{200c}' => "a zero-width non-joiner",
+        '\u{200d}' => "a zero-width joiner",
+        '\u{2060}' => "a word joiner",
+        '\u{feff}' => "a byte order mark",
+        c if c.is_whitespace() => "a Unicode space",
+        _ => "an invisible character",
+    };
+    let (help, replacement) = if c.is_whitespace() {
+        ("replace it with a plain space", " ")
+    } else {
+        ("delete it", "")
+    };
+    let at = pos + i;
+    let span = Span::new(file, at, at + c.len_utf8());
+    Some(
+        Diagnostic::new(
+            Code::E0001,
+            format!("unexpected U+{:04X}, {name}: only spaces, tabs and line breaks separate tokens", u32::from(c)),
+            span,
+        )
+        .label(format!("U+{:04X} here", u32::from(c)))
+        .help(help)
+        .suggest(span, replacement),
+    )
+}
+
+/// Format characters that render as nothing.
+fn shows_as_nothing(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}')
 }
 
 /// The attributes whose value is a quantity (`cpu = 1 vcpu`, `interval = 10s`).
@@ -491,6 +540,29 @@ mod tests {
             .starts_with("expected `=` or `{` after `tracing`"));
         let text = "service s {\n  scale { min = 2 max }\n}\n";
         assert_eq!(primary(text), ("}".to_string(), 1));
+    }
+
+    /// A no-break or zero-width character is named and pointed at where it is, with the fix
+    /// (a plain space, or nothing) that makes the file parse.
+    #[test]
+    fn an_invisible_character_is_named_where_it_is() {
+        for (text, code_point, fixed) in [
+            ("app a {\n}\n\u{a0}\nservice s {\n}\n", "U+00A0", "app a {\n}\n \nservice s {\n}\n"),
+            ("app a {\n  region =\u{a0}\"x\"\n}\n", "U+00A0", "app a {\n  region = \"x\"\n}\n"),
+            ("app a {\n}\n\u{200b}service s {\n}\n", "U+200B", "app a {\n}\nservice s {\n}\n"),
+        ] {
+            let d = first(text);
+            assert_eq!(d.code, Code::E0001);
+            assert!(d.message.contains(code_point), "{}", d.message);
+            let [fix] = &d.suggestions[..] else {
+                panic!("one fix: {d:?}")
+            };
+            let mut out = text.to_string();
+            out.replace_range(fix.span.range(), &fix.replacement);
+            assert_eq!(out, fixed);
+            let mut diags = crate::diag::Diagnostics::new();
+            assert!(super::super::parse(FileId(0), &out, &mut diags).is_some());
+        }
     }
 
     #[test]

@@ -89,4 +89,15 @@ mod tests {
             .collect();
         assert_eq!(found, [("E0004", "\\q"), ("E0004", "${ b")]);
     }
+
+    /// A byte order mark opens a file as nothing; anywhere else it is a stray character.
+    #[test]
+    fn a_byte_order_mark_may_open_a_file() {
+        let mut diags = Diagnostics::new();
+        let text = "\u{feff}app a {\n  region = \"eu-west-1\"\n}\n";
+        assert!(super::parse(FileId(0), text, &mut diags).is_some());
+        assert!(diags.is_empty());
+        let twice = "\u{feff}\u{feff}app a {\n}\n";
+        assert!(super::parse(FileId(0), twice, &mut diags).is_none());
+    }
 }
