@@ -3,7 +3,7 @@
 //! whole service or `*` is refused), a resource is an ARN or an ARN pattern, and `*` as the
 //! resource is a warning unless every action is one AWS does not scope to resources.
 
-use super::values::{expect_literal, expect_string, mismatch};
+use super::values::{expect_string, mismatch};
 use super::Ctx;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Grant;
@@ -62,12 +62,22 @@ fn grant(ctx: &mut Ctx, allow: &Allow) -> Option<Grant> {
     let mut ok = true;
     let mut actions = Vec::new();
     for e in &action_exprs {
-        let why = "IAM checks actions as written: write the action out";
-        match expect_literal(ctx, e, "allow", why) {
-            Some(a) => match action(ctx, &a, e.span, &allow.resources) {
-                Some(a) => actions.push(a),
-                None => ok = false,
-            },
+        let Some(text) = expect_string(ctx, e, "allow") else {
+            ok = false;
+            continue;
+        };
+        let Some(a) = text.as_literal() else {
+            // Malformed as an action, as E0702's page says: IAM compares actions as written.
+            ctx.diags.push(
+                Diagnostic::new(Code::E0702, "an IAM action cannot use a param", e.span)
+                    .label("expected the action written out")
+                    .help("IAM checks actions as written: write the action out (`s3:GetObject`)"),
+            );
+            ok = false;
+            continue;
+        };
+        match action(ctx, &a, e.span, &allow.resources) {
+            Some(a) => actions.push(a),
             None => ok = false,
         }
     }
