@@ -409,6 +409,24 @@ fn a_baked_value_that_breaks_a_stage_or_a_path_is_a_usage_error() {
     assert!(run_aprc(Path::new(FIXTURE), "plan", &["env=qa_2"])
         .status
         .success());
+    // The ECS fixture's image tag, secret and grant take whole values too.
+    let valid = [
+        "bucket=b",
+        "api_secret=arn:aws:secretsmanager:eu-west-1:123456789012:secret:t-AbCdEf",
+    ];
+    for (param, what) in [
+        ("image_tag=bad tag", "image of service `orders`"),
+        ("api_secret=hunter2", "secret `API_TOKEN` of service `orders`"),
+    ] {
+        let mut params = valid.to_vec();
+        params.retain(|p| p.split('=').next() != param.split('=').next());
+        params.push(param);
+        let out = run_aprc(Path::new(ECS_FIXTURE), "tf", &params);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{param}: {stderr}");
+        assert!(stderr.contains(what), "{param}: {stderr}");
+    }
+    assert!(run_aprc(Path::new(ECS_FIXTURE), "tf", &valid).status.success());
 }
 
 /// Byte-identical across runs and declaration orders, for every target.

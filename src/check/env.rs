@@ -139,13 +139,7 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
 /// Secrets Manager or SSM Parameter Store ARNs (E0305). A value built from params is
 /// checked only when its literal start already contradicts an ARN.
 pub fn secret_arn(ctx: &mut Ctx, text: &Text, span: Span) -> bool {
-    let ok = match text.as_literal() {
-        Some(s) => is_secret_arn(&s),
-        None => match text.parts.first() {
-            Some(TextPart::Lit(l)) => l.starts_with("arn:") || "arn:".starts_with(l.as_str()),
-            _ => true,
-        },
-    };
+    let ok = could_be_secret_arn(text);
     if !ok {
         ctx.diags.push(
             Diagnostic::new(Code::E0305, format!("`{text}` is not a Secrets Manager or SSM parameter ARN"), span)
@@ -154,6 +148,47 @@ pub fn secret_arn(ctx: &mut Ctx, text: &Text, span: Span) -> bool {
         );
     }
     ok
+}
+
+/// Whether `text` is a secret's ARN, or, with a param, could still be one: each field its
+/// literal start completes must be what a secret's ARN has there (`arn:aws:s3:::${b}` is no
+/// secret, whatever `b` is).
+pub fn could_be_secret_arn(text: &Text) -> bool {
+    if let Some(s) = text.as_literal() {
+        return is_secret_arn(&s);
+    }
+    let Some(TextPart::Lit(start)) = text.parts.first() else {
+        return true;
+    };
+    let fields: Vec<&str> = start.split(':').collect();
+    // The last field may go on in the param; those before it are whole.
+    let (partial, whole) = fields.split_last().unwrap_or((&"", &[]));
+    let service = whole.get(2).copied();
+    let fits = |i: usize, field: &str, complete: bool| -> bool {
+        let one_of = |options: &[&str]| {
+            options
+                .iter()
+                .any(|o| if complete { *o == field } else { o.starts_with(field) })
+        };
+        let region_chars = field
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        match i {
+            0 => one_of(&["arn"]),
+            1 => one_of(&["aws", "aws-cn", "aws-us-gov"]),
+            2 => one_of(&["secretsmanager", "ssm"]),
+            3 => region_chars && (!complete || !field.is_empty()),
+            4 => field.bytes().all(|b| b.is_ascii_digit()) && (if complete { field.len() == 12 } else { field.len() <= 12 }),
+            5 => match service {
+                Some("secretsmanager") => one_of(&["secret"]),
+                // An SSM parameter's name has no `:`: `parameter/NAME` is the last field.
+                Some("ssm") => !complete && ("parameter/".starts_with(field) || field.starts_with("parameter/")),
+                _ => true,
+            },
+            _ => service == Some("secretsmanager"),
+        }
+    };
+    whole.iter().enumerate().all(|(i, f)| fits(i, f, true)) && fits(whole.len(), partial, false)
 }
 
 pub fn is_secret_arn(s: &str) -> bool {
@@ -199,5 +234,27 @@ mod tests {
             "arn:aws:secretsmanager:eu-west-1:1234:secret:x"
         ));
         assert!(!is_secret_arn("hunter2"));
+    }
+
+    #[test]
+    fn a_secret_with_a_param_is_judged_on_its_literal_start() {
+        use super::could_be_secret_arn;
+        use crate::testing::text;
+        for (start, ok) in [
+            ("arn:aws:secretsmanager:eu-west-1:123456789012:secret:", true),
+            ("arn:aws:ssm:eu-west-1:123456789012:parameter/app/", true),
+            ("arn:aws:secretsmanager:", true),
+            ("arn:aws:secrets", true),
+            ("arn:", true),
+            ("ar", true),
+            ("arn:aws:s3:::", false),
+            ("arn:aws:lambda:eu-west-1:123456789012:function:", false),
+            ("arn:aws:ssm:eu-west-1:123456789012:secret:", false),
+            ("arn:aws:secretsmanager:eu-west-1:1234:secret:", false),
+            ("hunter", false),
+        ] {
+            assert_eq!(could_be_secret_arn(&text(&[(start, false), ("p", true)])), ok, "{start}");
+        }
+        assert!(could_be_secret_arn(&text(&[("p", true)])));
     }
 }

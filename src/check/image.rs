@@ -25,6 +25,23 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
             TextPart::Param(_) => has_param = true,
         }
     }
+    // The whole text, a param as a character no image name holds: what follows the tag's `:`
+    // or the digest's `@` is judged on its literal characters.
+    let marked: String = image
+        .parts
+        .iter()
+        .map(|p| match p {
+            TextPart::Lit(s) => s.as_str(),
+            TextPart::Param(_) => "\u{0}",
+        })
+        .collect();
+    let last_segment = marked.rfind('/').map_or(0, |i| i + 1);
+    if let Some(at) = marked[last_segment..].find([':', '@']) {
+        let at = last_segment + at;
+        if let Some(fault) = reference_fault(&marked[at..at + 1], &marked[at + 1..]) {
+            return Err(ImageError::Unsupported(fault));
+        }
+    }
     if let Some(path) = head.strip_prefix("public.ecr.aws/") {
         // `ALIAS/REPO`, as App Runner's ImageIdentifier pattern requires; a param may
         // supply any part of it (no role names the repository).
@@ -75,6 +92,35 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
         region,
         repository: repository.to_string(),
     })
+}
+
+/// Why the text after `:` (a tag) or `@` (a digest) is neither, judged on its literal
+/// characters (`\0` stands for a param): App Runner's ImageIdentifier pattern and Docker's
+/// references take a tag of 1-128 of `[A-Za-z0-9_.-]`, not starting with `.` or `-`, and a
+/// digest `sha256:` and 64 lowercase hex digits.
+fn reference_fault(separator: &str, reference: &str) -> Option<String> {
+    let has_param = reference.contains('\0');
+    let literal: String = reference.chars().filter(|c| *c != '\0').collect();
+    if separator == "@" {
+        let ok = match reference.strip_prefix("sha256:") {
+            Some(hex) if !has_param => {
+                hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            }
+            _ => has_param && literal.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':'),
+        };
+        return (!ok).then(|| format!("`@{literal}` is not a digest: write `@sha256:` and its 64 hex digits"));
+    }
+    let tag_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
+    if let Some(c) = literal.chars().find(|c| !tag_char(*c)) {
+        return Some(format!("a tag holds letters, digits, `_`, `.` and `-`, not `{}`", c.escape_debug()));
+    }
+    if reference.starts_with(['.', '-']) {
+        return Some("a tag cannot start with `.` or `-`".into());
+    }
+    if literal.len() > 128 {
+        return Some(format!("a tag has at most 128 characters, this one has {}", literal.len()));
+    }
+    None
 }
 
 /// `[a-z0-9]+([._-][a-z0-9]+)*`, ECR's repository name component.
@@ -138,10 +184,32 @@ mod tests {
 
     #[test]
     fn china_partition_and_nested_repository() {
-        let t = Text::lit("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/api@sha256:abc");
+        let t = Text::lit(format!("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/api@sha256:{}", "ab".repeat(32)));
         assert!(
             matches!(classify(&t), Ok(ImageSource::EcrPrivate { ref partition, ref repository, .. }) if partition == "aws-cn" && repository == "team/api")
         );
+    }
+
+    #[test]
+    fn tags_and_digests_are_held_to_their_characters() {
+        let ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web";
+        for good in [":1.0", ":v1_2-rc.3", &format!("@sha256:{}", "a1".repeat(32))] {
+            assert!(classify(&Text::lit(format!("{ecr}{good}"))).is_ok(), "{good}");
+        }
+        for bad in [":bad tag", ":-x", "@sha256:xyz", "@md5:00", &format!(":{}", "a".repeat(129))] {
+            assert!(
+                matches!(classify(&Text::lit(format!("{ecr}{bad}"))), Err(ImageError::Unsupported(_))),
+                "{bad}"
+            );
+        }
+        assert!(matches!(
+            classify(&Text::lit("public.ecr.aws/acme/web:a b")),
+            Err(ImageError::Unsupported(_))
+        ));
+        // A param's value is judged when it is known; the literal characters now.
+        assert!(classify(&text(&[(&format!("{ecr}:v"), false), ("t", true)])).is_ok());
+        assert!(classify(&text(&[(&format!("{ecr}:v "), false), ("t", true)])).is_err());
+        assert!(classify(&text(&[(&format!("{ecr}@"), false), ("d", true)])).is_ok());
     }
 
     #[test]

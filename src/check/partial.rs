@@ -1,4 +1,5 @@
-//! Rules on strings that may hold params (the api `stage`, the health `path`). What the
+//! Rules on strings that may hold params (the api `stage`, the health `path`; the image,
+//! secrets and `allow` resources of a service, whose rules live with their checks). What the
 //! literal parts already decide is checked with the spec (a path whose first part is literal
 //! must start with `/`; every literal character of a stage must be allowed in a stage name);
 //! what a param decides is checked once `--param` bakes a value in ([`baked`]). A param left
@@ -72,15 +73,45 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
         }
     }
     for service in &spec.services {
+        let name = &service.name;
+        // Only what the values change: the rest was checked with the spec.
+        let changed = |text: &Text| Some(text.bake(values)).filter(|b| b != text);
+        if let Some(baked) = changed(&service.image) {
+            if let Err(super::image::ImageError::Unsupported(fault)) =
+                super::image::classify(&baked)
+            {
+                return Err(format!(
+                    "with these --param values the image of service `{name}` would be `{baked}`, which is not an image aprc can pull: {fault}"
+                ));
+            }
+        }
+        for (key, secret) in &service.secrets {
+            if let Some(baked) = changed(secret) {
+                if !super::env::could_be_secret_arn(&baked) {
+                    return Err(format!(
+                        "with these --param values the secret `{key}` of service `{name}` would be `{baked}`, which is not a Secrets Manager or SSM parameter ARN"
+                    ));
+                }
+            }
+        }
+        for resource in service.grants.iter().flat_map(|g| &g.resources) {
+            let Some(baked) = changed(resource) else {
+                continue;
+            };
+            let literal = baked.as_literal();
+            if literal.is_some_and(|r| r != "*" && !super::allow::is_arn_pattern(&r)) {
+                return Err(format!(
+                    "with these --param values an `allow` resource of service `{name}` would be `{baked}`, which is not an ARN"
+                ));
+            }
+        }
         let Some(path) = service.health.as_ref().and_then(|h| h.path.as_ref()) else {
             continue;
         };
-        let baked = path.bake(values);
-        if &baked != path {
+        if let Some(baked) = changed(path) {
             if let Some(fault) = health_path_fault(&baked) {
                 return Err(format!(
-                    "with these --param values the health check path of service `{}` would be `{baked}`, which is not a path: {fault}",
-                    service.name
+                    "with these --param values the health check path of service `{name}` would be `{baked}`, which is not a path: {fault}"
                 ));
             }
         }
