@@ -107,6 +107,7 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
     };
     let mut out = Vec::new();
     let mut ok = true;
+    let taken: Vec<&str> = entries.iter().map(|e| e.key.name.as_str()).collect();
     for entry in entries {
         let key = &entry.key.name;
         let well_formed = key
@@ -120,14 +121,28 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
             } else {
                 "names are letters, digits and `_`, not starting with a digit"
             };
-            ctx.diags.push(
-                Diagnostic::new(
-                    Code::E0304,
-                    format!("invalid variable name `{key}` in `{which}`"),
-                    entry.key.span,
-                )
-                .label(why),
-            );
+            let d = Diagnostic::new(
+                Code::E0304,
+                format!("invalid variable name `{key}` in `{which}`"),
+                entry.key.span,
+            )
+            .label(why);
+            // The name with each other character as `_` (and `_` before a digit), unless
+            // that is reserved too or another entry's name.
+            let mut fixed: String = key
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                .collect();
+            if !fixed.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                fixed.insert(0, '_');
+            }
+            let d = if well_formed || fixed.starts_with("AWSAPPRUNNER") || taken.contains(&fixed.as_str()) {
+                d.help("choose another name: letters, digits and `_`, not starting with a digit or `AWSAPPRUNNER`")
+            } else {
+                let written = if entry.key.quoted { format!("\"{fixed}\"") } else { fixed.clone() };
+                d.help(format!("write `{fixed}`")).suggest(entry.key.span, written)
+            };
+            ctx.diags.push(d);
             ok = false;
             continue;
         }

@@ -31,12 +31,10 @@ fn tasks(compute: Compute) -> (i64, i64) {
     }
 }
 
-/// ` on ECS Fargate` where the range is not App Runner's, so the message names the compute.
+/// ` on App Runner`, ` on ECS Fargate`: each compute has its own ranges, so the message
+/// names the one it holds the value to (in a mixed app, another service's may differ).
 fn on(compute: Compute) -> String {
-    match compute {
-        Compute::AppRunner => String::new(),
-        Compute::Ecs => format!(" on {}", compute.title()),
-    }
+    format!(" on {}", compute.title())
 }
 
 pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> Option<Health> {
@@ -225,7 +223,7 @@ pub fn scale(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> O
             (1, 200),
             (1, 200),
             Code::E0307,
-            "scale `concurrency`",
+            "scale `concurrency` on App Runner",
         ),
         // Ignored on ECS, so its value is not held to App Runner's range: the warning is
         // the one diagnostic.
