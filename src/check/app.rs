@@ -324,6 +324,7 @@ pub fn params(ctx: &mut Ctx, syms: &Symbols) -> Vec<Param> {
     let mut out = Vec::new();
     for (name, decl) in &syms.params {
         let default = match decl.default {
+            Some(expr) if super::values::unquoted_default(ctx, expr, name) => continue,
             Some(expr) => match expect_literal(
                 ctx,
                 expr,

@@ -553,7 +553,27 @@ fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
                 .suggest(e.span, plain);
         }
     }
+    if let (ExprKind::Decimal(_), "an integer") = (&e.kind, expected) {
+        d = d.help("write a whole number");
+    }
     d
+}
+
+/// A param default that is not a string: any string is a default, so quoting it is the fix.
+pub fn unquoted_default(ctx: &mut Ctx, e: &Expr, name: &str) -> bool {
+    let written = match &e.kind {
+        ExprKind::Int(i) => i.to_string(),
+        ExprKind::Decimal(s) | ExprKind::Ident(s) | ExprKind::Cidr(s) => s.clone(),
+        ExprKind::Bool(b) => b.to_string(),
+        _ => return false,
+    };
+    let quoted = crate::syntax::quote(&written);
+    ctx.diags.push(
+        mismatch_diag(e, name, "a string")
+            .help(format!("a param's value is a string: write `param {name} = {quoted}`"))
+            .suggest(e.span, quoted),
+    );
+    true
 }
 
 /// The keyword of `allowed` that `e` stands for without a diagnostic's help: the word itself,

@@ -66,7 +66,7 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
         }),
         ErrorVariant::CustomError { .. } => false,
     };
-    let mut d = match previous {
+    let mut d = match previous.clone() {
         Some((end, token)) if unfinished && text[end..pos].contains('\n') => {
             // That token (for a string, which `previous_token` abbreviates, its closing quote).
             let start = if token.starts_with('"') {
@@ -86,6 +86,28 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
     };
     if let Some(help) = help_for(&found, &expected, after_path_slash) {
         d = d.help(help);
+    } else if let Some((end, word)) = previous.as_ref() {
+        let same_line = !text[*end..pos].contains('\n');
+        let name = |w: &str| {
+            w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        };
+        // Only where the two words are the whole line: `port = 8080 tracing` ... is not this.
+        let line_end = text[pos + found.len()..]
+            .split('\n')
+            .next()
+            .unwrap_or_default();
+        let alone = line_end.trim().is_empty() || line_end.trim_start().starts_with('#');
+        if expected == "`=` or `{`" && same_line && alone && name(word) && name(&found) {
+            // `network core`: the `=` left out between a name and its value.
+            d = d
+                .help(format!("an attribute is written `{word} = {found}`"))
+                .suggest(span, format!("= {found}"));
+        } else if expected == "`on`" {
+            d = d.help("a grant is written `allow ACTIONS on RESOURCES`: `allow \"s3:GetObject\" on \"arn:aws:s3:::bucket/*\"`");
+        } else if word == "string" && found == "=" {
+            d = d.help("a param has a type (`param NAME : string`, its value given with `--param`) or a default (`param NAME = \"VALUE\"`), not both");
+        }
     }
     d
 }
@@ -563,6 +585,24 @@ mod tests {
             let mut diags = crate::diag::Diagnostics::new();
             assert!(super::super::parse(FileId(0), &out, &mut diags).is_some());
         }
+    }
+
+    /// The slips with a known fix get a help line naming it; a missing `=` between two
+    /// words on one line gets the fix itself, one on the next line does not.
+    #[test]
+    fn a_missing_equals_on_or_param_form_gets_its_help() {
+        let text = "service s {\n  network core\n}\n";
+        let d = first(text);
+        assert_eq!(d.help.as_deref(), Some("an attribute is written `network = core`"));
+        let [fix] = &d.suggestions[..] else { panic!("one fix: {d:?}") };
+        let mut out = text.to_string();
+        out.replace_range(fix.span.range(), &fix.replacement);
+        assert_eq!(out, "service s {\n  network = core\n}\n");
+        assert!(first("service s {\n  port = 8080 tracing\n  cpu = 1 vcpu\n}\n").suggestions.is_empty());
+        let allow = first("service s {\n  allow \"s3:GetObject\" \"arn:aws:s3:::b/*\"\n}\n");
+        assert!(allow.help.is_some_and(|h| h.contains("allow ACTIONS on RESOURCES")));
+        let both = first("param tag : string = \"1\"\n");
+        assert!(both.help.is_some_and(|h| h.contains("not both")));
     }
 
     #[test]
