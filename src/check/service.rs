@@ -103,7 +103,15 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
     let image = match attrs.string(ctx, "image") {
         Some((text, span)) => {
             image_span = Some(span);
-            image(ctx, text, span, platform.region.as_deref())
+            // Where its first param is written, for E0312.
+            let param = match attrs.get("image").map(|e| &e.kind) {
+                Some(ExprKind::Str(s)) => s.parts.iter().find_map(|p| match p {
+                    crate::syntax::ast::StrPart::Interp(id) => Some(id.span),
+                    crate::syntax::ast::StrPart::Lit(_) => None,
+                }),
+                _ => None,
+            };
+            image(ctx, text, span, param.unwrap_or(span), platform.region.as_deref())
         }
         None => {
             if attrs.missing("image") {
@@ -528,6 +536,7 @@ fn image(
     ctx: &mut Ctx,
     text: Text,
     span: Span,
+    param_span: Span,
     app_region: Option<&str>,
 ) -> Option<(Text, crate::model::ImageSource)> {
     match classify(&text) {
@@ -562,7 +571,7 @@ fn image(
         }
         Err(ImageError::ParamInRepository) => {
             ctx.diags.push(
-                Diagnostic::new(Code::E0312, "a param may only set the tag or digest of a private ECR image", span)
+                Diagnostic::new(Code::E0312, "a param may only set the tag or digest of a private ECR image", param_span)
                     .label("param before the tag")
                     .help("write the registry and repository literally; the access role must name the exact repository"),
             );
