@@ -156,21 +156,33 @@ fn destroy_deregisters_a_task_definition_whose_companion_never_ran() {
     let plan = plan(dir.path());
     let region = plan["region"].as_str().expect("region").to_string();
     let out = apply(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let path = dir.path().join("state.json");
     let mut recorded = state(dir.path());
     let steps = recorded["steps"].as_object_mut().expect("steps");
     let before = steps.len();
     steps.retain(|id, _| !id.ends_with("-task-definition-deregister"));
     assert!(steps.len() < before, "no companion in the state");
-    std::fs::write(&path, serde_json::to_string_pretty(&recorded).expect("JSON")).expect("state");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&recorded).expect("JSON"),
+    )
+    .expect("state");
     assert!(!inventory(&region, &app)["task_definitions"]
         .as_array()
         .expect("task definitions")
         .is_empty());
 
     let out = destroy(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_nothing_left(&region, &app, &double);
 }
 
@@ -184,7 +196,11 @@ fn an_apply_of_a_changed_spec_is_refused_before_any_call() {
     let plan = plan(dir.path());
     let region = plan["region"].as_str().expect("region").to_string();
     let out = apply(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let spec = dir.path().join("ecs.apr");
     let original = std::fs::read_to_string(&spec).expect("spec");
     let recorded = std::fs::read_to_string(dir.path().join("state.json")).expect("state");
@@ -195,21 +211,35 @@ fn an_apply_of_a_changed_spec_is_refused_before_any_call() {
     let end = start + original[start..].find("\n}\n").expect("its end") + 3;
     let mut fewer = original.clone();
     fewer.replace_range(start..end, "");
-    let fewer = fewer.replace("  route GET /users/{id}      -> users  /v1/users/{id}\n", "");
+    let fewer = fewer.replace(
+        "  route GET /users/{id}      -> users  /v1/users/{id}\n",
+        "",
+    );
     for (what, changed) in [("a new tag", new_tag), ("a service removed", fewer)] {
         std::fs::write(&spec, changed).expect("spec");
         let out = apply(&double, dir.path());
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
-        assert!(stderr.contains("records a deployment of another spec"), "{what}: {stderr}");
+        assert!(
+            stderr.contains("records a deployment of another spec"),
+            "{what}: {stderr}"
+        );
         let now = std::fs::read_to_string(dir.path().join("state.json")).expect("state");
         assert_eq!(now, recorded, "{what}: the state changed");
     }
     std::fs::write(&spec, &original).expect("spec");
     let out = apply(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = destroy(&double, dir.path());
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_nothing_left(&region, &app, &double);
 }
 

@@ -416,7 +416,10 @@ fn a_baked_value_that_breaks_a_stage_or_a_path_is_a_usage_error() {
     ];
     for (param, what) in [
         ("image_tag=bad tag", "image of service `orders`"),
-        ("api_secret=hunter2", "secret `API_TOKEN` of service `orders`"),
+        (
+            "api_secret=hunter2",
+            "secret `API_TOKEN` of service `orders`",
+        ),
     ] {
         let mut params = valid.to_vec();
         params.retain(|p| p.split('=').next() != param.split('=').next());
@@ -426,7 +429,9 @@ fn a_baked_value_that_breaks_a_stage_or_a_path_is_a_usage_error() {
         assert_eq!(out.status.code(), Some(2), "{param}: {stderr}");
         assert!(stderr.contains(what), "{param}: {stderr}");
     }
-    assert!(run_aprc(Path::new(ECS_FIXTURE), "tf", &valid).status.success());
+    assert!(run_aprc(Path::new(ECS_FIXTURE), "tf", &valid)
+        .status
+        .success());
 }
 
 /// Byte-identical across runs and declaration orders, for every target.

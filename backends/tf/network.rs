@@ -33,7 +33,10 @@ pub fn region_zones(cx: &Cx, me: Id, z: &RegionZones, w: &mut Doc) -> Result<(),
         w.attr("state", string("available"));
         w.block("filter", &[], |w| {
             w.attr("name", string("zone-type"));
-            w.attr("values", Expression::Array(vec![string("availability-zone")]));
+            w.attr(
+                "values",
+                Expression::Array(vec![string("availability-zone")]),
+            );
         });
         at_least(w, "names", z.count, "Availability Zones");
     });
@@ -56,10 +59,16 @@ pub fn service_zones(cx: &Cx, me: Id, z: &ServiceZones, w: &mut Doc) -> Result<(
 /// asks for, so that a region (or an account) with fewer fails `terraform plan` saying so,
 /// rather than at an index out of range.
 fn at_least(w: &mut Body, list: &'static str, count: usize, what: &str) {
-    let found = call("length", get_attr(Expression::from(Traversal {
-        expr: Expression::Variable(hcl::Variable::unchecked("self")),
-        operators: Vec::new(),
-    }), list));
+    let found = call(
+        "length",
+        get_attr(
+            Expression::from(Traversal {
+                expr: Expression::Variable(hcl::Variable::unchecked("self")),
+                operators: Vec::new(),
+            }),
+            list,
+        ),
+    );
     let condition = Operation::Binary(BinaryOp::new(
         found,
         BinaryOperator::GreaterEq,

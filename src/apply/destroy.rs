@@ -168,7 +168,10 @@ async fn delete_one(
 /// The first reason of a response's `failures` (ECS's way of refusing part of a call).
 fn refusal(response: &Value) -> Option<String> {
     let failure = response.get("failures")?.as_array()?.first()?;
-    let reason = failure.get("reason").and_then(Value::as_str).unwrap_or("no reason given");
+    let reason = failure
+        .get("reason")
+        .and_then(Value::as_str)
+        .unwrap_or("no reason given");
     Some(match failure.get("arn").and_then(Value::as_str) {
         Some(arn) => format!("{reason} ({arn})"),
         None => reason.to_string(),

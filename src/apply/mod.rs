@@ -213,7 +213,11 @@ fn changed_since(plan: &Plan, state: &State, values: &Values) -> Option<String> 
     let first = changed.first()?;
     Some(match changed.len() {
         1 => first.clone(),
-        n => format!("{first}, and {} more step{}", n - 1, if n == 2 { "" } else { "s" }),
+        n => format!(
+            "{first}, and {} more step{}",
+            n - 1,
+            if n == 2 { "" } else { "s" }
+        ),
     })
 }
 

@@ -134,7 +134,11 @@ mod tests {
                     .collect(),
                 waited: true,
                 retain: false,
-                call: Some(call_digest("ec2", "CreateVpc", &json!({ "CidrBlock": "10.0.0.0/16" }))),
+                call: Some(call_digest(
+                    "ec2",
+                    "CreateVpc",
+                    &json!({ "CidrBlock": "10.0.0.0/16" }),
+                )),
                 delete: Some(Call {
                     operation: "DeleteVpc".into(),
                     input: json!({ "VpcId": "vpc-1" }),

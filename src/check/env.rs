@@ -136,11 +136,19 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
             if !fixed.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
                 fixed.insert(0, '_');
             }
-            let d = if well_formed || fixed.starts_with("AWSAPPRUNNER") || taken.contains(&fixed.as_str()) {
+            let d = if well_formed
+                || fixed.starts_with("AWSAPPRUNNER")
+                || taken.contains(&fixed.as_str())
+            {
                 d.help("choose another name: letters, digits and `_`, not starting with a digit or `AWSAPPRUNNER`")
             } else {
-                let written = if entry.key.quoted { format!("\"{fixed}\"") } else { fixed.clone() };
-                d.help(format!("write `{fixed}`")).suggest(entry.key.span, written)
+                let written = if entry.key.quoted {
+                    format!("\"{fixed}\"")
+                } else {
+                    fixed.clone()
+                };
+                d.help(format!("write `{fixed}`"))
+                    .suggest(entry.key.span, written)
             };
             ctx.diags.push(d);
             ok = false;
@@ -181,9 +189,13 @@ pub fn could_be_secret_arn(text: &Text) -> bool {
     let service = whole.get(2).copied();
     let fits = |i: usize, field: &str, complete: bool| -> bool {
         let one_of = |options: &[&str]| {
-            options
-                .iter()
-                .any(|o| if complete { *o == field } else { o.starts_with(field) })
+            options.iter().any(|o| {
+                if complete {
+                    *o == field
+                } else {
+                    o.starts_with(field)
+                }
+            })
         };
         let region_chars = field
             .bytes()
@@ -193,11 +205,21 @@ pub fn could_be_secret_arn(text: &Text) -> bool {
             1 => one_of(&["aws", "aws-cn", "aws-us-gov"]),
             2 => one_of(&["secretsmanager", "ssm"]),
             3 => region_chars && (!complete || !field.is_empty()),
-            4 => field.bytes().all(|b| b.is_ascii_digit()) && (if complete { field.len() == 12 } else { field.len() <= 12 }),
+            4 => {
+                field.bytes().all(|b| b.is_ascii_digit())
+                    && (if complete {
+                        field.len() == 12
+                    } else {
+                        field.len() <= 12
+                    })
+            }
             5 => match service {
                 Some("secretsmanager") => one_of(&["secret"]),
                 // An SSM parameter's name has no `:`: `parameter/NAME` is the last field.
-                Some("ssm") => !complete && ("parameter/".starts_with(field) || field.starts_with("parameter/")),
+                Some("ssm") => {
+                    !complete
+                        && ("parameter/".starts_with(field) || field.starts_with("parameter/"))
+                }
                 _ => true,
             },
             _ => service == Some("secretsmanager"),
@@ -256,7 +278,10 @@ mod tests {
         use super::could_be_secret_arn;
         use crate::testing::text;
         for (start, ok) in [
-            ("arn:aws:secretsmanager:eu-west-1:123456789012:secret:", true),
+            (
+                "arn:aws:secretsmanager:eu-west-1:123456789012:secret:",
+                true,
+            ),
             ("arn:aws:ssm:eu-west-1:123456789012:parameter/app/", true),
             ("arn:aws:secretsmanager:", true),
             ("arn:aws:secrets", true),
@@ -268,7 +293,11 @@ mod tests {
             ("arn:aws:secretsmanager:eu-west-1:1234:secret:", false),
             ("hunter", false),
         ] {
-            assert_eq!(could_be_secret_arn(&text(&[(start, false), ("p", true)])), ok, "{start}");
+            assert_eq!(
+                could_be_secret_arn(&text(&[(start, false), ("p", true)])),
+                ok,
+                "{start}"
+            );
         }
         assert!(could_be_secret_arn(&text(&[("p", true)])));
     }

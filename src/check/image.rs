@@ -104,21 +104,37 @@ fn reference_fault(separator: &str, reference: &str) -> Option<String> {
     if separator == "@" {
         let ok = match reference.strip_prefix("sha256:") {
             Some(hex) if !has_param => {
-                hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                hex.len() == 64
+                    && hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
             }
-            _ => has_param && literal.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':'),
+            _ => {
+                has_param
+                    && literal
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':')
+            }
         };
-        return (!ok).then(|| format!("`@{literal}` is not a digest: write `@sha256:` and its 64 hex digits"));
+        return (!ok).then(|| {
+            format!("`@{literal}` is not a digest: write `@sha256:` and its 64 hex digits")
+        });
     }
     let tag_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
     if let Some(c) = literal.chars().find(|c| !tag_char(*c)) {
-        return Some(format!("a tag holds letters, digits, `_`, `.` and `-`, not `{}`", c.escape_debug()));
+        return Some(format!(
+            "a tag holds letters, digits, `_`, `.` and `-`, not `{}`",
+            c.escape_debug()
+        ));
     }
     if reference.starts_with(['.', '-']) {
         return Some("a tag cannot start with `.` or `-`".into());
     }
     if literal.len() > 128 {
-        return Some(format!("a tag has at most 128 characters, this one has {}", literal.len()));
+        return Some(format!(
+            "a tag has at most 128 characters, this one has {}",
+            literal.len()
+        ));
     }
     None
 }
@@ -184,7 +200,10 @@ mod tests {
 
     #[test]
     fn china_partition_and_nested_repository() {
-        let t = Text::lit(format!("123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/api@sha256:{}", "ab".repeat(32)));
+        let t = Text::lit(format!(
+            "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/api@sha256:{}",
+            "ab".repeat(32)
+        ));
         assert!(
             matches!(classify(&t), Ok(ImageSource::EcrPrivate { ref partition, ref repository, .. }) if partition == "aws-cn" && repository == "team/api")
         );
@@ -193,12 +212,28 @@ mod tests {
     #[test]
     fn tags_and_digests_are_held_to_their_characters() {
         let ecr = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/web";
-        for good in [":1.0", ":v1_2-rc.3", &format!("@sha256:{}", "a1".repeat(32))] {
-            assert!(classify(&Text::lit(format!("{ecr}{good}"))).is_ok(), "{good}");
-        }
-        for bad in [":bad tag", ":-x", "@sha256:xyz", "@md5:00", &format!(":{}", "a".repeat(129))] {
+        for good in [
+            ":1.0",
+            ":v1_2-rc.3",
+            &format!("@sha256:{}", "a1".repeat(32)),
+        ] {
             assert!(
-                matches!(classify(&Text::lit(format!("{ecr}{bad}"))), Err(ImageError::Unsupported(_))),
+                classify(&Text::lit(format!("{ecr}{good}"))).is_ok(),
+                "{good}"
+            );
+        }
+        for bad in [
+            ":bad tag",
+            ":-x",
+            "@sha256:xyz",
+            "@md5:00",
+            &format!(":{}", "a".repeat(129)),
+        ] {
+            assert!(
+                matches!(
+                    classify(&Text::lit(format!("{ecr}{bad}"))),
+                    Err(ImageError::Unsupported(_))
+                ),
                 "{bad}"
             );
         }
@@ -223,7 +258,10 @@ mod tests {
             "123456789012.dkr.ecr.cn-north-1.amazonaws.com/api:1",
             "123456789012.dkr.ecr.eu-west-1.amazonaws.com.cn/api:1",
         ] {
-            assert!(matches!(classify(&Text::lit(wrong)), Err(ImageError::Unsupported(_))), "{wrong}");
+            assert!(
+                matches!(classify(&Text::lit(wrong)), Err(ImageError::Unsupported(_))),
+                "{wrong}"
+            );
         }
     }
 

@@ -111,7 +111,13 @@ pub fn check(ctx: &mut Ctx, syms: &Symbols, platform: &Platform, decl: Decl) -> 
                 }),
                 _ => None,
             };
-            image(ctx, text, span, param.unwrap_or(span), platform.region.as_deref())
+            image(
+                ctx,
+                text,
+                span,
+                param.unwrap_or(span),
+                platform.region.as_deref(),
+            )
         }
         None => {
             if attrs.missing("image") {

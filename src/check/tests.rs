@@ -457,12 +457,11 @@ fn guesses_bring_no_second_error_and_slips_are_read_as_meant() {
 #[test]
 fn a_guessed_compute_judges_no_rule_of_one_compute() {
     let body = "network core {\n  cidr = 10.0.0.0/16\n}\nservice orders {\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/o:1\"\n  network = core\n  cpu = 8 vcpu\n  memory = 16 gb\n  tracing = true\n  health {\n    interval = 60s\n    timeout = 30s\n  }\n  scale {\n    min = 2\n    max = 100\n    concurrency = 500\n  }\n}\nservice web {\n  image = \"public.ecr.aws/a/web:1\"\n  ingress = public\n}\napi gw {\n  network = core\n  route GET /o -> orders\n}\n";
-    let app = |compute: &str| format!("app a {{\n  region = \"eu-west-1\"\n  compute = {compute}\n}}\n{body}");
+    let app = |compute: &str| {
+        format!("app a {{\n  region = \"eu-west-1\"\n  compute = {compute}\n}}\n{body}")
+    };
     // Read, each compute has its own objections; guessed, neither is raised.
-    assert_eq!(
-        run(&[&app("ecs")]).0,
-        ["E0314", "E0315", "E0316", "W0007"]
-    );
+    assert_eq!(run(&[&app("ecs")]).0, ["E0314", "E0315", "E0316", "W0007"]);
     assert_eq!(
         run(&[&app("apprunner")]).0,
         ["E0301", "E0306", "E0306", "E0307", "E0307", "E0313"]
@@ -478,7 +477,9 @@ fn a_guessed_compute_judges_no_rule_of_one_compute() {
 /// other; a guessed compute takes no port, so it displaces nothing.
 #[test]
 fn a_listener_port_taken_by_another_name_is_a_warning() {
-    let two = |first: &str, compute: &str| format!("{ECS_APP}service svc339 {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/b:1\"\n  network = core\n}}\nservice {first} {{\n  compute = {compute}\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/a:1\"\n  network = core\n}}\napi gw {{\n  network = core\n  route GET /b -> svc339\n  route GET /a -> {first}\n}}\n");
+    let two = |first: &str, compute: &str| {
+        format!("{ECS_APP}service svc339 {{\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/b:1\"\n  network = core\n}}\nservice {first} {{\n  compute = {compute}\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/a:1\"\n  network = core\n}}\napi gw {{\n  network = core\n  route GET /b -> svc339\n  route GET /a -> {first}\n}}\n")
+    };
     assert_eq!(
         crate::names::listener_home("svc124"),
         crate::names::listener_home("svc339")

@@ -570,7 +570,9 @@ pub fn unquoted_default(ctx: &mut Ctx, e: &Expr, name: &str) -> bool {
     let quoted = crate::syntax::quote(&written);
     ctx.diags.push(
         mismatch_diag(e, name, "a string")
-            .help(format!("a param's value is a string: write `param {name} = {quoted}`"))
+            .help(format!(
+                "a param's value is a string: write `param {name} = {quoted}`"
+            ))
             .suggest(e.span, quoted),
     );
     true

@@ -90,7 +90,8 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
         let same_line = !text[*end..pos].contains('\n');
         let name = |w: &str| {
             w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && w.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         };
         // Only where the two words are the whole line: `port = 8080 tracing` ... is not this.
         let line_end = text[pos + found.len()..]
@@ -144,7 +145,10 @@ fn invisible(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
     Some(
         Diagnostic::new(
             Code::E0001,
-            format!("unexpected U+{:04X}, {name}: only spaces, tabs and line breaks separate tokens", u32::from(c)),
+            format!(
+                "unexpected U+{:04X}, {name}: only spaces, tabs and line breaks separate tokens",
+                u32::from(c)
+            ),
             span,
         )
         .label(format!("U+{:04X} here", u32::from(c)))
@@ -569,9 +573,21 @@ mod tests {
     #[test]
     fn an_invisible_character_is_named_where_it_is() {
         for (text, code_point, fixed) in [
-            ("app a {\n}\n\u{a0}\nservice s {\n}\n", "U+00A0", "app a {\n}\n \nservice s {\n}\n"),
-            ("app a {\n  region =\u{a0}\"x\"\n}\n", "U+00A0", "app a {\n  region = \"x\"\n}\n"),
-            ("app a {\n}\n\u{200b}service s {\n}\n", "U+200B", "app a {\n}\nservice s {\n}\n"),
+            (
+                "app a {\n}\n\u{a0}\nservice s {\n}\n",
+                "U+00A0",
+                "app a {\n}\n \nservice s {\n}\n",
+            ),
+            (
+                "app a {\n  region =\u{a0}\"x\"\n}\n",
+                "U+00A0",
+                "app a {\n  region = \"x\"\n}\n",
+            ),
+            (
+                "app a {\n}\n\u{200b}service s {\n}\n",
+                "U+200B",
+                "app a {\n}\nservice s {\n}\n",
+            ),
         ] {
             let d = first(text);
             assert_eq!(d.code, Code::E0001);
@@ -593,14 +609,25 @@ mod tests {
     fn a_missing_equals_on_or_param_form_gets_its_help() {
         let text = "service s {\n  network core\n}\n";
         let d = first(text);
-        assert_eq!(d.help.as_deref(), Some("an attribute is written `network = core`"));
-        let [fix] = &d.suggestions[..] else { panic!("one fix: {d:?}") };
+        assert_eq!(
+            d.help.as_deref(),
+            Some("an attribute is written `network = core`")
+        );
+        let [fix] = &d.suggestions[..] else {
+            panic!("one fix: {d:?}")
+        };
         let mut out = text.to_string();
         out.replace_range(fix.span.range(), &fix.replacement);
         assert_eq!(out, "service s {\n  network = core\n}\n");
-        assert!(first("service s {\n  port = 8080 tracing\n  cpu = 1 vcpu\n}\n").suggestions.is_empty());
+        assert!(
+            first("service s {\n  port = 8080 tracing\n  cpu = 1 vcpu\n}\n")
+                .suggestions
+                .is_empty()
+        );
         let allow = first("service s {\n  allow \"s3:GetObject\" \"arn:aws:s3:::b/*\"\n}\n");
-        assert!(allow.help.is_some_and(|h| h.contains("allow ACTIONS on RESOURCES")));
+        assert!(allow
+            .help
+            .is_some_and(|h| h.contains("allow ACTIONS on RESOURCES")));
         let both = first("param tag : string = \"1\"\n");
         assert!(both.help.is_some_and(|h| h.contains("not both")));
     }

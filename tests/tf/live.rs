@@ -203,11 +203,10 @@ fn more_zones_than_the_region_has_fail_the_plan_saying_so() {
         compact(postcondition, "condition").as_deref(),
         Some("length(self.names)>=4")
     );
-    let failed = crate::support::terraform::check_all(&[crate::support::terraform::Doc::new(
-        "zones", text,
-    )])
-    .err()
-    .expect("the plan fails");
+    let failed =
+        crate::support::terraform::check_all(&[crate::support::terraform::Doc::new("zones", text)])
+            .err()
+            .expect("the plan fails");
     assert!(
         failed.contains("Resource postcondition failed")
             && failed.contains("The app asks for 4 Availability Zones"),
