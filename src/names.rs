@@ -17,21 +17,22 @@ fn home_slot(name: &str) -> u32 {
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % PORT_SPAN
 }
 
-/// The listener port of each ECS service of the app, from its name alone, so that adding
-/// or removing a service moves no other service's port: a hash of the name into
-/// 10000-59999. Two names that hash alike (about one pair in 50,000) are settled in name
-/// order, the later taking the next free port; the checker warns of it (W0008), since
-/// adding or removing the earlier name then moves the later one.
+/// The listener port of each ECS service (given as `(network, name)`), from its name alone,
+/// so that adding or removing a service moves no other service's port: a hash of the name
+/// into 10000-59999. Ports are distinct per network (one load balancer each); two names of
+/// one network that hash alike (about one pair in 50,000) are settled in name order, the
+/// later taking the next free port; the checker warns of it (W0008), since adding or
+/// removing the earlier name then moves the later one.
 pub fn listener_ports<'s>(
-    names: impl Iterator<Item = &'s str>,
+    services: impl Iterator<Item = (&'s str, &'s str)>,
 ) -> std::collections::BTreeMap<&'s str, u16> {
     let mut taken = std::collections::BTreeSet::new();
     let mut out = std::collections::BTreeMap::new();
-    let mut names: Vec<&str> = names.collect();
-    names.sort_unstable();
-    for name in names {
+    let mut services: Vec<(&str, &str)> = services.collect();
+    services.sort_unstable();
+    for (network, name) in services {
         let mut slot = home_slot(name);
-        while !taken.insert(slot) {
+        while !taken.insert((network, slot)) {
             slot = (slot + 1) % PORT_SPAN;
         }
         out.insert(name, (PORT_BASE + slot) as u16);

@@ -739,14 +739,20 @@ pub fn listener_quota(ctx: &mut Ctx, services: &BTreeMap<String, Checked>, platf
 /// it takes the next free port instead (`names::listener_ports`), and so moves if that other
 /// service is removed, or was added after it was deployed.
 pub fn listener_ports(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
-    let ecs = services
+    // By network: each has its own load balancer.
+    let ecs: Vec<(&str, &str, &Checked)> = services
         .iter()
-        .filter(|(_, s)| s.compute == Compute::Ecs && !s.compute_guessed);
-    let ports = crate::names::listener_ports(ecs.clone().map(|(name, _)| name.as_str()));
-    let holder: BTreeMap<u16, &str> = ports.iter().map(|(name, port)| (*port, *name)).collect();
-    for (name, s) in ecs {
+        .filter(|(_, s)| s.compute == Compute::Ecs && !s.compute_guessed)
+        .filter_map(|(name, s)| Some((s.network.as_deref()?, name.as_str(), s)))
+        .collect();
+    let ports = crate::names::listener_ports(ecs.iter().map(|(n, name, _)| (*n, *name)));
+    let holder: BTreeMap<(&str, u16), &str> = ecs
+        .iter()
+        .filter_map(|(n, name, _)| Some(((*n, *ports.get(name)?), *name)))
+        .collect();
+    for (network, name, s) in ecs.iter().copied() {
         let home = crate::names::listener_home(name);
-        let (Some(&port), Some(&other)) = (ports.get(name.as_str()), holder.get(&home)) else {
+        let (Some(&port), Some(&other)) = (ports.get(name), holder.get(&(network, home))) else {
             continue;
         };
         if port == home {

@@ -406,9 +406,10 @@ mod tests {
 
     #[test]
     fn a_port_depends_on_its_name_alone() {
-        let three = listener_ports(["orders", "users", "search"].into_iter());
-        let two = listener_ports(["orders", "search"].into_iter());
-        let four = listener_ports(["orders", "users", "search", "billing"].into_iter());
+        let core = |names: &[&'static str]| listener_ports(names.iter().map(|n| ("core", *n)));
+        let three = core(&["orders", "users", "search"]);
+        let two = core(&["orders", "search"]);
+        let four = core(&["orders", "users", "search", "billing"]);
         for name in ["orders", "search"] {
             assert_eq!(three[name], two[name]);
             assert_eq!(three[name], four[name]);
@@ -418,5 +419,15 @@ mod tests {
         ports.sort_unstable();
         ports.dedup();
         assert_eq!(ports.len(), 4);
+        // Two names that hash to one port share it in two networks (two load balancers),
+        // and in one network the later name takes the next port.
+        assert_eq!(
+            crate::names::listener_home("svc124"),
+            crate::names::listener_home("svc339")
+        );
+        let apart = listener_ports([("a", "svc124"), ("b", "svc339")].into_iter());
+        assert_eq!(apart["svc124"], apart["svc339"]);
+        let together = listener_ports([("a", "svc339"), ("a", "svc124")].into_iter());
+        assert_eq!(together["svc339"], together["svc124"] + 1);
     }
 }

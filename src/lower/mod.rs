@@ -84,12 +84,12 @@ pub fn lower(spec: &Spec, baked: &BTreeMap<String, String>) -> Graph {
         heads.insert(a.name.as_str(), head);
     }
     // The app's ECS cluster, and each ECS service's listener port (from its name alone).
-    let ecs_names = spec
+    let ecs = spec
         .services
         .iter()
         .filter(|s| s.compute == Compute::Ecs)
-        .map(|s| s.name.as_str());
-    let ports = crate::names::listener_ports(ecs_names);
+        .map(|s| (s.network.as_deref().unwrap_or_default(), s.name.as_str()));
+    let ports = crate::names::listener_ports(ecs);
     let cluster = (!ports.is_empty()).then(|| {
         let decl = b.app_decl();
         b.add(
