@@ -82,6 +82,18 @@ pub fn dns_suffix(region: &str) -> &'static str {
         .map_or("amazonaws.com", |(_, _, suffix)| suffix)
 }
 
+/// Every partition's name (botocore's endpoint data).
+pub const PARTITION_NAMES: [&str; 8] = [
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
 /// (region prefix, partition, DNS suffix) of every partition but `aws` (botocore's endpoint
 /// data; `aws` is every other region).
 const PARTITIONS: [(&str, &str, &str); 7] = [

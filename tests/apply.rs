@@ -513,12 +513,23 @@ api edge {{
     want.sort_unstable();
     assert_eq!(left, want, "{recorded}");
 
+    // Applying again with other tags: the kept role's recorded call had the old ones, which
+    // refuses nothing (what outlives the app is found made, never judged).
+    let spec = dir.path().join("app.apr");
+    let text = std::fs::read_to_string(&spec).expect("spec");
+    let tagged = text.replace(
+        "  region = \"ap-south-1\"\n",
+        "  region = \"ap-south-1\"\n  tags   = { team = \"edge\" }\n",
+    );
+    assert_ne!(tagged, text);
+    std::fs::write(&spec, tagged).expect("spec");
     let out = apply(&double, dir.path());
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    let plan = harness::plan(dir.path());
     assert_built(&plan, region, &app, &double);
     let out = destroy(&double, dir.path());
     assert!(

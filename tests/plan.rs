@@ -814,4 +814,22 @@ fn region_lists_are_botocores() {
         let theirs: Vec<&str> = text.lines().collect();
         assert_eq!(ours, &theirs[..], "{args:?}");
     }
+    let (ok, text) = python("regions.py", &["partitions"]);
+    assert!(ok, "{text}");
+    let mut lines: Vec<&str> = text.lines().collect();
+    let names = lines.pop().expect("the partitions");
+    assert_eq!(aprc::backends::PARTITION_NAMES.join(" "), names);
+    for line in lines {
+        let [region, partition, suffix] = line.split(' ').collect::<Vec<_>>()[..] else {
+            panic!("{line}")
+        };
+        assert_eq!(
+            (
+                aprc::backends::partition(region),
+                aprc::backends::dns_suffix(region)
+            ),
+            (partition, suffix),
+            "{region}"
+        );
+    }
 }

@@ -193,7 +193,14 @@ pub fn supports(service: &str, operation: &str) -> bool {
 fn changed_since(plan: &Plan, state: &State, values: &Values) -> Option<String> {
     let mut changed = Vec::new();
     for step in &plan.steps {
-        let Some(recorded) = state.steps.get(&step.id).and_then(|r| r.call.as_deref()) else {
+        // What outlives the app (the plan's `retain`) is shared by every deployment in the
+        // account: found made, whatever this spec would make it with, never judged.
+        let Some(recorded) = state
+            .steps
+            .get(&step.id)
+            .filter(|r| !r.retain)
+            .and_then(|r| r.call.as_deref())
+        else {
             continue;
         };
         let now = values

@@ -307,7 +307,7 @@ pub fn is_arn_pattern(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || extra.contains(&b))
     };
     *arn == "arn"
-        && (["aws", "aws-cn", "aws-us-gov"].contains(partition)
+        && (crate::backends::PARTITION_NAMES.contains(partition)
             || (partition.contains('*') && word(partition, b"-*?")))
         && !service.is_empty()
         && word(service, b"-*?")
@@ -407,6 +407,7 @@ mod tests {
         assert!(is_arn_pattern("arn:aws:sqs:*:123456789012:jobs-*"));
         assert!(is_arn_pattern("arn:aws:iam::aws:policy/ReadOnlyAccess"));
         assert!(is_arn_pattern("arn:aws-cn:s3:::b"));
+        assert!(is_arn_pattern("arn:aws-iso-f:s3:::b") && is_arn_pattern("arn:aws-eusc:s3:::b"));
         assert!(!is_arn_pattern("orders-archive/*"));
         assert!(!is_arn_pattern("arn:aws:s3:::"));
         assert!(!is_arn_pattern("arn:aws:s3::"));

@@ -202,7 +202,7 @@ pub fn could_be_secret_arn(text: &Text) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         match i {
             0 => one_of(&["arn"]),
-            1 => one_of(&["aws", "aws-cn", "aws-us-gov"]),
+            1 => one_of(&crate::backends::PARTITION_NAMES),
             2 => one_of(&["secretsmanager", "ssm"]),
             3 => region_chars && (!complete || !field.is_empty()),
             4 => {
@@ -234,7 +234,7 @@ pub fn is_secret_arn(s: &str) -> bool {
         return false;
     };
     let head_ok = *arn == "arn"
-        && ["aws", "aws-cn", "aws-us-gov"].contains(partition)
+        && crate::backends::PARTITION_NAMES.contains(partition)
         && !region.is_empty()
         && region
             .bytes()
@@ -271,6 +271,13 @@ mod tests {
             "arn:aws:secretsmanager:eu-west-1:1234:secret:x"
         ));
         assert!(!is_secret_arn("hunter2"));
+        // Every partition's.
+        assert!(is_secret_arn(
+            "arn:aws-eusc:secretsmanager:eusc-de-east-1:123456789012:secret:db"
+        ));
+        assert!(is_secret_arn(
+            "arn:aws-iso-b:ssm:us-isob-east-1:123456789012:parameter/x"
+        ));
     }
 
     #[test]
