@@ -95,30 +95,31 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
 }
 
 /// Why the text after `:` (a tag) or `@` (a digest) is neither, judged on its literal
-/// characters (`\0` stands for a param): App Runner's ImageIdentifier pattern and Docker's
-/// references take a tag of 1-128 of `[A-Za-z0-9_.-]`, not starting with `.` or `-`, and a
-/// digest `sha256:` and 64 lowercase hex digits.
+/// characters (`\0` stands for a param), by Docker's reference grammar, which the container
+/// runtimes of both computes parse (App Runner's ImageIdentifier pattern is looser): a tag
+/// of 1-128 of `[A-Za-z0-9_.-]`, not starting with `.` or `-`; a digest `sha256:` and 64
+/// hex digits (either case, as ECS's image field allows).
 fn reference_fault(separator: &str, reference: &str) -> Option<String> {
     let has_param = reference.contains('\0');
     let literal: String = reference.chars().filter(|c| *c != '\0').collect();
     if separator == "@" {
         let ok = match reference.strip_prefix("sha256:") {
             Some(hex) if !has_param => {
-                hex.len() == 64
-                    && hex
-                        .bytes()
-                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
             }
             _ => {
                 has_param
                     && literal
                         .bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':')
+                        .all(|b| b.is_ascii_alphanumeric() || b == b':')
             }
         };
         return (!ok).then(|| {
             format!("`@{literal}` is not a digest: write `@sha256:` and its 64 hex digits")
         });
+    }
+    if reference.is_empty() {
+        return Some("the tag after `:` is empty".into());
     }
     let tag_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
     if let Some(c) = literal.chars().find(|c| !tag_char(*c)) {
@@ -222,6 +223,8 @@ mod tests {
                 "{good}"
             );
         }
+        assert!(classify(&Text::lit(format!("{ecr}@sha256:{}", "A1".repeat(32)))).is_ok());
+        assert!(classify(&Text::lit("public.ecr.aws/a/web:")).is_err());
         for bad in [
             ":bad tag",
             ":-x",

@@ -768,7 +768,7 @@ pub fn listener_ports(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
             d = d.secondary(o.name_span, format!("holds port {home}"));
         }
         ctx.diags.push(d.help(format!(
-            "if `{name}` already runs on port {home} (and `{other}` is new), rename `{other}` so that `{name}`'s listener does not move; otherwise `{name}` moves back to {home} only if `{other}` is removed"
+            "if `{name}` already runs on port {home} (and `{other}` is new), rename `{other}` so that `{name}`'s listener does not move; otherwise removing `{other}` (or a name it displaced) moves `{name}` back to {home}"
         )));
     }
 }
