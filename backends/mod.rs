@@ -82,6 +82,25 @@ pub fn dns_suffix(region: &str) -> &'static str {
         .map_or("amazonaws.com", |(_, _, suffix)| suffix)
 }
 
+/// The start of an endpoint service's name, before `.<region>.<service>`: `com.amazonaws`,
+/// but in some partitions some interface endpoints have their own (as `aws ec2
+/// describe-vpc-endpoint-services` lists them, and the AWS CDK writes them): in China
+/// `cn.com.amazonaws` for ECR and S3's interface endpoint, and ECR's elsewhere. Gateway
+/// endpoints keep `com.amazonaws`. Chosen by the app's region, whose partition a template
+/// deployed to another region shares.
+pub fn endpoint_prefix(region: &str, service: &str, endpoint_type: &str) -> &'static str {
+    let ecr = matches!(service, "ecr.api" | "ecr.dkr");
+    match (endpoint_type, partition(region)) {
+        ("Interface", "aws-cn") if ecr || service == "s3" => "cn.com.amazonaws",
+        ("Interface", "aws-eusc") if ecr => "eu.amazonaws",
+        ("Interface", "aws-iso") if ecr => "gov.ic.c2s",
+        ("Interface", "aws-iso-b") if ecr => "gov.sgov.sc2s",
+        ("Interface", "aws-iso-f") if ecr => "gov.ic.hci.csp",
+        ("Interface", "aws-iso-e") if ecr => "uk.adc-e.cloud",
+        _ => "com.amazonaws",
+    }
+}
+
 /// Every partition's name (botocore's endpoint data).
 pub const PARTITION_NAMES: [&str; 8] = [
     "aws",
@@ -135,5 +154,34 @@ pub fn emit_text(target: Target, graph: &Graph, options: Options) -> Result<Text
         Target::Cfn => cfn::emit(graph).map(Text::from),
         Target::Tf => tf::emit_text(graph, options.tf_layout),
         Target::Plan => plan::emit_text(graph),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::endpoint_prefix;
+
+    #[test]
+    fn endpoint_service_names_start_as_each_partition_lists_them() {
+        for (region, service, kind, prefix) in [
+            ("eu-west-1", "ecr.api", "Interface", "com.amazonaws"),
+            ("cn-north-1", "ecr.dkr", "Interface", "cn.com.amazonaws"),
+            ("cn-northwest-1", "s3", "Interface", "cn.com.amazonaws"),
+            ("cn-north-1", "s3", "Gateway", "com.amazonaws"),
+            ("cn-north-1", "logs", "Interface", "com.amazonaws"),
+            ("us-gov-west-1", "ecr.api", "Interface", "com.amazonaws"),
+            ("eusc-de-east-1", "ecr.api", "Interface", "eu.amazonaws"),
+            ("us-iso-east-1", "ecr.dkr", "Interface", "gov.ic.c2s"),
+            ("us-isob-east-1", "ecr.dkr", "Interface", "gov.sgov.sc2s"),
+            ("us-isof-south-1", "ecr.api", "Interface", "gov.ic.hci.csp"),
+            ("eu-isoe-west-1", "ecr.api", "Interface", "uk.adc-e.cloud"),
+            ("us-iso-east-1", "logs", "Interface", "com.amazonaws"),
+        ] {
+            assert_eq!(
+                endpoint_prefix(region, service, kind),
+                prefix,
+                "{region} {service} {kind}"
+            );
+        }
     }
 }

@@ -492,6 +492,35 @@ fn mixed_network_without_nat_runs_with_both_kinds_of_endpoint() {
     assert!(out.contains("nothing left"), "{out}");
 }
 
+/// In China, ECR's interface endpoints are `cn.com.amazonaws.<region>.ecr.*` (S3's gateway,
+/// logs and Secrets Manager keep `com.amazonaws`); the plan runs on moto and leaves nothing.
+#[test]
+fn china_endpoints_have_chinas_service_names() {
+    let spec = PathBuf::from("tests/fixtures/valid/37-ecs-china-no-nat.apr");
+    let text = build(&[spec]);
+    let plan = parse(&text);
+    check_structure(&plan);
+    let mut endpoints: Vec<&str> = steps(&plan)
+        .iter()
+        .filter(|s| s["operation"] == "CreateVpcEndpoint")
+        .filter_map(|s| s["input"]["ServiceName"].as_str())
+        .collect();
+    endpoints.sort_unstable();
+    assert_eq!(
+        endpoints,
+        [
+            "cn.com.amazonaws.cn-north-1.ecr.api",
+            "cn.com.amazonaws.cn-north-1.ecr.dkr",
+            "com.amazonaws.cn-north-1.logs",
+            "com.amazonaws.cn-north-1.s3",
+            "com.amazonaws.cn-north-1.secretsmanager",
+        ]
+    );
+    assert!(!text.contains("arn:aws:"), "an ARN outside aws-cn");
+    let out = run("china", &text);
+    assert!(out.contains("nothing left"), "{out}");
+}
+
 /// The all-ECS benchmark workload (60 services over two networks with NAT gateways, an api
 /// key per api): every call valid in botocore's models, ids distinct at that size.
 #[test]

@@ -172,7 +172,9 @@ fn after_id(cx: &Cx, a: Id) -> Result<String, Internal> {
     }
 }
 
-/// No `RoleARN`: Application Auto Scaling uses its service-linked role for ECS.
+/// `RoleARN` is Application Auto Scaling's service-linked role for ECS, which names it and
+/// has it created if missing (what AWS recommends for CloudFormation; GovCloud's resource
+/// schema requires the property, where other regions' take the role when it is left out).
 pub fn scalable_target(
     cx: &Cx,
     t: &mut Template,
@@ -192,6 +194,7 @@ pub fn scalable_target(
         "ResourceId": resource,
         "MinCapacity": target.min,
         "MaxCapacity": target.max,
+        "RoleARN": sub("arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService"),
     });
     t.add(
         id(cx, me)?,

@@ -169,7 +169,11 @@ pub fn zones(cx: &Cx, t: &mut Template, me: Id, z: &ServiceZones) -> Result<(), 
         json!({
             "ServiceToken": get_att(FUNCTION_ID, "Arn"),
             "ServiceTimeout": SERVICE_TIMEOUT_SECONDS,
-            "ServiceName": sub(format!("com.amazonaws.${{AWS::Region}}.{}", z.service)),
+            "ServiceName": sub(format!(
+                "{}.${{AWS::Region}}.{}",
+                crate::backends::endpoint_prefix(&cx.g.app.region, &z.service, "Interface"),
+                z.service
+            )),
             "Count": z.count,
         }),
     )

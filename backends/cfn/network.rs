@@ -141,7 +141,11 @@ pub fn endpoint(cx: &Cx, t: &mut Template, me: Id, e: &VpcEndpoint) -> Result<()
     props.insert("VpcEndpointType".into(), json!(e.endpoint_type));
     props.insert(
         "ServiceName".into(),
-        sub(format!("com.amazonaws.${{AWS::Region}}.{}", e.service)),
+        sub(format!(
+            "{}.${{AWS::Region}}.{}",
+            crate::backends::endpoint_prefix(&cx.g.app.region, &e.service, e.endpoint_type),
+            e.service
+        )),
     );
     props.insert("VpcId".into(), vpc_value(cx, &e.vpc)?);
     match e.endpoint_type {

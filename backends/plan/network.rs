@@ -58,7 +58,12 @@ pub fn service_zones<'a>(
     out: &mut Vec<Step<'a>>,
 ) -> Result<(), Internal> {
     let input = obj! {
-        "ServiceNames" => arr![format!("com.amazonaws.{}.{}", cx.g.app.region, z.service)],
+        "ServiceNames" => arr![format!(
+            "{}.{}.{}",
+            crate::backends::endpoint_prefix(&cx.g.app.region, &z.service, "Interface"),
+            cx.g.app.region,
+            z.service
+        )],
     };
     let mut step = Step::new(cx.step(me)?, "ec2", "DescribeVpcEndpointServices", input);
     for i in 0..z.count {
@@ -229,7 +234,12 @@ pub fn endpoint<'a>(
     let mut input = obj! { +5;
         "VpcEndpointType" => e.endpoint_type,
         "VpcId" => cx.vpc_id(&e.vpc)?,
-        "ServiceName" => format!("com.amazonaws.{}.{}", cx.g.app.region, e.service),
+        "ServiceName" => format!(
+            "{}.{}.{}",
+            crate::backends::endpoint_prefix(&cx.g.app.region, &e.service, e.endpoint_type),
+            cx.g.app.region,
+            e.service
+        ),
     };
     if e.endpoint_type == "Gateway" {
         input.push("RouteTableIds", cx.refs(&e.route_tables, "RouteTableId")?);

@@ -188,7 +188,8 @@ pub fn sg_rule(cx: &Cx, me: Id, rule: &SgRule, w: &mut Doc) -> Result<(), Intern
 /// An interface endpoint (network interfaces in subnets, guarded by groups), or a gateway
 /// endpoint (`s3`: routes in the route tables).
 pub fn endpoint(cx: &Cx, me: Id, e: &VpcEndpoint, w: &mut Doc) -> Result<(), Internal> {
-    let service_name = cx.with_region("com.amazonaws.", &format!(".{}", e.service));
+    let prefix = crate::backends::endpoint_prefix(&cx.g.app.region, &e.service, e.endpoint_type);
+    let service_name = cx.with_region(&format!("{prefix}."), &format!(".{}", e.service));
     let vpc = vpc_id(cx, &e.vpc)?;
     let name = cx.name(me)?;
     match e.endpoint_type {
