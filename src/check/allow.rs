@@ -266,7 +266,16 @@ fn resource(ctx: &mut Ctx, text: &Text, e: &Expr, actions: &[String]) -> bool {
     let starts_literal =
         matches!(text.parts.first(), Some(TextPart::Lit(l)) if l.starts_with("arn:"));
     if is_arn_pattern(&with_stars) && (starts_literal || text.as_literal().is_some()) {
-        return true;
+        let Some(theirs) = ctx.other_partition(text) else {
+            return true;
+        };
+        let ours = ctx.partition.unwrap_or_default();
+        ctx.diags.push(
+            Diagnostic::new(Code::E0703, format!("`{text}` is in partition `{theirs}`, and IAM refuses it in a policy of partition `{ours}`"), e.span)
+                .label("another AWS partition")
+                .help(format!("grant a resource of the app's partition: `arn:{ours}:...`")),
+        );
+        return false;
     }
     let literal = text.as_literal().unwrap_or_default();
     let all_s3 = !actions.is_empty() && actions.iter().all(|a| a.starts_with("s3:"));

@@ -163,6 +163,15 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
 /// checked only when its literal start already contradicts an ARN.
 pub fn secret_arn(ctx: &mut Ctx, text: &Text, span: Span) -> bool {
     let ok = could_be_secret_arn(text);
+    if let (true, Some(theirs)) = (ok, ctx.other_partition(text)) {
+        let ours = ctx.partition.unwrap_or_default();
+        ctx.diags.push(
+            Diagnostic::new(Code::E0305, format!("`{text}` is a secret in partition `{theirs}`, which a service in partition `{ours}` cannot read"), span)
+                .label("another AWS partition")
+                .help(format!("keep the secret in the app's partition: `arn:{ours}:...`")),
+        );
+        return false;
+    }
     if !ok {
         ctx.diags.push(
             Diagnostic::new(Code::E0305, format!("`{text}` is not a Secrets Manager or SSM parameter ARN"), span)

@@ -41,6 +41,23 @@ pub struct Ctx<'d> {
     /// Set while a service is checked whose compute is a guess (neither its `compute` nor
     /// the app's is readable, and that is reported): see [`Ctx::per_compute`].
     pub compute_guessed: bool,
+    /// The partition of the app's region, when that is a region: what an ARN written in a
+    /// policy or a secret must be in.
+    pub partition: Option<&'static str>,
+}
+
+impl Ctx<'_> {
+    /// The partition `arn` names when it is another than the app's (`arn:aws-cn:...` in an
+    /// app in `eu-west-1`): IAM refuses such a policy, and nothing crosses partitions.
+    pub fn other_partition(&self, arn: &crate::text::Text) -> Option<String> {
+        let crate::text::TextPart::Lit(start) = arn.parts.first()? else {
+            return None;
+        };
+        let (partition, _) = start.strip_prefix("arn:")?.split_once(':')?;
+        let ours = self.partition?;
+        let wildcard = partition.contains(['*', '?']);
+        (!wildcard && partition != ours).then(|| partition.to_string())
+    }
 }
 
 impl Ctx<'_> {
@@ -68,6 +85,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
         params,
         used_params: BTreeSet::new(),
         compute_guessed: false,
+        partition: app::region(syms.app).map(|r| crate::backends::partition(&r)),
     };
 
     // Each construct, in dependency order: services need networks, apis need services.
