@@ -94,8 +94,13 @@ pub async fn apply(
     // Signals only set a flag (signal-hook); the loop looks at it between events.
     let mut tick = tokio::time::interval(Duration::from_millis(100));
     loop {
-        // Start every ready step while there is room and nothing has failed.
-        while failures.is_empty() && running.len() < (*concurrency).max(1) {
+        // Start every ready step while there is room, nothing has failed and no Ctrl-C came
+        // (read before every start: a step finishing would otherwise start its dependents
+        // after the signal).
+        while failures.is_empty()
+            && !interrupt.load(Ordering::SeqCst)
+            && running.len() < (*concurrency).max(1)
+        {
             let ready = plan
                 .steps
                 .iter()
@@ -114,6 +119,20 @@ pub async fn apply(
                 tx.clone(),
             ));
         }
+        // Ctrl-C or SIGTERM: start nothing more and let the running steps finish; a second
+        // one exits at once (every call that returned is already saved).
+        if interrupt.load(Ordering::SeqCst) && !interrupted {
+            interrupted = true;
+            progress.note(&format!(
+                "interrupted: letting {} running steps finish (again to stop now)",
+                running.len()
+            ));
+            failures.push(StepFailure {
+                step: "-".into(),
+                call: "interrupt".into(),
+                error: "interrupted before every step ran".into(),
+            });
+        }
         if running.is_empty() {
             break;
         }
@@ -126,23 +145,8 @@ pub async fn apply(
                 continue;
             }
             Some(joined) = running.join_next() => joined,
-            _ = tick.tick() => {
-                // Ctrl-C or SIGTERM: start nothing more and let the running steps finish; a
-                // second one exits at once (every call that returned is already saved).
-                if interrupt.load(Ordering::SeqCst) && !interrupted {
-                    interrupted = true;
-                    progress.note(&format!(
-                        "interrupted: letting {} running steps finish (again to stop now)",
-                        running.len()
-                    ));
-                    failures.push(StepFailure {
-                        step: "-".into(),
-                        call: "interrupt".into(),
-                        error: "interrupted before every step ran".into(),
-                    });
-                }
-                continue;
-            }
+            // Wakes the loop to look at the interrupt flag while steps run.
+            _ = tick.tick() => continue,
         };
         match joined {
             Ok((i, Ok(waited))) => {
