@@ -105,13 +105,18 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
         _ => (i64::MIN, i64::MAX),
     };
     let seconds = |ctx: &mut Ctx, name: &str, (lo, hi): (i64, i64)| -> Option<(u32, Span)> {
+        let guessed = ctx.compute_guessed;
         let (q, span) = attrs.quantity(
             ctx,
             name,
             &[Unit::Ms, Unit::S, Unit::M, Unit::H],
             "a duration such as `10s`",
-            // Seconds, within what the compute takes and the other timing allows.
-            |n| nearest(n.round() as i64, (lo, hi), fit(name)).map(|s| format!("{s}s")),
+            // Seconds, within what the compute takes and the other timing allows (the unit
+            // alone when the compute is a guess).
+            |n| match guessed {
+                true => Some(format!("{}s", n.round() as i64)),
+                false => nearest(n.round() as i64, (lo, hi), fit(name)).map(|s| format!("{s}s")),
+            },
         )?;
         match whole_seconds(q) {
             Some(s) if (lo as u64..=hi as u64).contains(&s) => Some((s as u32, span)),
@@ -139,10 +144,13 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
                         span,
                     )
                     .label("not whole seconds")
-                    .help(format!(
-                        "{} takes health check timings in whole seconds, {lo} to {hi}",
-                        compute.title()
-                    )),
+                    .help(match ctx.compute_guessed {
+                        true => "health check timings are whole seconds".to_string(),
+                        false => format!(
+                            "{} takes health check timings in whole seconds, {lo} to {hi}",
+                            compute.title()
+                        ),
+                    }),
                 );
                 None
             }

@@ -602,6 +602,7 @@ fn memory_mb(q: &Quantity) -> Option<u32> {
 
 /// (cpu in thousandths of a vCPU, memory in MB), each `None` when wrong.
 fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, Option<u32>) {
+    let guessed = ctx.compute_guessed;
     // What a bare number's reading must pair with: the other size, when it is known.
     let memory_written = match attrs.get("memory").map(|e| &e.kind) {
         None => Some(2048),
@@ -613,7 +614,11 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
         "cpu",
         &[Unit::Vcpu],
         "a vCPU quantity such as `1 vcpu`",
-        |n| sizes::cpu_for_unitless(compute, n, memory_written),
+        // The unit alone when the compute is a guess.
+        |n| match guessed {
+            true => (n < 128.0).then(|| format!("{n} vcpu")),
+            false => sizes::cpu_for_unitless(compute, n, memory_written),
+        },
     ) {
         Some((q, span)) => match thousandths(&q.value).and_then(|t| u32::try_from(t).ok()) {
             Some(m) if sizes::valid_cpu(compute, m) => Some((m, Some(span))),
@@ -638,7 +643,10 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
         "memory",
         &[Unit::Mb, Unit::Gb],
         "a memory quantity such as `2 gb`",
-        |n| sizes::memory_for_unitless(compute, n, cpu.map(|c| c.0)),
+        |n| match guessed {
+            true => None,
+            false => sizes::memory_for_unitless(compute, n, cpu.map(|c| c.0)),
+        },
     ) {
         Some((q, span)) => match memory_mb(q) {
             Some(mb) if sizes::valid_memory(compute, mb) => Some((mb, Some(span))),
@@ -816,7 +824,10 @@ fn start_command(ctx: &mut Ctx, text: Text, span: Span, compute: Compute) -> Opt
     ctx.diags.push(
         Diagnostic::new(
             Code::E0103,
-            format!("{why}: {}'s start command is one non-empty line", compute.title()),
+            match ctx.compute_guessed {
+                true => format!("{why}: a start command is one non-empty line"),
+                false => format!("{why}: {}'s start command is one non-empty line", compute.title()),
+            },
             span,
         )
         .label("not a start command")
