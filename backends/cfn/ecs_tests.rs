@@ -486,7 +486,11 @@ fn the_ecs_service_is_wired_to_its_target_group_and_waits_for_what_it_needs() {
         target["ResourceId"]["Fn::Sub"],
         "service/${SeedCluster}/${SearchService.Name}"
     );
-    assert!(target.get("RoleARN").is_none());
+    // Application Auto Scaling's service-linked role for ECS, named as AWS recommends.
+    assert_eq!(
+        target["RoleARN"]["Fn::Sub"],
+        "arn:${AWS::Partition}:iam::${AWS::AccountId}:role/aws-service-role/ecs.application-autoscaling.amazonaws.com/AWSServiceRoleForApplicationAutoScaling_ECSService"
+    );
     let policy = &r["SearchScalingPolicy"]["Properties"];
     assert_eq!(policy["ScalingTargetId"]["Ref"], "SearchScalableTarget");
     assert_eq!(
