@@ -13,7 +13,27 @@ use crate::span::Span;
 use crate::syntax::ast::{Expr, ExprKind, StmtKind};
 use std::collections::BTreeMap;
 
-pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
+/// The region a spec without one most likely deploys to: that of its first private ECR
+/// image (its services' partition follows from it), else `eu-west-1`. The fix E0109 offers.
+pub fn likely_region(syms: &Symbols) -> String {
+    syms.services
+        .values()
+        .find_map(|decl| {
+            let ExprKind::Str(s) = &exact(Some(*decl), "image")?.kind else {
+                return None;
+            };
+            let text = super::values::plain_text(s)?;
+            match super::image::classify(&text).ok()? {
+                crate::model::ImageSource::EcrPrivate { region, .. } => {
+                    REGIONS.contains(&region.as_str()).then_some(region)
+                }
+                crate::model::ImageSource::EcrPublic => None,
+            }
+        })
+        .unwrap_or_else(|| "eu-west-1".to_string())
+}
+
+pub fn check(ctx: &mut Ctx, decl: Decl, likely_region: &str) -> Option<App> {
     let name = &decl.name.name;
     let attrs = Attrs::gather(
         ctx,
@@ -64,7 +84,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
                     decl.name.span,
                 )
                 .label("missing `region`")
-                .help("add `region = \"eu-west-1\"` (the AWS region to deploy to)")
+                .help(format!("add `region = \"{likely_region}\"` (the AWS region to deploy to)"))
                 // Before the block's closing brace.
                 .suggest(
                     Span {
@@ -72,7 +92,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl) -> Option<App> {
                         end: decl.block.span.end.saturating_sub(1),
                         ..decl.block.span
                     },
-                    "  region = \"eu-west-1\"\n",
+                    format!("  region = \"{likely_region}\"\n"),
                 ),
             );
             None

@@ -89,7 +89,10 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     };
 
     // Each construct, in dependency order: services need networks, apis need services.
-    let app = syms.app.and_then(|decl| app::check(&mut ctx, decl));
+    let likely_region = app::likely_region(&syms);
+    let app = syms
+        .app
+        .and_then(|decl| app::check(&mut ctx, decl, &likely_region));
     let params = app::params(&mut ctx, &syms);
     let networks = network::check_all(&mut ctx, &syms);
     let platform = service::Platform {

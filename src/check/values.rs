@@ -440,6 +440,20 @@ pub fn expect_literal(ctx: &mut Ctx, e: &Expr, what: &str, why: &str) -> Option<
 }
 
 /// Builds a [`Text`], reporting unknown params and recording the known ones as used.
+/// A string as a [`Text`] without judging it (nothing reported, no param marked used), for a
+/// look ahead; `None` with a URL reference in it.
+pub fn plain_text(s: &StrLit) -> Option<Text> {
+    let mut text = Text::default();
+    for part in &s.parts {
+        match part {
+            StrPart::Lit(l) => text.push(TextPart::Lit(l.clone())),
+            StrPart::Interp(id) if id.name.contains('.') => return None,
+            StrPart::Interp(id) => text.push(TextPart::Param(id.name.clone())),
+        }
+    }
+    Some(text)
+}
+
 pub fn text_of(ctx: &mut Ctx, s: &StrLit) -> Option<Text> {
     let mut text = Text::default();
     let mut ok = true;

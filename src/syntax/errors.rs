@@ -100,10 +100,25 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
             .unwrap_or_default();
         let alone = line_end.trim().is_empty() || line_end.trim_start().starts_with('#');
         if expected == "`=` or `{`" && same_line && alone && name(word) && name(&found) {
-            // `network core`: the `=` left out between a name and its value.
-            d = d
-                .help(format!("an attribute is written `{word} = {found}`"))
-                .suggest(span, format!("= {found}"));
+            // `network core`: the `=` left out between a name and its value; the fix only
+            // where the attribute takes that word as it is (a name, a keyword, a boolean), or
+            // quoted where any word is a value (`command`) or the word is a region; never after
+            // a block's name (`health check`).
+            let value = if BARE_WORD_ATTRIBUTES.contains(&word.as_str()) {
+                Some(found.clone())
+            } else if word == "command"
+                || (word == "region" && crate::check::REGIONS.contains(&found.as_str()))
+            {
+                Some(format!("\"{found}\""))
+            } else {
+                None
+            };
+            d = match value {
+                Some(value) => d
+                    .help(format!("an attribute is written `{word} = {value}`"))
+                    .suggest(span, format!("= {value}")),
+                None => d.help("an attribute is written `name = value`, a block `name { ... }`"),
+            };
         } else if expected == "`on`" {
             d = d.help("a grant is written `allow ACTIONS on RESOURCES`: `allow \"s3:GetObject\" on \"arn:aws:s3:::bucket/*\"`");
         } else if word == "string" && found == "=" {
@@ -161,6 +176,19 @@ fn invisible(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
 fn shows_as_nothing(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}')
 }
+
+/// Attributes whose value is a word as written: a declaration's name, a keyword, a boolean.
+const BARE_WORD_ATTRIBUTES: [&str; 9] = [
+    "network",
+    "ingress",
+    "egress",
+    "compute",
+    "protocol",
+    "auth",
+    "nat",
+    "tracing",
+    "access_log",
+];
 
 /// The attributes whose value is a quantity (`cpu = 1 vcpu`, `interval = 10s`).
 const QUANTITIES: [&str; 4] = ["cpu", "memory", "interval", "timeout"];
