@@ -99,6 +99,19 @@ fn env_string(
     ok.then_some(value)
 }
 
+/// An invalid variable name made valid: each other character as `_`, and `_` before a
+/// leading digit.
+fn fixed_name(key: &str) -> String {
+    let mut fixed: String = key
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    if !fixed.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+        fixed.insert(0, '_');
+    }
+    fixed
+}
+
 /// The entries of the map `which`, those with an invalid name reported (E0304) and left out;
 /// the flag is false when one was. `None` when it is written but is not a map.
 fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a MapEntry>, bool)> {
@@ -107,7 +120,17 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
     };
     let mut out = Vec::new();
     let mut ok = true;
-    let taken: Vec<&str> = entries.iter().map(|e| e.key.name.as_str()).collect();
+    // The names a fix may not take: every name of `env` and `secrets` as written (the two
+    // share one set of variables), and the fix of another entry here.
+    let keys = |name: &str| -> Vec<String> {
+        match attrs.get(name).map(|e| &e.kind) {
+            Some(ExprKind::Map(entries)) => entries.iter().map(|e| e.key.name.clone()).collect(),
+            _ => Vec::new(),
+        }
+    };
+    let mut taken = keys("env");
+    taken.extend(keys("secrets"));
+    let fixes: Vec<String> = entries.iter().map(|e| fixed_name(&e.key.name)).collect();
     for entry in entries {
         let key = &entry.key.name;
         let well_formed = key
@@ -128,17 +151,12 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
             )
             .label(why);
             // The name with each other character as `_` (and `_` before a digit), unless
-            // that is reserved too or another entry's name.
-            let mut fixed: String = key
-                .chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                .collect();
-            if !fixed.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
-                fixed.insert(0, '_');
-            }
+            // that is reserved too, or another entry's name or fix.
+            let fixed = fixed_name(key);
             let d = if well_formed
                 || fixed.starts_with("AWSAPPRUNNER")
-                || taken.contains(&fixed.as_str())
+                || taken.contains(&fixed)
+                || fixes.iter().filter(|f| **f == fixed).count() > 1
             {
                 d.help("choose another name: letters, digits and `_`, not starting with a digit or `AWSAPPRUNNER`")
             } else {
