@@ -67,7 +67,7 @@ pub fn check(ctx: &mut Ctx, decl: Decl, likely_region: &str) -> Option<App> {
                 None
             };
             if let Some(d) = d {
-                ctx.diags.push(match did_you_mean(&region, REGIONS) {
+                ctx.diags.push(match nearest_region(&region) {
                     Some(known) => d
                         .help(format!("did you mean `{known}`?"))
                         .suggest(span, format!("\"{known}\"")),
@@ -247,6 +247,18 @@ pub const REGIONS: [&str; 46] = [
     "us-west-1",
     "us-west-2",
 ];
+
+/// The region `written` was most likely meant to be: the nearest within a few edits, one
+/// with App Runner among the equally near (it takes either compute, so the fix adds no
+/// E0320).
+fn nearest_region(written: &str) -> Option<&'static str> {
+    let best = did_you_mean(written, REGIONS)?;
+    let distance = |r: &str| crate::diag::edit_distance(written, r);
+    match did_you_mean(written, APP_RUNNER_REGIONS) {
+        Some(app_runner) if distance(app_runner) == distance(best) => Some(app_runner),
+        _ => Some(best),
+    }
+}
 
 /// The regions AWS offers App Runner in (botocore's endpoint data): it takes no new
 /// customers, so the list will not grow.

@@ -166,7 +166,7 @@ pub fn did_you_mean<'a>(
 
 /// Optimal string alignment distance: Levenshtein plus adjacent transpositions, so `imgae`
 /// is one edit from `image`.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
