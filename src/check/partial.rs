@@ -5,7 +5,9 @@
 //! what a param decides is checked once `--param` bakes a value in ([`baked`]). A param left
 //! symbolic is checked by AWS when the output is deployed: no backend can know it sooner.
 
+use crate::diag::Code;
 use crate::model::Spec;
+use crate::span::Span;
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
 
@@ -58,6 +60,33 @@ pub fn health_path_fault(path: &Text) -> Option<String> {
 /// The checks above on the values `--param` bakes in: a value that makes a stage or a health
 /// path invalid is refused before anything is emitted. `Err` is the usage error's message.
 pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), String> {
+    faults(spec, values, "with these --param values").map_err(|(_, message)| message)
+}
+
+/// Each param's default, baked in alone, judged as [`baked`] judges a `--param` value: a
+/// default the output would deploy as is (the plan's parameters, a Terraform variable's
+/// default) must pass the checks its param stands in for.
+pub fn defaults(spec: &Spec) -> Vec<(Span, Code, String)> {
+    spec.params
+        .iter()
+        .filter_map(|p| {
+            let value = p.default.clone()?;
+            let values = BTreeMap::from([(p.name.clone(), value)]);
+            let source = format!("with param `{}` at its default", p.name);
+            faults(spec, &values, &source)
+                .err()
+                .map(|(code, message)| (p.span, code, message))
+        })
+        .collect()
+}
+
+/// The first check a baked value fails: its code, and the message, which starts with
+/// `source` (what baked the values in).
+fn faults(
+    spec: &Spec,
+    values: &BTreeMap<String, String>,
+    source: &str,
+) -> Result<(), (Code, String)> {
     if values.is_empty() {
         return Ok(());
     }
@@ -65,10 +94,10 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
         let stage = api.stage.bake(values);
         if stage != api.stage {
             if let Some(fault) = stage_fault(&stage) {
-                return Err(format!(
-                    "with these --param values the stage of api `{}` would be `{stage}`, which is not a stage name: {fault}",
+                return Err((Code::E0407, format!(
+                    "{source} the stage of api `{}` would be `{stage}`, which is not a stage name: {fault}",
                     api.name
-                ));
+                )));
             }
         }
     }
@@ -80,17 +109,17 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
             if let Err(super::image::ImageError::Unsupported(fault)) =
                 super::image::classify(&baked)
             {
-                return Err(format!(
-                    "with these --param values the image of service `{name}` would be `{baked}`, which is not an image aprc can pull: {fault}"
-                ));
+                return Err((Code::E0310, format!(
+                    "{source} the image of service `{name}` would be `{baked}`, which is not an image aprc can pull: {fault}"
+                )));
             }
         }
         for (key, secret) in &service.secrets {
             if let Some(baked) = changed(secret) {
                 if !super::env::could_be_secret_arn(&baked) {
-                    return Err(format!(
-                        "with these --param values the secret `{key}` of service `{name}` would be `{baked}`, which is not a Secrets Manager or SSM parameter ARN"
-                    ));
+                    return Err((Code::E0305, format!(
+                        "{source} the secret `{key}` of service `{name}` would be `{baked}`, which is not a Secrets Manager or SSM parameter ARN"
+                    )));
                 }
             }
         }
@@ -100,9 +129,9 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
             };
             let literal = baked.as_literal();
             if literal.is_some_and(|r| r != "*" && !super::allow::is_arn_pattern(&r)) {
-                return Err(format!(
-                    "with these --param values an `allow` resource of service `{name}` would be `{baked}`, which is not an ARN"
-                ));
+                return Err((Code::E0703, format!(
+                    "{source} an `allow` resource of service `{name}` would be `{baked}`, which is not an ARN"
+                )));
             }
         }
         let Some(path) = service.health.as_ref().and_then(|h| h.path.as_ref()) else {
@@ -110,9 +139,9 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
         };
         if let Some(baked) = changed(path) {
             if let Some(fault) = health_path_fault(&baked) {
-                return Err(format!(
-                    "with these --param values the health check path of service `{name}` would be `{baked}`, which is not a path: {fault}"
-                ));
+                return Err((Code::E0306, format!(
+                    "{source} the health check path of service `{name}` would be `{baked}`, which is not a path: {fault}"
+                )));
             }
         }
     }
