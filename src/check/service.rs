@@ -568,10 +568,18 @@ fn image(
         }
         Ok(source) => Some((text, source)),
         Err(ImageError::Unsupported(why)) => {
+            // What to write: the tag or digest when that is what is wrong, else the forms,
+            // with the registry domain of the app's partition.
+            let help = if why.contains("tag") || why.contains("digest") {
+                "write the tag with letters, digits, `_`, `.` and `-` (`:1.0`), or the digest as `@sha256:` and 64 hex digits".to_string()
+            } else {
+                let suffix = app_region.map_or("amazonaws.com", crate::backends::dns_suffix);
+                format!("use `ACCOUNT.dkr.ecr.REGION.{suffix}/REPO:TAG` (private ECR) or `public.ecr.aws/ALIAS/REPO:TAG`")
+            };
             ctx.diags.push(
                 Diagnostic::new(Code::E0310, format!("unsupported image `{text}`"), span)
                     .label(why)
-                    .help("use `ACCOUNT.dkr.ecr.REGION.amazonaws.com/REPO:TAG` (private ECR) or `public.ecr.aws/...`"),
+                    .help(help),
             );
             None
         }
