@@ -97,7 +97,9 @@ fn container(cx: &Cx, c: &Container) -> Result<Value, Internal> {
         let secrets = c
             .secrets
             .iter()
-            .map(|(k, arn)| json!({ "Name": k, "ValueFrom": text(arn) }))
+            .map(
+                |(k, arn)| json!({ "Name": k, "ValueFrom": super::service::resource_arn(cx, arn) }),
+            )
             .collect();
         out.insert("Secrets".into(), Value::Array(secrets));
     }

@@ -15,7 +15,6 @@ use crate::ir::{
 };
 use crate::text::Text;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 /// A role assumable by its service principal, with its statements as its one inline policy.
 pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), BackendError> {
@@ -56,10 +55,10 @@ pub fn role(cx: &Cx, t: &mut Template, me: Id, role: &Role) -> Result<(), Backen
     t.add(id(cx, me)?, "AWS::IAM::Role", props)
 }
 
-/// A policy's resource as [`text`] writes it, except that an `Fn::Sub` (an ARN with a param)
+/// A policy's resource (or a secret's ARN) as [`text`] writes it, except that an `Fn::Sub` (an ARN with a param)
 /// in the partition of the app's region names it `${AWS::Partition}`, as cfn-lint asks: in
 /// the app's region that is the partition written, so every target grants the same.
-fn resource_arn(cx: &Cx, t: &Text) -> Value {
+pub fn resource_arn(cx: &Cx, t: &Text) -> Value {
     let mut value = text(t);
     let written = format!("arn:{}:", crate::backends::partition(&cx.g.app.region));
     if let Some(Value::String(template)) = value.get_mut("Fn::Sub") {
@@ -126,7 +125,12 @@ pub fn service(
         image_config.insert("RuntimeEnvironmentVariables".into(), Value::Array(env));
     }
     if !svc.secrets.is_empty() {
-        image_config.insert("RuntimeEnvironmentSecrets".into(), pairs(&svc.secrets));
+        let secrets = svc
+            .secrets
+            .iter()
+            .map(|(k, arn)| json!({ "Name": k, "Value": resource_arn(cx, arn) }))
+            .collect();
+        image_config.insert("RuntimeEnvironmentSecrets".into(), Value::Array(secrets));
     }
     if let Some(command) = &svc.command {
         image_config.insert("StartCommand".into(), text(command));
@@ -261,13 +265,4 @@ pub fn env_value(cx: &Cx, value: &EnvValue) -> Result<Value, Internal> {
         }
     }
     Ok(sub(template))
-}
-
-/// `[{Name, Value}]`, sorted by name (the map is ordered).
-fn pairs(map: &BTreeMap<String, Text>) -> Value {
-    Value::Array(
-        map.iter()
-            .map(|(k, v)| json!({ "Name": k, "Value": text(v) }))
-            .collect(),
-    )
 }
