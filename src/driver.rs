@@ -75,6 +75,9 @@ pub fn front(sources: &Sources, diags: &mut Diagnostics) -> Option<Spec> {
 /// run reported. The graph, when there is no error.
 pub fn check(sources: &Sources, diags: &mut Diagnostics) -> Option<Graph> {
     let spec = front(sources, diags)?;
+    if !crate::check::defaults(&spec, &BTreeMap::new(), diags) {
+        return None;
+    }
     // Lower: the resources, named and wired; Validate: what only they can tell.
     let graph = crate::lower::lower(&spec, &BTreeMap::new());
     crate::validate::validate(&graph, diags);
@@ -182,8 +185,12 @@ fn lowered(
             return Err(format!("--param `{name}` names no declared param{hint}"));
         }
     }
-    // A baked value must pass the checks its param stood in for (stage names, paths).
+    // A baked value must pass the checks its param stood in for (stage names, paths), and
+    // so must a default no value replaces.
     crate::check::baked(&spec, baked)?;
+    if !crate::check::defaults(&spec, baked, diags) {
+        return Ok(None);
+    }
     // Lower: decide every resource, name and wire once, for all backends.
     Ok(Some(crate::lower::lower(&spec, baked)))
 }

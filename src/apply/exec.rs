@@ -121,7 +121,8 @@ pub async fn apply(
         }
         // Ctrl-C or SIGTERM: start nothing more and let the running steps finish; a second
         // one exits at once (every call that returned is already saved).
-        if interrupt.load(Ordering::SeqCst) && !interrupted {
+        // (Once every step has started, there is nothing left to leave undone.)
+        if interrupt.load(Ordering::SeqCst) && !interrupted && started.iter().any(|s| !s) {
             interrupted = true;
             progress.note(&format!(
                 "interrupted: letting {} running steps finish (again to stop now)",

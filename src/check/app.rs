@@ -13,11 +13,16 @@ use crate::span::Span;
 use crate::syntax::ast::{Expr, ExprKind, StmtKind};
 use std::collections::BTreeMap;
 
-/// The region a spec without one most likely deploys to: that of its first private ECR
-/// image (its services' partition follows from it), else `eu-west-1`. The fix E0109 offers.
+/// The region a spec without one most likely deploys to: that of its first private ECR image
+/// (its services' partition follows from it) where the app's compute runs, else `eu-west-1`.
+/// The fix E0109 offers.
 pub fn likely_region(syms: &Symbols) -> String {
-    syms.services
-        .values()
+    // In declaration order; App Runner's regions only, unless the app is all ECS.
+    let ecs = compute(syms.app) == Compute::Ecs;
+    let mut services: Vec<&Decl> = syms.services.values().collect();
+    services.sort_by_key(|d| d.name.span);
+    services
+        .into_iter()
         .find_map(|decl| {
             let ExprKind::Str(s) = &exact(Some(*decl), "image")?.kind else {
                 return None;
@@ -25,7 +30,12 @@ pub fn likely_region(syms: &Symbols) -> String {
             let text = super::values::plain_text(s)?;
             match super::image::classify(&text).ok()? {
                 crate::model::ImageSource::EcrPrivate { region, .. } => {
-                    REGIONS.contains(&region.as_str()).then_some(region)
+                    let usable = if ecs {
+                        REGIONS.contains(&region.as_str())
+                    } else {
+                        offers_app_runner(&region)
+                    };
+                    usable.then_some(region)
                 }
                 crate::model::ImageSource::EcrPublic => None,
             }

@@ -130,7 +130,7 @@ fn named<'a>(ctx: &mut Ctx, attrs: &Attrs<'a>, which: &str) -> Option<(Vec<&'a M
     };
     let mut taken = keys("env");
     taken.extend(keys("secrets"));
-    let fixes: Vec<String> = entries.iter().map(|e| fixed_name(&e.key.name)).collect();
+    let fixes: Vec<String> = taken.iter().map(|k| fixed_name(k)).collect();
     for entry in entries {
         let key = &entry.key.name;
         let well_formed = key

@@ -114,7 +114,16 @@ pub fn health(ctx: &mut Ctx, service: &str, block: &Block, compute: Compute) -> 
             // Seconds, within what the compute takes and the other timing allows (the unit
             // alone when the compute is a guess).
             |n| match guessed {
-                true => Some(format!("{}s", n.round() as i64)),
+                // Only a value both computes take.
+                true => {
+                    let s = n.round() as i64;
+                    let both = |c| match name {
+                        "interval" => ranges(c).0,
+                        _ => ranges(c).1,
+                    };
+                    let ((a, b), (c, d)) = (both(Compute::AppRunner), both(Compute::Ecs));
+                    (a.max(c)..=b.min(d)).contains(&s).then(|| format!("{s}s"))
+                }
                 false => nearest(n.round() as i64, (lo, hi), fit(name)).map(|s| format!("{s}s")),
             },
         )?;

@@ -98,24 +98,29 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
 /// characters (`\0` stands for a param), by Docker's reference grammar, which the container
 /// runtimes of both computes parse (App Runner's ImageIdentifier pattern is looser): a tag
 /// of 1-128 of `[A-Za-z0-9_.-]`, not starting with `.` or `-`; a digest `sha256:` and 64
-/// hex digits (either case, as ECS's image field allows).
+/// lowercase hex digits (go-digest, which the runtimes use, refuses `A-F`).
 fn reference_fault(separator: &str, reference: &str) -> Option<String> {
     let has_param = reference.contains('\0');
     let literal: String = reference.chars().filter(|c| *c != '\0').collect();
     if separator == "@" {
         let ok = match reference.strip_prefix("sha256:") {
             Some(hex) if !has_param => {
-                hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())
+                hex.len() == 64
+                    && hex
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
             }
             _ => {
                 has_param
                     && literal
                         .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b':')
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b':')
             }
         };
         return (!ok).then(|| {
-            format!("`@{literal}` is not a digest: write `@sha256:` and its 64 hex digits")
+            format!(
+                "`@{literal}` is not a digest: write `@sha256:` and its 64 lowercase hex digits"
+            )
         });
     }
     if reference.is_empty() {
@@ -223,7 +228,7 @@ mod tests {
                 "{good}"
             );
         }
-        assert!(classify(&Text::lit(format!("{ecr}@sha256:{}", "A1".repeat(32)))).is_ok());
+        assert!(classify(&Text::lit(format!("{ecr}@sha256:{}", "A1".repeat(32)))).is_err());
         assert!(classify(&Text::lit("public.ecr.aws/a/web:")).is_err());
         for bad in [
             ":bad tag",

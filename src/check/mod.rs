@@ -146,7 +146,7 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
     if ctx.diags.has_errors() {
         return None;
     }
-    let spec = Spec {
+    Some(Spec {
         app: app?,
         params,
         networks: networks
@@ -158,16 +158,21 @@ pub fn check(modules: &[Module], diags: &mut Diagnostics) -> Option<Spec> {
             .map(|s| s.model)
             .collect::<Option<_>>()?,
         apis: apis.into_values().map(|a| a.model).collect::<Option<_>>()?,
-    };
-    // A default is deployed as written unless `--param` says otherwise: it passes the checks
-    // its param stands in for, as a `--param` value does.
-    let faults = partial::defaults(&spec);
-    for (span, code, message) in &faults {
-        ctx.diags.push(
-            Diagnostic::new(*code, message.clone(), *span)
+    })
+}
+
+/// The defaults the output would deploy as written (those of params `--param` gives no value,
+/// in `given`): each must pass the checks its param stands in for, as a `--param` value does.
+/// True when none fails.
+pub fn defaults(spec: &Spec, given: &BTreeMap<String, String>, diags: &mut Diagnostics) -> bool {
+    let mut ok = true;
+    for (span, code, message) in partial::defaults(spec, given) {
+        diags.push(
+            Diagnostic::new(code, message, span)
                 .label("this default")
                 .help("give the param a default that fits where it is used, or none (`param NAME : string`)"),
         );
+        ok = false;
     }
-    faults.is_empty().then_some(spec)
+    ok
 }

@@ -66,9 +66,10 @@ pub fn baked(spec: &Spec, values: &BTreeMap<String, String>) -> Result<(), Strin
 /// Each param's default, baked in alone, judged as [`baked`] judges a `--param` value: a
 /// default the output would deploy as is (the plan's parameters, a Terraform variable's
 /// default) must pass the checks its param stands in for.
-pub fn defaults(spec: &Spec) -> Vec<(Span, Code, String)> {
+pub fn defaults(spec: &Spec, given: &BTreeMap<String, String>) -> Vec<(Span, Code, String)> {
     spec.params
         .iter()
+        .filter(|p| !given.contains_key(&p.name))
         .filter_map(|p| {
             let value = p.default.clone()?;
             let values = BTreeMap::from([(p.name.clone(), value)]);

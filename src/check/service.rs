@@ -571,7 +571,7 @@ fn image(
             // What to write: the tag or digest when that is what is wrong, else the forms,
             // with the registry domain of the app's partition.
             let help = if why.contains("tag") || why.contains("digest") {
-                "write the tag with letters, digits, `_`, `.` and `-` (`:1.0`), or the digest as `@sha256:` and 64 hex digits".to_string()
+                "write the tag with letters, digits, `_`, `.` and `-` (`:1.0`), or the digest as `@sha256:` and 64 lowercase hex digits".to_string()
             } else {
                 let suffix = app_region.map_or("amazonaws.com", crate::backends::dns_suffix);
                 format!("use `ACCOUNT.dkr.ecr.REGION.{suffix}/REPO:TAG` (private ECR) or `public.ecr.aws/ALIAS/REPO:TAG`")
@@ -624,7 +624,10 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
         "a vCPU quantity such as `1 vcpu`",
         // The unit alone when the compute is a guess.
         |n| match guessed {
-            true => (n < 128.0).then(|| format!("{n} vcpu")),
+            // Only a size both computes take.
+            true => [0.25, 0.5, 1.0, 2.0, 4.0]
+                .contains(&n)
+                .then(|| format!("{n} vcpu")),
             false => sizes::cpu_for_unitless(compute, n, memory_written),
         },
     ) {

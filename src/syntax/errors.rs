@@ -104,7 +104,12 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
             // where the attribute takes that word as it is (a name, a keyword, a boolean), or
             // quoted where any word is a value (`command`) or the word is a region; never after
             // a block's name (`health check`).
-            let value = if BARE_WORD_ATTRIBUTES.contains(&word.as_str()) {
+            let takes = |w: &str| match BARE_WORD_ATTRIBUTES.iter().find(|(a, _)| *a == w) {
+                Some((_, [])) => true,
+                Some((_, words)) => words.contains(&found.as_str()),
+                None => false,
+            };
+            let value = if takes(word) {
                 Some(found.clone())
             } else if word == "command"
                 || (word == "region" && crate::check::REGIONS.contains(&found.as_str()))
@@ -177,17 +182,18 @@ fn shows_as_nothing(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}')
 }
 
-/// Attributes whose value is a word as written: a declaration's name, a keyword, a boolean.
-const BARE_WORD_ATTRIBUTES: [&str; 9] = [
-    "network",
-    "ingress",
-    "egress",
-    "compute",
-    "protocol",
-    "auth",
-    "nat",
-    "tracing",
-    "access_log",
+/// Attributes whose value is a word as written, with the words they take (none listed: any
+/// name, a declaration's).
+const BARE_WORD_ATTRIBUTES: [(&str, &[&str]); 9] = [
+    ("network", &[]),
+    ("ingress", &["private", "public"]),
+    ("egress", &["internet", "vpc"]),
+    ("compute", &["apprunner", "ecs"]),
+    ("protocol", &["http", "tcp"]),
+    ("auth", &["none", "api_key", "iam"]),
+    ("nat", &["true", "false"]),
+    ("tracing", &["true", "false"]),
+    ("access_log", &["true", "false"]),
 ];
 
 /// The attributes whose value is a quantity (`cpu = 1 vcpu`, `interval = 10s`).
