@@ -63,14 +63,14 @@ pub fn check(ctx: &mut Ctx, decl: Decl, likely_region: &str) -> Option<App> {
                 Some(
                     Diagnostic::new(
                         Code::E0103,
-                        format!("`{region}` is not an AWS region name"),
+                        format!("`{}` is not an AWS region name", crate::diag::shown(&region)),
                         span,
                     )
                     .label("expected a region such as `eu-west-1`"),
                 )
             } else if !REGIONS.contains(&region.as_str()) {
                 Some(
-                    Diagnostic::new(Code::E0115, format!("`{region}` is not an AWS region"), span)
+                    Diagnostic::new(Code::E0115, format!("`{}` is not an AWS region", crate::diag::shown(&region)), span)
                         .label("no such region"),
                 )
             } else {

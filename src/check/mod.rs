@@ -50,13 +50,7 @@ impl Ctx<'_> {
     /// The partition `arn` names when it is another than the app's (`arn:aws-cn:...` in an
     /// app in `eu-west-1`): IAM refuses such a policy, and nothing crosses partitions.
     pub fn other_partition(&self, arn: &crate::text::Text) -> Option<String> {
-        let crate::text::TextPart::Lit(start) = arn.parts.first()? else {
-            return None;
-        };
-        let (partition, _) = start.strip_prefix("arn:")?.split_once(':')?;
-        let ours = self.partition?;
-        let wildcard = partition.contains(['*', '?']);
-        (!wildcard && partition != ours).then(|| partition.to_string())
+        partial::other_partition(arn, self.partition?)
     }
 }
 

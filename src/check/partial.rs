@@ -102,6 +102,7 @@ fn faults(
             }
         }
     }
+    let ours = crate::backends::partition(&spec.app.region);
     for service in &spec.services {
         let name = &service.name;
         // Only what the values change: the rest was checked with the spec.
@@ -122,6 +123,11 @@ fn faults(
                         "{source} the secret `{key}` of service `{name}` would be `{baked}`, which is not a Secrets Manager or SSM parameter ARN"
                     )));
                 }
+                if let Some(theirs) = other_partition(&baked, ours) {
+                    return Err((Code::E0305, format!(
+                        "{source} the secret `{key}` of service `{name}` would be `{baked}`, in partition `{theirs}`, which a service in partition `{ours}` cannot read"
+                    )));
+                }
             }
         }
         for resource in service.grants.iter().flat_map(|g| &g.resources) {
@@ -132,6 +138,11 @@ fn faults(
             if literal.is_some_and(|r| r != "*" && !super::allow::is_arn_pattern(&r)) {
                 return Err((Code::E0703, format!(
                     "{source} an `allow` resource of service `{name}` would be `{baked}`, which is not an ARN"
+                )));
+            }
+            if let Some(theirs) = other_partition(&baked, ours) {
+                return Err((Code::E0703, format!(
+                    "{source} an `allow` resource of service `{name}` would be `{baked}`, in partition `{theirs}`, which IAM refuses in a policy of partition `{ours}`"
                 )));
             }
         }
@@ -147,6 +158,15 @@ fn faults(
         }
     }
     Ok(())
+}
+
+/// The partition an ARN's literal start names when it is another than `ours`.
+pub fn other_partition(arn: &Text, ours: &str) -> Option<String> {
+    let TextPart::Lit(start) = arn.parts.first()? else {
+        return None;
+    };
+    let (partition, _) = start.strip_prefix("arn:")?.split_once(':')?;
+    (!partition.contains(['*', '?']) && partition != ours).then(|| partition.to_string())
 }
 
 #[cfg(test)]
