@@ -13,7 +13,10 @@ pub fn listener_home(name: &str) -> u16 {
 
 fn home_slot(name: &str) -> u32 {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(format!("aprc-listener-port v1\n{name}").as_bytes());
+    let digest = Sha256::new()
+        .chain_update(b"aprc-listener-port v1\n")
+        .chain_update(name.as_bytes())
+        .finalize();
     u32::from_be_bytes([digest[0], digest[1], digest[2], digest[3]]) % PORT_SPAN
 }
 
@@ -26,16 +29,28 @@ fn home_slot(name: &str) -> u32 {
 pub fn listener_ports<'s>(
     services: impl Iterator<Item = (&'s str, &'s str)>,
 ) -> std::collections::BTreeMap<&'s str, u16> {
+    listener_slots(services)
+        .into_iter()
+        .map(|(name, (port, _))| (name, port))
+        .collect()
+}
+
+/// [`listener_ports`] with each name's own port beside the one it takes: `(port, home)`.
+pub fn listener_slots<'s>(
+    services: impl Iterator<Item = (&'s str, &'s str)>,
+) -> std::collections::BTreeMap<&'s str, (u16, u16)> {
     let mut taken = std::collections::BTreeSet::new();
     let mut out = std::collections::BTreeMap::new();
     let mut services: Vec<(&str, &str)> = services.collect();
     services.sort_unstable();
     for (network, name) in services {
-        let mut slot = home_slot(name);
+        let home = home_slot(name);
+        let mut slot = home;
         while !taken.insert((network, slot)) {
             slot = (slot + 1) % PORT_SPAN;
         }
-        out.insert(name, (PORT_BASE + slot) as u16);
+        let port = |s: u32| (PORT_BASE + s) as u16;
+        out.insert(name, (port(slot), port(home)));
     }
     out
 }

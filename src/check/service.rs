@@ -764,14 +764,16 @@ pub fn listener_ports(ctx: &mut Ctx, services: &BTreeMap<String, Checked>) {
         .filter(|(_, s)| s.compute == Compute::Ecs && !s.compute_guessed)
         .filter_map(|(name, s)| Some((s.network.as_deref()?, name.as_str(), s)))
         .collect();
-    let ports = crate::names::listener_ports(ecs.iter().map(|(n, name, _)| (*n, *name)));
+    let slots = crate::names::listener_slots(ecs.iter().map(|(n, name, _)| (*n, *name)));
     let holder: BTreeMap<(&str, u16), &str> = ecs
         .iter()
-        .filter_map(|(n, name, _)| Some(((*n, *ports.get(name)?), *name)))
+        .filter_map(|(n, name, _)| Some(((*n, slots.get(name)?.0), *name)))
         .collect();
     for (network, name, s) in ecs.iter().copied() {
-        let home = crate::names::listener_home(name);
-        let (Some(&port), Some(&other)) = (ports.get(name), holder.get(&(network, home))) else {
+        let Some(&(port, home)) = slots.get(name) else {
+            continue;
+        };
+        let Some(&other) = holder.get(&(network, home)) else {
             continue;
         };
         if port == home {
