@@ -68,18 +68,20 @@ impl From<String> for Text {
 
 /// The AWS partition of a region, for ARNs built from parts (botocore's partitions).
 pub fn partition(region: &str) -> &'static str {
-    PARTITIONS
-        .iter()
-        .find(|(prefix, _, _)| region.starts_with(prefix))
-        .map_or("aws", |(_, partition, _)| partition)
+    partition_of(region).0
 }
 
 /// The DNS suffix of public endpoints in a region's partition.
 pub fn dns_suffix(region: &str) -> &'static str {
+    partition_of(region).1
+}
+
+/// (partition, DNS suffix) of a region.
+fn partition_of(region: &str) -> (&'static str, &'static str) {
     PARTITIONS
         .iter()
         .find(|(prefix, _, _)| region.starts_with(prefix))
-        .map_or("amazonaws.com", |(_, _, suffix)| suffix)
+        .map_or(("aws", "amazonaws.com"), |(_, p, suffix)| (*p, *suffix))
 }
 
 /// The start of an endpoint service's name, before `.<region>.<service>`: `com.amazonaws`,

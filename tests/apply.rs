@@ -14,8 +14,8 @@ mod harness;
 mod support;
 
 use harness::{
-    apply, aprc_with, assert_built, assert_nothing_left, copy_as_new_app, destroy, double,
-    double_with, inventory, plan, state,
+    applied, apply, aprc_with, assert_built, assert_nothing_left, copy_as_new_app, destroy,
+    destroyed, double, double_with, inventory, plan, state,
 };
 use serde_json::Value;
 use std::process::{Command, Stdio};
@@ -136,13 +136,7 @@ fn ecs_and_mixed_apply_and_destroy_leave_nothing() {
         assert_eq!(ecs_arns.len(), ecs_services, "{example}: {printed}");
         assert!(ecs_arns.iter().all(|a| a.contains(&app)), "{printed}");
 
-        let out = destroy(&double, dir.path());
-        assert!(
-            out.status.success(),
-            "{example}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert_nothing_left(&region, &app, &double);
+        destroyed(&double, dir.path(), &region, &app);
     }
 }
 
@@ -152,15 +146,7 @@ fn ecs_and_mixed_apply_and_destroy_leave_nothing() {
 #[test]
 fn destroy_deregisters_a_task_definition_whose_companion_never_ran() {
     let double = double(None);
-    let (dir, app) = copy_as_new_app("examples/ecs.apr");
-    let plan = plan(dir.path());
-    let region = plan["region"].as_str().expect("region").to_string();
-    let out = apply(&double, dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (dir, app, _, region) = applied(&double, "examples/ecs.apr");
     let path = dir.path().join("state.json");
     let mut recorded = state(dir.path());
     let steps = recorded["steps"].as_object_mut().expect("steps");
@@ -176,14 +162,7 @@ fn destroy_deregisters_a_task_definition_whose_companion_never_ran() {
         .as_array()
         .expect("task definitions")
         .is_empty());
-
-    let out = destroy(&double, dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_nothing_left(&region, &app, &double);
+    destroyed(&double, dir.path(), &region, &app);
 }
 
 /// apply makes what is missing and never updates: an apply of a changed spec over a recorded
@@ -192,15 +171,7 @@ fn destroy_deregisters_a_task_definition_whose_companion_never_ran() {
 #[test]
 fn an_apply_of_a_changed_spec_is_refused_before_any_call() {
     let double = double(None);
-    let (dir, app) = copy_as_new_app("examples/ecs.apr");
-    let plan = plan(dir.path());
-    let region = plan["region"].as_str().expect("region").to_string();
-    let out = apply(&double, dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (dir, app, _, region) = applied(&double, "examples/ecs.apr");
     let spec = dir.path().join("ecs.apr");
     let original = std::fs::read_to_string(&spec).expect("spec");
     let recorded = std::fs::read_to_string(dir.path().join("state.json")).expect("state");
@@ -234,13 +205,7 @@ fn an_apply_of_a_changed_spec_is_refused_before_any_call() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = destroy(&double, dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_nothing_left(&region, &app, &double);
+    destroyed(&double, dir.path(), &region, &app);
 }
 
 #[test]

@@ -290,3 +290,29 @@ pub fn state(dir: &Path) -> Value {
     let text = std::fs::read_to_string(dir.join("state.json")).expect("a state file");
     serde_json::from_str(&text).expect("state JSON")
 }
+
+/// A copy of `example` under an app name of its own, applied: (its directory, the app, the
+/// plan, the region). Panics with apply's stderr if the apply fails.
+pub fn applied(double: &Double, example: &str) -> (tempfile::TempDir, String, Value, String) {
+    let (dir, app) = copy_as_new_app(example);
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+    let out = apply(double, dir.path());
+    assert!(
+        out.status.success(),
+        "{example}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (dir, app, plan, region)
+}
+
+/// Destroys what `dir`'s state records and checks that nothing of `app` is left.
+pub fn destroyed(double: &Double, dir: &Path, region: &str, app: &str) {
+    let out = destroy(double, dir);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(region, app, double);
+}
