@@ -567,8 +567,14 @@ fn mismatch_diag(e: &Expr, what: &str, expected: &str) -> Diagnostic {
                 .suggest(e.span, plain);
         }
     }
-    if let (ExprKind::Decimal(_), "an integer") = (&e.kind, expected) {
-        d = d.help("write a whole number");
+    if let (ExprKind::Decimal(written), "an integer") = (&e.kind, expected) {
+        // `8080.0` is `8080` written as a decimal.
+        d = match written.split_once('.') {
+            Some((whole, zeros)) if zeros.bytes().all(|b| b == b'0') => {
+                d.help(format!("write a whole number: `{what} = {whole}`"))
+            }
+            _ => d.help("write a whole number"),
+        };
     }
     d
 }
@@ -579,6 +585,7 @@ pub fn unquoted_default(ctx: &mut Ctx, e: &Expr, name: &str) -> bool {
         ExprKind::Int(i) => i.to_string(),
         ExprKind::Decimal(s) | ExprKind::Ident(s) | ExprKind::Cidr(s) => s.clone(),
         ExprKind::Bool(b) => b.to_string(),
+        ExprKind::Quantity(q) => format!("{}{}", q.value, q.unit.as_str()),
         _ => return false,
     };
     let quoted = crate::syntax::quote(&written);

@@ -124,6 +124,29 @@ pub(super) fn syntax_error(file: FileId, text: &str, error: &Error<Rule>) -> Dia
                     .suggest(span, format!("= {value}")),
                 None => d.help("an attribute is written `name = value`, a block `name { ... }`"),
             };
+        } else if expected == "`=` or `{`" && same_line && name(word) && {
+            // `port 8080`, `image "..."`: a number alone, or one whole string, after the name.
+            let rest = text[pos..]
+                .split('\n')
+                .next()
+                .unwrap_or_default()
+                .trim_end();
+            let number = alone && !found.is_empty() && found.bytes().all(|b| b.is_ascii_digit());
+            let string = found == "\""
+                && rest.len() > 1
+                && rest.ends_with('"')
+                && rest.matches('"').count() == 2
+                && !rest.contains('\\');
+            number || string
+        } {
+            let value = if found == "\"" {
+                "\"...\""
+            } else {
+                found.as_str()
+            };
+            d = d
+                .help(format!("an attribute is written `{word} = {value}`"))
+                .suggest(span, format!("= {found}"));
         } else if expected == "`on`" {
             d = d.help("a grant is written `allow ACTIONS on RESOURCES`: `allow \"s3:GetObject\" on \"arn:aws:s3:::bucket/*\"`");
         } else if word == "string" && found == "=" {
@@ -662,6 +685,25 @@ mod tests {
         assert!(allow
             .help
             .is_some_and(|h| h.contains("allow ACTIONS on RESOURCES")));
+        // A number alone, or one whole string, gets the `=` too.
+        for (text, fixed) in [
+            (
+                "service s {\n  port 8080\n}\n",
+                "service s {\n  port = 8080\n}\n",
+            ),
+            (
+                "app a {\n  region \"eu-west-1\"\n}\n",
+                "app a {\n  region = \"eu-west-1\"\n}\n",
+            ),
+        ] {
+            let d = first(text);
+            let [fix] = &d.suggestions[..] else {
+                panic!("one fix: {d:?}")
+            };
+            let mut out = text.to_string();
+            out.replace_range(fix.span.range(), &fix.replacement);
+            assert_eq!(out, fixed);
+        }
         let both = first("param tag : string = \"1\"\n");
         assert!(both.help.is_some_and(|h| h.contains("not both")));
     }
