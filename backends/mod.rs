@@ -103,6 +103,18 @@ pub fn endpoint_prefix(region: &str, service: &str, endpoint_type: &str) -> &'st
     }
 }
 
+/// An endpoint service's name, `<prefix>.<region>.<service>`, with the region as `region`
+/// writes it (the region itself, or `${AWS::Region}`), the prefix chosen by the app's region.
+pub fn endpoint_service_name(
+    app_region: &str,
+    region: &str,
+    service: &str,
+    endpoint_type: &str,
+) -> String {
+    let prefix = endpoint_prefix(app_region, service, endpoint_type);
+    format!("{prefix}.{region}.{service}")
+}
+
 /// Every partition's name (botocore's endpoint data).
 pub const PARTITION_NAMES: [&str; 8] = [
     "aws",

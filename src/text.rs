@@ -53,6 +53,18 @@ impl Text {
         Some(out)
     }
 
+    /// The text with `stand_in` in place of every parameter: what it could at most be (`*`),
+    /// or a mark no literal holds.
+    pub fn with_params_as(&self, stand_in: &str) -> String {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                TextPart::Lit(s) => s.as_str(),
+                TextPart::Param(_) => stand_in,
+            })
+            .collect()
+    }
+
     pub fn params(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
             TextPart::Param(name) => Some(name.as_str()),

@@ -169,10 +169,11 @@ pub fn zones(cx: &Cx, t: &mut Template, me: Id, z: &ServiceZones) -> Result<(), 
         json!({
             "ServiceToken": get_att(FUNCTION_ID, "Arn"),
             "ServiceTimeout": SERVICE_TIMEOUT_SECONDS,
-            "ServiceName": sub(format!(
-                "{}.${{AWS::Region}}.{}",
-                crate::backends::endpoint_prefix(&cx.g.app.region, &z.service, "Interface"),
-                z.service
+            "ServiceName": sub(crate::backends::endpoint_service_name(
+                &cx.g.app.region,
+                "${AWS::Region}",
+                &z.service,
+                "Interface",
             )),
             "Count": z.count,
         }),

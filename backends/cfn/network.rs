@@ -141,10 +141,11 @@ pub fn endpoint(cx: &Cx, t: &mut Template, me: Id, e: &VpcEndpoint) -> Result<()
     props.insert("VpcEndpointType".into(), json!(e.endpoint_type));
     props.insert(
         "ServiceName".into(),
-        sub(format!(
-            "{}.${{AWS::Region}}.{}",
-            crate::backends::endpoint_prefix(&cx.g.app.region, &e.service, e.endpoint_type),
-            e.service
+        sub(crate::backends::endpoint_service_name(
+            &cx.g.app.region,
+            "${AWS::Region}",
+            &e.service,
+            e.endpoint_type,
         )),
     );
     props.insert("VpcId".into(), vpc_value(cx, &e.vpc)?);

@@ -58,11 +58,11 @@ pub fn service_zones<'a>(
     out: &mut Vec<Step<'a>>,
 ) -> Result<(), Internal> {
     let input = obj! {
-        "ServiceNames" => arr![format!(
-            "{}.{}.{}",
-            crate::backends::endpoint_prefix(&cx.g.app.region, &z.service, "Interface"),
-            cx.g.app.region,
-            z.service
+        "ServiceNames" => arr![crate::backends::endpoint_service_name(
+            &cx.g.app.region,
+            &cx.g.app.region,
+            &z.service,
+            "Interface",
         )],
     };
     let mut step = Step::new(cx.step(me)?, "ec2", "DescribeVpcEndpointServices", input);
@@ -234,11 +234,11 @@ pub fn endpoint<'a>(
     let mut input = obj! { +5;
         "VpcEndpointType" => e.endpoint_type,
         "VpcId" => cx.vpc_id(&e.vpc)?,
-        "ServiceName" => format!(
-            "{}.{}.{}",
-            crate::backends::endpoint_prefix(&cx.g.app.region, &e.service, e.endpoint_type),
-            cx.g.app.region,
-            e.service
+        "ServiceName" => crate::backends::endpoint_service_name(
+            &cx.g.app.region,
+            &cx.g.app.region,
+            &e.service,
+            e.endpoint_type,
         ),
     };
     if e.endpoint_type == "Gateway" {

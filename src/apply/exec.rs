@@ -51,6 +51,8 @@ struct Called {
     idx: usize,
     outputs: IndexMap<String, Value>,
     delete: Option<Call>,
+    /// The call as made ([`call_digest`]), for the record.
+    call: String,
 }
 
 /// How a run talks to AWS and how it is bounded.
@@ -195,11 +197,6 @@ fn record_call(plan: &Plan, values: &mut Values, state: &mut State, called: Call
     let Some(step) = plan.steps.get(called.idx) else {
         return;
     };
-    // Resolved before this step's own outputs join the values (an input never names them).
-    let call = values
-        .resolve(&step.input)
-        .ok()
-        .map(|input| call_digest(&step.service, &step.operation, &input));
     values
         .outputs
         .insert(step.id.clone(), called.outputs.clone());
@@ -213,7 +210,7 @@ fn record_call(plan: &Plan, values: &mut Values, state: &mut State, called: Call
             waited: false,
             delete: called.delete,
             retain: step.retain,
-            call,
+            call: Some(called.call),
         },
     );
 }
@@ -286,6 +283,7 @@ async fn run_step(
                 idx,
                 outputs: outputs.clone(),
                 delete,
+                call: call_digest(&step.service, &step.operation, &input),
             });
             outputs
         }

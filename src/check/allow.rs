@@ -255,14 +255,7 @@ fn resource_service(resources: &Expr) -> Option<String> {
 fn resource(ctx: &mut Ctx, text: &Text, e: &Expr, actions: &[String]) -> bool {
     // A param stands for a part of the ARN, never for the whole or its start: checked with
     // `*` in its place, what it could at most be.
-    let with_stars: String = text
-        .parts
-        .iter()
-        .map(|p| match p {
-            TextPart::Lit(s) => s.as_str(),
-            TextPart::Param(_) => "*",
-        })
-        .collect();
+    let with_stars = text.with_params_as("*");
     let starts_literal =
         matches!(text.parts.first(), Some(TextPart::Lit(l)) if l.starts_with("arn:"));
     if is_arn_pattern(&with_stars) && (starts_literal || text.as_literal().is_some()) {

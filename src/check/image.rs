@@ -27,14 +27,7 @@ pub fn classify(image: &Text) -> Result<ImageSource, ImageError> {
     }
     // The whole text, a param as a character no image name holds: what follows the tag's `:`
     // or the digest's `@` is judged on its literal characters.
-    let marked: String = image
-        .parts
-        .iter()
-        .map(|p| match p {
-            TextPart::Lit(s) => s.as_str(),
-            TextPart::Param(_) => "\u{0}",
-        })
-        .collect();
+    let marked = image.with_params_as("\u{0}");
     let last_segment = marked.rfind('/').map_or(0, |i| i + 1);
     if let Some(at) = marked[last_segment..].find([':', '@']) {
         let at = last_segment + at;

@@ -52,9 +52,7 @@ impl Ctx<'_> {
     pub fn other_partition(&self, arn: &crate::text::Text) -> Option<String> {
         partial::other_partition(arn, self.partition?)
     }
-}
 
-impl Ctx<'_> {
     /// Reports a rule of one compute (its sizes, ranges, or what it alone refuses), unless
     /// the compute is a guess: no error rests on a guess, and the fix of the unreadable
     /// `compute` would make some of them wrong.
