@@ -464,13 +464,10 @@ fn output_does_not_depend_on_runs_or_declaration_order() {
 /// it (no `--param` for it), and nothing when `--param` replaces it.
 #[test]
 fn a_bad_default_counts_only_when_it_is_deployed() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("defaults.apr");
-    std::fs::write(
-        &spec,
+    let (_dir, spec) = support::spec_file(
+        "defaults.apr",
         "app shopd {\n  region = \"eu-west-1\"\n}\n\nparam tag = \"CHANGE ME\"\n\nservice web {\n  image = \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web:${tag}\"\n}\n",
-    )
-    .expect("spec");
+    );
     let out = run_aprc(&spec, "tf", &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");

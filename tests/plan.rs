@@ -666,10 +666,8 @@ fn validator_rejects_broken_plans() {
 /// ref; botocore's models and a run on moto read it as the data it is.
 #[test]
 fn literal_objects_shaped_like_forms_are_escaped_and_run_as_data() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("escape.apr");
-    std::fs::write(
-        &spec,
+    let (_dir, spec) = support::spec_file(
+        "escape.apr",
         r#"app escape {
   region = "eu-west-1"
 }
@@ -684,8 +682,7 @@ service api {
   env   = { object = "x" }
 }
 "#,
-    )
-    .expect("spec");
+    );
     let text = build(&[spec]);
     let plan = parse(&text);
     check_structure(&plan);

@@ -383,13 +383,10 @@ fn every_suggestion_fixes_its_diagnostic_and_adds_no_error() {
 
 #[test]
 fn json_carries_suggestions_as_rustc_does() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("main.apr");
-    std::fs::write(
-        &path,
+    let (_dir, path) = support::spec_file(
+        "main.apr",
         "app demo {\n  region = \"eu-west-1\"\n}\nservice web {\n  imgae = \"public.ecr.aws/a/web:1\"\n}\n",
-    )
-    .expect("write");
+    );
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aprc"))
         .args(["check", "--message-format", "json"])
         .arg(&path)

@@ -167,3 +167,12 @@ pub fn moto_env(cmd: &mut Command) -> &mut Command {
         .env("AWS_SESSION_TOKEN", "testing")
         .env_remove("AWS_PROFILE")
 }
+
+/// A spec written to `file` in a directory of its own, which lives as long as the returned
+/// handle.
+pub fn spec_file(file: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(file);
+    std::fs::write(&path, text).expect("spec");
+    (dir, path)
+}

@@ -184,13 +184,10 @@ fn a_stage_that_logs_waits_for_the_account_role_which_destroy_keeps() {
 /// eu-south-1 has three zones, as AWS's has).
 #[test]
 fn more_zones_than_the_region_has_fail_the_plan_saying_so() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let spec = dir.path().join("zones.apr");
-    std::fs::write(
-        &spec,
+    let (_dir, spec) = crate::support::spec_file(
+        "zones.apr",
         "app four {\n  region  = \"eu-south-1\"\n  compute = ecs\n}\n\nnetwork core {\n  cidr  = 10.0.0.0/16\n  zones = 4\n}\n\nservice web {\n  image   = \"123456789012.dkr.ecr.eu-south-1.amazonaws.com/web:1\"\n  network = core\n}\n\napi edge {\n  network = core\n  route ANY /{proxy+} -> web\n}\n",
-    )
-    .expect("spec");
+    );
     let text = build(&[spec]);
     let body = parse(&text);
     let zones = blocks(&body, "data", "aws_availability_zones")
