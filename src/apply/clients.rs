@@ -1,12 +1,16 @@
 //! One SDK client per plan service, all from one shared configuration: credentials from the
 //! standard chain, the plan's region, the SDK's standard retry mode (which retries throttling
 //! and transient errors with backoff), and `--endpoint-url` for every service when given.
+//! Every client, the credential providers' included, shares one HTTPS client: hyper 1 with
+//! rustls on ring and the system's trusted roots (the SDK's default client would compile
+//! aws-lc, see Cargo.toml).
 //!
 //! `APRC_APPRUNNER_ENDPOINT_URL` (TEST ONLY) points the App Runner client alone elsewhere:
 //! moto has no App Runner, so the tests run a small App Runner double beside it.
 
 use aws_config::retry::RetryConfig;
 use aws_config::{BehaviorVersion, Region};
+use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
 
 /// Read only here, and only to send App Runner calls to the test double.
 pub const APPRUNNER_ENDPOINT_ENV: &str = "APRC_APPRUNNER_ENDPOINT_URL";
@@ -29,7 +33,11 @@ pub struct Clients {
 
 impl Clients {
     pub async fn new(region: &str, endpoint_url: Option<&str>) -> Clients {
+        let https = aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::Ring))
+            .build_https();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .http_client(https)
             .region(Region::new(region.to_string()))
             .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS));
         if let Some(url) = endpoint_url {
