@@ -1,6 +1,6 @@
 //! `aprc apply` / `aprc destroy` end to end, against moto plus the App Runner test double
 //! (`tests/apply/apprunner_double.py`; moto has no App Runner). Run with
-//! `cargo test --features apply --test apply`.
+//! `cargo test --features apply --test suite apply::`.
 //!
 //! Each test applies a copy of an example under an app name of its own, so tests sharing a
 //! moto server look only at their own resources (`tests/apply/inventory.py` lists what carries
@@ -11,7 +11,7 @@
 
 #[path = "apply/harness.rs"]
 mod harness;
-mod support;
+use crate::support;
 
 use harness::{
     applied, apply, aprc_with, assert_built, assert_nothing_left, copy_as_new_app, destroy,

@@ -9,7 +9,7 @@
 mod ecs;
 #[path = "cfn/live.rs"]
 mod live;
-mod support;
+use crate::support;
 #[path = "cfn/wiring.rs"]
 mod wiring;
 

@@ -1,6 +1,6 @@
 """Runs the lookup Lambda (backends/cfn/eni_lookup.py) for real against moto.
 
-Run by `tests/cfn.rs` (`cargo test --test cfn`): `APRC_MOTO_ENDPOINT` is the moto server's URL
+Run by `tests/cfn.rs` (`cargo test --test suite cfn::`): `APRC_MOTO_ENDPOINT` is the moto server's URL
 (127.0.0.1 only) and `APRC_CFN_LAMBDA` the path of the Lambda source. It creates its own VPC,
 two subnets and an App Runner requests interface endpoint (moto gives an interface endpoint
 one ENI per subnet, as AWS does), receives the custom resource responses on a local

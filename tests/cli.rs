@@ -1,9 +1,8 @@
 //! The command line as a user meets it: exit codes, output files, every example for every
 //! target, and the graph.
 
-#[path = "../benches/support/specgen.rs"]
-mod specgen;
-mod support;
+use crate::specgen;
+use crate::support;
 
 use std::path::Path;
 use support::{aprc, examples};

@@ -1,7 +1,7 @@
 //! Every example passes `aprc check`, and the checked Spec holds what each example declares
 //! (defaults applied, references resolved, collections sorted).
 
-mod support;
+use crate::support;
 
 use aprc::diag::Diagnostics;
 use aprc::model::{Auth, Egress, ImageSource, Ingress, Method, NetworkSource, Spec};

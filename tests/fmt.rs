@@ -1,9 +1,9 @@
 //! `aprc fmt`: golden layouts for messy inputs, idempotence and meaning preservation over
 //! every example and fixture, and the `--check` / syntax-error behaviour of the CLI.
 
-mod support;
+use crate::support;
 
-mod erase;
+use crate::erase;
 
 use erase::erased;
 

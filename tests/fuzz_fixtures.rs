@@ -3,8 +3,7 @@
 //! (`fuzz/oracle.rs`): no panic, an IR exactly when there is no error, stable backend output,
 //! idempotent fmt that keeps the meaning.
 
-#[path = "../fuzz/oracle.rs"]
-mod oracle;
+use crate::oracle;
 
 use std::path::PathBuf;
 

@@ -7,8 +7,7 @@
 //! `APRC_FUZZ_CASES=N APRC_FUZZ_SEED=S` run a longer or different sequence (the property
 //! fuzz run recorded in docs/performance.md used this).
 
-#[path = "../fuzz/oracle.rs"]
-mod oracle;
+use crate::oracle;
 
 #[path = "fuzz_smoke/gen.rs"]
 mod gen;

@@ -4,7 +4,7 @@
 //! report every expected code on that line and no error it does not name, exit 1 (0 if only
 //! warnings are expected) and never panic; the human rendering is snapshotted. Every code has at least one fixture.
 
-mod support;
+use crate::support;
 
 use aprc::diag::Code;
 use std::collections::BTreeSet;

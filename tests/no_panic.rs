@@ -7,10 +7,10 @@
 //! Nothing catches unwinding, so a panic anywhere fails the test. A smaller sample goes
 //! through the CLI to check exit codes and the JSON diagnostics.
 
-mod support;
+use crate::support;
 
-mod erase;
-mod mutate;
+use crate::erase;
+use crate::mutate;
 
 use mutate::mutate;
 

@@ -8,11 +8,9 @@
 
 // Shared with tests/plan.rs, which uses the helpers this file does not.
 #[allow(dead_code)]
-#[path = "plan/oracles.rs"]
-mod oracles;
-#[path = "plan/reorder.rs"]
-mod reorder;
-mod support;
+use crate::plan::oracles;
+use crate::plan::reorder;
+use crate::support;
 
 use serde_json::{json, Value};
 use std::path::Path;

@@ -12,14 +12,13 @@ mod checks;
 #[path = "plan/lifecycle.rs"]
 mod lifecycle;
 #[path = "plan/oracles.rs"]
-mod oracles;
+pub mod oracles;
 #[path = "plan/reorder.rs"]
-mod reorder;
+pub mod reorder;
 // Only the ECS workload is built here.
 #[allow(dead_code)]
-#[path = "../benches/support/specgen.rs"]
-mod specgen;
-mod support;
+use crate::specgen;
+use crate::support;
 
 use checks::{check_seed, check_structure, step, steps};
 use oracles::{python, run, run_failing, validate, validate_all};

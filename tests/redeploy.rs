@@ -2,7 +2,7 @@
 //! 8): the CloudFormation deployment's logical id, the Terraform `triggers` and the plan's
 //! deployment step change together, and only then.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use support::aprc;

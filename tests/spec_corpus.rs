@@ -10,7 +10,7 @@
 
 #[path = "spec_corpus/oracles.rs"]
 mod oracles;
-mod support;
+use crate::support;
 #[path = "spec_corpus/terraform.rs"]
 mod terraform;
 

@@ -5,8 +5,8 @@
 //! attribute on a route's line, a URL reference to a misspelt or doubly named declaration,
 //! a whole-service IAM action), and over seeded random damage (`mutate`).
 
-mod mutate;
-mod support;
+use crate::mutate;
+use crate::support;
 
 use aprc::diag::{Diagnostic, Diagnostics, Severity};
 use aprc::source::Sources;

@@ -11,7 +11,7 @@ mod live;
 mod module;
 #[path = "tf/params.rs"]
 mod params;
-mod support;
+use crate::support;
 #[path = "tf/terraform.rs"]
 mod terraform;
 #[path = "tf/traps.rs"]

@@ -2,8 +2,7 @@
 //! measure: a clean spec with N private services behind one api, lowered to N services and N
 //! routes in one network, and the same text every time.
 
-#[path = "../benches/support/specgen.rs"]
-mod specgen;
+use crate::specgen;
 
 use aprc::diag::Diagnostics;
 use aprc::source::Sources;
