@@ -151,6 +151,15 @@ pub async fn apply(
             // Wakes the loop to look at the interrupt flag while steps run.
             _ = tick.tick() => continue,
         };
+        // `biased` is not enough: a step can send its call and end between the poll of `rx`
+        // and the poll of `running`. Its call was sent before it ended, so it is in the
+        // channel now: record it before the join, or the join finds no record to mark
+        // waited, and its dependents never start (and with nothing else running, the call
+        // would go unrecorded).
+        while let Ok(called) = rx.try_recv() {
+            record_call(plan, values, state, called);
+            save(state, &mut failures);
+        }
         match joined {
             Ok((i, Ok(waited))) => {
                 let id = &plan.steps[i].id;
