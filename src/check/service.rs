@@ -811,10 +811,22 @@ pub fn unreachable(
             && service.network.is_some()
             && !routed.contains(name.as_str())
         {
+            // Only App Runner serves a public service (ECS is E0315), so only there is
+            // `ingress = public` a way out.
+            let or_public = match (service.compute, service.compute_guessed) {
+                (Compute::AppRunner, false) => ", or make it public",
+                _ => "",
+            };
             ctx.diags.push(
-                Diagnostic::new(Code::W0001, format!("private service `{name}` is unreachable: no api routes to it"), service.name_span)
-                    .label("no route targets this service")
-                    .help(format!("add `route ANY /{name}/{{proxy+}} -> {name} /{{proxy}}` to an api, or make it public")),
+                Diagnostic::new(
+                    Code::W0001,
+                    format!("private service `{name}` is unreachable: no api routes to it"),
+                    service.name_span,
+                )
+                .label("no route targets this service")
+                .help(format!(
+                    "add `route ANY /{name}/{{proxy+}} -> {name} /{{proxy}}` to an api{or_public}"
+                )),
             );
         }
     }
