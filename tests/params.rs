@@ -432,6 +432,82 @@ fn a_baked_value_that_breaks_a_stage_or_a_path_is_a_usage_error() {
         .success());
 }
 
+/// An existing network's VPC and subnets from params: a baked id is checked like a literal
+/// one (E0208's shape), and two params baked into the same subnet are refused, since a load
+/// balancer takes one subnet per zone. `-o` writes nothing.
+#[test]
+fn baked_vpc_and_subnet_ids_are_checked_like_literal_ones() {
+    let (dir, spec) = support::spec_file(
+        "ids.apr",
+        r#"app ids {
+  region  = "ca-central-1"
+  compute = ecs
+}
+
+param vpc : string
+param subnet_a = "subnet-0aaaaaaaaaaaaaaaa"
+param subnet_b : string
+
+network ext {
+  vpc_id     = "${vpc}"
+  subnet_ids = ["${subnet_a}", "${subnet_b}"]
+}
+
+service svc {
+  image   = "123456789012.dkr.ecr.ca-central-1.amazonaws.com/svc:1"
+  network = ext
+}
+
+api gw {
+  network = ext
+  route GET /svc -> svc
+}
+"#,
+    );
+    let build = |params: &[&str]| {
+        let target = dir.path().join("out.json");
+        let mut cmd = aprc();
+        cmd.arg("build")
+            .arg(&spec)
+            .args(["--target", "plan", "-o"])
+            .arg(&target);
+        for p in params {
+            cmd.args(["--param", p]);
+        }
+        let out = cmd.output().expect("aprc runs");
+        let written = target.exists();
+        let _ = std::fs::remove_file(&target);
+        (out, written)
+    };
+    let vpc = "vpc=vpc-0cccccccccccccccc";
+    for (params, what) in [
+        (
+            vec!["vpc=garbage", "subnet_b=subnet-0bbbbbbbbbbbbbbbb"],
+            "`garbage`, which is not a VPC id",
+        ),
+        (
+            vec![vpc, "subnet_b=subnet-x"],
+            "`subnet-x`, which is not a subnet id",
+        ),
+        (
+            vec![vpc, "subnet_b=subnet-0aaaaaaaaaaaaaaaa"],
+            "would list subnet `subnet-0aaaaaaaaaaaaaaaa` twice",
+        ),
+    ] {
+        let (out, written) = build(&params);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{params:?}: {stderr}");
+        assert!(stderr.contains(what), "{params:?}: {stderr}");
+        assert!(!written, "{params:?}: an output file was written");
+    }
+    let (out, written) = build(&[vpc, "subnet_b=subnet-0bbbbbbbbbbbbbbbb"]);
+    assert!(
+        out.status.success() && written,
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Byte-identical across runs and declaration orders, for every target.
 #[test]
 fn output_does_not_depend_on_runs_or_declaration_order() {

@@ -387,7 +387,19 @@ fn existing(ctx: &mut Ctx, attrs: &Attrs) -> Option<NetworkSource> {
 /// `vpc-` or `subnet-` then 8 or 17 hex digits. A value built from a param is checked only
 /// when its literal text already contradicts the shape.
 fn check_id(ctx: &mut Ctx, text: &Text, span: Span, prefix: &str, what: &str) {
-    let ok = match text.as_literal() {
+    if !id_could_be(text, prefix) {
+        ctx.diags.push(
+            Diagnostic::new(Code::E0208, format!("`{text}` is not a {what} id"), span)
+                .label(format!("expected `{prefix}` and 8 or 17 hex digits"))
+                .help(format!("{what} ids look like `{prefix}0123456789abcdef0`")),
+        );
+    }
+}
+
+/// Whether `text` can be an id of `prefix`: exactly when literal, else as far as its literal
+/// start tells.
+pub fn id_could_be(text: &Text, prefix: &str) -> bool {
+    match text.as_literal() {
         Some(s) => s.strip_prefix(prefix).is_some_and(|hex| {
             (hex.len() == 8 || hex.len() == 17)
                 && hex
@@ -400,12 +412,5 @@ fn check_id(ctx: &mut Ctx, text: &Text, span: Span, prefix: &str, what: &str) {
             }
             _ => true,
         },
-    };
-    if !ok {
-        ctx.diags.push(
-            Diagnostic::new(Code::E0208, format!("`{text}` is not a {what} id"), span)
-                .label(format!("expected `{prefix}` and 8 or 17 hex digits"))
-                .help(format!("{what} ids look like `{prefix}0123456789abcdef0`")),
-        );
     }
 }

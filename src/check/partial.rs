@@ -6,7 +6,7 @@
 //! symbolic is checked by AWS when the output is deployed: no backend can know it sooner.
 
 use crate::diag::Code;
-use crate::model::Spec;
+use crate::model::{NetworkSource, Spec};
 use crate::span::Span;
 use crate::text::{Text, TextPart};
 use std::collections::BTreeMap;
@@ -99,6 +99,52 @@ fn faults(
                     "{source} the stage of api `{}` would be `{stage}`, which is not a stage name: {fault}",
                     api.name
                 )));
+            }
+        }
+    }
+    for network in &spec.networks {
+        let NetworkSource::Existing { vpc_id, subnet_ids } = &network.source else {
+            continue;
+        };
+        let name = &network.name;
+        let vpc = vpc_id.bake(values);
+        if vpc != *vpc_id && !super::network::id_could_be(&vpc, "vpc-") {
+            return Err((
+                Code::E0208,
+                format!(
+                    "{source} the VPC of network `{name}` would be `{vpc}`, which is not a VPC id"
+                ),
+            ));
+        }
+        let subnets: Vec<Text> = subnet_ids.iter().map(|s| s.bake(values)).collect();
+        // What the others deploy as: the values, else the params' defaults.
+        let mut deployed: BTreeMap<String, String> = spec
+            .params
+            .iter()
+            .filter_map(|p| Some((p.name.clone(), p.default.clone()?)))
+            .collect();
+        deployed.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let others: Vec<Text> = subnet_ids.iter().map(|s| s.bake(&deployed)).collect();
+        for (i, (subnet, written)) in subnets.iter().zip(subnet_ids).enumerate() {
+            if subnet == written {
+                continue;
+            }
+            if !super::network::id_could_be(subnet, "subnet-") {
+                return Err((Code::E0208, format!(
+                    "{source} a subnet of network `{name}` would be `{subnet}`, which is not a subnet id"
+                )));
+            }
+            // Listed twice once baked, beside any other entry as it deploys.
+            if subnet.as_literal().is_some()
+                && others
+                    .iter()
+                    .enumerate()
+                    .any(|(j, other)| j != i && other == subnet)
+            {
+                return Err((
+                    Code::E0208,
+                    format!("{source} network `{name}` would list subnet `{subnet}` twice"),
+                ));
             }
         }
     }
