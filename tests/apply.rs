@@ -363,6 +363,74 @@ fn an_interrupted_apply_lets_running_steps_finish_and_starts_nothing_new() {
     assert_nothing_left(&region, &app, &double);
 }
 
+/// Ctrl-C during destroy starts no other delete and lets the running ones finish and leave
+/// the state, so that destroy run again repeats none of them (a delete repeated after it
+/// succeeded can fail where the first did not: moto answers a second DeregisterTargets
+/// `InvalidTarget`). Interrupted as soon as the first delete is done, three times over.
+#[test]
+fn an_interrupted_destroy_lets_running_deletes_finish_and_a_rerun_completes() {
+    let double = double(None);
+    let (dir, app) = copy_as_new_app("examples/mixed.apr");
+    let plan = plan(dir.path());
+    let region = plan["region"].as_str().expect("region").to_string();
+    let out = apply(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let steps = || {
+        state(dir.path())["steps"]
+            .as_object()
+            .map_or(0, |s| s.len())
+    };
+    for round in 0..3 {
+        let before = steps();
+        let mut child =
+            harness::aprc_command(&double, &["destroy", "--state", "state.json"], dir.path())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("aprc starts");
+        let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+        let mut seen = String::new();
+        let mut line = String::new();
+        while std::io::BufRead::read_line(&mut stderr, &mut line).expect("stderr") > 0 {
+            seen.push_str(&line);
+            let done = line.starts_with("destroy: done");
+            line.clear();
+            if done {
+                break;
+            }
+        }
+        let sent = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        std::io::Read::read_to_string(&mut stderr, &mut seen).expect("stderr");
+        let status = child.wait().expect("aprc ends");
+        assert_eq!(status.code(), Some(1), "round {round}: {seen}");
+        assert!(
+            seen.contains("interrupted: letting"),
+            "round {round}: {seen}"
+        );
+        // Some deletes were saved, and not all of them ran.
+        let after = steps();
+        assert!(
+            after < before && after > 0,
+            "round {round}: {before} -> {after}: {seen}"
+        );
+    }
+    let out = destroy(&double, dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_nothing_left(&region, &app, &double);
+}
+
 /// IAM is eventually consistent: App Runner may refuse a role created a moment ago ("Error
 /// in assuming access role"). The executor retries that, and only that, for a bounded time.
 #[test]

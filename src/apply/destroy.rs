@@ -9,18 +9,19 @@
 //! AWS deletes are eventually consistent: a security group stays "in use" for a while after
 //! the endpoint using it is deleted. Such conflicts are retried with backoff for a bounded
 //! time; a resource that is already gone counts as deleted, so a destroy that was interrupted
-//! can simply be run again.
+//! can simply be run again. The first Ctrl-C (or SIGTERM) starts no other delete and lets the
+//! running ones finish and be saved, as in apply.
 
 use super::clients::Clients;
 use super::convert::CallError;
-use super::exec::{wait_for, StepFailure, Until};
+use super::exec::{wait_for, Runner, StepFailure, Until};
 use super::generated;
 use super::progress::Progress;
 use super::state::State;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
@@ -30,15 +31,27 @@ const CONFLICT_RETRY: Duration = Duration::from_secs(600);
 pub async fn destroy(
     state: &mut State,
     state_path: &Path,
-    clients: Arc<Clients>,
-    concurrency: usize,
+    runner: &Runner<'_>,
     progress: &mut Progress,
 ) -> Result<(), Vec<StepFailure>> {
+    let Runner {
+        clients,
+        concurrency,
+        interrupt,
+    } = runner;
     let mut started: BTreeSet<String> = BTreeSet::new();
     let mut running: JoinSet<(String, Result<(), StepFailure>)> = JoinSet::new();
     let mut failures = Vec::new();
+    let mut interrupted = false;
+    // Signals only set a flag, as in apply: the loop looks at it between events.
+    let mut tick = tokio::time::interval(Duration::from_millis(100));
     loop {
-        while failures.is_empty() && running.len() < concurrency.max(1) {
+        // Start deletes while there is room, nothing failed and no Ctrl-C came (read before
+        // every start: a delete that finished would otherwise start the next after it).
+        while failures.is_empty()
+            && !interrupt.load(Ordering::SeqCst)
+            && running.len() < (*concurrency).max(1)
+        {
             // The most recently completed step that nothing remaining depends on.
             let ready = state.steps.iter().rev().find(|(id, record)| {
                 !record.retain
@@ -82,8 +95,27 @@ pub async fn destroy(
                 (id, result)
             });
         }
-        let Some(joined) = running.join_next().await else {
+        // Ctrl-C or SIGTERM: start no other delete and let the running ones finish and be
+        // saved, so that destroy run again repeats none of them; a second one exits at once.
+        if interrupt.load(Ordering::SeqCst) && !interrupted {
+            interrupted = true;
+            progress.note(&format!(
+                "interrupted: letting {} running deletes finish (again to stop now)",
+                running.len()
+            ));
+            failures.push(StepFailure {
+                step: "-".into(),
+                call: "interrupt".into(),
+                error: "interrupted before every delete ran".into(),
+            });
+        }
+        if running.is_empty() {
             break;
+        }
+        let joined = tokio::select! {
+            Some(joined) = running.join_next() => joined,
+            // Wakes the loop to look at the interrupt flag while deletes run.
+            _ = tick.tick() => continue,
         };
         match joined {
             Ok((id, Ok(()))) => {

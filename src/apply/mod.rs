@@ -158,6 +158,7 @@ pub fn destroy(state_path: &Path) -> Result<Vec<String>, Error> {
             state_path.display()
         )));
     };
+    let interrupt = interrupt_flag();
     let runtime = runtime()?;
     runtime.block_on(async {
         let clients = Arc::new(Clients::new(&state.region, state.endpoint_url.as_deref()).await);
@@ -165,8 +166,11 @@ pub fn destroy(state_path: &Path) -> Result<Vec<String>, Error> {
         let result = destroy::destroy(
             &mut state,
             state_path,
-            clients,
-            concurrency(),
+            &exec::Runner {
+                clients,
+                concurrency: concurrency(),
+                interrupt: &interrupt,
+            },
             &mut progress,
         )
         .await;
