@@ -370,15 +370,7 @@ fn an_interrupted_apply_lets_running_steps_finish_and_starts_nothing_new() {
 #[test]
 fn an_interrupted_destroy_lets_running_deletes_finish_and_a_rerun_completes() {
     let double = double(None);
-    let (dir, app) = copy_as_new_app("examples/mixed.apr");
-    let plan = plan(dir.path());
-    let region = plan["region"].as_str().expect("region").to_string();
-    let out = apply(&double, dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (dir, app, _plan, region) = applied(&double, "examples/mixed.apr");
     let steps = || {
         state(dir.path())["steps"]
             .as_object()
@@ -422,13 +414,7 @@ fn an_interrupted_destroy_lets_running_deletes_finish_and_a_rerun_completes() {
             "round {round}: {before} -> {after}: {seen}"
         );
     }
-    let out = destroy(&double, dir.path());
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_nothing_left(&region, &app, &double);
+    destroyed(&double, dir.path(), &region, &app);
 }
 
 /// IAM is eventually consistent: App Runner may refuse a role created a moment ago ("Error

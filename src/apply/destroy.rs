@@ -14,7 +14,7 @@
 
 use super::clients::Clients;
 use super::convert::CallError;
-use super::exec::{wait_for, Runner, StepFailure, Until};
+use super::exec::{interrupted_with, wait_for, Runner, StepFailure, Until};
 use super::generated;
 use super::progress::Progress;
 use super::state::State;
@@ -99,15 +99,7 @@ pub async fn destroy(
         // saved, so that destroy run again repeats none of them; a second one exits at once.
         if interrupt.load(Ordering::SeqCst) && !interrupted {
             interrupted = true;
-            progress.note(&format!(
-                "interrupted: letting {} running deletes finish (again to stop now)",
-                running.len()
-            ));
-            failures.push(StepFailure {
-                step: "-".into(),
-                call: "interrupt".into(),
-                error: "interrupted before every delete ran".into(),
-            });
+            failures.push(interrupted_with(progress, running.len(), "delete"));
         }
         if running.is_empty() {
             break;

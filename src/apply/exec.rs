@@ -126,15 +126,7 @@ pub async fn apply(
         // (Once every step has started, there is nothing left to leave undone.)
         if interrupt.load(Ordering::SeqCst) && !interrupted && started.iter().any(|s| !s) {
             interrupted = true;
-            progress.note(&format!(
-                "interrupted: letting {} running steps finish (again to stop now)",
-                running.len()
-            ));
-            failures.push(StepFailure {
-                step: "-".into(),
-                call: "interrupt".into(),
-                error: "interrupted before every step ran".into(),
-            });
+            failures.push(interrupted_with(progress, running.len(), "step"));
         }
         if running.is_empty() {
             break;
@@ -199,6 +191,19 @@ pub async fn apply(
         Ok(())
     } else {
         Err(failures)
+    }
+}
+
+/// The first Ctrl-C of a run (apply's steps, destroy's deletes): says how many `what`s are
+/// left to finish, and the failure that makes the run exit 1.
+pub fn interrupted_with(progress: &mut Progress, running: usize, what: &str) -> StepFailure {
+    progress.note(&format!(
+        "interrupted: letting {running} running {what}s finish (again to stop now)"
+    ));
+    StepFailure {
+        step: "-".into(),
+        call: "interrupt".into(),
+        error: format!("interrupted before every {what} ran"),
     }
 }
 
