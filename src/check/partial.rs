@@ -102,6 +102,13 @@ fn faults(
             }
         }
     }
+    // What each param deploys as: its value, else its default (for subnets listed twice).
+    let mut deployed: BTreeMap<String, String> = spec
+        .params
+        .iter()
+        .filter_map(|p| Some((p.name.clone(), p.default.clone()?)))
+        .collect();
+    deployed.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
     for network in &spec.networks {
         let NetworkSource::Existing { vpc_id, subnet_ids } = &network.source else {
             continue;
@@ -117,13 +124,6 @@ fn faults(
             ));
         }
         let subnets: Vec<Text> = subnet_ids.iter().map(|s| s.bake(values)).collect();
-        // What the others deploy as: the values, else the params' defaults.
-        let mut deployed: BTreeMap<String, String> = spec
-            .params
-            .iter()
-            .filter_map(|p| Some((p.name.clone(), p.default.clone()?)))
-            .collect();
-        deployed.extend(values.iter().map(|(k, v)| (k.clone(), v.clone())));
         let others: Vec<Text> = subnet_ids.iter().map(|s| s.bake(&deployed)).collect();
         for (i, (subnet, written)) in subnets.iter().zip(subnet_ids).enumerate() {
             if subnet == written {

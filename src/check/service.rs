@@ -625,9 +625,14 @@ fn cpu_memory(ctx: &mut Ctx, attrs: &Attrs, compute: Compute) -> (Option<u32>, O
         // The unit alone when the compute is a guess.
         |n| match guessed {
             // Only a size both computes take.
-            true => [0.25, 0.5, 1.0, 2.0, 4.0]
-                .contains(&n)
-                .then(|| format!("{n} vcpu")),
+            true => {
+                let millis = n * 1000.0;
+                let both = millis.fract() == 0.0
+                    && [Compute::AppRunner, Compute::Ecs]
+                        .into_iter()
+                        .all(|c| sizes::valid_cpu(c, millis as u32));
+                both.then(|| format!("{n} vcpu"))
+            }
             false => sizes::cpu_for_unitless(compute, n, memory_written),
         },
     ) {

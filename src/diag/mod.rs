@@ -139,15 +139,20 @@ impl Diagnostics {
     }
 }
 
-/// `text` as a message quotes it: a character that shows as nothing or as a plain space
-/// (U+200B, U+00A0, ...) written as `\u{200b}`, so the message says why `eu-west-1` is wrong.
+/// A character that shows as nothing or as a plain space (U+200B, U+00A0, ...) without being
+/// one: a reader cannot see it in the source or in a message.
+pub fn hidden(c: char) -> bool {
+    !c.is_ascii()
+        && (c.is_whitespace()
+            || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}'))
+}
+
+/// `text` as a message quotes it: a [`hidden`] character written as `\u{200b}`, so the
+/// message says why `eu-west-1` is wrong.
 pub fn shown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        let hidden = !c.is_ascii()
-            && (c.is_whitespace()
-                || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}'));
-        if hidden || c.is_control() {
+        if hidden(c) || c.is_control() {
             out.extend(c.escape_unicode());
         } else {
             out.push(c);

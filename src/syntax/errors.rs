@@ -165,7 +165,7 @@ fn invisible(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
     let (i, c) = rest
         .char_indices()
         .take_while(|(i, _)| *i <= blank)
-        .find(|(_, c)| !c.is_ascii() && (c.is_whitespace() || shows_as_nothing(*c)))?;
+        .find(|(_, c)| crate::diag::hidden(*c))?;
     let name = match c {
         '\u{a0}' => "a no-break space",
         '\u{202f}' => "a narrow no-break space",
@@ -198,11 +198,6 @@ fn invisible(file: FileId, text: &str, pos: usize) -> Option<Diagnostic> {
         .help(help)
         .suggest(span, replacement),
     )
-}
-
-/// Format characters that render as nothing.
-fn shows_as_nothing(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{ad}')
 }
 
 /// Attributes whose value is a word as written, with the words they take (none listed: any
